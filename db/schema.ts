@@ -1,0 +1,189 @@
+/**
+ * The database, as drizzle tables. Two kinds of table:
+ *  - truth: incident_events (append-only; triggers forbid UPDATE/DELETE), users, api_tokens,
+ *    idempotency_keys, outbox (side effects already promised).
+ *  - projections: incidents, incident_person_keys, referrals, deadlines, alerts — a pure function of
+ *    the events, rebuilt by `rebuildProjections` and checked against the stored rows in tests.
+ * Instants are ISO-8601 UTC text (lexically ordered); booleans are 0/1 integers.
+ */
+
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const users = sqliteTable('users', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull().unique(),
+  role: text('role').notNull(),
+  createdAt: text('created_at').notNull(),
+  disabledAt: text('disabled_at'),
+});
+
+export const apiTokens = sqliteTable(
+  'api_tokens',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    /** SHA-256 of the token; the token itself is shown once and never stored. */
+    tokenHash: text('token_hash').notNull().unique(),
+    createdAt: text('created_at').notNull(),
+    revokedAt: text('revoked_at'),
+  },
+  (t) => [index('api_tokens_user').on(t.userId)],
+);
+
+export const incidentEvents = sqliteTable(
+  'incident_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    incidentId: text('incident_id').notNull(),
+    seq: integer('seq').notNull(),
+    type: text('type').notNull(),
+    /** JSON of the event's fields other than the envelope (type, seq, times, actor). */
+    payload: text('payload').notNull(),
+    actorId: text('actor_id').notNull(),
+    actorRole: text('actor_role').notNull(),
+    occurredAt: text('occurred_at').notNull(),
+    recordedAt: text('recorded_at').notNull(),
+    machineVersion: text('machine_version').notNull(),
+    idempotencyKey: text('idempotency_key'),
+  },
+  (t) => [
+    uniqueIndex('incident_events_stream').on(t.incidentId, t.seq),
+    index('incident_events_type').on(t.type, t.occurredAt),
+  ],
+);
+
+export const incidents = sqliteTable(
+  'incidents',
+  {
+    id: text('id').primaryKey(),
+    reference: text('reference').unique(),
+    version: integer('version').notNull(),
+    state: text('state').notNull(),
+    status: text('status').notNull(),
+    /** Canonical JSON of the aggregate (incident + child machines). */
+    snapshot: text('snapshot').notNull(),
+    channel: text('channel').notNull(),
+    category: text('category').notNull(),
+    grade: text('grade'),
+    rcrpDecision: text('rcrp_decision'),
+    district: text('district'),
+    locationClass: text('location_class'),
+    receivedAt: text('received_at').notNull(),
+    firstDispatchedAt: text('first_dispatched_at'),
+    noDeployAt: text('no_deploy_at'),
+    closedAt: text('closed_at'),
+    mhFlagAtCall: integer('mh_flag_at_call', { mode: 'boolean' }).notNull(),
+    mhFlagAtClose: integer('mh_flag_at_close', { mode: 'boolean' }),
+    /** Primary pseudonymous person key (HMAC); never an identifier. */
+    personKey: text('person_key'),
+    ageBand: text('age_band'),
+    gender: text('gender'),
+    ethnicity: text('ethnicity'),
+    repeatContact: integer('repeat_contact', { mode: 'boolean' }).notNull(),
+    thriveVersion: integer('thrive_version').notNull(),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    index('incidents_received').on(t.receivedAt, t.id),
+    index('incidents_state').on(t.state, t.receivedAt),
+    index('incidents_category').on(t.category, t.receivedAt),
+    index('incidents_grade').on(t.grade, t.receivedAt),
+    index('incidents_no_deploy').on(t.noDeployAt),
+  ],
+);
+
+/** Every person key of an incident's subject (one per identifier given), for linking repeat contacts (R15). */
+export const incidentPersonKeys = sqliteTable(
+  'incident_person_keys',
+  {
+    personKey: text('person_key').notNull(),
+    incidentId: text('incident_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.personKey, t.incidentId] }), index('incident_person_keys_incident').on(t.incidentId)],
+);
+
+export const referrals = sqliteTable(
+  'referrals',
+  {
+    id: text('id').notNull(),
+    incidentId: text('incident_id').notNull(),
+    agency: text('agency').notNull(),
+    contactMethod: text('contact_method').notNull(),
+    status: text('status').notNull(),
+    madeAt: text('made_at').notNull(),
+    answeredAt: text('answered_at'),
+    answer: text('answer'),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.id] }), index('referrals_agency').on(t.agency, t.madeAt)],
+);
+
+/** Clocks the scheduler sweeps. Rows exist while the incident still needs them watched. */
+export const deadlines = sqliteTable(
+  'deadlines',
+  {
+    incidentId: text('incident_id').notNull(),
+    key: text('key').notNull(),
+    rule: text('rule').notNull(),
+    kind: text('kind').notNull(),
+    dueAt: text('due_at').notNull(),
+    status: text('status').notNull(), // pending | fired
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.key] }), index('deadlines_due').on(t.status, t.dueAt)],
+);
+
+/** FLAG outcomes, one row per flag per incident (raised exactly once by construction). */
+export const alerts = sqliteTable(
+  'alerts',
+  {
+    id: text('id').primaryKey(), // `${incidentId}:${flagKey}`
+    incidentId: text('incident_id').notNull(),
+    rule: text('rule').notNull(),
+    severity: text('severity').notNull(),
+    message: text('message').notNull(),
+    notify: text('notify'),
+    raisedAt: text('raised_at').notNull(),
+    eventSeq: integer('event_seq').notNull(),
+  },
+  (t) => [index('alerts_raised').on(t.raisedAt), index('alerts_incident').on(t.incidentId)],
+);
+
+/** A retried POST with the same key returns the first answer (scoped per user). */
+export const idempotencyKeys = sqliteTable(
+  'idempotency_keys',
+  {
+    actorId: text('actor_id').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    status: integer('status').notNull(),
+    body: text('body').notNull(),
+    etag: text('etag'),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.actorId, t.key] })],
+);
+
+/** Emails promised in the same transaction as the event that caused them (transactional outbox). */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    dedupeKey: text('dedupe_key').notNull().unique(),
+    kind: text('kind').notNull(),
+    incidentId: text('incident_id'),
+    recipient: text('recipient').notNull(),
+    subject: text('subject').notNull(),
+    body: text('body').notNull(),
+    status: text('status').notNull(), // pending | sending | sent | failed
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: text('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    messageId: text('message_id').notNull(),
+    createdAt: text('created_at').notNull(),
+    sentAt: text('sent_at'),
+  },
+  (t) => [index('outbox_due').on(t.status, t.nextAttemptAt)],
+);
+

@@ -1,0 +1,660 @@
+/**
+ * The incident lifecycle: call → THRIVE → grade → RCRP decision → response → close.
+ *
+ * Pure: (snapshot, event) → next snapshot. Every rule this machine enforces is a check function
+ * below, used both as the XState guard and, when a command is refused, to tell the caller which
+ * rule failed. Anything that depends on force configuration arrives already resolved inside the
+ * event (`policy`, `gradePolicy`), so replaying the log never depends on today's configuration.
+ */
+import { assign, setup, type SnapshotFrom } from 'xstate';
+import {
+  addMinutes,
+  checkEventTime,
+  isBlank,
+  type DeadlineSpec,
+  type EventMeta,
+  type Flag,
+  type Violation,
+} from './types.js';
+import { isChild, type PriorContact, type Subject } from './subject.js';
+import { isSupervisoryRank, type Rank } from './ranks.js';
+
+export const INCIDENT_MACHINE_VERSION = 'incident@1';
+
+export const CHANNELS = ['999', '101', 'online', 'partnerAgency'] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const RCRP_DECISIONS = ['deploy', 'jointResponse', 'handover', 'adviceOnly'] as const;
+export type RcrpDecision = (typeof RCRP_DECISIONS)[number];
+export const THRIVE_DIMENSIONS = ['threat', 'harm', 'risk', 'investigation', 'vulnerability', 'engagement'] as const;
+export type ThriveDimension = (typeof THRIVE_DIMENSIONS)[number];
+export const REFERRAL_ANSWERS = ['accepted', 'declined', 'noResponse'] as const;
+export type ReferralAnswer = (typeof REFERRAL_ANSWERS)[number];
+
+const NO_DEPLOY: readonly RcrpDecision[] = ['handover', 'adviceOnly'];
+
+/** Force policy in effect when the incident was created (stamped into INCIDENT_CREATED). */
+export interface IncidentPolicy {
+  rcrpCategory: boolean;
+  childrenExcludedFromRcrp: boolean;
+  childExclusionAction: 'flag' | 'requireDeploy';
+  repeatContactWindowHours: number;
+  futureToleranceSeconds: number;
+}
+
+/** The configured grade in effect when it was set (stamped into GRADE_SET). */
+export interface GradePolicy {
+  label: string;
+  requiresDeployment: boolean;
+  /** True when the force's attendance targets differ for urban and rural locations (R5). */
+  targetSplit: boolean;
+  unresourcedAlertAfterMinutes: number | null;
+  unresourcedNotify: string | null;
+}
+
+export interface ThriveNotes {
+  threat: string;
+  harm: string;
+  risk: string;
+  investigation: string;
+  vulnerability: string;
+  engagement: string;
+}
+
+export interface RcrpOverride {
+  name: string;
+  rank: Rank;
+  reason: string;
+}
+
+export interface Resource {
+  callSign: string;
+  officers: number;
+  type: string;
+}
+
+export type IncidentEvent = EventMeta &
+  (
+    | {
+        type: 'INCIDENT_CREATED';
+        incidentId: string;
+        reference: string | null;
+        channel: Channel;
+        category: string;
+        district: string | null;
+        locationClass: 'urban' | 'rural' | null;
+        mhFlagAtCall: boolean;
+        summary: string | null;
+        location: string | null;
+        subject: Subject | null;
+        priorContacts: PriorContact[];
+        policy: IncidentPolicy;
+      }
+    | { type: 'SUBJECT_RECORDED'; subject: Subject; priorContacts: PriorContact[] }
+    | ({ type: 'THRIVE_RECORDED'; rationale: string; safetyNet: string | null } & ThriveNotes)
+    | { type: 'GRADE_SET'; grade: string; reason: string | null; gradePolicy: GradePolicy }
+    | {
+        type: 'RCRP_DECISION_RECORDED';
+        crimeOccurring: boolean;
+        riskToLife: boolean;
+        riskOfSeriousHarm: boolean;
+        decision: RcrpDecision;
+        rationale: string;
+        override: RcrpOverride | null;
+      }
+    | { type: 'POLICE_DISPATCHED'; resources: Resource[] }
+    | {
+        type: 'REFERRAL_MADE';
+        referralId: string;
+        agency: string;
+        contactMethod: string;
+        namedContact: string;
+        agencyReference: string | null;
+      }
+    | { type: 'REFERRAL_ANSWERED'; referralId: string; answer: ReferralAnswer; reason: string | null; agencyReference: string | null }
+    | { type: 'ADVICE_GIVEN'; summary: string }
+    | { type: 'RESOLVED_WITHOUT_DEPLOYMENT'; resolution: string; note: string | null }
+    | { type: 'NEW_INFORMATION'; summary: string; source: string }
+    | { type: 'INCIDENT_CLOSED'; mhFlagAtClose: boolean | null; closureCode: string; note: string | null }
+    | { type: 'DEADLINE_REACHED'; deadlineKey: string }
+  );
+
+export type IncidentEventType = IncidentEvent['type'];
+type EventOf<T extends IncidentEventType> = Extract<IncidentEvent, { type: T }>;
+
+/** Events only the system itself raises; never offered to users as allowed events. */
+export const SYSTEM_EVENT_TYPES: readonly IncidentEventType[] = ['INCIDENT_CREATED', 'DEADLINE_REACHED'];
+
+interface Trigger {
+  fromSeq: number;
+  toSeq: number;
+  lastType: IncidentEventType;
+  lastOccurredAt: string;
+}
+
+export interface IncidentContext {
+  incidentId: string;
+  reference: string | null;
+  channel: Channel;
+  category: string;
+  district: string | null;
+  locationClass: 'urban' | 'rural' | null;
+  receivedAt: string;
+  createdAt: string;
+  mhFlagAtCall: boolean;
+  mhFlagAtClose: boolean | null;
+  closedAt: string | null;
+  closureCode: string | null;
+  policy: IncidentPolicy;
+  subject: Subject | null;
+  thrive: {
+    version: number;
+    seq: number;
+    occurredAt: string;
+    assessorId: string;
+    safetyNet: string | null;
+    reassessmentOf: { fromSeq: number; toSeq: number } | null;
+  } | null;
+  grade: { code: string; seq: number; occurredAt: string; policy: GradePolicy } | null;
+  decision: {
+    decision: RcrpDecision;
+    seq: number;
+    occurredAt: string;
+    crimeOccurring: boolean;
+    riskToLife: boolean;
+    riskOfSeriousHarm: boolean;
+    overridden: boolean;
+  } | null;
+  /** Set by a change of circumstances; cleared by the next THRIVE (R2). */
+  pendingReassessment: Trigger | null;
+  firstDispatchedAt: string | null;
+  resourcesDispatched: number;
+  referrals: Record<string, { agency: string; status: 'pending' | ReferralAnswer; statusSeq: number; madeAt: string }>;
+  /** First moment police were decided against or not sent (R15's "no-deploy decision"). */
+  noDeployAt: string | null;
+  repeatContactOf: string[];
+  flags: Flag[];
+  firedDeadlines: string[];
+  lastOccurredAt: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rule checks. Each returns the violation that forbids the event, or null. `pre` checks depend on
+// the context only (used to list allowed events); `check` adds the payload.
+// ---------------------------------------------------------------------------------------------
+
+const v = (rule: string | null, code: string, message: string): Violation => ({ rule, code, message });
+
+function commonTime(ctx: IncidentContext, e: IncidentEvent): Violation | null {
+  return checkEventTime(e, ctx.receivedAt, 'the call was received', ctx.policy.futureToleranceSeconds);
+}
+
+/** R2: a change of circumstances must be answered by a fresh THRIVE before grade/decision/closure. */
+function reassessmentPending(ctx: IncidentContext, action: string): Violation | null {
+  const p = ctx.pendingReassessment;
+  if (!p) return null;
+  return v(
+    'R2',
+    'REASSESSMENT_REQUIRED',
+    `a new THRIVE assessment is required before ${action}: circumstances changed (${p.lastType}, event #${p.toSeq})`,
+  );
+}
+
+function decisionPermits(ctx: IncidentContext, what: string, permitted: readonly RcrpDecision[]): Violation | null {
+  const d = ctx.decision?.decision;
+  if (d === undefined) {
+    return ctx.policy.rcrpCategory
+      ? v('R8', 'RCRP_DECISION_REQUIRED', `this category is in Right Care Right Person scope: record the RCRP decision before ${what}`)
+      : null;
+  }
+  if (!permitted.includes(d)) {
+    return v(
+      'R8',
+      'RCRP_DECISION_CONFLICT',
+      `the recorded RCRP decision is '${d}', which does not allow ${what}; record a new decision (with a fresh THRIVE) first`,
+    );
+  }
+  return null;
+}
+
+function unresolvedReferrals(ctx: IncidentContext) {
+  return Object.entries(ctx.referrals).filter(([, r]) => r.status === 'pending' || r.status === 'noResponse');
+}
+
+const pre: { [K in IncidentEventType]?: (ctx: IncidentContext) => Violation | null } = {
+  GRADE_SET(ctx) {
+    if (!ctx.thrive) return v('R1', 'THRIVE_REQUIRED', 'a THRIVE assessment must be recorded before a response grade is set');
+    const pending = reassessmentPending(ctx, 're-grading');
+    if (pending) return pending;
+    if (ctx.grade && ctx.thrive.seq < ctx.grade.seq) {
+      return v('R2', 'REASSESSMENT_REQUIRED', `re-grading needs a new THRIVE assessment recorded after the current grade (event #${ctx.grade.seq})`);
+    }
+    return null;
+  },
+  RCRP_DECISION_RECORDED(ctx) {
+    const pending = reassessmentPending(ctx, 'an RCRP decision');
+    if (pending) return pending;
+    if (ctx.decision && ctx.thrive && ctx.thrive.seq < ctx.decision.seq) {
+      return v(
+        'R2',
+        'REASSESSMENT_REQUIRED',
+        `changing the RCRP decision needs a new THRIVE assessment recorded after the current decision (event #${ctx.decision.seq})`,
+      );
+    }
+    return null;
+  },
+  POLICE_DISPATCHED: (ctx) => decisionPermits(ctx, 'dispatching police', ['deploy', 'jointResponse']),
+  REFERRAL_MADE: (ctx) => decisionPermits(ctx, 'a referral to a partner agency', ['handover', 'jointResponse', 'deploy']),
+  REFERRAL_ANSWERED: (ctx) =>
+    unresolvedReferrals(ctx).length === 0 ? v(null, 'NO_OPEN_REFERRAL', 'there is no referral awaiting an answer') : null,
+  ADVICE_GIVEN: (ctx) => decisionPermits(ctx, 'closing the contact with advice only', ['adviceOnly']),
+  RESOLVED_WITHOUT_DEPLOYMENT(ctx) {
+    if (ctx.firstDispatchedAt) return v(null, 'ALREADY_DEPLOYED', 'police have been dispatched; this incident cannot be resolved without deployment');
+    return decisionPermits(ctx, 'resolution without deployment', ['adviceOnly', 'handover']);
+  },
+  INCIDENT_CLOSED(ctx) {
+    const pending = reassessmentPending(ctx, 'closure');
+    if (pending) return pending;
+    const open = unresolvedReferrals(ctx);
+    if (open.length > 0) {
+      const latest = Math.max(...open.map(([, r]) => r.statusSeq));
+      const safetyNet = ctx.thrive?.safetyNet && ctx.thrive.seq > latest;
+      if (!safetyNet) {
+        const list = open.map(([id, r]) => `${id} (${r.agency}: ${r.status})`).join(', ');
+        return v(
+          'R12',
+          'REFERRAL_UNRESOLVED',
+          `referral ${list} has no answer; record a re-THRIVE with a safety-net decision before closing`,
+        );
+      }
+    }
+    return null;
+  },
+  DEADLINE_REACHED: () => null,
+};
+
+const check: { [K in IncidentEventType]: (ctx: IncidentContext, e: EventOf<K>) => Violation | null } = {
+  INCIDENT_CREATED(_ctx, e) {
+    return checkEventTime(e, '0000', 'the epoch', e.policy.futureToleranceSeconds, 'receivedAt');
+  },
+  SUBJECT_RECORDED: (ctx, e) => commonTime(ctx, e),
+  THRIVE_RECORDED(ctx, e) {
+    const missing = THRIVE_DIMENSIONS.filter((d) => isBlank(e[d]));
+    if (missing.length > 0) {
+      return v('R1', 'THRIVE_INCOMPLETE', `THRIVE needs a note for every dimension (write "none identified" if so); missing: ${missing.join(', ')}`);
+    }
+    if (isBlank(e.rationale)) return v('R1', 'THRIVE_INCOMPLETE', 'THRIVE needs a rationale');
+    const t = commonTime(ctx, e);
+    if (t) return t;
+    const p = ctx.pendingReassessment;
+    if (p && e.occurredAt < p.lastOccurredAt) {
+      return v(
+        'R2',
+        'REASSESSMENT_BEFORE_TRIGGER',
+        `this re-assessment is dated ${e.occurredAt}, before the change it must answer (${p.lastType} at ${p.lastOccurredAt})`,
+      );
+    }
+    return null;
+  },
+  GRADE_SET(ctx, e) {
+    const p = pre.GRADE_SET!(ctx);
+    if (p) return p;
+    if (e.gradePolicy.targetSplit && ctx.locationClass === null) {
+      return v('R5', 'LOCATION_CLASS_REQUIRED', `grade ${e.grade} has separate urban and rural targets: the incident needs a location class (urban/rural)`);
+    }
+    return commonTime(ctx, e);
+  },
+  RCRP_DECISION_RECORDED(ctx, e) {
+    const p = pre.RCRP_DECISION_RECORDED!(ctx);
+    if (p) return p;
+    if (isBlank(e.rationale)) return v('R8', 'RCRP_RATIONALE_REQUIRED', 'the RCRP decision needs a rationale');
+    const thresholdMet = e.crimeOccurring || e.riskToLife || e.riskOfSeriousHarm;
+    if (NO_DEPLOY.includes(e.decision) && thresholdMet) {
+      const o = e.override;
+      if (!o) {
+        return v(
+          'R9',
+          'RCRP_THRESHOLD_MET',
+          `'${e.decision}' is not allowed when a crime is occurring or there is a real and immediate risk to life or of serious harm, unless a supervisor override (name, rank, reason) is recorded`,
+        );
+      }
+      if (isBlank(o.name) || isBlank(o.reason)) return v('R9', 'OVERRIDE_INCOMPLETE', 'a supervisor override needs a name and a reason');
+      if (!isSupervisoryRank(o.rank)) return v('R9', 'OVERRIDE_RANK', `an override must be made by a supervisor (sergeant or above, or a control-room supervisor), not '${o.rank}'`);
+    }
+    if (NO_DEPLOY.includes(e.decision) && ctx.policy.childrenExcludedFromRcrp && ctx.policy.childExclusionAction === 'requireDeploy' && isChild(ctx.subject)) {
+      return v('R10', 'CHILD_EXCLUDED_FROM_RCRP', 'children are excluded from Right Care Right Person in this force: police deploy (decision deploy or jointResponse)');
+    }
+    return commonTime(ctx, e);
+  },
+  POLICE_DISPATCHED: (ctx, e) => pre.POLICE_DISPATCHED!(ctx) ?? commonTime(ctx, e),
+  REFERRAL_MADE(ctx, e) {
+    const p = pre.REFERRAL_MADE!(ctx);
+    if (p) return p;
+    if (ctx.referrals[e.referralId]) return v(null, 'DUPLICATE_REFERRAL_ID', `referral ${e.referralId} already exists on this incident`);
+    return commonTime(ctx, e);
+  },
+  REFERRAL_ANSWERED(ctx, e) {
+    const r = ctx.referrals[e.referralId];
+    if (!r) return v(null, 'UNKNOWN_REFERRAL', `there is no referral ${e.referralId} on this incident`);
+    if (r.status === 'accepted' || r.status === 'declined') {
+      return v(null, 'REFERRAL_ALREADY_ANSWERED', `referral ${e.referralId} was already ${r.status}`);
+    }
+    if (e.answer === 'noResponse' && r.status === 'noResponse') {
+      return v(null, 'REFERRAL_ALREADY_ANSWERED', `referral ${e.referralId} is already recorded as no response`);
+    }
+    if (e.occurredAt < r.madeAt) {
+      return v('R7', 'TIME_BEFORE_START', `the answer (${e.occurredAt}) is before the referral was made (${r.madeAt})`);
+    }
+    return commonTime(ctx, e);
+  },
+  ADVICE_GIVEN: (ctx, e) => pre.ADVICE_GIVEN!(ctx) ?? commonTime(ctx, e),
+  RESOLVED_WITHOUT_DEPLOYMENT: (ctx, e) => pre.RESOLVED_WITHOUT_DEPLOYMENT!(ctx) ?? commonTime(ctx, e),
+  NEW_INFORMATION: (ctx, e) => commonTime(ctx, e),
+  INCIDENT_CLOSED(ctx, e) {
+    const p = pre.INCIDENT_CLOSED!(ctx);
+    if (p) return p;
+    if (e.mhFlagAtClose === null || e.mhFlagAtClose === undefined) {
+      return v('R40', 'MH_FLAG_AT_CLOSE_REQUIRED', 'closure needs mhFlagAtClose (true/false): was this a mental-health-related incident (NPCC 2019 definition)?');
+    }
+    if (e.occurredAt < ctx.lastOccurredAt) {
+      return v('R7', 'TIME_BEFORE_START', `closure (${e.occurredAt}) cannot be before the last recorded step (${ctx.lastOccurredAt})`);
+    }
+    return commonTime(ctx, e);
+  },
+  DEADLINE_REACHED(ctx, e) {
+    const live = incidentDeadlines(ctx).some((d) => d.key === e.deadlineKey) && !ctx.firedDeadlines.includes(e.deadlineKey);
+    return live ? null : v(null, 'DEADLINE_NOT_LIVE', `deadline ${e.deadlineKey} no longer applies`);
+  },
+};
+
+/** Why `e` would be refused by the rules (not by the state), or null if it would be accepted. */
+export function incidentRuleViolation(ctx: IncidentContext, e: IncidentEvent): Violation | null {
+  return (check[e.type] as (c: IncidentContext, ev: IncidentEvent) => Violation | null)(ctx, e);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deadlines (rows the scheduler sweeps) and flags.
+// ---------------------------------------------------------------------------------------------
+
+/** R6: an incident that needs police and has none gets a clock per grade. */
+export function incidentDeadlines(ctx: IncidentContext): DeadlineSpec[] {
+  const g = ctx.grade;
+  if (!g || ctx.closedAt || g.policy.unresourcedAlertAfterMinutes === null || !g.policy.requiresDeployment) return [];
+  if (ctx.firstDispatchedAt || ctx.noDeployAt) return [];
+  if (ctx.decision && NO_DEPLOY.includes(ctx.decision.decision)) return [];
+  return [
+    {
+      key: `R6:unresourced:${g.seq}`,
+      rule: 'R6',
+      kind: 'unresourced',
+      dueAt: addMinutes(g.occurredAt, g.policy.unresourcedAlertAfterMinutes),
+    },
+  ];
+}
+
+function withFlag(flags: Flag[], f: Flag): Flag[] {
+  return flags.some((x) => x.key === f.key) ? flags : [...flags, f];
+}
+
+function repeatContacts(ctx: Pick<IncidentContext, 'receivedAt' | 'policy'>, prior: PriorContact[]): string[] {
+  const windowMs = ctx.policy.repeatContactWindowHours * 3_600_000;
+  const received = Date.parse(ctx.receivedAt);
+  return prior
+    .filter((p) => {
+      const at = Date.parse(p.noDeployAt);
+      return at <= received && received - at <= windowMs;
+    })
+    .map((p) => p.incidentId)
+    .sort();
+}
+
+/** R15 and R10 flags that follow from who the subject is. */
+function subjectFlags(ctx: IncidentContext, e: IncidentEvent, prior: PriorContact[]): Pick<IncidentContext, 'repeatContactOf' | 'flags'> {
+  const repeat = [...new Set([...ctx.repeatContactOf, ...repeatContacts(ctx, prior)])].sort();
+  let flags = ctx.flags;
+  if (repeat.length > 0) {
+    flags = withFlag(flags, {
+      key: 'R15',
+      rule: 'R15',
+      severity: 'warning',
+      message: `repeat contact about the same person within ${ctx.policy.repeatContactWindowHours} h of a no-deploy decision (${repeat.length} earlier incident${repeat.length > 1 ? 's' : ''})`,
+      raisedAt: e.occurredAt,
+      seq: e.seq,
+      notify: 'supervisor',
+    });
+  }
+  return { repeatContactOf: repeat, flags: childExclusionFlag({ ...ctx, flags }, e) };
+}
+
+function childExclusionFlag(ctx: IncidentContext, e: IncidentEvent): Flag[] {
+  const d = ctx.decision;
+  if (!d || !NO_DEPLOY.includes(d.decision) || !ctx.policy.childrenExcludedFromRcrp || isChild(ctx.subject) !== true) return ctx.flags;
+  return withFlag(ctx.flags, {
+    key: 'R10',
+    rule: 'R10',
+    severity: 'warning',
+    message: `the subject is under 18 and this force excludes children from RCRP, but the decision is '${d.decision}'`,
+    raisedAt: e.occurredAt,
+    seq: e.seq,
+    notify: 'supervisor',
+  });
+}
+
+function trigger(ctx: IncidentContext, e: IncidentEvent): Trigger {
+  return {
+    fromSeq: ctx.pendingReassessment?.fromSeq ?? e.seq,
+    toSeq: e.seq,
+    lastType: e.type,
+    lastOccurredAt: e.occurredAt,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reducers: how each accepted event changes the context.
+// ---------------------------------------------------------------------------------------------
+
+const reduce: { [K in IncidentEventType]: (ctx: IncidentContext, e: EventOf<K>) => IncidentContext } = {
+  INCIDENT_CREATED(_ctx, e) {
+    const base: IncidentContext = {
+      incidentId: e.incidentId,
+      reference: e.reference,
+      channel: e.channel,
+      category: e.category,
+      district: e.district,
+      locationClass: e.locationClass,
+      receivedAt: e.occurredAt,
+      createdAt: e.recordedAt,
+      mhFlagAtCall: e.mhFlagAtCall,
+      mhFlagAtClose: null,
+      closedAt: null,
+      closureCode: null,
+      policy: e.policy,
+      subject: e.subject,
+      thrive: null,
+      grade: null,
+      decision: null,
+      pendingReassessment: null,
+      firstDispatchedAt: null,
+      resourcesDispatched: 0,
+      referrals: {},
+      noDeployAt: null,
+      repeatContactOf: [],
+      flags: [],
+      firedDeadlines: [],
+      lastOccurredAt: e.occurredAt,
+    };
+    return { ...base, ...subjectFlags(base, e, e.subject ? e.priorContacts : []) };
+  },
+  SUBJECT_RECORDED(ctx, e) {
+    const next = { ...ctx, subject: e.subject };
+    return { ...next, ...subjectFlags(next, e, e.priorContacts) };
+  },
+  THRIVE_RECORDED(ctx, e) {
+    const p = ctx.pendingReassessment;
+    return {
+      ...ctx,
+      thrive: {
+        version: (ctx.thrive?.version ?? 0) + 1,
+        seq: e.seq,
+        occurredAt: e.occurredAt,
+        assessorId: e.actor.id,
+        safetyNet: isBlank(e.safetyNet) ? null : e.safetyNet,
+        reassessmentOf: p ? { fromSeq: p.fromSeq, toSeq: p.toSeq } : null,
+      },
+      pendingReassessment: null,
+    };
+  },
+  GRADE_SET: (ctx, e) => ({ ...ctx, grade: { code: e.grade, seq: e.seq, occurredAt: e.occurredAt, policy: e.gradePolicy } }),
+  RCRP_DECISION_RECORDED(ctx, e) {
+    const noDeploy = NO_DEPLOY.includes(e.decision);
+    const next: IncidentContext = {
+      ...ctx,
+      decision: {
+        decision: e.decision,
+        seq: e.seq,
+        occurredAt: e.occurredAt,
+        crimeOccurring: e.crimeOccurring,
+        riskToLife: e.riskToLife,
+        riskOfSeriousHarm: e.riskOfSeriousHarm,
+        overridden: e.override !== null,
+      },
+      noDeployAt: ctx.noDeployAt ?? (noDeploy ? e.occurredAt : null),
+    };
+    return { ...next, flags: childExclusionFlag(next, e) };
+  },
+  POLICE_DISPATCHED: (ctx, e) => ({
+    ...ctx,
+    firstDispatchedAt: ctx.firstDispatchedAt ?? e.occurredAt,
+    resourcesDispatched: ctx.resourcesDispatched + e.resources.length,
+  }),
+  REFERRAL_MADE: (ctx, e) => ({
+    ...ctx,
+    referrals: { ...ctx.referrals, [e.referralId]: { agency: e.agency, status: 'pending', statusSeq: e.seq, madeAt: e.occurredAt } },
+  }),
+  REFERRAL_ANSWERED(ctx, e) {
+    const r = ctx.referrals[e.referralId]!;
+    const referrals = { ...ctx.referrals, [e.referralId]: { ...r, status: e.answer, statusSeq: e.seq } };
+    // A decline or silence means the partner is not coming: someone must look at the risk again (R12, R2).
+    const pendingReassessment = e.answer === 'accepted' ? ctx.pendingReassessment : trigger(ctx, e);
+    return { ...ctx, referrals, pendingReassessment };
+  },
+  ADVICE_GIVEN: (ctx, e) => ({ ...ctx, noDeployAt: ctx.noDeployAt ?? e.occurredAt }),
+  RESOLVED_WITHOUT_DEPLOYMENT: (ctx, e) => ({ ...ctx, noDeployAt: ctx.noDeployAt ?? e.occurredAt }),
+  NEW_INFORMATION: (ctx, e) => ({ ...ctx, pendingReassessment: trigger(ctx, e) }),
+  INCIDENT_CLOSED: (ctx, e) => ({ ...ctx, mhFlagAtClose: e.mhFlagAtClose, closedAt: e.occurredAt, closureCode: e.closureCode }),
+  DEADLINE_REACHED(ctx, e) {
+    const g = ctx.grade!;
+    return {
+      ...ctx,
+      firedDeadlines: [...ctx.firedDeadlines, e.deadlineKey],
+      flags: withFlag(ctx.flags, {
+        key: e.deadlineKey,
+        rule: 'R6',
+        severity: 'warning',
+        message: `grade ${g.code} (${g.policy.label}) incident still has no police resource ${g.policy.unresourcedAlertAfterMinutes} min after grading`,
+        raisedAt: e.occurredAt,
+        seq: e.seq,
+        notify: g.policy.unresourcedNotify,
+      }),
+    };
+  },
+};
+
+function applyEvent(ctx: IncidentContext, e: IncidentEvent): IncidentContext {
+  const next = (reduce[e.type] as (c: IncidentContext, ev: IncidentEvent) => IncidentContext)(ctx, e);
+  return { ...next, lastOccurredAt: next.lastOccurredAt > e.occurredAt ? next.lastOccurredAt : e.occurredAt };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The state chart.
+// ---------------------------------------------------------------------------------------------
+
+const accept = (target?: string) => ({ guard: 'rulesAllow' as const, actions: 'apply' as const, ...(target ? { target } : {}) });
+
+/** Events every response state accepts: re-grading, a changed decision, more referrals, closure. */
+const responding = {
+  GRADE_SET: accept(),
+  RCRP_DECISION_RECORDED: accept(),
+  INCIDENT_CLOSED: accept('#incident.closed'),
+};
+
+export const incidentMachine = setup({
+  types: {
+    context: {} as IncidentContext,
+    events: {} as IncidentEvent,
+  },
+  guards: {
+    rulesAllow: ({ context, event }) => incidentRuleViolation(context, event) === null,
+  },
+  actions: {
+    apply: assign(({ context, event }) => applyEvent(context, event)),
+  },
+}).createMachine({
+  id: 'incident',
+  initial: 'unopened',
+  context: {} as IncidentContext,
+  states: {
+    unopened: { on: { INCIDENT_CREATED: accept('open') } },
+    open: {
+      initial: 'new',
+      on: {
+        THRIVE_RECORDED: accept(),
+        GRADE_SET: accept(),
+        NEW_INFORMATION: accept(),
+        SUBJECT_RECORDED: accept(),
+        REFERRAL_ANSWERED: accept(),
+        DEADLINE_REACHED: accept(),
+      },
+      states: {
+        new: { on: { THRIVE_RECORDED: accept('assessed') } },
+        assessed: { on: { GRADE_SET: accept('graded') } },
+        graded: {
+          on: {
+            RCRP_DECISION_RECORDED: accept(),
+            POLICE_DISPATCHED: accept('policeResponse'),
+            REFERRAL_MADE: accept('partnerResponse'),
+            ADVICE_GIVEN: accept('noDeployment'),
+            RESOLVED_WITHOUT_DEPLOYMENT: accept('noDeployment'),
+          },
+        },
+        policeResponse: {
+          on: { ...responding, POLICE_DISPATCHED: accept(), REFERRAL_MADE: accept('jointResponse') },
+        },
+        partnerResponse: {
+          on: { ...responding, REFERRAL_MADE: accept(), POLICE_DISPATCHED: accept('jointResponse'), ADVICE_GIVEN: accept() },
+        },
+        jointResponse: {
+          on: { ...responding, POLICE_DISPATCHED: accept(), REFERRAL_MADE: accept() },
+        },
+        noDeployment: {
+          on: { ...responding, ADVICE_GIVEN: accept(), POLICE_DISPATCHED: accept('policeResponse'), REFERRAL_MADE: accept('partnerResponse') },
+        },
+      },
+    },
+    closed: { type: 'final' },
+  },
+});
+
+export type IncidentSnapshot = SnapshotFrom<typeof incidentMachine>;
+
+/** The leaf state name a person reads ("graded", "partnerResponse", "closed"). */
+export function incidentStateName(s: IncidentSnapshot): string {
+  const value = s.value;
+  if (typeof value === 'string') return value;
+  const open = (value as { open?: string }).open;
+  return open ?? 'unknown';
+}
+
+/** Event types the current state accepts, whose context preconditions hold (for `allowedEvents`). */
+export function incidentAllowedEvents(s: IncidentSnapshot): IncidentEventType[] {
+  const accepted = new Set<IncidentEventType>();
+  for (const node of s._nodes) for (const t of node.ownEvents) accepted.add(t as IncidentEventType);
+  return [...accepted]
+    .filter((t) => !SYSTEM_EVENT_TYPES.includes(t))
+    .filter((t) => (pre[t] ? pre[t]!(s.context) === null : true))
+    .sort();
+}
+
+/** True when the state chart has a transition for this event type in the current state. */
+export function incidentAccepts(s: IncidentSnapshot, type: IncidentEventType): boolean {
+  return s._nodes.some((n) => n.ownEvents.includes(type));
+}

@@ -1,0 +1,91 @@
+/**
+ * createApp({ db, clock, config, keyer, mailEnabled, logger }) — no globals, so each test builds its own.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { HTTPException } from 'hono/http-exception';
+import { bodyLimit } from 'hono/body-limit';
+import { randomUUID } from 'node:crypto';
+import type { ZodError } from 'zod';
+import { requireUser } from './auth/middleware.js';
+import type { CommandDeps } from './commands/deps.js';
+import { buildIncidentInputs } from './domain/incident-inputs.js';
+import { problem } from './http/problem.js';
+import { sendProblem } from './http/respond.js';
+import type { AppEnv } from './http/types.js';
+import { silentLogger, type Logger } from './log.js';
+import { registerAlertRoutes } from './routes/alerts.js';
+import { incidentRoutes } from './routes/incidents.routes.js';
+import { registerIncidentHandlers } from './routes/incidents.handlers.js';
+import { registerMetaRoutes } from './routes/meta.js';
+import { registerPages } from './web/pages.js';
+
+export interface AppDeps extends CommandDeps {
+  logger?: Logger;
+  /** Largest accepted request body in bytes (default 64 KiB). */
+  maxBodyBytes?: number;
+}
+
+export function zodProblem(error: ZodError, target: string, eventTypes: string[]) {
+  const issues = error.issues.map((i) => {
+    const path = [target === 'json' ? 'body' : target, ...i.path.map(String)].join('.');
+    const unknownType = i.code === 'invalid_union' && i.path.length === 1 && i.path[0] === 'type';
+    return { path, message: unknownType ? `unknown event type; expected one of ${eventTypes.join(', ')}` : i.message };
+  });
+  const detail = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+  return problem(400, 'VALIDATION_FAILED', 'Invalid request', detail, { issues });
+}
+
+export function createApp(deps: AppDeps) {
+  const logger = deps.logger ?? silentLogger;
+  const inputs = buildIncidentInputs(deps.config);
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) return sendProblem(c, zodProblem(result.error as unknown as ZodError, result.target, inputs.eventTypes));
+    },
+  });
+
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    const requestId = randomUUID();
+    c.set('requestId', requestId);
+    await next();
+    c.header('X-Request-Id', requestId);
+    logger.info({ requestId, method: c.req.method, route: c.req.routePath, status: c.res.status, ms: Math.round(performance.now() - started), user: c.var.user?.id }, 'request');
+  });
+
+  app.use('/api/*', async (c, next) => (c.req.path === '/api/openapi.json' ? next() : requireUser(deps.db)(c, next)));
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: deps.maxBodyBytes ?? 64 * 1024,
+      onError: (c) => sendProblem(c, problem(413, 'BODY_TOO_LARGE', 'Request body too large', `the body must be at most ${deps.maxBodyBytes ?? 64 * 1024} bytes`)),
+    }),
+  );
+
+  registerIncidentHandlers(app, deps, incidentRoutes(inputs));
+  registerAlertRoutes(app, deps.db);
+  registerMetaRoutes(app, deps.db, deps.config);
+  registerPages(app, deps.config);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'Token from `npm run token`' });
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: `Mental-health demand and triage API — ${deps.config.force.name}`,
+      version: '0.1.0',
+      description: 'Incidents from call to close: THRIVE, grading, Right Care Right Person decisions, dispatch, partner referrals. Errors are RFC 9457 problem+json; 422 names the rule (DOMAIN.md R1–R45).',
+    },
+  });
+
+  app.notFound((c) => sendProblem(c, problem(404, 'NOT_FOUND', 'Not found', `no route for ${c.req.method} ${c.req.path}`)));
+  app.onError((err, c) => {
+    if (err instanceof HTTPException) {
+      const status = err.status;
+      const detail = status === 400 && /json/i.test(err.message) ? `the body is not valid JSON (${err.message})` : err.message;
+      return sendProblem(c, problem(status, status === 400 ? 'MALFORMED_REQUEST' : 'HTTP_ERROR', 'Request not accepted', detail));
+    }
+    logger.error({ requestId: c.var.requestId, route: c.req.routePath, err: { name: err.name, message: err.message, stack: err.stack } }, 'unhandled error');
+    return sendProblem(c, problem(500, 'INTERNAL_ERROR', 'Internal error', `something went wrong on our side; nothing was saved. Quote request id ${c.var.requestId}`));
+  });
+  return app;
+}

@@ -1,0 +1,50 @@
+/**
+ * API tokens: a bearer token maps to a user with a role. Only the SHA-256 of a token is stored;
+ * the token is printed once when created.
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { apiTokens, users } from '../../db/schema.js';
+import type { UserRole } from '../../machines/types.js';
+import type { Clock } from '../clock.js';
+
+export interface AuthenticatedUser {
+  id: string;
+  name: string;
+  role: UserRole;
+}
+
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export class UserRoleConflict extends Error {}
+
+/** Create the user if needed (same name and role), then issue a new token for them. */
+export function issueToken(db: Db, clock: Clock, name: string, role: UserRole): { user: AuthenticatedUser; token: string } {
+  return db.transaction(
+    (tx) => {
+      const now = clock.now().toISOString();
+      let user = tx.select().from(users).where(eq(users.name, name)).all()[0];
+      if (user && user.role !== role) {
+        throw new UserRoleConflict(`user '${name}' already exists with role ${user.role}; roles are not changed by issuing a token`);
+      }
+      if (!user) {
+        user = { id: randomUUID(), name, role, createdAt: now, disabledAt: null };
+        tx.insert(users).values(user).run();
+      }
+      const token = `mht_${randomBytes(32).toString('base64url')}`;
+      tx.insert(apiTokens).values({ id: randomUUID(), userId: user.id, tokenHash: hashToken(token), createdAt: now, revokedAt: null }).run();
+      return { user: { id: user.id, name: user.name, role: user.role as UserRole }, token };
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+/** Looks a bearer token up; prepared once per database. */
+export function tokenAuthenticator(db: Db): (token: string) => AuthenticatedUser | null {
+  const stmt = db.$client.prepare(
+    `SELECT u.id AS id, u.name AS name, u.role AS role FROM api_tokens t JOIN users u ON u.id = t.user_id
+     WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled_at IS NULL`,
+  );
+  return (token) => (stmt.get(hashToken(token)) as AuthenticatedUser | undefined) ?? null;
+}

@@ -1,0 +1,28 @@
+import type { Db } from '../../db/client.js';
+import type { Actor } from '../../machines/types.js';
+import type { Clock } from '../clock.js';
+import type { ForceConfig } from '../config/schema.js';
+import type { PersonKeyer } from '../domain/person-key.js';
+import type { Problem } from '../http/problem.js';
+
+/** Everything a command needs from the outside world, passed in (no globals). */
+export interface CommandDeps {
+  db: Db;
+  clock: Clock;
+  config: ForceConfig;
+  keyer: PersonKeyer;
+  /** When false, alert emails are not queued (no SMTP configured). */
+  mailEnabled: boolean;
+}
+
+export interface CommandMeta {
+  actor: Actor;
+  idempotencyKey: string | null;
+  requestHash: string;
+}
+
+export type CommandResult =
+  | { ok: true; status: number; body: unknown; etag: string | null; replayed: boolean }
+  | { ok: false; problem: Problem };
+
+export const SYSTEM_ACTOR: Actor = { id: 'system', role: 'system' };

@@ -1,0 +1,134 @@
+/**
+ * Reads and writes of one incident's stream and projections, with statements prepared once per
+ * database. Used only inside a command's transaction (or by rebuild).
+ */
+import type { Db } from '../../db/client.js';
+import { rowDeleter, rowWriter } from '../../db/rows.js';
+import { alerts, deadlines, incidentEvents, incidentPersonKeys, incidents, referrals } from '../../db/schema.js';
+import type { PriorContact } from '../../machines/subject.js';
+import { MACHINE_VERSIONS, type AggregateEvent } from '../domain/incident-aggregate.js';
+import type { Projection } from '../domain/projection.js';
+
+const ENVELOPE = new Set(['type', 'seq', 'occurredAt', 'recordedAt', 'actor']);
+
+export interface EventRow {
+  incidentId: string;
+  seq: number;
+  type: string;
+  payload: string;
+  actorId: string;
+  actorRole: string;
+  occurredAt: string;
+  recordedAt: string;
+}
+
+export function eventToRow(incidentId: string, e: AggregateEvent): EventRow {
+  const payload = Object.fromEntries(Object.entries(e).filter(([k]) => !ENVELOPE.has(k)));
+  return {
+    incidentId,
+    seq: e.seq,
+    type: e.type,
+    payload: JSON.stringify(payload),
+    actorId: e.actor.id,
+    actorRole: e.actor.role,
+    occurredAt: e.occurredAt,
+    recordedAt: e.recordedAt,
+  };
+}
+
+export function rowToEvent(r: EventRow): AggregateEvent {
+  return {
+    ...(JSON.parse(r.payload) as object),
+    type: r.type,
+    seq: r.seq,
+    occurredAt: r.occurredAt,
+    recordedAt: r.recordedAt,
+    actor: { id: r.actorId, role: r.actorRole },
+  } as AggregateEvent;
+}
+
+type ChildTable = 'personKeys' | 'referrals' | 'deadlines' | 'alerts';
+const CHILD_TABLES = { personKeys: incidentPersonKeys, referrals, deadlines, alerts } as const;
+
+export class IncidentStore {
+  readonly #load;
+  readonly #events;
+  readonly #priorContacts;
+  readonly #insertEvent;
+  readonly #upsertIncident;
+  readonly #insertChild: { [K in ChildTable]: (row: never) => void };
+  readonly #deleteChild: { [K in ChildTable]: (incidentId: string) => void };
+  readonly #referenceExists;
+
+  constructor(db: Db) {
+    const s = db.$client;
+    this.#load = s.prepare('SELECT version, snapshot FROM incidents WHERE id = ?');
+    this.#referenceExists = s.prepare('SELECT id FROM incidents WHERE reference = ?').pluck();
+    this.#events = s.prepare(
+      `SELECT incident_id AS incidentId, seq, type, payload, actor_id AS actorId, actor_role AS actorRole,
+              occurred_at AS occurredAt, recorded_at AS recordedAt
+       FROM incident_events WHERE incident_id = ? ORDER BY seq`,
+    );
+    this.#priorContacts = s.prepare(
+      `SELECT DISTINCT i.id AS incidentId, i.no_deploy_at AS noDeployAt
+       FROM incident_person_keys k JOIN incidents i ON i.id = k.incident_id
+       WHERE k.person_key IN (SELECT value FROM json_each(?)) AND i.id <> ?
+         AND i.no_deploy_at IS NOT NULL AND i.no_deploy_at >= ? AND i.no_deploy_at <= ?
+       ORDER BY i.id`,
+    );
+    this.#insertEvent = rowWriter(s, incidentEvents);
+    this.#upsertIncident = rowWriter(s, incidents, ['id']);
+    this.#insertChild = {
+      personKeys: rowWriter(s, incidentPersonKeys),
+      referrals: rowWriter(s, referrals),
+      deadlines: rowWriter(s, deadlines),
+      alerts: rowWriter(s, alerts),
+    } as never;
+    this.#deleteChild = {
+      personKeys: rowDeleter(s, incidentPersonKeys, 'incident_id'),
+      referrals: rowDeleter(s, referrals, 'incident_id'),
+      deadlines: rowDeleter(s, deadlines, 'incident_id'),
+      alerts: rowDeleter(s, alerts, 'incident_id'),
+    };
+  }
+
+  load(id: string): { version: number; snapshot: string } | null {
+    return (this.#load.get(id) as { version: number; snapshot: string } | undefined) ?? null;
+  }
+
+  incidentWithReference(reference: string): string | null {
+    return (this.#referenceExists.get(reference) as string | undefined) ?? null;
+  }
+
+  events(id: string): AggregateEvent[] {
+    return (this.#events.all(id) as EventRow[]).map(rowToEvent);
+  }
+
+  /** Earlier incidents about any of these person keys with a no-deploy decision in [from, to] (R15). */
+  priorContacts(personKeys: string[], excludeIncidentId: string, from: string, to: string): PriorContact[] {
+    if (personKeys.length === 0) return [];
+    return this.#priorContacts.all(JSON.stringify(personKeys), excludeIncidentId, from, to) as PriorContact[];
+  }
+
+  append(incidentId: string, e: AggregateEvent, idempotencyKey: string | null): void {
+    this.#insertEvent({ ...eventToRow(incidentId, e), machineVersion: MACHINE_VERSIONS, idempotencyKey });
+  }
+
+  /** Write the projection, touching child tables only where they changed. */
+  writeProjection(before: Projection | null, after: Projection): void {
+    this.#upsertIncident(after.incident);
+    for (const t of Object.keys(CHILD_TABLES) as ChildTable[]) {
+      const rows = after[t];
+      if (before && JSON.stringify(before[t]) === JSON.stringify(rows)) continue;
+      if (before) this.#deleteChild[t](after.incident.id);
+      for (const row of rows) this.#insertChild[t](row as never);
+    }
+  }
+}
+
+const stores = new WeakMap<Db, IncidentStore>();
+export function incidentStore(db: Db): IncidentStore {
+  let s = stores.get(db);
+  if (!s) stores.set(db, (s = new IncidentStore(db)));
+  return s;
+}

@@ -1,0 +1,90 @@
+/**
+ * The one command path (ARCHITECTURE principle 3). In a single IMMEDIATE transaction:
+ * idempotency check → load → version check → pure transition → append event → write projections
+ * → queue emails → remember the answer. Any refusal returns before anything is written.
+ */
+import type { Projection } from '../domain/projection.js';
+import { project } from '../domain/projection.js';
+import { allowedEvents, applyToAggregate, stateName, type AggregateEvent, type AggregateState } from '../domain/incident-aggregate.js';
+import { problem, type Problem } from '../http/problem.js';
+import { enqueueMail } from '../mail/outbox.js';
+import type { Violation } from '../../machines/types.js';
+import type { CommandDeps, CommandMeta, CommandResult } from './deps.js';
+import { idempotencyStore } from './idempotency.js';
+import { incidentStore } from './incident-store.js';
+
+export function inTransaction(deps: CommandDeps, meta: CommandMeta, work: () => CommandResult): CommandResult {
+  return deps.db.transaction(
+    () => {
+      const idem = idempotencyStore(deps.db);
+      if (meta.idempotencyKey) {
+        const prior = idem.get(meta.actor.id, meta.idempotencyKey);
+        if (prior) {
+          if (prior.requestHash !== meta.requestHash) {
+            return {
+              ok: false,
+              problem: problem(422, 'IDEMPOTENCY_KEY_REUSED', 'Idempotency key reused', 'this Idempotency-Key was already used for a different request; use a new key for a new request'),
+            };
+          }
+          return { ok: true, status: prior.status, body: JSON.parse(prior.body), etag: prior.etag, replayed: true };
+        }
+      }
+      const result = work();
+      if (result.ok && meta.idempotencyKey) {
+        idem.put(meta.actor.id, meta.idempotencyKey, { requestHash: meta.requestHash, status: result.status, body: JSON.stringify(result.body), etag: result.etag }, deps.clock.now().toISOString());
+      }
+      return result;
+    },
+    { behavior: 'immediate' },
+  );
+}
+
+export function ruleProblem(v: Violation, s: AggregateState): Problem {
+  const title = v.rule ? `Rule ${v.rule} not met` : 'Not allowed now';
+  if (s.version === 0) return problem(422, v.code, title, v.message, { rule: v.rule });
+  return problem(422, v.code, title, v.message, { rule: v.rule, allowedEvents: allowedEvents(s), state: stateName(s), currentVersion: s.version });
+}
+
+/** Apply, append and project one event. The caller is inside `inTransaction`. */
+export function commitEvent(
+  deps: CommandDeps,
+  before: AggregateState,
+  event: AggregateEvent,
+  idempotencyKey: string | null,
+): { ok: true; state: AggregateState } | { ok: false; problem: Problem } {
+  const r = applyToAggregate(before, event);
+  if (!r.ok) return { ok: false, problem: ruleProblem(r.violation, before) };
+  const store = incidentStore(deps.db);
+  const id = r.state.incident.context.incidentId;
+  store.append(id, event, idempotencyKey);
+  const beforeProjection = before.version > 0 ? project(before) : null;
+  const afterProjection = project(r.state);
+  store.writeProjection(beforeProjection, afterProjection);
+  queueAlertEmails(deps, beforeProjection, afterProjection, event.recordedAt);
+  return { ok: true, state: r.state };
+}
+
+/** A newly raised alert is emailed to the address configured for its `notify` role, once. */
+function queueAlertEmails(deps: CommandDeps, before: Projection | null, after: Projection, now: string): void {
+  if (!deps.mailEnabled) return;
+  const known = new Set((before?.alerts ?? []).map((a) => a.id));
+  for (const a of after.alerts) {
+    if (known.has(a.id) || !a.notify) continue;
+    const to = deps.config.alerts.emailTo[a.notify];
+    if (!to) continue;
+    const ref = after.incident.reference ?? after.incident.id;
+    enqueueMail(
+      deps.db,
+      {
+        dedupeKey: `alert:${a.id}`,
+        kind: 'alert',
+        incidentId: after.incident.id,
+        recipient: to,
+        subject: `[${a.severity.toUpperCase()}] ${a.rule} on incident ${ref}`,
+        // Minimum necessary: rule, message and reference; no names, no free text from the call.
+        body: `${a.message}\n\nIncident: ${ref} (id ${after.incident.id})\nRule: ${a.rule}\nRaised at: ${a.raisedAt} (UTC)\n`,
+      },
+      now,
+    );
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * What a user may send, as zod schemas built from the force configuration (codes become enums, so
+ * an unknown grade or agency is a 400 naming the allowed values). Shapes only: whether an event is
+ * allowed now is the machines' job (422 naming the rule).
+ */
+import { z } from '@hono/zod-openapi';
+import { CHANNELS, RCRP_DECISIONS, REFERRAL_ANSWERS } from '../../machines/incident.machine.js';
+import { RANKS } from '../../machines/ranks.js';
+import { AGE_BANDS, ETHNICITIES, ETHNICITY_BASES, GENDERS } from '../../machines/subject.js';
+import type { ForceConfig } from '../config/schema.js';
+import { isValidNhsNumber } from './person-key.js';
+
+const text = (max: number) => z.string().max(max);
+const enumOf = (values: readonly string[]) => z.enum(values as [string, ...string[]]);
+
+/** An instant with an explicit offset ("Z" or "+01:00"), stored as UTC (R7). */
+export const instant = z.iso
+  .datetime({ offset: true })
+  .transform((s) => new Date(s).toISOString())
+  .openapi({ example: '2026-11-23T21:10:00Z', description: 'ISO-8601 instant with offset; stored as UTC' });
+
+export const identifiersSchema = z
+  .strictObject({
+    nhsNumber: z
+      .string()
+      .refine(isValidNhsNumber, 'not a valid NHS number (10 digits with a correct check digit)')
+      .optional(),
+    forcePersonId: text(64).min(1).optional(),
+    name: text(200).min(1).optional(),
+    dateOfBirth: z.iso.date().optional(),
+  })
+  .refine((i) => (i.name === undefined) === (i.dateOfBirth === undefined), {
+    message: 'name and dateOfBirth go together (a name alone cannot link contacts reliably)',
+  })
+  .openapi('PersonIdentifiers', {
+    description: 'Used only to compute pseudonymous person keys; never stored, logged or returned.',
+  });
+
+export const subjectInputSchema = z
+  .strictObject({
+    identifiers: identifiersSchema.optional(),
+    ageYears: z.number().int().min(0).max(120).optional(),
+    ageBand: z.enum(AGE_BANDS).optional().openapi({ description: 'Apparent age band when the age is not known' }),
+    gender: z.enum(GENDERS).default('notKnown'),
+    ethnicity: z.enum(ETHNICITIES).default('notStated'),
+    ethnicityBasis: z.enum(ETHNICITY_BASES).default('notKnown'),
+  })
+  .openapi('SubjectInput');
+
+export type SubjectInput = z.infer<typeof subjectInputSchema>;
+
+export function buildIncidentInputs(config: ForceConfig) {
+  const category = enumOf(config.categories.map((c) => c.code));
+  const grade = enumOf(config.grades.map((g) => g.code));
+  const agency = enumOf(config.agencies.map((a) => a.code));
+  const contactMethod = enumOf(config.contactMethods);
+  const district = enumOf(config.districts);
+  const closureCode = enumOf(config.closureCodes);
+  const resolution = enumOf(config.resolutionCodes);
+
+  const createIncident = z
+    .strictObject({
+      receivedAt: instant,
+      reference: text(64).min(1).optional().openapi({ description: 'Command-and-control log reference (unique)' }),
+      channel: z.enum(CHANNELS),
+      category,
+      district: district.optional(),
+      locationClass: z.enum(['urban', 'rural']).optional(),
+      mhFlagAtCall: z.boolean().openapi({ description: "Call handler's view: mental-health-related (NPCC 2019 definition)" }),
+      summary: text(4000).optional(),
+      location: text(500).optional(),
+      subject: subjectInputSchema.optional(),
+    })
+    .openapi('CreateIncident');
+
+  const at = { occurredAt: instant };
+  const note = (max: number) => text(max).optional();
+
+  const events = {
+    THRIVE_RECORDED: z
+      .strictObject({
+        type: z.literal('THRIVE_RECORDED'),
+        ...at,
+        threat: text(2000),
+        harm: text(2000),
+        risk: text(2000),
+        investigation: text(2000),
+        vulnerability: text(2000),
+        engagement: text(2000),
+        rationale: text(4000),
+        safetyNet: note(2000).openapi({ description: 'Safety-net decision when closing with a referral unanswered (R12)' }),
+      })
+      .openapi('ThriveRecorded'),
+    GRADE_SET: z.strictObject({ type: z.literal('GRADE_SET'), ...at, grade, reason: note(1000) }).openapi('GradeSet'),
+    RCRP_DECISION_RECORDED: z
+      .strictObject({
+        type: z.literal('RCRP_DECISION_RECORDED'),
+        ...at,
+        crimeOccurring: z.boolean(),
+        riskToLife: z.boolean(),
+        riskOfSeriousHarm: z.boolean(),
+        decision: z.enum(RCRP_DECISIONS),
+        rationale: text(4000),
+        override: z.strictObject({ name: text(200), rank: z.enum(RANKS), reason: text(2000) }).optional(),
+      })
+      .openapi('RcrpDecisionRecorded'),
+    POLICE_DISPATCHED: z
+      .strictObject({
+        type: z.literal('POLICE_DISPATCHED'),
+        ...at,
+        resources: z
+          .array(z.strictObject({ callSign: text(32).min(1), officers: z.number().int().min(1).max(50), type: text(40).min(1) }))
+          .min(1)
+          .max(50),
+      })
+      .openapi('PoliceDispatched'),
+    REFERRAL_MADE: z
+      .strictObject({
+        type: z.literal('REFERRAL_MADE'),
+        ...at,
+        referralId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional().openapi({ description: 'Generated when omitted' }),
+        agency,
+        contactMethod,
+        namedContact: text(200),
+        agencyReference: note(100),
+      })
+      .openapi('ReferralMade'),
+    REFERRAL_ANSWERED: z
+      .strictObject({
+        type: z.literal('REFERRAL_ANSWERED'),
+        ...at,
+        referralId: z.string().min(1).max(64),
+        answer: z.enum(REFERRAL_ANSWERS),
+        reason: note(2000),
+        agencyReference: note(100),
+      })
+      .openapi('ReferralAnswered'),
+    ADVICE_GIVEN: z.strictObject({ type: z.literal('ADVICE_GIVEN'), ...at, summary: text(2000).min(1) }).openapi('AdviceGiven'),
+    RESOLVED_WITHOUT_DEPLOYMENT: z
+      .strictObject({ type: z.literal('RESOLVED_WITHOUT_DEPLOYMENT'), ...at, resolution, note: note(2000) })
+      .openapi('ResolvedWithoutDeployment'),
+    NEW_INFORMATION: z
+      .strictObject({
+        type: z.literal('NEW_INFORMATION'),
+        ...at,
+        summary: text(4000).min(1),
+        source: z.enum(['caller', 'thirdParty', 'officer', 'partnerAgency', 'other']),
+      })
+      .openapi('NewInformation'),
+    SUBJECT_RECORDED: z.strictObject({ type: z.literal('SUBJECT_RECORDED'), ...at, subject: subjectInputSchema }).openapi('SubjectRecorded'),
+    INCIDENT_CLOSED: z
+      .strictObject({
+        type: z.literal('INCIDENT_CLOSED'),
+        ...at,
+        mhFlagAtClose: z.boolean().optional().openapi({ description: 'Required to close (R40)' }),
+        closureCode,
+        note: note(2000),
+      })
+      .openapi('IncidentClosed'),
+  };
+
+  const list = Object.values(events) as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]];
+  const incidentEvent = z.discriminatedUnion('type', list as never).openapi('IncidentEventInput');
+
+  return { createIncident, events, incidentEvent, eventTypes: Object.keys(events) };
+}
+
+export type IncidentInputs = ReturnType<typeof buildIncidentInputs>;
+export type CreateIncidentInput = z.output<IncidentInputs['createIncident']>;
+type EventSchemas = IncidentInputs['events'];
+export type IncidentEventInput = { [K in keyof EventSchemas]: z.output<EventSchemas[K]> }[keyof EventSchemas];

@@ -1,0 +1,3 @@
+import type { AuthenticatedUser } from '../auth/tokens.js';
+
+export type AppEnv = { Variables: { user: AuthenticatedUser; requestId: string } };

@@ -1,0 +1,112 @@
+/**
+ * Entry point: environment → configuration → database (migrated) → HTTP server → scheduler and
+ * outbox worker. SIGTERM/SIGINT: stop accepting, let in-flight requests finish, close the database.
+ */
+import { serve } from '@hono/node-server';
+import { resolve } from 'node:path';
+import { closeDatabase, openDatabase } from '../db/client.js';
+import { createApp } from './app.js';
+import { systemClock } from './clock.js';
+import type { CommandDeps } from './commands/deps.js';
+import { ConfigError, DEFAULT_CONFIG_PATH, loadForceConfig } from './config/load.js';
+import { PersonKeyer, resolvePersonKeySecret } from './domain/person-key.js';
+import { createLogger } from './log.js';
+import { deliverDueMail } from './mail/outbox-worker.js';
+import { createTransport, mailSettingsFromEnv } from './mail/transport.js';
+import { sweepDeadlines } from './scheduler/sweeper.js';
+
+const logger = createLogger();
+const env = process.env;
+
+function fail(message: string): never {
+  process.stderr.write(message + '\n');
+  process.exit(1);
+}
+
+let config;
+try {
+  config = loadForceConfig(env.FORCE_CONFIG ?? DEFAULT_CONFIG_PATH);
+} catch (e) {
+  fail(e instanceof ConfigError ? e.message : `Cannot load configuration: ${(e as Error).message}`);
+}
+
+const databasePath = resolve(env.DATABASE_PATH ?? './data/triage.sqlite');
+const port = Number(env.PORT ?? 3000);
+if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT must be a port number, not '${env.PORT}'`);
+
+const db = openDatabase(databasePath, { synchronous: 'FULL' });
+const secret = resolvePersonKeySecret(env.PERSON_KEY_SECRET, `${databasePath}.person-key`);
+if (secret.source === 'generated') {
+  logger.warn(
+    { file: `${databasePath}.person-key` },
+    'PERSON_KEY_SECRET is not set: generated a person-key secret and saved it beside the database. Back it up with the database; without it repeat contacts cannot be linked. Set PERSON_KEY_SECRET in production.',
+  );
+}
+const mail = mailSettingsFromEnv(env);
+const deps: CommandDeps = { db, clock: systemClock, config, keyer: new PersonKeyer(secret.secret), mailEnabled: mail !== null };
+const app = createApp({ ...deps, logger });
+
+let inFlight = 0;
+const server = serve({
+  fetch: async (req, ...rest) => {
+    inFlight++;
+    try {
+      return await app.fetch(req, ...rest);
+    } finally {
+      inFlight--;
+    }
+  },
+  port,
+});
+logger.info({ port, database: databasePath, force: config.force.name, mail: mail ? 'on' : 'off' }, `serving on http://localhost:${port}`);
+
+const sweepEvery = Number(env.SWEEP_INTERVAL_MS ?? 15_000);
+const sweeper = setInterval(() => {
+  try {
+    const r = sweepDeadlines(deps);
+    if (r.fired > 0) logger.info(r, 'deadlines fired');
+  } catch (e) {
+    logger.error({ err: (e as Error).message }, 'deadline sweep failed');
+  }
+}, sweepEvery);
+
+let mailTimer: NodeJS.Timeout | null = null;
+if (mail) {
+  const transport = createTransport(mail);
+  let busy = false;
+  mailTimer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    deliverDueMail(db, systemClock, transport, { from: mail.from })
+      .then((r) => {
+        if (r.sent + r.failed > 0) logger.info(r, 'outbox delivery');
+      })
+      .catch((e: Error) => logger.error({ err: e.message }, 'outbox delivery failed'))
+      .finally(() => {
+        busy = false;
+      });
+  }, Number(env.OUTBOX_INTERVAL_MS ?? 5_000));
+}
+
+let stopping = false;
+function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal, inFlight }, 'shutting down: no new connections; finishing requests in flight');
+  clearInterval(sweeper);
+  if (mailTimer) clearInterval(mailTimer);
+  const force = setTimeout(() => {
+    logger.error({ inFlight }, 'requests still running after 10 s; closing anyway');
+    closeDatabase(db);
+    process.exit(1);
+  }, 10_000);
+  force.unref();
+  server.close(() => {
+    closeDatabase(db);
+    logger.info('database closed; bye');
+    process.exit(0);
+  });
+  if ('closeIdleConnections' in server) (server as { closeIdleConnections(): void }).closeIdleConnections();
+}
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));
