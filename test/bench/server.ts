@@ -1,0 +1,154 @@
+/**
+ * Child process for `npm run bench`: one HTTP server on its own event loop, on a fresh database.
+ *
+ *   node --import tsx test/bench/server.ts <system|baseline> <FULL|NORMAL> <dbPath> <incidents>
+ *
+ * system   — the real app (createApp, production pino logger at info, as src/server.ts builds it),
+ *            a bearer token for a call handler and <incidents> incidents created through the API.
+ * baseline — a minimal Hono route on @hono/node-server: zod validation of the same body + one
+ *            prepared better-sqlite3 INSERT, same pragmas (WAL, synchronous as given).
+ *
+ * Reports { port, token, incidents, sqlite } to the parent over IPC; answers 'stats'; exits on
+ * SIGTERM after closing the database (so --cpu-prof profiles are written).
+ */
+import { serve } from '@hono/node-server';
+import Database from 'better-sqlite3';
+import { Hono } from 'hono';
+import { statSync } from 'node:fs';
+import { z } from 'zod';
+import { closeDatabase, openDatabase } from '../../db/client.js';
+import { createApp } from '../../src/app.js';
+import { issueToken } from '../../src/auth/tokens.js';
+import { systemClock } from '../../src/clock.js';
+import type { CommandDeps } from '../../src/commands/deps.js';
+import { loadForceConfig } from '../../src/config/load.js';
+import { PersonKeyer } from '../../src/domain/person-key.js';
+import { createLogger } from '../../src/log.js';
+
+type Kind = 'system' | 'baseline';
+type Sync = 'FULL' | 'NORMAL';
+
+export interface ServerReady {
+  type: 'ready';
+  port: number;
+  token: string;
+  incidents: Array<{ id: string; version: number }>;
+  sqlite: string;
+  receivedAt: string;
+}
+export interface ServerStats {
+  type: 'stats';
+  rows: number;
+  walBytes: number;
+}
+
+const [kind, sync, dbPath, nText] = process.argv.slice(2) as [Kind, Sync, string, string];
+if (!['system', 'baseline'].includes(kind) || !['FULL', 'NORMAL'].includes(sync) || !dbPath) {
+  process.stderr.write('usage: server.ts <system|baseline> <FULL|NORMAL> <dbPath> <incidents>\n');
+  process.exit(2);
+}
+const n = Number(nText ?? 100);
+// Ten minutes ago: every NEW_INFORMATION posted during the run (occurredAt ≈ now − 30 s) is after it.
+const receivedAt = new Date(Date.now() - 10 * 60_000).toISOString();
+
+let sqlite: Database.Database;
+let fetch: (req: Request) => Response | Promise<Response>;
+let token = 'baseline-does-not-check-tokens';
+let incidents: Array<{ id: string; version: number }> = [];
+let rowsTable: string;
+
+if (kind === 'system') {
+  const db = openDatabase(dbPath, { synchronous: sync });
+  sqlite = db.$client;
+  rowsTable = 'incident_events';
+  const deps: CommandDeps = {
+    db,
+    clock: systemClock,
+    config: loadForceConfig(),
+    keyer: new PersonKeyer('bench-person-key-secret-0123456789abcdef'),
+    mailEnabled: false,
+  };
+  // Production logging (one pino line per request, to this child's stdout = /dev/null).
+  const app = createApp({ ...deps, logger: createLogger('info') });
+  token = issueToken(db, systemClock, 'Bench call handler', 'call_handler').token;
+  for (let i = 0; i < n; i++) {
+    const res = await app.request('/api/incidents', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({
+        receivedAt,
+        channel: '999',
+        category: 'concernForWelfare',
+        district: 'Maidstone',
+        locationClass: 'urban',
+        mhFlagAtCall: true,
+        summary: 'caller concerned for neighbour',
+      }),
+    });
+    const body = (await res.json()) as { id: string; version: number };
+    if (res.status !== 201) throw new Error(`creating bench incident failed: ${res.status} ${JSON.stringify(body)}`);
+    incidents.push({ id: body.id, version: body.version });
+  }
+  fetch = app.fetch;
+  process.on('SIGTERM', () => {
+    closeDatabase(db);
+    process.exit(0);
+  });
+} else {
+  sqlite = new Database(dbPath);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma(`synchronous = ${sync}`);
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  rowsTable = 'events';
+  sqlite.exec(`CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    incident_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    occurred_at TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    payload TEXT NOT NULL
+  )`);
+  const insert = sqlite.prepare('INSERT INTO events (incident_id, type, occurred_at, recorded_at, payload) VALUES (?, ?, ?, ?, ?)');
+  const schema = z.strictObject({
+    type: z.literal('NEW_INFORMATION'),
+    occurredAt: z.iso.datetime({ offset: true }),
+    summary: z.string().min(1).max(4000),
+    source: z.enum(['caller', 'thirdParty', 'officer', 'partnerAgency', 'other']),
+  });
+  const app = new Hono();
+  app.post('/api/incidents/:id/events', async (c) => {
+    const r = schema.safeParse(await c.req.json());
+    if (!r.success) return c.json({ issues: r.error.issues }, 400);
+    const e = r.data;
+    const info = insert.run(c.req.param('id'), e.type, e.occurredAt, new Date().toISOString(), JSON.stringify({ summary: e.summary, source: e.source }));
+    return c.json({ id: c.req.param('id'), seq: Number(info.lastInsertRowid) }, 200);
+  });
+  for (let i = 0; i < n; i++) incidents.push({ id: `baseline-${i}`, version: 1 });
+  fetch = app.fetch;
+  process.on('SIGTERM', () => {
+    sqlite.close();
+    process.exit(0);
+  });
+}
+
+const sqliteVersion = (sqlite.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
+const countRows = sqlite.prepare(`SELECT count(*) AS n FROM ${rowsTable}`).pluck();
+
+serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
+  const ready: ServerReady = { type: 'ready', port: info.port, token, incidents, sqlite: sqliteVersion, receivedAt };
+  process.send!(ready);
+});
+
+process.on('message', (m) => {
+  if (m !== 'stats') return;
+  let walBytes = 0;
+  try {
+    walBytes = statSync(`${dbPath}-wal`).size;
+  } catch {
+    /* no WAL file */
+  }
+  const stats: ServerStats = { type: 'stats', rows: countRows.get() as number, walBytes };
+  process.send!(stats);
+});
+process.on('disconnect', () => process.exit(0));

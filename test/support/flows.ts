@@ -1,0 +1,81 @@
+/** Realistic payloads and short paths through the incident lifecycle, shared by tests. */
+import { expect } from 'vitest';
+import type { Harness } from './harness.js';
+
+export const thrive = (over: Record<string, unknown> = {}) => ({
+  type: 'THRIVE_RECORDED',
+  threat: 'none identified',
+  harm: 'caller reports neighbour has not been seen for three days',
+  risk: 'medium: possible fall or illness at home',
+  investigation: 'none identified',
+  vulnerability: 'lives alone, known mental-health history',
+  engagement: 'landlord holds a key',
+  rationale: 'welfare concern without crime or immediate threat to life',
+  ...over,
+});
+
+export const decision = (d: string, over: Record<string, unknown> = {}) => ({
+  type: 'RCRP_DECISION_RECORDED',
+  crimeOccurring: false,
+  riskToLife: false,
+  riskOfSeriousHarm: false,
+  decision: d,
+  rationale: 'threshold not met: health-led response is right',
+  ...over,
+});
+
+export const grade = (g = 'G2') => ({ type: 'GRADE_SET', grade: g });
+export const dispatch = (callSign = 'KM21') => ({ type: 'POLICE_DISPATCHED', resources: [{ callSign, officers: 2, type: 'response' }] });
+export const referral = (referralId = 'r1', over: Record<string, unknown> = {}) => ({
+  type: 'REFERRAL_MADE',
+  referralId,
+  agency: 'kmptSpoa',
+  contactMethod: 'phone',
+  namedContact: 'duty crisis nurse',
+  ...over,
+});
+export const answer = (referralId: string, a: string, over: Record<string, unknown> = {}) => ({
+  type: 'REFERRAL_ANSWERED',
+  referralId,
+  answer: a,
+  ...(a === 'declined' ? { reason: 'no capacity tonight' } : {}),
+  ...over,
+});
+export const close = (over: Record<string, unknown> = {}) => ({ type: 'INCIDENT_CLOSED', mhFlagAtClose: true, closureCode: 'resolved', ...over });
+
+export function createBody(h: Harness, over: Record<string, unknown> = {}) {
+  return {
+    receivedAt: h.clock.at(-10),
+    channel: '999',
+    category: 'concernForWelfare',
+    district: 'Maidstone',
+    locationClass: 'urban',
+    mhFlagAtCall: true,
+    summary: 'caller concerned for neighbour',
+    ...over,
+  };
+}
+
+export async function createIncident(h: Harness, over: Record<string, unknown> = {}, token?: string): Promise<string> {
+  const r = await h.request('POST', '/api/incidents', { body: createBody(h, over), ...(token ? { token } : {}) });
+  expect(r.status, JSON.stringify(r.body)).toBe(201);
+  return r.body.id as string;
+}
+
+/** POST each event in order, expecting each to be accepted; returns the last body. */
+export async function steps(h: Harness, id: string, events: Array<Record<string, unknown>>) {
+  let last: any = null;
+  for (const e of events) {
+    const r = await h.event(id, e);
+    expect(r.status, `${String(e.type)}: ${JSON.stringify(r.body)}`).toBe(200);
+    last = r.body;
+  }
+  return last;
+}
+
+/** An RCRP-category incident, assessed and graded. */
+export async function gradedIncident(h: Harness, over: Record<string, unknown> = {}) {
+  const id = await createIncident(h, over);
+  await steps(h, id, [thrive(), grade('G2')]);
+  return id;
+}

@@ -1,0 +1,86 @@
+/**
+ * A real system for one test: a fresh SQLite file on disk, migrations applied, the app built with
+ * createApp, a manual clock, and a token per role. Requests go through app.request (no socket)
+ * unless a test starts a real server.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { closeDatabase, openDatabase, type Db } from '../../db/client.js';
+import { ROLES, type UserRole } from '../../machines/types.js';
+import { createApp } from '../../src/app.js';
+import { issueToken } from '../../src/auth/tokens.js';
+import type { CommandDeps } from '../../src/commands/deps.js';
+import { loadForceConfig } from '../../src/config/load.js';
+import { parseForceConfig } from '../../src/config/load.js';
+import type { ForceConfig } from '../../src/config/schema.js';
+import { PersonKeyer } from '../../src/domain/person-key.js';
+import type { Logger } from '../../src/log.js';
+import { ManualClock } from './clock.js';
+
+export interface HarnessOptions {
+  config?: (c: ForceConfig) => ForceConfig;
+  mailEnabled?: boolean;
+  logger?: Logger;
+  start?: string;
+  maxBodyBytes?: number;
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export type Harness = Awaited<ReturnType<typeof createHarness>>;
+
+export function createHarness(opts: HarnessOptions = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'mh-test-'));
+  const dbPath = join(dir, 'test.sqlite');
+  const db = openDatabase(dbPath);
+  const clock = new ManualClock(opts.start);
+  const base = loadForceConfig();
+  const config = parseForceConfig(opts.config ? opts.config(structuredClone(base)) : base, 'test');
+  const deps: CommandDeps = { db, clock, config, keyer: new PersonKeyer('test-secret-for-person-keys-0123456789'), mailEnabled: opts.mailEnabled ?? false };
+  const app = createApp({ ...deps, ...(opts.logger ? { logger: opts.logger } : {}), ...(opts.maxBodyBytes ? { maxBodyBytes: opts.maxBodyBytes } : {}) });
+  const tokens = Object.fromEntries(ROLES.map((r) => [r, issueToken(db, clock, `Test ${r}`, r).token])) as Record<UserRole, string>;
+
+  async function request<T = any>(method: string, path: string, init: { body?: unknown; raw?: string; token?: string | null; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { ...(init.headers ?? {}) };
+    const token = init.token === undefined ? tokens.call_handler : init.token;
+    if (token) headers.authorization = `Bearer ${token}`;
+    let body: string | undefined;
+    if (init.raw !== undefined) body = init.raw;
+    else if (init.body !== undefined) body = JSON.stringify(init.body);
+    if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+    const res = await app.request(path, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      /* not JSON: keep text */
+    }
+    return { status: res.status, body: parsed as T, headers: res.headers };
+  }
+
+  /** POST an event with If-Match set to `version` (or the incident's current version when omitted). */
+  async function event(id: string, body: Record<string, unknown>, o: { version?: number; token?: string; key?: string } = {}) {
+    let version = o.version;
+    if (version === undefined) version = (await request('GET', `/api/incidents/${id}`, { token: o.token ?? tokens.call_handler })).body.version as number;
+    const headers: Record<string, string> = { 'if-match': `"${version}"` };
+    if (o.key) headers['idempotency-key'] = o.key;
+    return request('POST', `/api/incidents/${id}/events`, { body: { occurredAt: clock.at(), ...body }, headers, token: o.token ?? tokens.call_handler });
+  }
+
+  function count(table: string): number {
+    return (db.$client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+  }
+
+  function close() {
+    closeDatabase(db);
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  return { dir, dbPath, db: db as Db, clock, config, deps, app, tokens, request, event, count, close };
+}
