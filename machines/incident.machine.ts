@@ -169,8 +169,10 @@ export interface IncidentContext {
   firstDispatchedAt: string | null;
   resourcesDispatched: number;
   referrals: Record<string, { agency: string; status: 'pending' | ReferralAnswer; statusSeq: number; madeAt: string }>;
-  /** First moment police were decided against or not sent (R15's "no-deploy decision"). */
+  /** First moment police were decided against or not sent (R15's "no-deploy decision"); never cleared. */
   noDeployAt: string | null;
+  /** Advice given or resolved without deployment (an outcome, unlike the RCRP decision). */
+  resolvedWithoutPolice: boolean;
   repeatContactOf: string[];
   flags: Flag[];
   firedDeadlines: string[];
@@ -375,12 +377,17 @@ export function incidentRuleViolation(ctx: IncidentContext, e: IncidentEvent): V
 // Deadlines (rows the scheduler sweeps) and flags.
 // ---------------------------------------------------------------------------------------------
 
+/** Police are needed now: the current decision says so, or, with no decision, nobody resolved it otherwise. */
+function needsPolice(ctx: IncidentContext): boolean {
+  if (ctx.decision) return !NO_DEPLOY.includes(ctx.decision.decision);
+  return !ctx.resolvedWithoutPolice;
+}
+
 /** R6: an incident that needs police and has none gets a clock per grade. */
 export function incidentDeadlines(ctx: IncidentContext): DeadlineSpec[] {
   const g = ctx.grade;
   if (!g || ctx.closedAt || g.policy.unresourcedAlertAfterMinutes === null || !g.policy.requiresDeployment) return [];
-  if (ctx.firstDispatchedAt || ctx.noDeployAt) return [];
-  if (ctx.decision && NO_DEPLOY.includes(ctx.decision.decision)) return [];
+  if (ctx.firstDispatchedAt || !needsPolice(ctx)) return [];
   return [
     {
       key: `R6:unresourced:${g.seq}`,
@@ -477,6 +484,7 @@ const reduce: { [K in IncidentEventType]: (ctx: IncidentContext, e: EventOf<K>) 
       resourcesDispatched: 0,
       referrals: {},
       noDeployAt: null,
+      resolvedWithoutPolice: false,
       repeatContactOf: [],
       flags: [],
       firedDeadlines: [],
@@ -537,8 +545,8 @@ const reduce: { [K in IncidentEventType]: (ctx: IncidentContext, e: EventOf<K>) 
     const pendingReassessment = e.answer === 'accepted' ? ctx.pendingReassessment : trigger(ctx, e);
     return { ...ctx, referrals, pendingReassessment };
   },
-  ADVICE_GIVEN: (ctx, e) => ({ ...ctx, noDeployAt: ctx.noDeployAt ?? e.occurredAt }),
-  RESOLVED_WITHOUT_DEPLOYMENT: (ctx, e) => ({ ...ctx, noDeployAt: ctx.noDeployAt ?? e.occurredAt }),
+  ADVICE_GIVEN: (ctx, e) => ({ ...ctx, noDeployAt: ctx.noDeployAt ?? e.occurredAt, resolvedWithoutPolice: true }),
+  RESOLVED_WITHOUT_DEPLOYMENT: (ctx, e) => ({ ...ctx, noDeployAt: ctx.noDeployAt ?? e.occurredAt, resolvedWithoutPolice: true }),
   NEW_INFORMATION: (ctx, e) => ({ ...ctx, pendingReassessment: trigger(ctx, e) }),
   INCIDENT_CLOSED: (ctx, e) => ({ ...ctx, mhFlagAtClose: e.mhFlagAtClose, closedAt: e.occurredAt, closureCode: e.closureCode }),
   DEADLINE_REACHED(ctx, e) {

@@ -81,6 +81,7 @@ export function createApp(deps: AppDeps) {
   app.onError((err, c) => {
     if (err instanceof HTTPException) {
       const status = err.status;
+      if (status === 415) return sendProblem(c, problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', 'send the body as JSON with Content-Type: application/json'));
       const detail = status === 400 && /json/i.test(err.message) ? `the body is not valid JSON (${err.message})` : err.message;
       return sendProblem(c, problem(status, status === 400 ? 'MALFORMED_REQUEST' : 'HTTP_ERROR', 'Request not accepted', detail));
     }

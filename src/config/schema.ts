@@ -42,13 +42,15 @@ const grade = z.object({
   unresourcedAlert: z.object({ afterMinutes: z.number().int().min(0), notify: z.string().min(1) }).nullable(),
 });
 
-const category = z.object({
-  code,
-  label: z.string().min(1),
-  /** In Right Care Right Person scope: R8 threshold answers and a decision are required. */
-  rcrp: z.boolean(),
-  rcrpPhase: z.number().int().min(1).max(4).nullable(),
-});
+const category = z
+  .object({
+    code,
+    label: z.string().min(1),
+    /** In Right Care Right Person scope: R8 threshold answers and a decision are required. */
+    rcrp: z.boolean(),
+    rcrpPhase: z.number().int().min(1).max(4).nullable(),
+  })
+  .refine((c) => c.rcrp === (c.rcrpPhase !== null), { message: 'rcrpPhase must be set exactly when rcrp is true', path: ['rcrpPhase'] });
 
 const agency = z.object({
   code,
@@ -56,22 +58,25 @@ const agency = z.object({
   type: z.enum(AGENCY_TYPES),
 });
 
-const unique = <T>(items: T[], key: (t: T) => string, ctx: z.RefinementCtx, path: string) => {
-  const seen = new Set<string>();
-  items.forEach((it, i) => {
-    const k = key(it);
-    if (seen.has(k)) ctx.addIssue({ code: 'custom', message: `duplicate code '${k}'`, path: [path, i, 'code'] });
-    seen.add(k);
-  });
-};
+/** A list of coded items whose codes must be unique (checked even when sibling fields are invalid). */
+const codedList = <T extends z.ZodType<{ code: string }>>(item: T) =>
+  z
+    .array(item)
+    .min(1)
+    .superRefine((items, ctx) => {
+      const seen = new Set<string>();
+      items.forEach((it, i) => {
+        if (seen.has(it.code)) ctx.addIssue({ code: 'custom', message: `duplicate code '${it.code}'`, path: [i, 'code'] });
+        seen.add(it.code);
+      });
+    });
 
-export const forceConfigSchema = z
-  .object({
+export const forceConfigSchema = z.object({
     force: z.object({ name: z.string().min(1), code, timezone: z.string().min(1) }),
     districts: z.array(z.string().min(1)).min(1),
-    grades: z.array(grade).min(1),
-    categories: z.array(category).min(1),
-    agencies: z.array(agency).min(1),
+    grades: codedList(grade),
+    categories: codedList(category),
+    agencies: codedList(agency),
     contactMethods: z.array(code).min(1),
     closureCodes: z.array(code).min(1),
     resolutionCodes: z.array(code).min(1),
@@ -88,16 +93,6 @@ export const forceConfigSchema = z
       /** Email address per `notify` role; alerts for a role with no address are not emailed. */
       emailTo: z.record(z.string(), z.email()),
     }),
-  })
-  .superRefine((c, ctx) => {
-    unique(c.grades, (g) => g.code, ctx, 'grades');
-    unique(c.categories, (g) => g.code, ctx, 'categories');
-    unique(c.agencies, (g) => g.code, ctx, 'agencies');
-    c.categories.forEach((cat, i) => {
-      if (cat.rcrp !== (cat.rcrpPhase !== null)) {
-        ctx.addIssue({ code: 'custom', message: 'rcrpPhase must be set exactly when rcrp is true', path: ['categories', i, 'rcrpPhase'] });
-      }
-    });
   });
 
 export type ForceConfig = z.infer<typeof forceConfigSchema>;

@@ -1,0 +1,55 @@
+/** Force configuration: the default is valid and realistic; a bad file names the bad field. */
+import { describe, expect, it } from 'vitest';
+import { loadForceConfig, parseForceConfig } from '../../src/config/load.js';
+import { createHarness } from '../support/harness.js';
+import { createIncident, steps, thrive } from '../support/flows.js';
+
+describe('force configuration', () => {
+  it('the bundled default (modelled on Kent) validates and has the categories, grades and agencies the issue names', () => {
+    const c = loadForceConfig();
+    expect(c.force.name).toBe('Kent Police');
+    expect(c.categories.map((x) => x.code)).toEqual(
+      expect.arrayContaining(['concernForWelfare', 'walkOutFromHealthcare', 'awolPatient', 'mhCrisisInPublic', 'suicideSelfHarmConcern', 'missingPersonMhConcern', 'transportRequest', 's136Handover', 'voluntaryPatient', 'other']),
+    );
+    expect(c.agencies.map((a) => a.type)).toEqual(expect.arrayContaining(['nhs111MentalHealth', 'crisisTeam', 'ambulance', 'amhpService', 'adultSocialCare', 'childrensSocialCare', 'emergencyDepartment', 'voluntarySector']));
+    expect(c.grades[0]!.attendanceTarget).toEqual({ startEvent: 'callReceived', urbanMinutes: 15, ruralMinutes: 20 });
+    expect(c.reporting.suppressionThreshold).toBe(5);
+  });
+
+  it('an invalid configuration fails with a message naming each bad field', () => {
+    const c = structuredClone(loadForceConfig()) as any;
+    c.grades[1].attendanceTarget = { startEvent: 'whenever', minutes: -5 };
+    c.categories[0].rcrpPhase = null;
+    c.agencies.push({ ...c.agencies[0] });
+    expect(() => parseForceConfig(c, 'kent.json')).toThrowError(
+      /grades\.1\.attendanceTarget\.startEvent[\s\S]*grades\.1\.attendanceTarget\.minutes[\s\S]*categories\.0\.rcrpPhase|duplicate code/,
+    );
+    try {
+      parseForceConfig(c, 'kent.json');
+    } catch (e) {
+      const m = (e as Error).message;
+      for (const field of ['grades.1.attendanceTarget.startEvent', 'grades.1.attendanceTarget.minutes', 'categories.0.rcrpPhase', 'agencies.12.code']) expect(m).toContain(field);
+    }
+  });
+
+  it('R4 grades and their labels come from configuration, not code', async () => {
+    const h = createHarness({
+      config: (c) => ({
+        ...c,
+        grades: [
+          { code: 'P1', label: 'Immediate', requiresDeployment: true, attendanceTarget: { startEvent: 'dispatched', minutes: 15 }, unresourcedAlert: null },
+          { code: 'P5', label: 'Telephone resolution', requiresDeployment: false, attendanceTarget: null, unresourcedAlert: null },
+        ],
+      }),
+    });
+    try {
+      const id = await createIncident(h);
+      await steps(h, id, [thrive()]);
+      expect((await h.event(id, { type: 'GRADE_SET', grade: 'G1' })).status).toBe(400);
+      const ok = await steps(h, id, [{ type: 'GRADE_SET', grade: 'P1' }]);
+      expect(ok.grade).toMatchObject({ code: 'P1', label: 'Immediate' });
+    } finally {
+      h.close();
+    }
+  });
+});

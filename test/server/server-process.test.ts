@@ -1,0 +1,145 @@
+/**
+ * The real entry point as a newcomer runs it: `npm start` with DATABASE_PATH and PORT, migrations on
+ * boot, a generated person-key secret with a warning, the token CLI, graceful SIGTERM, and a clear
+ * refusal to start on bad configuration.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+
+const dirs: string[] = [];
+const procs: ChildProcess[] = [];
+afterEach(() => {
+  for (const p of procs.splice(0)) if (p.exitCode === null) p.kill('SIGKILL');
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+const tempDir = () => {
+  const d = mkdtempSync(join(tmpdir(), 'mh-server-'));
+  dirs.push(d);
+  return d;
+};
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+
+function start(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  procs.push(child);
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const ready = new Promise<void>((resolve, reject) => {
+    const check = () => (out.includes('serving on') ? resolve() : undefined);
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, ready, exited, output: () => out };
+}
+
+function token(dbPath: string, name: string, role: string) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/token.ts', '--name', name, '--role', role], { env: { ...process.env, DATABASE_PATH: dbPath }, encoding: 'utf8' });
+  return r;
+}
+
+describe('the server process', () => {
+  it('starts on a fresh path, applies migrations, serves the API; the token CLI prints a token as its last line', async () => {
+    const dir = tempDir();
+    const dbPath = join(dir, 'nested', 'triage.sqlite');
+    const t = token(dbPath, 'A Handler', 'call_handler');
+    expect(t.status).toBe(0);
+    const tok = t.stdout.trim().split('\n').pop()!;
+    expect(tok).toMatch(/^mht_[A-Za-z0-9_-]{40,}$/);
+    const db = new Database(dbPath, { readonly: true });
+    expect((db.prepare('SELECT token_hash FROM api_tokens').get() as { token_hash: string }).token_hash).not.toContain(tok.slice(4));
+    db.close();
+
+    const port = await freePort();
+    const s = start({ DATABASE_PATH: dbPath, PORT: String(port) });
+    await s.ready;
+    expect(s.output()).toContain('PERSON_KEY_SECRET is not set');
+    expect(existsSync(`${dbPath}.person-key`)).toBe(true);
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(await health.json()).toEqual({ status: 'ok', database: 'ok' });
+    const created = await fetch(`http://127.0.0.1:${port}/api/incidents`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ receivedAt: new Date(Date.now() - 60_000).toISOString(), channel: '999', category: 'mhCrisisInPublic', mhFlagAtCall: true, subject: { identifiers: { name: 'Private Person', dateOfBirth: '1970-01-01' } } }),
+    });
+    expect(created.status).toBe(201);
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+    expect(s.output()).toContain('database closed');
+    // Identifiers never reach the logs.
+    expect(s.output()).not.toContain('Private Person');
+  });
+
+  it('a second token for the same user works; a conflicting role is refused; an unknown role is refused', () => {
+    const dbPath = join(tempDir(), 't.sqlite');
+    expect(token(dbPath, 'Sgt Day', 'supervisor').status).toBe(0);
+    expect(token(dbPath, 'Sgt Day', 'supervisor').status).toBe(0);
+    const conflict = token(dbPath, 'Sgt Day', 'admin');
+    expect(conflict.status).toBe(1);
+    expect(conflict.stderr).toContain('already exists with role supervisor');
+    const bad = token(dbPath, 'X', 'chief');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('call_handler');
+  });
+
+  it('SIGTERM lets a request in flight finish before the database closes', async () => {
+    const dir = tempDir();
+    const dbPath = join(dir, 't.sqlite');
+    const tok = token(dbPath, 'A', 'call_handler').stdout.trim().split('\n').pop()!;
+    const port = await freePort();
+    const s = start({ DATABASE_PATH: dbPath, PORT: String(port) });
+    await s.ready;
+    // A large body trickled slowly keeps a request in flight while SIGTERM arrives.
+    const json = JSON.stringify({ receivedAt: new Date(Date.now() - 60_000).toISOString(), channel: '101', category: 'other', mhFlagAtCall: false });
+    const body = json.slice(0, -1) + ' '.repeat(30_000) + '}';
+    const { request } = await import('node:http');
+    const result = new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, path: '/api/incidents', method: 'POST', headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode!));
+      });
+      req.on('error', reject);
+      req.write(body.slice(0, 10));
+      setImmediate(() => {
+        s.child.kill('SIGTERM');
+        const rest = body.slice(10);
+        const timer = setInterval(() => {
+          if (s.output().includes('shutting down')) {
+            clearInterval(timer);
+            req.end(rest);
+          }
+        }, 5);
+      });
+    });
+    expect(await result).toBe(201);
+    expect(await s.exited).toBe(0);
+    const db = new Database(dbPath, { readonly: true });
+    expect((db.prepare('SELECT count(*) AS n FROM incidents').get() as { n: number }).n).toBe(1);
+    db.close();
+  });
+
+  it('refuses to start with an invalid force configuration, naming the field', async () => {
+    const dir = tempDir();
+    const cfg = join(dir, 'force.json');
+    writeFileSync(cfg, JSON.stringify({ force: { name: 'X', code: 'X', timezone: 'Europe/London' } }));
+    const s = start({ DATABASE_PATH: join(dir, 't.sqlite'), PORT: String(await freePort()), FORCE_CONFIG: cfg });
+    await expect(s.ready).rejects.toThrow(/exited 1/);
+    expect(s.output()).toContain('Invalid force configuration');
+    expect(s.output()).toContain('grades');
+    expect(s.output()).toContain('districts');
+  });
+});
