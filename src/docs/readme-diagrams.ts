@@ -1,0 +1,20 @@
+import { incidentMachine } from '../../machines/incident.machine.js';
+import { referralMachine } from '../../machines/referral.machine.js';
+import { mermaidStateDiagram } from './mermaid.js';
+
+/** The diagrams the README carries, by marker name. */
+export function diagramSections(): Record<string, string> {
+  return {
+    incident: mermaidStateDiagram(incidentMachine, { hide: ['DEADLINE_REACHED'] }),
+    referral: mermaidStateDiagram(referralMachine),
+  };
+}
+
+export function replaceDiagrams(readme: string, sections: Record<string, string>): string {
+  let out = readme;
+  for (const [name, diagram] of Object.entries(sections)) {
+    const re = new RegExp(`(<!-- diagram:${name} -->\\n)[\\s\\S]*?(\\n<!-- /diagram:${name} -->)`);
+    out = out.replace(re, (_m, start: string, end: string) => `${start}\`\`\`mermaid\n${diagram}\n\`\`\`${end}`);
+  }
+  return out;
+}
