@@ -4,42 +4,25 @@
  */
 import type { Db } from '../../db/client.js';
 import { alerts, deadlines, incidentPersonKeys, incidents, referrals } from '../../db/schema.js';
-import { replay, type AggregateEvent } from '../domain/incident-aggregate.js';
+import { replay } from '../domain/incident-aggregate.js';
 import { project } from '../domain/projection.js';
-import { incidentStore, rowToEvent, type EventRow } from './incident-store.js';
+import { incidentStore } from './incident-store.js';
 
 export function rebuildProjections(db: Db): { incidents: number; events: number } {
   const store = incidentStore(db);
   return db.transaction(
     (tx) => {
       for (const t of [incidentPersonKeys, referrals, deadlines, alerts, incidents]) tx.delete(t).run();
-      const rows = db.$client
-        .prepare(
-          `SELECT incident_id AS incidentId, seq, type, payload, actor_id AS actorId, actor_role AS actorRole,
-                  occurred_at AS occurredAt, recorded_at AS recordedAt
-           FROM incident_events ORDER BY incident_id, seq`,
-        )
-        .iterate() as IterableIterator<EventRow>;
-      let count = 0;
+      // One stream at a time. (Writing while an `iterate()` cursor over incident_events is still
+      // open fails in better-sqlite3 with "This database connection is busy executing a query".)
+      const ids = db.$client.prepare('SELECT DISTINCT incident_id FROM incident_events ORDER BY incident_id').pluck().all() as string[];
       let events = 0;
-      let current: string | null = null;
-      let batch: AggregateEvent[] = [];
-      const flush = () => {
-        if (batch.length === 0) return;
-        store.writeProjection(null, project(replay(batch)));
-        count++;
-        batch = [];
-      };
-      for (const r of rows) {
-        if (r.incidentId !== current) {
-          flush();
-          current = r.incidentId;
-        }
-        batch.push(rowToEvent(r));
-        events++;
+      for (const id of ids) {
+        const stream = store.events(id);
+        store.writeProjection(null, project(replay(stream)));
+        events += stream.length;
       }
-      flush();
-      return { incidents: count, events };
+      return { incidents: ids.length, events };
     },
     { behavior: 'immediate' },
   );

@@ -1,0 +1,351 @@
+/**
+ * Model-based path coverage of the incident machine (@xstate/graph).
+ *
+ * The machine is traversed with sample events for every event type. Its context is unbounded
+ * (seqs, times, referral maps), so traversal uses an abstract state (STACK-NOTES trap 8): the leaf
+ * state name, whether the category is in RCRP scope, the events a user may record next (which folds
+ * in THRIVE/grade/decision/reassessment/referral/safety-net preconditions) and how many referrals
+ * exist. From the shortest path to every abstract state, plus one extra step wherever a declared
+ * transition was not yet taken, we get a path set that must reach every leaf state and take every
+ * transition declared in the machine config (computed from the machine, not listed here). Each path
+ * is then replayed through the HTTP API on a real SQLite file and must land, step by step, in the
+ * state (and allowed events) the machine predicts.
+ */
+import { getShortestPaths, getStateNodes } from '@xstate/graph';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { transition } from 'xstate';
+import {
+  incidentAccepts,
+  incidentAllowedEvents,
+  incidentMachine,
+  incidentStateName,
+  type IncidentEvent,
+  type IncidentSnapshot,
+} from '../../machines/incident.machine.js';
+import { gradePolicy, incidentPolicy } from '../../src/commands/machine-events.js';
+import { loadForceConfig } from '../../src/config/load.js';
+import { sweepDeadlines } from '../../src/scheduler/sweeper.js';
+import { createHarness, type Harness } from '../support/harness.js';
+
+const config = loadForceConfig();
+const T = '2026-11-23T09:00:00.000Z';
+const actor = { id: 'model', role: 'call_handler' as const };
+const MAX_REFERRALS = 2;
+
+// ---------------------------------------------------------------------------------------------
+// The model: sample events per type, and the abstraction of a snapshot.
+// ---------------------------------------------------------------------------------------------
+
+/** The next event number, order-preserving with every seq the context remembers. */
+function nextSeq(s: IncidentSnapshot): number {
+  const c = s.context;
+  if (!c.incidentId) return 1;
+  const seen = [
+    1,
+    c.thrive?.seq ?? 0,
+    c.grade?.seq ?? 0,
+    c.decision?.seq ?? 0,
+    c.pendingReassessment?.toSeq ?? 0,
+    ...Object.values(c.referrals).map((r) => r.statusSeq),
+    ...c.flags.map((f) => f.seq),
+  ];
+  return Math.max(...seen) + 1;
+}
+
+const thriveNotes = {
+  threat: 'none identified',
+  harm: 'neighbour not seen for three days',
+  risk: 'medium: possible fall at home',
+  investigation: 'none identified',
+  vulnerability: 'lives alone',
+  engagement: 'landlord holds a key',
+  rationale: 'welfare concern, no crime',
+};
+
+/** Every sample event a user (or the scheduler) could send in snapshot `s`. */
+function sampleEvents(s: IncidentSnapshot): IncidentEvent[] {
+  const meta = { seq: nextSeq(s), occurredAt: T, recordedAt: T, actor };
+  const c = s.context;
+  const refs = c.referrals ? Object.keys(c.referrals) : [];
+  const all: IncidentEvent[] = [
+    ...['concernForWelfare', 'mhCrisisInPublic'].map(
+      (category): IncidentEvent => ({
+        type: 'INCIDENT_CREATED',
+        ...meta,
+        incidentId: 'model-incident',
+        reference: null,
+        channel: '999',
+        category,
+        district: 'Maidstone',
+        locationClass: 'urban',
+        mhFlagAtCall: true,
+        summary: null,
+        location: null,
+        subject: null,
+        priorContacts: [],
+        policy: incidentPolicy(config, category),
+      }),
+    ),
+    { type: 'THRIVE_RECORDED', ...meta, ...thriveNotes, safetyNet: null },
+    { type: 'THRIVE_RECORDED', ...meta, ...thriveNotes, safetyNet: 'crisis team to call back within the hour' },
+    { type: 'GRADE_SET', ...meta, grade: 'G2', reason: null, gradePolicy: gradePolicy(config, 'G2') },
+    ...(['deploy', 'jointResponse', 'handover', 'adviceOnly'] as const).map(
+      (decision): IncidentEvent => ({
+        type: 'RCRP_DECISION_RECORDED',
+        ...meta,
+        crimeOccurring: false,
+        riskToLife: false,
+        riskOfSeriousHarm: false,
+        decision,
+        rationale: 'threshold assessed',
+        override: null,
+      }),
+    ),
+    { type: 'POLICE_DISPATCHED', ...meta, resources: [{ callSign: 'KM21', officers: 2, type: 'response' }] },
+    ...(refs.length < MAX_REFERRALS
+      ? [
+          {
+            type: 'REFERRAL_MADE',
+            ...meta,
+            referralId: `r${refs.length + 1}`,
+            agency: 'kmptSpoa',
+            contactMethod: 'phone',
+            namedContact: 'duty crisis nurse',
+            agencyReference: null,
+          } satisfies IncidentEvent,
+        ]
+      : []),
+    ...refs.flatMap((referralId) =>
+      (['accepted', 'declined', 'noResponse'] as const).map(
+        (answer): IncidentEvent => ({
+          type: 'REFERRAL_ANSWERED',
+          ...meta,
+          referralId,
+          answer,
+          reason: answer === 'declined' ? 'no capacity tonight' : null,
+          agencyReference: null,
+        }),
+      ),
+    ),
+    { type: 'ADVICE_GIVEN', ...meta, summary: 'advised to contact GP' },
+    { type: 'RESOLVED_WITHOUT_DEPLOYMENT', ...meta, resolution: 'callerReassured', note: null },
+    { type: 'NEW_INFORMATION', ...meta, summary: 'caller heard shouting', source: 'caller' },
+    {
+      type: 'SUBJECT_RECORDED',
+      ...meta,
+      subject: { personKeys: [], ageYears: 30, ageBand: '25to34', gender: 'male', ethnicity: 'white', ethnicityBasis: 'selfDefined' },
+      priorContacts: [],
+    },
+    { type: 'INCIDENT_CLOSED', ...meta, mhFlagAtClose: true, closureCode: 'resolved', note: null },
+    ...(c.grade ? [{ type: 'DEADLINE_REACHED', ...meta, deadlineKey: `R6:unresourced:${c.grade.seq}` } satisfies IncidentEvent] : []),
+  ];
+  // Event types the current state has no transition for change nothing; leave them out.
+  return all.filter((e) => incidentAccepts(s, e.type));
+}
+
+function abstractState(s: IncidentSnapshot): string {
+  const c = s.context;
+  if (!c.incidentId || s.status === 'done') return incidentStateName(s);
+  return JSON.stringify([incidentStateName(s), c.policy.rcrpCategory, incidentAllowedEvents(s), Object.keys(c.referrals).length]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the machine declares: leaf states and transitions (state node × event × branch).
+// ---------------------------------------------------------------------------------------------
+
+type AnyNode = (typeof incidentMachine)['root'];
+const allNodes = [incidentMachine.root, ...getStateNodes(incidentMachine.root)] as AnyNode[];
+const declaredLeafStates = new Set(allNodes.filter((n) => n.type === 'atomic' || n.type === 'final').map((n) => n.key));
+const edgeKey = (sourceId: string, eventType: string, branch: number) => `${sourceId} --${eventType}[${branch}]-->`;
+const declaredEdges = new Set(
+  allNodes.flatMap((n) => [...n.transitions.entries()].flatMap(([eventType, ts]) => ts.map((_t, i) => edgeKey(n.id, eventType, i)))),
+);
+
+/** The declared transition `e` takes from `s`, or null when the machine refuses it. */
+function edgeTaken(s: IncidentSnapshot, e: IncidentEvent): string | null {
+  const [t] = incidentMachine.getTransitionData(s, e);
+  if (!t) return null;
+  const branches = t.source.transitions.get(t.eventType) ?? [];
+  return edgeKey(t.source.id, t.eventType, branches.indexOf(t));
+}
+
+interface ModelStep {
+  event: IncidentEvent;
+  edge: string;
+  after: IncidentSnapshot;
+}
+interface ModelPath {
+  steps: ModelStep[];
+  end: IncidentSnapshot;
+}
+
+const initial = () => incidentMachine.resolveState({ value: 'unopened', context: {} as never });
+
+/**
+ * Execute events from the initial state with the pure `transition`, requiring each to be accepted.
+ * Events are re-stamped with the seq (and deadline key) of the state they are applied to, so a path
+ * is a genuine run of the machine whatever representative snapshot the traversal used.
+ */
+function realize(events: IncidentEvent[]): ModelPath {
+  let s = initial();
+  const steps: ModelStep[] = [];
+  for (const raw of events) {
+    const seq = nextSeq(s);
+    const e = { ...raw, seq } as IncidentEvent;
+    if (e.type === 'DEADLINE_REACHED') e.deadlineKey = `R6:unresourced:${s.context.grade?.seq}`;
+    const edge = edgeTaken(s, e);
+    if (!edge) throw new Error(`model path refused ${e.type} in ${abstractState(s)}`);
+    [s] = transition(incidentMachine, s, e);
+    steps.push({ event: e, edge, after: s });
+  }
+  return { steps, end: s };
+}
+
+interface Model {
+  shortest: ModelPath[];
+  extensions: ModelPath[];
+  all: ModelPath[];
+  reached: Set<string>;
+  taken: Set<string>;
+}
+
+function buildModel(): Model {
+  const graphPaths = getShortestPaths(incidentMachine, {
+    events: sampleEvents as never,
+    serializeState: abstractState as never,
+  });
+  // alterPath() form: steps[0] is xstate.init, then (event, resulting state) pairs.
+  const shortest = graphPaths.map((p) => {
+    const path = realize(p.steps.slice(1).map((st) => st.event as IncidentEvent));
+    expect(abstractState(path.end), 're-executed path must end where the traversal said').toBe(abstractState(p.state as IncidentSnapshot));
+    return path;
+  });
+  const taken = new Set(shortest.flatMap((p) => p.steps.map((s) => s.edge)));
+  // Transitions the shortest paths did not need: extend the shortest path to some state that takes them.
+  const extensions: ModelPath[] = [];
+  const byLength = [...shortest].sort((a, b) => a.steps.length - b.steps.length);
+  for (const edge of declaredEdges) {
+    if (taken.has(edge)) continue;
+    for (const p of byLength) {
+      const e = sampleEvents(p.end).find((x) => edgeTaken(p.end, x) === edge);
+      if (!e) continue;
+      const ext = realize([...p.steps.map((s) => s.event), e]);
+      extensions.push(ext);
+      for (const s of ext.steps) taken.add(s.edge);
+      break;
+    }
+  }
+  const all = [...shortest, ...extensions];
+  const reached = new Set(all.flatMap((p) => [incidentStateName(initial()), ...p.steps.map((s) => incidentStateName(s.after))]));
+  return { shortest, extensions, all, reached, taken };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replaying a model path through the API.
+// ---------------------------------------------------------------------------------------------
+
+const SHELL_FIELDS = new Set(['seq', 'occurredAt', 'recordedAt', 'actor', 'gradePolicy', 'priorContacts']);
+
+/** The request body a user would send for this machine event (the API adds policy, gradePolicy, keys). */
+function apiBody(e: IncidentEvent): Record<string, unknown> {
+  const body = Object.fromEntries(Object.entries(e).filter(([k, v]) => !SHELL_FIELDS.has(k) && v !== null));
+  if (e.type === 'SUBJECT_RECORDED') {
+    const { ageYears, gender, ethnicity, ethnicityBasis } = e.subject;
+    body.subject = { ageYears, gender, ethnicity, ethnicityBasis };
+  }
+  return body;
+}
+
+/** Deduplicate: a path whose events are a prefix of another path's is checked by replaying the longer one. */
+function maximalPaths(paths: ModelPath[]): ModelPath[] {
+  const key = (p: ModelPath) => p.steps.map((s) => `${JSON.stringify({ ...s.event, seq: 0 })}\n`).join('');
+  const keys = paths.map(key);
+  const unique = [...new Map(keys.map((k, i) => [k, paths[i]!])).entries()];
+  return unique.filter(([k]) => !unique.some(([o]) => o !== k && o.startsWith(k))).map(([, p]) => p);
+}
+
+interface ApiView {
+  status: number;
+  state: string;
+  version: number;
+  allowedEvents: string[];
+  body: unknown;
+}
+
+async function replayThroughApi(h: Harness, path: ModelPath): Promise<void> {
+  let id = '';
+  let version = 0;
+  for (const [i, step] of path.steps.entries()) {
+    const e = step.event;
+    const where = `step ${i + 1} ${e.type} of [${path.steps.map((s) => s.event.type).join(', ')}]`;
+    h.clock.advanceMinutes(1);
+    let view: ApiView;
+    if (e.type === 'INCIDENT_CREATED') {
+      const { incidentId: _i, type: _t, policy: _p, ...fields } = apiBody(e);
+      const r = await h.request('POST', '/api/incidents', { body: { ...fields, receivedAt: h.clock.at() } });
+      id = r.body.id;
+      view = { status: r.status, state: r.body.state, version: r.body.version, allowedEvents: r.body.allowedEvents, body: r.body };
+    } else if (e.type === 'DEADLINE_REACHED') {
+      // The scheduler raises this one: let the clock pass the due time and sweep.
+      const row = h.db.$client.prepare(`SELECT key, due_at AS dueAt FROM deadlines WHERE incident_id = ? AND status = 'pending'`).get(id) as
+        | { key: string; dueAt: string }
+        | undefined;
+      expect(row, `${where}: the machine fires an unresourced clock, so the API must hold a pending deadline`).toBeDefined();
+      if (Date.parse(row!.dueAt) > h.clock.now().getTime()) h.clock.set(row!.dueAt);
+      h.clock.advanceMinutes(1);
+      sweepDeadlines(h.deps);
+      const r = await h.request('GET', `/api/incidents/${id}`);
+      expect(h.db.$client.prepare(`SELECT status FROM deadlines WHERE incident_id = ? AND key = ?`).pluck().get(id, row!.key), where).toBe('fired');
+      view = { status: r.status, state: r.body.state, version: r.body.version, allowedEvents: r.body.allowedEvents, body: r.body };
+    } else {
+      const r = await h.event(id, { ...apiBody(e), occurredAt: h.clock.at() }, { version });
+      view = { status: r.status, state: r.body.state, version: r.body.version, allowedEvents: r.body.allowedEvents, body: r.body };
+    }
+    expect(view.status, `${where}: ${JSON.stringify(view.body)}`).toBe(e.type === 'INCIDENT_CREATED' ? 201 : 200);
+    expect(view.state, `${where}: API state`).toBe(incidentStateName(step.after));
+    expect(view.version, `${where}: API version`).toBe(i + 1);
+    expect(view.allowedEvents, `${where}: API allowedEvents`).toEqual(incidentAllowedEvents(step.after));
+    version = view.version;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('incident machine: model-based path coverage', () => {
+  let model: Model;
+  beforeAll(() => {
+    model = buildModel();
+  });
+
+  it('reaches every leaf state of the incident lifecycle declared in the machine', () => {
+    // Guard against an empty comparison: the lifecycle has these at least.
+    for (const s of ['new', 'assessed', 'graded', 'policeResponse', 'partnerResponse', 'jointResponse', 'noDeployment', 'closed']) {
+      expect(declaredLeafStates).toContain(s);
+    }
+    const missing = [...declaredLeafStates].filter((s) => !model.reached.has(s));
+    expect(missing, 'leaf states no generated path reaches').toEqual([]);
+  });
+
+  it('takes every transition declared in the machine config at least once', () => {
+    expect(declaredEdges.size).toBeGreaterThanOrEqual(30);
+    const missing = [...declaredEdges].filter((e) => !model.taken.has(e)).sort();
+    expect(missing, 'declared transitions no generated path takes (add sample events or refine the abstraction)').toEqual([]);
+  });
+
+  describe('through the API on a real database', () => {
+    let h: Harness;
+    beforeAll(() => {
+      h = createHarness();
+    });
+    afterAll(() => h.close());
+
+    it('every generated path leads the API through the same states and allowed events the machine predicts', async () => {
+      const paths = maximalPaths(model.all);
+      // Every step of every generated path is still checked: dropped paths are prefixes of kept ones.
+      const stepsChecked = new Set(paths.flatMap((p) => p.steps.map((s) => s.edge)));
+      expect([...declaredEdges].filter((e) => !stepsChecked.has(e))).toEqual([]);
+      for (const p of paths) await replayThroughApi(h, p);
+      expect(h.count('incidents')).toBe(paths.length);
+    });
+  });
+});
