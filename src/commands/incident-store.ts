@@ -3,11 +3,11 @@
  * database. Used only inside a command's transaction (or by rebuild).
  */
 import type { Db } from '../../db/client.js';
-import { rowDeleter, rowWriter } from '../../db/rows.js';
+import { rowDeleter, rowSyncer, rowWriter } from '../../db/rows.js';
 import { alerts, deadlines, incidentEvents, incidentPersonKeys, incidents, referrals } from '../../db/schema.js';
 import type { PriorContact } from '../../machines/subject.js';
 import { MACHINE_VERSIONS, type AggregateEvent } from '../domain/incident-aggregate.js';
-import type { Projection } from '../domain/projection.js';
+import type { Projection, ProjectionRows } from '../domain/projection.js';
 
 const ENVELOPE = new Set(['type', 'seq', 'occurredAt', 'recordedAt', 'actor']);
 
@@ -77,7 +77,9 @@ export class IncidentStore {
        ORDER BY i.id`,
     );
     this.#insertEvent = rowWriter(s, incidentEvents);
-    this.#upsertIncident = rowWriter(s, incidents, ['id']);
+    // Only the columns that differ from the stored row are written (see rowSyncer): most commands
+    // change version, snapshot and updatedAt, which no index covers.
+    this.#upsertIncident = rowSyncer(s, incidents, ['id']);
     this.#insertChild = {
       personKeys: rowWriter(s, incidentPersonKeys),
       referrals: rowWriter(s, referrals),
@@ -115,7 +117,7 @@ export class IncidentStore {
   }
 
   /** Write the projection, touching child tables only where they changed. */
-  writeProjection(before: Projection | null, after: Projection): void {
+  writeProjection(before: ProjectionRows | null, after: Projection): void {
     this.#upsertIncident(after.incident);
     for (const t of Object.keys(CHILD_TABLES) as ChildTable[]) {
       const rows = after[t];

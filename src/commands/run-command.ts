@@ -3,8 +3,8 @@
  * idempotency check → load → version check → pure transition → append event → write projections
  * → queue emails → remember the answer. Any refusal returns before anything is written.
  */
-import type { Projection } from '../domain/projection.js';
-import { project } from '../domain/projection.js';
+import type { Projection, ProjectionRows } from '../domain/projection.js';
+import { project, projectRows } from '../domain/projection.js';
 import { allowedEvents, applyToAggregate, stateName, type AggregateEvent, type AggregateState } from '../domain/incident-aggregate.js';
 import { problem, type Problem } from '../http/problem.js';
 import { enqueueMail } from '../mail/outbox.js';
@@ -13,8 +13,26 @@ import type { CommandDeps, CommandMeta, CommandResult } from './deps.js';
 import { idempotencyStore } from './idempotency.js';
 import { incidentStore } from './incident-store.js';
 
+/**
+ * One better-sqlite3 IMMEDIATE transaction function per database, built once. (drizzle's
+ * `db.transaction` builds a transaction object and four wrapper functions on every call; the
+ * command path never used the drizzle `tx`, so the work runs inside the same BEGIN IMMEDIATE …
+ * COMMIT, rolled back on throw, without that per-command cost.)
+ */
+type Immediate = (work: () => CommandResult) => CommandResult;
+const immediateByDb = new WeakMap<CommandDeps['db'], Immediate>();
+function immediate(db: CommandDeps['db']): Immediate {
+  let run = immediateByDb.get(db);
+  if (!run) {
+    const tx = db.$client.transaction((work: () => CommandResult) => work());
+    run = (work) => tx.immediate(work);
+    immediateByDb.set(db, run);
+  }
+  return run;
+}
+
 export function inTransaction(deps: CommandDeps, meta: CommandMeta, work: () => CommandResult): CommandResult {
-  return deps.db.transaction(
+  return immediate(deps.db)(
     () => {
       const idem = idempotencyStore(deps.db);
       if (meta.idempotencyKey) {
@@ -35,7 +53,6 @@ export function inTransaction(deps: CommandDeps, meta: CommandMeta, work: () => 
       }
       return result;
     },
-    { behavior: 'immediate' },
   );
 }
 
@@ -57,7 +74,8 @@ export function commitEvent(
   const store = incidentStore(deps.db);
   const id = r.state.incident.context.incidentId;
   store.append(id, event, idempotencyKey);
-  const beforeProjection = before.version > 0 ? project(before) : null;
+  // Only the child rows of the state before are compared, so its incident row (and snapshot) is not built.
+  const beforeProjection = before.version > 0 ? projectRows(before) : null;
   const afterProjection = project(r.state);
   store.writeProjection(beforeProjection, afterProjection);
   queueAlertEmails(deps, beforeProjection, afterProjection, event.recordedAt);
@@ -65,7 +83,7 @@ export function commitEvent(
 }
 
 /** A newly raised alert is emailed to the address configured for its `notify` role, once. */
-function queueAlertEmails(deps: CommandDeps, before: Projection | null, after: Projection, now: string): void {
+function queueAlertEmails(deps: CommandDeps, before: ProjectionRows | null, after: Projection, now: string): void {
   if (!deps.mailEnabled) return;
   const known = new Set((before?.alerts ?? []).map((a) => a.id));
   for (const a of after.alerts) {

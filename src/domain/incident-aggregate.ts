@@ -7,7 +7,7 @@
  * event); if the incident machine also handles that type, the incident must accept it too.
  * Either refusing refuses the whole command.
  */
-import { transition, type AnyStateMachine, type AnyMachineSnapshot } from 'xstate';
+import { createActor, type AnyActorScope, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import {
   incidentAccepts,
   incidentAllowedEvents,
@@ -73,6 +73,26 @@ export function emptyAggregate(): AggregateState {
   return { version: 0, updatedAt: '', incident: incidentMachine.resolveState({ value: 'unopened', context: {} as IncidentContext }), children: emptyChildren() };
 }
 
+/**
+ * The next snapshot, without running anything: what xstate's `transition(machine, snapshot, event)`
+ * returns, minus its cost. That function builds a throwaway actor for every call (which also works
+ * out the machine's initial snapshot), about 20 µs per command. Our machines only assign (no
+ * spawned or invoked actors, no delayed or sent events), so one inert scope per machine serves
+ * every call; actions that would need executing go to a no-op, as `transition` collects and drops
+ * them for us anyway.
+ */
+const inertScopes = new WeakMap<AnyStateMachine, AnyActorScope>();
+function pureTransition(machine: AnyStateMachine, s: AnyMachineSnapshot, e: AggregateEvent): AnyMachineSnapshot {
+  let scope = inertScopes.get(machine);
+  if (!scope) {
+    const self = createActor(machine);
+    const noop = () => {};
+    scope = { self, id: '', sessionId: '', system: self.system, defer: noop, logger: noop, stopChild: noop, emit: noop, actionExecutor: noop } as AnyActorScope;
+    inertScopes.set(machine, scope);
+  }
+  return machine.transition(s, e, scope);
+}
+
 function childKindOf(type: string): ChildKindName | null {
   for (const k of CHILD_KIND_NAMES) if ((CHILD_KINDS[k].eventTypes as readonly string[]).includes(type)) return k;
   return null;
@@ -94,7 +114,7 @@ function stepIncident(s: IncidentSnapshot, e: AggregateEvent): { ok: true; next:
   }
   const violation = incidentRuleViolation(s.context, e);
   if (violation) return { ok: false, violation };
-  const [next] = transition(incidentMachine, s, e);
+  const next = pureTransition(incidentMachine, s, e) as IncidentSnapshot;
   return { ok: true, next };
 }
 
@@ -113,7 +133,7 @@ function stepChild(kind: ChildKindName, s: AnyMachineSnapshot | undefined, e: Ag
       violation: violation ?? { rule: null, code: 'EVENT_NOT_ALLOWED', message: `${e.type} is not allowed while ${k.label} ${id} is '${String(s.value)}'` },
     };
   }
-  const [next] = transition(k.machine, s, e);
+  const next = pureTransition(k.machine, s, e);
   return { ok: true, next };
 }
 

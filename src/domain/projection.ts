@@ -22,6 +22,9 @@ export interface Projection {
   alerts: Array<typeof alerts.$inferInsert>;
 }
 
+/** The child-table rows of a projection (everything but the incident row and its snapshot). */
+export type ProjectionRows = Omit<Projection, 'incident'>;
+
 export function project(s: AggregateState): Projection {
   const c = s.incident.context;
   const id = c.incidentId;
@@ -56,6 +59,19 @@ export function project(s: AggregateState): Projection {
       createdAt: c.createdAt,
       updatedAt: s.updatedAt,
     },
+    ...projectRows(s),
+  };
+}
+
+/**
+ * The child rows alone: what a command compares against the state before it, which needs no
+ * incident row (and so no serialisation of the whole aggregate).
+ */
+export function projectRows(s: AggregateState): ProjectionRows {
+  const c = s.incident.context;
+  const id = c.incidentId;
+  const subject = c.subject;
+  return {
     personKeys: (subject?.personKeys ?? []).map((personKey) => ({ personKey, incidentId: id })),
     referrals: Object.entries(s.children.referral).map(([rid, r]) => {
       const rc = r.context as ReferralContext;

@@ -123,11 +123,9 @@ export function registerIncidentHandlers(app: OpenAPIHono<AppEnv>, deps: Command
     if (key !== null && typeof key === 'object') return sendProblem(c, key) as never;
     const input = c.req.valid('json') as IncidentEventInput;
     const user = c.get('user');
-    const r = recordEvent(
-      deps,
-      { actor: { id: user.id, role: user.role }, idempotencyKey: key, requestHash: requestHash('POST', `/api/incidents/${id}/events`, `${ifMatch}\n${canonicalJson(input)}`) },
-      { incidentId: id, ifMatch, input },
-    );
+    // The request hash is only compared when there is an Idempotency-Key; without one it is not computed.
+    const hash = key === null ? '' : requestHash('POST', `/api/incidents/${id}/events`, `${ifMatch}\n${canonicalJson(input)}`);
+    const r = recordEvent(deps, { actor: { id: user.id, role: user.role }, idempotencyKey: key, requestHash: hash }, { incidentId: id, ifMatch, input });
     return sendResult(c, r) as never;
   });
 

@@ -9,12 +9,13 @@
  *
  * Knobs (environment): BENCH_RUNS=3 BENCH_DURATION=10 BENCH_WARMUP=3 BENCH_CONNECTIONS=50
  * BENCH_SYNC=FULL,NORMAL BENCH_ONLY=system|baseline BENCH_PROFILE=1 (child --cpu-prof into
- * bench-results/profiles/).
+ * bench-results/profiles/<run>/; read one with `npx tsx test/bench/profile-summary.ts <file>`).
+ * `npx tsx test/bench/inproc.ts` times the command path in process, without sockets.
  */
 import autocannon from 'autocannon';
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServerReady, ServerStats } from './server.js';
@@ -34,6 +35,7 @@ const CONNECTIONS = Number(env.BENCH_CONNECTIONS ?? 50);
 const SYNCS = (env.BENCH_SYNC ?? 'FULL,NORMAL').split(',').map((s) => s.trim().toUpperCase()) as Sync[];
 const KINDS: Kind[] = env.BENCH_ONLY ? [env.BENCH_ONLY as Kind] : ['baseline', 'system'];
 const PROFILE = env.BENCH_PROFILE === '1';
+let sqliteVersion = 'unknown';
 const TARGET_RATIO = 0.6;
 const TARGET_P99_MS = 30;
 // Two disjoint sets (warm-up, measurement), each a little larger than the number of connections.
@@ -53,6 +55,8 @@ interface Measurement {
   statuses: Record<string, number>;
   rowsAfter: number;
   walBytesAfter: number;
+  /** 1-minute load average when the measurement started: other work on the machine skews a run. */
+  loadAverage: number;
   firstError?: string;
 }
 
@@ -101,6 +105,7 @@ async function startServer(kind: Kind, sync: Sync, dbPath: string, label: string
     env: { ...env, LOG_LEVEL: 'info' },
   });
   const ready = await once<ServerReady>(child, 'ready');
+  sqliteVersion = ready.sqlite;
   return { child, ready };
 }
 
@@ -183,6 +188,7 @@ async function measure(kind: Kind, sync: Sync, run: number): Promise<Measurement
       const w = await load(ready, warmSet, WARMUP);
       if (w.result.non2xx > 0) log(`  warm-up ${label}: ${w.result.non2xx} non-2xx (${w.firstError})`);
     }
+    const loadAverage = Number(loadavg()[0]!.toFixed(2));
     const { result: r, statuses, firstError } = await load(ready, measureSet, DURATION);
     child.send('stats');
     const stats = await once<ServerStats>(child, 'stats');
@@ -200,11 +206,12 @@ async function measure(kind: Kind, sync: Sync, run: number): Promise<Measurement
       statuses,
       rowsAfter: stats.rows,
       walBytesAfter: stats.walBytes,
+      loadAverage,
       ...(firstError ? { firstError } : {}),
     };
     log(
       `  ${label.padEnd(18)} ${m.requestsPerSec.toFixed(0).padStart(6)} req/s  p50 ${m.latencyMs.p50} ms  p99 ${m.latencyMs.p99} ms  ` +
-        `non-2xx ${m.non2xx}  errors ${m.errors}  timeouts ${m.timeouts}  WAL ${(m.walBytesAfter / 1e6).toFixed(1)} MB`,
+        `non-2xx ${m.non2xx}  errors ${m.errors}  timeouts ${m.timeouts}  WAL ${(m.walBytesAfter / 1e6).toFixed(1)} MB  load ${m.loadAverage}`,
     );
     if (firstError) log(`    first non-2xx: ${firstError}`);
     return m;
@@ -296,7 +303,7 @@ async function main() {
     '',
     `## Command throughput (\`npm run bench\`)`,
     '',
-    `${machine.cpus} cores (${machine.cpuModel}), Node ${machine.node}, SQLite WAL; autocannon ${CONNECTIONS} connections over loopback, ` +
+    `${machine.cpus} cores (${machine.cpuModel}), Node ${machine.node}, SQLite ${sqliteVersion} WAL; autocannon ${CONNECTIONS} connections over loopback, ` +
       `each server in its own process on a fresh database; median of ${RUNS} × ${DURATION} s after ${WARMUP} s warm-up.`,
     '',
     table,
@@ -304,6 +311,7 @@ async function main() {
     `Target at synchronous=FULL: ≥ ${TARGET_RATIO * 100} % of baseline req/s — ${ratios.FULL !== undefined ? `${(ratios.FULL * 100).toFixed(1)} %` : 'n/a'} (${yes(verdict.ratioMet)}); ` +
       `p99 < ${TARGET_P99_MS} ms — ${full ? `${full.p99Ms} ms` : 'n/a'} (${yes(verdict.p99Met)}).`,
     ...(ratios.NORMAL !== undefined ? [`For information, synchronous=NORMAL: ${(ratios.NORMAL * 100).toFixed(1)} % of baseline.`] : []),
+    `(${CONNECTIONS} closed-loop connections: mean latency ≈ ${CONNECTIONS} / req/s, so a p99 under ${TARGET_P99_MS} ms needs well over ${fmt(CONNECTIONS / (TARGET_P99_MS / 1000))} req/s.)`,
     ...(verdict.non2xxTotal > 0 ? [`WARNING: ${verdict.non2xxTotal} non-2xx answers during measurement; the numbers are not valid.`] : []),
     '',
   ].join('\n');
@@ -314,7 +322,7 @@ async function main() {
     generatedAt: new Date().toISOString(),
     command: 'npm run bench',
     settings: { runs: RUNS, durationSeconds: DURATION, warmupSeconds: WARMUP, connections: CONNECTIONS, pipelining: 1, synchronous: SYNCS },
-    machine,
+    machine: { ...machine, sqlite: sqliteVersion },
     targets: { ratioAtFull: TARGET_RATIO, p99Ms: TARGET_P99_MS },
     ratios,
     verdict,
