@@ -8,6 +8,7 @@ import { closeDatabase, openDatabase } from '../db/client.js';
 import { createApp } from './app.js';
 import { systemClock } from './clock.js';
 import type { CommandDeps } from './commands/deps.js';
+import { groupCommitUnitOfWork } from './commands/unit-of-work.js';
 import { ConfigError, DEFAULT_CONFIG_PATH, loadForceConfig } from './config/load.js';
 import { PersonKeyer, resolvePersonKeySecret } from './domain/person-key.js';
 import { createLogger } from './log.js';
@@ -43,7 +44,8 @@ if (secret.source === 'generated') {
   );
 }
 const mail = mailSettingsFromEnv(env);
-const deps: CommandDeps = { db, clock: systemClock, config, keyer: new PersonKeyer(secret.secret), mailEnabled: mail !== null };
+const uow = groupCommitUnitOfWork(db.$client, (e) => logger.error({ err: e.message }, 'commit failed; the batch was not saved'));
+const deps: CommandDeps = { db, clock: systemClock, config, keyer: new PersonKeyer(secret.secret), mailEnabled: mail !== null, uow };
 const app = createApp({ ...deps, logger });
 
 let inFlight = 0;

@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import type { ForceConfig } from '../config/schema.js';
 import type { PersonKeyer } from '../domain/person-key.js';
 import type { Problem } from '../http/problem.js';
+import type { UnitOfWork } from './unit-of-work.js';
 
 /** Everything a command needs from the outside world, passed in (no globals). */
 export interface CommandDeps {
@@ -13,6 +14,8 @@ export interface CommandDeps {
   keyer: PersonKeyer;
   /** When false, alert emails are not queued (no SMTP configured). */
   mailEnabled: boolean;
+  /** How writes become durable; defaults to one transaction per command (see unit-of-work.ts). */
+  uow?: UnitOfWork;
 }
 
 export interface CommandMeta {

@@ -1,7 +1,7 @@
 /**
- * The one command path (ARCHITECTURE principle 3). In a single IMMEDIATE transaction:
- * idempotency check → load → version check → pure transition → append event → write projections
- * → queue emails → remember the answer. Any refusal returns before anything is written.
+ * The one command path (ARCHITECTURE principle 3). Atomically (a transaction, or a savepoint in a
+ * group commit — see unit-of-work.ts): idempotency check → load → version check → pure transition
+ * → append event → write projections → queue emails → remember the answer. A refusal writes nothing.
  */
 import type { Projection, ProjectionRows } from '../domain/projection.js';
 import { project, projectRows } from '../domain/projection.js';
@@ -12,27 +12,10 @@ import type { Violation } from '../../machines/types.js';
 import type { CommandDeps, CommandMeta, CommandResult } from './deps.js';
 import { idempotencyStore } from './idempotency.js';
 import { incidentStore } from './incident-store.js';
-
-/**
- * One better-sqlite3 IMMEDIATE transaction function per database, built once. (drizzle's
- * `db.transaction` builds a transaction object and four wrapper functions on every call; the
- * command path never used the drizzle `tx`, so the work runs inside the same BEGIN IMMEDIATE …
- * COMMIT, rolled back on throw, without that per-command cost.)
- */
-type Immediate = (work: () => CommandResult) => CommandResult;
-const immediateByDb = new WeakMap<CommandDeps['db'], Immediate>();
-function immediate(db: CommandDeps['db']): Immediate {
-  let run = immediateByDb.get(db);
-  if (!run) {
-    const tx = db.$client.transaction((work: () => CommandResult) => work());
-    run = (work) => tx.immediate(work);
-    immediateByDb.set(db, run);
-  }
-  return run;
-}
+import { defaultUnitOfWork } from './unit-of-work.js';
 
 export function inTransaction(deps: CommandDeps, meta: CommandMeta, work: () => CommandResult): CommandResult {
-  return immediate(deps.db)(
+  return (deps.uow ?? defaultUnitOfWork(deps.db.$client)).run(
     () => {
       const idem = idempotencyStore(deps.db);
       if (meta.idempotencyKey) {

@@ -12,7 +12,7 @@ import type { IncidentEventInput } from '../domain/incident-inputs.js';
 import { incidentView } from '../domain/incident-view.js';
 import { parseIdempotencyKey, parseIfMatch } from '../http/headers.js';
 import { problem } from '../http/problem.js';
-import { sendProblem, sendResult } from '../http/respond.js';
+import { sendDurable, sendProblem } from '../http/respond.js';
 import type { AppEnv } from '../http/types.js';
 import type { incidentRoutes } from './incidents.routes.js';
 
@@ -42,14 +42,14 @@ export function registerIncidentHandlers(app: OpenAPIHono<AppEnv>, deps: Command
      FROM incident_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.incident_id = ? ORDER BY e.seq`,
   );
 
-  app.openapi(routes.create, (c) => {
+  app.openapi(routes.create, async (c) => {
     const key = parseIdempotencyKey(c.req.header('idempotency-key'));
     if (key !== null && typeof key === 'object') return sendProblem(c, key) as never;
     const input = c.req.valid('json');
     const user = c.get('user');
     const r = createIncident(deps, { actor: { id: user.id, role: user.role }, idempotencyKey: key, requestHash: requestHash('POST', '/api/incidents', canonicalJson(input)) }, input);
     const location: Record<string, string> = r.ok ? { Location: `/api/incidents/${(r.body as { id: string }).id}` } : {};
-    return sendResult(c, r, location) as never;
+    return (await sendDurable(c, deps, r, location)) as never;
   });
 
   app.openapi(routes.list, (c) => {
@@ -115,7 +115,7 @@ export function registerIncidentHandlers(app: OpenAPIHono<AppEnv>, deps: Command
     return c.json({ ...view, timeline: entries }, 200, { ETag: `"${view.version}"` });
   });
 
-  app.openapi(routes.postEvent, (c) => {
+  app.openapi(routes.postEvent, async (c) => {
     const { id } = c.req.valid('param');
     const ifMatch = parseIfMatch(c.req.header('if-match'));
     if (!isNumber(ifMatch)) return sendProblem(c, ifMatch) as never;
@@ -126,7 +126,7 @@ export function registerIncidentHandlers(app: OpenAPIHono<AppEnv>, deps: Command
     // The request hash is only compared when there is an Idempotency-Key; without one it is not computed.
     const hash = key === null ? '' : requestHash('POST', `/api/incidents/${id}/events`, `${ifMatch}\n${canonicalJson(input)}`);
     const r = recordEvent(deps, { actor: { id: user.id, role: user.role }, idempotencyKey: key, requestHash: hash }, { incidentId: id, ifMatch, input });
-    return sendResult(c, r) as never;
+    return (await sendDurable(c, deps, r)) as never;
   });
 
   // Saved events are never edited (R3): corrections are new events.

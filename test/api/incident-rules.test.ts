@@ -118,7 +118,7 @@ describe('incident rules through the API', () => {
   });
 
   it('R10 refuses a no-deploy decision for a child when the force config says requireDeploy', async () => {
-    h.close();
+    await h.close();
     h = createHarness({ config: (c) => ({ ...c, rcrp: { ...c.rcrp, childExclusionAction: 'requireDeploy' } }) });
     const id = await createIncident(h, { subject: { ageBand: '10to17' } });
     await steps(h, id, [thrive(), grade('G2')]);

@@ -514,7 +514,7 @@ describe('event log and projections under a random workload', () => {
           expect(rebuilt[t], `${t} after rebuild`).toEqual(stored[t]);
         }
       } finally {
-        h.close();
+        await h.close();
       }
     });
     // fc.check rather than fc.assert: the counterexample (200+ incident plans) is too big to be

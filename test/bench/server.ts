@@ -18,6 +18,7 @@ import { statSync } from 'node:fs';
 import { z } from 'zod';
 import { closeDatabase, openDatabase } from '../../db/client.js';
 import { createApp } from '../../src/app.js';
+import { groupCommitUnitOfWork, serialUnitOfWork } from '../../src/commands/unit-of-work.js';
 import { issueToken } from '../../src/auth/tokens.js';
 import { systemClock } from '../../src/clock.js';
 import type { CommandDeps } from '../../src/commands/deps.js';
@@ -67,6 +68,8 @@ if (kind === 'system') {
     config: loadForceConfig(),
     keyer: new PersonKeyer('bench-person-key-secret-0123456789abcdef'),
     mailEnabled: false,
+    // As src/server.ts runs: group commit (BENCH_COMMIT=serial measures one transaction per command).
+    uow: process.env.BENCH_COMMIT === 'serial' ? serialUnitOfWork(db.$client) : groupCommitUnitOfWork(db.$client),
   };
   // Production logging (one pino line per request, to this child's stdout = /dev/null).
   const app = createApp({ ...deps, logger: createLogger('info') });

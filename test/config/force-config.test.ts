@@ -49,7 +49,7 @@ describe('force configuration', () => {
       const ok = await steps(h, id, [{ type: 'GRADE_SET', grade: 'P1' }]);
       expect(ok.grade).toMatchObject({ code: 'P1', label: 'Immediate' });
     } finally {
-      h.close();
+      await h.close();
     }
   });
 });

@@ -43,7 +43,7 @@ describe('README', () => {
       const refused = await h.event(id, { ...bodies[3], riskToLife: true }, { version: 3 });
       expect(refused.body).toEqual(example);
     } finally {
-      h.close();
+      await h.close();
     }
   });
 });

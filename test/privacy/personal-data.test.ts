@@ -39,7 +39,7 @@ describe('personal data', () => {
       }
       expect(lines.length).toBeGreaterThan(4); // requests were logged, just not their contents
     } finally {
-      h.close();
+      await h.close();
     }
   });
 
@@ -51,7 +51,7 @@ describe('personal data', () => {
       // 23:30 UTC on 13 June is 00:30 on 14 June in London: the 18th birthday has begun.
       expect(got.body.subject).toMatchObject({ ageYears: 18, ageBand: '18to24' });
     } finally {
-      h.close();
+      await h.close();
     }
   });
 
@@ -97,7 +97,7 @@ describe('personal data', () => {
       const got = await h.request('GET', `/api/incidents/${id}`);
       expect(JSON.stringify(got.body)).not.toContain('pk_');
     } finally {
-      h.close();
+      await h.close();
     }
   });
 });

@@ -13,7 +13,7 @@ import { startSmtp, type TestSmtp } from '../support/smtp.js';
 let h: Harness;
 let smtp: TestSmtp | null = null;
 afterEach(async () => {
-  h.close();
+  await h.close();
   await smtp?.close();
   smtp = null;
 });

@@ -11,6 +11,7 @@ import { ROLES, type UserRole } from '../../machines/types.js';
 import { createApp } from '../../src/app.js';
 import { issueToken } from '../../src/auth/tokens.js';
 import type { CommandDeps } from '../../src/commands/deps.js';
+import { groupCommitUnitOfWork, serialUnitOfWork } from '../../src/commands/unit-of-work.js';
 import { loadForceConfig } from '../../src/config/load.js';
 import { parseForceConfig } from '../../src/config/load.js';
 import type { ForceConfig } from '../../src/config/schema.js';
@@ -24,6 +25,8 @@ export interface HarnessOptions {
   logger?: Logger;
   start?: string;
   maxBodyBytes?: number;
+  /** 'group' (default, as the server runs) or 'serial' (one transaction per command). */
+  commit?: 'group' | 'serial';
 }
 
 export interface ApiResponse<T = any> {
@@ -41,7 +44,8 @@ export function createHarness(opts: HarnessOptions = {}) {
   const clock = new ManualClock(opts.start);
   const base = loadForceConfig();
   const config = parseForceConfig(opts.config ? opts.config(structuredClone(base)) : base, 'test');
-  const deps: CommandDeps = { db, clock, config, keyer: new PersonKeyer('test-secret-for-person-keys-0123456789'), mailEnabled: opts.mailEnabled ?? false };
+  const uow = opts.commit === 'serial' ? serialUnitOfWork(db.$client) : groupCommitUnitOfWork(db.$client);
+  const deps: CommandDeps = { db, clock, config, keyer: new PersonKeyer('test-secret-for-person-keys-0123456789'), mailEnabled: opts.mailEnabled ?? false, uow };
   const app = createApp({ ...deps, ...(opts.logger ? { logger: opts.logger } : {}), ...(opts.maxBodyBytes ? { maxBodyBytes: opts.maxBodyBytes } : {}) });
   const tokens = Object.fromEntries(ROLES.map((r) => [r, issueToken(db, clock, `Test ${r}`, r).token])) as Record<UserRole, string>;
 
@@ -77,7 +81,8 @@ export function createHarness(opts: HarnessOptions = {}) {
     return (db.$client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
   }
 
-  function close() {
+  async function close() {
+    await uow.durable().catch(() => {});
     closeDatabase(db);
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,0 +1,113 @@
+/**
+ * How a command's writes become durable.
+ *
+ * - `serialUnitOfWork`: one BEGIN IMMEDIATE … COMMIT per command. Durable when `run` returns.
+ *   Used by the CLI tools and by code that calls commands directly.
+ * - `groupCommitUnitOfWork`: commands that arrive together share one transaction, each inside its
+ *   own SAVEPOINT, and the transaction commits once (one fsync) on the next turn of the event loop.
+ *   Each command is still atomic: a refusal or a throw rolls back to its savepoint and leaves the
+ *   others intact. Nothing is acknowledged until it is durable: the HTTP layer awaits `durable()`
+ *   before answering, and if the commit fails every command in the batch answers 503 and none of
+ *   them is stored. This is what databases call group commit; with synchronous=FULL it replaces one
+ *   fsync per command by one per batch.
+ *
+ * Commands are executed one at a time either way (better-sqlite3 is synchronous), so a command in a
+ * batch sees the commands before it exactly as if each had committed on its own.
+ */
+import type Database from 'better-sqlite3';
+import type { CommandResult } from './deps.js';
+
+export interface UnitOfWork {
+  /** Run `work` atomically: all its writes, or none if it returns a refusal or throws. */
+  run(work: () => CommandResult): CommandResult;
+  /** Resolves once everything run so far is committed; rejects if that commit failed. */
+  durable(): Promise<void>;
+}
+
+/** Thrown out of a better-sqlite3 transaction to roll back a refused command. */
+class Refused {
+  constructor(readonly result: CommandResult) {}
+}
+
+export function serialUnitOfWork(sqlite: Database.Database): UnitOfWork {
+  const tx = sqlite.transaction((work: () => CommandResult) => {
+    const r = work();
+    if (!r.ok) throw new Refused(r);
+    return r;
+  });
+  return {
+    run(work) {
+      try {
+        return tx.immediate(work);
+      } catch (e) {
+        if (e instanceof Refused) return e.result;
+        throw e;
+      }
+    },
+    durable: () => Promise.resolve(),
+  };
+}
+
+export class CommitFailed extends Error {
+  override name = 'CommitFailed';
+}
+
+export function groupCommitUnitOfWork(sqlite: Database.Database, onCommitError: (e: Error) => void = () => {}): UnitOfWork {
+  let batch: { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void; size: number } | null = null;
+
+  const flush = () => {
+    const b = batch;
+    batch = null;
+    if (!b) return;
+    try {
+      sqlite.exec('COMMIT');
+      b.resolve();
+    } catch (e) {
+      try {
+        if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+      } catch {
+        /* the transaction is already gone */
+      }
+      const err = new CommitFailed(`the batch of ${b.size} command(s) could not be committed: ${(e as Error).message}`);
+      onCommitError(err);
+      b.reject(err);
+    }
+  };
+
+  return {
+    run(work) {
+      if (!batch) {
+        sqlite.exec('BEGIN IMMEDIATE');
+        let resolve!: () => void;
+        let reject!: (e: Error) => void;
+        const promise = new Promise<void>((res, rej) => {
+          resolve = res;
+          reject = rej;
+        });
+        promise.catch(() => {}); // awaited per request; an unobserved rejection must not crash the process
+        batch = { promise, resolve, reject, size: 0 };
+        setImmediate(flush);
+      }
+      batch.size++;
+      sqlite.exec('SAVEPOINT command');
+      let r: CommandResult;
+      try {
+        r = work();
+      } catch (e) {
+        sqlite.exec('ROLLBACK TO command; RELEASE command');
+        throw e;
+      }
+      sqlite.exec(r.ok ? 'RELEASE command' : 'ROLLBACK TO command; RELEASE command');
+      return r;
+    },
+    durable: () => batch?.promise ?? Promise.resolve(),
+  };
+}
+
+const serialByDb = new WeakMap<Database.Database, UnitOfWork>();
+/** The per-database default: one transaction per command. */
+export function defaultUnitOfWork(sqlite: Database.Database): UnitOfWork {
+  let u = serialByDb.get(sqlite);
+  if (!u) serialByDb.set(sqlite, (u = serialUnitOfWork(sqlite)));
+  return u;
+}
