@@ -9,7 +9,6 @@
 import { assign, setup, type SnapshotFrom } from 'xstate';
 import {
   addMinutes,
-  checkEventTime,
   isBlank,
   type DeadlineSpec,
   type EventMeta,
@@ -110,7 +109,8 @@ export type IncidentEvent = EventMeta &
         namedContact: string;
         agencyReference: string | null;
       }
-    | { type: 'REFERRAL_ANSWERED'; referralId: string; answer: ReferralAnswer; reason: string | null; agencyReference: string | null }
+    /** Derived by the aggregate (never stored): a child machine's status changed because of the stored event. */
+    | { type: 'CHILD_STATUS_CHANGED'; kind: string; childId: string; status: string; cause: string }
     | { type: 'ADVICE_GIVEN'; summary: string }
     | { type: 'RESOLVED_WITHOUT_DEPLOYMENT'; resolution: string; note: string | null }
     | { type: 'NEW_INFORMATION'; summary: string; source: string }
@@ -122,12 +122,13 @@ export type IncidentEventType = IncidentEvent['type'];
 type EventOf<T extends IncidentEventType> = Extract<IncidentEvent, { type: T }>;
 
 /** Events only the system itself raises; never offered to users as allowed events. */
-export const SYSTEM_EVENT_TYPES: readonly IncidentEventType[] = ['INCIDENT_CREATED', 'DEADLINE_REACHED'];
+export const SYSTEM_EVENT_TYPES: readonly IncidentEventType[] = ['INCIDENT_CREATED', 'DEADLINE_REACHED', 'CHILD_STATUS_CHANGED'];
 
 interface Trigger {
   fromSeq: number;
   toSeq: number;
-  lastType: IncidentEventType;
+  /** The stored event type that changed the circumstances. */
+  lastType: string;
   lastOccurredAt: string;
 }
 
@@ -168,7 +169,8 @@ export interface IncidentContext {
   pendingReassessment: Trigger | null;
   firstDispatchedAt: string | null;
   resourcesDispatched: number;
-  referrals: Record<string, { agency: string; status: 'pending' | ReferralAnswer; statusSeq: number; madeAt: string }>;
+  /** What the incident knows of each referral (the referral machine owns the detail). */
+  referrals: Record<string, { agency: string; status: string; statusSeq: number; madeAt: string }>;
   /** First moment police were decided against or not sent (R15's "no-deploy decision"); never cleared. */
   noDeployAt: string | null;
   /** Advice given or resolved without deployment (an outcome, unlike the RCRP decision). */
@@ -185,10 +187,6 @@ export interface IncidentContext {
 // ---------------------------------------------------------------------------------------------
 
 const v = (rule: string | null, code: string, message: string): Violation => ({ rule, code, message });
-
-function commonTime(ctx: IncidentContext, e: IncidentEvent): Violation | null {
-  return checkEventTime(e, ctx.receivedAt, 'the call was received', ctx.policy.futureToleranceSeconds);
-}
 
 /** R2: a change of circumstances must be answered by a fresh THRIVE before grade/decision/closure. */
 function reassessmentPending(ctx: IncidentContext, action: string): Violation | null {
@@ -246,8 +244,6 @@ const pre: { [K in IncidentEventType]?: (ctx: IncidentContext) => Violation | nu
   },
   POLICE_DISPATCHED: (ctx) => decisionPermits(ctx, 'dispatching police', ['deploy', 'jointResponse']),
   REFERRAL_MADE: (ctx) => decisionPermits(ctx, 'a referral to a partner agency', ['handover', 'jointResponse', 'deploy']),
-  REFERRAL_ANSWERED: (ctx) =>
-    unresolvedReferrals(ctx).length === 0 ? v(null, 'NO_OPEN_REFERRAL', 'there is no referral awaiting an answer') : null,
   ADVICE_GIVEN: (ctx) => decisionPermits(ctx, 'closing the contact with advice only', ['adviceOnly']),
   RESOLVED_WITHOUT_DEPLOYMENT(ctx) {
     if (ctx.firstDispatchedAt) return v(null, 'ALREADY_DEPLOYED', 'police have been dispatched; this incident cannot be resolved without deployment');
@@ -275,18 +271,14 @@ const pre: { [K in IncidentEventType]?: (ctx: IncidentContext) => Violation | nu
 };
 
 const check: { [K in IncidentEventType]: (ctx: IncidentContext, e: EventOf<K>) => Violation | null } = {
-  INCIDENT_CREATED(_ctx, e) {
-    return checkEventTime(e, '0000', 'the epoch', e.policy.futureToleranceSeconds, 'receivedAt');
-  },
-  SUBJECT_RECORDED: (ctx, e) => commonTime(ctx, e),
+  INCIDENT_CREATED: () => null,
+  SUBJECT_RECORDED: () => null,
   THRIVE_RECORDED(ctx, e) {
     const missing = THRIVE_DIMENSIONS.filter((d) => isBlank(e[d]));
     if (missing.length > 0) {
       return v('R1', 'THRIVE_INCOMPLETE', `THRIVE needs a note for every dimension (write "none identified" if so); missing: ${missing.join(', ')}`);
     }
     if (isBlank(e.rationale)) return v('R1', 'THRIVE_INCOMPLETE', 'THRIVE needs a rationale');
-    const t = commonTime(ctx, e);
-    if (t) return t;
     const p = ctx.pendingReassessment;
     if (p && e.occurredAt < p.lastOccurredAt) {
       return v(
@@ -303,7 +295,7 @@ const check: { [K in IncidentEventType]: (ctx: IncidentContext, e: EventOf<K>) =
     if (e.gradePolicy.targetSplit && ctx.locationClass === null) {
       return v('R5', 'LOCATION_CLASS_REQUIRED', `grade ${e.grade} has separate urban and rural targets: the incident needs a location class (urban/rural)`);
     }
-    return commonTime(ctx, e);
+    return null;
   },
   RCRP_DECISION_RECORDED(ctx, e) {
     const p = pre.RCRP_DECISION_RECORDED!(ctx);
@@ -325,32 +317,19 @@ const check: { [K in IncidentEventType]: (ctx: IncidentContext, e: EventOf<K>) =
     if (NO_DEPLOY.includes(e.decision) && ctx.policy.childrenExcludedFromRcrp && ctx.policy.childExclusionAction === 'requireDeploy' && isChild(ctx.subject)) {
       return v('R10', 'CHILD_EXCLUDED_FROM_RCRP', 'children are excluded from Right Care Right Person in this force: police deploy (decision deploy or jointResponse)');
     }
-    return commonTime(ctx, e);
+    return null;
   },
-  POLICE_DISPATCHED: (ctx, e) => pre.POLICE_DISPATCHED!(ctx) ?? commonTime(ctx, e),
+  POLICE_DISPATCHED: (ctx) => pre.POLICE_DISPATCHED!(ctx),
   REFERRAL_MADE(ctx, e) {
     const p = pre.REFERRAL_MADE!(ctx);
     if (p) return p;
     if (ctx.referrals[e.referralId]) return v(null, 'DUPLICATE_REFERRAL_ID', `referral ${e.referralId} already exists on this incident`);
-    return commonTime(ctx, e);
+    return null;
   },
-  REFERRAL_ANSWERED(ctx, e) {
-    const r = ctx.referrals[e.referralId];
-    if (!r) return v(null, 'UNKNOWN_REFERRAL', `there is no referral ${e.referralId} on this incident`);
-    if (r.status === 'accepted' || r.status === 'declined') {
-      return v(null, 'REFERRAL_ALREADY_ANSWERED', `referral ${e.referralId} was already ${r.status}`);
-    }
-    if (e.answer === 'noResponse' && r.status === 'noResponse') {
-      return v(null, 'REFERRAL_ALREADY_ANSWERED', `referral ${e.referralId} is already recorded as no response`);
-    }
-    if (e.occurredAt < r.madeAt) {
-      return v('R7', 'TIME_BEFORE_START', `the answer (${e.occurredAt}) is before the referral was made (${r.madeAt})`);
-    }
-    return commonTime(ctx, e);
-  },
-  ADVICE_GIVEN: (ctx, e) => pre.ADVICE_GIVEN!(ctx) ?? commonTime(ctx, e),
-  RESOLVED_WITHOUT_DEPLOYMENT: (ctx, e) => pre.RESOLVED_WITHOUT_DEPLOYMENT!(ctx) ?? commonTime(ctx, e),
-  NEW_INFORMATION: (ctx, e) => commonTime(ctx, e),
+  ADVICE_GIVEN: (ctx) => pre.ADVICE_GIVEN!(ctx),
+  RESOLVED_WITHOUT_DEPLOYMENT: (ctx) => pre.RESOLVED_WITHOUT_DEPLOYMENT!(ctx),
+  NEW_INFORMATION: () => null,
+  CHILD_STATUS_CHANGED: () => null,
   INCIDENT_CLOSED(ctx, e) {
     const p = pre.INCIDENT_CLOSED!(ctx);
     if (p) return p;
@@ -360,7 +339,7 @@ const check: { [K in IncidentEventType]: (ctx: IncidentContext, e: EventOf<K>) =
     if (e.occurredAt < ctx.lastOccurredAt) {
       return v('R7', 'TIME_BEFORE_START', `closure (${e.occurredAt}) cannot be before the last recorded step (${ctx.lastOccurredAt})`);
     }
-    return commonTime(ctx, e);
+    return null;
   },
   DEADLINE_REACHED(ctx, e) {
     const live = incidentDeadlines(ctx).some((d) => d.key === e.deadlineKey) && !ctx.firedDeadlines.includes(e.deadlineKey);
@@ -446,11 +425,11 @@ function childExclusionFlag(ctx: IncidentContext, e: IncidentEvent): Flag[] {
   });
 }
 
-function trigger(ctx: IncidentContext, e: IncidentEvent): Trigger {
+function trigger(ctx: IncidentContext, e: IncidentEvent, type: string = e.type): Trigger {
   return {
     fromSeq: ctx.pendingReassessment?.fromSeq ?? e.seq,
     toSeq: e.seq,
-    lastType: e.type,
+    lastType: type,
     lastOccurredAt: e.occurredAt,
   };
 }
@@ -538,12 +517,14 @@ const reduce: { [K in IncidentEventType]: (ctx: IncidentContext, e: EventOf<K>) 
     ...ctx,
     referrals: { ...ctx.referrals, [e.referralId]: { agency: e.agency, status: 'pending', statusSeq: e.seq, madeAt: e.occurredAt } },
   }),
-  REFERRAL_ANSWERED(ctx, e) {
-    const r = ctx.referrals[e.referralId]!;
-    const referrals = { ...ctx.referrals, [e.referralId]: { ...r, status: e.answer, statusSeq: e.seq } };
+  CHILD_STATUS_CHANGED(ctx, e) {
+    if (e.kind !== 'referral') return ctx;
+    const r = ctx.referrals[e.childId];
+    if (!r) return ctx;
+    const referrals = { ...ctx.referrals, [e.childId]: { ...r, status: e.status, statusSeq: e.seq } };
     // A decline or silence means the partner is not coming: someone must look at the risk again (R12, R2).
-    const pendingReassessment = e.answer === 'accepted' ? ctx.pendingReassessment : trigger(ctx, e);
-    return { ...ctx, referrals, pendingReassessment };
+    const notComing = e.status === 'declined' || e.status === 'noResponse';
+    return { ...ctx, referrals, pendingReassessment: notComing ? trigger(ctx, e, e.cause) : ctx.pendingReassessment };
   },
   ADVICE_GIVEN: (ctx, e) => ({ ...ctx, noDeployAt: ctx.noDeployAt ?? e.occurredAt, resolvedWithoutPolice: true }),
   RESOLVED_WITHOUT_DEPLOYMENT: (ctx, e) => ({ ...ctx, noDeployAt: ctx.noDeployAt ?? e.occurredAt, resolvedWithoutPolice: true }),
@@ -609,7 +590,7 @@ export const incidentMachine = setup({
         GRADE_SET: accept(),
         NEW_INFORMATION: accept(),
         SUBJECT_RECORDED: accept(),
-        REFERRAL_ANSWERED: accept(),
+        CHILD_STATUS_CHANGED: accept(),
         DEADLINE_REACHED: accept(),
       },
       states: {

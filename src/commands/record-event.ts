@@ -1,46 +1,13 @@
 /** A user records a step on an incident: the general command behind POST /api/incidents/:id/events. */
-import { randomUUID } from 'node:crypto';
-import { restoreAggregate, type AggregateEvent, type AggregateState } from '../domain/incident-aggregate.js';
+import { restoreAggregate, type AggregateEvent } from '../domain/incident-aggregate.js';
 import type { IncidentEventInput } from '../domain/incident-inputs.js';
 import { incidentView } from '../domain/incident-view.js';
-import { problem, type Problem } from '../http/problem.js';
-import type { EventMeta } from '../../machines/types.js';
+import { problem } from '../http/problem.js';
 import type { CommandDeps, CommandMeta, CommandResult } from './deps.js';
 import { incidentStore } from './incident-store.js';
-import { buildSubject, gradePolicy, isProblem, priorContactWindow } from './machine-events.js';
+import { isProblem } from './machine-events.js';
+import { toMachineEvent } from './translate-event.js';
 import { commitEvent, inTransaction } from './run-command.js';
-
-type Body = AggregateEvent extends infer E ? (E extends unknown ? Omit<E, keyof EventMeta> : never) : never;
-
-/** Translate the input into the machine event body, adding what the shell knows. */
-function toMachineEvent(deps: CommandDeps, state: AggregateState, input: IncidentEventInput): Body | Problem {
-  const { occurredAt: _o, ...rest } = input;
-  switch (rest.type) {
-    case 'THRIVE_RECORDED':
-      return { ...rest, safetyNet: rest.safetyNet ?? null };
-    case 'GRADE_SET':
-      return { ...rest, reason: rest.reason ?? null, gradePolicy: gradePolicy(deps.config, rest.grade) };
-    case 'RCRP_DECISION_RECORDED':
-      return { ...rest, override: rest.override ?? null };
-    case 'REFERRAL_MADE':
-      return { ...rest, referralId: rest.referralId ?? `ref-${randomUUID().slice(0, 8)}`, agencyReference: rest.agencyReference ?? null };
-    case 'REFERRAL_ANSWERED':
-      return { ...rest, reason: rest.reason ?? null, agencyReference: rest.agencyReference ?? null };
-    case 'RESOLVED_WITHOUT_DEPLOYMENT':
-      return { ...rest, note: rest.note ?? null };
-    case 'INCIDENT_CLOSED':
-      return { ...rest, mhFlagAtClose: rest.mhFlagAtClose ?? null, note: rest.note ?? null };
-    case 'SUBJECT_RECORDED': {
-      const ctx = state.incident.context;
-      const subject = buildSubject(deps.config, deps.keyer, rest.subject, ctx.receivedAt);
-      if (isProblem(subject)) return subject;
-      const w = priorContactWindow(deps.config, ctx.receivedAt);
-      return { type: 'SUBJECT_RECORDED', subject, priorContacts: incidentStore(deps.db).priorContacts(subject.personKeys, ctx.incidentId, w.from, w.to) };
-    }
-    default:
-      return rest;
-  }
-}
 
 export interface RecordEventRequest {
   incidentId: string;

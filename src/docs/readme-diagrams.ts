@@ -5,7 +5,7 @@ import { mermaidStateDiagram } from './mermaid.js';
 /** The diagrams the README carries, by marker name. */
 export function diagramSections(): Record<string, string> {
   return {
-    incident: mermaidStateDiagram(incidentMachine, { hide: ['DEADLINE_REACHED'] }),
+    incident: mermaidStateDiagram(incidentMachine, { hide: ['DEADLINE_REACHED', 'CHILD_STATUS_CHANGED'] }),
     referral: mermaidStateDiagram(referralMachine),
   };
 }

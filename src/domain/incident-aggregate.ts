@@ -3,9 +3,16 @@
  * detentions), each child keyed by its own id inside the incident. Pure: given the same events it
  * always yields the same state, which is what replay and rebuild rely on.
  *
- * Routing: an event type owned by a child kind goes to that child (created by its `createdBy`
- * event); if the incident machine also handles that type, the incident must accept it too.
- * Either refusing refuses the whole command.
+ * Routing of a stored event:
+ *  - R7 first, for every event: not before the call was received, not in the future.
+ *  - An event type owned by a child kind goes to that child (created by its `createdBy` event).
+ *    If the incident machine also handles that type (REFERRAL_MADE: the RCRP decision must allow
+ *    it), the incident must accept it first. Either refusing refuses the whole command.
+ *  - DEADLINE_REACHED goes to whoever owns the deadline key (`<kind>:<id>:<key>` for a child).
+ *  - INCIDENT_CLOSED is refused while any child says it blocks closure (e.g. a detention running).
+ *  - When a child's status changes, the incident is told with a derived CHILD_STATUS_CHANGED
+ *    (never stored; recomputed on replay), so consequences such as "a declined referral requires
+ *    a re-THRIVE" live in the incident machine whatever made the child change.
  */
 import { createActor, type AnyActorScope, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
 import {
@@ -20,37 +27,50 @@ import {
   type IncidentEvent,
   type IncidentSnapshot,
 } from '../../machines/incident.machine.js';
-import { referralMachine, referralRuleViolation, REFERRAL_MACHINE_VERSION } from '../../machines/referral.machine.js';
-import type { DeadlineSpec, Flag, Violation } from '../../machines/types.js';
+import { referralMachine, referralRuleViolation, REFERRAL_MACHINE_VERSION, type ReferralEvent } from '../../machines/referral.machine.js';
+import { checkEventTime, type DeadlineSpec, type Flag, type Violation } from '../../machines/types.js';
+
+export type AggregateEvent = IncidentEvent | ReferralEvent;
 
 /** A kind of child machine living inside an incident. */
-interface ChildKind {
+export interface ChildKind {
   machine: AnyStateMachine;
   version: string;
+  label: string;
+  /** Stored event types routed to this kind (besides DEADLINE_REACHED for its own deadlines). */
   eventTypes: readonly string[];
   createdBy: string;
-  label: string;
   idOf(e: AggregateEvent): string;
+  /** The rule a refused event broke (the machine's own check functions). */
   violation(ctx: unknown, e: AggregateEvent): Violation | null;
-  deadlines?(s: AnyMachineSnapshot): DeadlineSpec[];
+  /** Reported to the incident (CHILD_STATUS_CHANGED) whenever it changes. */
+  status(s: AnyMachineSnapshot): string;
+  /** Clocks this child needs watched; keys unique within the child. */
+  deadlines?(s: AnyMachineSnapshot): Array<DeadlineSpec & { fired: boolean }>;
+  /** Why the incident may not close while this child is in its current state. */
+  blocksClosure?(s: AnyMachineSnapshot, id: string): Violation | null;
+  /** Whether a user may create one now (when the incident machine does not already decide). */
+  creatable?(incident: IncidentSnapshot): boolean;
 }
+
+const stateValue = (s: AnyMachineSnapshot) => (typeof s.value === 'string' ? s.value : JSON.stringify(s.value));
 
 const CHILD_KINDS = {
   referral: {
     machine: referralMachine,
     version: REFERRAL_MACHINE_VERSION,
+    label: 'referral',
     eventTypes: ['REFERRAL_MADE', 'REFERRAL_ANSWERED'],
     createdBy: 'REFERRAL_MADE',
-    label: 'referral',
     idOf: (e) => (e as { referralId: string }).referralId,
     violation: (ctx, e) => referralRuleViolation(ctx as never, e as never),
+    status: stateValue,
   },
 } satisfies Record<string, ChildKind>;
 
 export type ChildKindName = keyof typeof CHILD_KINDS;
 export const CHILD_KIND_NAMES = Object.keys(CHILD_KINDS) as ChildKindName[];
-
-export type AggregateEvent = IncidentEvent;
+const kindOf = (k: ChildKindName): ChildKind => CHILD_KINDS[k];
 
 export interface AggregateState {
   version: number;
@@ -100,7 +120,9 @@ function childKindOf(type: string): ChildKindName | null {
 
 const incidentEventTypes = new Set(incidentMachine.root.events as string[]);
 
-function stepIncident(s: IncidentSnapshot, e: AggregateEvent): { ok: true; next: IncidentSnapshot } | { ok: false; violation: Violation } {
+type Step<S> = { ok: true; next: S } | { ok: false; violation: Violation };
+
+function stepIncident(s: IncidentSnapshot, e: IncidentEvent): Step<IncidentSnapshot> {
   if (!incidentAccepts(s, e.type)) {
     const state = incidentStateName(s);
     return {
@@ -114,27 +136,45 @@ function stepIncident(s: IncidentSnapshot, e: AggregateEvent): { ok: true; next:
   }
   const violation = incidentRuleViolation(s.context, e);
   if (violation) return { ok: false, violation };
-  const next = pureTransition(incidentMachine, s, e) as IncidentSnapshot;
-  return { ok: true, next };
+  return { ok: true, next: pureTransition(incidentMachine, s, e) as IncidentSnapshot };
 }
 
-function stepChild(kind: ChildKindName, s: AnyMachineSnapshot | undefined, e: AggregateEvent): { ok: true; next: AnyMachineSnapshot } | { ok: false; violation: Violation } {
-  const k: ChildKind = CHILD_KINDS[kind];
-  const id = k.idOf(e);
+function stepChild(kind: ChildKindName, id: string, s: AnyMachineSnapshot | undefined, e: AggregateEvent): Step<AnyMachineSnapshot> {
+  const k = kindOf(kind);
   if (!s) {
     if (e.type !== k.createdBy) return { ok: false, violation: { rule: null, code: 'UNKNOWN_CHILD', message: `there is no ${k.label} ${id} on this incident` } };
     s = k.machine.resolveState({ value: k.machine.config.initial as string, context: {} });
+  } else if (e.type === k.createdBy) {
+    return { ok: false, violation: { rule: null, code: 'DUPLICATE_ID', message: `${k.label} ${id} already exists on this incident` } };
   }
   if (!s.can(e)) {
     const accepts = s._nodes.some((n: { ownEvents: string[] }) => n.ownEvents.includes(e.type));
     const violation = accepts ? k.violation(s.context, e) : null;
     return {
       ok: false,
-      violation: violation ?? { rule: null, code: 'EVENT_NOT_ALLOWED', message: `${e.type} is not allowed while ${k.label} ${id} is '${String(s.value)}'` },
+      violation: violation ?? { rule: null, code: 'EVENT_NOT_ALLOWED', message: `${e.type} is not allowed while ${k.label} ${id} is '${stateValue(s)}'` },
     };
   }
-  const next = pureTransition(k.machine, s, e);
-  return { ok: true, next };
+  return { ok: true, next: pureTransition(k.machine, s, e) };
+}
+
+/** R7 for every stored event: after the call was received, not in the future beyond the skew. */
+function eventTimeViolation(state: AggregateState, e: AggregateEvent): Violation | null {
+  if (e.type === 'INCIDENT_CREATED') return checkEventTime(e, '0000', 'the epoch', e.policy.futureToleranceSeconds, 'receivedAt');
+  const ctx = state.incident.context;
+  if (!ctx.incidentId) return null; // nothing to compare with: the incident refuses anything but creation
+  return checkEventTime(e, ctx.receivedAt, 'the call was received', ctx.policy.futureToleranceSeconds);
+}
+
+/** Who owns a deadline key: the incident, or a child (`<kind>:<id>:<key>`). */
+function deadlineOwner(state: AggregateState, key: string): { kind: ChildKindName; id: string; key: string } | null {
+  for (const kind of CHILD_KIND_NAMES) {
+    for (const id of Object.keys(state.children[kind])) {
+      const prefix = `${kind}:${id}:`;
+      if (key.startsWith(prefix)) return { kind, id, key: key.slice(prefix.length) };
+    }
+  }
+  return null;
 }
 
 /** Apply one event to the aggregate; on refusal nothing changes and the violation says why. */
@@ -142,34 +182,52 @@ export function applyToAggregate(state: AggregateState, e: AggregateEvent): Appl
   if (e.seq !== state.version + 1) {
     return { ok: false, violation: { rule: null, code: 'SEQUENCE_GAP', message: `event seq ${e.seq} does not follow version ${state.version}` } };
   }
+  const late = eventTimeViolation(state, e);
+  if (late) return { ok: false, violation: late };
   let incident = state.incident;
   let children = state.children;
 
+  // Which child (if any) this event is for, and the event as that child sees it.
+  let target: { kind: ChildKindName; id: string; event: AggregateEvent } | null = null;
   if (e.type === 'DEADLINE_REACHED') {
-    // Deadlines are owned by the incident in this version; children will route theirs here too.
-    const r = stepIncident(incident, e);
-    if (!r.ok) return r;
-    incident = r.next;
+    const owner = deadlineOwner(state, e.deadlineKey);
+    if (owner) target = { kind: owner.kind, id: owner.id, event: { ...e, deadlineKey: owner.key } };
   } else {
     const kind = childKindOf(e.type);
-    if (kind && incidentStateName(incident) === 'closed') {
-      return { ok: false, violation: { rule: null, code: 'INCIDENT_CLOSED', message: 'the incident is closed' } };
+    if (kind) target = { kind, id: kindOf(kind).idOf(e), event: e };
+  }
+
+  if (!target) {
+    if (e.type === 'INCIDENT_CLOSED' && incidentStateName(incident) !== 'closed') {
+      for (const kind of CHILD_KIND_NAMES) {
+        for (const [id, child] of Object.entries(children[kind])) {
+          const veto = kindOf(kind).blocksClosure?.(child, id);
+          if (veto) return { ok: false, violation: veto };
+        }
+      }
     }
-    if (kind && incidentEventTypes.has(e.type)) {
-      const r = stepIncident(incident, e);
-      if (!r.ok) return r;
-      incident = r.next;
-    }
-    if (kind) {
-      const id = CHILD_KINDS[kind].idOf(e);
-      const r = stepChild(kind, children[kind][id], e);
-      if (!r.ok) return r;
-      children = { ...children, [kind]: { ...children[kind], [id]: r.next } };
-    } else {
-      const r = stepIncident(incident, e);
-      if (!r.ok) return r;
-      incident = r.next;
-    }
+    const r = stepIncident(incident, e as IncidentEvent);
+    if (!r.ok) return r;
+    return { ok: true, state: { version: e.seq, updatedAt: e.recordedAt, incident: r.next, children } };
+  }
+
+  if (incidentStateName(incident) === 'closed') return { ok: false, violation: { rule: null, code: 'INCIDENT_CLOSED', message: 'the incident is closed' } };
+  if (incidentEventTypes.has(e.type) && e.type !== 'DEADLINE_REACHED') {
+    const r = stepIncident(incident, e as IncidentEvent);
+    if (!r.ok) return r;
+    incident = r.next;
+  }
+  const k = kindOf(target.kind);
+  const before = children[target.kind][target.id];
+  const r = stepChild(target.kind, target.id, before, target.event);
+  if (!r.ok) return r;
+  children = { ...children, [target.kind]: { ...children[target.kind], [target.id]: r.next } };
+  const status = k.status(r.next);
+  if (!before || k.status(before) !== status) {
+    const notice = { type: 'CHILD_STATUS_CHANGED', kind: target.kind, childId: target.id, status, cause: e.type, seq: e.seq, occurredAt: e.occurredAt, recordedAt: e.recordedAt, actor: e.actor } as const;
+    const n = stepIncident(incident, notice);
+    if (!n.ok) return n;
+    incident = n.next;
   }
   return { ok: true, state: { version: e.seq, updatedAt: e.recordedAt, incident, children } };
 }
@@ -185,23 +243,36 @@ export function replay(events: AggregateEvent[]): AggregateState {
   return s;
 }
 
+/** Event types a user could send now: the incident's, plus what each child (or a new child) accepts. */
 export function allowedEvents(state: AggregateState): string[] {
-  return incidentAllowedEvents(state.incident);
+  const allowed = new Set<string>(incidentAllowedEvents(state.incident));
+  if (incidentStateName(state.incident) !== 'closed') {
+    for (const kind of CHILD_KIND_NAMES) {
+      const k = kindOf(kind);
+      if (k.creatable?.(state.incident)) allowed.add(k.createdBy);
+      for (const child of Object.values(state.children[kind])) {
+        for (const n of child._nodes as Array<{ ownEvents: string[] }>) for (const t of n.ownEvents) if (k.eventTypes.includes(t) && t !== k.createdBy) allowed.add(t);
+      }
+    }
+  }
+  return [...allowed].sort();
 }
 
 export function stateName(state: AggregateState): string {
   return incidentStateName(state.incident);
 }
 
-export function childStateName(s: AnyMachineSnapshot): string {
-  return typeof s.value === 'string' ? s.value : JSON.stringify(s.value);
-}
+export const childStateName = stateValue;
 
 /** Every clock this incident currently needs watched, with whether it has already fired. */
 export function aggregateDeadlines(state: AggregateState): Array<DeadlineSpec & { fired: boolean }> {
   const ctx = state.incident.context;
   if (!ctx.incidentId) return [];
-  return incidentDeadlines(ctx).map((d) => ({ ...d, fired: ctx.firedDeadlines.includes(d.key) }));
+  const own = incidentDeadlines(ctx).map((d) => ({ ...d, fired: ctx.firedDeadlines.includes(d.key) }));
+  const fromChildren = CHILD_KIND_NAMES.flatMap((kind) =>
+    Object.entries(state.children[kind]).flatMap(([id, child]) => (kindOf(kind).deadlines?.(child) ?? []).map((d) => ({ ...d, key: `${kind}:${id}:${d.key}` }))),
+  );
+  return [...own, ...fromChildren];
 }
 
 /** Flags (alerts) raised anywhere in the incident, keyed uniquely within it. */

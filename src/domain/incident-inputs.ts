@@ -49,16 +49,21 @@ export const subjectInputSchema = z
 
 export type SubjectInput = z.infer<typeof subjectInputSchema>;
 
+/**
+ * The event bodies users may POST, per area. Each area (incident core here; detentions, the time
+ * ledger … in their own modules) contributes a record of `TYPE: strict zod object`, merged below.
+ */
 export function buildIncidentInputs(config: ForceConfig) {
-  const category = enumOf(config.categories.map((c) => c.code));
-  const grade = enumOf(config.grades.map((g) => g.code));
-  const agency = enumOf(config.agencies.map((a) => a.code));
-  const contactMethod = enumOf(config.contactMethods);
-  const district = enumOf(config.districts);
-  const closureCode = enumOf(config.closureCodes);
-  const resolution = enumOf(config.resolutionCodes);
+  const events = { ...coreEventInputs(config) };
+  const list = Object.values(events) as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]];
+  const incidentEvent = z.discriminatedUnion('type', list as never).openapi('IncidentEventInput');
+  return { createIncident: createIncidentInput(config), events, incidentEvent, eventTypes: Object.keys(events) };
+}
 
-  const createIncident = z
+function createIncidentInput(config: ForceConfig) {
+  const category = enumOf(config.categories.map((c) => c.code));
+  const district = enumOf(config.districts);
+  return z
     .strictObject({
       receivedAt: instant,
       reference: text(64).min(1).optional().openapi({ description: 'Command-and-control log reference (unique)' }),
@@ -72,11 +77,20 @@ export function buildIncidentInputs(config: ForceConfig) {
       subject: subjectInputSchema.optional(),
     })
     .openapi('CreateIncident');
+}
 
-  const at = { occurredAt: instant };
-  const note = (max: number) => text(max).optional();
+/** Shared building blocks for area input modules. */
+export const inputParts = { text, enumOf, instant, at: { occurredAt: instant }, note: (max: number) => text(max).optional() };
 
-  const events = {
+function coreEventInputs(config: ForceConfig) {
+  const grade = enumOf(config.grades.map((g) => g.code));
+  const agency = enumOf(config.agencies.map((a) => a.code));
+  const contactMethod = enumOf(config.contactMethods);
+  const closureCode = enumOf(config.closureCodes);
+  const resolution = enumOf(config.resolutionCodes);
+  const { at, note } = inputParts;
+
+  return {
     THRIVE_RECORDED: z
       .strictObject({
         type: z.literal('THRIVE_RECORDED'),
@@ -158,11 +172,6 @@ export function buildIncidentInputs(config: ForceConfig) {
       })
       .openapi('IncidentClosed'),
   };
-
-  const list = Object.values(events) as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]];
-  const incidentEvent = z.discriminatedUnion('type', list as never).openapi('IncidentEventInput');
-
-  return { createIncident, events, incidentEvent, eventTypes: Object.keys(events) };
 }
 
 export type IncidentInputs = ReturnType<typeof buildIncidentInputs>;
