@@ -230,6 +230,17 @@ function deadlineOwner(state: AggregateState, key: string): { kind: ChildKindNam
   return null;
 }
 
+/** The first child that forbids closing the incident now, and why. */
+function closureVeto(state: AggregateState): Violation | null {
+  for (const kind of CHILD_KIND_NAMES) {
+    for (const [id, child] of Object.entries(state.children[kind])) {
+      const veto = kindOf(kind).blocksClosure?.(child, id);
+      if (veto) return veto;
+    }
+  }
+  return null;
+}
+
 /** Apply one event to the aggregate; on refusal nothing changes and the violation says why. */
 export function applyToAggregate(state: AggregateState, e: AggregateEvent): ApplyResult {
   if (e.seq !== state.version + 1) {
@@ -252,12 +263,8 @@ export function applyToAggregate(state: AggregateState, e: AggregateEvent): Appl
 
   if (!target) {
     if (e.type === 'INCIDENT_CLOSED' && incidentStateName(incident) !== 'closed') {
-      for (const kind of CHILD_KIND_NAMES) {
-        for (const [id, child] of Object.entries(children[kind])) {
-          const veto = kindOf(kind).blocksClosure?.(child, id);
-          if (veto) return { ok: false, violation: veto };
-        }
-      }
+      const veto = closureVeto(state);
+      if (veto) return { ok: false, violation: veto };
     }
     const r = stepIncident(incident, e as IncidentEvent);
     if (!r.ok) return r;
@@ -311,6 +318,7 @@ export function allowedEvents(state: AggregateState): string[] {
         for (const t of types) if (k.eventTypes.includes(t) && !creators(k).includes(t)) allowed.add(t);
       }
     }
+    if (closureVeto(state)) allowed.delete('INCIDENT_CLOSED');
   }
   return [...allowed].sort();
 }
