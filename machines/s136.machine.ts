@@ -648,7 +648,8 @@ const check: { [K in DetentionEventType]: (ctx: DetentionContext, e: EventOf<K>)
     return notBefore(e.occurredAt, stay.arrivedAt, 'arrival', 'R35') ?? afterExpiry(ctx, e.occurredAt, 'an agreed police stay');
   },
   S136_POLICE_DEPARTED(ctx, e) {
-    const stay = currentStay(ctx)!;
+    const stay = currentStay(ctx);
+    if (!stay) return v('R35', 'NOT_AT_PLACE_OF_SAFETY', 'the person never reached a place of safety: there is no handover to leave');
     if (!stay.acceptedAt) return v('R35', 'HANDOVER_NOT_ACCEPTED', 'record NHS acceptance (who and when) before police leave the place of safety');
     if (stay.departedAt) return v(null, 'ALREADY_DEPARTED', `police already left at ${stay.departedAt}`);
     return notBefore(e.occurredAt, stay.acceptedAt, 'NHS acceptance', 'R35');
