@@ -3,6 +3,7 @@
  * through the API. The expected totals and tables are computed here from the generator's own plan
  * (what it decided each detention would be), never from the return's query.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../support/harness.js';
 import { arrived, closeDetention, considered, consulted, conveyed, detained, extension, officer, outcome, policeIncident, policeStation, steps } from '../support/flows.js';
@@ -286,6 +287,16 @@ describe('ADR return for a generated year of detentions', () => {
     const trows = parseCsv(t.body as string);
     expect(trows[0]).toEqual(['firstPlaceOfSafety', 's136', 's135', 'total']);
     expect(trows.slice(1)).toEqual(json.tables.firstPlaceOfSafety.map((x: any) => [x.category, String(x.s136), String(x.s135), String(x.total)]));
+  });
+
+  it("the README's example tables are this year's", async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const block = /<!-- adr-example:generated -->\n([\s\S]*?)<!-- \/adr-example:generated -->/.exec(readme)![1]!;
+    const shown = [...block.matchAll(/```csv\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    const real = await Promise.all(
+      ['firstPlaceOfSafety', 'policeVehicleReason'].map(async (t) => ((await h.request('GET', `/api/returns/adr?year=2025-26&format=csv&table=${t}`)).body as string).replaceAll('\r\n', '\n')),
+    );
+    expect(shown).toEqual(real);
   });
 
   it('refuses a malformed year with 400 naming the field; another year is empty, not an error', async () => {
