@@ -187,3 +187,60 @@ export const outbox = sqliteTable(
   (t) => [index('outbox_due').on(t.status, t.nextAttemptAt)],
 );
 
+
+/**
+ * One row per MHA s.136/s.135 detention (the `detention` child machine): what GET /api/detentions
+ * and the Home Office ADR return read. A projection: rebuilt from the events with the rest.
+ */
+export const detentions = sqliteTable(
+  'detentions',
+  {
+    /** Unique across incidents (the API addresses a detention by this id alone). */
+    id: text('id').primaryKey(),
+    incidentId: text('incident_id').notNull(),
+    power: text('power').notNull(), // s136 | s135_1 | s135_2
+    state: text('state').notNull(),
+    /** considering | notDetained | running | lapsed | ended | closed */
+    status: text('status').notNull(),
+    /** The incident subject's primary pseudonymous key when the detention was last written (R30 links by incident_person_keys). */
+    personKey: text('person_key'),
+    startedAt: text('started_at').notNull(), // considered, or detained for a warrant
+    detainedAt: text('detained_at'),
+    clockStart: text('clock_start'),
+    clockBasis: text('clock_basis'),
+    baseExpiresAt: text('base_expires_at'),
+    expiresAt: text('expires_at'),
+    extensionMinutes: integer('extension_minutes').notNull(),
+    firstPosType: text('first_pos_type'),
+    firstPosSite: text('first_pos_site'),
+    currentPosType: text('current_pos_type'),
+    currentPosSite: text('current_pos_site'),
+    transfers: integer('transfers').notNull(),
+    policeStationUsed: integer('police_station_used', { mode: 'boolean' }).notNull(),
+    policeStationReason: text('police_station_reason'),
+    arrestedForOffence: text('arrested_for_offence'),
+    conveyanceMethod: text('conveyance_method'),
+    ambulanceRequested: text('ambulance_requested'), // yes | no | null
+    policeVehicleReason: text('police_vehicle_reason'),
+    ageBand: text('age_band'),
+    gender: text('gender'),
+    ethnicity: text('ethnicity'),
+    firstArrivedAt: text('first_arrived_at'),
+    firstAcceptedAt: text('first_accepted_at'),
+    firstDepartedAt: text('first_departed_at'),
+    assessmentStartedAt: text('assessment_started_at'),
+    outcome: text('outcome'),
+    endedAt: text('ended_at'),
+    lapsedAt: text('lapsed_at'),
+    closedAt: text('closed_at'),
+    /** R42: ADR fields still missing, comma-separated ('' when complete). */
+    adrMissing: text('adr_missing').notNull(),
+    /** occurredAt of the detention's latest step. */
+    lastEventAt: text('last_event_at').notNull(),
+  },
+  (t) => [
+    index('detentions_incident').on(t.incidentId),
+    index('detentions_detained').on(t.detainedAt),
+    index('detentions_status').on(t.status, t.expiresAt),
+  ],
+);

@@ -15,6 +15,8 @@ import { sendProblem } from './http/respond.js';
 import type { AppEnv } from './http/types.js';
 import { silentLogger, type Logger } from './log.js';
 import { registerAlertRoutes } from './routes/alerts.js';
+import { registerDetentionHandlers } from './routes/detentions.handlers.js';
+import { detentionRoutes } from './routes/detentions.routes.js';
 import { incidentRoutes } from './routes/incidents.routes.js';
 import { registerIncidentHandlers } from './routes/incidents.handlers.js';
 import { registerMetaRoutes } from './routes/meta.js';
@@ -78,6 +80,7 @@ export function createApp(deps: AppDeps) {
   });
 
   registerIncidentHandlers(app, deps, incidentRoutes(inputs));
+  registerDetentionHandlers(app, deps, detentionRoutes());
   registerAlertRoutes(app, deps.db);
   registerMetaRoutes(app, deps.db, deps.config);
   registerPages(app, deps.config);
@@ -88,7 +91,7 @@ export function createApp(deps: AppDeps) {
     info: {
       title: `Mental-health demand and triage API — ${deps.config.force.name}`,
       version: '0.1.0',
-      description: 'Incidents from call to close: THRIVE, grading, Right Care Right Person decisions, dispatch, partner referrals. Errors are RFC 9457 problem+json; 422 names the rule (DOMAIN.md R1–R45).',
+      description: 'Incidents from call to close: THRIVE, grading, Right Care Right Person decisions, dispatch, partner referrals, MHA s.136/s.135 detentions and the Home Office ADR return. Errors are RFC 9457 problem+json; 422 names the rule (DOMAIN.md R1–R45).',
     },
   });
 

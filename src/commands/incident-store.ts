@@ -4,7 +4,8 @@
  */
 import type { Db } from '../../db/client.js';
 import { rowDeleter, rowSyncer, rowWriter } from '../../db/rows.js';
-import { alerts, deadlines, incidentEvents, incidentPersonKeys, incidents, referrals } from '../../db/schema.js';
+import { alerts, deadlines, detentions, incidentEvents, incidentPersonKeys, incidents, referrals } from '../../db/schema.js';
+import type { PriorDetention } from '../../machines/s136.machine.js';
 import type { PriorContact } from '../../machines/subject.js';
 import { MACHINE_VERSIONS, type AggregateEvent } from '../domain/incident-aggregate.js';
 import type { Projection, ProjectionRows } from '../domain/projection.js';
@@ -47,8 +48,8 @@ export function rowToEvent(r: EventRow): AggregateEvent {
   } as AggregateEvent;
 }
 
-type ChildTable = 'personKeys' | 'referrals' | 'deadlines' | 'alerts';
-const CHILD_TABLES = { personKeys: incidentPersonKeys, referrals, deadlines, alerts } as const;
+type ChildTable = 'personKeys' | 'referrals' | 'deadlines' | 'alerts' | 'detentions';
+const CHILD_TABLES = { personKeys: incidentPersonKeys, referrals, deadlines, alerts, detentions } as const;
 
 export class IncidentStore {
   readonly #load;
@@ -59,6 +60,8 @@ export class IncidentStore {
   readonly #insertChild: { [K in ChildTable]: (row: never) => void };
   readonly #deleteChild: { [K in ChildTable]: (incidentId: string) => void };
   readonly #referenceExists;
+  readonly #priorDetentions;
+  readonly #detentionIncident;
 
   constructor(db: Db) {
     const s = db.$client;
@@ -76,6 +79,14 @@ export class IncidentStore {
          AND i.no_deploy_at IS NOT NULL AND i.no_deploy_at >= ? AND i.no_deploy_at <= ?
        ORDER BY i.id`,
     );
+    this.#priorDetentions = s.prepare(
+      `SELECT DISTINCT d.id AS detentionId, d.incident_id AS incidentId, d.power, d.detained_at AS detainedAt,
+              d.ended_at AS endedAt, d.expires_at AS expiresAt
+       FROM incident_person_keys k JOIN detentions d ON d.incident_id = k.incident_id
+       WHERE k.person_key IN (SELECT value FROM json_each(?)) AND d.incident_id <> ? AND d.detained_at IS NOT NULL
+       ORDER BY d.detained_at, d.id`,
+    );
+    this.#detentionIncident = s.prepare('SELECT incident_id FROM detentions WHERE id = ?').pluck();
     this.#insertEvent = rowWriter(s, incidentEvents);
     // Only the columns that differ from the stored row are written (see rowSyncer): most commands
     // change version, snapshot and updatedAt, which no index covers.
@@ -85,12 +96,14 @@ export class IncidentStore {
       referrals: rowWriter(s, referrals),
       deadlines: rowWriter(s, deadlines),
       alerts: rowWriter(s, alerts),
+      detentions: rowWriter(s, detentions),
     } as never;
     this.#deleteChild = {
       personKeys: rowDeleter(s, incidentPersonKeys, 'incident_id'),
       referrals: rowDeleter(s, referrals, 'incident_id'),
       deadlines: rowDeleter(s, deadlines, 'incident_id'),
       alerts: rowDeleter(s, alerts, 'incident_id'),
+      detentions: rowDeleter(s, detentions, 'incident_id'),
     };
   }
 
@@ -110,6 +123,17 @@ export class IncidentStore {
   priorContacts(personKeys: string[], excludeIncidentId: string, from: string, to: string): PriorContact[] {
     if (personKeys.length === 0) return [];
     return this.#priorContacts.all(JSON.stringify(personKeys), excludeIncidentId, from, to) as PriorContact[];
+  }
+
+  /** Detentions of the same person (by any of their person keys) recorded on other incidents (R30). */
+  priorDetentions(personKeys: string[], excludeIncidentId: string): PriorDetention[] {
+    if (personKeys.length === 0) return [];
+    return this.#priorDetentions.all(JSON.stringify(personKeys), excludeIncidentId) as PriorDetention[];
+  }
+
+  /** The incident a detention id belongs to (detention ids are unique across incidents). */
+  detentionIncident(detentionId: string): string | null {
+    return (this.#detentionIncident.get(detentionId) as string | undefined) ?? null;
   }
 
   append(incidentId: string, e: AggregateEvent, idempotencyKey: string | null): void {

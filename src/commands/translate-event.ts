@@ -11,6 +11,7 @@ import type { EventMeta } from '../../machines/types.js';
 import type { CommandDeps } from './deps.js';
 import { incidentStore } from './incident-store.js';
 import { buildSubject, gradePolicy, isProblem, priorContactWindow } from './machine-events.js';
+import { detentionTranslators } from './detention-events.js';
 
 export type MachineEventBody = AggregateEvent extends infer E ? (E extends unknown ? Omit<E, keyof EventMeta> : never) : never;
 type InputOf<T extends string> = Omit<Extract<IncidentEventInput, { type: T }>, 'occurredAt'>;
@@ -34,7 +35,7 @@ const coreTranslators: Translators = {
   },
 };
 
-const translators: Translators = { ...coreTranslators };
+const translators: Translators = { ...coreTranslators, ...detentionTranslators };
 
 export function toMachineEvent(deps: CommandDeps, state: AggregateState, input: IncidentEventInput): MachineEventBody | Problem {
   const { occurredAt: _o, ...rest } = input;

@@ -71,6 +71,57 @@ const codedList = <T extends z.ZodType<{ code: string }>>(item: T) =>
       });
     });
 
+/** Place-of-safety types (DOMAIN §2.4); the ADR's "first place of safety" groups them (§5.2). */
+export const PLACE_OF_SAFETY_TYPES = [
+  'healthBasedPlaceOfSafety',
+  'emergencyDepartment',
+  'otherHospital',
+  'independentHospitalOrCareHome',
+  'socialServicesAccommodation',
+  'policeStation',
+  'privateDwelling',
+  'otherSuitablePlace',
+] as const;
+
+const minutesBefore = z.number().int().positive().max(24 * 60);
+
+/** MHA s.135/s.136 settings (DOMAIN §2, rules R16–R37, R42). Stamped into each detention when it starts. */
+const s136 = z.object({
+  /** R23: warnings this many minutes before the clock expires (default T−6 h, T−2 h). */
+  clockWarningsMinutesBeforeExpiry: z.array(minutesBefore).max(6),
+  /** R35: NHS acceptance expected within this many minutes of arrival (the NPA's one hour). */
+  handoverMinutes: z.number().int().positive().max(24 * 60),
+  /** R35: whether the one-hour expectation also applies at emergency departments ([U] local agreement). */
+  handoverRuleAtEmergencyDepartments: z.boolean(),
+  /** R37: flag an assessment that has not started this many hours after the clock started. */
+  assessmentStartFlagHours: z.number().positive().max(24),
+  /** DOMAIN §2.4: pending legislation may remove police stations as a place of safety. */
+  policeStationAsPlaceOfSafety: z.boolean(),
+  /** R26: longest gap between healthcare-professional welfare checks at a police station (reg 4). */
+  healthcareCheckMinutes: z.number().int().positive().max(240),
+  /** R17: special constables are constables in law ([U] confirm force policy). */
+  specialConstablesMayDetain: z.boolean(),
+  /** Who is told (a role; its address is in alerts.emailTo). */
+  notify: z.object({
+    clockWarning: z.string().min(1),
+    clockExpired: z.string().min(1),
+    handover: z.string().min(1),
+    healthcareCheck: z.string().min(1),
+    conveyance: z.string().min(1),
+    release: z.string().min(1),
+    assessmentDelay: z.string().min(1),
+    childAtPoliceStation: z.string().min(1),
+  }),
+  /** Known places of safety, so officers pick one instead of typing it. */
+  placesOfSafety: codedList(z.object({ code, label: z.string().min(1), type: z.enum(PLACE_OF_SAFETY_TYPES) })),
+  adr: z.object({
+    /** R42 [U]: which moment puts a detention in a financial year (the decision to detain, or the clock start). */
+    countingDate: z.enum(['detentionDecision', 'clockStart']),
+    /** Reasons a police station was used ([U] Home Office codes; DOMAIN §5.2). Include a "notKnown" code. */
+    policeStationReasons: codedList(z.object({ code, label: z.string().min(1) })),
+  }),
+});
+
 export const forceConfigSchema = z.object({
     force: z.object({ name: z.string().min(1), code, timezone: z.string().min(1) }),
     districts: z.array(z.string().min(1)).min(1),
@@ -89,6 +140,7 @@ export const forceConfigSchema = z.object({
     repeatContact: z.object({ windowHours: z.number().positive().max(24 * 90) }),
     time: z.object({ futureToleranceSeconds: z.number().int().min(0).max(3600) }),
     reporting: z.object({ suppressionThreshold: z.number().int().min(1) }),
+    s136,
     alerts: z.object({
       /** Email address per `notify` role; alerts for a role with no address are not emailed. */
       emailTo: z.record(z.string(), z.email()),

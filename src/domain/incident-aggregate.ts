@@ -28,9 +28,23 @@ import {
   type IncidentSnapshot,
 } from '../../machines/incident.machine.js';
 import { referralMachine, referralRuleViolation, REFERRAL_MACHINE_VERSION, type ReferralEvent } from '../../machines/referral.machine.js';
+import {
+  DETENTION_CREATED_BY,
+  DETENTION_EVENT_TYPES,
+  detentionAllowedEvents,
+  detentionDeadlines,
+  detentionRuleViolation,
+  detentionStateRefusal,
+  RUNNING,
+  s136Machine,
+  S136_MACHINE_VERSION,
+  type DetentionContext,
+  type DetentionEvent,
+  type DetentionSnapshot,
+} from '../../machines/s136.machine.js';
 import { checkEventTime, type DeadlineSpec, type Flag, type Violation } from '../../machines/types.js';
 
-export type AggregateEvent = IncidentEvent | ReferralEvent;
+export type AggregateEvent = IncidentEvent | ReferralEvent | DetentionEvent;
 
 /** A kind of child machine living inside an incident. */
 export interface ChildKind {
@@ -39,19 +53,28 @@ export interface ChildKind {
   label: string;
   /** Stored event types routed to this kind (besides DEADLINE_REACHED for its own deadlines). */
   eventTypes: readonly string[];
-  createdBy: string;
+  /** The event type (or types) that create one. */
+  createdBy: string | readonly string[];
   idOf(e: AggregateEvent): string;
   /** The rule a refused event broke (the machine's own check functions). */
   violation(ctx: unknown, e: AggregateEvent): Violation | null;
+  /** Why the current state, which has no transition for `e`, refuses it, when a rule explains it. */
+  refusal?(s: AnyMachineSnapshot, e: AggregateEvent): Violation | null;
+  /** Event types a user could send to this child now (default: every type its state accepts). */
+  allowed?(s: AnyMachineSnapshot): string[];
   /** Reported to the incident (CHILD_STATUS_CHANGED) whenever it changes. */
   status(s: AnyMachineSnapshot): string;
   /** Clocks this child needs watched; keys unique within the child. */
   deadlines?(s: AnyMachineSnapshot): Array<DeadlineSpec & { fired: boolean }>;
   /** Why the incident may not close while this child is in its current state. */
   blocksClosure?(s: AnyMachineSnapshot, id: string): Violation | null;
-  /** Whether a user may create one now (when the incident machine does not already decide). */
+  /** Whether a user may create one now (when the incident machine does not already decide); enforced. */
   creatable?(incident: IncidentSnapshot): boolean;
+  /** Why not, when `creatable` says no. */
+  whyNotCreatable?(incident: IncidentSnapshot): Violation;
 }
+
+const creators = (k: ChildKind): readonly string[] => (typeof k.createdBy === 'string' ? [k.createdBy] : k.createdBy);
 
 const stateValue = (s: AnyMachineSnapshot) => (typeof s.value === 'string' ? s.value : JSON.stringify(s.value));
 
@@ -65,6 +88,36 @@ const CHILD_KINDS = {
     idOf: (e) => (e as { referralId: string }).referralId,
     violation: (ctx, e) => referralRuleViolation(ctx as never, e as never),
     status: stateValue,
+  },
+  detention: {
+    machine: s136Machine,
+    version: S136_MACHINE_VERSION,
+    label: 'detention',
+    eventTypes: DETENTION_EVENT_TYPES,
+    createdBy: DETENTION_CREATED_BY,
+    idOf: (e) => (e as { detentionId: string }).detentionId,
+    violation: (ctx, e) => detentionRuleViolation(ctx as DetentionContext, e as DetentionEvent),
+    refusal: (s, e) => detentionStateRefusal(stateValue(s), s.context as DetentionContext, e as DetentionEvent),
+    status: stateValue,
+    allowed: (s) => detentionAllowedEvents(s as DetentionSnapshot),
+    deadlines(s) {
+      const c = s.context as DetentionContext;
+      return detentionDeadlines(c).map((d) => ({ ...d, fired: c.firedDeadlines.includes(d.key) }));
+    },
+    blocksClosure(s, id) {
+      const state = stateValue(s);
+      if (RUNNING.includes(state)) {
+        return { rule: null, code: 'DETENTION_OPEN', message: `detention ${id} is '${state}': record its outcome (or that s.136 was not used) before closing the incident` };
+      }
+      if (state === 'ended') return { rule: 'R42', code: 'DETENTION_NOT_CLOSED', message: `detention ${id} has its outcome but is not closed: complete its ADR record and close it (S136_CLOSED) first` };
+      return null;
+    },
+    // Officers consider s.136 (or execute a warrant) when police are on the incident.
+    creatable: (incident) => incidentStateName(incident) !== 'closed' && incident.context.firstDispatchedAt !== null,
+    whyNotCreatable: (incident) =>
+      incidentStateName(incident) === 'closed'
+        ? { rule: null, code: 'INCIDENT_CLOSED', message: 'the incident is closed' }
+        : { rule: null, code: 'POLICE_NOT_DEPLOYED', message: 'a s.136 or s.135 detention is recorded by officers on the incident: record POLICE_DISPATCHED first' },
   },
 } satisfies Record<string, ChildKind>;
 
@@ -142,14 +195,14 @@ function stepIncident(s: IncidentSnapshot, e: IncidentEvent): Step<IncidentSnaps
 function stepChild(kind: ChildKindName, id: string, s: AnyMachineSnapshot | undefined, e: AggregateEvent): Step<AnyMachineSnapshot> {
   const k = kindOf(kind);
   if (!s) {
-    if (e.type !== k.createdBy) return { ok: false, violation: { rule: null, code: 'UNKNOWN_CHILD', message: `there is no ${k.label} ${id} on this incident` } };
+    if (!creators(k).includes(e.type)) return { ok: false, violation: { rule: null, code: 'UNKNOWN_CHILD', message: `there is no ${k.label} ${id} on this incident` } };
     s = k.machine.resolveState({ value: k.machine.config.initial as string, context: {} });
-  } else if (e.type === k.createdBy) {
+  } else if (creators(k).includes(e.type)) {
     return { ok: false, violation: { rule: null, code: 'DUPLICATE_ID', message: `${k.label} ${id} already exists on this incident` } };
   }
   if (!s.can(e)) {
     const accepts = s._nodes.some((n: { ownEvents: string[] }) => n.ownEvents.includes(e.type));
-    const violation = accepts ? k.violation(s.context, e) : null;
+    const violation = accepts ? k.violation(s.context, e) : (k.refusal?.(s, e) ?? null);
     return {
       ok: false,
       violation: violation ?? { rule: null, code: 'EVENT_NOT_ALLOWED', message: `${e.type} is not allowed while ${k.label} ${id} is '${stateValue(s)}'` },
@@ -177,6 +230,17 @@ function deadlineOwner(state: AggregateState, key: string): { kind: ChildKindNam
   return null;
 }
 
+/** The first child that forbids closing the incident now, and why. */
+function closureVeto(state: AggregateState): Violation | null {
+  for (const kind of CHILD_KIND_NAMES) {
+    for (const [id, child] of Object.entries(state.children[kind])) {
+      const veto = kindOf(kind).blocksClosure?.(child, id);
+      if (veto) return veto;
+    }
+  }
+  return null;
+}
+
 /** Apply one event to the aggregate; on refusal nothing changes and the violation says why. */
 export function applyToAggregate(state: AggregateState, e: AggregateEvent): ApplyResult {
   if (e.seq !== state.version + 1) {
@@ -199,12 +263,8 @@ export function applyToAggregate(state: AggregateState, e: AggregateEvent): Appl
 
   if (!target) {
     if (e.type === 'INCIDENT_CLOSED' && incidentStateName(incident) !== 'closed') {
-      for (const kind of CHILD_KIND_NAMES) {
-        for (const [id, child] of Object.entries(children[kind])) {
-          const veto = kindOf(kind).blocksClosure?.(child, id);
-          if (veto) return { ok: false, violation: veto };
-        }
-      }
+      const veto = closureVeto(state);
+      if (veto) return { ok: false, violation: veto };
     }
     const r = stepIncident(incident, e as IncidentEvent);
     if (!r.ok) return r;
@@ -219,6 +279,9 @@ export function applyToAggregate(state: AggregateState, e: AggregateEvent): Appl
   }
   const k = kindOf(target.kind);
   const before = children[target.kind][target.id];
+  if (!before && creators(k).includes(e.type) && !incidentEventTypes.has(e.type) && k.creatable && !k.creatable(incident)) {
+    return { ok: false, violation: k.whyNotCreatable?.(incident) ?? { rule: null, code: 'EVENT_NOT_ALLOWED', message: `a ${k.label} cannot be started now` } };
+  }
   const r = stepChild(target.kind, target.id, before, target.event);
   if (!r.ok) return r;
   children = { ...children, [target.kind]: { ...children[target.kind], [target.id]: r.next } };
@@ -249,11 +312,13 @@ export function allowedEvents(state: AggregateState): string[] {
   if (incidentStateName(state.incident) !== 'closed') {
     for (const kind of CHILD_KIND_NAMES) {
       const k = kindOf(kind);
-      if (k.creatable?.(state.incident)) allowed.add(k.createdBy);
+      if (k.creatable?.(state.incident)) for (const t of creators(k)) allowed.add(t);
       for (const child of Object.values(state.children[kind])) {
-        for (const n of child._nodes as Array<{ ownEvents: string[] }>) for (const t of n.ownEvents) if (k.eventTypes.includes(t) && t !== k.createdBy) allowed.add(t);
+        const types = k.allowed ? k.allowed(child) : (child._nodes as Array<{ ownEvents: string[] }>).flatMap((n) => n.ownEvents);
+        for (const t of types) if (k.eventTypes.includes(t) && !creators(k).includes(t)) allowed.add(t);
       }
     }
+    if (closureVeto(state)) allowed.delete('INCIDENT_CLOSED');
   }
   return [...allowed].sort();
 }

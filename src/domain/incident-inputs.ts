@@ -8,6 +8,7 @@ import { CHANNELS, RCRP_DECISIONS, REFERRAL_ANSWERS } from '../../machines/incid
 import { RANKS } from '../../machines/ranks.js';
 import { AGE_BANDS, ETHNICITIES, ETHNICITY_BASES, GENDERS } from '../../machines/subject.js';
 import type { ForceConfig } from '../config/schema.js';
+import { detentionEventInputs } from './detention-inputs.js';
 import { isValidNhsNumber } from './person-key.js';
 
 const text = (max: number) => z.string().max(max);
@@ -54,7 +55,7 @@ export type SubjectInput = z.infer<typeof subjectInputSchema>;
  * ledger … in their own modules) contributes a record of `TYPE: strict zod object`, merged below.
  */
 export function buildIncidentInputs(config: ForceConfig) {
-  const events = { ...coreEventInputs(config) };
+  const events = { ...coreEventInputs(config), ...detentionEventInputs(config) };
   const list = Object.values(events) as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]];
   const incidentEvent = z.discriminatedUnion('type', list as never).openapi('IncidentEventInput');
   return { createIncident: createIncidentInput(config), events, incidentEvent, eventTypes: Object.keys(events) };

@@ -6,6 +6,7 @@ import { z } from '@hono/zod-openapi';
 import { CHANNELS, RCRP_DECISIONS } from '../../machines/incident.machine.js';
 import type { ReferralContext } from '../../machines/referral.machine.js';
 import { AGE_BANDS, ETHNICITIES, ETHNICITY_BASES, GENDERS } from '../../machines/subject.js';
+import { detentionAllowedEvents, type DetentionContext, type DetentionSnapshot } from '../../machines/s136.machine.js';
 import { allowedEvents, childStateName, stateName, type AggregateState } from './incident-aggregate.js';
 
 const instant = z.string().openapi({ example: '2026-11-23T21:10:00.000Z' });
@@ -76,6 +77,21 @@ export const incidentViewSchema = z
         reason: z.string().nullable(),
       }),
     ),
+    detentions: z
+      .array(
+        z.object({
+          id: z.string(),
+          power: z.enum(['s136', 's135_1', 's135_2']),
+          state: z.string(),
+          allowedEvents: z.array(z.string()),
+          detainedAt: instant.nullable(),
+          clockStart: instant.nullable(),
+          expiresAt: instant.nullable(),
+          lapsed: z.boolean(),
+          outcome: z.string().nullable(),
+        }),
+      )
+      .openapi({ description: 'MHA s.136/s.135 detentions on this incident; full legal timeline at GET /api/detentions/{id}' }),
     repeatContactOf: z.array(z.string()).openapi({ description: 'Earlier incidents about the same person with a no-deploy decision inside the window (R15)' }),
     flags: z.array(flagSchema),
     createdAt: instant,
@@ -130,6 +146,20 @@ export function incidentView(s: AggregateState): IncidentView {
     referrals: Object.entries(s.children.referral).map(([id, r]) => {
       const rc = r.context as ReferralContext;
       return { id, agency: rc.agency, contactMethod: rc.contactMethod, namedContact: rc.namedContact, status: childStateName(r), madeAt: rc.madeAt, answeredAt: rc.answeredAt, reason: rc.reason };
+    }),
+    detentions: Object.entries(s.children.detention).map(([id, d]) => {
+      const dc = d.context as DetentionContext;
+      return {
+        id,
+        power: dc.power,
+        state: childStateName(d),
+        allowedEvents: childStateName(d) === 'closed' || state === 'closed' ? [] : detentionAllowedEvents(d as DetentionSnapshot),
+        detainedAt: dc.detainedAt,
+        clockStart: dc.clockStart,
+        expiresAt: dc.expiresAt,
+        lapsed: dc.lapsedAt !== null,
+        outcome: dc.outcome?.code ?? null,
+      };
     }),
     repeatContactOf: c.repeatContactOf,
     flags: c.flags.map(({ key, rule, severity, message, raisedAt }) => ({ key, rule, severity, message, raisedAt })),

@@ -2,7 +2,7 @@
  * Projections are a pure function of the aggregate: the rows reports read. The command path and
  * `rebuild` both call this, which is why a rebuild reproduces the stored rows byte for byte.
  */
-import type { alerts, deadlines, incidentPersonKeys, incidents, referrals } from '../../db/schema.js';
+import type { alerts, deadlines, detentions, incidentPersonKeys, incidents, referrals } from '../../db/schema.js';
 import { ageBandFor } from '../../machines/subject.js';
 import {
   aggregateDeadlines,
@@ -13,6 +13,16 @@ import {
   type AggregateState,
 } from './incident-aggregate.js';
 import type { ReferralContext } from '../../machines/referral.machine.js';
+import {
+  adrAgeBand,
+  adrMissing,
+  arrestedForOffence,
+  currentStay,
+  policeStationReason,
+  usedPoliceStation,
+  type DetentionContext,
+} from '../../machines/s136.machine.js';
+import type { AnyMachineSnapshot } from 'xstate';
 
 export interface Projection {
   incident: typeof incidents.$inferInsert;
@@ -20,6 +30,7 @@ export interface Projection {
   referrals: Array<typeof referrals.$inferInsert>;
   deadlines: Array<typeof deadlines.$inferInsert>;
   alerts: Array<typeof alerts.$inferInsert>;
+  detentions: Array<typeof detentions.$inferInsert>;
 }
 
 /** The child-table rows of a projection (everything but the incident row and its snapshot). */
@@ -104,5 +115,59 @@ export function projectRows(s: AggregateState): ProjectionRows {
       raisedAt: f.raisedAt,
       eventSeq: f.seq,
     })),
+    detentions: Object.entries(s.children.detention).map(([did, d]) => detentionRow(id, subject?.personKeys[0] ?? null, did, d)),
+  };
+}
+
+/** considering | notDetained | running | lapsed | ended | closed: what a list of detentions filters on. */
+export function detentionStatus(state: string, c: DetentionContext): string {
+  if (state === 'considering' || state === 'consulted') return 'considering';
+  if (state === 'notDetained' || state === 'closed' || state === 'ended') return state;
+  return c.lapsedAt ? 'lapsed' : 'running';
+}
+
+function detentionRow(incidentId: string, personKey: string | null, id: string, snap: AnyMachineSnapshot): typeof detentions.$inferInsert {
+  const c = snap.context as DetentionContext;
+  const state = childStateName(snap);
+  const first = c.stays[0] ?? null;
+  const current = currentStay(c);
+  return {
+    id,
+    incidentId,
+    power: c.power,
+    state,
+    status: detentionStatus(state, c),
+    personKey,
+    startedAt: c.consideredAt ?? c.detainedAt!,
+    detainedAt: c.detainedAt,
+    clockStart: c.clockStart,
+    clockBasis: c.clockBasis,
+    baseExpiresAt: c.baseExpiresAt,
+    expiresAt: c.expiresAt,
+    extensionMinutes: c.extensions.reduce((n, x) => n + x.minutes, 0),
+    firstPosType: first?.place.type ?? c.adr.firstPlaceOfSafety,
+    firstPosSite: first?.place.site ?? null,
+    currentPosType: current?.place.type ?? null,
+    currentPosSite: current?.place.site ?? null,
+    transfers: Math.max(0, c.stays.length - 1),
+    policeStationUsed: usedPoliceStation(c),
+    policeStationReason: policeStationReason(c),
+    arrestedForOffence: arrestedForOffence(c),
+    conveyanceMethod: c.conveyance?.method ?? c.adr.conveyanceMethod,
+    ambulanceRequested: c.conveyance?.ambulanceRequested === true ? 'yes' : c.conveyance?.ambulanceRequested === false ? 'no' : null,
+    policeVehicleReason: c.conveyance?.policeVehicleReason ?? null,
+    ageBand: adrAgeBand(c.person),
+    gender: c.person.gender,
+    ethnicity: c.person.ethnicity,
+    firstArrivedAt: first?.arrivedAt ?? null,
+    firstAcceptedAt: first?.acceptedAt ?? null,
+    firstDepartedAt: first?.departedAt ?? null,
+    assessmentStartedAt: c.assessmentStartedAt,
+    outcome: c.outcome?.code ?? null,
+    endedAt: c.outcome?.at ?? null,
+    lapsedAt: c.lapsedAt,
+    closedAt: c.closedAt,
+    adrMissing: state === 'considering' || state === 'consulted' || state === 'notDetained' ? '' : adrMissing(c).join(','),
+    lastEventAt: c.lastAt,
   };
 }

@@ -40,7 +40,8 @@ const EVENT_TYPES = [
 ] as const;
 /** A few people who call in again and again, so repeat-contact links (R15) form across incidents. */
 const PEOPLE = ['P-100', 'P-200', 'P-300', 'P-400', 'P-500', 'P-600'];
-const PROJECTION_TABLES = ['incidents', 'incident_person_keys', 'referrals', 'deadlines', 'alerts'] as const;
+const PROJECTION_TABLES = ['incidents', 'incident_person_keys', 'referrals', 'deadlines', 'alerts', 'detentions'] as const;
+const isDetentionEvent = (t: string) => t.startsWith('S136_') || t.startsWith('S135_');
 
 // ---------------------------------------------------------------------------------------------
 // The workload, as data fast-check generates (and prints on failure).
@@ -78,6 +79,7 @@ type Action =
   | { kind: 'rule'; which: (typeof RULE_CASES)[number]; variant: number; advance: number }
   | { kind: 'stale'; delta: number; pick: number; variant: number; advance: number }
   | { kind: 'bad'; which: (typeof BAD_CASES)[number]; advance: number }
+  | { kind: 'detention'; pick: number; variant: number; advance: number }
   | { kind: 'retry' }
   | { kind: 'sweep'; minutes: number };
 
@@ -107,6 +109,7 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('rule' as const), which: fc.constantFrom(...RULE_CASES), variant: fc.nat(), advance }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('stale' as const), delta: fc.constantFrom(-1, 1, 7), pick: fc.nat(), variant: fc.nat(), advance }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('bad' as const), which: fc.constantFrom(...BAD_CASES), advance }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('detention' as const), pick: fc.nat(), variant: fc.nat(), advance }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'retry' as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('sweep' as const), minutes: fc.integer({ min: 1, max: 90 }) }) },
 );
@@ -160,12 +163,14 @@ interface View {
   receivedAt: string;
   referrals: Array<{ id: string; status: string }>;
   reassessmentRequired: unknown;
+  detentions: Array<{ id: string; state: string; allowedEvents: string[]; clockStart: string | null; expiresAt: string | null; lapsed: boolean }>;
 }
 
 /** Allowed events that move the incident on, rather than add information or repeat a step. */
 function forwardEvents(v: View): string[] {
   return v.allowedEvents.filter(
     (t) =>
+      !isDetentionEvent(t) &&
       t !== 'NEW_INFORMATION' &&
       t !== 'SUBJECT_RECORDED' &&
       (t !== 'THRIVE_RECORDED' || v.state === 'new' || v.reassessmentRequired !== null) &&
@@ -173,8 +178,107 @@ function forwardEvents(v: View): string[] {
   );
 }
 
+const officer = { name: 'PC 77 J. Osei', role: 'constable' };
+
+/**
+ * A well-formed body for a detention event, for a detention that allows it now; usually accepted,
+ * but a rule may still refuse it (the clock expired, the same person detained on another incident).
+ */
+function detentionBody(type: string, view: View, v: number, at: string): Record<string, unknown> {
+  const base = { type, occurredAt: at };
+  const open = view.detentions.filter((d) => d.allowedEvents.includes(type));
+  const d = open[v % Math.max(1, open.length)] ?? view.detentions[0];
+  const detentionId = d?.id ?? `${view.id}-d0`;
+  const newId = `${view.id}-d${view.detentions.length + 1}`;
+  switch (type) {
+    case 'S136_CONSIDERED':
+      return { ...base, detentionId: newId, officer };
+    case 'S135_WARRANT_EXECUTED':
+      return {
+        ...base,
+        detentionId: newId,
+        power: v % 2 ? 's135_1' : 's135_2',
+        mode: 'removed',
+        warrant: { reference: `W-${v % 1000}`, court: 'Maidstone Magistrates', amhpName: 'AMHP J. Cole', doctorName: 'Dr R. Iqbal', hospital: 'Priority House' },
+        officer,
+      };
+    case 'S136_CONSULTATION_RECORDED':
+      return { ...base, detentionId, practicable: true, profession: 'registeredNurse', advice: 'supports assessment' };
+    case 'S136_NOT_DETAINED':
+      return { ...base, detentionId, reason: 'agreed to attend the crisis cafe with a friend' };
+    case 'S136_DETAINED':
+      return {
+        ...base,
+        detentionId,
+        mode: v % 4 === 0 ? 'kept' : 'removed',
+        locationType: v % 4 === 0 ? 'emergencyDepartment' : 'street',
+        criteria: { apparentMentalDisorder: true, immediateNeedOfCareOrControl: true, necessaryForProtection: true },
+        grounds: 'distressed in traffic',
+        officer,
+        ...(v % 4 === 0 ? { placeOfSafety: { site: 'edMaidstone' } } : {}),
+      };
+    case 'S136_CONVEYANCE_RECORDED':
+      return v % 2
+        ? { ...base, detentionId, method: 'ambulance' }
+        : { ...base, detentionId, method: 'policeVehicle', ambulanceRequested: true, ambulanceRequestedAt: at, policeVehicleReason: 'ambulanceNotWithin30Min' };
+    case 'S136_ARRIVED_AT_PLACE_OF_SAFETY': {
+      const site = ['kmptMaidstone', 'edMedway', 'custodyMaidstone'][v % 3]!;
+      return { ...base, detentionId, placeOfSafety: site === 'custodyMaidstone' ? custody(at) : { site } };
+    }
+    case 'S136_TRANSFERRED':
+      return { ...base, detentionId, placeOfSafety: { site: 'kmptDartford' }, by: 'constable', byName: 'PC 77 J. Osei' };
+    case 'S136_HEALTHCARE_CHECK_RECORDED':
+      return { ...base, detentionId, professional: 'custody nurse', professionalPresent: v % 5 !== 0 };
+    case 'S136_NHS_ACCEPTED':
+      return { ...base, detentionId, acceptedBy: 'nurse in charge' };
+    case 'S136_EXTENDED_STAY_AGREED':
+      return { ...base, detentionId, reason: 'person violent; staff asked police to stay', nhsContact: 'duty manager' };
+    case 'S136_POLICE_DEPARTED':
+    case 'S136_ASSESSMENT_STARTED':
+    case 'S136_CLOSED':
+      return { ...base, detentionId };
+    case 'S136_EXTENSION_AUTHORISED':
+      return {
+        ...base,
+        detentionId,
+        authoriser: { name: 'Dr P. Mensah', profession: 'registeredMedicalPractitioner', responsibleForExamination: true },
+        hours: 1 + (v % 4),
+        ground: 'personsCondition',
+        reason: 'too intoxicated to assess',
+        superintendentApproval: { name: 'Supt K. Dale', rank: 'superintendent', at },
+      };
+    case 'S136_OUTCOME_RECORDED':
+      if (!d?.clockStart) return { ...base, detentionId, outcome: 'other' };
+      if (d.lapsed || (d.expiresAt && at >= d.expiresAt)) return { ...base, detentionId, outcome: 'lapsed' };
+      return { ...base, detentionId, outcome: ['dischargedNFA', 'informalAdmission', 'dischargedWithReferral'][v % 3], doctorExaminedAt: at };
+    case 'S136_RELEASED_BY_POLICE':
+      return { ...base, detentionId, reason: 'no longer appeared mentally disordered', supervisor: { name: 'Sgt 12 P. Lee', rank: 'sergeant' } };
+    case 'S136_ADR_RECORDED':
+      return { ...base, detentionId, person: { ageBand: '25to34', gender: 'male', ethnicity: 'white' } };
+    default:
+      throw new Error(`no detention body for ${type}`);
+  }
+}
+
+function custody(at: string) {
+  return {
+    site: 'custodyMaidstone',
+    policeStation: {
+      imminentRiskOfSeriousHarm: true,
+      noOtherPlaceReason: 'violent; HBPoS declined',
+      healthcareRequirementWillBeMet: true,
+      decisionMaker: { name: 'Insp 9 M. Ray', rank: 'inspector' },
+      consultation: { consulted: false, notPracticableReason: 'immediate danger' },
+      reasonCode: 'imminentRiskBehaviour',
+      arrestedForOffence: 'no',
+      authorisation: { name: 'Insp 9 M. Ray', rank: 'inspector', at },
+    },
+  };
+}
+
 /** A body the machines accept for `type` in an incident that allows it now. */
 function validBody(type: string, view: View, v: number, at: string): Record<string, unknown> {
+  if (isDetentionEvent(type)) return detentionBody(type, view, v, at);
   const base = { type, occurredAt: at };
   switch (type) {
     case 'THRIVE_RECORDED':
@@ -244,6 +348,7 @@ function shapedBody(type: string, view: View, v: number, at: string): Record<str
 interface Tally {
   creates: number;
   accepted: number;
+  detentionEvents: number;
   fired: number;
   statuses: Map<number, number>;
 }
@@ -256,7 +361,7 @@ interface Incident {
 }
 
 async function runWorkload(h: Harness, w: Workload): Promise<Tally> {
-  const tally: Tally = { creates: 0, accepted: 0, fired: 0, statuses: new Map() };
+  const tally: Tally = { creates: 0, accepted: 0, detentionEvents: 0, fired: 0, statuses: new Map() };
   const note = (r: ApiResponse) => tally.statuses.set(r.status, (tally.statuses.get(r.status) ?? 0) + 1);
   const rand = prng(w.interleaveSeed);
   const incidents: Incident[] = w.plans.map((plan) => ({ plan, next: 0, id: null, lastKeyed: null }));
@@ -331,7 +436,8 @@ async function runWorkload(h: Harness, w: Workload): Promise<Tally> {
           break;
         }
         const forward = forwardEvents(v);
-        const choices = action.forward && forward.length > 0 ? forward : v.allowedEvents;
+        const others = v.allowedEvents.filter((t) => !isDetentionEvent(t));
+        const choices = action.forward && forward.length > 0 ? forward : others;
         const type = choices[action.pick % choices.length]!;
         const body = validBody(type, v, action.variant, at);
         const headers: Record<string, string> = { 'if-match': ifMatch };
@@ -341,6 +447,18 @@ async function runWorkload(h: Harness, w: Workload): Promise<Tally> {
         expect(r.body.version).toBe(v.version + 1);
         tally.accepted++;
         if (action.key) inc.lastKeyed = { body: JSON.stringify(body), ifMatch, key: headers['idempotency-key']!, status: r.status, answer: r.body };
+        break;
+      }
+      case 'detention': {
+        const types = v.allowedEvents.filter(isDetentionEvent);
+        if (types.length === 0) break;
+        const type = types[action.pick % types.length]!;
+        const r = await post(id, detentionBody(type, v, action.variant, at), { 'if-match': ifMatch });
+        expect([200, 422], `${where} → ${type}: ${JSON.stringify(r.body)}`).toContain(r.status);
+        if (r.status === 200) {
+          tally.accepted++;
+          tally.detentionEvents++;
+        }
         break;
       }
       case 'anyType': {
@@ -499,6 +617,8 @@ describe('event log and projections under a random workload', () => {
         for (const s of [200, 201, 400, 404, 409, 422, 428]) expect(tally.statuses.get(s) ?? 0, `responses with status ${s}`).toBeGreaterThan(0);
         expect(tally.fired, 'deadline sweeps fired some clocks').toBeGreaterThan(0);
         expect(h.count('referrals')).toBeGreaterThan(0);
+        expect(h.count('detentions'), 'detentions were started').toBeGreaterThan(0);
+        expect(tally.detentionEvents, 'detention steps were accepted').toBeGreaterThan(h.count('detentions'));
         expect(h.count('alerts')).toBeGreaterThan(0);
 
         checkLogAgainstSnapshots(h, tally);

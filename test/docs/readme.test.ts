@@ -46,4 +46,30 @@ describe('README', () => {
       await h.close();
     }
   });
+
+  it('the s.136 walkthrough replays with its own If-Match values, ends closed, and its ADR record is the one shown', async () => {
+    const h = createHarness({ start: '2026-11-24T02:00:00Z' });
+    try {
+      const section = readme.slice(readme.indexOf('### A detention, step by step'), readme.indexOf('### Reading detentions'));
+      const bodies = [...section.matchAll(/-d '(\{[\s\S]*?\})'/g)].map((m) => JSON.parse(m[1]!) as Record<string, unknown>);
+      const ifMatch = [...section.matchAll(/If-Match: "(\d+)"/g)].map((m) => Number(m[1]));
+      expect(bodies.length).toBeGreaterThanOrEqual(15);
+      expect(ifMatch).toHaveLength(bodies.length - 1);
+      const created = await h.request('POST', '/api/incidents', { body: bodies[0] });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      let last: any = created.body;
+      for (const [i, b] of bodies.slice(1).entries()) {
+        const r = await h.event(created.body.id, b, { version: ifMatch[i]! });
+        expect(r.status, `${String(b.type)}: ${JSON.stringify(r.body)}`).toBe(200);
+        last = r.body;
+      }
+      expect(last.state).toBe('closed');
+      expect(last.detentions[0]).toMatchObject({ state: 'closed', clockStart: '2026-11-23T21:55:00.000Z', expiresAt: '2026-11-24T21:55:00.000Z' });
+      const csv = (await h.request('GET', '/api/returns/adr?year=2026-27&format=csv')).body as string;
+      const shown = /<!-- adr-example:walkthrough -->\n```csv\n([\s\S]*?)```/.exec(readme)![1]!;
+      expect(csv.replaceAll(created.body.id, '<incident id>').replaceAll('\r\n', '\n')).toBe(shown);
+    } finally {
+      await h.close();
+    }
+  });
 });

@@ -270,11 +270,15 @@ interface ApiView {
   body: unknown;
 }
 
-/** What the API offers: the incident's allowed events, plus answering any referral still awaiting one. */
+/**
+ * What the API offers: the incident's allowed events, plus answering any referral still awaiting
+ * one, plus starting a s.136/s.135 detention once police are on an open incident.
+ */
 function expectedAllowed(s: IncidentSnapshot): string[] {
   const awaiting = Object.values(s.context.referrals ?? {}).some((r) => r.status === 'pending' || r.status === 'noResponse');
   const allowed = new Set<string>(incidentAllowedEvents(s));
   if (awaiting && incidentStateName(s) !== 'closed') allowed.add('REFERRAL_ANSWERED');
+  if (s.context.firstDispatchedAt && incidentStateName(s) !== 'closed') for (const t of ['S136_CONSIDERED', 'S135_WARRANT_EXECUTED']) allowed.add(t);
   return [...allowed].sort();
 }
 

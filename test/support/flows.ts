@@ -79,3 +79,71 @@ export async function gradedIncident(h: Harness, over: Record<string, unknown> =
   await steps(h, id, [thrive(), grade('G2')]);
   return id;
 }
+
+// ---------------------------------------------------------------------------------------------
+// MHA s.136 / s.135 detentions.
+// ---------------------------------------------------------------------------------------------
+
+export const officer = { name: 'PC 4521 A. Shah', role: 'constable', rank: 'constable' };
+export const considered = (detentionId = 'd1', over: Record<string, unknown> = {}) => ({ type: 'S136_CONSIDERED', detentionId, officer, ...over });
+export const consulted = (detentionId = 'd1', over: Record<string, unknown> = {}) => ({
+  type: 'S136_CONSULTATION_RECORDED',
+  detentionId,
+  practicable: true,
+  profession: 'registeredNurse',
+  consultee: 'clinical advice line nurse',
+  advice: 'known to the crisis team; supports a s.136 assessment',
+  ...over,
+});
+export const detained = (detentionId = 'd1', over: Record<string, unknown> = {}) => ({
+  type: 'S136_DETAINED',
+  detentionId,
+  mode: 'removed',
+  locationType: 'roadOrBridge',
+  criteria: { apparentMentalDisorder: true, immediateNeedOfCareOrControl: true, necessaryForProtection: true },
+  grounds: 'on the wrong side of the bridge railings, distressed, hearing voices',
+  officer,
+  ...over,
+});
+export const conveyed = (detentionId = 'd1', over: Record<string, unknown> = {}) => ({ type: 'S136_CONVEYANCE_RECORDED', detentionId, method: 'ambulance', ...over });
+export const arrived = (detentionId = 'd1', placeOfSafety: Record<string, unknown> = { site: 'kmptMaidstone' }) => ({
+  type: 'S136_ARRIVED_AT_PLACE_OF_SAFETY',
+  detentionId,
+  placeOfSafety,
+});
+/** An adult at a police station with every Regulations condition met (R25). */
+export const policeStation = (over: Record<string, unknown> = {}) => ({
+  site: 'custodyMaidstone',
+  policeStation: {
+    imminentRiskOfSeriousHarm: true,
+    noOtherPlaceReason: 'violent towards ambulance crew; both HBPoS sites declined on safety grounds',
+    healthcareRequirementWillBeMet: true,
+    decisionMaker: { name: 'Sgt 1203 R. Okafor', rank: 'sergeant' },
+    authorisation: { name: 'Insp 88 L. Grant', rank: 'inspector', at: '2026-11-23T09:00:00Z' },
+    consultation: { consulted: true, profession: 'registeredNurse' },
+    reasonCode: 'imminentRiskBehaviour',
+    arrestedForOffence: 'no',
+    ...over,
+  },
+});
+export const nhsAccepted = (detentionId = 'd1') => ({ type: 'S136_NHS_ACCEPTED', detentionId, acceptedBy: 'HBPoS nurse in charge' });
+export const departed = (detentionId = 'd1') => ({ type: 'S136_POLICE_DEPARTED', detentionId });
+export const assessmentStarted = (detentionId = 'd1') => ({ type: 'S136_ASSESSMENT_STARTED', detentionId });
+export const outcome = (detentionId: string, o: string, over: Record<string, unknown> = {}) => ({ type: 'S136_OUTCOME_RECORDED', detentionId, outcome: o, ...over });
+export const extension = (detentionId = 'd1', over: Record<string, unknown> = {}) => ({
+  type: 'S136_EXTENSION_AUTHORISED',
+  detentionId,
+  authoriser: { name: 'Dr P. Mensah', gmcNumber: '7012345', profession: 'registeredMedicalPractitioner', responsibleForExamination: true },
+  hours: 12,
+  ground: 'personsCondition',
+  reason: 'too intoxicated to be assessed; needs to sober before the interview',
+  ...over,
+});
+export const closeDetention = (detentionId = 'd1') => ({ type: 'S136_CLOSED', detentionId });
+
+/** An incident with police dispatched (non-RCRP category): where a detention can start. */
+export async function policeIncident(h: Harness, over: Record<string, unknown> = {}) {
+  const id = await createIncident(h, { category: 'mhCrisisInPublic', ...over });
+  await steps(h, id, [thrive(), grade('G2'), dispatch()]);
+  return id;
+}

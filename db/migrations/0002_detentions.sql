@@ -1,0 +1,43 @@
+CREATE TABLE `detentions` (
+	`id` text PRIMARY KEY NOT NULL,
+	`incident_id` text NOT NULL,
+	`power` text NOT NULL,
+	`state` text NOT NULL,
+	`status` text NOT NULL,
+	`person_key` text,
+	`started_at` text NOT NULL,
+	`detained_at` text,
+	`clock_start` text,
+	`clock_basis` text,
+	`base_expires_at` text,
+	`expires_at` text,
+	`extension_minutes` integer NOT NULL,
+	`first_pos_type` text,
+	`first_pos_site` text,
+	`current_pos_type` text,
+	`current_pos_site` text,
+	`transfers` integer NOT NULL,
+	`police_station_used` integer NOT NULL,
+	`police_station_reason` text,
+	`arrested_for_offence` text,
+	`conveyance_method` text,
+	`ambulance_requested` text,
+	`police_vehicle_reason` text,
+	`age_band` text,
+	`gender` text,
+	`ethnicity` text,
+	`first_arrived_at` text,
+	`first_accepted_at` text,
+	`first_departed_at` text,
+	`assessment_started_at` text,
+	`outcome` text,
+	`ended_at` text,
+	`lapsed_at` text,
+	`closed_at` text,
+	`adr_missing` text NOT NULL,
+	`last_event_at` text NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `detentions_incident` ON `detentions` (`incident_id`);--> statement-breakpoint
+CREATE INDEX `detentions_detained` ON `detentions` (`detained_at`);--> statement-breakpoint
+CREATE INDEX `detentions_status` ON `detentions` (`status`,`expires_at`);

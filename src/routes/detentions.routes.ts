@@ -1,0 +1,178 @@
+/** Route declarations for MHA s.136/s.135 detentions and the ADR return; handlers live apart. */
+import { createRoute, z } from '@hono/zod-openapi';
+import { PLACE_TYPES } from '../../machines/s136.machine.js';
+import { ADR_TABLES } from '../reports/adr-return.js';
+import { problemResponse, security } from './shared.js';
+
+const instant = z.string().openapi({ example: '2026-11-23T21:55:00.000Z' });
+const place = z.object({ type: z.string(), site: z.string().nullable() }).nullable();
+
+export const detentionListItemSchema = z
+  .object({
+    id: z.string(),
+    incidentId: z.string(),
+    incidentReference: z.string().nullable(),
+    power: z.enum(['s136', 's135_1', 's135_2']),
+    state: z.string(),
+    status: z.enum(['considering', 'notDetained', 'running', 'lapsed', 'ended', 'closed']),
+    startedAt: instant,
+    detainedAt: instant.nullable(),
+    clockStart: instant.nullable(),
+    clockBasis: z.string().nullable(),
+    expiresAt: instant.nullable().openapi({ description: 'clockStart + 24 h + any extension (R23)' }),
+    extensionHours: z.number(),
+    timeLeftSeconds: z.number().int().nullable().openapi({ description: 'expiresAt − now while the detention runs (0 once expired); null when no clock runs' }),
+    expired: z.boolean(),
+    firstPlaceOfSafety: place,
+    currentPlaceOfSafety: place,
+    transfers: z.number().int(),
+    policeStationUsed: z.boolean(),
+    conveyanceMethod: z.string().nullable(),
+    outcome: z.string().nullable(),
+    endedAt: instant.nullable(),
+    closedAt: instant.nullable(),
+    adrMissing: z.array(z.string()),
+  })
+  .openapi('DetentionListItem');
+
+const timelineEntry = z.object({
+  seq: z.number().int(),
+  type: z.string(),
+  occurredAt: instant,
+  recordedAt: instant,
+  actor: z.object({ id: z.string(), name: z.string(), role: z.string() }),
+  data: z.record(z.string(), z.unknown()),
+});
+
+const auditEntry = z
+  .object({
+    seq: z.number().int(),
+    kind: z.enum(['detention', 'policeStationUse', 'extension', 'policeRelease', 'adrAmendment']),
+    occurredAt: instant,
+    recordedAt: instant,
+    recordedBy: z.object({ id: z.string(), name: z.string(), role: z.string() }),
+    people: z.array(z.object({ capacity: z.string(), name: z.string(), rank: z.string().nullable(), at: instant.nullable() })),
+    detail: z.record(z.string(), z.unknown()),
+  })
+  .openapi('DetentionAuditEntry', { description: 'R45: authorisations, police-station use, extensions and overrides; immutable (the event log is append-only)' });
+
+export const detentionDetailSchema = detentionListItemSchema
+  .extend({
+    version: z.number().int().openapi({ description: "The incident's version: send it as If-Match with the next event" }),
+    allowedEvents: z.array(z.string()),
+    officer: z.object({ name: z.string(), role: z.string(), rank: z.string().nullable() }).nullable(),
+    locationType: z.string().nullable(),
+    warrant: z.record(z.string(), z.unknown()).nullable(),
+    consultations: z.array(z.object({ at: instant, practicable: z.boolean(), profession: z.string().nullable() })),
+    person: z.object({ ageYears: z.number().int().nullable(), ageBand: z.string().nullable(), gender: z.string().nullable(), ethnicity: z.string().nullable() }),
+    clock: z.object({
+      start: instant.nullable(),
+      basis: z.string().nullable(),
+      baseExpiresAt: instant.nullable(),
+      extensions: z.array(z.object({ at: instant, hours: z.number(), authoriser: z.string(), ground: z.string(), superintendent: z.string().nullable() })),
+      expiresAt: instant.nullable(),
+      lapsedAt: instant.nullable(),
+      timeLeftSeconds: z.number().int().nullable(),
+    }),
+    conveyance: z.record(z.string(), z.unknown()).nullable(),
+    stays: z.array(
+      z.object({
+        place: z.object({ type: z.string(), site: z.string().nullable(), label: z.string() }),
+        arrivedAt: instant,
+        policeInAttendance: z.boolean(),
+        handoverRuleApplies: z.boolean(),
+        nhsAcceptedAt: instant.nullable(),
+        acceptedBy: z.string().nullable(),
+        policeDepartedAt: instant.nullable(),
+        minutesToAcceptance: z.number().nullable(),
+        minutesToDeparture: z.number().nullable(),
+        extendedStay: z.object({ reason: z.string(), nhsContact: z.string(), at: instant }).nullable(),
+        lastHealthcareCheckAt: instant.nullable(),
+      }),
+    ),
+    assessment: z.object({ startedAt: instant.nullable(), doctorExaminedAt: instant.nullable(), amhpInterviewedAt: instant.nullable(), endedAt: instant.nullable() }),
+    outcomeDetail: z.record(z.string(), z.unknown()).nullable(),
+    adr: z.object({ complete: z.boolean(), missing: z.array(z.string()) }),
+    flags: z.array(z.object({ key: z.string(), rule: z.string(), severity: z.string(), message: z.string(), raisedAt: instant })),
+    audit: z.array(auditEntry),
+    timeline: z.array(timelineEntry),
+  })
+  .openapi('DetentionDetail');
+
+export function detentionRoutes() {
+  const list = createRoute({
+    method: 'get',
+    path: '/api/detentions',
+    tags: ['Detentions'],
+    summary: 'MHA s.136/s.135 detentions with the time left on each clock',
+    security,
+    request: {
+      query: z.object({
+        status: z.enum(['considering', 'notDetained', 'running', 'lapsed', 'ended', 'closed']).optional(),
+        open: z.enum(['true', 'false']).optional().openapi({ description: "'true': considering, running or lapsed" }),
+        state: z.string().max(40).optional(),
+        power: z.enum(['s136', 's135_1', 's135_2']).optional(),
+        placeOfSafety: z.string().max(60).optional().openapi({ description: `Current place of safety: a type (${PLACE_TYPES.join(', ')}) or a configured site code` }),
+        firstPlaceOfSafety: z.string().max(60).optional(),
+        incidentId: z.string().max(64).optional(),
+        from: z.iso.datetime({ offset: true }).optional().openapi({ description: 'started (considered, or warrant executed) ≥ from' }),
+        to: z.iso.datetime({ offset: true }).optional().openapi({ description: 'started < to' }),
+        order: z.enum(['newest', 'expiry']).default('newest').openapi({ description: "'expiry': the clock that runs out first comes first" }),
+        limit: z.coerce.number().int().min(1).max(500).default(50),
+        cursor: z.string().max(200).optional().openapi({ description: "nextCursor of the previous page (order 'newest')" }),
+      }),
+    },
+    responses: {
+      200: {
+        content: { 'application/json': { schema: z.object({ items: z.array(detentionListItemSchema), total: z.number().int(), nextCursor: z.string().nullable(), now: instant }) } },
+        description: 'A page of detentions',
+      },
+      400: problemResponse('Bad filter'),
+      401: problemResponse('No valid bearer token'),
+    },
+  });
+
+  const get = createRoute({
+    method: 'get',
+    path: '/api/detentions/{id}',
+    tags: ['Detentions'],
+    summary: 'A detention: state, clock, places of safety, handover, assessment, outcome, ADR completeness, audit and legal timeline',
+    security,
+    request: { params: z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) }) },
+    responses: {
+      200: { content: { 'application/json': { schema: detentionDetailSchema } }, description: 'The detention' },
+      401: problemResponse('No valid bearer token'),
+      404: problemResponse('Unknown detention'),
+    },
+  });
+
+  const adr = createRoute({
+    method: 'get',
+    path: '/api/returns/adr',
+    tags: ['Returns'],
+    summary: 'Home Office ADR return for s.135/s.136 detentions in a financial year (per-detention records and aggregate tables)',
+    description: "JSON by default (totals, tables, records). format=csv gives one CSV: table=records (default; one row per detention) or an aggregate table.",
+    security,
+    request: {
+      query: z.object({
+        year: z
+          .string()
+          .regex(/^\d{4}-\d{2}$/, 'a financial year like 2025-26')
+          .refine((y) => (Number(y.slice(0, 4)) + 1) % 100 === Number(y.slice(5)), 'the second year must follow the first, e.g. 2025-26')
+          .openapi({ example: '2025-26' }),
+        format: z.enum(['json', 'csv']).default('json'),
+        table: z.enum(['records', ...ADR_TABLES]).default('records'),
+      }),
+    },
+    responses: {
+      200: {
+        content: { 'application/json': { schema: z.record(z.string(), z.unknown()) }, 'text/csv': { schema: z.string() } },
+        description: 'The return',
+      },
+      400: problemResponse('Bad year, format or table'),
+      401: problemResponse('No valid bearer token'),
+    },
+  });
+
+  return { list, get, adr };
+}
