@@ -3,6 +3,7 @@
  * an invalid file stops the server with a message naming the field.
  */
 import { z } from 'zod';
+import { PLACE_TYPES } from '../../machines/s136.machine.js';
 
 const code = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/, 'a short code: letters, digits, _ or -, starting with a letter');
 
@@ -71,17 +72,8 @@ const codedList = <T extends z.ZodType<{ code: string }>>(item: T) =>
       });
     });
 
-/** Place-of-safety types (DOMAIN §2.4); the ADR's "first place of safety" groups them (§5.2). */
-export const PLACE_OF_SAFETY_TYPES = [
-  'healthBasedPlaceOfSafety',
-  'emergencyDepartment',
-  'otherHospital',
-  'independentHospitalOrCareHome',
-  'socialServicesAccommodation',
-  'policeStation',
-  'privateDwelling',
-  'otherSuitablePlace',
-] as const;
+/** Place-of-safety types (DOMAIN §2.4), defined with the s.136 machine; the ADR's "first place of safety" groups them (§5.2). */
+export const PLACE_OF_SAFETY_TYPES = PLACE_TYPES;
 
 const minutesBefore = z.number().int().positive().max(24 * 60);
 

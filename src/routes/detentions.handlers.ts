@@ -11,20 +11,10 @@ import { sendProblem } from '../http/respond.js';
 import type { AppEnv } from '../http/types.js';
 import { adrReturn, recordsCsv, tableCsv } from '../reports/adr-return.js';
 import type { detentionRoutes } from './detentions.routes.js';
+import { decodeCursor, encodeCursor } from '../http/cursor.js';
 
 const RUNNING_STATUSES = ['running', 'lapsed'];
 
-function encodeCursor(startedAt: string, id: string) {
-  return Buffer.from(JSON.stringify([startedAt, id])).toString('base64url');
-}
-function decodeCursor(cursor: string): [string, string] | null {
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    return Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string') ? (v as [string, string]) : null;
-  } catch {
-    return null;
-  }
-}
 
 /** Seconds left on a running clock (never negative), or null when no clock runs. */
 function timeLeft(status: string, expiresAt: string | null, now: number): number | null {

@@ -15,20 +15,10 @@ import { problem } from '../http/problem.js';
 import { sendDurable, sendProblem } from '../http/respond.js';
 import type { AppEnv } from '../http/types.js';
 import type { incidentRoutes } from './incidents.routes.js';
+import { decodeCursor, encodeCursor } from '../http/cursor.js';
 
 const isNumber = (x: unknown): x is number => typeof x === 'number';
 
-function encodeCursor(receivedAt: string, id: string) {
-  return Buffer.from(JSON.stringify([receivedAt, id])).toString('base64url');
-}
-function decodeCursor(cursor: string): [string, string] | null {
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    return Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string') ? (v as [string, string]) : null;
-  } catch {
-    return null;
-  }
-}
 
 /** Strip pseudonymous keys from event data shown to users: they exist to link records, not to be read. */
 function timelineData(payload: string): Record<string, unknown> {
