@@ -27,7 +27,7 @@ const coreTranslators: Translators = {
   INCIDENT_CLOSED: (_d, _s, i) => ({ ...i, mhFlagAtClose: i.mhFlagAtClose ?? null, note: i.note ?? null }),
   SUBJECT_RECORDED(deps, state, i) {
     const ctx = state.incident.context;
-    const subject = buildSubject(deps.config, deps.keyer, i.subject, ctx.receivedAt);
+    const subject = buildSubject(deps.config, deps.keyer, i.subject, ctx.receivedAt, ctx.subject);
     if (isProblem(subject)) return subject;
     const w = priorContactWindow(deps.config, ctx.receivedAt);
     return { type: 'SUBJECT_RECORDED', subject, priorContacts: incidentStore(deps.db).priorContacts(subject.personKeys, ctx.incidentId, w.from, w.to) };

@@ -27,7 +27,17 @@ import {
   type IncidentEvent,
   type IncidentSnapshot,
 } from '../../machines/incident.machine.js';
-import { referralMachine, referralRuleViolation, REFERRAL_MACHINE_VERSION, type ReferralEvent } from '../../machines/referral.machine.js';
+import {
+  referralBlocksClosure,
+  referralDeadlines,
+  referralMachine,
+  referralRuleViolation,
+  referralStatus,
+  REFERRAL_MACHINE_VERSION,
+  REFERRAL_SYSTEM_EVENT_TYPES,
+  type ReferralContext,
+  type ReferralEvent,
+} from '../../machines/referral.machine.js';
 import { checkEventTime, type DeadlineSpec, type Flag, type Violation } from '../../machines/types.js';
 
 export type AggregateEvent = IncidentEvent | ReferralEvent;
@@ -39,10 +49,12 @@ export interface ChildKind {
   label: string;
   /** Stored event types routed to this kind (besides DEADLINE_REACHED for its own deadlines). */
   eventTypes: readonly string[];
+  /** Of those, the ones only the system raises: never listed in allowedEvents. */
+  systemEventTypes?: readonly string[];
   createdBy: string;
   idOf(e: AggregateEvent): string;
-  /** The rule a refused event broke (the machine's own check functions). */
-  violation(ctx: unknown, e: AggregateEvent): Violation | null;
+  /** The rule a refused event broke (the machine's own check functions), given the child's state. */
+  violation(ctx: unknown, e: AggregateEvent, state: string): Violation | null;
   /** Reported to the incident (CHILD_STATUS_CHANGED) whenever it changes. */
   status(s: AnyMachineSnapshot): string;
   /** Clocks this child needs watched; keys unique within the child. */
@@ -60,11 +72,24 @@ const CHILD_KINDS = {
     machine: referralMachine,
     version: REFERRAL_MACHINE_VERSION,
     label: 'referral',
-    eventTypes: ['REFERRAL_MADE', 'REFERRAL_ANSWERED'],
+    eventTypes: [
+      'REFERRAL_MADE',
+      'REFERRAL_SENT',
+      'REFERRAL_ACKNOWLEDGED',
+      'REFERRAL_ANSWERED',
+      'REFERRAL_ESCALATED',
+      'REFERRAL_RESOLVED',
+      'REFERRAL_CALLER_INFORMED',
+      'REFERRAL_WITHDRAWN',
+    ],
+    systemEventTypes: REFERRAL_SYSTEM_EVENT_TYPES,
     createdBy: 'REFERRAL_MADE',
     idOf: (e) => (e as { referralId: string }).referralId,
-    violation: (ctx, e) => referralRuleViolation(ctx as never, e as never),
-    status: stateValue,
+    violation: (ctx, e, state) => referralRuleViolation(ctx as ReferralContext, e as ReferralEvent, state),
+    // The incident hears the R11 acceptance status (pending, accepted, declined, noResponse …), not the detailed state.
+    status: (s) => referralStatus(s.context as ReferralContext),
+    deadlines: (s) => referralDeadlines(stateValue(s) as never, s.context as ReferralContext),
+    blocksClosure: (s, id) => referralBlocksClosure(stateValue(s), s.context as ReferralContext, id),
   },
 } satisfies Record<string, ChildKind>;
 
@@ -149,7 +174,7 @@ function stepChild(kind: ChildKindName, id: string, s: AnyMachineSnapshot | unde
   }
   if (!s.can(e)) {
     const accepts = s._nodes.some((n: { ownEvents: string[] }) => n.ownEvents.includes(e.type));
-    const violation = accepts ? k.violation(s.context, e) : null;
+    const violation = accepts ? k.violation(s.context, e, stateValue(s)) : null;
     return {
       ok: false,
       violation: violation ?? { rule: null, code: 'EVENT_NOT_ALLOWED', message: `${e.type} is not allowed while ${k.label} ${id} is '${stateValue(s)}'` },
@@ -251,7 +276,9 @@ export function allowedEvents(state: AggregateState): string[] {
       const k = kindOf(kind);
       if (k.creatable?.(state.incident)) allowed.add(k.createdBy);
       for (const child of Object.values(state.children[kind])) {
-        for (const n of child._nodes as Array<{ ownEvents: string[] }>) for (const t of n.ownEvents) if (k.eventTypes.includes(t) && t !== k.createdBy) allowed.add(t);
+        for (const n of child._nodes as Array<{ ownEvents: string[] }>) {
+          for (const t of n.ownEvents) if (k.eventTypes.includes(t) && t !== k.createdBy && !k.systemEventTypes?.includes(t)) allowed.add(t);
+        }
       }
     }
   }
@@ -267,7 +294,8 @@ export const childStateName = stateValue;
 /** Every clock this incident currently needs watched, with whether it has already fired. */
 export function aggregateDeadlines(state: AggregateState): Array<DeadlineSpec & { fired: boolean }> {
   const ctx = state.incident.context;
-  if (!ctx.incidentId) return [];
+  // A closed incident watches no clocks (its children's included): nothing could act on them.
+  if (!ctx.incidentId || ctx.closedAt) return [];
   const own = incidentDeadlines(ctx).map((d) => ({ ...d, fired: ctx.firedDeadlines.includes(d.key) }));
   const fromChildren = CHILD_KIND_NAMES.flatMap((kind) =>
     Object.entries(state.children[kind]).flatMap(([id, child]) => (kindOf(kind).deadlines?.(child) ?? []).map((d) => ({ ...d, key: `${kind}:${id}:${d.key}` }))),

@@ -5,6 +5,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { CHANNELS, RCRP_DECISIONS, REFERRAL_ANSWERS } from '../../machines/incident.machine.js';
+import { LEGAL_STATUS_CODES, type LegalStatusCode } from '../../machines/legal-status.js';
 import { RANKS } from '../../machines/ranks.js';
 import { AGE_BANDS, ETHNICITIES, ETHNICITY_BASES, GENDERS } from '../../machines/subject.js';
 import type { ForceConfig } from '../config/schema.js';
@@ -44,6 +45,10 @@ export const subjectInputSchema = z
     gender: z.enum(GENDERS).default('notKnown'),
     ethnicity: z.enum(ETHNICITIES).default('notStated'),
     ethnicityBasis: z.enum(ETHNICITY_BASES).default('notKnown'),
+    legalStatus: z
+      .enum(LEGAL_STATUS_CODES as [LegalStatusCode, ...LegalStatusCode[]])
+      .optional()
+      .openapi({ description: "MHA legal status (NHS legal-status classification code, e.g. '01' informal, '03' s.3; 'CTO' community treatment order). Required for an AWOL category (R14); kept from the previous record when omitted" }),
   })
   .openapi('SubjectInput');
 
