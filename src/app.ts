@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { ZodError } from 'zod';
 import { requireUser } from './auth/middleware.js';
 import type { CommandDeps } from './commands/deps.js';
+import { seedDirectory } from './directory/directory.js';
 import { buildIncidentInputs } from './domain/incident-inputs.js';
 import { problem } from './http/problem.js';
 import { sendProblem } from './http/respond.js';
@@ -38,6 +39,9 @@ export function zodProblem(error: ZodError, target: string, eventTypes: string[]
 
 export function createApp(deps: AppDeps) {
   const logger = deps.logger ?? silentLogger;
+  // The partner directory starts as the configured agencies; after that admins and imports own it.
+  const seeded = seedDirectory(deps.db, deps.config, deps.clock.now().toISOString());
+  if (seeded.length > 0) logger.info({ agencies: seeded.length }, 'agency directory seeded from the force configuration');
   const inputs = buildIncidentInputs(deps.config);
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {

@@ -4,7 +4,7 @@
  */
 import type { Db } from '../../db/client.js';
 import { rowDeleter, rowSyncer, rowWriter } from '../../db/rows.js';
-import { alerts, deadlines, incidentEvents, incidentPersonKeys, incidents, referrals } from '../../db/schema.js';
+import { alerts, deadlines, incidentEvents, incidentPersonKeys, incidents, referralEscalations, referrals } from '../../db/schema.js';
 import type { PriorContact } from '../../machines/subject.js';
 import { MACHINE_VERSIONS, type AggregateEvent } from '../domain/incident-aggregate.js';
 import type { Projection, ProjectionRows } from '../domain/projection.js';
@@ -47,8 +47,8 @@ export function rowToEvent(r: EventRow): AggregateEvent {
   } as AggregateEvent;
 }
 
-type ChildTable = 'personKeys' | 'referrals' | 'deadlines' | 'alerts';
-const CHILD_TABLES = { personKeys: incidentPersonKeys, referrals, deadlines, alerts } as const;
+type ChildTable = 'personKeys' | 'referrals' | 'referralEscalations' | 'deadlines' | 'alerts';
+const CHILD_TABLES = { personKeys: incidentPersonKeys, referrals, referralEscalations, deadlines, alerts } as const;
 
 export class IncidentStore {
   readonly #load;
@@ -83,12 +83,14 @@ export class IncidentStore {
     this.#insertChild = {
       personKeys: rowWriter(s, incidentPersonKeys),
       referrals: rowWriter(s, referrals),
+      referralEscalations: rowWriter(s, referralEscalations),
       deadlines: rowWriter(s, deadlines),
       alerts: rowWriter(s, alerts),
     } as never;
     this.#deleteChild = {
       personKeys: rowDeleter(s, incidentPersonKeys, 'incident_id'),
       referrals: rowDeleter(s, referrals, 'incident_id'),
+      referralEscalations: rowDeleter(s, referralEscalations, 'incident_id'),
       deadlines: rowDeleter(s, deadlines, 'incident_id'),
       alerts: rowDeleter(s, alerts, 'incident_id'),
     };

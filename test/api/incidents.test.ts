@@ -80,7 +80,7 @@ describe('incidents API', () => {
     const got = await h.request('GET', `/api/incidents/${id}`);
     const text = JSON.stringify(got.body);
     expect(text).not.toMatch(/pk_|9434765919|Sam Example|1990-02-03|personKey/);
-    expect(got.body.subject).toEqual({ ageYears: 36, ageBand: '35to44', gender: 'male', ethnicity: 'notStated', ethnicityBasis: 'notKnown' });
+    expect(got.body.subject).toEqual({ ageYears: 36, ageBand: '35to44', gender: 'male', ethnicity: 'notStated', ethnicityBasis: 'notKnown', legalStatus: null });
   });
 
   it('publishes an OpenAPI 3.1 document covering every route, with the event union and the problem shape', async () => {
