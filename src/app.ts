@@ -15,17 +15,25 @@ import { problem } from './http/problem.js';
 import { sendProblem } from './http/respond.js';
 import type { AppEnv } from './http/types.js';
 import { silentLogger, type Logger } from './log.js';
+import { registerAgencyHandlers } from './routes/agencies.handlers.js';
+import { agencyRoutes } from './routes/agencies.routes.js';
 import { registerAlertRoutes } from './routes/alerts.js';
+import { registerAuditRoutes } from './routes/audit.js';
 import { incidentRoutes } from './routes/incidents.routes.js';
 import { registerIncidentHandlers } from './routes/incidents.handlers.js';
 import { registerMetaRoutes } from './routes/meta.js';
+import { registerPartnerPages } from './web/partner.js';
 import { registerPages } from './web/pages.js';
 
 export interface AppDeps extends CommandDeps {
   logger?: Logger;
   /** Largest accepted request body in bytes (default 64 KiB). */
   maxBodyBytes?: number;
+  /** Largest directory import (POST /api/agencies/import) in bytes (default 5 MiB). */
+  maxImportBytes?: number;
 }
+
+const LARGE_BODY_PATHS = new Set(['/api/agencies/import']);
 
 export function zodProblem(error: ZodError, target: string, eventTypes: string[]) {
   const issues = error.issues.map((i) => {
@@ -66,10 +74,15 @@ export function createApp(deps: AppDeps) {
   // Built once: requireUser prepares its token statement (building it per request cost a prepare each time).
   const authenticate = requireUser(deps.db);
   app.use('/api/*', async (c, next) => (c.req.path === '/api/openapi.json' ? next() : authenticate(c, next)));
-  const maxBodyBytes = deps.maxBodyBytes ?? 64 * 1024;
-  const tooLarge = (c: Context<AppEnv>) => sendProblem(c, problem(413, 'BODY_TOO_LARGE', 'Request body too large', `the body must be at most ${maxBodyBytes} bytes`));
-  const limitStreamedBody = bodyLimit({ maxSize: maxBodyBytes, onError: tooLarge });
+  const defaultMaxBody = deps.maxBodyBytes ?? 64 * 1024;
+  const importMaxBody = deps.maxImportBytes ?? 5 * 1024 * 1024;
+  const tooLargeFor = (max: number) => (c: Context<AppEnv>) => sendProblem(c, problem(413, 'BODY_TOO_LARGE', 'Request body too large', `the body must be at most ${max} bytes`));
+  const limits = {
+    normal: { max: defaultMaxBody, tooLarge: tooLargeFor(defaultMaxBody), streamed: bodyLimit({ maxSize: defaultMaxBody, onError: tooLargeFor(defaultMaxBody) }) },
+    large: { max: importMaxBody, tooLarge: tooLargeFor(importMaxBody), streamed: bodyLimit({ maxSize: importMaxBody, onError: tooLargeFor(importMaxBody) }) },
+  };
   app.use('/api/*', async (c, next) => {
+    const { max: maxBodyBytes, tooLarge, streamed: limitStreamedBody } = LARGE_BODY_PATHS.has(c.req.path) ? limits.large : limits.normal;
     // hono's bodyLimit decides by Content-Length when there is one (and no Transfer-Encoding), but
     // first reads `c.req.raw.body`, which makes @hono/node-server build a web Request and stream
     // the body through it instead of reading it directly. Same decision here without that; a body
@@ -82,6 +95,9 @@ export function createApp(deps: AppDeps) {
   });
 
   registerIncidentHandlers(app, deps, incidentRoutes(inputs));
+  registerAgencyHandlers(app, deps, agencyRoutes(deps.config));
+  registerAuditRoutes(app, deps);
+  registerPartnerPages(app, deps, deps.partnerLinks);
   registerAlertRoutes(app, deps.db);
   registerMetaRoutes(app, deps.db, deps.config);
   registerPages(app, deps.config);
@@ -92,7 +108,8 @@ export function createApp(deps: AppDeps) {
     info: {
       title: `Mental-health demand and triage API — ${deps.config.force.name}`,
       version: '0.1.0',
-      description: 'Incidents from call to close: THRIVE, grading, Right Care Right Person decisions, dispatch, partner referrals. Errors are RFC 9457 problem+json; 422 names the rule (DOMAIN.md R1–R45).',
+      description:
+        'Incidents from call to close: THRIVE, grading, Right Care Right Person decisions, dispatch, partner referrals (emailed with a partner response link, acknowledged, answered, escalated), the partner directory and the handover audit. Errors are RFC 9457 problem+json; 422 names the rule (DOMAIN.md R1–R45).',
     },
   });
 
