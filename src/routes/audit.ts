@@ -116,7 +116,8 @@ export function registerAuditRoutes(app: OpenAPIHono<AppEnv>, deps: CommandDeps)
     const denied = forbidUnless(c, ['mh_lead', 'supervisor', 'admin'], 'the handover audit');
     if (denied) return denied as never;
     const q = c.req.valid('query');
-    const to = q.to ? new Date(q.to).toISOString() : deps.clock.now().toISOString();
+    // Default: up to now, including steps dated slightly ahead by clock skew (R7's tolerance).
+    const to = q.to ? new Date(q.to).toISOString() : new Date(deps.clock.now().getTime() + (deps.config.time.futureToleranceSeconds + 1) * 1000).toISOString();
     const from = q.from ? new Date(q.from).toISOString() : new Date(Date.parse(to) - 30 * 86_400_000).toISOString();
     if (from >= to) return sendProblem(c, problem(400, 'BAD_RANGE', 'Invalid range', `from (${from}) must be before to (${to})`, { issues: [{ path: 'query.from', message: 'must be before to' }] })) as never;
     if (Date.parse(to) - Date.parse(from) > 366 * 86_400_000) {
