@@ -8,7 +8,9 @@
  *  - referral emails: a referral to be delivered by email is queued once (dedupe key per referral),
  *    with a signed partner response link; a queued email no longer wanted is cancelled (answered by
  *    phone, withdrawn, incident closed), or marked sent when the partner's answer through the link
- *    proves it arrived; a withdrawn referral that had been emailed gets a withdrawal notice.
+ *    proves it arrived (so a crashed worker does not send it twice); an email merely late (no
+ *    response recorded meanwhile) still goes. A withdrawn referral that had been emailed gets a
+ *    withdrawal notice.
  */
 import type { ReferralContext } from '../../machines/referral.machine.js';
 import type { AggregateEvent, AggregateState } from '../domain/incident-aggregate.js';
@@ -59,6 +61,9 @@ const alertMails: EffectSource = ({ deps, beforeRows, afterProjection: after }) 
   return out;
 };
 
+/** Referral states in which a not-yet-sent email is no longer wanted. */
+const FINISHED = new Set(['accepted', 'declined', 'resolved', 'withdrawn']);
+
 export const referralMailKey = (incidentId: string, referralId: string) => `referral:${incidentId}:${referralId}`;
 
 const referralMails: EffectSource = ({ deps, before, event, after }) => {
@@ -79,12 +84,15 @@ const referralMails: EffectSource = ({ deps, before, event, after }) => {
       out.push({ type: 'mail', mail: { dedupeKey: key, kind: 'referral', incidentId: incident.id, recipient: r.route.email, subject, body, correlation: id } });
       continue;
     }
-    if (priorState === 'drafted' && state !== 'drafted' && event.type !== 'REFERRAL_SENT') {
-      // Left "drafted" without the mail worker recording the send.
-      if (event.actor.role === 'partner') out.push({ type: 'settleMail', dedupeKey: key, status: 'sent', note: 'delivery proven: the partner answered through the link in this email' });
-      else out.push({ type: 'settleMail', dedupeKey: key, status: 'cancelled', note: `not needed: ${event.type} before the email was sent` });
-    } else if (closedNow && state === 'drafted') {
-      out.push({ type: 'settleMail', dedupeKey: key, status: 'cancelled', note: 'not needed: the incident closed before the email was sent' });
+    // An email not yet recorded as sent: settle it once the referral no longer needs it.
+    const unsent = r.route.delivery === 'email' && r.sentAt === null && event.type !== 'REFERRAL_SENT';
+    if (unsent && prior && (priorState !== state || closedNow)) {
+      if (event.actor.role === 'partner') {
+        out.push({ type: 'settleMail', dedupeKey: key, status: 'sent', note: 'delivery proven: the partner answered through the link in this email' });
+      } else if (closedNow || FINISHED.has(state)) {
+        out.push({ type: 'settleMail', dedupeKey: key, status: 'cancelled', note: `not needed: ${closedNow ? 'the incident closed' : `referral ${state}`} before the email was sent` });
+      }
+      // Otherwise (e.g. no response yet, or acknowledged by phone) the email still goes: late is better than never.
     }
     if (state === 'withdrawn' && priorState !== 'withdrawn' && r.route.delivery === 'email' && r.sentAt !== null && r.route.email && deps.mailEnabled) {
       const { subject, body } = withdrawalEmail({ config: deps.config, referral: r, incident });
