@@ -62,7 +62,7 @@ export function captureTransport(dir: string): MailTransport {
     async sendMail(message) {
       const info = (await builder.sendMail(message)) as { message: Buffer; messageId: string };
       mkdirSync(dir, { recursive: true });
-      const name = (info.messageId || String(message.messageId)).replace(/[<>]/g, '').replace(/[^A-Za-z0-9._-]/g, '_');
+      const name = (info.messageId || String(message.messageId)).replace(/[<>]/g, '').replace(/[^A-Za-z0-9@._-]/g, '_');
       const file = join(dir, `${name}.eml`);
       writeFileSync(`${file}.tmp`, info.message);
       renameSync(`${file}.tmp`, file);
