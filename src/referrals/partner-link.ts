@@ -55,8 +55,9 @@ export class PartnerLinks {
     const m = /^([A-Za-z0-9_-]{10,600})\.([A-Za-z0-9_-]{43})$/.exec(token);
     if (!m) return { ok: false, reason: 'malformed' };
     const [, body, sig] = m as unknown as [string, string, string];
-    const expected = this.#mac(body);
-    const given = Buffer.from(sig, 'base64url');
+    // Compared as canonical text, so a signature altered only in base64's unused low bits is refused too.
+    const expected = Buffer.from(this.#mac(body).toString('base64url'));
+    const given = Buffer.from(sig);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'badSignature' };
     let p: Payload;
     try {
