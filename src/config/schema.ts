@@ -3,6 +3,7 @@
  * an invalid file stops the server with a message naming the field.
  */
 import { z } from 'zod';
+import { DELIVERIES } from '../../machines/referral.machine.js';
 
 const code = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/, 'a short code: letters, digits, _ or -, starting with a letter');
 
@@ -112,7 +113,6 @@ const escalationLevel = z.object({
   responseMinutes: z.number().int().positive().nullable(),
 });
 
-export const DELIVERIES = ['email', 'message', 'conversation'] as const;
 
 const referrals = z
   .object({
@@ -186,4 +186,4 @@ export type ForceConfig = z.infer<typeof forceConfigSchema>;
 export type GradeConfig = ForceConfig['grades'][number];
 export type AgencyConfig = ForceConfig['agencies'][number];
 export type AgencyType = (typeof AGENCY_TYPES)[number];
-export type Delivery = (typeof DELIVERIES)[number];
+export type { Delivery } from '../../machines/referral.machine.js';

@@ -66,7 +66,8 @@ describe('R11 referral details', () => {
     const a = await h.request('GET', '/api/agencies/safeHaven');
     expect((await h.request('DELETE', '/api/agencies/safeHaven', { token: h.tokens.admin, headers: { 'if-match': `"${a.body.version}"` } })).status).toBe(200);
     const p = await refused(id, referral('r1', { agency: 'safeHaven' }), 422, 'R11');
-    expect(p.code).toBe('AGENCY_INACTIVE');
+    expect(p).toMatchObject({ code: 'AGENCY_INACTIVE', state: 'graded', currentVersion: 4 });
+    expect(p.allowedEvents).toContain('REFERRAL_MADE');
   });
 
   it('R11 an email referral needs mail configured, an agency address and a written risk summary', async () => {
