@@ -79,7 +79,8 @@ export type PartnerResult = { ok: true; referral: PartnerReferral; nothingToDo: 
 export function recordPartnerAnswer(deps: CommandDeps, a: PartnerAnswer): PartnerResult {
   let outcome: PartnerResult | null = null;
   const meta = { actor: { id: 'partner-link', role: 'partner' as const }, idempotencyKey: null, requestHash: '' };
-  const r: CommandResult = inTransaction(deps, meta, () => {
+  // The transaction commits only when the answer was recorded; `outcome` says what to show the partner.
+  inTransaction(deps, meta, (): CommandResult => {
     const row = incidentStore(deps.db).load(a.incidentId);
     const before = row ? restoreAggregate(row.snapshot) : null;
     const p = before ? partnerReferralOf(before, a.referralId) : null;
@@ -113,6 +114,5 @@ export function recordPartnerAnswer(deps: CommandDeps, a: PartnerAnswer): Partne
     outcome = { ok: true, referral: partnerReferralOf(c.state, a.referralId)!, nothingToDo: false };
     return { ok: true, status: 200, body: null, etag: `"${c.state.version}"`, replayed: false };
   });
-  void r;
   return outcome!;
 }
