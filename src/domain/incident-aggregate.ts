@@ -202,6 +202,17 @@ function deadlineOwner(state: AggregateState, key: string): { kind: ChildKindNam
   return null;
 }
 
+/** The first child that says the incident may not close now, and why. */
+function closureVeto(state: AggregateState): Violation | null {
+  for (const kind of CHILD_KIND_NAMES) {
+    for (const [id, child] of Object.entries(state.children[kind])) {
+      const veto = kindOf(kind).blocksClosure?.(child, id);
+      if (veto) return veto;
+    }
+  }
+  return null;
+}
+
 /** Apply one event to the aggregate; on refusal nothing changes and the violation says why. */
 export function applyToAggregate(state: AggregateState, e: AggregateEvent): ApplyResult {
   if (e.seq !== state.version + 1) {
@@ -224,12 +235,8 @@ export function applyToAggregate(state: AggregateState, e: AggregateEvent): Appl
 
   if (!target) {
     if (e.type === 'INCIDENT_CLOSED' && incidentStateName(incident) !== 'closed') {
-      for (const kind of CHILD_KIND_NAMES) {
-        for (const [id, child] of Object.entries(children[kind])) {
-          const veto = kindOf(kind).blocksClosure?.(child, id);
-          if (veto) return { ok: false, violation: veto };
-        }
-      }
+      const veto = closureVeto(state);
+      if (veto) return { ok: false, violation: veto };
     }
     const r = stepIncident(incident, e as IncidentEvent);
     if (!r.ok) return r;
@@ -271,6 +278,8 @@ export function replay(events: AggregateEvent[]): AggregateState {
 /** Event types a user could send now: the incident's, plus what each child (or a new child) accepts. */
 export function allowedEvents(state: AggregateState): string[] {
   const allowed = new Set<string>(incidentAllowedEvents(state.incident));
+  // A child's veto on closure (e.g. an escalation with no outcome) is part of what is allowed now.
+  if (allowed.has('INCIDENT_CLOSED') && closureVeto(state)) allowed.delete('INCIDENT_CLOSED');
   if (incidentStateName(state.incident) !== 'closed') {
     for (const kind of CHILD_KIND_NAMES) {
       const k = kindOf(kind);

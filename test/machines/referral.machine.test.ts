@@ -331,6 +331,7 @@ describe('R13 escalation', () => {
     i.must(made(), 4).must(sent(), 5, SYSTEM).must(answer('declined'), 10, PARTNER).must(escalated(1), 11);
     i.must(thrive({ safetyNet: 'police to attend' }), 12);
     expect(i.send(close(), 13)).toMatchObject({ ok: false, rule: 'R13', code: 'ESCALATION_OPEN' });
+    expect(allowedEvents(i.s), 'allowed events reflect the veto').not.toContain('INCIDENT_CLOSED');
     i.must(resolved('partnerDeclineUpheld'), 14);
     expect(i.referral().state).toBe('resolved');
     expect(i.referral().ctx.escalations[0]).toMatchObject({ closedAt: at(14), outcome: 'partnerDeclineUpheld', closedBy: 'u1' });
