@@ -2,8 +2,11 @@
  * The database, as drizzle tables. Two kinds of table:
  *  - truth: incident_events (append-only; triggers forbid UPDATE/DELETE), users, api_tokens,
  *    idempotency_keys, outbox (side effects already promised).
- *  - projections: incidents, incident_person_keys, referrals, deadlines, alerts — a pure function of
- *    the events, rebuilt by `rebuildProjections` and checked against the stored rows in tests.
+ *  - projections: incidents, incident_person_keys, referrals, referral_escalations, deadlines, alerts —
+ *    a pure function of the events, rebuilt by `rebuildProjections` and checked against the stored
+ *    rows in tests.
+ *  - reference data: agencies (the partner directory admins edit and Open Referral UK imports fill)
+ *    and agency_changes (append-only history of every directory change).
  * Instants are ISO-8601 UTC text (lexically ordered); booleans are 0/1 integers.
  */
 
@@ -105,6 +108,7 @@ export const incidentPersonKeys = sqliteTable(
   (t) => [primaryKey({ columns: [t.personKey, t.incidentId] }), index('incident_person_keys_incident').on(t.incidentId)],
 );
 
+/** One row per referral (the handover audit reads it): who was asked, when, what they answered, what happened next. */
 export const referrals = sqliteTable(
   'referrals',
   {
@@ -112,12 +116,58 @@ export const referrals = sqliteTable(
     incidentId: text('incident_id').notNull(),
     agency: text('agency').notNull(),
     contactMethod: text('contact_method').notNull(),
+    /** R11 acceptance status: pending | accepted | declined | noResponse | resolved | withdrawn. */
     status: text('status').notNull(),
     madeAt: text('made_at').notNull(),
     answeredAt: text('answered_at'),
     answer: text('answer'),
+    /** The referral machine's state (drafted, sent, acknowledged, escalated …). */
+    state: text('state'),
+    agencyLabel: text('agency_label'),
+    agencyType: text('agency_type'),
+    delivery: text('delivery'),
+    /** The address the referral email went to (when emailed). */
+    recipient: text('recipient'),
+    namedContact: text('named_contact'),
+    madeBy: text('made_by'),
+    sentAt: text('sent_at'),
+    acknowledgedAt: text('acknowledged_at'),
+    /** 'partner' when answered through the response link, else the role that recorded it. */
+    answeredVia: text('answered_via'),
+    reason: text('reason'),
+    noResponseAt: text('no_response_at'),
+    noResponseCause: text('no_response_cause'),
+    escalationLevel: integer('escalation_level'),
+    resolvedAt: text('resolved_at'),
+    resolution: text('resolution'),
+    withdrawnAt: text('withdrawn_at'),
+    callerInformedAt: text('caller_informed_at'),
+    callerToldWhoWillAttend: text('caller_told_who_will_attend'),
   },
-  (t) => [primaryKey({ columns: [t.incidentId, t.id] }), index('referrals_agency').on(t.agency, t.madeAt)],
+  (t) => [primaryKey({ columns: [t.incidentId, t.id] }), index('referrals_agency').on(t.agency, t.madeAt), index('referrals_made').on(t.madeAt)],
+);
+
+/** Every escalation level a referral reached (R13, R45): level, who, when, why and the outcome. */
+export const referralEscalations = sqliteTable(
+  'referral_escalations',
+  {
+    incidentId: text('incident_id').notNull(),
+    referralId: text('referral_id').notNull(),
+    level: integer('level').notNull(),
+    label: text('label').notNull(),
+    notify: text('notify').notNull(),
+    reason: text('reason').notNull(),
+    openedAt: text('opened_at').notNull(),
+    openedBy: text('opened_by').notNull(),
+    escalatedByName: text('escalated_by_name'),
+    escalatedByRank: text('escalated_by_rank'),
+    partnerContact: text('partner_contact'),
+    note: text('note'),
+    closedAt: text('closed_at'),
+    outcome: text('outcome'),
+    closedBy: text('closed_by'),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.referralId, t.level] })],
 );
 
 /** Clocks the scheduler sweeps. Rows exist while the incident still needs them watched. */
@@ -183,8 +233,57 @@ export const outbox = sqliteTable(
     messageId: text('message_id').notNull(),
     createdAt: text('created_at').notNull(),
     sentAt: text('sent_at'),
+    /** What the email is about inside its incident (e.g. the referral id), for the worker's follow-up. */
+    correlation: text('correlation'),
   },
-  (t) => [index('outbox_due').on(t.status, t.nextAttemptAt)],
+  (t) => [index('outbox_due').on(t.status, t.nextAttemptAt), index('outbox_incident').on(t.incidentId, t.kind)],
+);
+
+/**
+ * The partner directory: agencies and services that receive referrals. Seeded from the force
+ * configuration's `agencies`, edited by admins, filled by Open Referral UK imports. JSON columns
+ * hold lists (districts covered, escalation contacts, named contacts) and opening hours.
+ */
+export const agencies = sqliteTable(
+  'agencies',
+  {
+    code: text('code').primaryKey(),
+    label: text('label').notNull(),
+    type: text('type').notNull(),
+    organization: text('organization'),
+    email: text('email'),
+    phone: text('phone'),
+    hours: text('hours'),
+    districts: text('districts').notNull(),
+    escalationContacts: text('escalation_contacts').notNull(),
+    contacts: text('contacts').notNull(),
+    freeTextAllowed: integer('free_text_allowed', { mode: 'boolean' }).notNull(),
+    active: integer('active', { mode: 'boolean' }).notNull(),
+    /** config | api | oruk */
+    source: text('source').notNull(),
+    orukServiceId: text('oruk_service_id').unique(),
+    notes: text('notes'),
+    version: integer('version').notNull(),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+    updatedBy: text('updated_by').notNull(),
+  },
+  (t) => [index('agencies_type').on(t.type, t.active)],
+);
+
+/** Append-only history of the directory: who changed which agency, when, and what it became. */
+export const agencyChanges = sqliteTable(
+  'agency_changes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    agencyCode: text('agency_code').notNull(),
+    version: integer('version').notNull(),
+    change: text('change').notNull(),
+    actorId: text('actor_id').notNull(),
+    at: text('at').notNull(),
+    data: text('data').notNull(),
+  },
+  (t) => [index('agency_changes_agency').on(t.agencyCode, t.version)],
 );
 
 

@@ -17,6 +17,7 @@ import {
 } from './types.js';
 import { isChild, type PriorContact, type Subject } from './subject.js';
 import { isSupervisoryRank, type Rank } from './ranks.js';
+import { canBeAwol, LEGAL_STATUSES } from './legal-status.js';
 
 export const INCIDENT_MACHINE_VERSION = 'incident@1';
 
@@ -38,6 +39,8 @@ export interface IncidentPolicy {
   childExclusionAction: 'flag' | 'requireDeploy';
   repeatContactWindowHours: number;
   futureToleranceSeconds: number;
+  /** R14: the category is for patients liable to be detained (AWOL); absent in events before issue 4. */
+  requiresDetainedLegalStatus?: boolean;
 }
 
 /** The configured grade in effect when it was set (stamped into GRADE_SET). */
@@ -220,6 +223,28 @@ function unresolvedReferrals(ctx: IncidentContext) {
   return Object.entries(ctx.referrals).filter(([, r]) => r.status === 'pending' || r.status === 'noResponse');
 }
 
+/** R14: an AWOL category needs a subject whose legal status lets them be AWOL (s.18). */
+function awolStatusViolation(requiresDetained: boolean | undefined, category: string, subject: Subject | null): Violation | null {
+  if (!requiresDetained) return null;
+  const code = subject?.legalStatus ?? null;
+  if (code === '01') {
+    return v(
+      'R14',
+      'AWOL_INFORMAL_PATIENT',
+      `category '${category}' is for patients liable to be detained; this patient is informal (legal status 01): an informal patient who leaves is a walk-out or a missing person — use walkOutFromHealthcare or missingPersonMhConcern`,
+    );
+  }
+  if (code === null || !canBeAwol(code)) {
+    const what = code === null ? 'no legal status is recorded' : `legal status ${code} (${LEGAL_STATUSES[code].label}) does not make a patient AWOL under s.18`;
+    return v(
+      'R14',
+      'AWOL_LEGAL_STATUS_REQUIRED',
+      `category '${category}' needs the patient's MHA legal status to be detained, a community treatment order or guardianship (subject.legalStatus), but ${what}`,
+    );
+  }
+  return null;
+}
+
 const pre: { [K in IncidentEventType]?: (ctx: IncidentContext) => Violation | null } = {
   GRADE_SET(ctx) {
     if (!ctx.thrive) return v('R1', 'THRIVE_REQUIRED', 'a THRIVE assessment must be recorded before a response grade is set');
@@ -271,8 +296,8 @@ const pre: { [K in IncidentEventType]?: (ctx: IncidentContext) => Violation | nu
 };
 
 const check: { [K in IncidentEventType]: (ctx: IncidentContext, e: EventOf<K>) => Violation | null } = {
-  INCIDENT_CREATED: () => null,
-  SUBJECT_RECORDED: () => null,
+  INCIDENT_CREATED: (_ctx, e) => awolStatusViolation(e.policy.requiresDetainedLegalStatus, e.category, e.subject),
+  SUBJECT_RECORDED: (ctx, e) => awolStatusViolation(ctx.policy.requiresDetainedLegalStatus, ctx.category, e.subject),
   THRIVE_RECORDED(ctx, e) {
     const missing = THRIVE_DIMENSIONS.filter((d) => isBlank(e[d]));
     if (missing.length > 0) {

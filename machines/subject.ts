@@ -13,6 +13,8 @@ export type Ethnicity = (typeof ETHNICITIES)[number];
 export const ETHNICITY_BASES = ['selfDefined', 'officerPerceived', 'notKnown'] as const;
 export type EthnicityBasis = (typeof ETHNICITY_BASES)[number];
 
+import type { LegalStatusCode } from './legal-status.js';
+
 export interface Subject {
   /** HMAC-SHA256 keys, one per identifier supplied (NHS number, force person id, name+DOB). */
   personKeys: string[];
@@ -23,6 +25,8 @@ export interface Subject {
   gender: Gender;
   ethnicity: Ethnicity;
   ethnicityBasis: EthnicityBasis;
+  /** MHA legal status when the person is (or was) a patient (R14); absent when not recorded. */
+  legalStatus?: LegalStatusCode | null;
 }
 
 /** A prior incident about the same person where police were not deployed (found by the shell, R15). */

@@ -9,24 +9,33 @@ import { randomUUID } from 'node:crypto';
 import type { ZodError } from 'zod';
 import { requireUser } from './auth/middleware.js';
 import type { CommandDeps } from './commands/deps.js';
+import { seedDirectory } from './directory/directory.js';
 import { buildIncidentInputs } from './domain/incident-inputs.js';
 import { problem } from './http/problem.js';
 import { sendProblem } from './http/respond.js';
 import type { AppEnv } from './http/types.js';
 import { silentLogger, type Logger } from './log.js';
+import { registerAgencyHandlers } from './routes/agencies.handlers.js';
+import { agencyRoutes } from './routes/agencies.routes.js';
 import { registerAlertRoutes } from './routes/alerts.js';
 import { registerDetentionHandlers } from './routes/detentions.handlers.js';
 import { detentionRoutes } from './routes/detentions.routes.js';
+import { registerAuditRoutes } from './routes/audit.js';
 import { incidentRoutes } from './routes/incidents.routes.js';
 import { registerIncidentHandlers } from './routes/incidents.handlers.js';
 import { registerMetaRoutes } from './routes/meta.js';
+import { registerPartnerPages } from './web/partner.js';
 import { registerPages } from './web/pages.js';
 
 export interface AppDeps extends CommandDeps {
   logger?: Logger;
   /** Largest accepted request body in bytes (default 64 KiB). */
   maxBodyBytes?: number;
+  /** Largest directory import (POST /api/agencies/import) in bytes (default 5 MiB). */
+  maxImportBytes?: number;
 }
+
+const LARGE_BODY_PATHS = new Set(['/api/agencies/import']);
 
 export function zodProblem(error: ZodError, target: string, eventTypes: string[]) {
   const issues = error.issues.map((i) => {
@@ -40,6 +49,9 @@ export function zodProblem(error: ZodError, target: string, eventTypes: string[]
 
 export function createApp(deps: AppDeps) {
   const logger = deps.logger ?? silentLogger;
+  // The partner directory starts as the configured agencies; after that admins and imports own it.
+  const seeded = seedDirectory(deps.db, deps.config, deps.clock.now().toISOString());
+  if (seeded.length > 0) logger.info({ agencies: seeded.length }, 'agency directory seeded from the force configuration');
   const inputs = buildIncidentInputs(deps.config);
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
@@ -64,10 +76,15 @@ export function createApp(deps: AppDeps) {
   // Built once: requireUser prepares its token statement (building it per request cost a prepare each time).
   const authenticate = requireUser(deps.db);
   app.use('/api/*', async (c, next) => (c.req.path === '/api/openapi.json' ? next() : authenticate(c, next)));
-  const maxBodyBytes = deps.maxBodyBytes ?? 64 * 1024;
-  const tooLarge = (c: Context<AppEnv>) => sendProblem(c, problem(413, 'BODY_TOO_LARGE', 'Request body too large', `the body must be at most ${maxBodyBytes} bytes`));
-  const limitStreamedBody = bodyLimit({ maxSize: maxBodyBytes, onError: tooLarge });
+  const defaultMaxBody = deps.maxBodyBytes ?? 64 * 1024;
+  const importMaxBody = deps.maxImportBytes ?? 5 * 1024 * 1024;
+  const tooLargeFor = (max: number) => (c: Context<AppEnv>) => sendProblem(c, problem(413, 'BODY_TOO_LARGE', 'Request body too large', `the body must be at most ${max} bytes`));
+  const limits = {
+    normal: { max: defaultMaxBody, tooLarge: tooLargeFor(defaultMaxBody), streamed: bodyLimit({ maxSize: defaultMaxBody, onError: tooLargeFor(defaultMaxBody) }) },
+    large: { max: importMaxBody, tooLarge: tooLargeFor(importMaxBody), streamed: bodyLimit({ maxSize: importMaxBody, onError: tooLargeFor(importMaxBody) }) },
+  };
   app.use('/api/*', async (c, next) => {
+    const { max: maxBodyBytes, tooLarge, streamed: limitStreamedBody } = LARGE_BODY_PATHS.has(c.req.path) ? limits.large : limits.normal;
     // hono's bodyLimit decides by Content-Length when there is one (and no Transfer-Encoding), but
     // first reads `c.req.raw.body`, which makes @hono/node-server build a web Request and stream
     // the body through it instead of reading it directly. Same decision here without that; a body
@@ -81,6 +98,9 @@ export function createApp(deps: AppDeps) {
 
   registerIncidentHandlers(app, deps, incidentRoutes(inputs));
   registerDetentionHandlers(app, deps, detentionRoutes());
+  registerAgencyHandlers(app, deps, agencyRoutes(deps.config));
+  registerAuditRoutes(app, deps);
+  registerPartnerPages(app, deps, deps.partnerLinks);
   registerAlertRoutes(app, deps.db);
   registerMetaRoutes(app, deps.db, deps.config);
   registerPages(app, deps.config);
@@ -91,7 +111,8 @@ export function createApp(deps: AppDeps) {
     info: {
       title: `Mental-health demand and triage API — ${deps.config.force.name}`,
       version: '0.1.0',
-      description: 'Incidents from call to close: THRIVE, grading, Right Care Right Person decisions, dispatch, partner referrals, MHA s.136/s.135 detentions and the Home Office ADR return. Errors are RFC 9457 problem+json; 422 names the rule (DOMAIN.md R1–R45).',
+      description:
+        'Incidents from call to close: THRIVE, grading, Right Care Right Person decisions, dispatch, partner referrals (emailed with a partner response link, acknowledged, answered, escalated), the partner directory, the handover audit, MHA s.136/s.135 detentions and the Home Office ADR return. Errors are RFC 9457 problem+json; 422 names the rule (DOMAIN.md R1–R45).',
     },
   });
 

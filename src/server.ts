@@ -12,8 +12,9 @@ import { groupCommitUnitOfWork } from './commands/unit-of-work.js';
 import { ConfigError, DEFAULT_CONFIG_PATH, loadForceConfig } from './config/load.js';
 import { PersonKeyer, resolvePersonKeySecret } from './domain/person-key.js';
 import { createLogger } from './log.js';
-import { deliverDueMail } from './mail/outbox-worker.js';
-import { createTransport, mailSettingsFromEnv } from './mail/transport.js';
+import { deliverOutbox } from './commands/deliver-mail.js';
+import { createTransport, isCapture, mailSettingsFromEnv } from './mail/transport.js';
+import { PartnerLinks } from './referrals/partner-link.js';
 import { sweepDeadlines } from './scheduler/sweeper.js';
 
 const logger = createLogger();
@@ -43,9 +44,28 @@ if (secret.source === 'generated') {
     'PERSON_KEY_SECRET is not set: generated a person-key secret and saved it beside the database. Back it up with the database; without it repeat contacts cannot be linked. Set PERSON_KEY_SECRET in production.',
   );
 }
+const linkSecret = resolvePersonKeySecret(env.REFERRAL_LINK_SECRET, `${databasePath}.link-key`);
+if (linkSecret.source === 'generated') {
+  logger.warn(
+    { file: `${databasePath}.link-key` },
+    'REFERRAL_LINK_SECRET is not set: generated a secret for partner response links and saved it beside the database. Set REFERRAL_LINK_SECRET in production; changing it invalidates links already emailed.',
+  );
+}
+const publicBaseUrl = env.PUBLIC_BASE_URL ?? `http://localhost:${port}`;
 const mail = mailSettingsFromEnv(env);
+if (mail && isCapture(mail)) {
+  logger.warn({ dir: mail.captureDir }, 'MAIL_CAPTURE_DIR is set and SMTP_URL is not: emails are written to files, not sent (development only; production must set SMTP_URL)');
+}
 const uow = groupCommitUnitOfWork(db.$client, (e) => logger.error({ err: e.message }, 'commit failed; the batch was not saved'));
-const deps: CommandDeps = { db, clock: systemClock, config, keyer: new PersonKeyer(secret.secret), mailEnabled: mail !== null, uow };
+const deps: CommandDeps = {
+  db,
+  clock: systemClock,
+  config,
+  keyer: new PersonKeyer(secret.secret),
+  mailEnabled: mail !== null,
+  uow,
+  partnerLinks: new PartnerLinks(linkSecret.secret, publicBaseUrl),
+};
 const app = createApp({ ...deps, logger });
 
 let inFlight = 0;
@@ -60,7 +80,7 @@ const server = serve({
   },
   port,
 });
-logger.info({ port, database: databasePath, force: config.force.name, mail: mail ? 'on' : 'off' }, `serving on http://localhost:${port}`);
+logger.info({ port, database: databasePath, force: config.force.name, mail: mail ? (isCapture(mail) ? 'capture' : 'smtp') : 'off', publicBaseUrl }, `serving on http://localhost:${port}`);
 
 const sweepEvery = Number(env.SWEEP_INTERVAL_MS ?? 15_000);
 const sweeper = setInterval(() => {
@@ -79,7 +99,7 @@ if (mail) {
   mailTimer = setInterval(() => {
     if (busy) return;
     busy = true;
-    deliverDueMail(db, systemClock, transport, { from: mail.from })
+    deliverOutbox(deps, transport, { from: mail.from })
       .then((r) => {
         if (r.sent + r.failed > 0) logger.info(r, 'outbox delivery');
       })

@@ -4,6 +4,7 @@ import type { Clock } from '../clock.js';
 import type { ForceConfig } from '../config/schema.js';
 import type { PersonKeyer } from '../domain/person-key.js';
 import type { Problem } from '../http/problem.js';
+import type { PartnerLinks } from '../referrals/partner-link.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
 /** Everything a command needs from the outside world, passed in (no globals). */
@@ -12,8 +13,10 @@ export interface CommandDeps {
   clock: Clock;
   config: ForceConfig;
   keyer: PersonKeyer;
-  /** When false, alert emails are not queued (no SMTP configured). */
+  /** When false, no email is queued (no mail transport configured): alerts stay in the API, email referrals are refused. */
   mailEnabled: boolean;
+  /** Signs the partner response links put in referral emails (absent: emails carry no link). */
+  partnerLinks?: PartnerLinks;
   /** How writes become durable; defaults to one transaction per command (see unit-of-work.ts). */
   uow?: UnitOfWork;
 }

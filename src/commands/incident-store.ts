@@ -4,7 +4,7 @@
  */
 import type { Db } from '../../db/client.js';
 import { rowDeleter, rowSyncer, rowWriter } from '../../db/rows.js';
-import { alerts, deadlines, detentions, incidentEvents, incidentPersonKeys, incidents, referrals } from '../../db/schema.js';
+import { alerts, deadlines, detentions, incidentEvents, incidentPersonKeys, incidents, referralEscalations, referrals } from '../../db/schema.js';
 import type { PriorDetention } from '../../machines/s136.machine.js';
 import type { PriorContact } from '../../machines/subject.js';
 import { MACHINE_VERSIONS, type AggregateEvent } from '../domain/incident-aggregate.js';
@@ -48,8 +48,8 @@ export function rowToEvent(r: EventRow): AggregateEvent {
   } as AggregateEvent;
 }
 
-type ChildTable = 'personKeys' | 'referrals' | 'deadlines' | 'alerts' | 'detentions';
-const CHILD_TABLES = { personKeys: incidentPersonKeys, referrals, deadlines, alerts, detentions } as const;
+type ChildTable = 'personKeys' | 'referrals' | 'referralEscalations' | 'deadlines' | 'alerts' | 'detentions';
+const CHILD_TABLES = { personKeys: incidentPersonKeys, referrals, referralEscalations, deadlines, alerts, detentions } as const;
 
 export class IncidentStore {
   readonly #load;
@@ -94,6 +94,7 @@ export class IncidentStore {
     this.#insertChild = {
       personKeys: rowWriter(s, incidentPersonKeys),
       referrals: rowWriter(s, referrals),
+      referralEscalations: rowWriter(s, referralEscalations),
       deadlines: rowWriter(s, deadlines),
       alerts: rowWriter(s, alerts),
       detentions: rowWriter(s, detentions),
@@ -101,6 +102,7 @@ export class IncidentStore {
     this.#deleteChild = {
       personKeys: rowDeleter(s, incidentPersonKeys, 'incident_id'),
       referrals: rowDeleter(s, referrals, 'incident_id'),
+      referralEscalations: rowDeleter(s, referralEscalations, 'incident_id'),
       deadlines: rowDeleter(s, deadlines, 'incident_id'),
       alerts: rowDeleter(s, alerts, 'incident_id'),
       detentions: rowDeleter(s, detentions, 'incident_id'),

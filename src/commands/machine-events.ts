@@ -18,6 +18,7 @@ export function incidentPolicy(config: ForceConfig, category: string): IncidentP
     childExclusionAction: config.rcrp.childExclusionAction,
     repeatContactWindowHours: config.repeatContact.windowHours,
     futureToleranceSeconds: config.time.futureToleranceSeconds,
+    requiresDetainedLegalStatus: cat?.requiresDetainedLegalStatus ?? false,
   };
 }
 
@@ -42,7 +43,8 @@ export function ageOn(dateOfBirth: string, at: string, timeZone: string): number
   return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
 }
 
-export function buildSubject(config: ForceConfig, keyer: PersonKeyer, input: SubjectInput, receivedAt: string): Subject | Problem {
+/** `previous`: the subject recorded before, whose legal status carries over when the new record does not give one. */
+export function buildSubject(config: ForceConfig, keyer: PersonKeyer, input: SubjectInput, receivedAt: string, previous: Subject | null = null): Subject | Problem {
   const ids = input.identifiers ?? {};
   let ageYears = input.ageYears ?? null;
   if (ids.dateOfBirth) {
@@ -66,6 +68,7 @@ export function buildSubject(config: ForceConfig, keyer: PersonKeyer, input: Sub
     gender: input.gender,
     ethnicity: input.ethnicity,
     ethnicityBasis: input.ethnicityBasis,
+    legalStatus: input.legalStatus ?? previous?.legalStatus ?? null,
   };
 }
 

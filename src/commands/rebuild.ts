@@ -3,7 +3,7 @@
  * pure function of the events, so the result must equal what the command path stored.
  */
 import type { Db } from '../../db/client.js';
-import { alerts, deadlines, detentions, incidentPersonKeys, incidents, referrals } from '../../db/schema.js';
+import { alerts, deadlines, detentions, incidentPersonKeys, incidents, referralEscalations, referrals } from '../../db/schema.js';
 import { replay } from '../domain/incident-aggregate.js';
 import { project } from '../domain/projection.js';
 import { incidentStore } from './incident-store.js';
@@ -12,7 +12,7 @@ export function rebuildProjections(db: Db): { incidents: number; events: number 
   const store = incidentStore(db);
   return db.transaction(
     (tx) => {
-      for (const t of [incidentPersonKeys, referrals, deadlines, alerts, detentions, incidents]) tx.delete(t).run();
+      for (const t of [incidentPersonKeys, referrals, referralEscalations, deadlines, alerts, detentions, incidents]) tx.delete(t).run();
       // One stream at a time. (Writing while an `iterate()` cursor over incident_events is still
       // open fails in better-sqlite3 with "This database connection is busy executing a query".)
       const ids = db.$client.prepare('SELECT DISTINCT incident_id FROM incident_events ORDER BY incident_id').pluck().all() as string[];

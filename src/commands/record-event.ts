@@ -1,5 +1,5 @@
 /** A user records a step on an incident: the general command behind POST /api/incidents/:id/events. */
-import { restoreAggregate, type AggregateEvent } from '../domain/incident-aggregate.js';
+import { allowedEvents, restoreAggregate, stateName, type AggregateEvent } from '../domain/incident-aggregate.js';
 import type { IncidentEventInput } from '../domain/incident-inputs.js';
 import { incidentView } from '../domain/incident-view.js';
 import { problem } from '../http/problem.js';
@@ -30,7 +30,11 @@ export function recordEvent(deps: CommandDeps, meta: CommandMeta, req: RecordEve
     }
     const before = restoreAggregate(row.snapshot);
     const body = toMachineEvent(deps, before, req.input);
-    if (isProblem(body)) return { ok: false, problem: body };
+    if (isProblem(body)) {
+      // A refusal by a translator (e.g. an inactive agency) says what is allowed now, like the machines' refusals.
+      const p = body.status === 422 ? { ...body, allowedEvents: allowedEvents(before), state: stateName(before), currentVersion: before.version } : body;
+      return { ok: false, problem: p };
+    }
     const event = {
       ...body,
       seq: before.version + 1,

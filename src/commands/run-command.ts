@@ -1,15 +1,15 @@
 /**
  * The one command path (ARCHITECTURE principle 3). Atomically (a transaction, or a savepoint in a
  * group commit — see unit-of-work.ts): idempotency check → load → version check → pure transition
- * → append event → write projections → queue emails → remember the answer. A refusal writes nothing.
+ * → append event → write projections → apply effects (queue emails; effects.ts) → remember the
+ * answer. A refusal writes nothing.
  */
-import type { Projection, ProjectionRows } from '../domain/projection.js';
 import { project, projectRows } from '../domain/projection.js';
 import { allowedEvents, applyToAggregate, stateName, type AggregateEvent, type AggregateState } from '../domain/incident-aggregate.js';
 import { problem, type Problem } from '../http/problem.js';
-import { enqueueMail } from '../mail/outbox.js';
 import type { Violation } from '../../machines/types.js';
 import type { CommandDeps, CommandMeta, CommandResult } from './deps.js';
+import { applyEffects } from './effects.js';
 import { idempotencyStore } from './idempotency.js';
 import { incidentStore } from './incident-store.js';
 import { defaultUnitOfWork } from './unit-of-work.js';
@@ -61,31 +61,7 @@ export function commitEvent(
   const beforeProjection = before.version > 0 ? projectRows(before) : null;
   const afterProjection = project(r.state);
   store.writeProjection(beforeProjection, afterProjection);
-  queueAlertEmails(deps, beforeProjection, afterProjection, event.recordedAt);
+  // Emails and other promised side effects, in the same transaction (see effects.ts).
+  applyEffects(deps, { deps, before, event, after: r.state, beforeRows: beforeProjection, afterProjection }, event.recordedAt);
   return { ok: true, state: r.state };
-}
-
-/** A newly raised alert is emailed to the address configured for its `notify` role, once. */
-function queueAlertEmails(deps: CommandDeps, before: ProjectionRows | null, after: Projection, now: string): void {
-  if (!deps.mailEnabled) return;
-  const known = new Set((before?.alerts ?? []).map((a) => a.id));
-  for (const a of after.alerts) {
-    if (known.has(a.id) || !a.notify) continue;
-    const to = deps.config.alerts.emailTo[a.notify];
-    if (!to) continue;
-    const ref = after.incident.reference ?? after.incident.id;
-    enqueueMail(
-      deps.db,
-      {
-        dedupeKey: `alert:${a.id}`,
-        kind: 'alert',
-        incidentId: after.incident.id,
-        recipient: to,
-        subject: `[${a.severity.toUpperCase()}] ${a.rule} on incident ${ref}`,
-        // Minimum necessary: rule, message and reference; no names, no free text from the call.
-        body: `${a.message}\n\nIncident: ${ref} (id ${after.incident.id})\nRule: ${a.rule}\nRaised at: ${a.raisedAt} (UTC)\n`,
-      },
-      now,
-    );
-  }
 }

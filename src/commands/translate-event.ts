@@ -3,7 +3,6 @@
  * nulls, the force policy in effect is stamped in, identifiers become pseudonymous keys. Area
  * modules contribute their own translators; a type without one passes through unchanged.
  */
-import { randomUUID } from 'node:crypto';
 import type { AggregateEvent, AggregateState } from '../domain/incident-aggregate.js';
 import type { IncidentEventInput } from '../domain/incident-inputs.js';
 import type { Problem } from '../http/problem.js';
@@ -12,33 +11,33 @@ import type { CommandDeps } from './deps.js';
 import { incidentStore } from './incident-store.js';
 import { buildSubject, gradePolicy, isProblem, priorContactWindow } from './machine-events.js';
 import { detentionTranslators } from './detention-events.js';
+import { referralTranslators } from './referral-translators.js';
 
 export type MachineEventBody = AggregateEvent extends infer E ? (E extends unknown ? Omit<E, keyof EventMeta> : never) : never;
 type InputOf<T extends string> = Omit<Extract<IncidentEventInput, { type: T }>, 'occurredAt'>;
-type Translator<T extends string> = (deps: CommandDeps, state: AggregateState, input: InputOf<T>) => MachineEventBody | Problem;
+/** `occurredAt` is given for translators that stamp time-dependent facts (e.g. whether an agency is open). */
+type Translator<T extends string> = (deps: CommandDeps, state: AggregateState, input: InputOf<T>, occurredAt: string) => MachineEventBody | Problem;
 export type Translators = { [T in IncidentEventInput['type']]?: Translator<T> };
 
 const coreTranslators: Translators = {
   THRIVE_RECORDED: (_d, _s, i) => ({ ...i, safetyNet: i.safetyNet ?? null }),
   GRADE_SET: (deps, _s, i) => ({ ...i, reason: i.reason ?? null, gradePolicy: gradePolicy(deps.config, i.grade) }),
   RCRP_DECISION_RECORDED: (_d, _s, i) => ({ ...i, override: i.override ?? null }),
-  REFERRAL_MADE: (_d, _s, i) => ({ ...i, referralId: i.referralId ?? `ref-${randomUUID().slice(0, 8)}`, agencyReference: i.agencyReference ?? null }),
-  REFERRAL_ANSWERED: (_d, _s, i) => ({ ...i, reason: i.reason ?? null, agencyReference: i.agencyReference ?? null }),
   RESOLVED_WITHOUT_DEPLOYMENT: (_d, _s, i) => ({ ...i, note: i.note ?? null }),
   INCIDENT_CLOSED: (_d, _s, i) => ({ ...i, mhFlagAtClose: i.mhFlagAtClose ?? null, note: i.note ?? null }),
   SUBJECT_RECORDED(deps, state, i) {
     const ctx = state.incident.context;
-    const subject = buildSubject(deps.config, deps.keyer, i.subject, ctx.receivedAt);
+    const subject = buildSubject(deps.config, deps.keyer, i.subject, ctx.receivedAt, ctx.subject);
     if (isProblem(subject)) return subject;
     const w = priorContactWindow(deps.config, ctx.receivedAt);
     return { type: 'SUBJECT_RECORDED', subject, priorContacts: incidentStore(deps.db).priorContacts(subject.personKeys, ctx.incidentId, w.from, w.to) };
   },
 };
 
-const translators: Translators = { ...coreTranslators, ...detentionTranslators };
+const translators: Translators = { ...coreTranslators, ...referralTranslators, ...detentionTranslators };
 
 export function toMachineEvent(deps: CommandDeps, state: AggregateState, input: IncidentEventInput): MachineEventBody | Problem {
-  const { occurredAt: _o, ...rest } = input;
+  const { occurredAt, ...rest } = input;
   const t = translators[rest.type] as Translator<string> | undefined;
-  return t ? t(deps, state, rest as never) : (rest as MachineEventBody);
+  return t ? t(deps, state, rest as never, occurredAt) : (rest as MachineEventBody);
 }

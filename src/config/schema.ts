@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { PLACE_TYPES } from '../../machines/s136.machine.js';
+import { DELIVERIES } from '../../machines/referral.machine.js';
 
 const code = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/, 'a short code: letters, digits, _ or -, starting with a letter');
 
@@ -50,14 +51,89 @@ const category = z
     /** In Right Care Right Person scope: R8 threshold answers and a decision are required. */
     rcrp: z.boolean(),
     rcrpPhase: z.number().int().min(1).max(4).nullable(),
+    /**
+     * R14: the category is only for patients liable to be detained (AWOL under MHA s.18): the subject's
+     * MHA legal status must be a detained, CTO or guardianship code; informal (01) is refused.
+     */
+    requiresDetainedLegalStatus: z.boolean().default(false),
   })
   .refine((c) => c.rcrp === (c.rcrpPhase !== null), { message: 'rcrpPhase must be set exactly when rcrp is true', path: ['rcrpPhase'] });
 
+/** Opening hours: always open, or weekly sessions in the force's local time (closes < opens = overnight). */
+export const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time HH:MM');
+export const hoursSchema = z.object({
+  alwaysOpen: z.boolean(),
+  sessions: z.array(z.object({ days: z.array(z.enum(WEEKDAYS)).min(1), opens: hhmm, closes: hhmm })).default([]),
+});
+export type Hours = z.infer<typeof hoursSchema>;
+
+/** Who to ring or email at the partner when a referral is escalated to a given ladder level (R13). */
+export const escalationContactSchema = z.object({
+  level: z.number().int().min(1),
+  role: z.string().min(1).max(200),
+  phone: z.string().max(40).nullable().default(null),
+  email: z.email().nullable().default(null),
+});
+export type EscalationContact = z.infer<typeof escalationContactSchema>;
+
+/**
+ * A partner agency as the force configuration lists it. This list seeds the agency directory (a
+ * database table admins edit and Open Referral UK imports fill): codes missing from the directory
+ * are added on start; the directory is what referrals use.
+ */
 const agency = z.object({
   code,
   label: z.string().min(1),
   type: z.enum(AGENCY_TYPES),
+  organization: z.string().min(1).nullable().default(null),
+  /** Where referral emails go (a secure, monitored mailbox); null = phone only. */
+  email: z.email().nullable().default(null),
+  phone: z.string().max(40).nullable().default(null),
+  hours: hoursSchema.nullable().default(null),
+  /** Districts covered; empty = the whole force area. */
+  districts: z.array(z.string().min(1)).default([]),
+  escalationContacts: z.array(escalationContactSchema).default([]),
+  /** Whether the referral email may carry the free-text narrative (minimum necessary otherwise). */
+  freeTextAllowed: z.boolean().default(false),
 });
+
+const responseTimes = z.object({
+  /** Minutes after the referral reached the agency by which it must be acknowledged; null = no clock. */
+  acknowledgeMinutes: z.number().int().positive().nullable(),
+  /** Minutes after the referral reached the agency by which it must be accepted or declined; null = no clock. */
+  answerMinutes: z.number().int().positive().nullable(),
+});
+
+const escalationLevel = z.object({
+  level: z.number().int().min(1),
+  label: z.string().min(1),
+  /** Role alerted (alerts.emailTo key) when a referral reaches this level. */
+  notify: z.string().min(1),
+  /** Minutes at this level without an outcome before the referral climbs to the next level; null = no clock. */
+  responseMinutes: z.number().int().positive().nullable(),
+});
+
+
+const referrals = z
+  .object({
+    /** How each contact method reaches the agency: email (sent by this system), message (portal, fax …), conversation (spoke to a person). */
+    contactMethodDelivery: z.record(z.string(), z.enum(DELIVERIES)),
+    responseTimes: z.object({ default: responseTimes, byAgencyType: z.partialRecord(z.enum(AGENCY_TYPES), responseTimes).default({}) }),
+    /** An email referral not handed to the mail server within this many minutes counts as no response. */
+    deliveryMinutes: z.number().int().positive().nullable(),
+    /** How long the partner response link in the email stays valid. */
+    linkValidityHours: z.number().positive().max(24 * 30),
+    /** Printed in every referral: how the partner reaches the control room (and gets the person's details). */
+    callbackRoute: z.string().min(1).max(300),
+    /** R13: the escalation ladder, lowest level first. */
+    escalation: z.object({ levels: z.array(escalationLevel) }),
+  })
+  .superRefine((r, ctx) => {
+    r.escalation.levels.forEach((l, i) => {
+      if (l.level !== i + 1) ctx.addIssue({ code: 'custom', message: `levels must be numbered 1, 2, 3 … in order; expected ${i + 1}`, path: ['escalation', 'levels', i, 'level'] });
+    });
+  });
 
 /** A list of coded items whose codes must be unique (checked even when sibling fields are invalid). */
 const codedList = <T extends z.ZodType<{ code: string }>>(item: T) =>
@@ -137,7 +213,21 @@ export const forceConfigSchema = z.object({
       /** Email address per `notify` role; alerts for a role with no address are not emailed. */
       emailTo: z.record(z.string(), z.email()),
     }),
+    referrals,
+  })
+  .superRefine((c, ctx) => {
+    for (const m of Object.keys(c.referrals.contactMethodDelivery)) {
+      if (!c.contactMethods.includes(m)) ctx.addIssue({ code: 'custom', message: `'${m}' is not one of contactMethods`, path: ['referrals', 'contactMethodDelivery', m] });
+    }
+    c.agencies.forEach((a, i) => {
+      a.districts.forEach((d, j) => {
+        if (!c.districts.includes(d)) ctx.addIssue({ code: 'custom', message: `'${d}' is not one of districts`, path: ['agencies', i, 'districts', j] });
+      });
+    });
   });
 
 export type ForceConfig = z.infer<typeof forceConfigSchema>;
 export type GradeConfig = ForceConfig['grades'][number];
+export type AgencyConfig = ForceConfig['agencies'][number];
+export type AgencyType = (typeof AGENCY_TYPES)[number];
+export type { Delivery } from '../../machines/referral.machine.js';

@@ -7,7 +7,8 @@ import { mermaidStateDiagram } from './mermaid.js';
 export function diagramSections(): Record<string, string> {
   return {
     incident: mermaidStateDiagram(incidentMachine, { hide: ['DEADLINE_REACHED', 'CHILD_STATUS_CHANGED'] }),
-    referral: mermaidStateDiagram(referralMachine),
+    // REFERRAL_CALLER_INFORMED may be recorded in every state but withdrawn without moving it; the README says so.
+    referral: mermaidStateDiagram(referralMachine, { hide: ['REFERRAL_CALLER_INFORMED'] }),
     detention: mermaidStateDiagram(s136Machine, { hide: ['DEADLINE_REACHED'] }),
   };
 }

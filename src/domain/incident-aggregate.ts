@@ -27,7 +27,17 @@ import {
   type IncidentEvent,
   type IncidentSnapshot,
 } from '../../machines/incident.machine.js';
-import { referralMachine, referralRuleViolation, REFERRAL_MACHINE_VERSION, type ReferralEvent } from '../../machines/referral.machine.js';
+import {
+  referralBlocksClosure,
+  referralDeadlines,
+  referralMachine,
+  referralRuleViolation,
+  referralStatus,
+  REFERRAL_MACHINE_VERSION,
+  REFERRAL_SYSTEM_EVENT_TYPES,
+  type ReferralContext,
+  type ReferralEvent,
+} from '../../machines/referral.machine.js';
 import {
   DETENTION_CREATED_BY,
   DETENTION_EVENT_TYPES,
@@ -53,11 +63,13 @@ export interface ChildKind {
   label: string;
   /** Stored event types routed to this kind (besides DEADLINE_REACHED for its own deadlines). */
   eventTypes: readonly string[];
+  /** Of those, the ones only the system raises: never listed in allowedEvents. */
+  systemEventTypes?: readonly string[];
   /** The event type (or types) that create one. */
   createdBy: string | readonly string[];
   idOf(e: AggregateEvent): string;
-  /** The rule a refused event broke (the machine's own check functions). */
-  violation(ctx: unknown, e: AggregateEvent): Violation | null;
+  /** The rule a refused event broke (the machine's own check functions), given the child's state. */
+  violation(ctx: unknown, e: AggregateEvent, state: string): Violation | null;
   /** Why the current state, which has no transition for `e`, refuses it, when a rule explains it. */
   refusal?(s: AnyMachineSnapshot, e: AggregateEvent): Violation | null;
   /** Event types a user could send to this child now (default: every type its state accepts). */
@@ -83,11 +95,24 @@ const CHILD_KINDS = {
     machine: referralMachine,
     version: REFERRAL_MACHINE_VERSION,
     label: 'referral',
-    eventTypes: ['REFERRAL_MADE', 'REFERRAL_ANSWERED'],
+    eventTypes: [
+      'REFERRAL_MADE',
+      'REFERRAL_SENT',
+      'REFERRAL_ACKNOWLEDGED',
+      'REFERRAL_ANSWERED',
+      'REFERRAL_ESCALATED',
+      'REFERRAL_RESOLVED',
+      'REFERRAL_CALLER_INFORMED',
+      'REFERRAL_WITHDRAWN',
+    ],
+    systemEventTypes: REFERRAL_SYSTEM_EVENT_TYPES,
     createdBy: 'REFERRAL_MADE',
     idOf: (e) => (e as { referralId: string }).referralId,
-    violation: (ctx, e) => referralRuleViolation(ctx as never, e as never),
-    status: stateValue,
+    violation: (ctx, e, state) => referralRuleViolation(ctx as ReferralContext, e as ReferralEvent, state),
+    // The incident hears the R11 acceptance status (pending, accepted, declined, noResponse …), not the detailed state.
+    status: (s) => referralStatus(s.context as ReferralContext),
+    deadlines: (s) => referralDeadlines(stateValue(s) as never, s.context as ReferralContext),
+    blocksClosure: (s, id) => referralBlocksClosure(stateValue(s), s.context as ReferralContext, id),
   },
   detention: {
     machine: s136Machine,
@@ -202,7 +227,7 @@ function stepChild(kind: ChildKindName, id: string, s: AnyMachineSnapshot | unde
   }
   if (!s.can(e)) {
     const accepts = s._nodes.some((n: { ownEvents: string[] }) => n.ownEvents.includes(e.type));
-    const violation = accepts ? k.violation(s.context, e) : (k.refusal?.(s, e) ?? null);
+    const violation = accepts ? k.violation(s.context, e, stateValue(s)) : (k.refusal?.(s, e) ?? null);
     return {
       ok: false,
       violation: violation ?? { rule: null, code: 'EVENT_NOT_ALLOWED', message: `${e.type} is not allowed while ${k.label} ${id} is '${stateValue(s)}'` },
@@ -315,10 +340,11 @@ export function allowedEvents(state: AggregateState): string[] {
       if (k.creatable?.(state.incident)) for (const t of creators(k)) allowed.add(t);
       for (const child of Object.values(state.children[kind])) {
         const types = k.allowed ? k.allowed(child) : (child._nodes as Array<{ ownEvents: string[] }>).flatMap((n) => n.ownEvents);
-        for (const t of types) if (k.eventTypes.includes(t) && !creators(k).includes(t)) allowed.add(t);
+        for (const t of types) if (k.eventTypes.includes(t) && !creators(k).includes(t) && !k.systemEventTypes?.includes(t)) allowed.add(t);
       }
     }
-    if (closureVeto(state)) allowed.delete('INCIDENT_CLOSED');
+    // A child's veto on closure (a running detention, an escalation with no outcome) is part of what is allowed now.
+    if (allowed.has('INCIDENT_CLOSED') && closureVeto(state)) allowed.delete('INCIDENT_CLOSED');
   }
   return [...allowed].sort();
 }
@@ -332,7 +358,8 @@ export const childStateName = stateValue;
 /** Every clock this incident currently needs watched, with whether it has already fired. */
 export function aggregateDeadlines(state: AggregateState): Array<DeadlineSpec & { fired: boolean }> {
   const ctx = state.incident.context;
-  if (!ctx.incidentId) return [];
+  // A closed incident watches no clocks (its children's included): nothing could act on them.
+  if (!ctx.incidentId || ctx.closedAt) return [];
   const own = incidentDeadlines(ctx).map((d) => ({ ...d, fired: ctx.firedDeadlines.includes(d.key) }));
   const fromChildren = CHILD_KIND_NAMES.flatMap((kind) =>
     Object.entries(state.children[kind]).flatMap(([id, child]) => (kindOf(kind).deadlines?.(child) ?? []).map((d) => ({ ...d, key: `${kind}:${id}:${d.key}` }))),

@@ -4,12 +4,14 @@
  * allowed now is the machines' job (422 naming the rule).
  */
 import { z } from '@hono/zod-openapi';
-import { CHANNELS, RCRP_DECISIONS, REFERRAL_ANSWERS } from '../../machines/incident.machine.js';
+import { CHANNELS, RCRP_DECISIONS } from '../../machines/incident.machine.js';
+import { LEGAL_STATUS_CODES, type LegalStatusCode } from '../../machines/legal-status.js';
 import { RANKS } from '../../machines/ranks.js';
 import { AGE_BANDS, ETHNICITIES, ETHNICITY_BASES, GENDERS } from '../../machines/subject.js';
 import type { ForceConfig } from '../config/schema.js';
 import { detentionEventInputs } from './detention-inputs.js';
 import { isValidNhsNumber } from './person-key.js';
+import { referralEventInputs } from './referral-inputs.js';
 
 const text = (max: number) => z.string().max(max);
 const enumOf = (values: readonly string[]) => z.enum(values as [string, ...string[]]);
@@ -45,6 +47,10 @@ export const subjectInputSchema = z
     gender: z.enum(GENDERS).default('notKnown'),
     ethnicity: z.enum(ETHNICITIES).default('notStated'),
     ethnicityBasis: z.enum(ETHNICITY_BASES).default('notKnown'),
+    legalStatus: z
+      .enum(LEGAL_STATUS_CODES as [LegalStatusCode, ...LegalStatusCode[]])
+      .optional()
+      .openapi({ description: "MHA legal status (NHS legal-status classification code, e.g. '01' informal, '03' s.3; 'CTO' community treatment order). Required for an AWOL category (R14); kept from the previous record when omitted" }),
   })
   .openapi('SubjectInput');
 
@@ -55,7 +61,7 @@ export type SubjectInput = z.infer<typeof subjectInputSchema>;
  * ledger … in their own modules) contributes a record of `TYPE: strict zod object`, merged below.
  */
 export function buildIncidentInputs(config: ForceConfig) {
-  const events = { ...coreEventInputs(config), ...detentionEventInputs(config) };
+  const events = { ...coreEventInputs(config), ...referralEventInputs(config), ...detentionEventInputs(config) };
   const list = Object.values(events) as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]];
   const incidentEvent = z.discriminatedUnion('type', list as never).openapi('IncidentEventInput');
   return { createIncident: createIncidentInput(config), events, incidentEvent, eventTypes: Object.keys(events) };
@@ -85,7 +91,6 @@ export const inputParts = { text, enumOf, instant, at: { occurredAt: instant }, 
 
 function coreEventInputs(config: ForceConfig) {
   const grade = enumOf(config.grades.map((g) => g.code));
-  const agency = enumOf(config.agencies.map((a) => a.code));
   const contactMethod = enumOf(config.contactMethods);
   const closureCode = enumOf(config.closureCodes);
   const resolution = enumOf(config.resolutionCodes);
@@ -129,27 +134,6 @@ function coreEventInputs(config: ForceConfig) {
           .max(50),
       })
       .openapi('PoliceDispatched'),
-    REFERRAL_MADE: z
-      .strictObject({
-        type: z.literal('REFERRAL_MADE'),
-        ...at,
-        referralId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional().openapi({ description: 'Generated when omitted' }),
-        agency,
-        contactMethod,
-        namedContact: text(200),
-        agencyReference: note(100),
-      })
-      .openapi('ReferralMade'),
-    REFERRAL_ANSWERED: z
-      .strictObject({
-        type: z.literal('REFERRAL_ANSWERED'),
-        ...at,
-        referralId: z.string().min(1).max(64),
-        answer: z.enum(REFERRAL_ANSWERS),
-        reason: note(2000),
-        agencyReference: note(100),
-      })
-      .openapi('ReferralAnswered'),
     ADVICE_GIVEN: z.strictObject({ type: z.literal('ADVICE_GIVEN'), ...at, summary: text(2000).min(1) }).openapi('AdviceGiven'),
     RESOLVED_WITHOUT_DEPLOYMENT: z
       .strictObject({ type: z.literal('RESOLVED_WITHOUT_DEPLOYMENT'), ...at, resolution, note: note(2000) })

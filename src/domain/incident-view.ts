@@ -4,7 +4,8 @@
  */
 import { z } from '@hono/zod-openapi';
 import { CHANNELS, RCRP_DECISIONS } from '../../machines/incident.machine.js';
-import type { ReferralContext } from '../../machines/referral.machine.js';
+import { referralDeadlines, referralStatus, type ReferralContext } from '../../machines/referral.machine.js';
+import { LEGAL_STATUS_CODES, type LegalStatusCode } from '../../machines/legal-status.js';
 import { AGE_BANDS, ETHNICITIES, ETHNICITY_BASES, GENDERS } from '../../machines/subject.js';
 import { detentionAllowedEvents, type DetentionContext, type DetentionSnapshot } from '../../machines/s136.machine.js';
 import { allowedEvents, childStateName, stateName, type AggregateState } from './incident-aggregate.js';
@@ -14,6 +15,46 @@ const instant = z.string().openapi({ example: '2026-11-23T21:10:00.000Z' });
 export const flagSchema = z
   .object({ key: z.string(), rule: z.string(), severity: z.enum(['info', 'warning', 'critical']), message: z.string(), raisedAt: instant })
   .openapi('Flag');
+
+const personSchema = z.object({ name: z.string(), rank: z.string() });
+export const referralViewSchema = z
+  .object({
+    id: z.string(),
+    agency: z.string(),
+    agencyLabel: z.string(),
+    contactMethod: z.string(),
+    delivery: z.enum(['email', 'message', 'conversation']),
+    namedContact: z.string(),
+    status: z.string().openapi({ description: 'R11 acceptance status: pending, accepted, declined, noResponse, resolved, withdrawn' }),
+    state: z.string().openapi({ description: 'drafted, sent, acknowledged, accepted, declined, noResponse, escalated, resolved, withdrawn' }),
+    madeAt: instant,
+    sentAt: instant.nullable(),
+    acknowledgedAt: instant.nullable(),
+    answeredAt: instant.nullable(),
+    answeredVia: z.string().nullable().openapi({ description: "'partner' when the agency answered through the response link" }),
+    respondent: z.string().nullable(),
+    reason: z.string().nullable(),
+    agencyReference: z.string().nullable(),
+    deadlines: z.array(z.object({ key: z.string(), dueAt: instant })).openapi({ description: 'Clocks running now (acknowledgement, answer, escalation level)' }),
+    escalations: z.array(
+      z.object({
+        level: z.number().int(),
+        label: z.string(),
+        reason: z.string(),
+        openedAt: instant,
+        openedBy: z.string(),
+        escalatedBy: personSchema.nullable(),
+        partnerContact: z.string().nullable(),
+        closedAt: instant.nullable(),
+        outcome: z.string().nullable(),
+      }),
+    ),
+    resolution: z.object({ outcome: z.string(), at: instant, by: personSchema }).nullable(),
+    callerInformed: z.array(z.object({ at: instant, whoWillAttend: z.string(), method: z.string() })),
+    withdrawn: z.object({ at: instant, reason: z.string() }).nullable(),
+    flags: z.array(flagSchema),
+  })
+  .openapi('Referral');
 
 export const incidentViewSchema = z
   .object({
@@ -40,6 +81,7 @@ export const incidentViewSchema = z
         gender: z.enum(GENDERS),
         ethnicity: z.enum(ETHNICITIES),
         ethnicityBasis: z.enum(ETHNICITY_BASES),
+        legalStatus: z.enum(LEGAL_STATUS_CODES as [LegalStatusCode, ...LegalStatusCode[]]).nullable(),
       })
       .nullable(),
     thrive: z
@@ -65,18 +107,7 @@ export const incidentViewSchema = z
       .nullable(),
     firstDispatchedAt: instant.nullable(),
     resourcesDispatched: z.number().int(),
-    referrals: z.array(
-      z.object({
-        id: z.string(),
-        agency: z.string(),
-        contactMethod: z.string(),
-        namedContact: z.string(),
-        status: z.string(),
-        madeAt: instant,
-        answeredAt: instant.nullable(),
-        reason: z.string().nullable(),
-      }),
-    ),
+    referrals: z.array(referralViewSchema),
     detentions: z
       .array(
         z.object({
@@ -100,6 +131,46 @@ export const incidentViewSchema = z
   .openapi('Incident');
 
 export type IncidentView = z.infer<typeof incidentViewSchema>;
+export type ReferralView = z.infer<typeof referralViewSchema>;
+
+export function referralView(id: string, state: string, rc: ReferralContext): ReferralView {
+  return {
+    id,
+    agency: rc.agency,
+    agencyLabel: rc.route.agencyLabel || rc.agency,
+    contactMethod: rc.contactMethod,
+    delivery: rc.route.delivery,
+    namedContact: rc.namedContact,
+    status: referralStatus(rc),
+    state,
+    madeAt: rc.madeAt,
+    sentAt: rc.sentAt,
+    acknowledgedAt: rc.acknowledgedAt,
+    answeredAt: rc.answeredAt,
+    answeredVia: rc.answeredVia,
+    respondent: rc.respondent,
+    reason: rc.reason,
+    agencyReference: rc.agencyReference,
+    deadlines: referralDeadlines(state as never, rc)
+      .filter((d) => !d.fired)
+      .map((d) => ({ key: d.key, dueAt: d.dueAt })),
+    escalations: rc.escalations.map((e) => ({
+      level: e.level,
+      label: e.label,
+      reason: e.reason,
+      openedAt: e.openedAt,
+      openedBy: e.openedBy,
+      escalatedBy: e.escalatedBy,
+      partnerContact: e.partnerContact,
+      closedAt: e.closedAt,
+      outcome: e.outcome,
+    })),
+    resolution: rc.resolution ? { outcome: rc.resolution.outcome, at: rc.resolution.at, by: rc.resolution.by } : null,
+    callerInformed: rc.callerInformed.map((x) => ({ at: x.at, whoWillAttend: x.whoWillAttend, method: x.method })),
+    withdrawn: rc.withdrawn ? { at: rc.withdrawn.at, reason: rc.withdrawn.reason } : null,
+    flags: rc.flags.map(({ key, rule, severity, message, raisedAt }) => ({ key, rule, severity, message, raisedAt })),
+  };
+}
 
 export function incidentView(s: AggregateState): IncidentView {
   const c = s.incident.context;
@@ -122,7 +193,14 @@ export function incidentView(s: AggregateState): IncidentView {
     mhFlagAtClose: c.mhFlagAtClose,
     rcrpInScope: c.policy.rcrpCategory,
     subject: c.subject
-      ? { ageYears: c.subject.ageYears, ageBand: c.subject.ageBand, gender: c.subject.gender, ethnicity: c.subject.ethnicity, ethnicityBasis: c.subject.ethnicityBasis }
+      ? {
+          ageYears: c.subject.ageYears,
+          ageBand: c.subject.ageBand,
+          gender: c.subject.gender,
+          ethnicity: c.subject.ethnicity,
+          ethnicityBasis: c.subject.ethnicityBasis,
+          legalStatus: c.subject.legalStatus ?? null,
+        }
       : null,
     thrive: c.thrive
       ? { version: c.thrive.version, occurredAt: c.thrive.occurredAt, assessorId: c.thrive.assessorId, safetyNet: c.thrive.safetyNet, reassessmentOf: c.thrive.reassessmentOf }
@@ -144,8 +222,8 @@ export function incidentView(s: AggregateState): IncidentView {
     firstDispatchedAt: c.firstDispatchedAt,
     resourcesDispatched: c.resourcesDispatched,
     referrals: Object.entries(s.children.referral).map(([id, r]) => {
-      const rc = r.context as ReferralContext;
-      return { id, agency: rc.agency, contactMethod: rc.contactMethod, namedContact: rc.namedContact, status: childStateName(r), madeAt: rc.madeAt, answeredAt: rc.answeredAt, reason: rc.reason };
+      const view = referralView(id, childStateName(r), r.context as ReferralContext);
+      return state === 'closed' ? { ...view, deadlines: [] } : view; // a closed incident watches no clocks
     }),
     detentions: Object.entries(s.children.detention).map(([id, d]) => {
       const dc = d.context as DetentionContext;

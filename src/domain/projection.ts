@@ -2,7 +2,7 @@
  * Projections are a pure function of the aggregate: the rows reports read. The command path and
  * `rebuild` both call this, which is why a rebuild reproduces the stored rows byte for byte.
  */
-import type { alerts, deadlines, detentions, incidentPersonKeys, incidents, referrals } from '../../db/schema.js';
+import type { alerts, deadlines, detentions, incidentPersonKeys, incidents, referralEscalations, referrals } from '../../db/schema.js';
 import { ageBandFor } from '../../machines/subject.js';
 import {
   aggregateDeadlines,
@@ -12,7 +12,7 @@ import {
   stateName,
   type AggregateState,
 } from './incident-aggregate.js';
-import type { ReferralContext } from '../../machines/referral.machine.js';
+import { referralStatus, type ReferralContext } from '../../machines/referral.machine.js';
 import {
   adrAgeBand,
   adrMissing,
@@ -28,6 +28,7 @@ export interface Projection {
   incident: typeof incidents.$inferInsert;
   personKeys: Array<typeof incidentPersonKeys.$inferInsert>;
   referrals: Array<typeof referrals.$inferInsert>;
+  referralEscalations: Array<typeof referralEscalations.$inferInsert>;
   deadlines: Array<typeof deadlines.$inferInsert>;
   alerts: Array<typeof alerts.$inferInsert>;
   detentions: Array<typeof detentions.$inferInsert>;
@@ -86,17 +87,56 @@ export function projectRows(s: AggregateState): ProjectionRows {
     personKeys: (subject?.personKeys ?? []).map((personKey) => ({ personKey, incidentId: id })),
     referrals: Object.entries(s.children.referral).map(([rid, r]) => {
       const rc = r.context as ReferralContext;
+      const lastInformed = rc.callerInformed[rc.callerInformed.length - 1] ?? null;
       return {
         id: rid,
         incidentId: id,
         agency: rc.agency,
         contactMethod: rc.contactMethod,
-        status: childStateName(r),
+        status: referralStatus(rc),
         madeAt: rc.madeAt,
         answeredAt: rc.answeredAt,
         answer: rc.answer,
+        state: childStateName(r),
+        agencyLabel: rc.route.agencyLabel || null,
+        agencyType: rc.route.agencyType,
+        delivery: rc.route.delivery,
+        recipient: rc.route.delivery === 'email' ? rc.route.email : null,
+        namedContact: rc.namedContact,
+        madeBy: rc.madeBy,
+        sentAt: rc.sentAt,
+        acknowledgedAt: rc.acknowledgedAt,
+        answeredVia: rc.answeredVia,
+        reason: rc.reason,
+        noResponseAt: rc.noResponseAt,
+        noResponseCause: rc.noResponseCause,
+        escalationLevel: rc.escalations.length ? Math.max(...rc.escalations.map((e) => e.level)) : null,
+        resolvedAt: rc.resolution?.at ?? null,
+        resolution: rc.resolution?.outcome ?? null,
+        withdrawnAt: rc.withdrawn?.at ?? null,
+        callerInformedAt: lastInformed?.at ?? null,
+        callerToldWhoWillAttend: lastInformed?.whoWillAttend ?? null,
       };
     }),
+    referralEscalations: Object.entries(s.children.referral).flatMap(([rid, r]) =>
+      (r.context as ReferralContext).escalations.map((e) => ({
+        incidentId: id,
+        referralId: rid,
+        level: e.level,
+        label: e.label,
+        notify: e.notify,
+        reason: e.reason,
+        openedAt: e.openedAt,
+        openedBy: e.openedBy,
+        escalatedByName: e.escalatedBy?.name ?? null,
+        escalatedByRank: e.escalatedBy?.rank ?? null,
+        partnerContact: e.partnerContact,
+        note: e.note,
+        closedAt: e.closedAt,
+        outcome: e.outcome,
+        closedBy: e.closedBy,
+      })),
+    ),
     deadlines: aggregateDeadlines(s).map((d) => ({
       incidentId: id,
       key: d.key,

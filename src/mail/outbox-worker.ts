@@ -5,20 +5,15 @@
  * 'sent' was written, the lease expires and the message is sent again with the same Message-ID:
  * delivery is at-least-once, and the fixed Message-ID lets the receiver discard the duplicate.
  */
-import type { Transporter } from 'nodemailer';
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../clock.js';
+import type { MailTransport } from './transport.js';
 
-export interface WorkerOptions {
-  from: string;
-  batch?: number;
-  maxAttempts?: number;
-  leaseSeconds?: number;
-  baseBackoffSeconds?: number;
-}
-
-interface OutboxRow {
+export interface OutboxRow {
   id: number;
+  kind: string;
+  incidentId: string | null;
+  correlation: string | null;
   recipient: string;
   subject: string;
   body: string;
@@ -26,9 +21,23 @@ interface OutboxRow {
   messageId: string;
 }
 
+export interface WorkerOptions {
+  from: string;
+  batch?: number;
+  maxAttempts?: number;
+  leaseSeconds?: number;
+  baseBackoffSeconds?: number;
+  /**
+   * Called once the mail server accepted a message, with `markSent` (which records it): lets the
+   * caller record what the sending means (e.g. a referral is now "sent") in the same transaction.
+   * Without it, the row is simply marked sent.
+   */
+  onSent?: (row: OutboxRow, sentAt: string, markSent: () => void) => void;
+}
+
 export const backoffSeconds = (attempts: number, base: number) => Math.min(base * 2 ** Math.max(0, attempts - 1), 3600);
 
-export async function deliverDueMail(db: Db, clock: Clock, transport: Transporter, opts: WorkerOptions): Promise<{ sent: number; failed: number }> {
+export async function deliverDueMail(db: Db, clock: Clock, transport: MailTransport, opts: WorkerOptions): Promise<{ sent: number; failed: number }> {
   const batch = opts.batch ?? 20;
   const maxAttempts = opts.maxAttempts ?? 12;
   const lease = opts.leaseSeconds ?? 120;
@@ -39,7 +48,7 @@ export async function deliverDueMail(db: Db, clock: Clock, transport: Transporte
   const claim = s.transaction((): OutboxRow[] => {
     const rows = s
       .prepare(
-        `SELECT id, recipient, subject, body, attempts, message_id AS messageId FROM outbox
+        `SELECT id, kind, incident_id AS incidentId, correlation, recipient, subject, body, attempts, message_id AS messageId FROM outbox
          WHERE status IN ('pending', 'sending') AND next_attempt_at <= ? ORDER BY id LIMIT ?`,
       )
       .all(clock.now().toISOString(), batch) as OutboxRow[];
@@ -52,9 +61,14 @@ export async function deliverDueMail(db: Db, clock: Clock, transport: Transporte
   let failed = 0;
   for (const row of claim.immediate()) {
     try {
-      await transport.sendMail({ from: opts.from, to: row.recipient, subject: row.subject, text: row.body, messageId: row.messageId });
-      s.prepare(`UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ?`).run(clock.now().toISOString(), row.id);
-      sent++;
+      await transport.sendMail({
+        from: opts.from,
+        to: row.recipient,
+        subject: row.subject,
+        text: row.body,
+        messageId: row.messageId,
+        headers: { 'Auto-Submitted': 'auto-generated' },
+      });
     } catch (e) {
       const giveUp = row.attempts >= maxAttempts;
       s.prepare(`UPDATE outbox SET status = ?, next_attempt_at = ?, last_error = ? WHERE id = ?`).run(
@@ -64,7 +78,22 @@ export async function deliverDueMail(db: Db, clock: Clock, transport: Transporte
         row.id,
       );
       failed++;
+      continue;
     }
+    const sentAt = clock.now().toISOString();
+    const markSent = () => {
+      s.prepare(`UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL WHERE id = ?`).run(sentAt, row.id);
+    };
+    if (!opts.onSent) markSent();
+    else {
+      try {
+        opts.onSent(row, sentAt, markSent);
+      } catch {
+        // The message went: never let a follow-up failure turn it into a retry (a second email).
+        markSent();
+      }
+    }
+    sent++;
   }
   return { sent, failed };
 }

@@ -11,7 +11,7 @@ beforeEach(() => {
 });
 afterEach(() => h.close());
 
-const TABLES = ['incident_events', 'incidents', 'referrals', 'alerts', 'deadlines', 'idempotency_keys', 'incident_person_keys', 'outbox'];
+const TABLES = ['incident_events', 'incidents', 'referrals', 'referral_escalations', 'alerts', 'deadlines', 'idempotency_keys', 'incident_person_keys', 'outbox', 'agencies', 'agency_changes'];
 const snapshotCounts = () => Object.fromEntries(TABLES.map((t) => [t, h.count(t)]));
 
 async function expectRejected(status: number, send: () => Promise<{ status: number; body: any; headers: Headers }>) {
@@ -164,3 +164,43 @@ describe('authentication', () => {
     ]);
   });
 });
+
+describe('bad input to the directory, the audit and the partner page', () => {
+  it('directory: malformed JSON, wrong types, garbage If-Match → 400; never a 500; nothing written', async () => {
+    await expectRejected(400, () => h.request('POST', '/api/agencies', { raw: '{"code":', token: h.tokens.admin }));
+    const p = await expectRejected(400, () => h.request('POST', '/api/agencies', { body: { code: '9bad', label: '', type: 'x', hours: { alwaysOpen: 'yes' }, favourite: 1 }, token: h.tokens.admin }));
+    expect(p.issues.map((i: { path: string }) => i.path)).toEqual(expect.arrayContaining(['body.code', 'body.label', 'body.type', 'body.hours.alwaysOpen']));
+    const a = (await h.request('GET', '/api/agencies/kmptSpoa')).body;
+    const { code: _c, source: _s, orukServiceId: _o, version: _v, createdAt: _ca, updatedAt: _ua, updatedBy: _ub, ...editable } = a;
+    await expectRejected(400, () => h.request('PUT', '/api/agencies/kmptSpoa', { body: editable, token: h.tokens.admin, headers: { 'if-match': 'latest' } }));
+    await expectRejected(400, () => h.request('POST', '/api/agencies/import', { raw: '[1, 2', token: h.tokens.admin }));
+    await expectRejected(400, () => h.request('POST', '/api/agencies/import', { body: 'not a directory', token: h.tokens.admin }));
+  });
+
+  it('audit: unparseable or reversed ranges → 400', async () => {
+    await expectRejected(400, () => h.request('GET', '/api/audit/handovers?from=yesterday', { token: h.tokens.mh_lead }));
+    await expectRejected(400, () => h.request('GET', '/api/audit/handovers?format=xlsx', { token: h.tokens.mh_lead }));
+    await expectRejected(400, () => h.request('GET', '/api/audit/handovers?from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z', { token: h.tokens.mh_lead }));
+  });
+
+  it('referral events: unknown agency, referral id or answer → 400 or 422 naming the problem; nothing written', async () => {
+    const id = await gradedIncident(h);
+    await expectRejected(400, () => h.event(id, { type: 'REFERRAL_MADE', agency: 'x y', contactMethod: 'carrierPigeon', namedContact: 'n' }));
+    await expectRejected(400, () => h.event(id, { type: 'REFERRAL_ESCALATED', referralId: 'r1', level: 0, reason: 'annoyed', escalatedBy: { name: 'x' } }));
+    await expectRejected(422, () => h.event(id, { type: 'REFERRAL_ANSWERED', referralId: 'nope', answer: 'accepted' }));
+  });
+
+  it('partner page: junk tokens and junk forms get a refusal page, never a 500, and nothing written', async () => {
+    const before = snapshotCounts();
+    for (const t of ['', '.', 'a.b', '%00', 'x'.repeat(2000)]) {
+      for (const method of ['GET', 'POST']) {
+        const form = method === 'POST' ? { raw: 'action=accept&respondent=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } } : {};
+        const r = await h.request(method, `/partner/referrals/${encodeURIComponent(t)}`, { ...form, token: null });
+        expect(r.status, `${method} ${t.slice(0, 10)}`).toBeLessThan(500);
+        expect(r.status).toBeGreaterThanOrEqual(400);
+      }
+    }
+    expect(snapshotCounts()).toEqual(before);
+  });
+});
+

@@ -80,14 +80,19 @@ describe('incidents API', () => {
     const got = await h.request('GET', `/api/incidents/${id}`);
     const text = JSON.stringify(got.body);
     expect(text).not.toMatch(/pk_|9434765919|Sam Example|1990-02-03|personKey/);
-    expect(got.body.subject).toEqual({ ageYears: 36, ageBand: '35to44', gender: 'male', ethnicity: 'notStated', ethnicityBasis: 'notKnown' });
+    expect(got.body.subject).toEqual({ ageYears: 36, ageBand: '35to44', gender: 'male', ethnicity: 'notStated', ethnicityBasis: 'notKnown', legalStatus: null });
   });
 
   it('publishes an OpenAPI 3.1 document covering every route, with the event union and the problem shape', async () => {
     const doc = (await h.request('GET', '/api/openapi.json', { token: null })).body;
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/agencies',
+      '/api/agencies/import',
+      '/api/agencies/{code}',
+      '/api/agencies/{code}/history',
       '/api/alerts',
+      '/api/audit/handovers',
       '/api/config',
       '/api/detentions',
       '/api/detentions/{id}',
@@ -98,7 +103,9 @@ describe('incidents API', () => {
       '/healthz',
     ]);
     const schemas = Object.keys(doc.components.schemas);
-    expect(schemas).toEqual(expect.arrayContaining(['IncidentEventInput', 'ThriveRecorded', 'RcrpDecisionRecorded', 'Incident', 'Problem', 'CreateIncident']));
+    expect(schemas).toEqual(
+      expect.arrayContaining(['IncidentEventInput', 'ThriveRecorded', 'RcrpDecisionRecorded', 'Incident', 'Problem', 'CreateIncident', 'ReferralMade', 'ReferralEscalated', 'Referral', 'Agency', 'Handover']),
+    );
     expect(doc.paths['/api/incidents/{id}/events'].post.responses).toHaveProperty('422');
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
   });

@@ -32,6 +32,41 @@ describe('force configuration', () => {
     }
   });
 
+  it('R13 referral settings are validated: contact methods, the escalation ladder numbering, agency districts', () => {
+    const c = structuredClone(loadForceConfig()) as any;
+    c.referrals.contactMethodDelivery.pigeon = 'message';
+    c.referrals.escalation.levels[1].level = 5;
+    c.agencies[1].districts = ['Atlantis'];
+    c.agencies[1].email = 'not an address';
+    let message = '';
+    try {
+      parseForceConfig(c, 'kent.json');
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain('agencies.1.email');
+    // Cross-field checks run once the shapes are valid.
+    c.agencies[1].email = null;
+    try {
+      parseForceConfig(c, 'kent.json');
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    for (const field of ['referrals.contactMethodDelivery.pigeon', 'referrals.escalation.levels.1.level', 'agencies.1.districts.0']) expect(message).toContain(field);
+  });
+
+  it('the default escalation ladder and response times are configuration (R13), with the Kent-modelled values', () => {
+    const c = loadForceConfig();
+    expect(c.referrals.escalation.levels.map((l) => [l.level, l.notify, l.responseMinutes])).toEqual([
+      [1, 'sergeant', 30],
+      [2, 'inspector', 60],
+      [3, 'superintendent', 120],
+      [4, 'mhLead', null],
+    ]);
+    expect(c.referrals.responseTimes.byAgencyType.ambulance).toEqual({ acknowledgeMinutes: 10, answerMinutes: 30 });
+    expect(c.categories.filter((x) => x.requiresDetainedLegalStatus).map((x) => x.code)).toEqual(['awolPatient']);
+  });
+
   it('R4 grades and their labels come from configuration, not code', async () => {
     const h = createHarness({
       config: (c) => ({

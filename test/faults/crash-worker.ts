@@ -19,6 +19,7 @@ import { restoreAggregate } from '../../src/domain/incident-aggregate.js';
 import type { CreateIncidentInput, IncidentEventInput } from '../../src/domain/incident-inputs.js';
 import { incidentView, type IncidentView } from '../../src/domain/incident-view.js';
 import { PersonKeyer } from '../../src/domain/person-key.js';
+import { seedDirectory } from '../../src/directory/directory.js';
 import { sweepDeadlines } from '../../src/scheduler/sweeper.js';
 import { ManualClock } from '../support/clock.js';
 
@@ -40,6 +41,8 @@ const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 const last = db.$client.prepare('SELECT max(recorded_at) FROM incident_events').pluck().get() as string | null;
 const clock = new ManualClock(last ? new Date(Date.parse(last) + 60_000) : '2026-11-23T09:00:00.000Z');
 const deps: CommandDeps = { db, clock, config, keyer: new PersonKeyer('test-secret-for-person-keys-0123456789'), mailEnabled: false };
+// As the server does on start: the partner directory begins as the configured agencies.
+seedDirectory(db, config, clock.now().toISOString());
 const actor = { id: `crash-worker-${seedArg}`, role: 'call_handler' as const };
 let keys = 0;
 
@@ -123,13 +126,26 @@ for (let n = 0; ; n++) {
   }
   if (open.size < 5 || rand() < 0.15) {
     const withKey = rand() < 0.5;
+    const category = pick(config.categories);
+    // An AWOL category needs a detained patient (R14): a s.3 patient here.
+    const awol = category.requiresDetainedLegalStatus;
     const input: CreateIncidentInput = {
       receivedAt: clock.at(-1),
       channel: pick(['999', '101', 'online'] as const),
-      category: pick(config.categories).code,
+      category: category.code,
       mhFlagAtCall: true,
       ...(rand() < 0.5 ? { locationClass: 'urban' as const } : {}),
-      ...(rand() < 0.4 ? { subject: { identifiers: { forcePersonId: `P-${Math.floor(rand() * 8)}` }, gender: 'female' as const, ethnicity: 'notStated' as const, ethnicityBasis: 'notKnown' as const } } : {}),
+      ...(awol || rand() < 0.4
+        ? {
+            subject: {
+              identifiers: { forcePersonId: `P-${Math.floor(rand() * 8)}` },
+              gender: 'female' as const,
+              ethnicity: 'notStated' as const,
+              ethnicityBasis: 'notKnown' as const,
+              ...(awol ? { legalStatus: '03' as const } : {}),
+            },
+          }
+        : {}),
     };
     const m = meta(withKey);
     report(createIncident(deps, m, input), m.idempotencyKey);

@@ -25,7 +25,7 @@ import { rebuildProjections } from '../../src/commands/rebuild.js';
 import { replay, restoreAggregate, serializeAggregate } from '../../src/domain/incident-aggregate.js';
 
 const WORKER = fileURLToPath(new URL('./crash-worker.ts', import.meta.url));
-const PROJECTION_TABLES = ['incidents', 'incident_person_keys', 'referrals', 'deadlines', 'alerts'] as const;
+const PROJECTION_TABLES = ['incidents', 'incident_person_keys', 'referrals', 'referral_escalations', 'deadlines', 'alerts'] as const;
 
 interface Committed {
   incidentId: string;

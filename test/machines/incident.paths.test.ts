@@ -22,6 +22,7 @@ import {
   type IncidentEvent,
   type IncidentSnapshot,
 } from '../../machines/incident.machine.js';
+import { referralMachine, REFERRAL_SYSTEM_EVENT_TYPES } from '../../machines/referral.machine.js';
 import { gradePolicy, incidentPolicy } from '../../src/commands/machine-events.js';
 import { loadForceConfig } from '../../src/config/load.js';
 import { sweepDeadlines } from '../../src/scheduler/sweeper.js';
@@ -271,14 +272,24 @@ interface ApiView {
 }
 
 /**
- * What the API offers: the incident's allowed events, plus answering any referral still awaiting
- * one, plus starting a s.136/s.135 detention once police are on an open incident.
+ * The referral machine state behind each status the incident knows, for the referrals this model
+ * makes (by phone, so a new referral starts acknowledged: the handler spoke to a named person).
+ */
+const REFERRAL_STATE_OF_STATUS: Record<string, string> = { pending: 'acknowledged', accepted: 'accepted', declined: 'declined', noResponse: 'noResponse' };
+
+/**
+ * What the API offers: the incident's allowed events, plus what each referral's own state accepts
+ * (from the referral machine), plus starting a s.136/s.135 detention once police are on an open incident.
  */
 function expectedAllowed(s: IncidentSnapshot): string[] {
-  const awaiting = Object.values(s.context.referrals ?? {}).some((r) => r.status === 'pending' || r.status === 'noResponse');
   const allowed = new Set<string>(incidentAllowedEvents(s));
-  if (awaiting && incidentStateName(s) !== 'closed') allowed.add('REFERRAL_ANSWERED');
-  if (s.context.firstDispatchedAt && incidentStateName(s) !== 'closed') for (const t of ['S136_CONSIDERED', 'S135_WARRANT_EXECUTED']) allowed.add(t);
+  if (incidentStateName(s) !== 'closed') {
+    for (const r of Object.values(s.context.referrals ?? {})) {
+      const node = referralMachine.states[REFERRAL_STATE_OF_STATUS[r.status] as keyof typeof referralMachine.states]!;
+      for (const t of node.ownEvents) if (t !== 'REFERRAL_MADE' && !(REFERRAL_SYSTEM_EVENT_TYPES as readonly string[]).includes(t)) allowed.add(t);
+    }
+    if (s.context.firstDispatchedAt) for (const t of ['S136_CONSIDERED', 'S135_WARRANT_EXECUTED']) allowed.add(t);
+  }
   return [...allowed].sort();
 }
 

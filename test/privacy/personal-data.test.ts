@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { isValidNhsNumber, PersonKeyer, resolvePersonKeySecret } from '../../src/domain/person-key.js';
 import { createHarness } from '../support/harness.js';
-import { createBody, createIncident, steps, thrive } from '../support/flows.js';
+import { createBody, createIncident, decision, emailReferral, steps, thrive } from '../support/flows.js';
 
 const PERSON = { nhsNumber: '943 476 5919', name: 'Siobhán O’Reilly-Smith', dateOfBirth: '1979-03-14', forcePersonId: 'KP-778899' };
 const NEEDLES = ['9434765919', '943 476 5919', 'Siobhán', 'Reilly', '1979-03-14', 'KP-778899', 'kp-778899'];
@@ -19,7 +19,7 @@ describe('personal data', () => {
   it('identifiers never reach the database file, the logs or any response', async () => {
     const lines: string[] = [];
     const logger = pino({ level: 'debug' }, new Writable({ write: (chunk, _e, cb) => (lines.push(String(chunk)), cb()) }));
-    const h = createHarness({ logger });
+    const h = createHarness({ logger, mailEnabled: true });
     try {
       const responses: string[] = [];
       const r = await h.request('POST', '/api/incidents', { body: createBody(h, { subject: { identifiers: PERSON, gender: 'female', ethnicity: 'white' } }) });
@@ -28,6 +28,9 @@ describe('personal data', () => {
       responses.push(JSON.stringify((await h.event(id, { type: 'SUBJECT_RECORDED', subject: { identifiers: { ...PERSON, nhsNumber: '9434765918' } } })).body)); // bad check digit
       responses.push(JSON.stringify((await h.event(id, { type: 'SUBJECT_RECORDED', subject: { identifiers: PERSON } })).body));
       responses.push(JSON.stringify((await h.event(id, thrive())).body));
+      // A referral emailed to a partner (queued in the outbox, in the same database file) and its audit row.
+      await steps(h, id, [{ type: 'GRADE_SET', grade: 'G3' }, decision('handover'), emailReferral('r1')]);
+      responses.push(JSON.stringify((await h.request('GET', '/api/audit/handovers?format=csv', { token: h.tokens.mh_lead })).body));
       responses.push(JSON.stringify((await h.request('GET', `/api/incidents/${id}`)).body));
       responses.push(JSON.stringify((await h.request('GET', `/api/incidents`)).body));
       h.db.$client.pragma('wal_checkpoint(TRUNCATE)');

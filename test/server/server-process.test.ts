@@ -4,12 +4,13 @@
  * refusal to start on bad configuration.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
+import { startSmtp } from '../support/smtp.js';
 
 const dirs: string[] = [];
 const procs: ChildProcess[] = [];
@@ -130,6 +131,99 @@ describe('the server process', () => {
     const db = new Database(dbPath, { readonly: true });
     expect((db.prepare('SELECT count(*) AS n FROM incidents').get() as { n: number }).n).toBe(1);
     db.close();
+  });
+
+  it('with SMTP_URL, the running server emails a referral through its worker and answers the partner link itself (PUBLIC_BASE_URL)', async () => {
+    const smtp = await startSmtp();
+    try {
+      const dir = tempDir();
+      const dbPath = join(dir, 't.sqlite');
+      const tok = token(dbPath, 'A Handler', 'call_handler').stdout.trim().split('\n').pop()!;
+      const port = await freePort();
+      const base = `http://127.0.0.1:${port}`;
+      const s = start({ DATABASE_PATH: dbPath, PORT: String(port), SMTP_URL: smtp.url, SMTP_IGNORE_TLS: '1', MAIL_FROM: 'mh-triage@kent.police.test', OUTBOX_INTERVAL_MS: '100', PUBLIC_BASE_URL: base });
+      await s.ready;
+      expect(s.output()).toContain('REFERRAL_LINK_SECRET is not set');
+      expect(existsSync(`${dbPath}.link-key`)).toBe(true);
+      const api = async (method: string, path: string, body?: unknown, version?: number) => {
+        const r = await fetch(`${base}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json', ...(version ? { 'if-match': `"${version}"` } : {}) },
+          ...(body ? { body: JSON.stringify(body) } : {}),
+        });
+        return { status: r.status, body: (await r.json()) as any };
+      };
+      const now = () => new Date().toISOString();
+      const created = await api('POST', '/api/incidents', { receivedAt: new Date(Date.now() - 60_000).toISOString(), reference: 'KENT-SRV-1', channel: '999', category: 'concernForWelfare', district: 'Maidstone', mhFlagAtCall: true });
+      const id = created.body.id as string;
+      const steps = [
+        { type: 'THRIVE_RECORDED', occurredAt: now(), threat: 'n', harm: 'n', risk: 'low', investigation: 'n', vulnerability: 'lives alone', engagement: 'n', rationale: 'welfare' },
+        { type: 'GRADE_SET', occurredAt: now(), grade: 'G3' },
+        { type: 'RCRP_DECISION_RECORDED', occurredAt: now(), crimeOccurring: false, riskToLife: false, riskOfSeriousHarm: false, decision: 'handover', rationale: 'health-led' },
+        { type: 'REFERRAL_MADE', occurredAt: now(), referralId: 'r1', agency: 'kmptSpoa', contactMethod: 'secureEmail', namedContact: 'SPoA duty desk', riskSummary: 'not seen for 3 days' },
+      ];
+      let version = 1;
+      for (const e of steps) {
+        const r = await api('POST', `/api/incidents/${id}/events`, e, version);
+        expect(r.status, JSON.stringify(r.body)).toBe(200);
+        version = r.body.version;
+      }
+      await smtp.waitFor(1);
+      const link = new RegExp(`${base}/partner/referrals/[A-Za-z0-9_.-]+`).exec(smtp.messages[0]!.text ?? '')![0];
+      const page = await fetch(link);
+      expect(page.status).toBe(200);
+      const answer = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'action=accept&respondent=J+Smith' });
+      expect(answer.status).toBe(200);
+      const got = await api('GET', `/api/incidents/${id}`);
+      expect(got.body.referrals[0]).toMatchObject({ state: 'accepted', answeredVia: 'partner' });
+      expect(got.body.timeline.map((e: { type: string }) => e.type)).toContain('REFERRAL_SENT');
+      // The link (a capability) never reaches the logs: routes are logged by pattern.
+      expect(s.output()).not.toContain(link.split('/').pop()!);
+      expect(s.output()).toContain('/partner/referrals/:token');
+      s.child.kill('SIGTERM');
+      expect(await s.exited).toBe(0);
+    } finally {
+      await smtp.close();
+    }
+  });
+
+  it('with MAIL_CAPTURE_DIR and no SMTP_URL (development), referral emails are written as .eml files', async () => {
+    const dir = tempDir();
+    const mailDir = join(dir, 'mail');
+    mkdirSync(mailDir);
+    const dbPath = join(dir, 't.sqlite');
+    const tok = token(dbPath, 'A Handler', 'call_handler').stdout.trim().split('\n').pop()!;
+    const port = await freePort();
+    const s = start({ DATABASE_PATH: dbPath, PORT: String(port), MAIL_CAPTURE_DIR: mailDir, OUTBOX_INTERVAL_MS: '100', SMTP_URL: '' });
+    await s.ready;
+    expect(s.output()).toContain('development only; production must set SMTP_URL');
+    const written = new Promise<string>((resolve) => {
+      const w = watch(mailDir, (_e, name) => {
+        if (name && String(name).endsWith('.eml')) {
+          w.close();
+          resolve(String(name));
+        }
+      });
+    });
+    const base = `http://127.0.0.1:${port}`;
+    const headers = { authorization: `Bearer ${tok}`, 'content-type': 'application/json' };
+    const created = (await (await fetch(`${base}/api/incidents`, { method: 'POST', headers, body: JSON.stringify({ receivedAt: new Date(Date.now() - 60_000).toISOString(), channel: '101', category: 'concernForWelfare', mhFlagAtCall: true }) })).json()) as { id: string };
+    const events = [
+      { type: 'THRIVE_RECORDED', threat: 'n', harm: 'n', risk: 'low', investigation: 'n', vulnerability: 'n', engagement: 'n', rationale: 'welfare' },
+      { type: 'GRADE_SET', grade: 'G3' },
+      { type: 'RCRP_DECISION_RECORDED', crimeOccurring: false, riskToLife: false, riskOfSeriousHarm: false, decision: 'handover', rationale: 'health-led' },
+      { type: 'REFERRAL_MADE', agency: 'kentAmhp', contactMethod: 'secureEmail', namedContact: 'AMHP duty', riskSummary: 'needs assessment' },
+    ];
+    for (const [i, e] of events.entries()) {
+      const r = await fetch(`${base}/api/incidents/${created.id}/events`, { method: 'POST', headers: { ...headers, 'if-match': `"${i + 1}"` }, body: JSON.stringify({ ...e, occurredAt: new Date().toISOString() }) });
+      expect(r.status).toBe(200);
+    }
+    const name = await written;
+    const eml = readFileSync(join(mailDir, name), 'utf8');
+    expect(eml).toContain('kent-amhp.referrals@partners.example');
+    expect(eml).toContain(`http://localhost:${port}/partner/referrals/`);
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
   });
 
   it('refuses to start with an invalid force configuration, naming the field', async () => {

@@ -34,11 +34,36 @@ export const referral = (referralId = 'r1', over: Record<string, unknown> = {}) 
   namedContact: 'duty crisis nurse',
   ...over,
 });
+/** A referral emailed by this system (needs a harness with mailEnabled). */
+export const emailReferral = (referralId = 'r1', over: Record<string, unknown> = {}) =>
+  referral(referralId, {
+    contactMethod: 'secureEmail',
+    namedContact: 'SPoA duty desk',
+    location: 'flat 2, 10 High Street, Maidstone',
+    riskSummary: 'adult not seen for three days; no threats; lives alone',
+    ...over,
+  });
 export const answer = (referralId: string, a: string, over: Record<string, unknown> = {}) => ({
   type: 'REFERRAL_ANSWERED',
   referralId,
   answer: a,
   ...(a === 'declined' ? { reason: 'no capacity tonight' } : {}),
+  ...over,
+});
+export const escalate = (referralId: string, level: number, over: Record<string, unknown> = {}) => ({
+  type: 'REFERRAL_ESCALATED',
+  referralId,
+  level,
+  reason: 'declineDisputed',
+  escalatedBy: { name: 'Sgt A Patel', rank: 'sergeant' },
+  partnerContact: 'SPoA shift coordinator',
+  ...over,
+});
+export const resolve = (referralId: string, outcome: string, over: Record<string, unknown> = {}) => ({
+  type: 'REFERRAL_RESOLVED',
+  referralId,
+  outcome,
+  resolvedBy: { name: 'Insp B Khan', rank: 'inspector' },
   ...over,
 });
 export const close = (over: Record<string, unknown> = {}) => ({ type: 'INCIDENT_CLOSED', mhFlagAtClose: true, closureCode: 'resolved', ...over });

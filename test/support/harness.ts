@@ -16,6 +16,10 @@ import { loadForceConfig } from '../../src/config/load.js';
 import { parseForceConfig } from '../../src/config/load.js';
 import type { ForceConfig } from '../../src/config/schema.js';
 import { PersonKeyer } from '../../src/domain/person-key.js';
+import { PartnerLinks } from '../../src/referrals/partner-link.js';
+
+/** The secret test partner links are signed with (tests forge and tamper with links using it). */
+export const LINK_SECRET = 'test-secret-for-partner-links-0123456789';
 import type { Logger } from '../../src/log.js';
 import { ManualClock } from './clock.js';
 
@@ -45,11 +49,13 @@ export function createHarness(opts: HarnessOptions = {}) {
   const base = loadForceConfig();
   const config = parseForceConfig(opts.config ? opts.config(structuredClone(base)) : base, 'test');
   const uow = opts.commit === 'serial' ? serialUnitOfWork(db.$client) : groupCommitUnitOfWork(db.$client);
-  const deps: CommandDeps = { db, clock, config, keyer: new PersonKeyer('test-secret-for-person-keys-0123456789'), mailEnabled: opts.mailEnabled ?? false, uow };
+  const partnerLinks = new PartnerLinks(LINK_SECRET, 'http://localhost:3000');
+  const deps: CommandDeps = { db, clock, config, keyer: new PersonKeyer('test-secret-for-person-keys-0123456789'), mailEnabled: opts.mailEnabled ?? false, uow, partnerLinks };
   const app = createApp({ ...deps, ...(opts.logger ? { logger: opts.logger } : {}), ...(opts.maxBodyBytes ? { maxBodyBytes: opts.maxBodyBytes } : {}) });
   const tokens = Object.fromEntries(ROLES.map((r) => [r, issueToken(db, clock, `Test ${r}`, r).token])) as Record<UserRole, string>;
 
   async function request<T = any>(method: string, path: string, init: { body?: unknown; raw?: string; token?: string | null; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
+    if (path.startsWith('http://localhost:3000')) path = path.slice('http://localhost:3000'.length);
     const headers: Record<string, string> = { ...(init.headers ?? {}) };
     const token = init.token === undefined ? tokens.call_handler : init.token;
     if (token) headers.authorization = `Bearer ${token}`;
@@ -87,5 +93,5 @@ export function createHarness(opts: HarnessOptions = {}) {
     rmSync(dir, { recursive: true, force: true });
   }
 
-  return { dir, dbPath, db: db as Db, clock, config, deps, app, tokens, request, event, count, close };
+  return { dir, dbPath, db: db as Db, clock, config, deps, app, tokens, request, event, count, close, partnerLinks };
 }

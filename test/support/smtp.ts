@@ -9,11 +9,17 @@ export interface TestSmtp {
   messages: ParsedMail[];
   /** Refuse every message with a 451 while true (server reachable but failing). */
   failing: boolean;
+  /** Resolves once `n` messages have been received (event-driven, no polling). */
+  waitFor(n: number): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startSmtp(port = 0): Promise<TestSmtp> {
   const state: { messages: ParsedMail[]; failing: boolean } = { messages: [], failing: false };
+  const waiters: Array<{ n: number; resolve: () => void }> = [];
+  const notify = () => {
+    for (const w of waiters.splice(0)) (state.messages.length >= w.n ? w.resolve : () => waiters.push(w))();
+  };
   const server = new SMTPServer({
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
@@ -23,6 +29,7 @@ export async function startSmtp(port = 0): Promise<TestSmtp> {
           if (state.failing) return callback(Object.assign(new Error('451 try again later'), { responseCode: 451 }));
           state.messages.push(m);
           callback();
+          notify();
         })
         .catch(callback);
     },
@@ -41,6 +48,7 @@ export async function startSmtp(port = 0): Promise<TestSmtp> {
     set failing(v: boolean) {
       state.failing = v;
     },
+    waitFor: (n) => new Promise<void>((resolve) => (state.messages.length >= n ? resolve() : waiters.push({ n, resolve }))),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -1,0 +1,13 @@
+/** Per-route role checks, where an issue names who may do something (e.g. "CRUD for admins"). */
+import type { Context } from 'hono';
+import type { UserRole } from '../../machines/types.js';
+import { problem } from '../http/problem.js';
+import { sendProblem } from '../http/respond.js';
+import type { AppEnv } from '../http/types.js';
+
+/** A 403 response when the user's role is not one of `roles`, else null. */
+export function forbidUnless(c: Context<AppEnv>, roles: readonly UserRole[], what: string): Response | null {
+  const role = c.get('user').role;
+  if (roles.includes(role)) return null;
+  return sendProblem(c, problem(403, 'FORBIDDEN', 'Not allowed for your role', `${what} needs the role ${roles.join(' or ')}; you are ${role}`));
+}

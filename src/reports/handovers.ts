@@ -1,0 +1,225 @@
+/**
+ * Handover audit (issue 4; R11–R13, R15, R45): for every referral made in [from, to), who was
+ * asked, when, what they answered and how long it took (sent → acknowledged → answered), the
+ * escalations (level, who, when, why, outcome), what the caller was told, and re-contacts about the
+ * same person within the repeat-contact window after a no-deploy decision (R15's safety signal).
+ *
+ * A report query over the projections (`referrals`, `referral_escalations`, `incidents`,
+ * `incident_person_keys`), all rebuilt from the event log. For a mental-health lead, not the public:
+ * it names incidents and partner staff roles, so it is role-restricted (PCC outputs are aggregates).
+ */
+import { stringify } from 'csv-stringify/sync';
+import type { Db } from '../../db/client.js';
+import { minutesBetween } from '../../machines/types.js';
+
+export interface HandoverQuery {
+  from: string;
+  to: string;
+  agency: string | null;
+  windowHours: number;
+}
+
+export interface HandoverEscalation {
+  level: number;
+  label: string;
+  reason: string;
+  openedAt: string;
+  openedBy: string;
+  escalatedBy: string | null;
+  partnerContact: string | null;
+  closedAt: string | null;
+  outcome: string | null;
+}
+
+export interface Handover {
+  incidentId: string;
+  incidentReference: string | null;
+  category: string;
+  district: string | null;
+  rcrpDecision: string | null;
+  noDeployAt: string | null;
+  referralId: string;
+  agency: string;
+  agencyLabel: string | null;
+  agencyType: string | null;
+  contactMethod: string;
+  delivery: string | null;
+  recipient: string | null;
+  namedContact: string | null;
+  madeBy: string | null;
+  madeAt: string;
+  sentAt: string | null;
+  acknowledgedAt: string | null;
+  answeredAt: string | null;
+  answer: string | null;
+  answeredVia: string | null;
+  reason: string | null;
+  status: string;
+  state: string | null;
+  noResponseCause: string | null;
+  minutesToSend: number | null;
+  minutesToAcknowledge: number | null;
+  minutesToAnswer: number | null;
+  escalations: HandoverEscalation[];
+  resolution: string | null;
+  resolvedAt: string | null;
+  withdrawnAt: string | null;
+  callerInformedAt: string | null;
+  callerToldWhoWillAttend: string | null;
+  recontacts: Array<{ incidentId: string; reference: string | null; receivedAt: string }>;
+}
+
+export interface HandoverReport {
+  from: string;
+  to: string;
+  agency: string | null;
+  windowHours: number;
+  summary: {
+    referrals: number;
+    byStatus: Record<string, number>;
+    escalated: number;
+    answeredViaLink: number;
+    callerInformed: number;
+    withRecontact: number;
+    medianMinutesToAcknowledge: number | null;
+    medianMinutesToAnswer: number | null;
+  };
+  items: Handover[];
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+const span = (from: string | null, to: string | null) => (from && to ? round1(minutesBetween(from, to)) : null);
+
+function median(xs: number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : round1((s[m - 1]! + s[m]!) / 2);
+}
+
+export function handoverReport(db: Db, q: HandoverQuery): HandoverReport {
+  const s = db.$client;
+  const rows = s
+    .prepare(
+      `SELECT r.incident_id AS incidentId, i.reference AS incidentReference, i.category, i.district, i.rcrp_decision AS rcrpDecision,
+              i.no_deploy_at AS noDeployAt, r.id AS referralId, r.agency, r.agency_label AS agencyLabel, r.agency_type AS agencyType,
+              r.contact_method AS contactMethod, r.delivery, r.recipient, r.named_contact AS namedContact,
+              COALESCE(u.name, r.made_by) AS madeBy, r.made_at AS madeAt, r.sent_at AS sentAt, r.acknowledged_at AS acknowledgedAt,
+              r.answered_at AS answeredAt, r.answer, r.answered_via AS answeredVia, r.reason, r.status, r.state,
+              r.no_response_cause AS noResponseCause, r.resolution, r.resolved_at AS resolvedAt, r.withdrawn_at AS withdrawnAt,
+              r.caller_informed_at AS callerInformedAt, r.caller_told_who_will_attend AS callerToldWhoWillAttend
+       FROM referrals r JOIN incidents i ON i.id = r.incident_id LEFT JOIN users u ON u.id = r.made_by
+       WHERE r.made_at >= @from AND r.made_at < @to AND (@agency IS NULL OR r.agency = @agency)
+       ORDER BY r.made_at, r.incident_id, r.id`,
+    )
+    .all({ from: q.from, to: q.to, agency: q.agency }) as Array<Omit<Handover, 'escalations' | 'recontacts' | 'minutesToSend' | 'minutesToAcknowledge' | 'minutesToAnswer'>>;
+
+  const escalations = s.prepare(
+    `SELECT level, label, reason, opened_at AS openedAt, opened_by AS openedBy,
+            CASE WHEN escalated_by_name IS NULL THEN NULL ELSE escalated_by_name || ' (' || escalated_by_rank || ')' END AS escalatedBy,
+            partner_contact AS partnerContact, closed_at AS closedAt, outcome
+     FROM referral_escalations WHERE incident_id = ? AND referral_id = ? ORDER BY level`,
+  );
+  // Later incidents about the same person (any shared pseudonymous key) within the window after the no-deploy decision (R15).
+  const recontacts = s.prepare(
+    `SELECT DISTINCT o.id AS incidentId, o.reference, o.received_at AS receivedAt
+     FROM incident_person_keys k
+     JOIN incident_person_keys k2 ON k2.person_key = k.person_key AND k2.incident_id <> k.incident_id
+     JOIN incidents o ON o.id = k2.incident_id
+     WHERE k.incident_id = ? AND o.received_at > ? AND o.received_at <= ?
+     ORDER BY o.received_at, o.id`,
+  );
+  const windowMs = q.windowHours * 3_600_000;
+
+  const items: Handover[] = rows.map((r) => {
+    const reached = r.sentAt ?? (r.delivery === 'email' ? null : r.madeAt);
+    const answered = r.answer === 'accepted' || r.answer === 'declined' ? r.answeredAt : null;
+    return {
+      ...r,
+      minutesToSend: r.delivery === 'email' ? span(r.madeAt, r.sentAt) : null,
+      minutesToAcknowledge: span(reached, r.acknowledgedAt),
+      minutesToAnswer: span(reached, answered),
+      escalations: escalations.all(r.incidentId, r.referralId) as HandoverEscalation[],
+      recontacts: r.noDeployAt
+        ? (recontacts.all(r.incidentId, r.noDeployAt, new Date(Date.parse(r.noDeployAt) + windowMs).toISOString()) as Handover['recontacts'])
+        : [],
+    };
+  });
+
+  const byStatus: Record<string, number> = {};
+  for (const i of items) byStatus[i.status] = (byStatus[i.status] ?? 0) + 1;
+  return {
+    from: q.from,
+    to: q.to,
+    agency: q.agency,
+    windowHours: q.windowHours,
+    summary: {
+      referrals: items.length,
+      byStatus,
+      escalated: items.filter((i) => i.escalations.length > 0).length,
+      answeredViaLink: items.filter((i) => i.answeredVia === 'partner').length,
+      callerInformed: items.filter((i) => i.callerInformedAt !== null).length,
+      withRecontact: items.filter((i) => i.recontacts.length > 0).length,
+      medianMinutesToAcknowledge: median(items.flatMap((i) => (i.minutesToAcknowledge === null ? [] : [i.minutesToAcknowledge]))),
+      medianMinutesToAnswer: median(items.flatMap((i) => (i.minutesToAnswer === null ? [] : [i.minutesToAnswer]))),
+    },
+    items,
+  };
+}
+
+export const HANDOVER_CSV_COLUMNS = [
+  'incidentReference',
+  'incidentId',
+  'category',
+  'district',
+  'rcrpDecision',
+  'referralId',
+  'agency',
+  'agencyLabel',
+  'agencyType',
+  'contactMethod',
+  'delivery',
+  'recipient',
+  'namedContact',
+  'madeBy',
+  'madeAt',
+  'sentAt',
+  'acknowledgedAt',
+  'answeredAt',
+  'answer',
+  'answeredVia',
+  'reason',
+  'status',
+  'state',
+  'noResponseCause',
+  'minutesToSend',
+  'minutesToAcknowledge',
+  'minutesToAnswer',
+  'escalationLevels',
+  'escalations',
+  'resolution',
+  'resolvedAt',
+  'withdrawnAt',
+  'callerInformedAt',
+  'callerToldWhoWillAttend',
+  'noDeployAt',
+  'recontactsWithinWindow',
+  'recontactIncidents',
+] as const;
+
+/**
+ * One row per referral; escalations flattened as "L1 opened … by … (reason) → outcome at …" joined
+ * with " | ". Cells that a spreadsheet would read as formulas are escaped (csv-stringify escape_formulas).
+ */
+export function handoversCsv(r: HandoverReport): string {
+  const rows = r.items.map((i) => ({
+    ...i,
+    escalationLevels: i.escalations.map((e) => e.level).join(';'),
+    escalations: i.escalations
+      .map((e) => `L${e.level} ${e.label}: opened ${e.openedAt} by ${e.escalatedBy ?? e.openedBy} (${e.reason})${e.partnerContact ? ` partner ${e.partnerContact}` : ''}${e.closedAt ? ` -> ${e.outcome} at ${e.closedAt}` : ' -> open'}`)
+      .join(' | '),
+    recontactsWithinWindow: i.recontacts.length,
+    recontactIncidents: i.recontacts.map((x) => x.reference ?? x.incidentId).join(';'),
+  }));
+  return stringify(rows, { header: true, columns: [...HANDOVER_CSV_COLUMNS], escape_formulas: true, cast: { boolean: (b) => (b ? 'true' : 'false') } });
+}
