@@ -4,10 +4,23 @@
  */
 import type { Db } from '../../db/client.js';
 import { rowDeleter, rowSyncer, rowWriter } from '../../db/rows.js';
-import { alerts, deadlines, incidentEvents, incidentPersonKeys, incidents, referrals } from '../../db/schema.js';
+import {
+  alerts,
+  deadlines,
+  incidentEvents,
+  incidentLedger,
+  incidentPersonKeys,
+  incidents,
+  personContacts,
+  referralLedger,
+  referrals,
+  resourceAssignments,
+  resourceSegments,
+} from '../../db/schema.js';
 import type { PriorContact } from '../../machines/subject.js';
 import { MACHINE_VERSIONS, type AggregateEvent } from '../domain/incident-aggregate.js';
 import type { Projection, ProjectionRows } from '../domain/projection.js';
+import { RollupWriter } from './rollup.js';
 
 const ENVELOPE = new Set(['type', 'seq', 'occurredAt', 'recordedAt', 'actor']);
 
@@ -47,8 +60,19 @@ export function rowToEvent(r: EventRow): AggregateEvent {
   } as AggregateEvent;
 }
 
-type ChildTable = 'personKeys' | 'referrals' | 'deadlines' | 'alerts';
-const CHILD_TABLES = { personKeys: incidentPersonKeys, referrals, deadlines, alerts } as const;
+const CHILD_TABLES = {
+  personKeys: incidentPersonKeys,
+  referrals,
+  deadlines,
+  alerts,
+  assignments: resourceAssignments,
+  segments: resourceSegments,
+  incidentLedger,
+  referralLedger,
+  personContacts,
+} as const;
+type ChildTable = keyof typeof CHILD_TABLES;
+export const PROJECTION_CHILD_TABLES = CHILD_TABLES;
 
 export class IncidentStore {
   readonly #load;
@@ -59,6 +83,7 @@ export class IncidentStore {
   readonly #insertChild: { [K in ChildTable]: (row: never) => void };
   readonly #deleteChild: { [K in ChildTable]: (incidentId: string) => void };
   readonly #referenceExists;
+  readonly #rollup: RollupWriter;
 
   constructor(db: Db) {
     const s = db.$client;
@@ -80,18 +105,9 @@ export class IncidentStore {
     // Only the columns that differ from the stored row are written (see rowSyncer): most commands
     // change version, snapshot and updatedAt, which no index covers.
     this.#upsertIncident = rowSyncer(s, incidents, ['id']);
-    this.#insertChild = {
-      personKeys: rowWriter(s, incidentPersonKeys),
-      referrals: rowWriter(s, referrals),
-      deadlines: rowWriter(s, deadlines),
-      alerts: rowWriter(s, alerts),
-    } as never;
-    this.#deleteChild = {
-      personKeys: rowDeleter(s, incidentPersonKeys, 'incident_id'),
-      referrals: rowDeleter(s, referrals, 'incident_id'),
-      deadlines: rowDeleter(s, deadlines, 'incident_id'),
-      alerts: rowDeleter(s, alerts, 'incident_id'),
-    };
+    this.#insertChild = Object.fromEntries(Object.entries(CHILD_TABLES).map(([k, t]) => [k, rowWriter(s, t)])) as never;
+    this.#deleteChild = Object.fromEntries(Object.entries(CHILD_TABLES).map(([k, t]) => [k, rowDeleter(s, t, 'incident_id')])) as never;
+    this.#rollup = new RollupWriter(s);
   }
 
   load(id: string): { version: number; snapshot: string } | null {
@@ -116,15 +132,30 @@ export class IncidentStore {
     this.#insertEvent({ ...eventToRow(incidentId, e), machineVersion: MACHINE_VERSIONS, idempotencyKey });
   }
 
-  /** Write the projection, touching child tables only where they changed. */
-  writeProjection(before: ProjectionRows | null, after: Projection): void {
+  /**
+   * Write the projection, touching child tables only where they changed, and move the demand
+   * rollups by the change in the ledger rows. With `rollup` (bulk import, rebuild) the rollup
+   * change is only accumulated there, for the caller to flush once per batch.
+   */
+  writeProjection(before: ProjectionRows | null, after: Projection, rollup?: RollupWriter): void {
     this.#upsertIncident(after.incident);
+    let ledgerChanged = false;
     for (const t of Object.keys(CHILD_TABLES) as ChildTable[]) {
       const rows = after[t];
       if (before && JSON.stringify(before[t]) === JSON.stringify(rows)) continue;
+      if (t === 'incidentLedger' || t === 'referralLedger') ledgerChanged = true;
       if (before) this.#deleteChild[t](after.incident.id);
       for (const row of rows) this.#insertChild[t](row as never);
     }
+    if (ledgerChanged) {
+      (rollup ?? this.#rollup).change(before, after);
+      if (!rollup) this.#rollup.flush();
+    }
+  }
+
+  /** A rollup accumulator for a batch of writes on this database (flush it before committing). */
+  rollupWriter(): RollupWriter {
+    return this.#rollup;
   }
 }
 

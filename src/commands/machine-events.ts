@@ -18,6 +18,7 @@ export function incidentPolicy(config: ForceConfig, category: string): IncidentP
     childExclusionAction: config.rcrp.childExclusionAction,
     repeatContactWindowHours: config.repeatContact.windowHours,
     futureToleranceSeconds: config.time.futureToleranceSeconds,
+    timeZone: config.force.timezone,
   };
 }
 

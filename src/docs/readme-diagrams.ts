@@ -1,5 +1,6 @@
 import { incidentMachine } from '../../machines/incident.machine.js';
 import { referralMachine } from '../../machines/referral.machine.js';
+import { resourceMachine } from '../../machines/resource.machine.js';
 import { mermaidStateDiagram } from './mermaid.js';
 
 /** The diagrams the README carries, by marker name. */
@@ -7,6 +8,7 @@ export function diagramSections(): Record<string, string> {
   return {
     incident: mermaidStateDiagram(incidentMachine, { hide: ['DEADLINE_REACHED', 'CHILD_STATUS_CHANGED'] }),
     referral: mermaidStateDiagram(referralMachine),
+    resource: mermaidStateDiagram(resourceMachine),
   };
 }
 

@@ -5,7 +5,9 @@
  *
  * Routing of a stored event:
  *  - R7 first, for every event: not before the call was received, not in the future.
- *  - An event type owned by a child kind goes to that child (created by its `createdBy` event).
+ *  - An event type owned by a child kind goes to that child (created by its `createdBy` event); a
+ *    kind may `route` one stored event to several children (a dispatch of three resources creates
+ *    three resource assignments; a historic import creates its assignments already cleared).
  *    If the incident machine also handles that type (REFERRAL_MADE: the RCRP decision must allow
  *    it), the incident must accept it first. Either refusing refuses the whole command.
  *  - DEADLINE_REACHED goes to whoever owns the deadline key (`<kind>:<id>:<key>` for a child).
@@ -28,9 +30,16 @@ import {
   type IncidentSnapshot,
 } from '../../machines/incident.machine.js';
 import { referralMachine, referralRuleViolation, REFERRAL_MACHINE_VERSION, type ReferralEvent } from '../../machines/referral.machine.js';
+import {
+  defaultAssignmentId,
+  resourceMachine,
+  resourceRuleViolation,
+  RESOURCE_MACHINE_VERSION,
+  type ResourceEvent,
+} from '../../machines/resource.machine.js';
 import { checkEventTime, type DeadlineSpec, type Flag, type Violation } from '../../machines/types.js';
 
-export type AggregateEvent = IncidentEvent | ReferralEvent;
+export type AggregateEvent = IncidentEvent | ReferralEvent | Extract<ResourceEvent, { type: 'RESOURCE_ARRIVED' | 'RESOURCE_CLEARED' }>;
 
 /** A kind of child machine living inside an incident. */
 export interface ChildKind {
@@ -39,8 +48,14 @@ export interface ChildKind {
   label: string;
   /** Stored event types routed to this kind (besides DEADLINE_REACHED for its own deadlines). */
   eventTypes: readonly string[];
-  createdBy: string;
+  /** The event types (as this kind's machine sees them) that create a child. */
+  createdBy: readonly string[];
   idOf(e: AggregateEvent): string;
+  /**
+   * For a stored event that concerns several children at once (one dispatch of three resources),
+   * the child ids and the event each of them sees. Without it: `eventTypes` and `idOf`.
+   */
+  route?(e: AggregateEvent): Array<{ id: string; event: unknown }> | null;
   /** The rule a refused event broke (the machine's own check functions). */
   violation(ctx: unknown, e: AggregateEvent): Violation | null;
   /** Reported to the incident (CHILD_STATUS_CHANGED) whenever it changes. */
@@ -61,9 +76,33 @@ const CHILD_KINDS = {
     version: REFERRAL_MACHINE_VERSION,
     label: 'referral',
     eventTypes: ['REFERRAL_MADE', 'REFERRAL_ANSWERED'],
-    createdBy: 'REFERRAL_MADE',
+    createdBy: ['REFERRAL_MADE'],
     idOf: (e) => (e as { referralId: string }).referralId,
     violation: (ctx, e) => referralRuleViolation(ctx as never, e as never),
+    status: stateValue,
+  },
+  /** The time ledger: one child per resource assignment (R38, R39). */
+  resource: {
+    machine: resourceMachine,
+    version: RESOURCE_MACHINE_VERSION,
+    label: 'resource assignment',
+    eventTypes: ['RESOURCE_ARRIVED', 'RESOURCE_CLEARED'],
+    createdBy: ['RESOURCE_DISPATCHED', 'RESOURCE_IMPORTED'],
+    idOf: (e) => (e as { assignmentId: string }).assignmentId,
+    route(e) {
+      const meta = { seq: e.seq, occurredAt: e.occurredAt, recordedAt: e.recordedAt, actor: e.actor };
+      if (e.type === 'POLICE_DISPATCHED') {
+        return e.resources.map((r, i) => {
+          const assignmentId = r.assignmentId ?? defaultAssignmentId(e.seq, i);
+          return { id: assignmentId, event: { ...meta, type: 'RESOURCE_DISPATCHED', assignmentId, callSign: r.callSign, officers: r.officers, resourceType: r.type } };
+        });
+      }
+      if (e.type === 'INCIDENT_IMPORTED') {
+        return e.resources.map((r) => ({ id: r.assignmentId, event: { ...r, ...meta, type: 'RESOURCE_IMPORTED' } }));
+      }
+      return null;
+    },
+    violation: (ctx, e) => resourceRuleViolation(ctx as never, e as never),
     status: stateValue,
   },
 } satisfies Record<string, ChildKind>;
@@ -113,9 +152,18 @@ function pureTransition(machine: AnyStateMachine, s: AnyMachineSnapshot, e: Aggr
   return machine.transition(s, e, scope);
 }
 
-function childKindOf(type: string): ChildKindName | null {
-  for (const k of CHILD_KIND_NAMES) if ((CHILD_KINDS[k].eventTypes as readonly string[]).includes(type)) return k;
-  return null;
+type Target = { kind: ChildKindName; id: string; event: AggregateEvent };
+
+/** The children a stored event concerns, and the event each sees (none: it is the incident's alone). */
+function childTargets(e: AggregateEvent): Target[] {
+  const out: Target[] = [];
+  for (const kind of CHILD_KIND_NAMES) {
+    const k = kindOf(kind);
+    const routed = k.route?.(e);
+    if (routed) for (const r of routed) out.push({ kind, id: r.id, event: r.event as AggregateEvent });
+    else if ((k.eventTypes as readonly string[]).includes(e.type)) out.push({ kind, id: k.idOf(e), event: e });
+  }
+  return out;
 }
 
 const incidentEventTypes = new Set(incidentMachine.root.events as string[]);
@@ -142,9 +190,9 @@ function stepIncident(s: IncidentSnapshot, e: IncidentEvent): Step<IncidentSnaps
 function stepChild(kind: ChildKindName, id: string, s: AnyMachineSnapshot | undefined, e: AggregateEvent): Step<AnyMachineSnapshot> {
   const k = kindOf(kind);
   if (!s) {
-    if (e.type !== k.createdBy) return { ok: false, violation: { rule: null, code: 'UNKNOWN_CHILD', message: `there is no ${k.label} ${id} on this incident` } };
+    if (!k.createdBy.includes(e.type)) return { ok: false, violation: { rule: null, code: 'UNKNOWN_CHILD', message: `there is no ${k.label} ${id} on this incident` } };
     s = k.machine.resolveState({ value: k.machine.config.initial as string, context: {} });
-  } else if (e.type === k.createdBy) {
+  } else if (k.createdBy.includes(e.type)) {
     return { ok: false, violation: { rule: null, code: 'DUPLICATE_ID', message: `${k.label} ${id} already exists on this incident` } };
   }
   if (!s.can(e)) {
@@ -187,17 +235,16 @@ export function applyToAggregate(state: AggregateState, e: AggregateEvent): Appl
   let incident = state.incident;
   let children = state.children;
 
-  // Which child (if any) this event is for, and the event as that child sees it.
-  let target: { kind: ChildKindName; id: string; event: AggregateEvent } | null = null;
+  // Which children (if any) this event is for, and the event as each child sees it.
+  let targets: Target[];
   if (e.type === 'DEADLINE_REACHED') {
     const owner = deadlineOwner(state, e.deadlineKey);
-    if (owner) target = { kind: owner.kind, id: owner.id, event: { ...e, deadlineKey: owner.key } };
+    targets = owner ? [{ kind: owner.kind, id: owner.id, event: { ...e, deadlineKey: owner.key } }] : [];
   } else {
-    const kind = childKindOf(e.type);
-    if (kind) target = { kind, id: kindOf(kind).idOf(e), event: e };
+    targets = childTargets(e);
   }
 
-  if (!target) {
+  if (targets.length === 0) {
     if (e.type === 'INCIDENT_CLOSED' && incidentStateName(incident) !== 'closed') {
       for (const kind of CHILD_KIND_NAMES) {
         for (const [id, child] of Object.entries(children[kind])) {
@@ -217,17 +264,20 @@ export function applyToAggregate(state: AggregateState, e: AggregateEvent): Appl
     if (!r.ok) return r;
     incident = r.next;
   }
-  const k = kindOf(target.kind);
-  const before = children[target.kind][target.id];
-  const r = stepChild(target.kind, target.id, before, target.event);
-  if (!r.ok) return r;
-  children = { ...children, [target.kind]: { ...children[target.kind], [target.id]: r.next } };
-  const status = k.status(r.next);
-  if (!before || k.status(before) !== status) {
-    const notice = { type: 'CHILD_STATUS_CHANGED', kind: target.kind, childId: target.id, status, cause: e.type, seq: e.seq, occurredAt: e.occurredAt, recordedAt: e.recordedAt, actor: e.actor } as const;
-    const n = stepIncident(incident, notice);
-    if (!n.ok) return n;
-    incident = n.next;
+  for (const target of targets) {
+    const k = kindOf(target.kind);
+    const before = children[target.kind][target.id];
+    const r = stepChild(target.kind, target.id, before, target.event);
+    if (!r.ok) return r;
+    children = { ...children, [target.kind]: { ...children[target.kind], [target.id]: r.next } };
+    const status = k.status(r.next);
+    // A closed incident (a historic import arrives closed, children and all) has nothing left to hear.
+    if ((!before || k.status(before) !== status) && incident.status !== 'done') {
+      const notice = { type: 'CHILD_STATUS_CHANGED', kind: target.kind, childId: target.id, status, cause: e.type, seq: e.seq, occurredAt: e.occurredAt, recordedAt: e.recordedAt, actor: e.actor } as const;
+      const n = stepIncident(incident, notice);
+      if (!n.ok) return n;
+      incident = n.next;
+    }
   }
   return { ok: true, state: { version: e.seq, updatedAt: e.recordedAt, incident, children } };
 }
@@ -249,9 +299,9 @@ export function allowedEvents(state: AggregateState): string[] {
   if (incidentStateName(state.incident) !== 'closed') {
     for (const kind of CHILD_KIND_NAMES) {
       const k = kindOf(kind);
-      if (k.creatable?.(state.incident)) allowed.add(k.createdBy);
+      if (k.creatable?.(state.incident)) for (const t of k.createdBy) allowed.add(t);
       for (const child of Object.values(state.children[kind])) {
-        for (const n of child._nodes as Array<{ ownEvents: string[] }>) for (const t of n.ownEvents) if (k.eventTypes.includes(t) && t !== k.createdBy) allowed.add(t);
+        for (const n of child._nodes as Array<{ ownEvents: string[] }>) for (const t of n.ownEvents) if (k.eventTypes.includes(t) && !k.createdBy.includes(t)) allowed.add(t);
       }
     }
   }

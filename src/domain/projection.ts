@@ -13,8 +13,9 @@ import {
   type AggregateState,
 } from './incident-aggregate.js';
 import type { ReferralContext } from '../../machines/referral.machine.js';
+import { projectLedger, type LedgerProjection } from './demand-ledger.js';
 
-export interface Projection {
+export interface Projection extends LedgerProjection {
   incident: typeof incidents.$inferInsert;
   personKeys: Array<typeof incidentPersonKeys.$inferInsert>;
   referrals: Array<typeof referrals.$inferInsert>;
@@ -104,5 +105,6 @@ export function projectRows(s: AggregateState): ProjectionRows {
       raisedAt: f.raisedAt,
       eventSeq: f.seq,
     })),
+    ...projectLedger(s),
   };
 }

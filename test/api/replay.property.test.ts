@@ -23,6 +23,7 @@ import { loadForceConfig } from '../../src/config/load.js';
 import { replay, serializeAggregate } from '../../src/domain/incident-aggregate.js';
 import { sweepDeadlines } from '../../src/scheduler/sweeper.js';
 import { createHarness, type ApiResponse, type Harness } from '../support/harness.js';
+import { ledgerBody } from '../support/ledger.js';
 
 const config = loadForceConfig();
 const EVENT_TYPES = [
@@ -37,10 +38,26 @@ const EVENT_TYPES = [
   'NEW_INFORMATION',
   'SUBJECT_RECORDED',
   'INCIDENT_CLOSED',
+  'CALL_HANDLING_RECORDED',
+  'RESOURCE_ARRIVED',
+  'RESOURCE_CLEARED',
 ] as const;
 /** A few people who call in again and again, so repeat-contact links (R15) form across incidents. */
 const PEOPLE = ['P-100', 'P-200', 'P-300', 'P-400', 'P-500', 'P-600'];
-const PROJECTION_TABLES = ['incidents', 'incident_person_keys', 'referrals', 'deadlines', 'alerts'] as const;
+const PROJECTION_TABLES = [
+  'incidents',
+  'incident_person_keys',
+  'referrals',
+  'deadlines',
+  'alerts',
+  'resource_assignments',
+  'resource_segments',
+  'incident_ledger',
+  'referral_ledger',
+  'person_contacts',
+  'demand_rollup',
+  'referral_rollup',
+] as const;
 
 // ---------------------------------------------------------------------------------------------
 // The workload, as data fast-check generates (and prints on failure).
@@ -160,6 +177,7 @@ interface View {
   receivedAt: string;
   referrals: Array<{ id: string; status: string }>;
   reassessmentRequired: unknown;
+  resources: Array<{ assignmentId: string; callSign: string; status: string; dispatchedAt: string; arrivedAt: string | null }>;
 }
 
 /** Allowed events that move the incident on, rather than add information or repeat a step. */
@@ -199,7 +217,15 @@ function validBody(type: string, view: View, v: number, at: string): Record<stri
       };
     }
     case 'POLICE_DISPATCHED':
-      return { ...base, resources: Array.from({ length: 1 + (v % 2) }, (_, i) => ({ callSign: `KM${20 + i}`, officers: 1 + (v % 3), type: 'response' })) };
+      // A call sign still on the incident cannot be sent again (R39): fresh ones each time.
+      return { ...base, resources: Array.from({ length: 1 + (v % 2) }, (_, i) => ({ callSign: `KM${view.resources.length + 20 + i}`, officers: 1 + (v % 3), type: 'response' })) };
+    case 'CALL_HANDLING_RECORDED':
+    case 'RESOURCE_ARRIVED':
+    case 'RESOURCE_CLEARED': {
+      const b = ledgerBody(type, view, at, v);
+      if (!b) throw new Error(`no valid body for ${type} now`);
+      return b;
+    }
     case 'REFERRAL_MADE':
       return {
         ...base,
@@ -235,6 +261,11 @@ function validBody(type: string, view: View, v: number, at: string): Record<stri
 
 /** A well-formed body for any type, whether or not the incident allows it now (may be refused). */
 function shapedBody(type: string, view: View, v: number, at: string): Record<string, unknown> {
+  if ((type === 'RESOURCE_ARRIVED' || type === 'RESOURCE_CLEARED') && !ledgerBody(type, view, at, v)) {
+    return type === 'RESOURCE_ARRIVED'
+      ? { type, occurredAt: at, assignmentId: 'a-none' }
+      : { type, occurredAt: at, assignmentId: 'a-none', segments: [{ activity: 'scene', startAt: view.receivedAt, endAt: at }] };
+  }
   if (type === 'REFERRAL_ANSWERED' && !view.referrals.some((r) => r.status === 'pending' || r.status === 'noResponse')) {
     return { type, occurredAt: at, referralId: view.referrals[0]?.id ?? 'r-none', answer: 'accepted' };
   }
