@@ -44,26 +44,34 @@ export const SEGMENT_MEASURE: Record<Activity, IncidentMeasure> = {
   other: 'osOther',
 };
 
-// Offsets change on the hour in every zone we serve; one Intl lookup per UTC hour, then arithmetic.
+// Offsets change on the hour in every zone we serve. One Intl lookup per UTC day when the offset
+// is the same at both ends of the day (almost always), per hour otherwise; then arithmetic.
 const offsetCache = new Map<string, number>();
 const formatters = new Map<string, Intl.DateTimeFormat>();
-function offsetMinutes(iso: string, timeZone: string): number {
-  const key = `${timeZone}|${iso.slice(0, 13)}`;
-  let off = offsetCache.get(key);
-  if (off === undefined) {
-    let f = formatters.get(timeZone);
-    if (!f) {
-      f = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
-      formatters.set(timeZone, f);
-    }
-    const at = Date.parse(iso.slice(0, 13) + ':00:00Z');
-    const p = Object.fromEntries(f.formatToParts(new Date(at)).map((x) => [x.type, x.value]));
-    const local = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute));
-    off = (local - at) / 60_000;
-    if (offsetCache.size > 200_000) offsetCache.clear();
-    offsetCache.set(key, off);
+function intlOffset(atMs: number, timeZone: string): number {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+    formatters.set(timeZone, f);
   }
-  return off;
+  const p = Object.fromEntries(f.formatToParts(new Date(atMs)).map((x) => [x.type, x.value]));
+  return (Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute)) - atMs) / 60_000;
+}
+function offsetMinutes(iso: string, timeZone: string): number {
+  const dayKey = `${timeZone}|${iso.slice(0, 10)}`;
+  let off = offsetCache.get(dayKey);
+  if (off === undefined) {
+    const start = Date.parse(iso.slice(0, 10) + 'T00:00:00Z');
+    const a = intlOffset(start, timeZone);
+    off = a === intlOffset(start + 23 * 3_600_000, timeZone) ? a : Number.NaN;
+    if (offsetCache.size > 100_000) offsetCache.clear();
+    offsetCache.set(dayKey, off);
+  }
+  if (!Number.isNaN(off)) return off;
+  const hourKey = `${timeZone}|${iso.slice(0, 13)}`;
+  let h = offsetCache.get(hourKey);
+  if (h === undefined) offsetCache.set(hourKey, (h = intlOffset(Date.parse(iso.slice(0, 13) + ':00:00Z'), timeZone)));
+  return h;
 }
 
 /** The local calendar date (YYYY-MM-DD) of a UTC instant in `timeZone`. */

@@ -1,0 +1,14 @@
+import { writeExtract } from '../../test/bench/extract.js';
+import { openDatabase } from '../../db/client.js';
+import { loadForceConfig } from '../../src/config/load.js';
+import { PersonKeyer } from '../../src/domain/person-key.js';
+import { systemClock } from '../../src/clock.js';
+import { importCsvFile } from '../../src/import/import-incidents.js';
+import fs from 'node:fs';
+const n = Number(process.argv[2] ?? 50000);
+await writeExtract('/tmp/exp/x.csv', n);
+for (const s of ['', '-wal', '-shm']) fs.rmSync('/tmp/exp/imp.sqlite' + s, { force: true });
+const db = openDatabase('/tmp/exp/imp.sqlite');
+const deps = { db, clock: systemClock, config: loadForceConfig(), keyer: new PersonKeyer('x'.repeat(40)), mailEnabled: false };
+const r = await importCsvFile(deps as any, '/tmp/exp/x.csv');
+console.log(r.rows, r.imported, r.errorCount, r.errors.slice(0, 3), r.seconds.toFixed(2), 's', Math.round(r.imported / r.seconds), '/s', 'rss', Math.round(process.memoryUsage().rss / 1e6));
