@@ -18,6 +18,7 @@ import { registerAlertRoutes } from './routes/alerts.js';
 import { incidentRoutes } from './routes/incidents.routes.js';
 import { registerIncidentHandlers } from './routes/incidents.handlers.js';
 import { registerMetaRoutes } from './routes/meta.js';
+import { registerReportRoutes } from './routes/reports.js';
 import { registerPages } from './web/pages.js';
 
 export interface AppDeps extends CommandDeps {
@@ -79,6 +80,7 @@ export function createApp(deps: AppDeps) {
 
   registerIncidentHandlers(app, deps, incidentRoutes(inputs));
   registerAlertRoutes(app, deps.db);
+  registerReportRoutes(app, deps);
   registerMetaRoutes(app, deps.db, deps.config);
   registerPages(app, deps.config);
 
