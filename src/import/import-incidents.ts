@@ -147,7 +147,12 @@ export function parseResources(cell: string, resourceTypes: ReadonlySet<string>)
       if (status === 'arrived' && arrivedAt === null) arrivedAt = time;
       const end = steps[k + 1]!.time;
       if (end > time) segments.push({ activity, startAt: time, endAt: end });
-      else if (end < time) throw new RowError(`${where}: ${steps[k + 1]!.status} (${end}) is before ${status} (${time}); statuses must be in time order`, 'R39');
+      else if (end < time) {
+        // Before its dispatch or arrival is R38's dispatched ≤ arrived ≤ cleared; any other disorder would make segments overlap (R39).
+        const next = steps[k + 1]!.status;
+        const r38 = status === 'dispatched' || next === 'arrived' || next === 'cleared';
+        throw new RowError(`${where}: ${next} (${end}) is before ${status} (${time}); statuses must be in time order`, r38 ? 'R38' : 'R39');
+      }
     }
     const dispatchedAt = steps[0]!.time;
     const clearedAt = steps[steps.length - 1]!.time;

@@ -36,6 +36,7 @@ function cell(r: DemandReport, s: OutputSection, row: OutputRow | null, id: stri
 // Charts -----------------------------------------------------------------------------------------
 
 interface Bar {
+  unit?: string;
   label: string;
   value: number | null;
   suppressed: boolean;
@@ -55,7 +56,7 @@ function hbars(title: string, bars: Bar[], unit: string): string {
       const bw = b.value && !b.suppressed ? Math.max(1, ((w - left - 90) * b.value) / max) : 0;
       return `<text x="${left - 8}" y="${y + 15}" text-anchor="end" class="l">${esc(b.label)}</text>` +
         (bw ? `<rect x="${left}" y="${y + 3}" width="${bw.toFixed(1)}" height="${rowH - 8}" class="b"/>` : '') +
-        `<text x="${left + bw + 6}" y="${y + 15}" class="v">${b.text}</text>`;
+        `<text x="${left + bw + 6}" y="${y + 15}" class="v" data-unit="${b.unit ?? ''}">${b.text}</text>`;
     })
     .join('');
   return `<svg role="img" aria-label="${esc(title)}" viewBox="0 0 ${w} ${h}" width="100%" xmlns="http://www.w3.org/2000/svg"><title>${esc(title)}</title><text x="0" y="14" class="t">${esc(title)} (${esc(unit)})</text>${items}</svg>`;
@@ -74,7 +75,7 @@ function monthBars(title: string, bars: Bar[], unit: string): string {
       const x = 45 + i * slot;
       const bh = b.value && !b.suppressed ? ((bottom - 40) * b.value) / max : 0;
       return (bh ? `<rect x="${(x + slot * 0.15).toFixed(1)}" y="${(bottom - bh).toFixed(1)}" width="${(slot * 0.7).toFixed(1)}" height="${bh.toFixed(1)}" class="b"/>` : '') +
-        `<text x="${(x + slot / 2).toFixed(1)}" y="${(bottom - bh - 4).toFixed(1)}" text-anchor="middle" class="v s">${b.text}</text>` +
+        `<text x="${(x + slot / 2).toFixed(1)}" y="${(bottom - bh - 4).toFixed(1)}" text-anchor="middle" class="v s" data-unit="${b.unit ?? ''}">${b.text}</text>` +
         `<text x="${(x + slot / 2).toFixed(1)}" y="${bottom + 16}" text-anchor="middle" class="l s">${esc(b.label)}</text>`;
     })
     .join('');
@@ -97,7 +98,7 @@ interface Chart {
 
 function bar(r: DemandReport, s: OutputSection, row: OutputRow, id: string, label: string): Bar {
   const suppressed = row.suppressed.includes(id);
-  return { label, value: row.cells[id] ?? null, suppressed, text: cell(r, s, row, id) };
+  return { label, value: row.cells[id] ?? null, suppressed, text: cell(r, s, row, id), unit: measure(s, id).unit };
 }
 
 function chartCsv(rows: Array<Record<string, string | number | null>>, threshold: number, suppressedKey = 'suppressed'): string {
@@ -180,7 +181,7 @@ function table(r: DemandReport, s: OutputSection): string {
   const rows = s.total ? [...(s.rows.length > 1 ? s.rows : []), s.total] : s.rows;
   const head = `<tr><th>${s.groupBy ? esc(s.groupBy) : ''}</th>${s.measures.map((m) => `<th>${esc(m.label)}</th>`).join('')}</tr>`;
   const body = rows
-    .map((row) => `<tr><th>${row.group === 'all' ? 'All' : esc(s.groupBy === 'month' ? monthLabel(row.group) : row.group)}</th>${s.measures.map((m) => `<td class="n">${cell(r, s, row, m.id)}</td>`).join('')}</tr>`)
+    .map((row) => `<tr><th>${row.group === 'all' ? 'All' : esc(s.groupBy === 'month' ? monthLabel(row.group) : row.group)}</th>${s.measures.map((m) => `<td class="n" data-unit="${m.unit}">${cell(r, s, row, m.id)}</td>`).join('')}</tr>`)
     .join('');
   return `<table>${head}${body}</table>`;
 }
@@ -193,24 +194,25 @@ export function evidencePackHtml(r: DemandReport, generatedBy: string): string {
   const ref = section(r, 'referrals');
   const rel = section(r, 'hoursReleased');
   const rep = section(r, 'repeatDemand');
-  const head: Array<[string, string, string]> = [
-    ['MH-related incidents', cell(r, mh, mh.total, 'mhRelated'), measure(mh, 'mhRelated').definition],
-    ['Share of all incidents', cell(r, mh, mh.total, 'shareOfAllIncidents'), measure(mh, 'shareOfAllIncidents').definition],
-    ['Officer-hours', cell(r, hours, hours.total, 'officerHours'), measure(hours, 'officerHours').definition],
-    ['Officer-hours waiting (A&E or place of safety)', cell(r, hours, hours.total, 'waitingShare'), measure(hours, 'waitingShare').definition],
-    ['RCRP: not deployed', cell(r, rc, rc.total, 'notDeployedShare'), measure(rc, 'notDeployedShare').definition],
-    ['Referrals to partners', cell(r, ref, ref.total, 'referrals'), measure(ref, 'referrals').definition],
-    ['Referrals accepted', cell(r, ref, ref.total, 'acceptedShare'), measure(ref, 'acceptedShare').definition],
-    ['Hours released', cell(r, rel, rel.total, 'releasedOfficerHours'), measure(rel, 'releasedOfficerHours').definition],
-    ['High-intensity people', cell(r, rep, rep.total, 'highIntensityPeople'), measure(rep, 'highIntensityPeople').definition],
-    ['s.136 detentions', 'not yet available', 'Arrives with issue 3 (s.136 detention records).'],
+  const fig = (s: OutputSection, id: string, label: string): [string, string, string, string] => [label, cell(r, s, s.total, id), measure(s, id).definition, measure(s, id).unit];
+  const head: Array<[string, string, string, string]> = [
+    fig(mh, 'mhRelated', 'MH-related incidents'),
+    fig(mh, 'shareOfAllIncidents', 'Share of all incidents'),
+    fig(hours, 'officerHours', 'Officer-hours'),
+    fig(hours, 'waitingShare', 'Officer-hours waiting (A&E or place of safety)'),
+    fig(rc, 'notDeployedShare', 'RCRP: not deployed'),
+    fig(ref, 'referrals', 'Referrals to partners'),
+    fig(ref, 'acceptedShare', 'Referrals accepted'),
+    fig(rel, 'releasedOfficerHours', 'Hours released'),
+    fig(rep, 'highIntensityPeople', 'High-intensity people'),
+    ['s.136 detentions', 'not yet available', 'Arrives with issue 3 (s.136 detention records).', ''],
   ];
   const cs = charts(r);
   const definitions = r.sections
     .map((s) => `<h3>${esc(s.title)}</h3><p>${esc(s.definition)}</p>${s.groupingNote ? `<p><i>${esc(s.groupingNote)}</i></p>` : ''}<table><tr><th>Figure</th><th>Definition</th></tr>${s.measures.map((m) => `<tr><td>${esc(m.label)}</td><td>${esc(m.definition)}</td></tr>`).join('')}</table>`)
     .join('');
   const quality = r.dataQuality
-    .map((n) => `<tr><td>${esc(n.text)}</td><td class="n">${n.value === null && !n.suppressed ? '' : fmt(n.value, n.unit ?? 'count', n.suppressed, t)}</td></tr>`)
+    .map((n) => `<tr><td>${esc(n.text)}</td><td class="n" data-unit="${n.unit ?? ''}">${n.value === null && !n.suppressed ? '' : fmt(n.value, n.unit ?? 'count', n.suppressed, t)}</td></tr>`)
     .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(r.title)}: evidence pack ${esc(r.period.from)} to ${esc(r.period.to)}</title><style>${CSS}</style></head>
@@ -220,7 +222,7 @@ export function evidencePackHtml(r: DemandReport, generatedBy: string): string {
 <p>${esc(r.population)}</p>
 ${r.suppression.applied ? `<p class="note">${esc(r.suppression.rule)}</p>` : `<p class="note">Small-number suppression is <b>not</b> applied to this copy (role allowed to see all figures). Do not publish it as is.</p>`}
 <h2>Headline figures</h2>
-<div class="head">${head.map(([k, v, d]) => `<div class="fig" title="${esc(d)}">${esc(k)}<b>${v}</b></div>`).join('')}</div>
+<div class="head">${head.map(([k, v, d, u]) => `<div class="fig" title="${esc(d)}">${esc(k)}<b data-unit="${u}">${v}</b></div>`).join('')}</div>
 <h2>Charts</h2>
 ${cs.map((c) => `<div class="chart" id="${c.id}">${c.svg}<p class="sub">Data: ${c.id}.csv in the ZIP of CSVs.</p></div>`).join('\n')}
 <h2>Tables</h2>
