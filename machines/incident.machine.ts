@@ -84,6 +84,15 @@ export interface ImportedResource extends ResourceSpec {
   segments: Segment[];
 }
 
+/** One referral inside INCIDENT_IMPORTED (the referral machine checks its times). */
+export interface ImportedReferral {
+  referralId: string;
+  agency: string;
+  madeAt: string;
+  answer: ReferralAnswer | null;
+  answeredAt: string | null;
+}
+
 /** One telephone call handled by the control room about this incident: answered → ended. */
 export interface CallHandling {
   answeredAt: string;
@@ -142,8 +151,11 @@ export type IncidentEvent = EventMeta &
         rcrpDecision: RcrpDecision | null;
         closureCode: string | null;
         closedAt: string;
+        /** The subject when the extract has a person reference (pseudonymous keys only). */
+        subject: Subject | null;
         callHandling: CallHandling[];
         resources: ImportedResource[];
+        referrals: ImportedReferral[];
         policy: IncidentPolicy;
         source: { file: string; line: number };
       }
@@ -342,6 +354,9 @@ function importedTimes(e: EventOf<'INCIDENT_IMPORTED'>): Violation | null {
   for (const r of e.resources) {
     if (r.dispatchedAt < e.occurredAt) return v('R7', 'TIME_BEFORE_START', `${r.callSign} dispatched ${r.dispatchedAt} before the call was received (${e.occurredAt})`);
     if (r.clearedAt > latest) return v('R7', 'TIME_IN_FUTURE', `${r.callSign} cleared ${r.clearedAt} is in the future`);
+  }
+  for (const r of e.referrals ?? []) {
+    if (r.madeAt < e.occurredAt) return v('R7', 'TIME_BEFORE_START', `the referral to ${r.agency} was made (${r.madeAt}) before the call was received (${e.occurredAt})`);
   }
   // R39 across assignments: the same call sign's historic assignments must not overlap in time.
   const byCallSign = new Map<string, ImportedResource[]>();
@@ -599,7 +614,7 @@ const reduce: { [K in IncidentEventType]: (ctx: IncidentContext, e: EventOf<K>) 
       closedAt: e.closedAt,
       closureCode: e.closureCode,
       policy: e.policy,
-      subject: null,
+      subject: e.subject ?? null,
       thrive: null,
       grade: e.grade && e.gradePolicy ? { code: e.grade, seq: e.seq, occurredAt: e.occurredAt, policy: e.gradePolicy } : null,
       decision: e.rcrpDecision
@@ -612,7 +627,9 @@ const reduce: { [K in IncidentEventType]: (ctx: IncidentContext, e: EventOf<K>) 
       firstArrivedAt,
       callHandling: e.callHandling,
       imported: true,
-      referrals: {},
+      referrals: Object.fromEntries(
+        (e.referrals ?? []).map((r) => [r.referralId, { agency: r.agency, status: r.answer ?? 'pending', statusSeq: e.seq, madeAt: r.madeAt }]),
+      ),
       noDeployAt: noDeploy ? e.occurredAt : null,
       resolvedWithoutPolice: false,
       repeatContactOf: [],

@@ -18,6 +18,15 @@ export type ReferralEvent = EventMeta &
         namedContact: string;
         agencyReference: string | null;
       }
+    /** A referral from a historic extract (INCIDENT_IMPORTED): made and answered as recorded. */
+    | {
+        type: 'REFERRAL_IMPORTED';
+        referralId: string;
+        agency: string;
+        madeAt: string;
+        answer: 'accepted' | 'declined' | 'noResponse' | null;
+        answeredAt: string | null;
+      }
     | {
         type: 'REFERRAL_ANSWERED';
         referralId: string;
@@ -49,6 +58,11 @@ const check: { [K in ReferralEvent['type']]: (ctx: ReferralContext, e: EventOf<K
     if (isBlank(e.namedContact)) return v('R11', 'NAMED_CONTACT_REQUIRED', 'a referral needs the named role or person contacted at the agency');
     return null;
   },
+  REFERRAL_IMPORTED(_ctx, e) {
+    if ((e.answer === null) !== (e.answeredAt === null)) return v(null, 'ANSWER_TIME_REQUIRED', 'an imported answer needs its time, and a time needs its answer');
+    if (e.answeredAt !== null && e.answeredAt < e.madeAt) return v('R7', 'TIME_BEFORE_START', `the answer (${e.answeredAt}) is before the referral was made (${e.madeAt})`);
+    return null;
+  },
   REFERRAL_ANSWERED(ctx, e) {
     if (e.answer === 'declined' && isBlank(e.reason)) return v('R11', 'DECLINE_REASON_REQUIRED', 'a declined referral needs the reason the agency gave');
     if (e.occurredAt < ctx.madeAt) return v('R7', 'TIME_BEFORE_START', `the answer (${e.occurredAt}) is before the referral was made (${ctx.madeAt})`);
@@ -67,6 +81,7 @@ export const referralMachine = setup({
     isAccept: ({ event }) => event.type === 'REFERRAL_ANSWERED' && event.answer === 'accepted',
     isDecline: ({ event }) => event.type === 'REFERRAL_ANSWERED' && event.answer === 'declined',
     isSilence: ({ event }) => event.type === 'REFERRAL_ANSWERED' && event.answer === 'noResponse',
+    importedAs: ({ event }, answer: string | null) => event.type === 'REFERRAL_IMPORTED' && event.answer === answer,
   },
   actions: {
     make: assign(({ event }) => {
@@ -81,6 +96,22 @@ export const referralMachine = setup({
         madeBy: e.actor.id,
         answer: null,
         answeredAt: null,
+        reason: null,
+        flags: [],
+      } satisfies ReferralContext;
+    }),
+    import: assign(({ event }) => {
+      const e = event as EventOf<'REFERRAL_IMPORTED'>;
+      return {
+        referralId: e.referralId,
+        agency: e.agency,
+        contactMethod: 'notRecorded',
+        namedContact: '',
+        agencyReference: null,
+        madeAt: e.madeAt,
+        madeBy: e.actor.id,
+        answer: e.answer,
+        answeredAt: e.answeredAt,
         reason: null,
         flags: [],
       } satisfies ReferralContext;
@@ -100,7 +131,16 @@ export const referralMachine = setup({
   initial: 'unsent',
   context: {} as ReferralContext,
   states: {
-    unsent: { on: { REFERRAL_MADE: { target: 'pending', guard: 'rulesAllow', actions: 'make' } } },
+    unsent: {
+      on: {
+        REFERRAL_MADE: { target: 'pending', guard: 'rulesAllow', actions: 'make' },
+        REFERRAL_IMPORTED: (['accepted', 'declined', 'noResponse', null] as const).map((answer) => ({
+          target: answer ?? 'pending',
+          guard: and(['rulesAllow', { type: 'importedAs', params: answer }]),
+          actions: 'import',
+        })),
+      },
+    },
     pending: {
       on: {
         REFERRAL_ANSWERED: [

@@ -80,6 +80,7 @@ export class IncidentStore {
   readonly #priorContacts;
   readonly #insertEvent;
   readonly #upsertIncident;
+  readonly #insertIncident;
   readonly #insertChild: { [K in ChildTable]: (row: never) => void };
   readonly #deleteChild: { [K in ChildTable]: (incidentId: string) => void };
   readonly #referenceExists;
@@ -105,6 +106,7 @@ export class IncidentStore {
     // Only the columns that differ from the stored row are written (see rowSyncer): most commands
     // change version, snapshot and updatedAt, which no index covers.
     this.#upsertIncident = rowSyncer(s, incidents, ['id']);
+    this.#insertIncident = rowWriter(s, incidents);
     this.#insertChild = Object.fromEntries(Object.entries(CHILD_TABLES).map(([k, t]) => [k, rowWriter(s, t)])) as never;
     this.#deleteChild = Object.fromEntries(Object.entries(CHILD_TABLES).map(([k, t]) => [k, rowDeleter(s, t, 'incident_id')])) as never;
     this.#rollup = new RollupWriter(s);
@@ -138,7 +140,9 @@ export class IncidentStore {
    * change is only accumulated there, for the caller to flush once per batch.
    */
   writeProjection(before: ProjectionRows | null, after: Projection, rollup?: RollupWriter): void {
-    this.#upsertIncident(after.incident);
+    // No state before: a new incident (or a rebuild into empty tables), so nothing to compare with.
+    if (before) this.#upsertIncident(after.incident);
+    else this.#insertIncident(after.incident);
     let ledgerChanged = false;
     for (const t of Object.keys(CHILD_TABLES) as ChildTable[]) {
       const rows = after[t];

@@ -87,8 +87,13 @@ const CHILD_KINDS = {
     version: REFERRAL_MACHINE_VERSION,
     label: 'referral',
     eventTypes: ['REFERRAL_MADE', 'REFERRAL_ANSWERED'],
-    createdBy: ['REFERRAL_MADE'],
+    createdBy: ['REFERRAL_MADE', 'REFERRAL_IMPORTED'],
     idOf: (e) => (e as { referralId: string }).referralId,
+    route(e) {
+      if (e.type !== 'INCIDENT_IMPORTED') return null;
+      const meta = { seq: e.seq, occurredAt: e.occurredAt, recordedAt: e.recordedAt, actor: e.actor };
+      return (e.referrals ?? []).map((r) => ({ id: r.referralId, event: { ...r, ...meta, type: 'REFERRAL_IMPORTED' } }));
+    },
     violation: (ctx, e) => referralRuleViolation(ctx as never, e as never),
     status: stateValue,
   },

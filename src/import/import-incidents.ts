@@ -18,9 +18,10 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
-import { CHANNELS, RCRP_DECISIONS, type CallHandling, type ImportedResource } from '../../machines/incident.machine.js';
+import { CHANNELS, RCRP_DECISIONS, REFERRAL_ANSWERS, type CallHandling, type ImportedReferral, type ImportedResource } from '../../machines/incident.machine.js';
 import type { Activity, Segment } from '../../machines/resource.machine.js';
 import type { Actor } from '../../machines/types.js';
+import type { Subject } from '../../machines/subject.js';
 import type { CommandDeps } from '../commands/deps.js';
 import { incidentStore } from '../commands/incident-store.js';
 import { gradePolicy, incidentPolicy } from '../commands/machine-events.js';
@@ -44,6 +45,11 @@ export const IMPORT_COLUMNS = {
   closure_code: 'optional: a configured closure code',
   call_answered_at: 'optional: control room answered the call (with call_ended_at)',
   call_ended_at: 'optional: the call ended (with call_answered_at)',
+  referral_agency: 'optional: a configured agency code the incident was referred to (one referral per row)',
+  referral_made_at: 'optional (with referral_agency): when the referral was made',
+  referral_answer: 'optional: accepted | declined | noResponse; blank = no answer recorded',
+  referral_answered_at: 'optional (with referral_answer): when the agency answered',
+  person_ref: 'optional: the force person reference of the subject (turned into a pseudonymous key and dropped; links repeat demand, R41)',
   resources:
     'optional: assignments separated by ";", each CALLSIGN|OFFICERS|TYPE|status@time|status@time…; statuses dispatched (first), arrived, atScene, travelling, conveying, atED, atHBPoS, inCustody, other, cleared (last)',
 } as const;
@@ -163,7 +169,7 @@ export function parseResources(cell: string, resourceTypes: ReadonlySet<string>)
 }
 
 /** Validates one CSV record (all values strings) against the configuration. */
-function rowReader(config: ForceConfig) {
+function rowReader(config: ForceConfig, keyer: CommandDeps['keyer']) {
   const categories = new Set(config.categories.map((c) => c.code));
   const grades = new Set(config.grades.map((g) => g.code));
   const districts = new Set(config.districts);
@@ -175,6 +181,20 @@ function rowReader(config: ForceConfig) {
   };
   const gradePolicies = new Map(config.grades.map((g) => [g.code, gradePolicy(config, g.code)]));
   const policies = new Map(config.categories.map((c) => [c.code, incidentPolicy(config, c.code)]));
+  const agencies = new Set(config.agencies.map((a) => a.code));
+  const referral = (agency: string | null, madeAt: string | null, answer: string | null, answeredAt: string | null): ImportedReferral[] => {
+    if (agency === null && madeAt === null && answer === null && answeredAt === null) return [];
+    if (agency === null || madeAt === null) throw new RowError('referral_agency and referral_made_at go together', 'R11');
+    oneOf(agencies, agency, 'referral_agency');
+    if (answer !== null && !(REFERRAL_ANSWERS as readonly string[]).includes(answer)) throw new RowError(`referral_answer: '${answer}' is not one of ${REFERRAL_ANSWERS.join(', ')}`);
+    if ((answer === null) !== (answeredAt === null)) throw new RowError('referral_answer and referral_answered_at go together');
+    return [{ referralId: 'h1', agency, madeAt: instant(madeAt, 'referral_made_at'), answer: answer as ImportedReferral['answer'], answeredAt: answeredAt === null ? null : instant(answeredAt, 'referral_answered_at') }];
+  };
+  const personRef = (ref: string | null): Subject | null => {
+    if (ref === null) return null;
+    if (ref.length > 64) throw new RowError('person_ref: at most 64 characters');
+    return { personKeys: keyer.keysFor({ forcePersonId: ref }), ageYears: null, ageBand: 'notKnown', gender: 'notKnown', ethnicity: 'notStated', ethnicityBasis: 'notKnown' };
+  };
   return (r: Record<string, string>) => {
     const ref = (r.incident_ref ?? '').trim();
     if (ref === '' || ref.length > 64) throw new RowError('incident_ref is required (at most 64 characters)');
@@ -223,6 +243,8 @@ function rowReader(config: ForceConfig) {
         rcrpDecision: decision as (typeof RCRP_DECISIONS)[number] | null,
         closureCode,
         closedAt,
+        subject: personRef(opt('person_ref')),
+        referrals: referral(opt('referral_agency'), opt('referral_made_at'), opt('referral_answer'), opt('referral_answered_at')),
         callHandling,
         resources: parseResources(r.resources ?? '', resourceTypes),
         policy: policies.get(category)!,
@@ -241,6 +263,16 @@ const headerSchema = z.array(z.string()).superRefine((cols, ctx) => {
 
 export class ImportHeaderError extends Error {}
 
+/**
+ * A UUID version 7 (RFC 9562) from the call's time: ids of an extract sorted by time arrive in
+ * order, so the index entries of a bulk import are appended rather than scattered.
+ */
+export function timeOrderedId(iso: string): string {
+  const hex = Math.max(0, Date.parse(iso)).toString(16).padStart(12, '0').slice(-12);
+  const r = randomUUID(); // version 4: its random bits, with the version and variant nibbles kept in place
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7${r.slice(15, 18)}-${r.slice(19, 23)}-${r.slice(24)}`;
+}
+
 /** Import a CSV stream. Each batch is one transaction; nothing of a bad row is written. */
 export async function importCsvStream(deps: CommandDeps, input: Readable, opts: ImportOptions = {}): Promise<ImportSummary> {
   const started = performance.now();
@@ -248,7 +280,7 @@ export async function importCsvStream(deps: CommandDeps, input: Readable, opts: 
   const maxErrors = opts.maxErrors ?? 1000;
   const source = opts.source ?? 'extract.csv';
   const actor: Actor = { id: `import:${source}`, role: 'system' };
-  const read = rowReader(deps.config);
+  const read = rowReader(deps.config, deps.keyer);
   const store = incidentStore(deps.db);
   const sqlite = deps.db.$client;
   const exists = sqlite.prepare('SELECT reference FROM incidents WHERE reference IN (SELECT value FROM json_each(?))').pluck();
@@ -271,7 +303,7 @@ export async function importCsvStream(deps: CommandDeps, input: Readable, opts: 
         continue;
       }
       seen.add(row.ref);
-      const event = { ...row.body, incidentId: randomUUID(), source: { file: source, line: row.line }, seq: 1, occurredAt: row.receivedAt, recordedAt, actor } as AggregateEvent;
+      const event = { ...row.body, incidentId: timeOrderedId(row.receivedAt), source: { file: source, line: row.line }, seq: 1, occurredAt: row.receivedAt, recordedAt, actor } as AggregateEvent;
       const r = applyToAggregate(emptyAggregate(), event);
       if (!r.ok) {
         fail(row.line, row.ref, r.violation.message, r.violation.rule);

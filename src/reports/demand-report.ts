@@ -42,6 +42,8 @@ export interface RunOptions {
   /** Run only these sections (the evidence pack asks for some of them with another grouping). */
   only?: string[];
   groupByOverride?: Partial<Record<string, GroupBy | null>>;
+  /** Rollup scans shared by the sections of one run (set by runDemandReport). */
+  scans?: Map<string, import('./types.js').SectionResult>;
 }
 
 export function runSection(section: Section, o: RunOptions): OutputSection {
@@ -68,7 +70,7 @@ export function runSection(section: Section, o: RunOptions): OutputSection {
       : groupBy === 'agency' && section.agencyMeaning
         ? `Grouped by agency: ${section.agencyMeaning}.`
         : null;
-  const r = section.query({ db: o.db, config: o.config }, o.params, groupBy);
+  const r = section.query({ db: o.db, config: o.config, scans: o.scans }, o.params, groupBy);
   const { rows, total } = toRows(section, r.groups, r.total, threshold);
   return {
     id: section.id,
@@ -124,7 +126,8 @@ function dataQuality(o: RunOptions): DataQualityNote[] {
 
 export function runDemandReport(o: RunOptions): DemandReport {
   const threshold = o.config.reporting.suppressionThreshold;
-  const sections = SECTIONS.filter((s) => !o.only || o.only.includes(s.id)).map((s) => runSection(s, o));
+  const run = { ...o, scans: new Map() };
+  const sections = SECTIONS.filter((s) => !o.only || o.only.includes(s.id)).map((s) => runSection(s, run));
   return {
     title: `Mental-health demand on ${o.config.force.name}`,
     force: o.config.force.name,

@@ -1,6 +1,27 @@
 /** SQL helpers shared by the section modules: sums over a rollup for a period, by group. */
+import { getTableColumns } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import type { GroupBy, ReportParams, SectionResult, Sums } from './types.js';
+import { demandRollup, referralRollup } from '../../db/schema.js';
+import { INCIDENT_MEASURES, REFERRAL_MEASURES } from '../domain/demand-ledger.js';
+import type { GroupBy, ReportParams, SectionContext, SectionResult, Sums } from './types.js';
+
+const ALL_COLUMNS = {
+  demand_rollup: INCIDENT_MEASURES.map((m) => getTableColumns(demandRollup)[m].name),
+  referral_rollup: REFERRAL_MEASURES.map((m) => getTableColumns(referralRollup)[m].name),
+};
+
+/**
+ * `sumRollup` for a section: the section names the columns it reads (its query); within one
+ * report run the table is scanned once for all of them and the result shared.
+ */
+export function sectionSums(ctx: SectionContext, table: 'demand_rollup' | 'referral_rollup', columns: readonly string[], p: ReportParams, groupBy: GroupBy | null): SectionResult {
+  for (const c of columns) if (!ALL_COLUMNS[table].includes(c)) throw new Error(`${table} has no measure ${c}`);
+  if (!ctx.scans) return sumRollup(ctx.db, table, columns, p, groupBy);
+  const key = `${table}|${groupBy}|${p.from}|${p.to}`;
+  let r = ctx.scans.get(key);
+  if (!r) ctx.scans.set(key, (r = sumRollup(ctx.db, table, ALL_COLUMNS[table], p, groupBy)));
+  return r;
+}
 
 const stmts = new WeakMap<Db, Map<string, import('better-sqlite3').Statement>>();
 export function prepared(db: Db, sql: string) {

@@ -45,6 +45,11 @@ export interface Partition {
 export interface SectionContext {
   db: Db;
   config: ForceConfig;
+  /**
+   * Scans of a rollup already made for this report run. Sections ask for the columns they need;
+   * one scan fetches every measure of the table, so four sections over demand_rollup cost one scan.
+   */
+  scans?: Map<string, SectionResult>;
 }
 
 export interface SectionResult {

@@ -28,7 +28,11 @@ export async function writeExtract(path: string, n: number, opts: { start?: stri
   out.write(Object.keys(IMPORT_COLUMNS).join(',') + '\n');
   const iso = (t: number) => new Date(Math.round(t / 1000) * 1000).toISOString().replace('.000Z', 'Z');
   const cats = config.categories.map((c) => c.code);
+  const agencies = config.agencies.map((a) => a.code);
   const decisions = ['deploy', 'jointResponse', 'handover', 'adviceOnly', ''];
+  // A few people very often, some regularly, most once or twice (skewed like real repeat demand).
+  const people = Math.max(50, Math.round(n * 0.4));
+  const personOf = (r: () => number) => (r() < 0.05 ? Math.floor(r() * 20) : r() < 0.15 ? 20 + Math.floor(r() * Math.max(10, n / 200)) : Math.floor(r() * people));
   for (let i = 0; i < n; i++) {
     const received = start + (span * i) / n + rand() * 60_000;
     let t = received + 60_000 + rand() * 600_000;
@@ -51,6 +55,12 @@ export async function writeExtract(path: string, n: number, opts: { start?: stri
       closed = Math.max(closed, end + 60_000);
     }
     const answered = received + 5_000 + rand() * 20_000;
+    const referral = () => {
+      if (rand() > 0.35) return ['', '', '', ''];
+      const made = received + 600_000 + rand() * 1_800_000;
+      const answer = pick(['accepted', 'accepted', 'accepted', 'declined', 'noResponse', '']);
+      return [pick(agencies), iso(made), answer, answer ? iso(made + 300_000 + rand() * 7_200_000) : ''];
+    };
     const row = [
       `${opts.refPrefix ?? 'HIST'}-${i}`,
       iso(received),
@@ -66,6 +76,8 @@ export async function writeExtract(path: string, n: number, opts: { start?: stri
       pick(config.closureCodes),
       iso(answered),
       iso(answered + 60_000 + rand() * 400_000),
+      ...referral(),
+      rand() < 0.6 ? `P${personOf(rand)}` : '',
       resources.join(';'),
     ];
     if (!out.write(row.map((v) => (/[",]/.test(v) ? `"${v}"` : v)).join(',') + '\n')) await once(out, 'drain');

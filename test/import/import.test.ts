@@ -45,7 +45,17 @@ function extract() {
     IMPORT_HEADER,
     good('KENT-H-1'),
     good('KENT-H-2', { received_at: '01/06/2025 21:10' }),
-    good('KENT-H-3', { district: 'Dover', rcrp_decision: 'handover', resources: '' }),
+    good('KENT-H-3', {
+      district: 'Dover',
+      category: 'concernForWelfare',
+      rcrp_decision: 'handover',
+      resources: '',
+      referral_agency: 'kmptSpoa',
+      referral_made_at: '2025-06-01T20:20:00Z',
+      referral_answer: 'accepted',
+      referral_answered_at: '2025-06-01T20:50:00Z',
+      person_ref: 'KP-77',
+    }),
     good('KENT-H-4', { resources: 'KT12|2|response|dispatched@2025-06-01T20:12:00Z|arrived@2025-06-01T20:24:00Z|conveying@2025-06-01T20:20:00Z|cleared@2025-06-01T23:30:00Z' }),
     good('KENT-H-5', { category: 'parking' }),
     good('KENT-H-6', { mh_flag_at_close: '' }),
@@ -75,8 +85,12 @@ describe('import of historic command-and-control extracts', () => {
     const byLine = Object.fromEntries(r.errors.map((e) => [e.line, e.message]));
     expect(byLine[3]).toMatch(/received_at: '01\/06\/2025 21:10' is not an ISO-8601 time/);
     expect(byLine[6]).toMatch(/category: 'parking'/);
-    expect(byLine[10]).toMatch(/4 fields but the header has 15/);
+    expect(byLine[10]).toMatch(new RegExp(`4 fields but the header has ${IMPORT_HEADER.split(',').length}`));
     expect(h.count('incident_events')).toBe(3);
+    // The historic referral and the person reference feed the referral and repeat-demand figures; the reference itself is not stored.
+    expect(h.db.$client.prepare('SELECT agency, accepted, answer_seconds AS secs FROM referral_ledger').all()).toEqual([{ agency: 'kmptSpoa', accepted: 1, secs: 1800 }]);
+    expect(h.count('person_contacts')).toBe(1);
+    expect(JSON.stringify(h.db.$client.prepare('SELECT * FROM incident_events').all())).not.toContain('KP-77');
     const stored = snapshot(h);
     const again = await importCsvText(h.deps, extract(), { source: 'kent-2025.csv' });
     expect(again).toMatchObject({ rows: 9, imported: 0, alreadyPresent: 3, errorCount: 6 });

@@ -1,5 +1,5 @@
 /** "Hours released": police time on incidents a partner took over after police had attended. */
-import { hours, share, sumRollup } from '../sql.js';
+import { hours, sectionSums, share } from '../sql.js';
 import type { AvailableSection } from '../types.js';
 
 export const hoursReleased: AvailableSection = {
@@ -31,5 +31,5 @@ export const hoursReleased: AvailableSection = {
     },
   ],
   partitions: [],
-  query: (ctx, p, groupBy) => sumRollup(ctx.db, 'demand_rollup', ['handed_to_partner', 'released_incidents', 'released_officer_seconds', 'officer_seconds'], p, groupBy),
+  query: (ctx, p, groupBy) => sectionSums(ctx, 'demand_rollup', ['handed_to_partner', 'released_incidents', 'released_officer_seconds', 'officer_seconds'], p, groupBy),
 };

@@ -1,5 +1,5 @@
 /** MH-flagged incidents: how many, flags at call and at close, their agreement, share of all incidents. */
-import { prepared, share, sumRollup } from '../sql.js';
+import { prepared, sectionSums, share } from '../sql.js';
 import type { AvailableSection, GroupBy, ReportParams, SectionContext, Sums } from '../types.js';
 
 const COLUMNS = ['incidents', 'mh_flag_at_call', 'mh_flag_at_close', 'close_flag_known', 'flags_agree', 'flagged_at_call_only', 'flagged_at_close_only', 'closed', 'imported', 'mh_related'];
@@ -91,7 +91,7 @@ export const mhIncidents: AvailableSection = {
   ],
   partitions: [{ parts: ['flagsAgree', 'flaggedAtCallOnly', 'flaggedAtCloseOnly'], total: 'closeFlagKnown' }],
   query(ctx, p, groupBy) {
-    const r = sumRollup(ctx.db, 'demand_rollup', COLUMNS, p, groupBy);
+    const r = sectionSums(ctx, 'demand_rollup', COLUMNS, p, groupBy);
     const v = volumes(ctx, p, groupBy);
     const withVolume = (key: string, s: Sums): Sums => {
       const x = v.get(key);

@@ -1,5 +1,5 @@
 /** Officer-hours on MH-related incidents, by activity segment; control-room handling time. */
-import { hours, share, sumRollup } from '../sql.js';
+import { hours, sectionSums, share } from '../sql.js';
 import type { AvailableSection } from '../types.js';
 
 const SEGMENTS = [
@@ -67,5 +67,5 @@ export const officerHours: AvailableSection = {
   ],
   partitions: [{ parts: SEGMENTS.map(([id]) => id.replace(/^os/, 'hours')), total: 'officerHours' }],
   query: (ctx, p, groupBy) =>
-    sumRollup(ctx.db, 'demand_rollup', ['with_police', 'assignments', 'officer_seconds', ...SEGMENTS.map(([, c]) => c), 'calls_handled', 'call_seconds'], p, groupBy),
+    sectionSums(ctx, 'demand_rollup', ['with_police', 'assignments', 'officer_seconds', ...SEGMENTS.map(([, c]) => c), 'calls_handled', 'call_seconds'], p, groupBy),
 };

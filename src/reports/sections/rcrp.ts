@@ -1,5 +1,5 @@
 /** Right Care Right Person decisions on MH-related incidents in RCRP categories. */
-import { share, sumRollup } from '../sql.js';
+import { sectionSums, share } from '../sql.js';
 import type { AvailableSection } from '../types.js';
 
 export const rcrp: AvailableSection = {
@@ -43,5 +43,5 @@ export const rcrp: AvailableSection = {
   ],
   partitions: [{ parts: ['decisionDeploy', 'decisionJoint', 'decisionHandover', 'decisionAdvice', 'decisionNone'], total: 'rcrpScope' }],
   query: (ctx, p, groupBy) =>
-    sumRollup(ctx.db, 'demand_rollup', ['rcrp_scope', 'decision_deploy', 'decision_joint', 'decision_handover', 'decision_advice', 'decision_none', 'repeat_after_no_deploy'], p, groupBy),
+    sectionSums(ctx, 'demand_rollup', ['rcrp_scope', 'decision_deploy', 'decision_joint', 'decision_handover', 'decision_advice', 'decision_none', 'repeat_after_no_deploy'], p, groupBy),
 };

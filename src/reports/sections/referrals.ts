@@ -3,7 +3,7 @@
  * (agency, status, madeAt, answeredAt). Acknowledgement times come with issue 4 (see
  * referral-acknowledgement.ts).
  */
-import { share, sumRollup } from '../sql.js';
+import { sectionSums, share } from '../sql.js';
 import type { AvailableSection } from '../types.js';
 
 export const referrals: AvailableSection = {
@@ -51,8 +51,8 @@ export const referrals: AvailableSection = {
   ],
   partitions: [{ parts: ['accepted', 'declined', 'noResponse', 'pending'], total: 'referrals' }],
   query: (ctx, p, groupBy) =>
-    sumRollup(
-      ctx.db,
+    sectionSums(
+      ctx,
       'referral_rollup',
       ['referrals', 'accepted', 'declined', 'no_response', 'pending', 'answered', 'answer_seconds', 'answered_within_1h', 'answered_within_4h', 'answered_within_24h'],
       p,
