@@ -345,8 +345,11 @@ export const referralRollup = sqliteTable(
 );
 
 /**
- * MH-related incidents about an identified person, for repeat demand (R41): `person` is the first
- * 60 bits of the primary pseudonymous key as an integer (compact to index; never shown).
+ * MH-related incidents about an identified person, for repeat demand (R41): `person` is 52 bits of
+ * the primary pseudonymous key as an integer (compact to index; never shown). `rank` (1 = the
+ * person's first contact, by time) and `prevS` (the time of the contact before) are kept in step
+ * for the person's contacts whenever one of them changes (same transaction; a rebuild computes the
+ * same), so the report finds repeat demand without a window over every contact.
  */
 export const personContacts = sqliteTable(
   'person_contacts',
@@ -355,9 +358,19 @@ export const personContacts = sqliteTable(
     receivedAt: text('received_at').notNull(),
     incidentId: text('incident_id').notNull(),
     day: text('day').notNull(),
+    /** receivedAt as Unix seconds. */
+    receivedS: integer('received_s').notNull(),
     officerSeconds: integer('officer_seconds').notNull(),
+    rank: integer('rank').notNull(),
+    prevS: integer('prev_s'),
   },
-  (t) => [primaryKey({ columns: [t.person, t.receivedAt, t.incidentId] }), index('person_contacts_incident').on(t.incidentId)],
+  (t) => [
+    primaryKey({ columns: [t.person, t.receivedAt, t.incidentId] }),
+    index('person_contacts_incident').on(t.incidentId),
+    index('person_contacts_rank').on(t.person, t.rank),
+    index('person_contacts_repeat').on(t.rank, t.receivedS),
+    index('person_contacts_period').on(t.receivedS, t.prevS, t.officerSeconds),
+  ],
 );
 
 /** Monthly totals of ALL incidents in command and control (the denominator for "share of all incidents"). */

@@ -108,11 +108,17 @@ CREATE TABLE `person_contacts` (
 	`received_at` text NOT NULL,
 	`incident_id` text NOT NULL,
 	`day` text NOT NULL,
+	`received_s` integer NOT NULL,
 	`officer_seconds` integer NOT NULL,
+	`rank` integer NOT NULL,
+	`prev_s` integer,
 	PRIMARY KEY(`person`, `received_at`, `incident_id`)
 );
 --> statement-breakpoint
 CREATE INDEX `person_contacts_incident` ON `person_contacts` (`incident_id`);--> statement-breakpoint
+CREATE INDEX `person_contacts_rank` ON `person_contacts` (`person`,`rank`);--> statement-breakpoint
+CREATE INDEX `person_contacts_repeat` ON `person_contacts` (`rank`,`received_s`);--> statement-breakpoint
+CREATE INDEX `person_contacts_period` ON `person_contacts` (`received_s`,`prev_s`,`officer_seconds`);--> statement-breakpoint
 CREATE TABLE `referral_ledger` (
 	`incident_id` text NOT NULL,
 	`referral_id` text NOT NULL,

@@ -144,17 +144,19 @@ export class IncidentStore {
     if (before) this.#upsertIncident(after.incident);
     else this.#insertIncident(after.incident);
     let ledgerChanged = false;
+    let personsChanged = false;
     for (const t of Object.keys(CHILD_TABLES) as ChildTable[]) {
       const rows = after[t];
       if (before && JSON.stringify(before[t]) === JSON.stringify(rows)) continue;
       if (t === 'incidentLedger' || t === 'referralLedger') ledgerChanged = true;
+      if (t === 'personContacts') personsChanged = true;
       if (before) this.#deleteChild[t](after.incident.id);
       for (const row of rows) this.#insertChild[t](row as never);
     }
-    if (ledgerChanged) {
-      (rollup ?? this.#rollup).change(before, after);
-      if (!rollup) this.#rollup.flush();
-    }
+    const derived = rollup ?? this.#rollup;
+    if (ledgerChanged) derived.change(before, after);
+    if (personsChanged) derived.personsChanged(before?.personContacts, after.personContacts);
+    if (!rollup && (ledgerChanged || personsChanged)) this.#rollup.flush();
   }
 
   /** A rollup accumulator for a batch of writes on this database (flush it before committing). */

@@ -65,9 +65,24 @@ class Table {
 export class RollupWriter {
   readonly #incidents: Table;
   readonly #referrals: Table;
+  readonly #persons = new Set<number>();
+  readonly #renumber: Database.Statement;
   constructor(sqlite: Database.Database) {
     this.#incidents = new Table(sqlite, 'demand_rollup', INCIDENT_MEASURES, getTableColumns(demandRollup));
     this.#referrals = new Table(sqlite, 'referral_rollup', REFERRAL_MEASURES, getTableColumns(referralRollup));
+    // A person's contacts in time order: rank 1, 2, … and the time of the contact before (R41 repeat demand).
+    this.#renumber = sqlite.prepare(
+      `UPDATE person_contacts SET rank = x.rn, prev_s = x.prev
+       FROM (SELECT received_at AS rat, incident_id AS iid, row_number() OVER w AS rn, lag(received_s) OVER w AS prev
+             FROM person_contacts WHERE person = ? WINDOW w AS (ORDER BY received_at, incident_id)) AS x
+       WHERE person_contacts.person = ? AND person_contacts.received_at = x.rat AND person_contacts.incident_id = x.iid
+         AND (person_contacts.rank <> x.rn OR person_contacts.prev_s IS NOT x.prev)`,
+    );
+  }
+  /** The person_contacts rows of an incident changed: renumber those people's contacts at flush. */
+  personsChanged(before: Array<{ person: number }> | null | undefined, after: Array<{ person: number }>) {
+    for (const r of before ?? []) this.#persons.add(r.person);
+    for (const r of after) this.#persons.add(r.person);
   }
   /** Record that an incident's ledger rows changed from `before` to `after` (not yet written). */
   change(before: { incidentLedger: IncidentLedgerRow[]; referralLedger: ReferralLedgerRow[] } | null, after: { incidentLedger: IncidentLedgerRow[]; referralLedger: ReferralLedgerRow[] }) {
@@ -79,5 +94,7 @@ export class RollupWriter {
   flush() {
     this.#incidents.flush();
     this.#referrals.flush();
+    for (const p of this.#persons) this.#renumber.run(p, p);
+    this.#persons.clear();
   }
 }

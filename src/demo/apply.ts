@@ -72,6 +72,7 @@ export function applyPlan(deps: CommandDeps, clock: SteppingClock, plan: Inciden
   step({ type: 'CALL_HANDLING_RECORDED', occurredAt: plan.call.endedAt, answeredAt: plan.call.answeredAt });
   step({ type: 'THRIVE_RECORDED', occurredAt: after(plan.call.answeredAt, 60), ...THRIVE });
   step({ type: 'GRADE_SET', occurredAt: after(plan.call.answeredAt, 90), grade: plan.grade });
+  if (plan.open) return id;
   if (plan.decision) {
     step({ type: 'RCRP_DECISION_RECORDED', occurredAt: after(plan.call.answeredAt, 120), crimeOccurring: false, riskToLife: false, riskOfSeriousHarm: false, decision: plan.decision, rationale: 'threshold not met / met as assessed' });
   }

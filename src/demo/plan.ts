@@ -51,7 +51,10 @@ export interface IncidentPlan {
   district: string;
   locationClass: 'urban' | 'rural';
   mhFlagAtCall: boolean;
-  mhFlagAtClose: boolean;
+  /** null while the incident is still open. */
+  mhFlagAtClose: boolean | null;
+  /** Still open when the year's data is taken: only the call, THRIVE and grade are recorded. */
+  open: boolean;
   grade: string;
   decision: RcrpDecision | null;
   /** Not deployed and no referral: resolved by the call handler. */
@@ -62,8 +65,8 @@ export interface IncidentPlan {
   ageYears: number;
   resources: PlannedResource[];
   referrals: PlannedReferral[];
-  closedAt: string;
-  closureCode: string;
+  closedAt: string | null;
+  closureCode: string | null;
 }
 
 export interface PlanOptions {
@@ -257,6 +260,35 @@ export function planYear(config: ForceConfig, o: PlanOptions): IncidentPlan[] {
     }
     const closedAt = t + minutes(5 + rand() * 30);
     const accepted = referrals.some((r) => r.answers[r.answers.length - 1]!.answer === 'accepted');
+    // Calls in the last day and a half of the period are often still open when the data is taken.
+    const open = received > startMs + (o.days - 1.5) * 86_400_000 && rand() < 0.6;
+    const mhFlagAtCall = mh ? rand() < 0.85 : rand() < 0.4;
+    if (open) {
+      plans.push({
+        n,
+        reference: `DEMO-${o.seed}-${String(n).padStart(6, '0')}`,
+        receivedAt: iso(received),
+        channel: '999',
+        category,
+        rcrpScope,
+        district: pickWeighted(rand, DISTRICT_WEIGHTS),
+        locationClass: 'urban',
+        mhFlagAtCall,
+        mhFlagAtClose: null,
+        open: true,
+        grade,
+        decision: null,
+        resolvedWithoutDeployment: false,
+        call: { answeredAt: iso(answered), endedAt: iso(ended) },
+        person: person(),
+        ageYears: 18 + Math.floor(rand() * 70),
+        resources: [],
+        referrals: [],
+        closedAt: null,
+        closureCode: null,
+      });
+      continue;
+    }
     plans.push({
       n,
       reference: `DEMO-${o.seed}-${String(n).padStart(6, '0')}`,
@@ -266,8 +298,9 @@ export function planYear(config: ForceConfig, o: PlanOptions): IncidentPlan[] {
       rcrpScope,
       district: pickWeighted(rand, DISTRICT_WEIGHTS),
       locationClass: rand() < 0.72 ? 'urban' : 'rural',
-      mhFlagAtCall: mh ? rand() < 0.85 : rand() < 0.4,
+      mhFlagAtCall,
       mhFlagAtClose: mh,
+      open: false,
       grade,
       decision,
       resolvedWithoutDeployment: !deploy && !refer && decision !== 'adviceOnly',

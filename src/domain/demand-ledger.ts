@@ -219,7 +219,9 @@ export function projectLedger(s: AggregateState): LedgerProjection {
     : [];
 
   const key = c.subject?.personKeys[0];
-  const personContacts: PersonContactRow[] = mh && key ? [{ person: personNumber(key), receivedAt: c.receivedAt, incidentId: id, day, officerSeconds }] : [];
+  // rank and prevS depend on the person's other contacts: the store keeps them (0 / null here).
+  const personContacts: PersonContactRow[] =
+    mh && key ? [{ person: personNumber(key), receivedAt: c.receivedAt, incidentId: id, day, receivedS: Math.floor(Date.parse(c.receivedAt) / 1000), officerSeconds, rank: 0, prevS: null }] : [];
 
   return { assignments, segments, incidentLedger, referralLedger, personContacts };
 }

@@ -138,5 +138,6 @@ export function runDemandReport(o: RunOptions): DemandReport {
     suppression: { applied: o.suppress, threshold, rule: SUPPRESSION_RULE(threshold) },
     sections,
     dataQuality: dataQuality(o),
+    labels: Object.fromEntries([...o.config.agencies, ...o.config.categories].map((x) => [x.code, x.label])),
   };
 }

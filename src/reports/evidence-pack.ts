@@ -6,7 +6,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import { strToU8, zipSync } from 'fflate';
-import { reportCsv, sectionRecords, CSV_COLUMNS } from './csv.js';
+import { reportCsv, CSV_COLUMNS } from './csv.js';
 import { runDemandReport, type RunOptions } from './demand-report.js';
 import type { DemandReport, OutputRow, OutputSection } from './types.js';
 
@@ -45,16 +45,17 @@ interface Bar {
 
 /** Horizontal bars; a withheld value has no bar and reads "<5". */
 function hbars(title: string, bars: Bar[], unit: string): string {
-  const w = 640;
+  const w = 720;
   const rowH = 26;
-  const left = 230;
+  const left = 320;
   const h = 30 + bars.length * rowH;
   const max = Math.max(1e-9, ...bars.map((b) => b.value ?? 0));
   const items = bars
     .map((b, i) => {
       const y = 24 + i * rowH;
       const bw = b.value && !b.suppressed ? Math.max(1, ((w - left - 90) * b.value) / max) : 0;
-      return `<text x="${left - 8}" y="${y + 15}" text-anchor="end" class="l">${esc(b.label)}</text>` +
+      const label = b.label.length > 48 ? `${b.label.slice(0, 46)}…` : b.label;
+      return `<text x="${left - 8}" y="${y + 15}" text-anchor="end" class="l">${esc(label)}</text>` +
         (bw ? `<rect x="${left}" y="${y + 3}" width="${bw.toFixed(1)}" height="${rowH - 8}" class="b"/>` : '') +
         `<text x="${left + bw + 6}" y="${y + 15}" class="v" data-unit="${b.unit ?? ''}">${b.text}</text>`;
     })
@@ -122,7 +123,7 @@ export function charts(r: DemandReport): Chart[] {
   const outcomes = rc.total
     ? ['decisionDeploy', 'decisionJoint', 'decisionHandover', 'decisionAdvice', 'decisionNone'].map((id) => bar(r, rc, rc.total!, id, measure(rc, id).label))
     : [];
-  const agencies = ref.rows.map((row) => ({ ...bar(r, ref, row, 'meanAnswerMinutes', row.group), agency: row.group, answered: row }));
+  const agencies = ref.rows.map((row) => ({ ...bar(r, ref, row, 'meanAnswerMinutes', r.labels[row.group] ?? row.group), agency: row.group, answered: row }));
 
   return [
     {
@@ -181,7 +182,7 @@ function table(r: DemandReport, s: OutputSection): string {
   const rows = s.total ? [...(s.rows.length > 1 ? s.rows : []), s.total] : s.rows;
   const head = `<tr><th>${s.groupBy ? esc(s.groupBy) : ''}</th>${s.measures.map((m) => `<th>${esc(m.label)}</th>`).join('')}</tr>`;
   const body = rows
-    .map((row) => `<tr><th>${row.group === 'all' ? 'All' : esc(s.groupBy === 'month' ? monthLabel(row.group) : row.group)}</th>${s.measures.map((m) => `<td class="n" data-unit="${m.unit}">${cell(r, s, row, m.id)}</td>`).join('')}</tr>`)
+    .map((row) => `<tr><th>${row.group === 'all' ? 'All' : esc(s.groupBy === 'month' ? monthLabel(row.group) : (r.labels[row.group] ?? row.group))}</th>${s.measures.map((m) => `<td class="n" data-unit="${m.unit}">${cell(r, s, row, m.id)}</td>`).join('')}</tr>`)
     .join('');
   return `<table>${head}${body}</table>`;
 }
@@ -254,6 +255,5 @@ export function evidencePackZip(r: DemandReport): Uint8Array {
   files['README.txt'] = strToU8(
     `${r.title}\nPeriod ${r.period.from} to ${r.period.to} (${r.period.timeZone}); generated ${r.generatedAt}.\n\n${r.population}\n\n${r.suppression.applied ? r.suppression.rule : 'Small-number suppression NOT applied: do not publish as is.'}\n\nFiles: one CSV per chart in the evidence pack, demand-report.csv (every figure, columns ${CSV_COLUMNS.join(', ')}), data-quality.csv, definitions.csv.\n`,
   );
-  void sectionRecords;
   return zipSync(files, { level: 6, mtime: new Date(r.generatedAt) });
 }

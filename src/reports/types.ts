@@ -126,4 +126,6 @@ export interface DemandReport {
   suppression: { applied: boolean; threshold: number; rule: string };
   sections: OutputSection[];
   dataQuality: DataQualityNote[];
+  /** Display names of the codes groups may carry (agencies, categories), from the configuration. */
+  labels: Record<string, string>;
 }

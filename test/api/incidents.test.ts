@@ -86,7 +86,18 @@ describe('incidents API', () => {
   it('publishes an OpenAPI 3.1 document covering every route, with the event union and the problem shape', async () => {
     const doc = (await h.request('GET', '/api/openapi.json', { token: null })).body;
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths).sort()).toEqual(['/api/alerts', '/api/config', '/api/incidents', '/api/incidents/{id}', '/api/incidents/{id}/events', '/healthz']);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/api/alerts',
+      '/api/config',
+      '/api/incidents',
+      '/api/incidents/{id}',
+      '/api/incidents/{id}/events',
+      '/api/incidents/{id}/high-intensity',
+      '/api/reports/demand',
+      '/api/reports/evidence-pack',
+      '/api/reports/incident-volumes',
+      '/healthz',
+    ]);
     const schemas = Object.keys(doc.components.schemas);
     expect(schemas).toEqual(expect.arrayContaining(['IncidentEventInput', 'ThriveRecorded', 'RcrpDecisionRecorded', 'Incident', 'Problem', 'CreateIncident']));
     expect(doc.paths['/api/incidents/{id}/events'].post.responses).toHaveProperty('422');

@@ -31,6 +31,8 @@ const secs = (a: string, b: string) => (Date.parse(b) - Date.parse(a)) / 1000;
 const hours1 = (s: number) => Math.round((s / 3600) * 10) / 10;
 const share3 = (n: number, d: number) => (d > 0 ? Math.round((n / d) * 1000) / 1000 : null);
 const finalAnswer = (r: IncidentPlan['referrals'][number]) => r.answers[r.answers.length - 1]!;
+/** MH-related: the flag at close, or the flag at call while the incident is open. */
+const isMh = (p: IncidentPlan) => p.mhFlagAtClose ?? p.mhFlagAtCall;
 
 function officerSeconds(p: IncidentPlan) {
   return p.resources.reduce((a, r) => a + secs(r.dispatchedAt, r.clearedAt) * r.officers, 0);
@@ -68,17 +70,18 @@ describe('demand report on a generated year', () => {
     const hoursS = section(r, 'officerHours');
     const rcrpS = section(r, 'rcrp');
     for (const [m, ps] of [...byMonth, ['all', plans] as const]) {
-      const mh = ps.filter((p) => p.mhFlagAtClose);
+      const mh = ps.filter(isMh);
+      const known = ps.filter((p) => p.mhFlagAtClose !== null);
       expect(rowOf(mhS, m).cells, m).toMatchObject({
         incidents: ps.length,
         mhRelated: mh.length,
         mhFlagAtCall: ps.filter((p) => p.mhFlagAtCall).length,
-        mhFlagAtClose: mh.length,
-        closeFlagKnown: ps.length,
-        flagsAgree: ps.filter((p) => p.mhFlagAtCall === p.mhFlagAtClose).length,
-        flaggedAtCallOnly: ps.filter((p) => p.mhFlagAtCall && !p.mhFlagAtClose).length,
-        flaggedAtCloseOnly: ps.filter((p) => !p.mhFlagAtCall && p.mhFlagAtClose).length,
-        flagAgreement: share3(ps.filter((p) => p.mhFlagAtCall === p.mhFlagAtClose).length, ps.length),
+        mhFlagAtClose: ps.filter((p) => p.mhFlagAtClose === true).length,
+        closeFlagKnown: known.length,
+        flagsAgree: known.filter((p) => p.mhFlagAtCall === p.mhFlagAtClose).length,
+        flaggedAtCallOnly: known.filter((p) => p.mhFlagAtCall && !p.mhFlagAtClose).length,
+        flaggedAtCloseOnly: known.filter((p) => !p.mhFlagAtCall && p.mhFlagAtClose).length,
+        flagAgreement: share3(known.filter((p) => p.mhFlagAtCall === p.mhFlagAtClose).length, known.length),
       });
       const withPolice = mh.filter((p) => p.resources.length > 0);
       expect(rowOf(hoursS, m).cells, m).toMatchObject({
@@ -103,8 +106,8 @@ describe('demand report on a generated year', () => {
         decisionJoint: d('jointResponse'),
         decisionHandover: d('handover'),
         decisionAdvice: d('adviceOnly'),
-        decisionNone: 0,
-        deploymentRate: share3(d('deploy') + d('jointResponse'), scope.length),
+        decisionNone: scope.filter((p) => p.decision === null).length,
+        deploymentRate: share3(d('deploy') + d('jointResponse'), scope.length - scope.filter((p) => p.decision === null).length),
       });
     }
   });
@@ -116,7 +119,7 @@ describe('demand report on a generated year', () => {
     let mhAll = 0;
     let volAll = 0;
     for (const [m, ps] of groupBy((p) => month(p.receivedAt), plans)) {
-      const mh = ps.filter((p) => p.mhFlagAtClose).length;
+      const mh = ps.filter(isMh).length;
       mhAll += mh;
       volAll += vols.get(m)!;
       expect(rowOf(s, m).cells.shareOfAllIncidents, m).toBe(share3(mh, vols.get(m)!));
@@ -131,7 +134,7 @@ describe('demand report on a generated year', () => {
     const r = await report('agency');
     const s = section(r, 'referrals');
     expect(s.groupingNote).toMatch(/referral's own agency/);
-    const refs = plans.filter((p) => p.mhFlagAtClose).flatMap((p) => p.referrals);
+    const refs = plans.filter(isMh).flatMap((p) => p.referrals);
     for (const [agency, rs] of groupBy((x: any) => x.agency, refs as any) as Map<string, any[]>) {
       const fin = rs.map((x: any) => ({ madeAt: x.madeAt, ...finalAnswer(x) }));
       const answered = fin.filter((x) => x.answer === 'accepted' || x.answer === 'declined');
@@ -148,7 +151,7 @@ describe('demand report on a generated year', () => {
       });
     }
     // Incident-level sections grouped by agency use the agency of the first referral.
-    const first = groupBy((p) => (p.referrals[0]?.agency ?? '(none)') as string, plans.filter((p) => p.mhFlagAtClose));
+    const first = groupBy((p) => (p.referrals[0]?.agency ?? '(none)') as string, plans.filter(isMh));
     const hs = section(r, 'officerHours');
     for (const [agency, ps] of first) expect(rowOf(hs, agency).cells.officerHours, agency).toBe(hours1(ps.reduce((a, p) => a + officerSeconds(p), 0)));
   });
@@ -159,7 +162,7 @@ describe('demand report on a generated year', () => {
       const mhS = section(r, 'mhIncidents');
       const relS = section(r, 'hoursReleased');
       for (const [k, ps] of groupBy(key, plans)) {
-        const mh = ps.filter((p) => p.mhFlagAtClose);
+        const mh = ps.filter(isMh);
         expect(rowOf(mhS, k).cells.mhRelated, `${g} ${k}`).toBe(mh.length);
         const rel = mh.filter(released);
         expect(rowOf(relS, k).cells, `${g} ${k}`).toMatchObject({
@@ -176,7 +179,7 @@ describe('demand report on a generated year', () => {
     const s = section(r, 'repeatDemand');
     expect(s.groupBy).toBeNull();
     const { minIncidents: N, windowDays: W } = h.config.reporting.highIntensity;
-    const identified = plans.filter((p) => p.mhFlagAtClose && p.person !== null);
+    const identified = plans.filter((p) => isMh(p) && p.person !== null);
     const byPerson = groupBy((p) => String(p.person), identified);
     const high = new Set<string>();
     for (const [person, ps] of byPerson) {
@@ -204,6 +207,11 @@ describe('demand report on a generated year', () => {
       expect(s.notes[0]).toMatch(/issue [34]/);
     }
     expect(r.dataQuality.map((n: { id: string }) => n.id)).toEqual(expect.arrayContaining(['s136NotYetAvailable', 'acknowledgementNotYetAvailable', 'missingCloseFlag']));
+    // Calls at the very end of the year are still open: no close flag yet, and the note says how many.
+    const open = plans.filter((p) => p.mhFlagAtClose === null).length;
+    expect(open).toBeGreaterThan(0);
+    expect(r.dataQuality.find((n: { id: string }) => n.id === 'missingCloseFlag').value).toBe(open);
+    expect(r.dataQuality.find((n: { id: string }) => n.id === 'openIncidents').value).toBe(open);
     // Every measure of every section carries its definition.
     for (const sec of r.sections) for (const m of sec.measures) expect(m.definition.length, `${sec.id}.${m.id}`).toBeGreaterThan(10);
   });

@@ -2,7 +2,10 @@
  * Repeat demand (R41): how much demand comes from a small number of people. Counts only: the
  * marker is computed here from the pseudonymous person keys, never typed, and no person is named.
  */
+import { startOfLocalDay } from '../../domain/demand-ledger.js';
 import { hours, prepared, share } from '../sql.js';
+
+const nextDay = (day: string) => new Date(Date.parse(`${day}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 import type { AvailableSection } from '../types.js';
 
 export const repeatDemand: AvailableSection = {
@@ -44,29 +47,33 @@ export const repeatDemand: AvailableSection = {
   ],
   partitions: [],
   query(ctx, p) {
-    const { minIncidents, windowDays } = ctx.config.reporting.highIntensity;
-    const row = prepared(
+    const { minIncidents: N, windowDays: W } = ctx.config.reporting.highIntensity;
+    const tz = ctx.config.force.timezone;
+    const fromS = Date.parse(startOfLocalDay(p.from, tz)) / 1000;
+    const toS = Date.parse(startOfLocalDay(nextDay(p.to), tz)) / 1000;
+    // Identified incidents in the period; a person counts once, at their first contact in it.
+    const period = prepared(
       ctx.db,
-      `WITH w AS (
-         SELECT person, day, officer_seconds,
-                lag(received_at, ?) OVER (PARTITION BY person ORDER BY received_at, incident_id) AS earlier,
-                received_at
-         FROM person_contacts
-         WHERE day BETWEEN date(?, '-' || ? || ' days') AND ?
-       ),
-       hi AS (
-         SELECT DISTINCT person FROM w
-         WHERE day BETWEEN ? AND ? AND earlier IS NOT NULL AND julianday(received_at) - julianday(earlier) <= ?
-       )
-       SELECT count(*) AS identifiedIncidents,
-              count(DISTINCT w.person) AS people,
-              coalesce(sum(w.officer_seconds), 0) AS identifiedSeconds,
-              (SELECT count(*) FROM hi) AS highIntensityPeople,
-              coalesce(sum(hi.person IS NOT NULL), 0) AS highIntensityIncidents,
-              coalesce(sum(CASE WHEN hi.person IS NOT NULL THEN w.officer_seconds ELSE 0 END), 0) AS highIntensitySeconds
-       FROM w LEFT JOIN hi ON hi.person = w.person
-       WHERE w.day BETWEEN ? AND ?`,
-    ).get(minIncidents - 1, p.from, windowDays, p.to, p.from, p.to, windowDays, p.from, p.to) as Record<string, number>;
-    return { groups: [], total: row };
+      `SELECT count(*) AS identifiedIncidents, coalesce(sum(officer_seconds), 0) AS identifiedSeconds,
+              coalesce(sum(prev_s IS NULL OR prev_s < ?), 0) AS people
+       FROM person_contacts WHERE received_s >= ? AND received_s < ?`,
+    ).get(fromS, fromS, toS) as Record<string, number>;
+    // A contact in the period that is the person's k-th, where the (k−N+1)-th was at most W days before.
+    const high = prepared(
+      ctx.db,
+      `SELECT DISTINCT a.person FROM person_contacts a JOIN person_contacts b ON b.person = a.person AND b.rank = a.rank - ?
+       WHERE a.rank >= ? AND a.received_s >= ? AND a.received_s < ? AND a.received_s - b.received_s <= ?`,
+    )
+      .pluck()
+      .all(N - 1, N, fromS, toS, W * 86_400) as number[];
+    const theirs = prepared(
+      ctx.db,
+      `SELECT count(*) AS n, coalesce(sum(officer_seconds), 0) AS os FROM person_contacts
+       WHERE person IN (SELECT value FROM json_each(?)) AND received_s >= ? AND received_s < ?`,
+    ).get(JSON.stringify(high), fromS, toS) as { n: number; os: number };
+    return {
+      groups: [],
+      total: { ...period, highIntensityPeople: high.length, highIntensityIncidents: theirs.n, highIntensitySeconds: theirs.os },
+    };
   },
 };
