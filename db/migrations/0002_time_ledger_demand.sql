@@ -116,8 +116,8 @@ CREATE TABLE `person_contacts` (
 );
 --> statement-breakpoint
 CREATE INDEX `person_contacts_incident` ON `person_contacts` (`incident_id`);--> statement-breakpoint
-CREATE INDEX `person_contacts_rank` ON `person_contacts` (`person`,`rank`);--> statement-breakpoint
-CREATE INDEX `person_contacts_repeat` ON `person_contacts` (`rank`,`received_s`);--> statement-breakpoint
+CREATE INDEX `person_contacts_rank` ON `person_contacts` (`person`,`rank`,`received_s`);--> statement-breakpoint
+CREATE INDEX `person_contacts_repeat` ON `person_contacts` (`rank`,`received_s`,`person`);--> statement-breakpoint
 CREATE INDEX `person_contacts_period` ON `person_contacts` (`received_s`,`prev_s`,`officer_seconds`);--> statement-breakpoint
 CREATE TABLE `referral_ledger` (
 	`incident_id` text NOT NULL,

@@ -112,15 +112,22 @@ function handWrittenOverRollup(db: Database.Database, from: string, to: string) 
   const fromS = Date.parse(`${from}T00:00:00+01:00`) / 1000;
   const toS = Date.parse(`${to}T00:00:00+01:00`) / 1000 + 86_400;
   const period = db.prepare('SELECT count(*), sum(officer_seconds), sum(prev_s IS NULL OR prev_s < ?) FROM person_contacts WHERE received_s >= ? AND received_s < ?').get(fromS, fromS, toS);
-  const high = db
-    .prepare(
-      `SELECT DISTINCT a.person FROM person_contacts a JOIN person_contacts b ON b.person = a.person AND b.rank = a.rank - 4
-       WHERE a.rank >= 5 AND a.received_s >= ? AND a.received_s < ? AND a.received_s - b.received_s <= 90 * 86400`,
-    )
-    .pluck()
-    .all(fromS, toS);
-  const theirs = db.prepare('SELECT count(*), sum(officer_seconds) FROM person_contacts WHERE person IN (SELECT value FROM json_each(?)) AND received_s >= ? AND received_s < ?').get(JSON.stringify(high), fromS, toS);
-  return { byMonth, byAgency, repeat: { period, high: high.length, theirs } };
+  // Candidates (a 5th or later contact in the period), their contacts in order, a sliding 90-day window.
+  const cand = db.prepare('SELECT DISTINCT person FROM person_contacts WHERE rank >= 5 AND received_s >= ? AND received_s < ?').pluck().all(fromS, toS);
+  const rows = db
+    .prepare('SELECT person, received_s FROM person_contacts WHERE person IN (SELECT value FROM json_each(?)) AND received_s >= ? AND received_s < ? ORDER BY person, rank')
+    .raw()
+    .all(JSON.stringify(cand), fromS - 90 * 86400, toS) as Array<[number, number]>;
+  const high = new Set<number>();
+  let last: number | null = null;
+  let times: number[] = [];
+  for (const [p, at] of rows) {
+    if (p !== last) [last, times] = [p, []];
+    times.push(at);
+    if (times.length >= 5 && at >= fromS && at - times[times.length - 5]! <= 90 * 86400) high.add(p);
+  }
+  const theirs = db.prepare('SELECT count(*), sum(officer_seconds) FROM person_contacts WHERE person IN (SELECT value FROM json_each(?)) AND received_s >= ? AND received_s < ?').get(JSON.stringify([...high]), fromS, toS);
+  return { byMonth, byAgency, repeat: { period, high: high.size, theirs } };
 }
 
 /** Repeat demand as one would write it by hand without the ranks: a window over every contact. */
@@ -164,6 +171,7 @@ async function main() {
       reportDistrict: timed(report('district', true)),
       reportCategory: timed(report('category', true)),
       reportAgency: timed(report('agency', true)),
+      reportOneYear: timed(() => runDemandReport({ db, config, params: { from: '2024-04-01', to: '2025-03-31', groupBy: 'month' }, suppress: true, now })),
       evidencePack: timed(() => evidencePackHtml(evidenceReport({ db, config, params: { from, to }, suppress: true, now }), 'bench'), 3),
       handLedger: timed(() => handWrittenOverLedger(sqlite, from, to), 3),
       handRollup: timed(() => handWrittenOverRollup(sqlite, from, to)),
@@ -183,6 +191,7 @@ async function main() {
       `| demand report, decade, by month, PCC (suppressed) | ${f(reportMs)} | < ${TARGET_REPORT_MS} ms — ${yes(reportMs < TARGET_REPORT_MS)} |`,
       `| demand report, by month, unsuppressed | ${f(results.reportMonth.ms)} | |`,
       `| demand report, by district / category / agency (PCC) | ${f(results.reportDistrict.ms)} / ${f(results.reportCategory.ms)} / ${f(results.reportAgency.ms)} | |`,
+      `| demand report for one year (2024/25) of the same database, by month (PCC) | ${f(results.reportOneYear.ms)} | |`,
       `| evidence pack HTML (report + charts) | ${f(results.evidencePack.ms)} | |`,
       `| (a) hand-written SQL over the per-incident ledgers | ${f(results.handLedger.ms)} | report ≤ ${TARGET_RATIO}× — ${ratioLedger.toFixed(2)}× ${yes(ratioLedger <= TARGET_RATIO)} |`,
       `| (b) hand-written SQL over the rollup tables | ${f(results.handRollup.ms)} | report ≤ ${TARGET_RATIO}× — ${ratioRollup.toFixed(2)}× ${yes(ratioRollup <= TARGET_RATIO)} |`,

@@ -34,3 +34,17 @@ describe('incident volumes', () => {
     expect(h.count('incident_volumes')).toBe(0);
   });
 });
+
+describe('the /reports page', () => {
+  it('asks for a token, carries no figures, and defaults to the last twelve months with data', async () => {
+    await createIncident(h, { receivedAt: '2024-06-01T10:00:00Z' });
+    await createIncident(h, { receivedAt: '2026-02-10T10:00:00Z' });
+    const r = await h.request('GET', '/reports', { token: null });
+    expect(r.status).toBe(200);
+    expect(r.body).toContain('type="password"');
+    expect(r.body).toContain('id="from" type="date" value="2025-02-11"');
+    expect(r.body).toContain('id="to" type="date" value="2026-02-10"');
+    expect(r.body).toContain('/api/reports/evidence-pack');
+    expect(r.body).not.toMatch(/mht_|DEMO-/);
+  });
+});

@@ -58,14 +58,34 @@ export const repeatDemand: AvailableSection = {
               coalesce(sum(prev_s IS NULL OR prev_s < ?), 0) AS people
        FROM person_contacts WHERE received_s >= ? AND received_s < ?`,
     ).get(fromS, fromS, toS) as Record<string, number>;
-    // A contact in the period that is the person's k-th, where the (k−N+1)-th was at most W days before.
-    const high = prepared(
+    // Only people with an N-th (or later) contact in the period can qualify: their contacts from W
+    // days before the period, in order, and a sliding window over each person's times.
+    const candidates = prepared(
       ctx.db,
-      `SELECT DISTINCT a.person FROM person_contacts a JOIN person_contacts b ON b.person = a.person AND b.rank = a.rank - ?
-       WHERE a.rank >= ? AND a.received_s >= ? AND a.received_s < ? AND a.received_s - b.received_s <= ?`,
+      'SELECT DISTINCT person FROM person_contacts INDEXED BY person_contacts_repeat WHERE rank >= ? AND received_s >= ? AND received_s < ?',
     )
       .pluck()
-      .all(N - 1, N, fromS, toS, W * 86_400) as number[];
+      .all(N, fromS, toS) as number[];
+    const rows = prepared(
+      ctx.db,
+      `SELECT person, received_s FROM person_contacts INDEXED BY person_contacts_rank
+       WHERE person IN (SELECT value FROM json_each(?)) AND received_s >= ? AND received_s < ? ORDER BY person, rank`,
+    )
+      .raw()
+      .all(JSON.stringify(candidates), fromS - W * 86_400, toS) as Array<[number, number]>;
+    const high: number[] = [];
+    let person: number | null = null;
+    let times: number[] = [];
+    let counted = false;
+    for (const [p, at] of rows) {
+      if (p !== person) [person, times, counted] = [p, [], false];
+      times.push(at);
+      const k = times.length;
+      if (!counted && k >= N && at >= fromS && at - times[k - N]! <= W * 86_400) {
+        high.push(p);
+        counted = true;
+      }
+    }
     const theirs = prepared(
       ctx.db,
       `SELECT count(*) AS n, coalesce(sum(officer_seconds), 0) AS os FROM person_contacts
