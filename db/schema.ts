@@ -343,3 +343,220 @@ export const detentions = sqliteTable(
     index('detentions_status').on(t.status, t.expiresAt),
   ],
 );
+
+// ---------------------------------------------------------------------------------------------
+// The police time ledger and demand evidence (issue 5). Projections like the ones above: a pure
+// function of each incident's events, rebuilt by `rebuildProjections`.
+// ---------------------------------------------------------------------------------------------
+
+/** One row per resource assignment (R38): times and derived officer-seconds. */
+export const resourceAssignments = sqliteTable(
+  'resource_assignments',
+  {
+    incidentId: text('incident_id').notNull(),
+    id: text('id').notNull(),
+    callSign: text('call_sign').notNull(),
+    resourceType: text('resource_type').notNull(),
+    officers: integer('officers').notNull(),
+    status: text('status').notNull(), // dispatched | arrived | cleared
+    dispatchedAt: text('dispatched_at').notNull(),
+    arrivedAt: text('arrived_at'),
+    clearedAt: text('cleared_at'),
+    /** Derived: (clearedAt − dispatchedAt) in seconds × officers; null until cleared. */
+    officerSeconds: integer('officer_seconds'),
+    imported: integer('imported', { mode: 'boolean' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.id] }), index('resource_assignments_call_sign').on(t.callSign, t.dispatchedAt)],
+);
+
+/** One row per activity segment of an assignment (R39). */
+export const resourceSegments = sqliteTable(
+  'resource_segments',
+  {
+    incidentId: text('incident_id').notNull(),
+    assignmentId: text('assignment_id').notNull(),
+    idx: integer('idx').notNull(),
+    activity: text('activity').notNull(),
+    startAt: text('start_at').notNull(),
+    endAt: text('end_at').notNull(),
+    /** Derived: (endAt − startAt) in seconds × officers on the resource. */
+    officerSeconds: integer('officer_seconds').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.assignmentId, t.idx] })],
+);
+
+/**
+ * The measures every incident contributes to the demand report (definitions in
+ * src/reports/definitions.ts). All integers (counts, seconds), so sums are exact and a rebuild
+ * reproduces the rollup byte for byte.
+ */
+const incidentMeasures = () => ({
+  incidents: integer('incidents').notNull(),
+  mhFlagAtCall: integer('mh_flag_at_call').notNull(),
+  mhFlagAtClose: integer('mh_flag_at_close').notNull(),
+  closeFlagKnown: integer('close_flag_known').notNull(),
+  flagsAgree: integer('flags_agree').notNull(),
+  flaggedAtCallOnly: integer('flagged_at_call_only').notNull(),
+  flaggedAtCloseOnly: integer('flagged_at_close_only').notNull(),
+  closed: integer('closed').notNull(),
+  imported: integer('imported').notNull(),
+  mhRelated: integer('mh_related').notNull(),
+  rcrpScope: integer('rcrp_scope').notNull(),
+  decisionDeploy: integer('decision_deploy').notNull(),
+  decisionJoint: integer('decision_joint').notNull(),
+  decisionHandover: integer('decision_handover').notNull(),
+  decisionAdvice: integer('decision_advice').notNull(),
+  decisionNone: integer('decision_none').notNull(),
+  repeatAfterNoDeploy: integer('repeat_after_no_deploy').notNull(),
+  withPolice: integer('with_police').notNull(),
+  assignments: integer('assignments').notNull(),
+  assignmentsOpen: integer('assignments_open').notNull(),
+  officerSeconds: integer('officer_seconds').notNull(),
+  osTravel: integer('os_travel').notNull(),
+  osScene: integer('os_scene').notNull(),
+  osConveyance: integer('os_conveyance').notNull(),
+  osWaitingEd: integer('os_waiting_ed').notNull(),
+  osWaitingHbpos: integer('os_waiting_hbpos').notNull(),
+  osCustody: integer('os_custody').notNull(),
+  osOther: integer('os_other').notNull(),
+  callsHandled: integer('calls_handled').notNull(),
+  callSeconds: integer('call_seconds').notNull(),
+  handedToPartner: integer('handed_to_partner').notNull(),
+  releasedIncidents: integer('released_incidents').notNull(),
+  releasedOfficerSeconds: integer('released_officer_seconds').notNull(),
+});
+
+const referralMeasures = () => ({
+  referrals: integer('referrals').notNull(),
+  accepted: integer('accepted').notNull(),
+  declined: integer('declined').notNull(),
+  noResponse: integer('no_response').notNull(),
+  pending: integer('pending').notNull(),
+  answered: integer('answered').notNull(),
+  answerSeconds: integer('answer_seconds').notNull(),
+  answeredWithin1h: integer('answered_within_1h').notNull(),
+  answeredWithin4h: integer('answered_within_4h').notNull(),
+  answeredWithin24h: integer('answered_within_24h').notNull(),
+});
+
+/** One row per incident: its dimensions (local day, district, category, first agency) and measures. */
+export const incidentLedger = sqliteTable(
+  'incident_ledger',
+  {
+    incidentId: text('incident_id').primaryKey(),
+    receivedAt: text('received_at').notNull(),
+    /** The force-local calendar date the call was received (Europe/London by default). */
+    day: text('day').notNull(),
+    district: text('district').notNull(), // '(none)' when not recorded
+    category: text('category').notNull(),
+    /** Agency of the incident's first referral, '(none)' without one. */
+    agency: text('agency').notNull(),
+    ...incidentMeasures(),
+  },
+  (t) => [index('incident_ledger_day').on(t.day)],
+);
+
+/** One row per referral on an MH-related incident, with the incident's dimensions. */
+export const referralLedger = sqliteTable(
+  'referral_ledger',
+  {
+    incidentId: text('incident_id').notNull(),
+    referralId: text('referral_id').notNull(),
+    day: text('day').notNull(),
+    district: text('district').notNull(),
+    category: text('category').notNull(),
+    /** The referral's own agency. */
+    agency: text('agency').notNull(),
+    ...referralMeasures(),
+  },
+  (t) => [primaryKey({ columns: [t.incidentId, t.referralId] }), index('referral_ledger_day').on(t.day)],
+);
+
+/**
+ * Sums of incident_ledger by (dimension, day, value), for each dimension a report can group by:
+ * 'all' (value 'all'), 'district', 'category', 'agency'. Maintained with the ledger (same
+ * transaction); equal to `GROUP BY` over incident_ledger at all times (tested).
+ */
+export const demandRollup = sqliteTable(
+  'demand_rollup',
+  {
+    dim: text('dim').notNull(),
+    day: text('day').notNull(),
+    grp: text('grp').notNull(),
+    ...incidentMeasures(),
+  },
+  (t) => [primaryKey({ columns: [t.dim, t.day, t.grp] })],
+);
+
+/** Sums of referral_ledger by (dimension, day, value); 'agency' is the referral's own agency. */
+export const referralRollup = sqliteTable(
+  'referral_rollup',
+  {
+    dim: text('dim').notNull(),
+    day: text('day').notNull(),
+    grp: text('grp').notNull(),
+    ...referralMeasures(),
+  },
+  (t) => [primaryKey({ columns: [t.dim, t.day, t.grp] })],
+);
+
+/**
+ * MH-related incidents about an identified person, for repeat demand (R41): `person` is 52 bits of
+ * the primary pseudonymous key as an integer (compact to index; never shown). `rank` (1 = the
+ * person's first contact, by time) and `prevS` (the time of the contact before) are kept in step
+ * for the person's contacts whenever one of them changes (same transaction; a rebuild computes the
+ * same), so the report finds repeat demand without a window over every contact.
+ */
+export const personContacts = sqliteTable(
+  'person_contacts',
+  {
+    person: integer('person').notNull(),
+    receivedAt: text('received_at').notNull(),
+    incidentId: text('incident_id').notNull(),
+    day: text('day').notNull(),
+    /** receivedAt as Unix seconds. */
+    receivedS: integer('received_s').notNull(),
+    officerSeconds: integer('officer_seconds').notNull(),
+    rank: integer('rank').notNull(),
+    prevS: integer('prev_s'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.person, t.receivedAt, t.incidentId] }),
+    index('person_contacts_incident').on(t.incidentId),
+    index('person_contacts_rank').on(t.person, t.rank, t.receivedS),
+    index('person_contacts_repeat').on(t.rank, t.receivedS, t.person),
+    index('person_contacts_period').on(t.receivedS, t.prevS, t.officerSeconds),
+  ],
+);
+
+/** Monthly totals of ALL incidents in command and control (the denominator for "share of all incidents"). */
+export const incidentVolumes = sqliteTable(
+  'incident_volumes',
+  {
+    month: text('month').notNull(), // YYYY-MM, force-local
+    district: text('district').notNull(), // '(all)' for the force-wide total
+    allIncidents: integer('all_incidents').notNull(),
+    source: text('source').notNull(),
+    recordedAt: text('recorded_at').notNull(),
+    recordedBy: text('recorded_by').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.district] })],
+);
+
+/** Every view of a report, evidence pack or high-intensity marker (R41, R44): who, what, when. */
+export const accessAudit = sqliteTable(
+  'access_audit',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: text('at').notNull(),
+    userId: text('user_id').notNull(),
+    role: text('role').notNull(),
+    action: text('action').notNull(),
+    /** Query parameters (never personal data). */
+    params: text('params').notNull(),
+    /** The incident looked at, for an incident-level view (the high-intensity marker). */
+    incidentId: text('incident_id'),
+    outcome: text('outcome').notNull(), // shown | refused
+  },
+  (t) => [index('access_audit_at').on(t.at)],
+);

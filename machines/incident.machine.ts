@@ -18,6 +18,7 @@ import {
 import { isChild, type PriorContact, type Subject } from './subject.js';
 import { isSupervisoryRank, type Rank } from './ranks.js';
 import { canBeAwol, LEGAL_STATUSES } from './legal-status.js';
+import { defaultAssignmentId, type ResourceSpec, type Segment } from './resource.machine.js';
 
 export const INCIDENT_MACHINE_VERSION = 'incident@1';
 
@@ -41,6 +42,8 @@ export interface IncidentPolicy {
   futureToleranceSeconds: number;
   /** R14: the category is for patients liable to be detained (AWOL); absent in events before issue 4. */
   requiresDetainedLegalStatus?: boolean;
+  /** The force's time zone (local calendar days and months in reports); absent in older events. */
+  timeZone?: string;
 }
 
 /** The configured grade in effect when it was set (stamped into GRADE_SET). */
@@ -68,10 +71,35 @@ export interface RcrpOverride {
   reason: string;
 }
 
+/** A resource as POLICE_DISPATCHED carries it (assignmentId is always set by the shell; older events may lack it). */
 export interface Resource {
+  assignmentId?: string;
   callSign: string;
   officers: number;
   type: string;
+}
+
+/** One historic assignment inside INCIDENT_IMPORTED (the resource machine checks R38/R39 on it). */
+export interface ImportedResource extends ResourceSpec {
+  dispatchedAt: string;
+  arrivedAt: string | null;
+  clearedAt: string;
+  segments: Segment[];
+}
+
+/** One referral inside INCIDENT_IMPORTED (the referral machine checks its times). */
+export interface ImportedReferral {
+  referralId: string;
+  agency: string;
+  madeAt: string;
+  answer: ReferralAnswer | null;
+  answeredAt: string | null;
+}
+
+/** One telephone call handled by the control room about this incident: answered → ended. */
+export interface CallHandling {
+  answeredAt: string;
+  endedAt: string;
 }
 
 export type IncidentEvent = EventMeta &
@@ -104,6 +132,36 @@ export type IncidentEvent = EventMeta &
         override: RcrpOverride | null;
       }
     | { type: 'POLICE_DISPATCHED'; resources: Resource[] }
+    /** The control room's handling of one call about the incident (occurredAt = when the call ended). */
+    | { type: 'CALL_HANDLING_RECORDED'; answeredAt: string }
+    /**
+     * A closed historic incident from a command-and-control extract, as one event (occurredAt = when
+     * the call was received). Its resources become resource child machines, already cleared.
+     */
+    | {
+        type: 'INCIDENT_IMPORTED';
+        incidentId: string;
+        reference: string;
+        channel: Channel;
+        category: string;
+        grade: string | null;
+        gradePolicy: GradePolicy | null;
+        district: string | null;
+        locationClass: 'urban' | 'rural' | null;
+        mhFlagAtCall: boolean;
+        /** Blank in many extracts: kept as unknown (reported as a data-quality note, not guessed). */
+        mhFlagAtClose: boolean | null;
+        rcrpDecision: RcrpDecision | null;
+        closureCode: string | null;
+        closedAt: string;
+        /** The subject when the extract has a person reference (pseudonymous keys only). */
+        subject: Subject | null;
+        callHandling: CallHandling[];
+        resources: ImportedResource[];
+        referrals: ImportedReferral[];
+        policy: IncidentPolicy;
+        source: { file: string; line: number };
+      }
     | {
         type: 'REFERRAL_MADE';
         referralId: string;
@@ -125,7 +183,7 @@ export type IncidentEventType = IncidentEvent['type'];
 type EventOf<T extends IncidentEventType> = Extract<IncidentEvent, { type: T }>;
 
 /** Events only the system itself raises; never offered to users as allowed events. */
-export const SYSTEM_EVENT_TYPES: readonly IncidentEventType[] = ['INCIDENT_CREATED', 'DEADLINE_REACHED', 'CHILD_STATUS_CHANGED'];
+export const SYSTEM_EVENT_TYPES: readonly IncidentEventType[] = ['INCIDENT_CREATED', 'INCIDENT_IMPORTED', 'DEADLINE_REACHED', 'CHILD_STATUS_CHANGED'];
 
 interface Trigger {
   fromSeq: number;
@@ -163,15 +221,23 @@ export interface IncidentContext {
     decision: RcrpDecision;
     seq: number;
     occurredAt: string;
-    crimeOccurring: boolean;
-    riskToLife: boolean;
-    riskOfSeriousHarm: boolean;
+    /** null only for imported history, whose extracts carry the decision without the answers. */
+    crimeOccurring: boolean | null;
+    riskToLife: boolean | null;
+    riskOfSeriousHarm: boolean | null;
     overridden: boolean;
   } | null;
   /** Set by a change of circumstances; cleared by the next THRIVE (R2). */
   pendingReassessment: Trigger | null;
   firstDispatchedAt: string | null;
   resourcesDispatched: number;
+  /** What the incident knows of each resource assignment (the resource machine owns the times, R38/R39). */
+  resources: Record<string, { callSign: string; officers: number; status: string }>;
+  firstArrivedAt: string | null;
+  /** Control-room handling of each call about the incident. */
+  callHandling: CallHandling[];
+  /** True for a historic incident from a command-and-control extract. */
+  imported: boolean;
   /** What the incident knows of each referral (the referral machine owns the detail). */
   referrals: Record<string, { agency: string; status: string; statusSeq: number; madeAt: string }>;
   /** First moment police were decided against or not sent (R15's "no-deploy decision"); never cleared. */
@@ -268,6 +334,7 @@ const pre: { [K in IncidentEventType]?: (ctx: IncidentContext) => Violation | nu
     return null;
   },
   POLICE_DISPATCHED: (ctx) => decisionPermits(ctx, 'dispatching police', ['deploy', 'jointResponse']),
+  CALL_HANDLING_RECORDED: () => null,
   REFERRAL_MADE: (ctx) => decisionPermits(ctx, 'a referral to a partner agency', ['handover', 'jointResponse', 'deploy']),
   ADVICE_GIVEN: (ctx) => decisionPermits(ctx, 'closing the contact with advice only', ['adviceOnly']),
   RESOLVED_WITHOUT_DEPLOYMENT(ctx) {
@@ -277,6 +344,11 @@ const pre: { [K in IncidentEventType]?: (ctx: IncidentContext) => Violation | nu
   INCIDENT_CLOSED(ctx) {
     const pending = reassessmentPending(ctx, 'closure');
     if (pending) return pending;
+    const assigned = Object.entries(ctx.resources ?? {}).filter(([, r]) => r.status !== 'cleared');
+    if (assigned.length > 0) {
+      const list = assigned.map(([id, r]) => `${r.callSign} (${id})`).join(', ');
+      return v('R38', 'RESOURCES_NOT_CLEARED', `resource ${list} is still assigned: record RESOURCE_CLEARED with its activity segments before closing`);
+    }
     const open = unresolvedReferrals(ctx);
     if (open.length > 0) {
       const latest = Math.max(...open.map(([, r]) => r.statusSeq));
@@ -295,8 +367,57 @@ const pre: { [K in IncidentEventType]?: (ctx: IncidentContext) => Violation | nu
   DEADLINE_REACHED: () => null,
 };
 
+/** R7 for the times an imported incident carries besides occurredAt (call received). */
+function importedTimes(e: EventOf<'INCIDENT_IMPORTED'>): Violation | null {
+  const latest = new Date(Date.parse(e.recordedAt) + e.policy.futureToleranceSeconds * 1000).toISOString();
+  if (e.closedAt < e.occurredAt) return v('R7', 'TIME_BEFORE_START', `closedAt ${e.closedAt} is before the call was received (${e.occurredAt})`);
+  if (e.closedAt > latest) return v('R7', 'TIME_IN_FUTURE', `closedAt ${e.closedAt} is in the future`);
+  for (const c of e.callHandling) {
+    if (c.answeredAt < e.occurredAt) return v('R7', 'TIME_BEFORE_START', `call answered ${c.answeredAt} before it was received (${e.occurredAt})`);
+    if (c.endedAt < c.answeredAt) return v('R7', 'TIME_BEFORE_START', `call ended ${c.endedAt} before it was answered (${c.answeredAt})`);
+  }
+  for (const r of e.resources) {
+    if (r.dispatchedAt < e.occurredAt) return v('R7', 'TIME_BEFORE_START', `${r.callSign} dispatched ${r.dispatchedAt} before the call was received (${e.occurredAt})`);
+    if (r.clearedAt > latest) return v('R7', 'TIME_IN_FUTURE', `${r.callSign} cleared ${r.clearedAt} is in the future`);
+  }
+  for (const r of e.referrals ?? []) {
+    if (r.madeAt < e.occurredAt) return v('R7', 'TIME_BEFORE_START', `the referral to ${r.agency} was made (${r.madeAt}) before the call was received (${e.occurredAt})`);
+  }
+  // R39 across assignments: the same call sign's historic assignments must not overlap in time.
+  const byCallSign = new Map<string, ImportedResource[]>();
+  for (const r of e.resources) byCallSign.set(r.callSign, [...(byCallSign.get(r.callSign) ?? []), r]);
+  for (const [callSign, rs] of byCallSign) {
+    const sorted = [...rs].sort((a, b) => (a.dispatchedAt < b.dispatchedAt ? -1 : 1));
+    for (let i = 1; i < sorted.length; i++) {
+      if (sorted[i]!.dispatchedAt < sorted[i - 1]!.clearedAt) {
+        return v('R39', 'RESOURCE_ALREADY_ASSIGNED', `${callSign} has two assignments on this incident that overlap in time; its time cannot be counted twice`);
+      }
+    }
+  }
+  return null;
+}
+
+/** R39 across assignments: one call sign is never on two open assignments of one incident at once. */
+function sameResourceTwice(current: IncidentContext['resources'], adding: ReadonlyArray<{ callSign: string }>): Violation | null {
+  const busy = new Set(Object.values(current ?? {}).filter((r) => r.status !== 'cleared').map((r) => r.callSign));
+  const seen = new Set<string>();
+  for (const r of adding) {
+    if (busy.has(r.callSign) || seen.has(r.callSign)) {
+      return v('R39', 'RESOURCE_ALREADY_ASSIGNED', `${r.callSign} is already assigned to this incident and not cleared; its time cannot be counted twice`);
+    }
+    seen.add(r.callSign);
+  }
+  return null;
+}
+
 const check: { [K in IncidentEventType]: (ctx: IncidentContext, e: EventOf<K>) => Violation | null } = {
   INCIDENT_CREATED: (_ctx, e) => awolStatusViolation(e.policy.requiresDetainedLegalStatus, e.category, e.subject),
+  INCIDENT_IMPORTED: (_ctx, e) => importedTimes(e),
+  CALL_HANDLING_RECORDED(ctx, e) {
+    if (e.answeredAt < ctx.receivedAt) return v('R7', 'TIME_BEFORE_START', `the call was answered (${e.answeredAt}) before it was received (${ctx.receivedAt})`);
+    if (e.occurredAt < e.answeredAt) return v('R7', 'TIME_BEFORE_START', `the call ended (${e.occurredAt}) before it was answered (${e.answeredAt})`);
+    return null;
+  },
   SUBJECT_RECORDED: (ctx, e) => awolStatusViolation(ctx.policy.requiresDetainedLegalStatus, ctx.category, e.subject),
   THRIVE_RECORDED(ctx, e) {
     const missing = THRIVE_DIMENSIONS.filter((d) => isBlank(e[d]));
@@ -344,7 +465,7 @@ const check: { [K in IncidentEventType]: (ctx: IncidentContext, e: EventOf<K>) =
     }
     return null;
   },
-  POLICE_DISPATCHED: (ctx) => pre.POLICE_DISPATCHED!(ctx),
+  POLICE_DISPATCHED: (ctx, e) => pre.POLICE_DISPATCHED!(ctx) ?? sameResourceTwice(ctx.resources, e.resources),
   REFERRAL_MADE(ctx, e) {
     const p = pre.REFERRAL_MADE!(ctx);
     if (p) return p;
@@ -486,6 +607,10 @@ const reduce: { [K in IncidentEventType]: (ctx: IncidentContext, e: EventOf<K>) 
       pendingReassessment: null,
       firstDispatchedAt: null,
       resourcesDispatched: 0,
+      resources: {},
+      firstArrivedAt: null,
+      callHandling: [],
+      imported: false,
       referrals: {},
       noDeployAt: null,
       resolvedWithoutPolice: false,
@@ -496,6 +621,49 @@ const reduce: { [K in IncidentEventType]: (ctx: IncidentContext, e: EventOf<K>) 
     };
     return { ...base, ...subjectFlags(base, e, e.subject ? e.priorContacts : []) };
   },
+  INCIDENT_IMPORTED(_ctx, e) {
+    const firstDispatchedAt = e.resources.reduce<string | null>((m, r) => (m === null || r.dispatchedAt < m ? r.dispatchedAt : m), null);
+    const firstArrivedAt = e.resources.reduce<string | null>((m, r) => (r.arrivedAt !== null && (m === null || r.arrivedAt < m) ? r.arrivedAt : m), null);
+    const noDeploy = e.rcrpDecision !== null && NO_DEPLOY.includes(e.rcrpDecision);
+    return {
+      incidentId: e.incidentId,
+      reference: e.reference,
+      channel: e.channel,
+      category: e.category,
+      district: e.district,
+      locationClass: e.locationClass,
+      receivedAt: e.occurredAt,
+      createdAt: e.recordedAt,
+      mhFlagAtCall: e.mhFlagAtCall,
+      mhFlagAtClose: e.mhFlagAtClose,
+      closedAt: e.closedAt,
+      closureCode: e.closureCode,
+      policy: e.policy,
+      subject: e.subject ?? null,
+      thrive: null,
+      grade: e.grade && e.gradePolicy ? { code: e.grade, seq: e.seq, occurredAt: e.occurredAt, policy: e.gradePolicy } : null,
+      decision: e.rcrpDecision
+        ? { decision: e.rcrpDecision, seq: e.seq, occurredAt: e.occurredAt, crimeOccurring: null, riskToLife: null, riskOfSeriousHarm: null, overridden: false }
+        : null,
+      pendingReassessment: null,
+      firstDispatchedAt,
+      resourcesDispatched: e.resources.length,
+      resources: Object.fromEntries(e.resources.map((r) => [r.assignmentId, { callSign: r.callSign, officers: r.officers, status: 'cleared' }])),
+      firstArrivedAt,
+      callHandling: e.callHandling,
+      imported: true,
+      referrals: Object.fromEntries(
+        (e.referrals ?? []).map((r) => [r.referralId, { agency: r.agency, status: r.answer ?? 'pending', statusSeq: e.seq, madeAt: r.madeAt }]),
+      ),
+      noDeployAt: noDeploy ? e.occurredAt : null,
+      resolvedWithoutPolice: false,
+      repeatContactOf: [],
+      flags: [],
+      firedDeadlines: [],
+      lastOccurredAt: e.closedAt,
+    };
+  },
+  CALL_HANDLING_RECORDED: (ctx, e) => ({ ...ctx, callHandling: [...(ctx.callHandling ?? []), { answeredAt: e.answeredAt, endedAt: e.occurredAt }] }),
   SUBJECT_RECORDED(ctx, e) {
     const next = { ...ctx, subject: e.subject };
     return { ...next, ...subjectFlags(next, e, e.priorContacts) };
@@ -537,12 +705,22 @@ const reduce: { [K in IncidentEventType]: (ctx: IncidentContext, e: EventOf<K>) 
     ...ctx,
     firstDispatchedAt: ctx.firstDispatchedAt ?? e.occurredAt,
     resourcesDispatched: ctx.resourcesDispatched + e.resources.length,
+    resources: {
+      ...ctx.resources,
+      ...Object.fromEntries(e.resources.map((r, i) => [r.assignmentId ?? defaultAssignmentId(e.seq, i), { callSign: r.callSign, officers: r.officers, status: 'dispatched' }])),
+    },
   }),
   REFERRAL_MADE: (ctx, e) => ({
     ...ctx,
     referrals: { ...ctx.referrals, [e.referralId]: { agency: e.agency, status: 'pending', statusSeq: e.seq, madeAt: e.occurredAt } },
   }),
   CHILD_STATUS_CHANGED(ctx, e) {
+    if (e.kind === 'resource') {
+      const r = ctx.resources?.[e.childId];
+      if (!r) return ctx;
+      const arrived = e.status === 'arrived' && (ctx.firstArrivedAt === null || ctx.firstArrivedAt === undefined || e.occurredAt < ctx.firstArrivedAt);
+      return { ...ctx, resources: { ...ctx.resources, [e.childId]: { ...r, status: e.status } }, firstArrivedAt: arrived ? e.occurredAt : (ctx.firstArrivedAt ?? null) };
+    }
     if (e.kind !== 'referral') return ctx;
     const r = ctx.referrals[e.childId];
     if (!r) return ctx;
@@ -607,7 +785,7 @@ export const incidentMachine = setup({
   initial: 'unopened',
   context: {} as IncidentContext,
   states: {
-    unopened: { on: { INCIDENT_CREATED: accept('open') } },
+    unopened: { on: { INCIDENT_CREATED: accept('open'), INCIDENT_IMPORTED: accept('closed') } },
     open: {
       initial: 'new',
       on: {
@@ -615,6 +793,7 @@ export const incidentMachine = setup({
         GRADE_SET: accept(),
         NEW_INFORMATION: accept(),
         SUBJECT_RECORDED: accept(),
+        CALL_HANDLING_RECORDED: accept(),
         CHILD_STATUS_CHANGED: accept(),
         DEADLINE_REACHED: accept(),
       },

@@ -117,13 +117,22 @@ export type ReferralEvent = EventMeta &
     | { type: 'REFERRAL_RESOLVED'; referralId: string; outcome: ResolutionOutcome; resolvedBy: Person; partnerContact: string | null; note: string | null }
     | { type: 'REFERRAL_CALLER_INFORMED'; referralId: string; whoWillAttend: WhoWillAttend; method: string; note: string | null }
     | { type: 'REFERRAL_WITHDRAWN'; referralId: string; reason: string }
+    /** A referral from a historic extract (INCIDENT_IMPORTED): made and answered as recorded, no clocks. */
+    | {
+        type: 'REFERRAL_IMPORTED';
+        referralId: string;
+        agency: string;
+        madeAt: string;
+        answer: ReferralAnswer | null;
+        answeredAt: string | null;
+      }
     | { type: 'DEADLINE_REACHED'; deadlineKey: string }
   );
 export type ReferralEventType = ReferralEvent['type'];
 type EventOf<T extends ReferralEventType> = Extract<ReferralEvent, { type: T }>;
 
 /** Event types only the system raises (never offered to users as allowed events). */
-export const REFERRAL_SYSTEM_EVENT_TYPES: readonly ReferralEventType[] = ['REFERRAL_SENT', 'DEADLINE_REACHED'];
+export const REFERRAL_SYSTEM_EVENT_TYPES: readonly ReferralEventType[] = ['REFERRAL_SENT', 'REFERRAL_IMPORTED', 'DEADLINE_REACHED'];
 
 export interface Escalation {
   level: number;
@@ -302,6 +311,11 @@ const check: { [K in ReferralEventType]: (ctx: ReferralContext, e: EventOf<K>, s
     if (isBlank(e.reason)) return v('R11', 'WITHDRAWAL_REASON_REQUIRED', 'withdrawing a referral needs a reason (the partner is told it is withdrawn)');
     return notBeforeReferral(ctx, e, 'the withdrawal');
   },
+  REFERRAL_IMPORTED(_ctx, e) {
+    if ((e.answer === null) !== (e.answeredAt === null)) return v(null, 'ANSWER_TIME_REQUIRED', 'an imported answer needs its time, and a time needs its answer');
+    if (e.answeredAt !== null && e.answeredAt < e.madeAt) return v('R7', 'TIME_BEFORE_START', `the answer (${e.answeredAt}) is before the referral was made (${e.madeAt})`);
+    return null;
+  },
   DEADLINE_REACHED(ctx, e, state) {
     const live = referralDeadlines(state as ReferralState, ctx).some((d) => d.key === e.deadlineKey && !d.fired);
     return live ? null : v(null, 'DEADLINE_NOT_LIVE', `deadline ${e.deadlineKey} no longer applies`);
@@ -457,6 +471,35 @@ const reduce: { [K in ReferralEventType]: (ctx: ReferralContext, e: EventOf<K>) 
     callerInformed: [...ctx.callerInformed, { at: e.occurredAt, by: e.actor.id, whoWillAttend: e.whoWillAttend, method: e.method, note: e.note }],
   }),
   REFERRAL_WITHDRAWN: (ctx, e) => ({ ...ctx, escalations: closeEscalation(ctx, e, 'referral withdrawn'), withdrawn: { at: e.occurredAt, by: e.actor.id, reason: e.reason } }),
+  REFERRAL_IMPORTED: (_ctx, e) => ({
+    referralId: e.referralId,
+    agency: e.agency,
+    contactMethod: 'notRecorded',
+    namedContact: '',
+    agencyReference: null,
+    route: { ...LEGACY_ROUTE, agencyLabel: e.agency },
+    shared: { location: null, riskSummary: null, callbackRoute: '', narrative: null },
+    madeAt: e.madeAt,
+    madeBy: e.actor.id,
+    sentAt: e.madeAt,
+    messageId: null,
+    acknowledgedAt: e.answer === 'accepted' || e.answer === 'declined' ? e.answeredAt : null,
+    acknowledgedBy: null,
+    answer: e.answer,
+    answeredAt: e.answeredAt,
+    answeredVia: e.answer ? e.actor.role : null,
+    respondent: null,
+    reason: null,
+    noResponseCause: e.answer === 'noResponse' ? 'recorded' : null,
+    noResponseAt: e.answer === 'noResponse' ? e.answeredAt : null,
+    escalations: [],
+    resolution: null,
+    withdrawn: null,
+    callerInformed: [],
+    firedDeadlines: [],
+    flags: [],
+    lastOccurredAt: e.answeredAt ?? e.madeAt,
+  }),
   DEADLINE_REACHED(ctx, e) {
     const fired = { ...ctx, firedDeadlines: [...ctx.firedDeadlines, e.deadlineKey] };
     const agency = ctx.route.agencyLabel || ctx.agency;
@@ -531,6 +574,7 @@ export const referralMachine = setup({
     byEmail: deliveryIs('email'),
     byMessage: deliveryIs('message'),
     byConversation: deliveryIs('conversation'),
+    importedAs: ({ event }, params: { answer: ReferralAnswer | null }) => event.type === 'REFERRAL_IMPORTED' && event.answer === params.answer,
   },
   actions: {
     apply: assign(({ context, event }) => applyEvent(context, event)),
@@ -541,7 +585,16 @@ export const referralMachine = setup({
   context: {} as ReferralContext,
   states: {
     unsent: {
-      on: { REFERRAL_MADE: [accept('drafted', 'byEmail'), accept('sent', 'byMessage'), accept('acknowledged', 'byConversation')] },
+      on: {
+        REFERRAL_MADE: [accept('drafted', 'byEmail'), accept('sent', 'byMessage'), accept('acknowledged', 'byConversation')],
+        // History from an extract lands where it ended (an unanswered one waits, with no clocks).
+        REFERRAL_IMPORTED: [
+          accept('accepted', { type: 'importedAs', params: { answer: 'accepted' } }),
+          accept('declined', { type: 'importedAs', params: { answer: 'declined' } }),
+          accept('noResponse', { type: 'importedAs', params: { answer: 'noResponse' } }),
+          accept('sent', { type: 'importedAs', params: { answer: null } }),
+        ],
+      },
     },
     drafted: {
       on: {

@@ -25,7 +25,8 @@ import { incidentRoutes } from './routes/incidents.routes.js';
 import { registerIncidentHandlers } from './routes/incidents.handlers.js';
 import { registerMetaRoutes } from './routes/meta.js';
 import { registerPartnerPages } from './web/partner.js';
-import { registerPages } from './web/pages.js';
+import { registerReportRoutes } from './routes/reports.js';
+import { registerPages, registerReportPage } from './web/pages.js';
 
 export interface AppDeps extends CommandDeps {
   logger?: Logger;
@@ -102,8 +103,17 @@ export function createApp(deps: AppDeps) {
   registerAuditRoutes(app, deps);
   registerPartnerPages(app, deps, deps.partnerLinks);
   registerAlertRoutes(app, deps.db);
+  registerReportRoutes(app, deps);
   registerMetaRoutes(app, deps.db, deps.config);
   registerPages(app, deps.config);
+  const span = deps.db.$client.prepare(`SELECT min(day) AS first, max(day) AS last FROM demand_rollup WHERE dim = 'all'`);
+  registerReportPage(app, deps.config, () => {
+    // The last twelve months with data (or the twelve months to today when there is none).
+    const { first, last } = span.get() as { first: string | null; last: string | null };
+    const to = last ?? deps.clock.now().toISOString().slice(0, 10);
+    const from = new Date(Date.parse(to) - 364 * 86_400_000).toISOString().slice(0, 10);
+    return { from: first && first > from ? first : from, to };
+  });
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'Token from `npm run token`' });
   app.doc31('/api/openapi.json', {

@@ -80,7 +80,7 @@ const server = serve({
   },
   port,
 });
-logger.info({ port, database: databasePath, force: config.force.name, mail: mail ? (isCapture(mail) ? 'capture' : 'smtp') : 'off', publicBaseUrl }, `serving on http://localhost:${port}`);
+logger.info({ port, database: databasePath, force: config.force.name, mail: mail ? (isCapture(mail) ? 'capture' : 'smtp') : 'off', publicBaseUrl }, `serving on http://localhost:${port} (evidence pack: http://localhost:${port}/reports)`);
 
 const sweepEvery = Number(env.SWEEP_INTERVAL_MS ?? 15_000);
 const sweeper = setInterval(() => {

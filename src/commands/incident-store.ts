@@ -4,11 +4,26 @@
  */
 import type { Db } from '../../db/client.js';
 import { rowDeleter, rowSyncer, rowWriter } from '../../db/rows.js';
-import { alerts, deadlines, detentions, incidentEvents, incidentPersonKeys, incidents, referralEscalations, referrals } from '../../db/schema.js';
+import {
+  alerts,
+  deadlines,
+  detentions,
+  incidentEvents,
+  incidentLedger,
+  incidentPersonKeys,
+  incidents,
+  personContacts,
+  referralEscalations,
+  referralLedger,
+  referrals,
+  resourceAssignments,
+  resourceSegments,
+} from '../../db/schema.js';
 import type { PriorDetention } from '../../machines/s136.machine.js';
 import type { PriorContact } from '../../machines/subject.js';
 import { MACHINE_VERSIONS, type AggregateEvent } from '../domain/incident-aggregate.js';
 import type { Projection, ProjectionRows } from '../domain/projection.js';
+import { RollupWriter } from './rollup.js';
 
 const ENVELOPE = new Set(['type', 'seq', 'occurredAt', 'recordedAt', 'actor']);
 
@@ -48,8 +63,21 @@ export function rowToEvent(r: EventRow): AggregateEvent {
   } as AggregateEvent;
 }
 
-type ChildTable = 'personKeys' | 'referrals' | 'referralEscalations' | 'deadlines' | 'alerts' | 'detentions';
-const CHILD_TABLES = { personKeys: incidentPersonKeys, referrals, referralEscalations, deadlines, alerts, detentions } as const;
+const CHILD_TABLES = {
+  personKeys: incidentPersonKeys,
+  referrals,
+  referralEscalations,
+  deadlines,
+  alerts,
+  detentions,
+  assignments: resourceAssignments,
+  segments: resourceSegments,
+  incidentLedger,
+  referralLedger,
+  personContacts,
+} as const;
+type ChildTable = keyof typeof CHILD_TABLES;
+export const PROJECTION_CHILD_TABLES = CHILD_TABLES;
 
 export class IncidentStore {
   readonly #load;
@@ -57,11 +85,13 @@ export class IncidentStore {
   readonly #priorContacts;
   readonly #insertEvent;
   readonly #upsertIncident;
+  readonly #insertIncident;
   readonly #insertChild: { [K in ChildTable]: (row: never) => void };
   readonly #deleteChild: { [K in ChildTable]: (incidentId: string) => void };
   readonly #referenceExists;
   readonly #priorDetentions;
   readonly #detentionIncident;
+  readonly #rollup: RollupWriter;
 
   constructor(db: Db) {
     const s = db.$client;
@@ -91,22 +121,10 @@ export class IncidentStore {
     // Only the columns that differ from the stored row are written (see rowSyncer): most commands
     // change version, snapshot and updatedAt, which no index covers.
     this.#upsertIncident = rowSyncer(s, incidents, ['id']);
-    this.#insertChild = {
-      personKeys: rowWriter(s, incidentPersonKeys),
-      referrals: rowWriter(s, referrals),
-      referralEscalations: rowWriter(s, referralEscalations),
-      deadlines: rowWriter(s, deadlines),
-      alerts: rowWriter(s, alerts),
-      detentions: rowWriter(s, detentions),
-    } as never;
-    this.#deleteChild = {
-      personKeys: rowDeleter(s, incidentPersonKeys, 'incident_id'),
-      referrals: rowDeleter(s, referrals, 'incident_id'),
-      referralEscalations: rowDeleter(s, referralEscalations, 'incident_id'),
-      deadlines: rowDeleter(s, deadlines, 'incident_id'),
-      alerts: rowDeleter(s, alerts, 'incident_id'),
-      detentions: rowDeleter(s, detentions, 'incident_id'),
-    };
+    this.#insertIncident = rowWriter(s, incidents);
+    this.#insertChild = Object.fromEntries(Object.entries(CHILD_TABLES).map(([k, t]) => [k, rowWriter(s, t)])) as never;
+    this.#deleteChild = Object.fromEntries(Object.entries(CHILD_TABLES).map(([k, t]) => [k, rowDeleter(s, t, 'incident_id')])) as never;
+    this.#rollup = new RollupWriter(s);
   }
 
   load(id: string): { version: number; snapshot: string } | null {
@@ -142,15 +160,34 @@ export class IncidentStore {
     this.#insertEvent({ ...eventToRow(incidentId, e), machineVersion: MACHINE_VERSIONS, idempotencyKey });
   }
 
-  /** Write the projection, touching child tables only where they changed. */
-  writeProjection(before: ProjectionRows | null, after: Projection): void {
-    this.#upsertIncident(after.incident);
+  /**
+   * Write the projection, touching child tables only where they changed, and move the demand
+   * rollups by the change in the ledger rows. With `rollup` (bulk import, rebuild) the rollup
+   * change is only accumulated there, for the caller to flush once per batch.
+   */
+  writeProjection(before: ProjectionRows | null, after: Projection, rollup?: RollupWriter): void {
+    // No state before: a new incident (or a rebuild into empty tables), so nothing to compare with.
+    if (before) this.#upsertIncident(after.incident);
+    else this.#insertIncident(after.incident);
+    let ledgerChanged = false;
+    let personsChanged = false;
     for (const t of Object.keys(CHILD_TABLES) as ChildTable[]) {
       const rows = after[t];
       if (before && JSON.stringify(before[t]) === JSON.stringify(rows)) continue;
+      if (t === 'incidentLedger' || t === 'referralLedger') ledgerChanged = true;
+      if (t === 'personContacts') personsChanged = true;
       if (before) this.#deleteChild[t](after.incident.id);
       for (const row of rows) this.#insertChild[t](row as never);
     }
+    const derived = rollup ?? this.#rollup;
+    if (ledgerChanged) derived.change(before, after);
+    if (personsChanged) derived.personsChanged(before?.personContacts, after.personContacts);
+    if (!rollup && (ledgerChanged || personsChanged)) this.#rollup.flush();
+  }
+
+  /** A rollup accumulator for a batch of writes on this database (flush it before committing). */
+  rollupWriter(): RollupWriter {
+    return this.#rollup;
   }
 }
 

@@ -19,6 +19,7 @@ export function incidentPolicy(config: ForceConfig, category: string): IncidentP
     repeatContactWindowHours: config.repeatContact.windowHours,
     futureToleranceSeconds: config.time.futureToleranceSeconds,
     requiresDetainedLegalStatus: cat?.requiresDetainedLegalStatus ?? false,
+    timeZone: config.force.timezone,
   };
 }
 

@@ -3,25 +3,29 @@
  * pure function of the events, so the result must equal what the command path stored.
  */
 import type { Db } from '../../db/client.js';
-import { alerts, deadlines, detentions, incidentPersonKeys, incidents, referralEscalations, referrals } from '../../db/schema.js';
+import { demandRollup, incidents, referralRollup } from '../../db/schema.js';
 import { replay } from '../domain/incident-aggregate.js';
 import { project } from '../domain/projection.js';
-import { incidentStore } from './incident-store.js';
+import { incidentStore, PROJECTION_CHILD_TABLES } from './incident-store.js';
 
 export function rebuildProjections(db: Db): { incidents: number; events: number } {
   const store = incidentStore(db);
   return db.transaction(
     (tx) => {
-      for (const t of [incidentPersonKeys, referrals, referralEscalations, deadlines, alerts, detentions, incidents]) tx.delete(t).run();
+      for (const t of [...Object.values(PROJECTION_CHILD_TABLES), demandRollup, referralRollup, incidents]) tx.delete(t).run();
+      const rollup = store.rollupWriter();
       // One stream at a time. (Writing while an `iterate()` cursor over incident_events is still
       // open fails in better-sqlite3 with "This database connection is busy executing a query".)
       const ids = db.$client.prepare('SELECT DISTINCT incident_id FROM incident_events ORDER BY incident_id').pluck().all() as string[];
       let events = 0;
+      let done = 0;
       for (const id of ids) {
         const stream = store.events(id);
-        store.writeProjection(null, project(replay(stream)));
+        store.writeProjection(null, project(replay(stream)), rollup);
         events += stream.length;
+        if (++done % 2000 === 0) rollup.flush();
       }
+      rollup.flush();
       return { incidents: ids.length, events };
     },
     { behavior: 'immediate' },

@@ -7,6 +7,7 @@ import type { AggregateEvent, AggregateState } from '../domain/incident-aggregat
 import type { IncidentEventInput } from '../domain/incident-inputs.js';
 import type { Problem } from '../http/problem.js';
 import type { EventMeta } from '../../machines/types.js';
+import { defaultAssignmentId } from '../../machines/resource.machine.js';
 import type { CommandDeps } from './deps.js';
 import { incidentStore } from './incident-store.js';
 import { buildSubject, gradePolicy, isProblem, priorContactWindow } from './machine-events.js';
@@ -24,6 +25,8 @@ const coreTranslators: Translators = {
   GRADE_SET: (deps, _s, i) => ({ ...i, reason: i.reason ?? null, gradePolicy: gradePolicy(deps.config, i.grade) }),
   RCRP_DECISION_RECORDED: (_d, _s, i) => ({ ...i, override: i.override ?? null }),
   RESOLVED_WITHOUT_DEPLOYMENT: (_d, _s, i) => ({ ...i, note: i.note ?? null }),
+  // Each resource gets an assignment id (the time ledger's key): the sender's, or a<seq>-<n>.
+  POLICE_DISPATCHED: (_d, s, i) => ({ ...i, resources: i.resources.map((r, n) => ({ ...r, assignmentId: r.assignmentId ?? defaultAssignmentId(s.version + 1, n) })) }),
   INCIDENT_CLOSED: (_d, _s, i) => ({ ...i, mhFlagAtClose: i.mhFlagAtClose ?? null, note: i.note ?? null }),
   SUBJECT_RECORDED(deps, state, i) {
     const ctx = state.incident.context;

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { PLACE_TYPES } from '../../machines/s136.machine.js';
 import { DELIVERIES } from '../../machines/referral.machine.js';
+import { ROLES as USER_ROLES } from '../../machines/types.js';
 
 const code = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/, 'a short code: letters, digits, _ or -, starting with a letter');
 
@@ -207,7 +208,25 @@ export const forceConfigSchema = z.object({
     }),
     repeatContact: z.object({ windowHours: z.number().positive().max(24 * 90) }),
     time: z.object({ futureToleranceSeconds: z.number().int().min(0).max(3600) }),
-    reporting: z.object({ suppressionThreshold: z.number().int().min(1) }),
+    /** Kinds of police resource that can be dispatched (the time ledger, R38). */
+    resourceTypes: z.array(code).min(1).default(['response', 'neighbourhood', 'mentalHealthTriage', 'roadsPolicing', 'dogUnit', 'supervisor', 'other']),
+    reporting: z.object({
+      /** R44: PCC/public outputs suppress any cell below this (and cells derived from fewer units). */
+      suppressionThreshold: z.number().int().min(1),
+      /** Roles that may read demand reports and the evidence pack (every view is audited). */
+      viewRoles: z.array(z.enum(USER_ROLES)).min(1).default(['pcc_analyst', 'mh_lead', 'supervisor', 'admin']),
+      /** Roles whose outputs are always suppressed (R44). */
+      suppressedRoles: z.array(z.enum(USER_ROLES)).default(['pcc_analyst']),
+      /** R41: a person with at least `minIncidents` incidents within `windowDays` is high-intensity. */
+      highIntensity: z
+        .object({
+          minIncidents: z.number().int().min(2).max(1000),
+          windowDays: z.number().int().min(1).max(3660),
+          /** Roles that may see whether one incident's subject is high-intensity (audited). */
+          viewRoles: z.array(z.enum(USER_ROLES)).default(['mh_lead', 'supervisor', 'admin']),
+        })
+        .default({ minIncidents: 5, windowDays: 90, viewRoles: ['mh_lead', 'supervisor', 'admin'] }),
+    }),
     s136,
     alerts: z.object({
       /** Email address per `notify` role; alerts for a role with no address are not emailed. */

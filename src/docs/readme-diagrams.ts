@@ -1,6 +1,7 @@
 import { incidentMachine } from '../../machines/incident.machine.js';
 import { referralMachine } from '../../machines/referral.machine.js';
 import { s136Machine } from '../../machines/s136.machine.js';
+import { resourceMachine } from '../../machines/resource.machine.js';
 import { mermaidStateDiagram } from './mermaid.js';
 
 /** The diagrams the README carries, by marker name. */
@@ -8,8 +9,10 @@ export function diagramSections(): Record<string, string> {
   return {
     incident: mermaidStateDiagram(incidentMachine, { hide: ['DEADLINE_REACHED', 'CHILD_STATUS_CHANGED'] }),
     // REFERRAL_CALLER_INFORMED may be recorded in every state but withdrawn without moving it; the README says so.
-    referral: mermaidStateDiagram(referralMachine, { hide: ['REFERRAL_CALLER_INFORMED'] }),
+    // REFERRAL_IMPORTED only comes with a historic extract (INCIDENT_IMPORTED).
+    referral: mermaidStateDiagram(referralMachine, { hide: ['REFERRAL_CALLER_INFORMED', 'REFERRAL_IMPORTED'] }),
     detention: mermaidStateDiagram(s136Machine, { hide: ['DEADLINE_REACHED'] }),
+    resource: mermaidStateDiagram(resourceMachine),
   };
 }
 

@@ -5,7 +5,9 @@
  *
  * Routing of a stored event:
  *  - R7 first, for every event: not before the call was received, not in the future.
- *  - An event type owned by a child kind goes to that child (created by its `createdBy` event).
+ *  - An event type owned by a child kind goes to that child (created by its `createdBy` event); a
+ *    kind may `route` one stored event to several children (a dispatch of three resources creates
+ *    three resource assignments; a historic import creates its assignments already cleared).
  *    If the incident machine also handles that type (REFERRAL_MADE: the RCRP decision must allow
  *    it), the incident must accept it first. Either refusing refuses the whole command.
  *  - DEADLINE_REACHED goes to whoever owns the deadline key (`<kind>:<id>:<key>` for a child).
@@ -39,6 +41,13 @@ import {
   type ReferralEvent,
 } from '../../machines/referral.machine.js';
 import {
+  defaultAssignmentId,
+  resourceMachine,
+  resourceRuleViolation,
+  RESOURCE_MACHINE_VERSION,
+  type ResourceEvent,
+} from '../../machines/resource.machine.js';
+import {
   DETENTION_CREATED_BY,
   DETENTION_EVENT_TYPES,
   detentionAllowedEvents,
@@ -54,7 +63,7 @@ import {
 } from '../../machines/s136.machine.js';
 import { checkEventTime, type DeadlineSpec, type Flag, type Violation } from '../../machines/types.js';
 
-export type AggregateEvent = IncidentEvent | ReferralEvent | DetentionEvent;
+export type AggregateEvent = IncidentEvent | ReferralEvent | DetentionEvent | Extract<ResourceEvent, { type: 'RESOURCE_ARRIVED' | 'RESOURCE_CLEARED' }>;
 
 /** A kind of child machine living inside an incident. */
 export interface ChildKind {
@@ -65,9 +74,14 @@ export interface ChildKind {
   eventTypes: readonly string[];
   /** Of those, the ones only the system raises: never listed in allowedEvents. */
   systemEventTypes?: readonly string[];
-  /** The event type (or types) that create one. */
-  createdBy: string | readonly string[];
+  /** The event types (as this kind's machine sees them) that create a child. */
+  createdBy: readonly string[];
   idOf(e: AggregateEvent): string;
+  /**
+   * For a stored event that concerns several children at once (one dispatch of three resources),
+   * the child ids and the event each of them sees. Without it: `eventTypes` and `idOf`.
+   */
+  route?(e: AggregateEvent): Array<{ id: string; event: unknown }> | null;
   /** The rule a refused event broke (the machine's own check functions), given the child's state. */
   violation(ctx: unknown, e: AggregateEvent, state: string): Violation | null;
   /** Why the current state, which has no transition for `e`, refuses it, when a rule explains it. */
@@ -86,7 +100,16 @@ export interface ChildKind {
   whyNotCreatable?(incident: IncidentSnapshot): Violation;
 }
 
-const creators = (k: ChildKind): readonly string[] => (typeof k.createdBy === 'string' ? [k.createdBy] : k.createdBy);
+/** Initial snapshots are immutable: one per machine, shared (resolveState costs ~20 µs). */
+const initialChildren = new Map<string, AnyMachineSnapshot>();
+function initialChild(kind: ChildKindName): AnyMachineSnapshot {
+  let s = initialChildren.get(kind);
+  if (!s) {
+    const m = CHILD_KINDS[kind].machine as AnyStateMachine;
+    initialChildren.set(kind, (s = m.resolveState({ value: m.config.initial as string, context: {} })));
+  }
+  return s;
+}
 
 const stateValue = (s: AnyMachineSnapshot) => (typeof s.value === 'string' ? s.value : JSON.stringify(s.value));
 
@@ -106,13 +129,42 @@ const CHILD_KINDS = {
       'REFERRAL_WITHDRAWN',
     ],
     systemEventTypes: REFERRAL_SYSTEM_EVENT_TYPES,
-    createdBy: 'REFERRAL_MADE',
+    createdBy: ['REFERRAL_MADE', 'REFERRAL_IMPORTED'],
     idOf: (e) => (e as { referralId: string }).referralId,
+    route(e) {
+      if (e.type !== 'INCIDENT_IMPORTED') return null;
+      const meta = { seq: e.seq, occurredAt: e.occurredAt, recordedAt: e.recordedAt, actor: e.actor };
+      return (e.referrals ?? []).map((r) => ({ id: r.referralId, event: { ...r, ...meta, type: 'REFERRAL_IMPORTED' } }));
+    },
     violation: (ctx, e, state) => referralRuleViolation(ctx as ReferralContext, e as ReferralEvent, state),
     // The incident hears the R11 acceptance status (pending, accepted, declined, noResponse …), not the detailed state.
     status: (s) => referralStatus(s.context as ReferralContext),
     deadlines: (s) => referralDeadlines(stateValue(s) as never, s.context as ReferralContext),
     blocksClosure: (s, id) => referralBlocksClosure(stateValue(s), s.context as ReferralContext, id),
+  },
+  /** The time ledger: one child per resource assignment (R38, R39). */
+  resource: {
+    machine: resourceMachine,
+    version: RESOURCE_MACHINE_VERSION,
+    label: 'resource assignment',
+    eventTypes: ['RESOURCE_ARRIVED', 'RESOURCE_CLEARED'],
+    createdBy: ['RESOURCE_DISPATCHED', 'RESOURCE_IMPORTED'],
+    idOf: (e) => (e as { assignmentId: string }).assignmentId,
+    route(e) {
+      const meta = { seq: e.seq, occurredAt: e.occurredAt, recordedAt: e.recordedAt, actor: e.actor };
+      if (e.type === 'POLICE_DISPATCHED') {
+        return e.resources.map((r, i) => {
+          const assignmentId = r.assignmentId ?? defaultAssignmentId(e.seq, i);
+          return { id: assignmentId, event: { ...meta, type: 'RESOURCE_DISPATCHED', assignmentId, callSign: r.callSign, officers: r.officers, resourceType: r.type } };
+        });
+      }
+      if (e.type === 'INCIDENT_IMPORTED') {
+        return e.resources.map((r) => ({ id: r.assignmentId, event: { ...r, ...meta, type: 'RESOURCE_IMPORTED' } }));
+      }
+      return null;
+    },
+    violation: (ctx, e) => resourceRuleViolation(ctx as never, e as never),
+    status: stateValue,
   },
   detention: {
     machine: s136Machine,
@@ -167,8 +219,10 @@ export type ApplyResult =
 const emptyChildren = (): AggregateState['children'] =>
   Object.fromEntries(CHILD_KIND_NAMES.map((k) => [k, {}])) as AggregateState['children'];
 
+let unopened: IncidentSnapshot | null = null;
 export function emptyAggregate(): AggregateState {
-  return { version: 0, updatedAt: '', incident: incidentMachine.resolveState({ value: 'unopened', context: {} as IncidentContext }), children: emptyChildren() };
+  unopened ??= incidentMachine.resolveState({ value: 'unopened', context: {} as IncidentContext });
+  return { version: 0, updatedAt: '', incident: unopened, children: emptyChildren() };
 }
 
 /**
@@ -191,9 +245,18 @@ function pureTransition(machine: AnyStateMachine, s: AnyMachineSnapshot, e: Aggr
   return machine.transition(s, e, scope);
 }
 
-function childKindOf(type: string): ChildKindName | null {
-  for (const k of CHILD_KIND_NAMES) if ((CHILD_KINDS[k].eventTypes as readonly string[]).includes(type)) return k;
-  return null;
+type Target = { kind: ChildKindName; id: string; event: AggregateEvent };
+
+/** The children a stored event concerns, and the event each sees (none: it is the incident's alone). */
+function childTargets(e: AggregateEvent): Target[] {
+  const out: Target[] = [];
+  for (const kind of CHILD_KIND_NAMES) {
+    const k = kindOf(kind);
+    const routed = k.route?.(e);
+    if (routed) for (const r of routed) out.push({ kind, id: r.id, event: r.event as AggregateEvent });
+    else if ((k.eventTypes as readonly string[]).includes(e.type)) out.push({ kind, id: k.idOf(e), event: e });
+  }
+  return out;
 }
 
 const incidentEventTypes = new Set(incidentMachine.root.events as string[]);
@@ -220,20 +283,26 @@ function stepIncident(s: IncidentSnapshot, e: IncidentEvent): Step<IncidentSnaps
 function stepChild(kind: ChildKindName, id: string, s: AnyMachineSnapshot | undefined, e: AggregateEvent): Step<AnyMachineSnapshot> {
   const k = kindOf(kind);
   if (!s) {
-    if (!creators(k).includes(e.type)) return { ok: false, violation: { rule: null, code: 'UNKNOWN_CHILD', message: `there is no ${k.label} ${id} on this incident` } };
-    s = k.machine.resolveState({ value: k.machine.config.initial as string, context: {} });
-  } else if (creators(k).includes(e.type)) {
+    if (!k.createdBy.includes(e.type)) return { ok: false, violation: { rule: null, code: 'UNKNOWN_CHILD', message: `there is no ${k.label} ${id} on this incident` } };
+    s = initialChild(kind);
+  } else if (k.createdBy.includes(e.type)) {
     return { ok: false, violation: { rule: null, code: 'DUPLICATE_ID', message: `${k.label} ${id} already exists on this incident` } };
   }
-  if (!s.can(e)) {
-    const accepts = s._nodes.some((n: { ownEvents: string[] }) => n.ownEvents.includes(e.type));
-    const violation = accepts ? k.violation(s.context, e, stateValue(s)) : (k.refusal?.(s, e) ?? null);
-    return {
-      ok: false,
-      violation: violation ?? { rule: null, code: 'EVENT_NOT_ALLOWED', message: `${e.type} is not allowed while ${k.label} ${id} is '${stateValue(s)}'` },
-    };
+  const notAllowed = () => ({
+    ok: false as const,
+    violation: { rule: null, code: 'EVENT_NOT_ALLOWED', message: `${e.type} is not allowed while ${k.label} ${id} is '${stateValue(s)}'` },
+  });
+  // The state's own refusal (a rule that explains why it has no transition), then the rule checks
+  // (they name the rule), then the transition; one that leaves the snapshot unchanged was not taken
+  // (no branch's guard held), so the event is not allowed now.
+  if (!s._nodes.some((n: { ownEvents: string[] }) => n.ownEvents.includes(e.type))) {
+    const refusal = k.refusal?.(s, e);
+    return refusal ? { ok: false, violation: refusal } : notAllowed();
   }
-  return { ok: true, next: pureTransition(k.machine, s, e) };
+  const violation = k.violation(s.context, e, stateValue(s));
+  if (violation) return { ok: false, violation };
+  const next = pureTransition(k.machine, s, e);
+  return next === s ? notAllowed() : { ok: true, next };
 }
 
 /** R7 for every stored event: after the call was received, not in the future beyond the skew. */
@@ -276,17 +345,16 @@ export function applyToAggregate(state: AggregateState, e: AggregateEvent): Appl
   let incident = state.incident;
   let children = state.children;
 
-  // Which child (if any) this event is for, and the event as that child sees it.
-  let target: { kind: ChildKindName; id: string; event: AggregateEvent } | null = null;
+  // Which children (if any) this event is for, and the event as each child sees it.
+  let targets: Target[];
   if (e.type === 'DEADLINE_REACHED') {
     const owner = deadlineOwner(state, e.deadlineKey);
-    if (owner) target = { kind: owner.kind, id: owner.id, event: { ...e, deadlineKey: owner.key } };
+    targets = owner ? [{ kind: owner.kind, id: owner.id, event: { ...e, deadlineKey: owner.key } }] : [];
   } else {
-    const kind = childKindOf(e.type);
-    if (kind) target = { kind, id: kindOf(kind).idOf(e), event: e };
+    targets = childTargets(e);
   }
 
-  if (!target) {
+  if (targets.length === 0) {
     if (e.type === 'INCIDENT_CLOSED' && incidentStateName(incident) !== 'closed') {
       const veto = closureVeto(state);
       if (veto) return { ok: false, violation: veto };
@@ -302,20 +370,23 @@ export function applyToAggregate(state: AggregateState, e: AggregateEvent): Appl
     if (!r.ok) return r;
     incident = r.next;
   }
-  const k = kindOf(target.kind);
-  const before = children[target.kind][target.id];
-  if (!before && creators(k).includes(e.type) && !incidentEventTypes.has(e.type) && k.creatable && !k.creatable(incident)) {
-    return { ok: false, violation: k.whyNotCreatable?.(incident) ?? { rule: null, code: 'EVENT_NOT_ALLOWED', message: `a ${k.label} cannot be started now` } };
-  }
-  const r = stepChild(target.kind, target.id, before, target.event);
-  if (!r.ok) return r;
-  children = { ...children, [target.kind]: { ...children[target.kind], [target.id]: r.next } };
-  const status = k.status(r.next);
-  if (!before || k.status(before) !== status) {
-    const notice = { type: 'CHILD_STATUS_CHANGED', kind: target.kind, childId: target.id, status, cause: e.type, seq: e.seq, occurredAt: e.occurredAt, recordedAt: e.recordedAt, actor: e.actor } as const;
-    const n = stepIncident(incident, notice);
-    if (!n.ok) return n;
-    incident = n.next;
+  for (const target of targets) {
+    const k = kindOf(target.kind);
+    const before = children[target.kind][target.id];
+    if (!before && k.createdBy.includes(target.event.type) && !incidentEventTypes.has(e.type) && k.creatable && !k.creatable(incident)) {
+      return { ok: false, violation: k.whyNotCreatable?.(incident) ?? { rule: null, code: 'EVENT_NOT_ALLOWED', message: `a ${k.label} cannot be started now` } };
+    }
+    const r = stepChild(target.kind, target.id, before, target.event);
+    if (!r.ok) return r;
+    children = { ...children, [target.kind]: { ...children[target.kind], [target.id]: r.next } };
+    const status = k.status(r.next);
+    // A closed incident (a historic import arrives closed, children and all) has nothing left to hear.
+    if ((!before || k.status(before) !== status) && incident.status !== 'done') {
+      const notice = { type: 'CHILD_STATUS_CHANGED', kind: target.kind, childId: target.id, status, cause: e.type, seq: e.seq, occurredAt: e.occurredAt, recordedAt: e.recordedAt, actor: e.actor } as const;
+      const n = stepIncident(incident, notice);
+      if (!n.ok) return n;
+      incident = n.next;
+    }
   }
   return { ok: true, state: { version: e.seq, updatedAt: e.recordedAt, incident, children } };
 }
@@ -337,10 +408,10 @@ export function allowedEvents(state: AggregateState): string[] {
   if (incidentStateName(state.incident) !== 'closed') {
     for (const kind of CHILD_KIND_NAMES) {
       const k = kindOf(kind);
-      if (k.creatable?.(state.incident)) for (const t of creators(k)) allowed.add(t);
+      if (k.creatable?.(state.incident)) for (const t of k.createdBy) allowed.add(t);
       for (const child of Object.values(state.children[kind])) {
         const types = k.allowed ? k.allowed(child) : (child._nodes as Array<{ ownEvents: string[] }>).flatMap((n) => n.ownEvents);
-        for (const t of types) if (k.eventTypes.includes(t) && !creators(k).includes(t) && !k.systemEventTypes?.includes(t)) allowed.add(t);
+        for (const t of types) if (k.eventTypes.includes(t) && !k.createdBy.includes(t) && !k.systemEventTypes?.includes(t)) allowed.add(t);
       }
     }
     // A child's veto on closure (a running detention, an escalation with no outcome) is part of what is allowed now.
@@ -382,13 +453,42 @@ export function aggregateFlags(state: AggregateState): Flag[] {
 // Persistence form: canonical JSON (sorted keys) so that a replay reproduces it byte for byte.
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * JSON with object keys sorted (so equal states serialise to equal bytes). Same output as
+ * JSON.stringify with a key-sorting replacer, about three times faster (no intermediate objects).
+ */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => {
-    if (v && typeof v === 'object' && !Array.isArray(v)) {
-      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return stringify(value) ?? 'null';
+}
+
+function stringify(v: unknown): string | undefined {
+  if (v === null) return 'null';
+  switch (typeof v) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return JSON.stringify(v);
+    case 'object': {
+      if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return stringify((v as { toJSON(): unknown }).toJSON());
+      if (Array.isArray(v)) {
+        let out = '[';
+        for (let i = 0; i < v.length; i++) out += (i ? ',' : '') + (stringify(v[i]) ?? 'null');
+        return out + ']';
+      }
+      const keys = Object.keys(v as object).sort();
+      let out = '{';
+      let first = true;
+      for (const k of keys) {
+        const s = stringify((v as Record<string, unknown>)[k]);
+        if (s === undefined) continue;
+        out += (first ? '' : ',') + JSON.stringify(k) + ':' + s;
+        first = false;
+      }
+      return out + '}';
     }
-    return v;
-  });
+    default:
+      return undefined; // undefined, functions, symbols: left out, as JSON.stringify does
+  }
 }
 
 export function serializeAggregate(state: AggregateState): string {

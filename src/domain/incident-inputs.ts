@@ -10,6 +10,7 @@ import { RANKS } from '../../machines/ranks.js';
 import { AGE_BANDS, ETHNICITIES, ETHNICITY_BASES, GENDERS } from '../../machines/subject.js';
 import type { ForceConfig } from '../config/schema.js';
 import { detentionEventInputs } from './detention-inputs.js';
+import { ledgerEventInputs } from './ledger-inputs.js';
 import { isValidNhsNumber } from './person-key.js';
 import { referralEventInputs } from './referral-inputs.js';
 
@@ -61,7 +62,7 @@ export type SubjectInput = z.infer<typeof subjectInputSchema>;
  * ledger … in their own modules) contributes a record of `TYPE: strict zod object`, merged below.
  */
 export function buildIncidentInputs(config: ForceConfig) {
-  const events = { ...coreEventInputs(config), ...referralEventInputs(config), ...detentionEventInputs(config) };
+  const events = { ...coreEventInputs(config), ...referralEventInputs(config), ...detentionEventInputs(config), ...ledgerEventInputs() };
   const list = Object.values(events) as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]];
   const incidentEvent = z.discriminatedUnion('type', list as never).openapi('IncidentEventInput');
   return { createIncident: createIncidentInput(config), events, incidentEvent, eventTypes: Object.keys(events) };
@@ -129,7 +130,14 @@ function coreEventInputs(config: ForceConfig) {
         type: z.literal('POLICE_DISPATCHED'),
         ...at,
         resources: z
-          .array(z.strictObject({ callSign: text(32).min(1), officers: z.number().int().min(1).max(50), type: text(40).min(1) }))
+          .array(
+            z.strictObject({
+              assignmentId: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional().openapi({ description: 'Generated as a<seq>-<n> when omitted' }),
+              callSign: text(32).regex(/^[^|;\s][^|;]*$/, 'a call sign (no | or ;)'),
+              officers: z.number().int().min(1).max(50),
+              type: enumOf(config.resourceTypes),
+            }),
+          )
           .min(1)
           .max(50),
       })

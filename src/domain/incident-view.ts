@@ -6,6 +6,7 @@ import { z } from '@hono/zod-openapi';
 import { CHANNELS, RCRP_DECISIONS } from '../../machines/incident.machine.js';
 import { referralDeadlines, referralStatus, type ReferralContext } from '../../machines/referral.machine.js';
 import { LEGAL_STATUS_CODES, type LegalStatusCode } from '../../machines/legal-status.js';
+import { ACTIVITIES, type ResourceContext } from '../../machines/resource.machine.js';
 import { AGE_BANDS, ETHNICITIES, ETHNICITY_BASES, GENDERS } from '../../machines/subject.js';
 import { detentionAllowedEvents, type DetentionContext, type DetentionSnapshot } from '../../machines/s136.machine.js';
 import { allowedEvents, childStateName, stateName, type AggregateState } from './incident-aggregate.js';
@@ -99,9 +100,9 @@ export const incidentViewSchema = z
       .object({
         decision: z.enum(RCRP_DECISIONS),
         decidedAt: instant,
-        crimeOccurring: z.boolean(),
-        riskToLife: z.boolean(),
-        riskOfSeriousHarm: z.boolean(),
+        crimeOccurring: z.boolean().nullable(),
+        riskToLife: z.boolean().nullable(),
+        riskOfSeriousHarm: z.boolean().nullable(),
         overridden: z.boolean(),
       })
       .nullable(),
@@ -123,6 +124,23 @@ export const incidentViewSchema = z
         }),
       )
       .openapi({ description: 'MHA s.136/s.135 detentions on this incident; full legal timeline at GET /api/detentions/{id}' }),
+    firstArrivedAt: instant.nullable(),
+    resources: z.array(
+      z.object({
+        assignmentId: z.string(),
+        callSign: z.string(),
+        officers: z.number().int(),
+        type: z.string(),
+        status: z.enum(['dispatched', 'arrived', 'cleared']),
+        dispatchedAt: instant,
+        arrivedAt: instant.nullable(),
+        clearedAt: instant.nullable(),
+        segments: z.array(z.object({ activity: z.enum(ACTIVITIES), startAt: instant, endAt: instant })),
+        officerHours: z.number().nullable().openapi({ description: 'Derived: (clearedAt − dispatchedAt) × officers, in hours; null until cleared' }),
+      }),
+    ),
+    callHandling: z.array(z.object({ answeredAt: instant, endedAt: instant })),
+    imported: z.boolean().openapi({ description: 'A closed historic incident imported from a command-and-control extract' }),
     repeatContactOf: z.array(z.string()).openapi({ description: 'Earlier incidents about the same person with a no-deploy decision inside the window (R15)' }),
     flags: z.array(flagSchema),
     createdAt: instant,
@@ -221,6 +239,25 @@ export function incidentView(s: AggregateState): IncidentView {
       : null,
     firstDispatchedAt: c.firstDispatchedAt,
     resourcesDispatched: c.resourcesDispatched,
+    firstArrivedAt: c.firstArrivedAt ?? null,
+    resources: Object.entries(s.children.resource ?? {}).map(([assignmentId, r]) => {
+      const rc = r.context as ResourceContext;
+      const officerHours = rc.clearedAt ? Math.round(((Date.parse(rc.clearedAt) - Date.parse(rc.dispatchedAt)) / 3_600_000) * rc.officers * 100) / 100 : null;
+      return {
+        assignmentId,
+        callSign: rc.callSign,
+        officers: rc.officers,
+        type: rc.resourceType,
+        status: childStateName(r) as 'dispatched' | 'arrived' | 'cleared',
+        dispatchedAt: rc.dispatchedAt,
+        arrivedAt: rc.arrivedAt,
+        clearedAt: rc.clearedAt,
+        segments: rc.segments,
+        officerHours,
+      };
+    }),
+    callHandling: c.callHandling ?? [],
+    imported: c.imported ?? false,
     referrals: Object.entries(s.children.referral).map(([id, r]) => {
       const view = referralView(id, childStateName(r), r.context as ReferralContext);
       return state === 'closed' ? { ...view, deadlines: [] } : view; // a closed incident watches no clocks

@@ -23,8 +23,9 @@ import {
   type DetentionContext,
 } from '../../machines/s136.machine.js';
 import type { AnyMachineSnapshot } from 'xstate';
+import { projectLedger, type LedgerProjection } from './demand-ledger.js';
 
-export interface Projection {
+export interface Projection extends LedgerProjection {
   incident: typeof incidents.$inferInsert;
   personKeys: Array<typeof incidentPersonKeys.$inferInsert>;
   referrals: Array<typeof referrals.$inferInsert>;
@@ -156,6 +157,7 @@ export function projectRows(s: AggregateState): ProjectionRows {
       eventSeq: f.seq,
     })),
     detentions: Object.entries(s.children.detention).map(([did, d]) => detentionRow(id, subject?.personKeys[0] ?? null, did, d)),
+    ...projectLedger(s),
   };
 }
 

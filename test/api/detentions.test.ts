@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../support/harness.js';
-import { arrived, closeDetention, considered, consulted, conveyed, departed, detained, nhsAccepted, outcome, policeIncident, policeStation, steps } from '../support/flows.js';
+import { arrived, clearResources, closeDetention, considered, consulted, conveyed, departed, detained, nhsAccepted, outcome, policeIncident, policeStation, steps } from '../support/flows.js';
 
 let h: Harness;
 beforeEach(() => {
@@ -38,6 +38,7 @@ describe('detention events through the command path', () => {
     expect(closing.body.code).toBe('DETENTION_OPEN');
     h.clock.advanceMinutes(20);
     await steps(h, id2, [nhsAccepted(), departed(), outcome('d1', 'dischargedNFA', { doctorExaminedAt: h.clock.at() }), closeDetention()]);
+    await clearResources(h, id2);
     expect((await h.event(id2, { type: 'INCIDENT_CLOSED', mhFlagAtClose: true, closureCode: 'resolved' })).status).toBe(200);
     // Nothing more can happen to the detention once the incident is closed.
     const late = await h.event(id2, { type: 'S136_ADR_RECORDED', detentionId: 'd1', person: { gender: 'male' } });

@@ -20,7 +20,7 @@ describe('incidents API', () => {
     expect(r.status).toBe(201);
     expect(r.headers.get('location')).toBe(`/api/incidents/${r.body.id}`);
     expect(r.headers.get('etag')).toBe('"1"');
-    expect(r.body).toMatchObject({ version: 1, state: 'new', status: 'open', reference: 'KENT-01', rcrpInScope: true, allowedEvents: ['NEW_INFORMATION', 'SUBJECT_RECORDED', 'THRIVE_RECORDED'] });
+    expect(r.body).toMatchObject({ version: 1, state: 'new', status: 'open', reference: 'KENT-01', rcrpInScope: true, allowedEvents: ['CALL_HANDLING_RECORDED', 'NEW_INFORMATION', 'SUBJECT_RECORDED', 'THRIVE_RECORDED'] });
   });
 
   it('reads back the full timeline in order with actor, occurredAt and recordedAt', async () => {
@@ -99,6 +99,10 @@ describe('incidents API', () => {
       '/api/incidents',
       '/api/incidents/{id}',
       '/api/incidents/{id}/events',
+      '/api/incidents/{id}/high-intensity',
+      '/api/reports/demand',
+      '/api/reports/evidence-pack',
+      '/api/reports/incident-volumes',
       '/api/returns/adr',
       '/healthz',
     ]);

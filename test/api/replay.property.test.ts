@@ -42,6 +42,7 @@ import {
   policeIncident,
   steps,
 } from '../support/flows.js';
+import { ledgerBody } from '../support/ledger.js';
 
 const config = loadForceConfig();
 const EVENT_TYPES = [
@@ -61,10 +62,28 @@ const EVENT_TYPES = [
   'NEW_INFORMATION',
   'SUBJECT_RECORDED',
   'INCIDENT_CLOSED',
+  'CALL_HANDLING_RECORDED',
+  'RESOURCE_ARRIVED',
+  'RESOURCE_CLEARED',
 ] as const;
 /** A few people who call in again and again, so repeat-contact links (R15) form across incidents. */
 const PEOPLE = ['P-100', 'P-200', 'P-300', 'P-400', 'P-500', 'P-600'];
-const PROJECTION_TABLES = ['incidents', 'incident_person_keys', 'referrals', 'referral_escalations', 'deadlines', 'alerts', 'detentions'] as const;
+const PROJECTION_TABLES = [
+  'incidents',
+  'incident_person_keys',
+  'referrals',
+  'referral_escalations',
+  'deadlines',
+  'alerts',
+  'detentions',
+  'resource_assignments',
+  'resource_segments',
+  'incident_ledger',
+  'referral_ledger',
+  'person_contacts',
+  'demand_rollup',
+  'referral_rollup',
+] as const;
 const isDetentionEvent = (t: string) => t.startsWith('S136_') || t.startsWith('S135_');
 
 // ---------------------------------------------------------------------------------------------
@@ -212,6 +231,7 @@ interface View {
   referrals: Array<{ id: string; status: string; state: string; delivery: string; escalations: Array<{ level: number }> }>;
   reassessmentRequired: unknown;
   detentions: Array<{ id: string; state: string; allowedEvents: string[]; clockStart: string | null; expiresAt: string | null; lapsed: boolean }>;
+  resources: Array<{ assignmentId: string; callSign: string; status: string; dispatchedAt: string; arrivedAt: string | null }>;
 }
 
 /** Referral states in which each referral event is possible (the referral machine's chart). */
@@ -367,7 +387,15 @@ function validBody(type: string, view: View, v: number, at: string): Record<stri
       };
     }
     case 'POLICE_DISPATCHED':
-      return { ...base, resources: Array.from({ length: 1 + (v % 2) }, (_, i) => ({ callSign: `KM${20 + i}`, officers: 1 + (v % 3), type: 'response' })) };
+      // A call sign still on the incident cannot be sent again (R39): fresh ones each time.
+      return { ...base, resources: Array.from({ length: 1 + (v % 2) }, (_, i) => ({ callSign: `KM${view.resources.length + 20 + i}`, officers: 1 + (v % 3), type: 'response' })) };
+    case 'CALL_HANDLING_RECORDED':
+    case 'RESOURCE_ARRIVED':
+    case 'RESOURCE_CLEARED': {
+      const b = ledgerBody(type, view, at, v);
+      if (!b) throw new Error(`no valid body for ${type} now`);
+      return b;
+    }
     case 'REFERRAL_MADE': {
       const agency = config.agencies[v % config.agencies.length]!;
       let contactMethod = config.contactMethods[v % config.contactMethods.length]!;
@@ -432,6 +460,11 @@ function validBody(type: string, view: View, v: number, at: string): Record<stri
 
 /** A well-formed body for any type, whether or not the incident allows it now (may be refused). */
 function shapedBody(type: string, view: View, v: number, at: string): Record<string, unknown> {
+  if ((type === 'RESOURCE_ARRIVED' || type === 'RESOURCE_CLEARED') && !ledgerBody(type, view, at, v)) {
+    return type === 'RESOURCE_ARRIVED'
+      ? { type, occurredAt: at, assignmentId: 'a-none' }
+      : { type, occurredAt: at, assignmentId: 'a-none', segments: [{ activity: 'scene', startAt: view.receivedAt, endAt: at }] };
+  }
   const body = validBody(type, view, v, at);
   if (body) return body;
   const referralId = view.referrals[0]?.id ?? 'r-none';

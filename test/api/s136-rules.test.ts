@@ -8,6 +8,7 @@ import { createHarness, type Harness } from '../support/harness.js';
 import {
   arrived,
   assessmentStarted,
+  clearResources,
   closeDetention,
   considered,
   consulted,
@@ -513,8 +514,9 @@ describe('s.136 legality checks through the API', () => {
     await steps(h, id, [
       { type: 'S136_ADR_RECORDED', detentionId: 'd1', person: { ageBand: 'notKnown', gender: 'notKnown', ethnicity: 'notStated' }, policeStationReason: 'notKnown', arrestedForOffence: 'notKnown' },
       closeDetention(),
-      { type: 'INCIDENT_CLOSED', mhFlagAtClose: true, closureCode: 'resolved' },
     ]);
+    await clearResources(h, id);
+    await steps(h, id, [{ type: 'INCIDENT_CLOSED', mhFlagAtClose: true, closureCode: 'resolved' }]);
     expect(await detention('d1')).toMatchObject({ state: 'closed', adr: { complete: true, missing: [] } });
   });
 

@@ -11,6 +11,8 @@
  * BENCH_SYNC=FULL,NORMAL BENCH_ONLY=system|baseline BENCH_PROFILE=1 (child --cpu-prof into
  * bench-results/profiles/<run>/; read one with `npx tsx test/bench/profile-summary.ts <file>`).
  * `npx tsx test/bench/inproc.ts` times the command path in process, without sockets.
+ * Then (BENCH_SUITE=all, the default) test/bench/reports.ts: bulk import and the demand report over
+ * 1,000,000 incidents; BENCH_SUITE=commands or BENCH_SUITE=reports runs one part.
  */
 import autocannon from 'autocannon';
 import { fork, type ChildProcess } from 'node:child_process';
@@ -335,7 +337,16 @@ async function main() {
   log(`wrote bench-results/commands.json (${json.elapsedSeconds} s)`);
 }
 
-main().catch((e: Error) => {
+// BENCH_SUITE=commands|reports|all (default all): the command path, then import and reports over 1M incidents.
+const SUITE = env.BENCH_SUITE ?? 'all';
+(async () => {
+  if (SUITE === 'all' || SUITE === 'commands') await main();
+  if (SUITE === 'all' || SUITE === 'reports') {
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(HERE, 'reports.ts')], { cwd: ROOT, stdio: 'inherit', env });
+    if (r.status !== 0) process.exit(r.status ?? 1);
+  }
+})().catch((e: Error) => {
   log(`bench failed: ${e.stack ?? e.message}`);
   process.exit(1);
 });

@@ -1,12 +1,12 @@
 /** The README stays true: its diagrams come from the machines and its curl walkthrough works. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { diagramSections, replaceDiagrams } from '../../src/docs/readme-diagrams.js';
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { deliverOutbox } from '../../src/commands/deliver-mail.js';
 import { captureTransport } from '../../src/mail/transport.js';
+import { replaceDefinitions } from '../../src/docs/readme-definitions.js';
 import { createHarness } from '../support/harness.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
@@ -20,6 +20,11 @@ describe('README', () => {
 
   it('carries state diagrams identical to the ones generated from the machines (run npm run docs:diagrams)', () => {
     expect(replaceDiagrams(readme, diagramSections())).toBe(readme);
+  });
+
+  it('explains every report figure with the definition the report itself carries (run npm run docs:diagrams)', () => {
+    expect(readme).toContain('<!-- definitions -->');
+    expect(replaceDefinitions(readme)).toBe(readme);
   });
 
   it('the curl walkthrough, replayed against a real database, is accepted step by step and ends closed', async () => {

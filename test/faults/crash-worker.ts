@@ -22,6 +22,7 @@ import { PersonKeyer } from '../../src/domain/person-key.js';
 import { seedDirectory } from '../../src/directory/directory.js';
 import { sweepDeadlines } from '../../src/scheduler/sweeper.js';
 import { ManualClock } from '../support/clock.js';
+import { ledgerBody } from '../support/ledger.js';
 
 const [dbPath, seedArg] = process.argv.slice(2) as [string, string];
 const db = openDatabase(dbPath);
@@ -95,7 +96,11 @@ function nextInput(v: IncidentView, at: string): IncidentEventInput {
     case 'RCRP_DECISION_RECORDED':
       return { type, ...base, crimeOccurring: false, riskToLife: false, riskOfSeriousHarm: false, decision: pick(['deploy', 'jointResponse', 'handover', 'adviceOnly'] as const), rationale: 'threshold assessed' };
     case 'POLICE_DISPATCHED':
-      return { type, ...base, resources: [{ callSign: 'KM21', officers: 2, type: 'response' }] };
+      return { type, ...base, resources: [{ callSign: `KM${21 + v.resources.length}`, officers: 2, type: 'response' }] };
+    case 'CALL_HANDLING_RECORDED':
+    case 'RESOURCE_ARRIVED':
+    case 'RESOURCE_CLEARED':
+      return ledgerBody(type, v, at, Math.floor(rand() * 10)) as IncidentEventInput;
     case 'REFERRAL_MADE':
       return { type, ...base, referralId: `r${v.referrals.length + 1}`, agency: pick(config.agencies).code, contactMethod: 'phone', namedContact: 'duty nurse' };
     case 'REFERRAL_ANSWERED': {

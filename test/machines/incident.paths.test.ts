@@ -27,11 +27,15 @@ import { gradePolicy, incidentPolicy } from '../../src/commands/machine-events.j
 import { loadForceConfig } from '../../src/config/load.js';
 import { sweepDeadlines } from '../../src/scheduler/sweeper.js';
 import { createHarness, type Harness } from '../support/harness.js';
+import { ledgerBody, segmentsFor } from '../support/ledger.js';
+import { importCsvText } from '../../src/import/import-incidents.js';
+import { importCsvFor } from '../support/import-csv.js';
 
 const config = loadForceConfig();
 const T = '2026-11-23T09:00:00.000Z';
 const actor = { id: 'model', role: 'call_handler' as const };
 const MAX_REFERRALS = 2;
+const MAX_RESOURCES = 2;
 
 // ---------------------------------------------------------------------------------------------
 // The model: sample events per type, and the abstraction of a snapshot.
@@ -48,6 +52,8 @@ function nextSeq(s: IncidentSnapshot): number {
     c.decision?.seq ?? 0,
     c.pendingReassessment?.toSeq ?? 0,
     ...Object.values(c.referrals).map((r) => r.statusSeq),
+    ...Object.keys(c.resources ?? {}).map((id) => Number(/^a(\d+)-/.exec(id)?.[1] ?? 0)),
+    ...(c.callHandling ?? []).map((_x, i) => i + 1),
     ...c.flags.map((f) => f.seq),
   ];
   return Math.max(...seen) + 1;
@@ -68,6 +74,7 @@ function sampleEvents(s: IncidentSnapshot): IncidentEvent[] {
   const meta = { seq: nextSeq(s), occurredAt: T, recordedAt: T, actor };
   const c = s.context;
   const refs = c.referrals ? Object.keys(c.referrals) : [];
+  const resources = Object.entries(c.resources ?? {});
   const all: IncidentEvent[] = [
     ...['concernForWelfare', 'mhCrisisInPublic'].map(
       (category): IncidentEvent => ({
@@ -102,7 +109,38 @@ function sampleEvents(s: IncidentSnapshot): IncidentEvent[] {
         override: null,
       }),
     ),
-    { type: 'POLICE_DISPATCHED', ...meta, resources: [{ callSign: 'KM21', officers: 2, type: 'response' }] },
+    ...(resources.length < MAX_RESOURCES
+      ? [{ type: 'POLICE_DISPATCHED', ...meta, resources: [{ assignmentId: `a${meta.seq}-1`, callSign: `KM${21 + resources.length}`, officers: 2, type: 'response' }] } satisfies IncidentEvent]
+      : []),
+    // A resource's arrival and clearance reach the incident as CHILD_STATUS_CHANGED (from RESOURCE_ARRIVED / RESOURCE_CLEARED).
+    ...resources.flatMap(([childId, r]) => {
+      const next = r.status === 'dispatched' ? ['arrived', 'cleared'] : r.status === 'arrived' ? ['cleared'] : [];
+      return next.map((status): IncidentEvent => ({ type: 'CHILD_STATUS_CHANGED', ...meta, kind: 'resource', childId, status, cause: status === 'arrived' ? 'RESOURCE_ARRIVED' : 'RESOURCE_CLEARED' }));
+    }),
+    { type: 'CALL_HANDLING_RECORDED', ...meta, answeredAt: T },
+    {
+      type: 'INCIDENT_IMPORTED',
+      ...meta,
+      incidentId: 'model-imported',
+      reference: 'HIST-1',
+      channel: '999',
+      category: 'concernForWelfare',
+      grade: 'G2',
+      gradePolicy: gradePolicy(config, 'G2'),
+      district: 'Maidstone',
+      locationClass: 'urban',
+      mhFlagAtCall: true,
+      mhFlagAtClose: null,
+      rcrpDecision: 'deploy',
+      closureCode: 'resolved',
+      closedAt: T,
+      subject: null,
+      callHandling: [],
+      referrals: [],
+      resources: [{ assignmentId: 'h1', callSign: 'KM99', officers: 2, resourceType: 'response', dispatchedAt: T, arrivedAt: T, clearedAt: T, segments: [{ activity: 'scene', startAt: T, endAt: T }] }],
+      policy: incidentPolicy(config, 'concernForWelfare'),
+      source: { file: 'model.csv', line: 2 },
+    },
     ...(refs.length < MAX_REFERRALS
       ? [
           {
@@ -142,7 +180,15 @@ function sampleEvents(s: IncidentSnapshot): IncidentEvent[] {
 function abstractState(s: IncidentSnapshot): string {
   const c = s.context;
   if (!c.incidentId || s.status === 'done') return incidentStateName(s);
-  return JSON.stringify([incidentStateName(s), c.policy.rcrpCategory, incidentAllowedEvents(s), Object.keys(c.referrals).length]);
+  const resources = Object.values(c.resources ?? {});
+  return JSON.stringify([
+    incidentStateName(s),
+    c.policy.rcrpCategory,
+    incidentAllowedEvents(s),
+    Object.keys(c.referrals).length,
+    resources.map((r) => r.status).sort(),
+    (c.callHandling ?? []).length > 0,
+  ]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -244,9 +290,14 @@ const SHELL_FIELDS = new Set(['seq', 'occurredAt', 'recordedAt', 'actor', 'grade
 
 /** The request body a user would send for this machine event (the API adds policy, gradePolicy, keys). */
 function apiBody(e: IncidentEvent): Record<string, unknown> {
+  if (e.type === 'CHILD_STATUS_CHANGED' && e.kind === 'resource') {
+    // RESOURCE_CLEARED's segments are filled in from the resource's times when replayed.
+    return { type: e.status === 'arrived' ? 'RESOURCE_ARRIVED' : 'RESOURCE_CLEARED', assignmentId: e.childId };
+  }
   if (e.type === 'CHILD_STATUS_CHANGED') {
     return { type: 'REFERRAL_ANSWERED', referralId: e.childId, answer: e.status, ...(e.status === 'declined' ? { reason: 'no capacity tonight' } : {}) };
   }
+  if (e.type === 'CALL_HANDLING_RECORDED') return { type: e.type };
   const body = Object.fromEntries(Object.entries(e).filter(([k, v]) => !SHELL_FIELDS.has(k) && v !== null));
   if (e.type === 'SUBJECT_RECORDED') {
     const { ageYears, gender, ethnicity, ethnicityBasis } = e.subject;
@@ -282,6 +333,7 @@ const REFERRAL_STATE_OF_STATUS: Record<string, string> = { pending: 'acknowledge
  * (from the referral machine), plus starting a s.136/s.135 detention once police are on an open incident.
  */
 function expectedAllowed(s: IncidentSnapshot): string[] {
+  const resources = Object.values(s.context.resources ?? {});
   const allowed = new Set<string>(incidentAllowedEvents(s));
   if (incidentStateName(s) !== 'closed') {
     for (const r of Object.values(s.context.referrals ?? {})) {
@@ -289,6 +341,8 @@ function expectedAllowed(s: IncidentSnapshot): string[] {
       for (const t of node.ownEvents) if (t !== 'REFERRAL_MADE' && !(REFERRAL_SYSTEM_EVENT_TYPES as readonly string[]).includes(t)) allowed.add(t);
     }
     if (s.context.firstDispatchedAt) for (const t of ['S136_CONSIDERED', 'S135_WARRANT_EXECUTED']) allowed.add(t);
+    if (resources.some((r) => r.status === 'dispatched')) allowed.add('RESOURCE_ARRIVED');
+    if (resources.some((r) => r.status !== 'cleared')) allowed.add('RESOURCE_CLEARED');
   }
   return [...allowed].sort();
 }
@@ -314,15 +368,35 @@ async function replayThroughApi(h: Harness, path: ModelPath): Promise<void> {
       expect(row, `${where}: the machine fires an unresourced clock, so the API must hold a pending deadline`).toBeDefined();
       if (Date.parse(row!.dueAt) > h.clock.now().getTime()) h.clock.set(row!.dueAt);
       h.clock.advanceMinutes(1);
-      sweepDeadlines(h.deps);
+      // Earlier paths leave open incidents whose clocks are due too: sweep until the backlog is drained.
+      while (sweepDeadlines(h.deps).fired > 0);
       const r = await h.request('GET', `/api/incidents/${id}`);
       expect(h.db.$client.prepare(`SELECT status FROM deadlines WHERE incident_id = ? AND key = ?`).pluck().get(id, row!.key), where).toBe('fired');
       view = { status: r.status, state: r.body.state, version: r.body.version, allowedEvents: r.body.allowedEvents, body: r.body };
+    } else if (e.type === 'INCIDENT_IMPORTED') {
+      // Imports come from a command-and-control extract, not the API: through the import command.
+      const csv = importCsvFor(e, h.clock.at(-5), h.clock.at(-1));
+      const r = await importCsvText(h.deps, csv);
+      expect(r.imported, `${where}: ${JSON.stringify(r.errors)}`).toBe(1);
+      id = (h.db.$client.prepare('SELECT id FROM incidents WHERE reference = ?').pluck().get(e.reference) as string) ?? '';
+      const got = await h.request('GET', `/api/incidents/${id}`);
+      view = { status: 201, state: got.body.state, version: got.body.version, allowedEvents: got.body.allowedEvents, body: got.body };
     } else {
-      const r = await h.event(id, { ...apiBody(e), occurredAt: h.clock.at() }, { version });
+      const at = h.clock.at();
+      const body = apiBody(e);
+      if (body.type === 'RESOURCE_ARRIVED' || body.type === 'RESOURCE_CLEARED' || body.type === 'CALL_HANDLING_RECORDED') {
+        const current = await h.request('GET', `/api/incidents/${id}`);
+        Object.assign(body, ledgerBody(String(body.type), current.body, at, 0), { assignmentId: body.assignmentId });
+        if (body.type === 'RESOURCE_CLEARED') {
+          const r = current.body.resources.find((x: { assignmentId: string }) => x.assignmentId === body.assignmentId);
+          body.segments = segmentsFor(r, at);
+        }
+        if (body.type === 'CALL_HANDLING_RECORDED') delete body.assignmentId;
+      }
+      const r = await h.event(id, { ...body, occurredAt: at }, { version });
       view = { status: r.status, state: r.body.state, version: r.body.version, allowedEvents: r.body.allowedEvents, body: r.body };
     }
-    expect(view.status, `${where}: ${JSON.stringify(view.body)}`).toBe(e.type === 'INCIDENT_CREATED' ? 201 : 200);
+    expect(view.status, `${where}: ${JSON.stringify(view.body)}`).toBe(e.type === 'INCIDENT_CREATED' || e.type === 'INCIDENT_IMPORTED' ? 201 : 200);
     expect(view.state, `${where}: API state`).toBe(incidentStateName(step.after));
     expect(view.version, `${where}: API version`).toBe(i + 1);
     expect(view.allowedEvents, `${where}: API allowedEvents`).toEqual(expectedAllowed(step.after));

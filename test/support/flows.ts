@@ -1,6 +1,7 @@
 /** Realistic payloads and short paths through the incident lifecycle, shared by tests. */
 import { expect } from 'vitest';
 import type { Harness } from './harness.js';
+import { segmentsFor, type LedgerView } from './ledger.js';
 
 export const thrive = (over: Record<string, unknown> = {}) => ({
   type: 'THRIVE_RECORDED',
@@ -171,4 +172,17 @@ export async function policeIncident(h: Harness, over: Record<string, unknown> =
   const id = await createIncident(h, { category: 'mhCrisisInPublic', ...over });
   await steps(h, id, [thrive(), grade('G2'), dispatch()]);
   return id;
+}
+
+/**
+ * Clear every police resource still assigned to the incident (R38: an incident with officers on it
+ * cannot close until each assignment is cleared with its time accounted for).
+ */
+export async function clearResources(h: Harness, id: string) {
+  const view = (await h.request('GET', `/api/incidents/${id}`)).body as LedgerView;
+  const at = h.clock.at();
+  for (const r of view.resources ?? []) {
+    if (r.status === 'cleared') continue;
+    await steps(h, id, [{ type: 'RESOURCE_CLEARED', occurredAt: at, assignmentId: r.assignmentId, segments: segmentsFor(r, at) }]);
+  }
 }

@@ -1,0 +1,58 @@
+/**
+ * npm run demo [-- --seed 42 --from 2025-04-01 --days 365 --scale 1]
+ * Fills DATABASE_PATH (default ./data/triage.sqlite) with a year of demo demand through the real
+ * command path, prints a calibration table and tokens to open the evidence pack. Run it once on a
+ * fresh database; a second run finds the demo data and stops.
+ */
+import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
+import { closeDatabase, openDatabase } from '../../db/client.js';
+import { issueToken } from '../auth/tokens.js';
+import { systemClock } from '../clock.js';
+import { DEFAULT_CONFIG_PATH, loadForceConfig } from '../config/load.js';
+import { PersonKeyer, resolvePersonKeySecret } from '../domain/person-key.js';
+import { calibration, DEMO_DEFAULTS, demoReport, runDemo } from '../demo/run-demo.js';
+
+const { values } = parseArgs({
+  options: { seed: { type: 'string' }, from: { type: 'string' }, days: { type: 'string' }, scale: { type: 'string' } },
+  strict: true,
+});
+const o = {
+  seed: Number(values.seed ?? DEMO_DEFAULTS.seed),
+  start: values.from ?? DEMO_DEFAULTS.start,
+  days: Number(values.days ?? DEMO_DEFAULTS.days),
+  scale: Number(values.scale ?? DEMO_DEFAULTS.scale),
+};
+if (!Number.isInteger(o.seed) || !/^\d{4}-\d{2}-\d{2}$/.test(o.start) || !(o.days >= 1 && o.days <= 366) || !(o.scale > 0 && o.scale <= 2)) {
+  process.stderr.write('usage: npm run demo -- [--seed N] [--from YYYY-MM-DD] [--days 1..366] [--scale 0..2]\n');
+  process.exit(2);
+}
+const path = resolve(process.env.DATABASE_PATH ?? './data/triage.sqlite');
+const db = openDatabase(path);
+try {
+  const config = loadForceConfig(process.env.FORCE_CONFIG ?? DEFAULT_CONFIG_PATH);
+  const existing = db.$client.prepare("SELECT count(*) FROM incidents WHERE reference LIKE 'DEMO-%'").pluck().get() as number;
+  if (existing > 0) {
+    process.stdout.write(`${path} already holds ${existing} demo incidents; nothing added. Delete the file for a fresh demo.\n`);
+  } else {
+    const secret = resolvePersonKeySecret(process.env.PERSON_KEY_SECRET, `${path}.person-key`);
+    process.stderr.write(`demo: a year from ${o.start} (${o.days} days, scale ${o.scale}, seed ${o.seed}) into ${path}\n`);
+    const r = await runDemo({ db, config, keyer: new PersonKeyer(secret.secret), mailEnabled: false }, o, (done, total) => {
+      if (done % 4000 === 0 || done === total) process.stderr.write(`  ${done}/${total} incidents\n`);
+    });
+    const report = demoReport({ db, config }, r.period, new Date());
+    const lines = calibration(report, o);
+    process.stdout.write(`\n${r.plans.length} incidents, ${r.commands} events through the command path in ${r.seconds.toFixed(0)} s (${Math.round(r.commands / r.seconds)} commands/s)\n\n`);
+    process.stdout.write('| figure | published | generated | tolerance | within | source |\n|---|---:|---:|---|---|---|\n');
+    for (const l of lines) process.stdout.write(`| ${l.figure} | ${l.published ?? ''} | ${l.generated ?? 'not yet (issue 3)'} | ${l.tolerance} | ${l.within === null ? '—' : l.within ? 'yes' : 'NO'} | ${l.source} |\n`);
+  }
+  const pcc = issueToken(db, systemClock, 'Demo PCC analyst', 'pcc_analyst').token;
+  const lead = issueToken(db, systemClock, 'Demo MH lead', 'mh_lead').token;
+  process.stdout.write(
+    `\nNow: npm start, then open http://localhost:3000/reports and paste a token.\n` +
+      `  PCC analyst (suppressed figures, R44): ${pcc}\n  MH lead (all figures): ${lead}\n` +
+      `The demo year is ${o.start} + ${o.days} days.\n`,
+  );
+} finally {
+  closeDatabase(db);
+}

@@ -1,0 +1,22 @@
+/**
+ * The README's table of every report figure and its definition, generated from the report's
+ * section modules (so the README says exactly what the report does). Between
+ * <!-- definitions --> and <!-- /definitions -->; `npm run docs:diagrams` rewrites it.
+ */
+import { SECTIONS } from '../reports/demand-report.js';
+
+export function definitionsMarkdown(): string {
+  const out: string[] = [];
+  for (const s of SECTIONS) {
+    const pending = s.status === 'notYetAvailable';
+    out.push(`**${s.title}** (\`${s.id}\`${pending ? ', not yet available' : ''}). ${s.definition}${pending ? ` ${s.reason}` : ''}`, '');
+    out.push('| figure | unit | definition |', '|---|---|---|');
+    for (const m of s.measures) out.push(`| ${m.label} (\`${m.id}\`) | ${m.unit} | ${m.definition.replace(/\|/g, '\\|')} |`);
+    out.push('');
+  }
+  return out.join('\n').trimEnd();
+}
+
+export function replaceDefinitions(readme: string, table = definitionsMarkdown()): string {
+  return readme.replace(/(<!-- definitions -->\n)[\s\S]*?(\n<!-- \/definitions -->)/, (_m, a: string, b: string) => `${a}${table}${b}`);
+}

@@ -1,0 +1,58 @@
+/** SQL helpers shared by the section modules: sums over a rollup for a period, by group. */
+import { getTableColumns } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { demandRollup, referralRollup } from '../../db/schema.js';
+import { INCIDENT_MEASURES, REFERRAL_MEASURES } from '../domain/demand-ledger.js';
+import type { GroupBy, ReportParams, SectionContext, SectionResult, Sums } from './types.js';
+
+const ALL_COLUMNS = {
+  demand_rollup: INCIDENT_MEASURES.map((m) => getTableColumns(demandRollup)[m].name),
+  referral_rollup: REFERRAL_MEASURES.map((m) => getTableColumns(referralRollup)[m].name),
+};
+
+/**
+ * `sumRollup` for a section: the section names the columns it reads (its query); within one
+ * report run the table is scanned once for all of them and the result shared.
+ */
+export function sectionSums(ctx: SectionContext, table: 'demand_rollup' | 'referral_rollup', columns: readonly string[], p: ReportParams, groupBy: GroupBy | null): SectionResult {
+  for (const c of columns) if (!ALL_COLUMNS[table].includes(c)) throw new Error(`${table} has no measure ${c}`);
+  if (!ctx.scans) return sumRollup(ctx.db, table, columns, p, groupBy);
+  const key = `${table}|${groupBy}|${p.from}|${p.to}`;
+  let r = ctx.scans.get(key);
+  if (!r) ctx.scans.set(key, (r = sumRollup(ctx.db, table, ALL_COLUMNS[table], p, groupBy)));
+  return r;
+}
+
+const stmts = new WeakMap<Db, Map<string, import('better-sqlite3').Statement>>();
+export function prepared(db: Db, sql: string) {
+  let m = stmts.get(db);
+  if (!m) stmts.set(db, (m = new Map()));
+  let s = m.get(sql);
+  if (!s) m.set(sql, (s = db.$client.prepare(sql)));
+  return s;
+}
+
+const camel = (c: string) => c.replace(/_([a-z0-9])/g, (_m, x: string) => x.toUpperCase());
+
+/**
+ * Sum `columns` of a rollup table over [from, to] (local days), grouped by month (from the
+ * force-wide 'all' rows) or by one dimension's value. The rollup holds exactly the sums of the
+ * ledger rows, so this equals a GROUP BY over the ledger.
+ */
+export function sumRollup(db: Db, table: 'demand_rollup' | 'referral_rollup', columns: readonly string[], p: ReportParams, groupBy: GroupBy | null): SectionResult {
+  const sums = columns.map((c) => `sum(${c}) AS ${camel(c)}`).join(', ');
+  const group = groupBy === 'month' ? 'substr(day, 1, 7)' : groupBy ? 'grp' : `'all'`;
+  const dim = groupBy === null || groupBy === 'month' ? 'all' : groupBy;
+  const rows = prepared(db, `SELECT ${group} AS g, ${sums} FROM ${table} WHERE dim = ? AND day BETWEEN ? AND ? GROUP BY g ORDER BY g`).all(dim, p.from, p.to) as Array<
+    { g: string } & Sums
+  >;
+  const total: Sums = Object.fromEntries(columns.map((c) => [camel(c), 0]));
+  const groups = rows.map(({ g, ...s }) => {
+    for (const k of Object.keys(total)) total[k]! += (s[k] as number | null) ?? 0;
+    return { group: g, sums: s as Sums };
+  });
+  return { groups, total };
+}
+
+export const hours = (seconds: number) => Math.round((seconds / 3600) * 10) / 10;
+export const share = (n: number, d: number) => (d > 0 ? Math.round((n / d) * 1000) / 1000 : null);
