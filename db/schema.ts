@@ -437,6 +437,14 @@ const referralMeasures = () => ({
   answeredWithin1h: integer('answered_within_1h').notNull(),
   answeredWithin4h: integer('answered_within_4h').notNull(),
   answeredWithin24h: integer('answered_within_24h').notNull(),
+  // Added with the referral v2 statuses and acknowledgement times (defaults let the migration add them).
+  resolved: integer('resolved').notNull().default(0),
+  withdrawn: integer('withdrawn').notNull().default(0),
+  escalated: integer('escalated').notNull().default(0),
+  reached: integer('reached').notNull().default(0),
+  acknowledged: integer('acknowledged').notNull().default(0),
+  ackSeconds: integer('ack_seconds').notNull().default(0),
+  ackWithin1h: integer('ack_within_1h').notNull().default(0),
 });
 
 /** One row per incident: its dimensions (local day, district, category, first agency) and measures. */

@@ -8,8 +8,7 @@ import { SECTIONS } from '../reports/demand-report.js';
 export function definitionsMarkdown(): string {
   const out: string[] = [];
   for (const s of SECTIONS) {
-    const pending = s.status === 'notYetAvailable';
-    out.push(`**${s.title}** (\`${s.id}\`${pending ? ', not yet available' : ''}). ${s.definition}${pending ? ` ${s.reason}` : ''}`, '');
+    out.push(`**${s.title}** (\`${s.id}\`). ${s.definition}`, '');
     out.push('| figure | unit | definition |', '|---|---|---|');
     for (const m of s.measures) out.push(`| ${m.label} (\`${m.id}\`) | ${m.unit} | ${m.definition.replace(/\|/g, '\\|')} |`);
     out.push('');

@@ -7,7 +7,7 @@
  * (src/reports/definitions.ts).
  */
 import type { incidentLedger, personContacts, referralLedger, resourceAssignments, resourceSegments } from '../../db/schema.js';
-import type { ReferralContext } from '../../machines/referral.machine.js';
+import { referralStatus, type ReferralContext } from '../../machines/referral.machine.js';
 import type { Activity, ResourceContext } from '../../machines/resource.machine.js';
 import { childStateName, type AggregateState } from './incident-aggregate.js';
 
@@ -31,6 +31,7 @@ export type IncidentMeasure = (typeof INCIDENT_MEASURES)[number];
 
 export const REFERRAL_MEASURES = [
   'referrals', 'accepted', 'declined', 'noResponse', 'pending', 'answered', 'answerSeconds', 'answeredWithin1h', 'answeredWithin4h', 'answeredWithin24h',
+  'resolved', 'withdrawn', 'escalated', 'reached', 'acknowledged', 'ackSeconds', 'ackWithin1h',
 ] as const;
 export type ReferralMeasure = (typeof REFERRAL_MEASURES)[number];
 
@@ -139,7 +140,11 @@ export function projectLedger(s: AggregateState): LedgerProjection {
     });
   }
 
-  const referrals = Object.entries(s.children.referral ?? {}).map(([rid, snap]) => ({ rid, status: childStateName(snap), r: snap.context as ReferralContext }));
+  // The R11 acceptance status (pending, accepted, declined, noResponse, resolved, withdrawn), not the machine state.
+  const referrals = Object.entries(s.children.referral ?? {}).map(([rid, snap]) => {
+    const r = snap.context as ReferralContext;
+    return { rid, status: referralStatus(r), r };
+  });
   const firstReferral = [...referrals].sort((a, b) => (a.r.madeAt < b.r.madeAt ? -1 : a.r.madeAt > b.r.madeAt ? 1 : a.rid < b.rid ? -1 : 1))[0];
   const handed = referrals.some((x) => x.status === 'accepted');
   const released = officerSeconds > 0 && c.firstDispatchedAt !== null && referrals.some((x) => x.status === 'accepted' && x.r.madeAt >= c.firstDispatchedAt!);
@@ -195,8 +200,12 @@ export function projectLedger(s: AggregateState): LedgerProjection {
 
   const referralLedger: ReferralLedgerRow[] = mh
     ? referrals.map(({ rid, status, r }) => {
-        const answered = (status === 'accepted' || status === 'declined') && r.answeredAt !== null;
+        // The partner's own answer (by link or to the control room), whatever an escalation later resolved.
+        const answered = (r.answer === 'accepted' || r.answer === 'declined') && r.answeredAt !== null;
         const secs = answered ? secondsBetween(r.madeAt, r.answeredAt!) : 0;
+        // Acknowledgement counts from when the referral reached the agency (sent, or made by a call).
+        const reachedAt = r.sentAt ?? (r.acknowledgedAt !== null ? r.madeAt : null);
+        const ackSecs = r.acknowledgedAt !== null && reachedAt !== null ? Math.max(0, secondsBetween(reachedAt, r.acknowledgedAt)) : null;
         return {
           incidentId: id,
           referralId: rid,
@@ -214,6 +223,13 @@ export function projectLedger(s: AggregateState): LedgerProjection {
           answeredWithin1h: answered && secs <= 3600 ? 1 : 0,
           answeredWithin4h: answered && secs <= 4 * 3600 ? 1 : 0,
           answeredWithin24h: answered && secs <= 24 * 3600 ? 1 : 0,
+          resolved: status === 'resolved' ? 1 : 0,
+          withdrawn: status === 'withdrawn' ? 1 : 0,
+          escalated: r.escalations.length > 0 ? 1 : 0,
+          reached: reachedAt !== null ? 1 : 0,
+          acknowledged: ackSecs !== null ? 1 : 0,
+          ackSeconds: ackSecs ?? 0,
+          ackWithin1h: ackSecs !== null && ackSecs <= 3600 ? 1 : 0,
         };
       })
     : [];

@@ -6,11 +6,7 @@ export const CSV_COLUMNS = ['section', 'group', 'measure', 'label', 'unit', 'val
 
 export function sectionRecords(s: OutputSection, threshold: number): string[][] {
   const out: string[][] = [];
-  const rows = s.total ? [...s.rows, s.total] : [];
-  if (rows.length === 0) {
-    for (const m of s.measures) out.push([s.id, 'all', m.id, m.label, m.unit, s.status === 'notYetAvailable' ? 'not yet available' : '', 'false', m.definition]);
-    return out;
-  }
+  const rows = [...s.rows, s.total];
   for (const r of rows) {
     for (const m of s.measures) {
       const suppressed = r.suppressed.includes(m.id);

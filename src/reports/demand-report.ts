@@ -8,10 +8,12 @@ import { prepared, share } from './sql.js';
 import { hoursReleased } from './sections/hours-released.js';
 import { mhIncidents } from './sections/mh-incidents.js';
 import { officerHours } from './sections/officer-hours.js';
-import { handoverAtPlaceOfSafety, referralAcknowledgement, s136Detentions } from './sections/pending.js';
+import { handoverAtPlaceOfSafety } from './sections/handover-place-of-safety.js';
 import { rcrp } from './sections/rcrp.js';
+import { referralAcknowledgement } from './sections/referral-acknowledgement.js';
 import { referrals } from './sections/referrals.js';
 import { repeatDemand } from './sections/repeat-demand.js';
+import { s136Detentions } from './sections/s136-detentions.js';
 import { suppressValue, toRows } from './suppression.js';
 import type { DataQualityNote, DemandReport, GroupBy, OutputSection, ReportParams, Section } from './types.js';
 
@@ -48,20 +50,6 @@ export interface RunOptions {
 
 export function runSection(section: Section, o: RunOptions): OutputSection {
   const threshold = o.suppress ? o.config.reporting.suppressionThreshold : null;
-  if (section.status === 'notYetAvailable') {
-    return {
-      id: section.id,
-      title: section.title,
-      status: section.status,
-      definition: section.definition,
-      groupBy: null,
-      groupingNote: null,
-      measures: section.measures,
-      rows: [],
-      total: null,
-      notes: [section.reason],
-    };
-  }
   const wanted = o.groupByOverride?.[section.id] !== undefined ? o.groupByOverride[section.id]! : o.params.groupBy;
   const groupBy = wanted !== null && section.groupings.includes(wanted) ? wanted : null;
   const groupingNote =
@@ -116,11 +104,9 @@ function dataQuality(o: RunOptions): DataQualityNote[] {
     ),
     note('openIncidents', 'Incidents still open: their figures (hours, decisions, referral answers) may still change.', t.incidents! - t.closed!, 'count'),
     note('assignmentsNotCleared', 'Resource assignments on MH-related incidents not yet cleared: their officer-hours are not counted yet.', t.assignmentsOpen!, 'count'),
-    note('importedIncidents', 'Historic incidents imported from command-and-control extracts: they carry no THRIVE, subject or referral details, and RCRP decisions without threshold answers.', t.imported!, 'count'),
+    note('importedIncidents', 'Historic incidents imported from command-and-control extracts: they carry no THRIVE, subject, detention or referral acknowledgement details, at most one referral, and RCRP decisions without threshold answers.', t.imported!, 'count'),
     note('noDistrict', 'Incidents without a district (grouped as "(none)" by district).', noDistrict, 'count'),
     note('monthsWithoutVolume', 'Months in the period with no all-incidents total from command and control: the share of all incidents is not known for them.', missingVolume, null),
-    note('s136NotYetAvailable', 's.136 detentions, places of safety, conveyance and handover times are not in this system yet (issue 3): those sections have no figures.', null, null),
-    note('acknowledgementNotYetAvailable', 'Referral sent/acknowledged times are not recorded yet (issue 4): acknowledgement times have no figures; answer times are reported.', null, null),
   ];
 }
 

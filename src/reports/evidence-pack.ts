@@ -83,10 +83,6 @@ function monthBars(title: string, bars: Bar[], unit: string): string {
   return `<svg role="img" aria-label="${esc(title)}" viewBox="0 0 ${w} ${h}" width="100%" xmlns="http://www.w3.org/2000/svg"><title>${esc(title)}</title><text x="0" y="14" class="t">${esc(title)} (${esc(unit)})</text><line x1="40" y1="${bottom}" x2="${w}" y2="${bottom}" class="ax"/>${items}</svg>`;
 }
 
-function notYet(title: string, reason: string): string {
-  return `<svg role="img" aria-label="${esc(title)}" viewBox="0 0 640 90" width="100%" xmlns="http://www.w3.org/2000/svg"><title>${esc(title)}</title><text x="0" y="14" class="t">${esc(title)}</text><rect x="0" y="24" width="640" height="60" class="na"/><text x="320" y="58" text-anchor="middle" class="l">Not yet available: ${esc(reason)}</text></svg>`;
-}
-
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const monthLabel = (m: string) => `${MONTHS[Number(m.slice(5, 7)) - 1]} ${m.slice(2, 4)}`;
 
@@ -123,6 +119,11 @@ export function charts(r: DemandReport): Chart[] {
   const outcomes = rc.total
     ? ['decisionDeploy', 'decisionJoint', 'decisionHandover', 'decisionAdvice', 'decisionNone'].map((id) => bar(r, rc, rc.total!, id, measure(rc, id).label))
     : [];
+  // Every category that occurred, and any the suppression withheld (a withheld 0 must not stand out by its absence).
+  const shown = (prefix: string) =>
+    s136.measures.filter((m) => m.id.startsWith(prefix) && (s136.total.cells[m.id] !== 0 || s136.total.suppressed.includes(m.id)));
+  const places = [...shown('pos_'), measure(s136, 'posNone')].map((m) => ({ ...bar(r, s136, s136.total, m.id, m.label.replace('First place of safety: ', '')), id: m.id }));
+  const conveyance = [...shown('conv_'), measure(s136, 'convNone')].map((m) => ({ ...bar(r, s136, s136.total, m.id, m.label.replace('Conveyed by ', '')), id: m.id }));
   const agencies = ref.rows.map((row) => ({ ...bar(r, ref, row, 'meanAnswerMinutes', r.labels[row.group] ?? row.group), agency: row.group, answered: row }));
 
   return [
@@ -162,8 +163,14 @@ export function charts(r: DemandReport): Chart[] {
     {
       id: 's136-by-place-of-safety',
       title: 's.136 detentions by first place of safety',
-      svg: notYet('s.136 detentions by first place of safety', 's.136 detention records arrive with issue 3'),
-      csv: stringify([['firstPlaceOfSafety', 'value', 'note'], ['', '', `not yet available: ${s136.notes[0] ?? ''}`]]),
+      svg: hbars('s.136 detentions by first place of safety', places, 'detentions'),
+      csv: chartCsv(places.map((b) => ({ firstPlaceOfSafety: b.id, label: b.label, value: b.value, suppressed: String(b.suppressed) })), t),
+    },
+    {
+      id: 's136-by-conveyance',
+      title: 's.136 detentions by conveyance to the first place of safety',
+      svg: hbars('s.136 detentions by conveyance to the first place of safety', conveyance, 'detentions'),
+      csv: chartCsv(conveyance.map((b) => ({ conveyance: b.id, label: b.label, value: b.value, suppressed: String(b.suppressed) })), t),
     },
   ];
 }
@@ -172,13 +179,12 @@ const CSS = `body{font-family:Georgia,'Times New Roman',serif;max-width:52rem;ma
 h1{font-size:1.7rem;margin-bottom:.2rem}h2{font-size:1.25rem;margin-top:2rem;border-bottom:1px solid #bbb;page-break-after:avoid}
 .sub{color:#555}table{border-collapse:collapse;width:100%;margin:.6rem 0;font-size:.92rem}th,td{border:1px solid #ccc;padding:.25rem .45rem;text-align:left;vertical-align:top}
 td.n{text-align:right;white-space:nowrap}.head{display:grid;grid-template-columns:repeat(auto-fill,minmax(14rem,1fr));gap:.6rem}
-.fig{border:1px solid #ccc;padding:.5rem .7rem}.fig b{font-size:1.4rem;display:block}.na{fill:#f3f3f3;stroke:#bbb}
+.fig{border:1px solid #ccc;padding:.5rem .7rem}.fig b{font-size:1.4rem;display:block}
 svg text{font-family:Arial,Helvetica,sans-serif;font-size:12px}svg .t{font-weight:bold;font-size:13px}svg .b{fill:#1d4f91}svg .s{font-size:10px}svg .ax{stroke:#888}
 .chart{page-break-inside:avoid;margin:1rem 0}.note{background:#fff8e1;border-left:4px solid #e0a800;padding:.4rem .7rem}
 @media print{body{margin:0;max-width:none}a{color:inherit}}`;
 
 function table(r: DemandReport, s: OutputSection): string {
-  if (s.status === 'notYetAvailable') return `<p class="note">Not yet available. ${esc(s.notes.join(' '))}</p>`;
   const rows = s.total ? [...(s.rows.length > 1 ? s.rows : []), s.total] : s.rows;
   const head = `<tr><th>${s.groupBy ? esc(s.groupBy) : ''}</th>${s.measures.map((m) => `<th>${esc(m.label)}</th>`).join('')}</tr>`;
   const body = rows
@@ -195,6 +201,8 @@ export function evidencePackHtml(r: DemandReport, generatedBy: string): string {
   const ref = section(r, 'referrals');
   const rel = section(r, 'hoursReleased');
   const rep = section(r, 'repeatDemand');
+  const s136 = section(r, 's136Detentions');
+  const handover = section(r, 'handoverAtPlaceOfSafety');
   const fig = (s: OutputSection, id: string, label: string): [string, string, string, string] => [label, cell(r, s, s.total, id), measure(s, id).definition, measure(s, id).unit];
   const head: Array<[string, string, string, string]> = [
     fig(mh, 'mhRelated', 'MH-related incidents'),
@@ -206,7 +214,8 @@ export function evidencePackHtml(r: DemandReport, generatedBy: string): string {
     fig(ref, 'acceptedShare', 'Referrals accepted'),
     fig(rel, 'releasedOfficerHours', 'Hours released'),
     fig(rep, 'highIntensityPeople', 'High-intensity people'),
-    ['s.136 detentions', 'not yet available', 'Arrives with issue 3 (s.136 detention records).', ''],
+    fig(s136, 'detentions', 's.136 detentions'),
+    fig(handover, 'over60Share', 'Place-of-safety handovers over an hour'),
   ];
   const cs = charts(r);
   const definitions = r.sections

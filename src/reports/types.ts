@@ -1,8 +1,6 @@
 /**
  * The demand report is a list of sections. Each section is its own query module: its definition,
- * the SQL it runs, and the measures it reports, each with a definition a reader can check. A
- * section whose data does not exist yet says so (status `notYetAvailable`) instead of reporting
- * numbers.
+ * the SQL it runs, and the measures it reports, each with a definition a reader can check.
  */
 import type { Db } from '../../db/client.js';
 import type { ForceConfig } from '../config/schema.js';
@@ -74,17 +72,7 @@ export interface AvailableSection {
   query(ctx: SectionContext, p: ReportParams, groupBy: GroupBy | null): SectionResult;
 }
 
-export interface PendingSection {
-  id: string;
-  title: string;
-  status: 'notYetAvailable';
-  definition: string;
-  /** Why there are no numbers yet, and what will provide them. */
-  reason: string;
-  measures: Array<Pick<Measure, 'id' | 'label' | 'unit' | 'definition'>>;
-}
-
-export type Section = AvailableSection | PendingSection;
+export type Section = AvailableSection;
 
 // Output ---------------------------------------------------------------------------------------
 
@@ -98,13 +86,13 @@ export interface OutputRow {
 export interface OutputSection {
   id: string;
   title: string;
-  status: 'available' | 'notYetAvailable';
+  status: 'available';
   definition: string;
   groupBy: GroupBy | null;
   groupingNote: string | null;
   measures: Array<Pick<Measure, 'id' | 'label' | 'unit' | 'definition'>>;
   rows: OutputRow[];
-  total: OutputRow | null;
+  total: OutputRow;
   notes: string[];
 }
 
