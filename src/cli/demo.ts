@@ -11,7 +11,8 @@ import { issueToken } from '../auth/tokens.js';
 import { systemClock } from '../clock.js';
 import { DEFAULT_CONFIG_PATH, loadForceConfig } from '../config/load.js';
 import { PersonKeyer, resolvePersonKeySecret } from '../domain/person-key.js';
-import { calibration, DEMO_DEFAULTS, demoReport, runDemo } from '../demo/run-demo.js';
+import { seedDirectory } from '../directory/directory.js';
+import { calibration, DEMO_DEFAULTS, demoReport, detentionFigures, runDemo } from '../demo/run-demo.js';
 
 const { values } = parseArgs({
   options: { seed: { type: 'string' }, from: { type: 'string' }, days: { type: 'string' }, scale: { type: 'string' } },
@@ -35,16 +36,19 @@ try {
   if (existing > 0) {
     process.stdout.write(`${path} already holds ${existing} demo incidents; nothing added. Delete the file for a fresh demo.\n`);
   } else {
+    // Referrals go to agencies in the directory: seed it from the configuration, as the server does at start.
+    seedDirectory(db, config, systemClock.now().toISOString());
     const secret = resolvePersonKeySecret(process.env.PERSON_KEY_SECRET, `${path}.person-key`);
     process.stderr.write(`demo: a year from ${o.start} (${o.days} days, scale ${o.scale}, seed ${o.seed}) into ${path}\n`);
     const r = await runDemo({ db, config, keyer: new PersonKeyer(secret.secret), mailEnabled: false }, o, (done, total) => {
       if (done % 4000 === 0 || done === total) process.stderr.write(`  ${done}/${total} incidents\n`);
     });
     const report = demoReport({ db, config }, r.period, new Date());
-    const lines = calibration(report, o);
-    process.stdout.write(`\n${r.plans.length} incidents, ${r.commands} events through the command path in ${r.seconds.toFixed(0)} s (${Math.round(r.commands / r.seconds)} commands/s)\n\n`);
+    const lines = calibration(report, o, detentionFigures(db, config.force.timezone, r.period));
+    const detentions = r.plans.filter((p) => p.detention).length;
+    process.stdout.write(`\n${r.plans.length} incidents (${detentions} with a s.136 detention), ${r.commands} events through the command path in ${r.seconds.toFixed(0)} s (${Math.round(r.commands / r.seconds)} commands/s)\n\n`);
     process.stdout.write('| figure | published | generated | tolerance | within | source |\n|---|---:|---:|---|---|---|\n');
-    for (const l of lines) process.stdout.write(`| ${l.figure} | ${l.published ?? ''} | ${l.generated ?? 'not yet (issue 3)'} | ${l.tolerance} | ${l.within === null ? '—' : l.within ? 'yes' : 'NO'} | ${l.source} |\n`);
+    for (const l of lines) process.stdout.write(`| ${l.figure} | ${l.published ?? ''} | ${l.generated ?? '—'} | ${l.tolerance} | ${l.within === null ? '—' : l.within ? 'yes' : 'NO'} | ${l.source} |\n`);
   }
   const pcc = issueToken(db, systemClock, 'Demo PCC analyst', 'pcc_analyst').token;
   const lead = issueToken(db, systemClock, 'Demo MH lead', 'mh_lead').token;

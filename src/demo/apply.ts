@@ -8,7 +8,7 @@ import type { CommandDeps, CommandMeta, CommandResult } from '../commands/deps.j
 import { createIncident } from '../commands/create-incident.js';
 import { recordEvent } from '../commands/record-event.js';
 import { buildIncidentInputs, type IncidentEventInput } from '../domain/incident-inputs.js';
-import type { IncidentPlan } from './plan.js';
+import type { IncidentPlan, PlannedDetention } from './plan.js';
 
 /** A clock the demo moves to each step's time (recordedAt follows occurredAt by a minute). */
 export class SteppingClock {
@@ -41,15 +41,109 @@ function must(r: CommandResult, what: string): { id: string; version: number } {
 
 /**
  * The subject as a call handler would record it: an identified person with an age, and for an AWOL
- * category the patient's detained legal status (R14; s.3, the commonest for AWOL patients).
+ * category the patient's detained legal status (R14; s.3, the commonest for AWOL patients). When
+ * the incident ends in a detention, the subject also carries the age, gender and ethnicity the
+ * Home Office ADR record needs (R42), identified or not.
  */
 function demoSubject(deps: CommandDeps, plan: IncidentPlan): { subject?: Record<string, unknown> } {
   const awol = deps.config.categories.find((c) => c.code === plan.category)?.requiresDetainedLegalStatus ?? false;
+  const d = plan.detention?.person;
   const subject = {
     ...(plan.person !== null ? { identifiers: { forcePersonId: `DEMO-P${plan.person}` }, ageYears: plan.ageYears } : {}),
+    ...(d ? { ageYears: d.ageYears, gender: d.gender, ethnicity: d.ethnicity, ethnicityBasis: d.ethnicityBasis } : {}),
     ...(awol ? { legalStatus: '03' } : {}),
   };
   return Object.keys(subject).length > 0 ? { subject } : {};
+}
+
+const GROUNDS: Record<string, string> = {
+  mhCrisisInPublic: 'shouting at passers-by and walking into the road, responding to voices, could not say where they lived',
+  suicideSelfHarmConcern: 'stated intention to end their life and was at the edge of a drop; distressed and not engaging',
+  concernForWelfare: 'found confused and distressed, not eating or sleeping for days, unable to keep themselves safe',
+};
+const POLICE_STATION_RECORD = {
+  imminentRiskOfSeriousHarm: true,
+  noOtherPlaceReason: 'violent towards the ambulance crew and staff; both health-based places of safety declined on safety grounds',
+  healthcareRequirementWillBeMet: true,
+  decisionMaker: { name: 'Sgt 1203 (custody)', rank: 'sergeant' },
+  consultation: { consulted: true, profession: 'registeredNurse' },
+  reasonCode: 'imminentRiskBehaviour',
+  arrestedForOffence: 'no',
+};
+
+/**
+ * The detention's events in a valid order (README "A detention, step by step"): considered,
+ * consultation, decision, conveyance, arrival (the clock starts), then by time the agreed extended
+ * stay, NHS acceptance, police departure, assessment start, welfare checks at a police station and
+ * the outcome; then the close (its ADR record is complete from the subject and the steps).
+ */
+export function detentionSteps(d: PlannedDetention, category: string): Array<Record<string, unknown>> {
+  const detentionId = d.id;
+  const officer = { name: d.officer, role: 'constable', rank: 'constable' };
+  const c = d.consultation;
+  const v = d.conveyance;
+  const place = d.place.site ? { site: d.place.site } : { type: d.place.type, description: d.place.description };
+  const steps: Array<Record<string, unknown>> = [
+    { type: 'S136_CONSIDERED', occurredAt: d.consideredAt, detentionId, officer },
+    c.practicable
+      ? { type: 'S136_CONSULTATION_RECORDED', occurredAt: c.at, detentionId, practicable: true, profession: c.profession, consultee: c.consultee, advice: 'supports a s.136 assessment at a place of safety' }
+      : { type: 'S136_CONSULTATION_RECORDED', occurredAt: c.at, detentionId, practicable: false, notPracticableReason: c.reason },
+    {
+      type: 'S136_DETAINED',
+      occurredAt: d.detainedAt,
+      detentionId,
+      mode: 'removed',
+      locationType: d.locationType,
+      criteria: { apparentMentalDisorder: true, immediateNeedOfCareOrControl: true, necessaryForProtection: true },
+      grounds: GROUNDS[category] ?? GROUNDS.mhCrisisInPublic,
+      officer,
+    },
+    {
+      type: 'S136_CONVEYANCE_RECORDED',
+      occurredAt: v.at,
+      detentionId,
+      method: v.method,
+      ...(v.method === 'policeVehicle'
+        ? {
+            ambulanceRequested: v.ambulanceRequestedAt !== null,
+            ...(v.ambulanceRequestedAt ? { ambulanceRequestedAt: v.ambulanceRequestedAt, ambulanceEta: v.ambulanceEta } : {}),
+            policeVehicleReason: v.policeVehicleReason,
+            ...(v.policeVehicleReason === 'other' ? { reasonText: "the person's behaviour made waiting for the ambulance unsafe" } : {}),
+          }
+        : {}),
+    },
+    {
+      type: 'S136_ARRIVED_AT_PLACE_OF_SAFETY',
+      occurredAt: d.arrivedAt,
+      detentionId,
+      placeOfSafety: d.policeStation
+        ? { ...place, policeStation: { ...POLICE_STATION_RECORD, authorisation: { name: 'Insp 88 (duty inspector)', rank: 'inspector', at: d.policeStation.authorisedAt } } }
+        : place,
+    },
+  ];
+  // Then by time; at the same minute, in this order (acceptance before departure, before the outcome).
+  const timed: Array<[string, number, Record<string, unknown>]> = [];
+  if (d.extendedStayAt) timed.push([d.extendedStayAt, 0, { type: 'S136_EXTENDED_STAY_AGREED', detentionId, reason: 'person highly agitated; staff asked officers to stay until the assessment team arrived', nhsContact: 'nurse in charge' }]);
+  if (d.nhsAcceptedAt) timed.push([d.nhsAcceptedAt, 1, { type: 'S136_NHS_ACCEPTED', detentionId, acceptedBy: 'nurse in charge' }]);
+  if (d.policeDepartedAt) timed.push([d.policeDepartedAt, 2, { type: 'S136_POLICE_DEPARTED', detentionId }]);
+  timed.push([d.assessmentStartedAt, 3, { type: 'S136_ASSESSMENT_STARTED', detentionId }]);
+  for (const at of d.policeStation?.checks ?? []) timed.push([at, 3, { type: 'S136_HEALTHCARE_CHECK_RECORDED', detentionId, professional: 'custody healthcare practitioner', professionalPresent: true }]);
+  const o = d.outcome;
+  timed.push([
+    o.at,
+    4,
+    {
+      type: 'S136_OUTCOME_RECORDED',
+      detentionId,
+      outcome: o.code,
+      doctorExaminedAt: o.doctorExaminedAt,
+      ...(o.amhpInterviewedAt ? { amhpInterviewedAt: o.amhpInterviewedAt } : {}),
+      ...(o.amhpApplicationAt ? { application: { amhpApplicationAt: o.amhpApplicationAt, medicalRecommendations: 2 } } : {}),
+    },
+  ]);
+  timed.push([d.closedAt, 5, { type: 'S136_CLOSED', detentionId }]);
+  timed.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] - b[1]));
+  return [...steps, ...timed.map(([occurredAt, , body]) => ({ ...body, occurredAt }))];
 }
 
 export function applyPlan(deps: CommandDeps, clock: SteppingClock, plan: IncidentPlan, inputs = buildIncidentInputs(deps.config)): string {
@@ -101,6 +195,8 @@ export function applyPlan(deps: CommandDeps, clock: SteppingClock, plan: Inciden
   plan.resources.forEach((r, k) => {
     if (r.arrivedAt) step({ type: 'RESOURCE_ARRIVED', occurredAt: r.arrivedAt, assignmentId: `r${k + 1}` });
   });
+  // The first crew's s.136 detention, closed before its crew clears and the incident closes (R38).
+  if (plan.detention) for (const body of detentionSteps(plan.detention, plan.category)) step(body);
   let needsThrive: string | null = null;
   let safetyNet = false;
   plan.referrals.forEach((ref, k) => {

@@ -4,10 +4,15 @@
  * Pure: planning does no I/O. `apply.ts` drives each plan through the real command path; tests
  * compute expected report figures from these same records, independently of the report queries.
  *
- * s.136 detentions are not planned yet: they arrive with issue 3 (MHA s.136 detentions).
+ * s.136 detentions are planned last (`planDetentions`), from a separate seeded stream, so adding
+ * them leaves the rest of the year as it was: a share of police-attended MH incidents gets a
+ * detention, with its whole legal timeline, and the detaining crew's activity segments are redrawn
+ * to show the scene, the conveyance and the wait at the place of safety.
  */
 import type { Activity } from '../../machines/resource.machine.js';
 import type { RcrpDecision } from '../../machines/incident.machine.js';
+import type { ConveyanceMethod, LocationType, Outcome, PlaceType, PoliceVehicleReason } from '../../machines/s136.machine.js';
+import type { Ethnicity, EthnicityBasis, Gender } from '../../machines/subject.js';
 import type { ForceConfig } from '../config/schema.js';
 
 /** The published figures the demo is calibrated to (source named for each). */
@@ -17,8 +22,19 @@ export const CALIBRATION = {
   allCallsPerYear: 504_645,
   /** Met Police RCRP 6-month update (May 2024): deployment rate to health calls 41% → 29% (after). */
   rcrpDeploymentRate: 0.29,
-  /** Kent PCC Annual Report 2022/23: 835 s.136 detentions (planned after issue 3). */
+  /** Kent PCC Annual Report 2022/23: 835 s.136 detentions. */
   s136PerYear: 835,
+  /**
+   * First place of safety, Home Office 2021/22 (as reported): health-based place of safety 68%,
+   * emergency department 29%, police station 264 of 36,594; the rest other places.
+   */
+  s136FirstPlace: { healthBasedPlaceOfSafety: 0.68, emergencyDepartment: 0.29, policeStation: 264 / 36_594 },
+  /** Conveyance, Home Office 2023/24 (as reported): police vehicle 51%, ambulance 35%, the rest other. */
+  s136Conveyance: { policeVehicle: 0.51, ambulance: 0.35 },
+  /** Home Office 2021/22 (as reported): 52% male, 94% adults, 84% white. */
+  s136Male: 0.52,
+  s136Adult: 0.94,
+  s136White: 0.84,
   /** Kent 2018: 17 callers made 4% of calls; the demo gives a small group a similar weight. */
   frequentPeople: 17,
   frequentShare: 0.04,
@@ -39,6 +55,49 @@ export interface PlannedReferral {
   madeAt: string;
   /** The final answer; 'noResponse' may be followed by a late answer. */
   answers: Array<{ answer: 'accepted' | 'declined' | 'noResponse'; at: string }>;
+}
+
+/** Where the person was taken: a configured site, or a type with a description. */
+export interface PlannedPlace {
+  type: PlaceType;
+  site: string | null;
+  description: string | null;
+}
+
+/**
+ * One s.136 detention on an incident, as the events will record it (all instants UTC ISO). Null
+ * fields do not happen on this detention (no NHS handover at a police station, no AMHP interview
+ * for a discharge without one, …).
+ */
+export interface PlannedDetention {
+  id: string;
+  /** The person as the officer records them (also written on the incident's subject). */
+  person: { ageYears: number; gender: Gender; ethnicity: Ethnicity; ethnicityBasis: EthnicityBasis };
+  officer: string;
+  consideredAt: string;
+  consultation: { at: string; practicable: true; profession: string; consultee: string } | { at: string; practicable: false; reason: string };
+  detainedAt: string;
+  locationType: LocationType;
+  conveyance: {
+    /** The journey starts (the event's occurredAt). */
+    at: string;
+    method: ConveyanceMethod;
+    ambulanceRequestedAt: string | null;
+    ambulanceEta: string | null;
+    policeVehicleReason: PoliceVehicleReason | null;
+  };
+  place: PlannedPlace;
+  /** Arrival at the first place of safety: the clock starts (R21). */
+  arrivedAt: string;
+  /** At a police station (R25): the inspector's authorisation time and the welfare checks (R26). */
+  policeStation: { authorisedAt: string; checks: string[] } | null;
+  /** A mutually agreed extended police stay (R35), when the wait is long. */
+  extendedStayAt: string | null;
+  nhsAcceptedAt: string | null;
+  policeDepartedAt: string | null;
+  assessmentStartedAt: string;
+  outcome: { code: Outcome; at: string; doctorExaminedAt: string | null; amhpInterviewedAt: string | null; amhpApplicationAt: string | null };
+  closedAt: string;
 }
 
 export interface IncidentPlan {
@@ -67,6 +126,8 @@ export interface IncidentPlan {
   referrals: PlannedReferral[];
   closedAt: string | null;
   closureCode: string | null;
+  /** A s.136 detention on this incident (by the first resource's officers), or null. */
+  detention: PlannedDetention | null;
 }
 
 export interface PlanOptions {
@@ -286,6 +347,7 @@ export function planYear(config: ForceConfig, o: PlanOptions): IncidentPlan[] {
         referrals: [],
         closedAt: null,
         closureCode: null,
+        detention: null,
       });
       continue;
     }
@@ -311,9 +373,11 @@ export function planYear(config: ForceConfig, o: PlanOptions): IncidentPlan[] {
       referrals,
       closedAt: iso(closedAt),
       closureCode: accepted ? 'handedToPartner' : decision === 'adviceOnly' ? 'adviceGiven' : 'resolved',
+      detention: null,
     });
   }
   plans.sort((a, b) => (a.receivedAt < b.receivedAt ? -1 : a.receivedAt > b.receivedAt ? 1 : a.n - b.n));
+  planDetentions(config, o, plans);
   return plans;
 }
 
@@ -329,4 +393,281 @@ export function planVolumes(o: PlanOptions): Array<{ month: string; allIncidents
   const weight = [...byMonth.values()].reduce((a, b) => a + b, 0);
   const total = CALIBRATION.allCallsPerYear * o.scale * (o.days / 365);
   return [...byMonth.entries()].map(([month, w]) => ({ month, allIncidents: Math.round((total * w) / weight) }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// s.136 detentions.
+// ---------------------------------------------------------------------------------------------
+
+/** MH incidents where officers on scene may detain under s.136, and how likely, relatively. */
+const DETENTION_CATEGORY_WEIGHTS: Record<string, number> = { mhCrisisInPublic: 3, suicideSelfHarmConcern: 2, concernForWelfare: 1 };
+/** Where the power was used (never a dwelling, R16). */
+const LOCATIONS: Record<string, Weighted<LocationType>> = {
+  mhCrisisInPublic: [['street', 35], ['publicOpenSpace', 20], ['roadOrBridge', 15], ['railwayProperty', 8], ['shopOrLicensedPremises', 12], ['other', 10]],
+  suicideSelfHarmConcern: [['roadOrBridge', 35], ['railwayProperty', 20], ['publicOpenSpace', 20], ['street', 15], ['vehicle', 5], ['other', 5]],
+  concernForWelfare: [['street', 35], ['communalAreaOfFlats', 25], ['publicOpenSpace', 20], ['vehicle', 10], ['other', 10]],
+};
+/** Age ranges (inclusive) of people detained: about 6% under 18 (Home Office: 94% adults), mostly 18–44. */
+const AGE_WEIGHTS: Weighted<readonly [number, number]> = [
+  [[12, 17], 6], [[18, 24], 20], [[25, 34], 28], [[35, 44], 20], [[45, 54], 14], [[55, 64], 7], [[65, 84], 5],
+];
+const GENDER_WEIGHTS: Weighted<Gender> = [['male', 52], ['female', 47.5], ['notKnown', 0.5]];
+const ETHNICITY_WEIGHTS: Weighted<Ethnicity> = [['white', 84], ['black', 4], ['asian', 4], ['mixed', 3], ['other', 2], ['notStated', 3]];
+/** Outcomes of the assessment (an assumption, roughly the published NHS picture: most discharged, about a quarter detained). */
+const OUTCOME_WEIGHTS: Weighted<Outcome> = [
+  ['dischargedWithReferral', 38], ['dischargedNFA', 17], ['informalAdmission', 15], ['detainedS2', 22], ['detainedS3', 4], ['transferredAcuteCare', 4],
+];
+/** Why a police vehicle was used (R33); 'ambulanceNotRequested' raises the R34 alert. */
+const VEHICLE_REASON_WEIGHTS: Weighted<PoliceVehicleReason> = [
+  ['ambulanceNotWithin30Min', 45], ['ambulanceNotRequested', 20], ['ambulanceDiverted', 12], ['crewRefused', 8], ['other', 15],
+];
+const CONSULTEES: Weighted<readonly [string, string]> = [
+  [['registeredNurse', 'clinical advice line nurse'], 70], [['registeredParamedic', 'paramedic on scene'], 15], [['amhp', 'duty AMHP'], 10], [['registeredMedicalPractitioner', 'duty psychiatrist'], 5],
+];
+/** The nearest configured place of each kind by district (any configured site of the type when the code is not configured). */
+const NEAREST: Record<string, { hbpos: string; ed: string; custody: string }> = {
+  Medway: { hbpos: 'kmptDartford', ed: 'edMedway', custody: 'custodyMedway' },
+  Maidstone: { hbpos: 'kmptMaidstone', ed: 'edMaidstone', custody: 'custodyMaidstone' },
+  Canterbury: { hbpos: 'kmptCanterbury', ed: 'edQeqm', custody: 'custodyCanterbury' },
+  Swale: { hbpos: 'kmptMaidstone', ed: 'edMedway', custody: 'custodyMedway' },
+  Thanet: { hbpos: 'kmptCanterbury', ed: 'edQeqm', custody: 'custodyCanterbury' },
+  Ashford: { hbpos: 'kmptCanterbury', ed: 'edWilliamHarvey', custody: 'custodyFolkestone' },
+  'Tonbridge and Malling': { hbpos: 'kmptMaidstone', ed: 'edMaidstone', custody: 'custodyMaidstone' },
+  Dartford: { hbpos: 'kmptDartford', ed: 'edDarentValley', custody: 'custodyMedway' },
+  Gravesham: { hbpos: 'kmptDartford', ed: 'edDarentValley', custody: 'custodyMedway' },
+  Sevenoaks: { hbpos: 'kmptDartford', ed: 'edTunbridgeWells', custody: 'custodyMaidstone' },
+  'Tunbridge Wells': { hbpos: 'kmptMaidstone', ed: 'edTunbridgeWells', custody: 'custodyMaidstone' },
+  'Folkestone and Hythe': { hbpos: 'kmptCanterbury', ed: 'edWilliamHarvey', custody: 'custodyFolkestone' },
+  Dover: { hbpos: 'kmptCanterbury', ed: 'edWilliamHarvey', custody: 'custodyFolkestone' },
+};
+const DESCRIPTION: Partial<Record<PlaceType, string>> = {
+  healthBasedPlaceOfSafety: 'health-based place of safety',
+  emergencyDepartment: 'emergency department',
+  policeStation: 'police station custody suite',
+  otherHospital: 'acute hospital ward',
+};
+
+type FirstPlace = 'healthBasedPlaceOfSafety' | 'emergencyDepartment' | 'policeStation' | 'otherHospital';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+/** Detention times are whole minutes, so the order of steps survives rounding. */
+const toMinute = (t: number) => Math.round(t / 60_000) * 60_000;
+
+/** Exactly `n` labels in the given shares (largest remainder), in a seeded random order. */
+function quota<T>(rand: () => number, n: number, shares: ReadonlyArray<readonly [T, number]>): T[] {
+  const total = shares.reduce((a, [, w]) => a + w, 0);
+  const exact = shares.map(([, w]) => (n * w) / total);
+  const counts = exact.map(Math.floor);
+  const byRemainder = exact.map((q, i) => ({ i, r: q - Math.floor(q) })).sort((a, b) => b.r - a.r || a.i - b.i);
+  const left = n - counts.reduce((a, b) => a + b, 0);
+  for (let k = 0; k < left; k++) counts[byRemainder[k]!.i]!++;
+  const out = shares.flatMap(([x], i) => Array.from({ length: counts[i]! }, () => x));
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+function placeFor(config: ForceConfig, kind: FirstPlace, district: string): PlannedPlace {
+  const sites = config.s136.placesOfSafety;
+  const near = NEAREST[district];
+  const wanted = kind === 'healthBasedPlaceOfSafety' ? near?.hbpos : kind === 'emergencyDepartment' ? near?.ed : kind === 'policeStation' ? near?.custody : undefined;
+  const site = sites.find((s) => s.code === wanted && s.type === kind) ?? (kind === 'otherHospital' ? undefined : sites.find((s) => s.type === kind));
+  return site ? { type: kind, site: site.code, description: null } : { type: kind, site: null, description: `${DESCRIPTION[kind] ?? kind}, ${district}` };
+}
+
+/**
+ * Gives a seeded share of police-attended MH incidents a s.136 detention: exactly
+ * CALIBRATION.s136PerYear a year (scaled), chosen by weighted sampling among closed MH-related
+ * incidents of the categories above whose first resource arrived. The first place of safety and
+ * the conveyance method are dealt from exact quotas of the published shares (so a small year has
+ * the same shares as a full one); everything else is drawn. Police stations only for adults, with
+ * the Regulations conditions (R25). Mutates the plans: `detention`, the subject's age, the first
+ * resource's segments and clearing time, and the incident's closing time.
+ */
+export function planDetentions(config: ForceConfig, o: PlanOptions, plans: IncidentPlan[]): void {
+  // A stream of its own: the rest of the year is the same with or without detentions.
+  const rand = prng((o.seed ^ 0x5136_0000) >>> 0);
+  const target = Math.round(CALIBRATION.s136PerYear * o.scale * (o.days / 365));
+  if (target === 0) return;
+  const startMs = Date.parse(`${o.start}T00:00:00Z`);
+  // The decision must fall on a local (Europe/London) day of the period: an hour's margin for BST.
+  const endMs = startMs + o.days * DAY_MS - HOUR_MS;
+
+  const candidates = plans
+    .filter((p) => !p.open && p.mhFlagAtClose === true && DETENTION_CATEGORY_WEIGHTS[p.category] !== undefined && p.resources[0]?.arrivedAt)
+    .map((p) => ({ p, key: -Math.log(1 - rand()) / DETENTION_CATEGORY_WEIGHTS[p.category]! }))
+    .sort((a, b) => a.key - b.key || a.p.n - b.p.n);
+
+  interface Chosen {
+    p: IncidentPlan;
+    considered: number;
+    consultation: PlannedDetention['consultation'];
+    detained: number;
+  }
+  const chosen: Chosen[] = [];
+  // R30: one person is never detained twice at once; keep a person's detentions days apart.
+  const byPerson = new Map<number, number[]>();
+  for (const { p } of candidates) {
+    if (chosen.length === target) break;
+    const arrived = Date.parse(p.resources[0]!.arrivedAt!);
+    const considered = toMinute(arrived + minutes(5 + rand() * 20));
+    const consultedAt = toMinute(considered + minutes(2 + rand() * 8));
+    const practicable = rand() < 0.92;
+    const [profession, consultee] = pickWeighted(rand, CONSULTEES);
+    const detained = toMinute(consultedAt + minutes(2 + rand() * 8));
+    if (detained >= endMs) continue;
+    if (p.person !== null) {
+      const times = byPerson.get(p.person) ?? [];
+      if (times.some((t) => Math.abs(t - detained) < 3 * DAY_MS)) continue;
+      byPerson.set(p.person, [...times, detained]);
+    }
+    chosen.push({
+      p,
+      considered,
+      consultation: practicable
+        ? { at: iso(consultedAt), practicable: true, profession, consultee }
+        : { at: iso(consultedAt), practicable: false, reason: 'the person was moving towards traffic; no time to consult before acting' },
+      detained,
+    });
+  }
+  chosen.sort((a, b) => (a.p.receivedAt < b.p.receivedAt ? -1 : a.p.receivedAt > b.p.receivedAt ? 1 : a.p.n - b.p.n));
+
+  // The person: the same person keeps their gender, ethnicity and age across the year.
+  const people = chosen.map(({ p }) => {
+    const r = p.person !== null ? prng((Math.imul(o.seed, 31) + Math.imul(p.person, 7919) + 1) >>> 0) : rand;
+    const [lo, hi] = pickWeighted(r, AGE_WEIGHTS);
+    return {
+      ageYears: lo + Math.floor(r() * (hi - lo + 1)),
+      gender: pickWeighted(r, GENDER_WEIGHTS),
+      ethnicity: pickWeighted(r, ETHNICITY_WEIGHTS),
+      ethnicityBasis: (rand() < 0.65 ? 'selfDefined' : 'officerPerceived') as EthnicityBasis,
+    };
+  });
+
+  // First place of safety and conveyance from exact quotas of the published shares.
+  const shares = CALIBRATION.s136FirstPlace;
+  const stationShare = config.s136.policeStationAsPlaceOfSafety ? shares.policeStation : 0;
+  const places = quota<FirstPlace>(rand, chosen.length, [
+    ['healthBasedPlaceOfSafety', shares.healthBasedPlaceOfSafety],
+    ['emergencyDepartment', shares.emergencyDepartment],
+    ['policeStation', stationShare],
+    ['otherHospital', 1 - shares.healthBasedPlaceOfSafety - shares.emergencyDepartment - stationShare],
+  ]);
+  const conv = CALIBRATION.s136Conveyance;
+  const methods = quota<ConveyanceMethod>(rand, chosen.length, [
+    ['policeVehicle', conv.policeVehicle],
+    ['ambulance', conv.ambulance],
+    ['otherHealthVehicle', (1 - conv.policeVehicle - conv.ambulance) * 0.55],
+    ['other', (1 - conv.policeVehicle - conv.ambulance) * 0.45],
+  ]);
+  // A police station is never for a child (R24), and people go there in a police vehicle: swap labels.
+  const swap = <T>(xs: T[], i: number, ok: (j: number) => boolean) => {
+    const j = xs.findIndex((_, k) => k !== i && ok(k));
+    if (j >= 0) [xs[i], xs[j]] = [xs[j]!, xs[i]!];
+  };
+  places.forEach((kind, i) => {
+    if (kind === 'policeStation' && people[i]!.ageYears < 18) swap(places, i, (j) => places[j] === 'healthBasedPlaceOfSafety' && people[j]!.ageYears >= 18);
+  });
+  places.forEach((kind, i) => {
+    if (kind === 'policeStation' && methods[i] !== 'policeVehicle') swap(methods, i, (j) => methods[j] === 'policeVehicle' && places[j] !== 'policeStation');
+  });
+
+  chosen.forEach((c, i) => {
+    const { p } = c;
+    const kind = places[i]!;
+    const method = methods[i]!;
+    const person = people[i]!;
+    const detained = c.detained;
+
+    // Waiting for transport on scene, then the journey.
+    let reason: PoliceVehicleReason | null = null;
+    let requested: number | null = null;
+    let eta: number | null = null;
+    let journeyStart: number;
+    if (method === 'policeVehicle') {
+      reason = kind === 'policeStation' ? (rand() < 0.6 ? 'ambulanceNotWithin30Min' : 'crewRefused') : pickWeighted(rand, VEHICLE_REASON_WEIGHTS);
+      if (reason !== 'ambulanceNotRequested') {
+        requested = toMinute(detained + minutes(1 + rand() * 3));
+        eta = toMinute(requested + minutes(reason === 'ambulanceNotWithin30Min' ? 60 + rand() * 180 : 15 + rand() * 30));
+      }
+      const wait = reason === 'ambulanceNotWithin30Min' ? 30 + rand() * 15 : reason === 'ambulanceDiverted' ? 15 + rand() * 30 : reason === 'crewRefused' ? duration(rand, 35, 0.5) : reason === 'other' ? 5 + rand() * 20 : 3 + rand() * 10;
+      journeyStart = toMinute((requested ?? detained) + minutes(wait));
+    } else {
+      journeyStart = toMinute(detained + minutes(duration(rand, method === 'ambulance' ? 40 : 35, 0.6)));
+    }
+    const arrived = toMinute(journeyStart + minutes(duration(rand, 22, 0.5)));
+
+    // Assessment and outcome (all well inside the 24 hours, R37).
+    const startMedian = kind === 'emergencyDepartment' ? 210 : kind === 'policeStation' ? 150 : 120;
+    const assessmentStart = toMinute(arrived + minutes(Math.min(duration(rand, startMedian, 0.6), 14 * 60)));
+    const code = pickWeighted(rand, OUTCOME_WEIGHTS);
+    const doctor = toMinute(assessmentStart + minutes(rand() * 20));
+    const detainedUnderAct = code === 'detainedS2' || code === 'detainedS3';
+    const amhp = detainedUnderAct || (code !== 'transferredAcuteCare' && rand() < 0.4) ? toMinute(doctor + minutes(10 + rand() * 50)) : null;
+    const application = detainedUnderAct ? toMinute(amhp! + minutes(10 + rand() * 20)) : null;
+    const outcomeAt = toMinute(Math.max(assessmentStart + minutes(Math.min(duration(rand, 100, 0.5), 5 * 60)), (application ?? amhp ?? doctor) + minutes(5)));
+
+    // Handover (R35): arrival → police leave; acceptance shortly before they leave.
+    let accepted: number | null = null;
+    let departed: number | null = null;
+    let extendedStay: number | null = null;
+    let stationRecord: PlannedDetention['policeStation'] = null;
+    let clearAt: number;
+    let waiting: Activity;
+    if (kind === 'policeStation') {
+      // Custody staff take over; the crew books the person in and leaves. Welfare checks until the outcome (R26).
+      const checks: string[] = [];
+      for (let t = toMinute(arrived + minutes(20 + rand() * 10)); t < outcomeAt; t = toMinute(t + minutes(20 + rand() * 10))) checks.push(iso(t));
+      stationRecord = { authorisedAt: iso(toMinute(detained + (journeyStart - detained) / 2)), checks };
+      clearAt = toMinute(arrived + minutes(duration(rand, 75, 0.5)));
+      waiting = 'custody';
+    } else {
+      const handover = kind === 'emergencyDepartment' ? duration(rand, 150, 0.8) : kind === 'healthBasedPlaceOfSafety' ? duration(rand, 70, 0.6) : duration(rand, 60, 0.5);
+      departed = toMinute(Math.min(arrived + minutes(handover), outcomeAt));
+      accepted = toMinute(departed - Math.min(minutes(2 + rand() * 18), (departed - arrived) / 2));
+      if (accepted <= arrived) accepted = departed;
+      if (kind !== 'emergencyDepartment' && departed - arrived > minutes(90) && rand() < 0.35) extendedStay = toMinute(arrived + minutes(40 + rand() * 15));
+      clearAt = departed;
+      waiting = kind === 'emergencyDepartment' ? 'waitingED' : kind === 'healthBasedPlaceOfSafety' ? 'waitingHBPoS' : 'other';
+    }
+    const closedAt = toMinute(outcomeAt + minutes(5 + rand() * 35));
+
+    p.detention = {
+      id: `DEMO-S136-${o.seed}-${String(p.n).padStart(6, '0')}`,
+      person,
+      officer: `PC ${1000 + Math.floor(rand() * 9000)}`,
+      consideredAt: iso(c.considered),
+      consultation: c.consultation,
+      detainedAt: iso(detained),
+      locationType: pickWeighted(rand, LOCATIONS[p.category]!),
+      conveyance: { at: iso(journeyStart), method, ambulanceRequestedAt: requested === null ? null : iso(requested), ambulanceEta: eta === null ? null : iso(eta), policeVehicleReason: reason },
+      place: placeFor(config, kind, p.district),
+      arrivedAt: iso(arrived),
+      policeStation: stationRecord,
+      extendedStayAt: extendedStay === null ? null : iso(extendedStay),
+      nhsAcceptedAt: accepted === null ? null : iso(accepted),
+      policeDepartedAt: departed === null ? null : iso(departed),
+      assessmentStartedAt: iso(assessmentStart),
+      outcome: { code, at: iso(outcomeAt), doctorExaminedAt: iso(doctor), amhpInterviewedAt: amhp === null ? null : iso(amhp), amhpApplicationAt: application === null ? null : iso(application) },
+      closedAt: iso(closedAt),
+    };
+    p.ageYears = person.ageYears;
+
+    // The detaining crew's time (R39): travel as planned, then scene, conveyance, and the wait at the place of safety.
+    const r0 = p.resources[0]!;
+    const travel = r0.segments[0]!;
+    r0.segments = [
+      travel,
+      { activity: 'scene', startAt: travel.endAt, endAt: iso(journeyStart) },
+      { activity: 'conveyance', startAt: iso(journeyStart), endAt: iso(arrived) },
+      { activity: waiting, startAt: iso(arrived), endAt: iso(clearAt) },
+    ];
+    r0.clearedAt = iso(clearAt);
+    // The incident closes after the detention and every crew.
+    const lastClear = Math.max(...p.resources.map((r) => Date.parse(r.clearedAt)));
+    p.closedAt = iso(Math.max(Date.parse(p.closedAt!), Math.max(closedAt, lastClear) + minutes(5 + rand() * 25)));
+  });
 }

@@ -2,11 +2,12 @@
  * The demand report on a generated year equals figures computed independently in this test from
  * the generator's own records (the plans), not with the report's queries. The same year is also
  * checked against the published figures it is calibrated to (within the stated tolerances), at a
- * fraction of Kent's volume; `npm run demo` prints the same table at full size.
+ * fraction of Kent's volume; `npm run demo` prints the same table at full size. Its s.136
+ * detentions are read back through the Home Office ADR return (GET /api/returns/adr).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calibration, runDemo } from '../../src/demo/run-demo.js';
-import type { IncidentPlan, PlanOptions } from '../../src/demo/plan.js';
+import { calibration, detentionFigures, runDemo, s136ShareTolerance } from '../../src/demo/run-demo.js';
+import { CALIBRATION, type IncidentPlan, type PlanOptions } from '../../src/demo/plan.js';
 import { rebuildProjections } from '../../src/commands/rebuild.js';
 import { createHarness, type Harness } from '../support/harness.js';
 
@@ -210,9 +211,69 @@ describe('demand report on a generated year', () => {
 
   it('the generated year lands within the stated tolerance of the published figures (at 3% of Kent volume)', async () => {
     const r = await report('month');
-    const lines = calibration(r, O);
-    for (const l of lines.filter((x) => x.within !== null)) expect(l.within, `${l.figure}: published ${l.published}, generated ${l.generated} (${l.tolerance})`).toBe(true);
-    expect(lines.find((l) => l.figure.startsWith('s.136'))!.generated).toBeNull();
+    const lines = calibration(r, O, detentionFigures(h.db, h.config.force.timezone, { from: FROM, to: TO }));
+    for (const l of lines) expect(l.within, `${l.figure}: published ${l.published}, generated ${l.generated} (${l.tolerance})`).toBe(true);
+    expect(lines.find((l) => l.figure === 's.136 detentions in the year')!.generated).toBe(plans.filter((p) => p.detention).length);
+    // The report's s.136 section counts the same detentions (incidents received in the period).
+    expect(section(r, 's136Detentions').total.cells.detentions).toBe(plans.filter((p) => p.detention).length);
+  });
+
+  it('s.136: the ADR return has every generated detention, complete, with the planned place of safety and conveyance, within tolerance of the published shares', async () => {
+    const res = await h.request('GET', '/api/returns/adr?year=2025-26', { token: h.tokens.mh_lead });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const adr = res.body;
+    const detentions = plans.filter((p) => p.detention).map((p) => p.detention!);
+    const n = detentions.length;
+    // Kent 2022/23: 835 a year; here at 3% of the volume, ±10%.
+    const expected = CALIBRATION.s136PerYear * O.scale;
+    expect(Math.abs(n - expected)).toBeLessThanOrEqual(0.1 * expected);
+    expect(adr.totals).toEqual({ s136: n, s135: 0, total: n, complete: n, incomplete: 0 });
+    expect(new Set(adr.records.map((x: { detentionId: string }) => x.detentionId))).toEqual(new Set(detentions.map((d) => d.id)));
+    expect(adr.records.every((x: { status: string }) => x.status === 'closed')).toBe(true);
+
+    // The ADR tables equal counts over the plans (labels as the Home Office tables word them).
+    const table = (t: string): Record<string, number> =>
+      Object.fromEntries(adr.tables[t].filter((x: { category: string }) => x.category !== 'Total').map((x: { category: string; s136: number }) => [x.category, x.s136]));
+    const tally = (xs: string[]) => xs.reduce<Record<string, number>>((m, x) => ((m[x] = (m[x] ?? 0) + 1), m), {});
+    const POS: Record<string, string> = { healthBasedPlaceOfSafety: 'Health-based place of safety', emergencyDepartment: 'A&E', policeStation: 'Police station', otherHospital: 'Other' };
+    const CONV: Record<string, string> = { policeVehicle: 'Police vehicle', ambulance: 'Ambulance', otherHealthVehicle: 'Other health vehicle', other: 'Other' };
+    const GENDER: Record<string, string> = { male: 'Male', female: 'Female', other: 'Other', notKnown: 'Not known' };
+    expect(table('firstPlaceOfSafety')).toEqual(tally(detentions.map((d) => POS[d.place.type]!)));
+    expect(table('conveyanceMethod')).toEqual(tally(detentions.map((d) => CONV[d.conveyance.method]!)));
+    expect(table('gender')).toEqual(tally(detentions.map((d) => GENDER[d.person.gender]!)));
+
+    // Shares read from the return, against the published figures: ±3 pp, or one detention in n when that is more.
+    const tol = s136ShareTolerance(expected) + 0.0005;
+    const share = (t: string, label: string) => (table(t)[label] ?? 0) / n;
+    expect(Math.abs(share('firstPlaceOfSafety', 'Health-based place of safety') - 0.68)).toBeLessThanOrEqual(tol);
+    expect(Math.abs(share('firstPlaceOfSafety', 'A&E') - 0.29)).toBeLessThanOrEqual(tol);
+    expect(share('firstPlaceOfSafety', 'Police station')).toBeLessThanOrEqual(264 / 36_594 + tol);
+    expect(Math.abs(share('conveyanceMethod', 'Police vehicle') - 0.51)).toBeLessThanOrEqual(tol);
+    expect(Math.abs(share('conveyanceMethod', 'Ambulance') - 0.35)).toBeLessThanOrEqual(tol);
+    expect(Math.abs(share('conveyanceMethod', 'Other health vehicle') + share('conveyanceMethod', 'Other') - 0.14)).toBeLessThanOrEqual(tol);
+  });
+
+  it("s.136: the detaining crew's conveyance and wait at the place of safety are in its segments, and its handover is read back", async () => {
+    const withDetention = plans.filter((p) => p.detention);
+    for (const p of withDetention) {
+      const d = p.detention!;
+      const r0 = p.resources[0]!;
+      // travel, scene, conveyance (ending at arrival, the clock start), then waiting until police leave (custody at a police station).
+      expect(r0.segments.map((s) => s.activity).slice(0, 3)).toEqual(['travel', 'scene', 'conveyance']);
+      expect(r0.segments[2]!.endAt).toBe(d.arrivedAt);
+      if (d.policeDepartedAt) expect(r0.clearedAt).toBe(d.policeDepartedAt);
+      const res = await h.request('GET', `/api/detentions/${d.id}`, { token: h.tokens.mh_lead });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      const body = JSON.stringify(res.body);
+      for (const at of [d.detainedAt, d.arrivedAt, d.nhsAcceptedAt, d.policeDepartedAt, d.outcome.at]) if (at) expect(body, d.id).toContain(at);
+    }
+    // Officer-hours waiting at places of safety include the detaining crews' waits.
+    const hours = section(await report('month'), 'officerHours').total.cells;
+    const waiting = (activity: string) =>
+      hours1(withDetention.reduce((a, p) => a + p.resources[0]!.segments.filter((s) => s.activity === activity).reduce((b, s) => b + secs(s.startAt, s.endAt) * p.resources[0]!.officers, 0), 0));
+    expect(waiting('waitingHBPoS')).toBeGreaterThan(0);
+    expect(hours.hoursWaitingHbpos).toBeGreaterThanOrEqual(waiting('waitingHBPoS'));
+    expect(hours.hoursWaitingEd).toBeGreaterThanOrEqual(waiting('waitingED'));
   });
 
   it('a rebuild from the event log gives the same report', async () => {
