@@ -85,6 +85,36 @@ describe('the server process', () => {
     expect(s.output()).not.toContain('Private Person');
   });
 
+  it("a newcomer's path: the demo CLI fills a fresh database, then the started server serves the evidence pack to the printed PCC token", async () => {
+    const dir = tempDir();
+    const dbPath = join(dir, 'triage.sqlite');
+    // A short, scaled-down year: the same code path as `npm run demo`, in seconds.
+    const demo = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/demo.ts', '--from', '2025-04-01', '--days', '60', '--scale', '0.1'], {
+      env: { ...process.env, DATABASE_PATH: dbPath },
+      encoding: 'utf8',
+    });
+    expect(demo.status, demo.stderr).toBe(0);
+    const detentions = Number(/\((\d+) with a s\.136 detention\)/.exec(demo.stdout)?.[1]);
+    expect(detentions).toBeGreaterThan(0);
+    const pcc = /PCC analyst \(suppressed figures, R44\): (\S+)/.exec(demo.stdout)![1]!;
+    // Running it again adds nothing.
+    const again = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/demo.ts'], { env: { ...process.env, DATABASE_PATH: dbPath }, encoding: 'utf8' });
+    expect(again.status).toBe(0);
+    expect(again.stdout).toContain('nothing added');
+
+    const port = await freePort();
+    const s = start({ DATABASE_PATH: dbPath, PORT: String(port) });
+    await s.ready;
+    const pack = await fetch(`http://127.0.0.1:${port}/api/reports/evidence-pack?from=2025-04-01&to=2025-05-30`, { headers: { authorization: `Bearer ${pcc}` } });
+    expect(pack.status).toBe(200);
+    const html = await pack.text();
+    expect(html).toContain('<svg');
+    expect(html).toContain('s.136 detentions by first place of safety');
+    expect(html).toMatch(/MH-related incidents<b data-unit="count">[1-9][\d,]*</);
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+  });
+
   it('a second token for the same user works; a conflicting role is refused; an unknown role is refused', () => {
     const dbPath = join(tempDir(), 't.sqlite');
     expect(token(dbPath, 'Sgt Day', 'supervisor').status).toBe(0);
