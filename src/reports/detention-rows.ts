@@ -33,7 +33,7 @@ export function detentionRows(ctx: SectionContext, p: ReportParams, groupBy: Det
     `SELECT ${GROUP_SQL[groupBy ?? 'all']} AS g, d.power, d.status, d.detained_at AS detainedAt, d.first_pos_type AS firstPosType,
             d.conveyance_method AS conveyanceMethod, d.first_arrived_at AS firstArrivedAt, d.first_accepted_at AS firstAcceptedAt,
             d.first_departed_at AS firstDepartedAt
-     FROM detentions d JOIN incident_ledger l ON l.incident_id = d.incident_id
+     FROM detentions d CROSS JOIN incident_ledger l ON l.incident_id = d.incident_id
      WHERE l.day BETWEEN ? AND ? ORDER BY g`,
   ).all(p.from, p.to) as DetentionRow[];
 }
