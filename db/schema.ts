@@ -509,6 +509,34 @@ export const referralRollup = sqliteTable(
 );
 
 /**
+ * The same sums by (dimension, force-local month, value): a report over whole months reads these
+ * (a decade grouped by district is ~1,500 rows instead of ~45,000) and the daily tables only for
+ * the part-months at either end of its period. Maintained with the daily rollups (same
+ * transaction, same deltas); equal to `GROUP BY` over the ledgers by month (tested).
+ */
+export const demandRollupMonth = sqliteTable(
+  'demand_rollup_month',
+  {
+    dim: text('dim').notNull(),
+    month: text('month').notNull(), // YYYY-MM
+    grp: text('grp').notNull(),
+    ...incidentMeasures(),
+  },
+  (t) => [primaryKey({ columns: [t.dim, t.month, t.grp] })],
+);
+
+export const referralRollupMonth = sqliteTable(
+  'referral_rollup_month',
+  {
+    dim: text('dim').notNull(),
+    month: text('month').notNull(),
+    grp: text('grp').notNull(),
+    ...referralMeasures(),
+  },
+  (t) => [primaryKey({ columns: [t.dim, t.month, t.grp] })],
+);
+
+/**
  * MH-related incidents about an identified person, for repeat demand (R41): `person` is 52 bits of
  * the primary pseudonymous key as an integer (compact to index; never shown). `rank` (1 = the
  * person's first contact, by time) and `prevS` (the time of the contact before) are kept in step

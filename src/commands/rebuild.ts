@@ -3,7 +3,7 @@
  * pure function of the events, so the result must equal what the command path stored.
  */
 import type { Db } from '../../db/client.js';
-import { demandRollup, incidents, referralRollup } from '../../db/schema.js';
+import { demandRollup, demandRollupMonth, incidents, referralRollup, referralRollupMonth } from '../../db/schema.js';
 import { replay } from '../domain/incident-aggregate.js';
 import { project } from '../domain/projection.js';
 import { incidentStore, PROJECTION_CHILD_TABLES } from './incident-store.js';
@@ -12,7 +12,7 @@ export function rebuildProjections(db: Db): { incidents: number; events: number 
   const store = incidentStore(db);
   return db.transaction(
     (tx) => {
-      for (const t of [...Object.values(PROJECTION_CHILD_TABLES), demandRollup, referralRollup, incidents]) tx.delete(t).run();
+      for (const t of [...Object.values(PROJECTION_CHILD_TABLES), demandRollup, demandRollupMonth, referralRollup, referralRollupMonth, incidents]) tx.delete(t).run();
       const rollup = store.rollupWriter();
       // One stream at a time. (Writing while an `iterate()` cursor over incident_events is still
       // open fails in better-sqlite3 with "This database connection is busy executing a query".)

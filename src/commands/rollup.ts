@@ -1,7 +1,8 @@
 /**
  * demand_rollup and referral_rollup: the sums of incident_ledger and referral_ledger by
- * (dimension, local day, value). Kept in step with the ledgers in the same transaction, by
- * deltas: when an incident's ledger rows change, the old rows are subtracted and the new ones added.
+ * (dimension, local day, value), and the *_month tables: the same by (dimension, local month,
+ * value). Kept in step with the ledgers in the same transaction, by deltas: when an incident's
+ * ledger rows change, the old rows are subtracted and the new ones added.
  * Integer measures only, so the sums are exact; a key whose count reaches 0 is deleted, so the
  * tables always equal what `GROUP BY` over the ledgers gives (and what a rebuild writes).
  *
@@ -10,7 +11,7 @@
  */
 import type Database from 'better-sqlite3';
 import { getTableColumns } from 'drizzle-orm';
-import { demandRollup, referralRollup } from '../../db/schema.js';
+import { demandRollup, demandRollupMonth, referralRollup, referralRollupMonth } from '../../db/schema.js';
 import {
   INCIDENT_MEASURES,
   REFERRAL_MEASURES,
@@ -26,26 +27,37 @@ type Row = { day: string; district: string; category: string; agency: string } &
 
 const dimValue = (r: Row, d: Dimension) => (d === 'all' ? 'all' : r[d]);
 
+/** A rollup's time grain: the column it is keyed on, and a ledger day's value for it. */
+const GRAINS = {
+  day: { column: 'day', of: (day: string) => day },
+  month: { column: 'month', of: (day: string) => day.slice(0, 7) },
+} as const;
+
 class Table {
   readonly #upsert: Database.Statement;
   readonly #deleteEmpty: Database.Statement;
   readonly #pending = new Map<string, number[]>();
+  readonly #period: (day: string) => string;
   constructor(
     sqlite: Database.Database,
     name: string,
+    grain: keyof typeof GRAINS,
     readonly measures: readonly string[],
     columns: Record<string, { name: string }>,
   ) {
     const cols = measures.map((m) => `"${columns[m]!.name}"`);
+    const at = GRAINS[grain].column;
+    this.#period = GRAINS[grain].of;
     this.#upsert = sqlite.prepare(
-      `INSERT INTO ${name} (dim, day, grp, ${cols.join(', ')}) VALUES (?, ?, ?, ${cols.map(() => '?').join(', ')})
-       ON CONFLICT(dim, day, grp) DO UPDATE SET ${cols.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
+      `INSERT INTO ${name} (dim, ${at}, grp, ${cols.join(', ')}) VALUES (?, ?, ?, ${cols.map(() => '?').join(', ')})
+       ON CONFLICT(dim, ${at}, grp) DO UPDATE SET ${cols.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
     );
-    this.#deleteEmpty = sqlite.prepare(`DELETE FROM ${name} WHERE dim = ? AND day = ? AND grp = ? AND "${columns[measures[0]!]!.name}" = 0`);
+    this.#deleteEmpty = sqlite.prepare(`DELETE FROM ${name} WHERE dim = ? AND ${at} = ? AND grp = ? AND "${columns[measures[0]!]!.name}" = 0`);
   }
   add(row: Row, sign: 1 | -1) {
+    const period = this.#period(row.day);
     for (const d of DIMENSIONS) {
-      const key = `${d}\u0000${row.day}\u0000${dimValue(row, d)}`;
+      const key = `${d}\u0000${period}\u0000${dimValue(row, d)}`;
       let acc = this.#pending.get(key);
       if (!acc) this.#pending.set(key, (acc = new Array<number>(this.measures.length).fill(0)));
       for (let i = 0; i < this.measures.length; i++) acc[i]! += sign * (row[this.measures[i]!] as number);
@@ -54,22 +66,28 @@ class Table {
   flush() {
     for (const [key, acc] of this.#pending) {
       if (acc.every((x) => x === 0)) continue;
-      const [dim, day, grp] = key.split('\u0000') as [string, string, string];
-      this.#upsert.run(dim, day, grp, ...acc);
-      if (acc[0]! < 0) this.#deleteEmpty.run(dim, day, grp);
+      const [dim, period, grp] = key.split('\u0000') as [string, string, string];
+      this.#upsert.run(dim, period, grp, ...acc);
+      if (acc[0]! < 0) this.#deleteEmpty.run(dim, period, grp);
     }
     this.#pending.clear();
   }
 }
 
 export class RollupWriter {
-  readonly #incidents: Table;
-  readonly #referrals: Table;
+  readonly #incidents: Table[];
+  readonly #referrals: Table[];
   readonly #persons = new Set<number>();
   readonly #renumber: Database.Statement;
   constructor(sqlite: Database.Database) {
-    this.#incidents = new Table(sqlite, 'demand_rollup', INCIDENT_MEASURES, getTableColumns(demandRollup));
-    this.#referrals = new Table(sqlite, 'referral_rollup', REFERRAL_MEASURES, getTableColumns(referralRollup));
+    this.#incidents = [
+      new Table(sqlite, 'demand_rollup', 'day', INCIDENT_MEASURES, getTableColumns(demandRollup)),
+      new Table(sqlite, 'demand_rollup_month', 'month', INCIDENT_MEASURES, getTableColumns(demandRollupMonth)),
+    ];
+    this.#referrals = [
+      new Table(sqlite, 'referral_rollup', 'day', REFERRAL_MEASURES, getTableColumns(referralRollup)),
+      new Table(sqlite, 'referral_rollup_month', 'month', REFERRAL_MEASURES, getTableColumns(referralRollupMonth)),
+    ];
     // A person's contacts in time order: rank 1, 2, … and the time of the contact before (R41 repeat demand).
     this.#renumber = sqlite.prepare(
       `UPDATE person_contacts SET rank = x.rn, prev_s = x.prev
@@ -86,14 +104,17 @@ export class RollupWriter {
   }
   /** Record that an incident's ledger rows changed from `before` to `after` (not yet written). */
   change(before: { incidentLedger: IncidentLedgerRow[]; referralLedger: ReferralLedgerRow[] } | null, after: { incidentLedger: IncidentLedgerRow[]; referralLedger: ReferralLedgerRow[] }) {
-    for (const r of before?.incidentLedger ?? []) this.#incidents.add(r as never, -1);
-    for (const r of after.incidentLedger) this.#incidents.add(r as never, 1);
-    for (const r of before?.referralLedger ?? []) this.#referrals.add(r as never, -1);
-    for (const r of after.referralLedger) this.#referrals.add(r as never, 1);
+    for (const t of this.#incidents) {
+      for (const r of before?.incidentLedger ?? []) t.add(r as never, -1);
+      for (const r of after.incidentLedger) t.add(r as never, 1);
+    }
+    for (const t of this.#referrals) {
+      for (const r of before?.referralLedger ?? []) t.add(r as never, -1);
+      for (const r of after.referralLedger) t.add(r as never, 1);
+    }
   }
   flush() {
-    this.#incidents.flush();
-    this.#referrals.flush();
+    for (const t of [...this.#incidents, ...this.#referrals]) t.flush();
     for (const p of this.#persons) this.#renumber.run(p, p);
     this.#persons.clear();
   }

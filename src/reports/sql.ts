@@ -34,18 +34,51 @@ export function prepared(db: Db, sql: string) {
 
 const camel = (c: string) => c.replace(/_([a-z0-9])/g, (_m, x: string) => x.toUpperCase());
 
+const lastOfMonth = (month: string) => {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+};
+const addMonths = (month: string, n: number) => {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m - 1 + n, 1)).toISOString().slice(0, 7);
+};
+/** An empty BETWEEN range (so one statement shape serves every period). */
+const NOTHING = ['1', '0'] as const;
+
 /**
- * Sum `columns` of a rollup table over [from, to] (local days), grouped by month (from the
- * force-wide 'all' rows) or by one dimension's value. The rollup holds exactly the sums of the
- * ledger rows, so this equals a GROUP BY over the ledger.
+ * [from, to] (local days) as the whole months inside it, read from the month rollup, and the
+ * part-months at either end, read from the daily rollup. Ranges are inclusive; an unused one is
+ * empty ('1' > '0').
+ */
+export function splitPeriod(from: string, to: string): { head: readonly [string, string]; months: readonly [string, string]; tail: readonly [string, string] } {
+  const firstMonth = from.endsWith('-01') ? from.slice(0, 7) : addMonths(from.slice(0, 7), 1);
+  const lastMonth = lastOfMonth(to.slice(0, 7)) === to ? to.slice(0, 7) : addMonths(to.slice(0, 7), -1);
+  if (from > to || firstMonth > lastMonth) return { head: [from, to], months: NOTHING, tail: NOTHING };
+  const head = from < `${firstMonth}-01` ? ([from, lastOfMonth(from.slice(0, 7))] as const) : NOTHING;
+  const tail = to > lastOfMonth(lastMonth) ? ([`${to.slice(0, 7)}-01`, to] as const) : NOTHING;
+  return { head, months: [firstMonth, lastMonth], tail };
+}
+
+/**
+ * Sum `columns` of a rollup over [from, to] (local days), grouped by month (from the force-wide
+ * 'all' rows) or by one dimension's value: whole months from the month rollup, part-months from
+ * the daily one. The rollups hold exactly the sums of the ledger rows, so this equals a GROUP BY
+ * over the ledger.
  */
 export function sumRollup(db: Db, table: 'demand_rollup' | 'referral_rollup', columns: readonly string[], p: ReportParams, groupBy: GroupBy | null): SectionResult {
   const sums = columns.map((c) => `sum(${c}) AS ${camel(c)}`).join(', ');
-  const group = groupBy === 'month' ? 'substr(day, 1, 7)' : groupBy ? 'grp' : `'all'`;
+  const cols = columns.join(', ');
+  const group = (period: string) => (groupBy === 'month' ? `substr(${period}, 1, 7)` : groupBy ? 'grp' : `'all'`);
   const dim = groupBy === null || groupBy === 'month' ? 'all' : groupBy;
-  const rows = prepared(db, `SELECT ${group} AS g, ${sums} FROM ${table} WHERE dim = ? AND day BETWEEN ? AND ? GROUP BY g ORDER BY g`).all(dim, p.from, p.to) as Array<
-    { g: string } & Sums
-  >;
+  const { head, months, tail } = splitPeriod(p.from, p.to);
+  const rows = prepared(
+    db,
+    `SELECT g, ${sums} FROM (
+       SELECT ${group('day')} AS g, ${cols} FROM ${table} WHERE dim = ? AND (day BETWEEN ? AND ? OR day BETWEEN ? AND ?)
+       UNION ALL
+       SELECT ${group('month')} AS g, ${cols} FROM ${table}_month WHERE dim = ? AND month BETWEEN ? AND ?)
+     GROUP BY g ORDER BY g`,
+  ).all(dim, ...head, ...tail, dim, ...months) as Array<{ g: string } & Sums>;
   const total: Sums = Object.fromEntries(columns.map((c) => [camel(c), 0]));
   const groups = rows.map(({ g, ...s }) => {
     for (const k of Object.keys(total)) total[k]! += (s[k] as number | null) ?? 0;

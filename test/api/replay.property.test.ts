@@ -83,6 +83,8 @@ const PROJECTION_TABLES = [
   'person_contacts',
   'demand_rollup',
   'referral_rollup',
+  'demand_rollup_month',
+  'referral_rollup_month',
 ] as const;
 const isDetentionEvent = (t: string) => t.startsWith('S136_') || t.startsWith('S135_');
 

@@ -182,7 +182,7 @@ describe('time ledger (R38, R39)', () => {
       { ...close(), occurredAt: at('11:40') },
     ]);
     await createIncident(h, { receivedAt: at('09:00'), district: 'Dover' });
-    const tables = ['resource_assignments', 'resource_segments', 'incident_ledger', 'referral_ledger', 'person_contacts', 'demand_rollup', 'referral_rollup'];
+    const tables = ['resource_assignments', 'resource_segments', 'incident_ledger', 'referral_ledger', 'person_contacts', 'demand_rollup', 'referral_rollup', 'demand_rollup_month', 'referral_rollup_month'];
     const dump = () => Object.fromEntries(tables.map((t) => [t, h.db.$client.prepare(`SELECT * FROM ${t} ORDER BY 1, 2, 3`).all()]));
     const stored = dump();
     expect((stored.incident_ledger as Array<{ released_incidents: number }>).map((r) => r.released_incidents).sort()).toEqual([0, 1]);

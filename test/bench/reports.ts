@@ -92,21 +92,24 @@ function handWrittenOverLedger(db: Database.Database, from: string, to: string) 
   return { byMonth, byAgency, repeat: repeatDemandWindow(db, from, to) };
 }
 
-/** (b) The same figures hand-written over the rollup tables and the person ranks the report reads. */
+/**
+ * (b) The same figures hand-written over the rollup tables and the person ranks the report reads
+ * (the period is whole months, so the month rollups alone).
+ */
 function handWrittenOverRollup(db: Database.Database, from: string, to: string) {
   const byMonth = db
     .prepare(
-      `SELECT substr(day, 1, 7) AS month, sum(incidents), sum(mh_related), sum(mh_flag_at_call), sum(mh_flag_at_close), sum(flags_agree), sum(close_flag_known),
+      `SELECT month, sum(incidents), sum(mh_related), sum(mh_flag_at_call), sum(mh_flag_at_close), sum(flags_agree), sum(close_flag_known),
               sum(with_police), sum(officer_seconds) / 3600.0, sum(os_travel) / 3600.0, sum(os_scene) / 3600.0, sum(os_conveyance) / 3600.0, sum(os_waiting_ed) / 3600.0,
               sum(os_waiting_hbpos) / 3600.0, sum(os_custody) / 3600.0, sum(os_other) / 3600.0, sum(call_seconds) / 3600.0, sum(rcrp_scope), sum(decision_deploy),
               sum(decision_joint), sum(decision_handover), sum(decision_advice), sum(decision_none), sum(released_officer_seconds) / 3600.0, sum(released_incidents)
-       FROM demand_rollup WHERE dim = 'all' AND day BETWEEN ? AND ? GROUP BY month ORDER BY month`,
+       FROM demand_rollup_month WHERE dim = 'all' AND month BETWEEN substr(?, 1, 7) AND substr(?, 1, 7) GROUP BY month ORDER BY month`,
     )
     .all(from, to);
   const byAgency = db
     .prepare(
       `SELECT grp, sum(referrals), sum(accepted), sum(declined), sum(no_response), sum(pending), sum(answer_seconds) / 60.0 / nullif(sum(answered), 0)
-       FROM referral_rollup WHERE dim = 'agency' AND day BETWEEN ? AND ? GROUP BY grp ORDER BY grp`,
+       FROM referral_rollup_month WHERE dim = 'agency' AND month BETWEEN substr(?, 1, 7) AND substr(?, 1, 7) GROUP BY grp ORDER BY grp`,
     )
     .all(from, to);
   const fromS = Date.parse(`${from}T00:00:00+01:00`) / 1000;
@@ -190,7 +193,7 @@ async function main() {
       `| import peak memory (child process max RSS) | ${imp.maxRssMb} MB | < ${TARGET_IMPORT_RSS_MB} MB — ${yes(imp.maxRssMb < TARGET_IMPORT_RSS_MB)} |`,
       `| demand report, decade, by month, PCC (suppressed) | ${f(reportMs)} | < ${TARGET_REPORT_MS} ms — ${yes(reportMs < TARGET_REPORT_MS)} |`,
       `| demand report, by month, unsuppressed | ${f(results.reportMonth.ms)} | |`,
-      `| demand report, by district / category / agency (PCC) | ${f(results.reportDistrict.ms)} / ${f(results.reportCategory.ms)} / ${f(results.reportAgency.ms)} | |`,
+      `| demand report, by district / category / agency (PCC) | ${f(results.reportDistrict.ms)} / ${f(results.reportCategory.ms)} / ${f(results.reportAgency.ms)} | < ${TARGET_REPORT_MS} ms — ${yes(Math.max(results.reportDistrict.ms, results.reportCategory.ms, results.reportAgency.ms) < TARGET_REPORT_MS)} |`,
       `| demand report for one year (2024/25) of the same database, by month (PCC) | ${f(results.reportOneYear.ms)} | |`,
       `| evidence pack HTML (report + charts) | ${f(results.evidencePack.ms)} | |`,
       `| (a) hand-written SQL over the per-incident ledgers | ${f(results.handLedger.ms)} | report ≤ ${TARGET_RATIO}× — ${ratioLedger.toFixed(2)}× ${yes(ratioLedger <= TARGET_RATIO)} |`,

@@ -67,7 +67,7 @@ function extract() {
 
 const snapshot = (hh: Harness) =>
   Object.fromEntries(
-    ['incident_events', 'incidents', 'resource_assignments', 'resource_segments', 'incident_ledger', 'demand_rollup', 'referral_rollup'].map((t) => [t, hh.db.$client.prepare(`SELECT * FROM ${t} ORDER BY 1, 2, 3`).all()]),
+    ['incident_events', 'incidents', 'resource_assignments', 'resource_segments', 'incident_ledger', 'demand_rollup', 'referral_rollup', 'demand_rollup_month', 'referral_rollup_month'].map((t) => [t, hh.db.$client.prepare(`SELECT * FROM ${t} ORDER BY 1, 2, 3`).all()]),
   );
 
 describe('import of historic command-and-control extracts', () => {

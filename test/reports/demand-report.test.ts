@@ -175,6 +175,34 @@ describe('demand report on a generated year', () => {
     }
   });
 
+  it('any period, whole months or part-months at either end, by district: MH-related incidents and officer-hours equal the generator records', async () => {
+    // Whole months are read from the month rollup and part-months from the daily one; every split must add up.
+    const dayFmt = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
+    const localDay = (iso: string) => dayFmt.format(new Date(iso));
+    const periods = [
+      ['2025-05-01', '2025-05-31'], // one whole month
+      ['2025-05-03', '2025-05-20'], // inside one month
+      ['2025-04-15', '2025-07-10'], // part, whole, part
+      ['2025-06-01', '2025-08-15'], // whole months then a part
+      ['2025-04-20', '2025-09-30'], // a part then whole months
+      ['2025-06-30', '2025-07-01'], // two part-months
+      ['2025-10-26', '2025-10-26'], // the clock-change day
+    ];
+    for (const [from, to] of periods) {
+      const r = await h.request('GET', `/api/reports/demand?from=${from}&to=${to}&groupBy=district`, { token: h.tokens.mh_lead });
+      expect(r.status).toBe(200);
+      const inPeriod = plans.filter((p) => isMh(p) && localDay(p.receivedAt) >= from! && localDay(p.receivedAt) <= to!);
+      expect(inPeriod.length, `${from}..${to}`).toBeGreaterThan(0);
+      const mhS = section(r.body, 'mhIncidents');
+      const hs = section(r.body, 'officerHours');
+      expect(mhS.total.cells.mhRelated, `${from}..${to}`).toBe(inPeriod.length);
+      for (const [district, ps] of groupBy((p) => p.district, inPeriod)) {
+        expect(rowOf(mhS, district).cells.mhRelated, `${from}..${to} ${district}`).toBe(ps.length);
+        expect(rowOf(hs, district).cells.officerHours, `${from}..${to} ${district}`).toBe(hours1(ps.reduce((a, p) => a + officerSeconds(p), 0)));
+      }
+    }
+  });
+
   it('R41 repeat demand: people with at least N incidents within W days, and their share, equal a count over the generator records', async () => {
     const r = await report('month');
     const s = section(r, 'repeatDemand');

@@ -32,8 +32,8 @@ function volumes(ctx: SectionContext, p: ReportParams, groupBy: GroupBy | null) 
   const rows = prepared(
     ctx.db,
     `SELECT v.month AS month, v.district AS district, v.all_incidents AS allIncidents,
-            (SELECT coalesce(sum(r.mh_related), 0) FROM demand_rollup r
-              WHERE r.dim = ? AND r.day BETWEEN v.month || '-01' AND v.month || '-31' AND (? = 0 OR r.grp = v.district)) AS mh
+            (SELECT coalesce(sum(r.mh_related), 0) FROM demand_rollup_month r
+              WHERE r.dim = ? AND r.month = v.month AND (? = 0 OR r.grp = v.district)) AS mh
      FROM incident_volumes v
      WHERE v.month IN (SELECT value FROM json_each(?)) AND ((? = 0 AND v.district = '(all)') OR (? = 1 AND v.district <> '(all)'))`,
   ).all(byDistrict ? 'district' : 'all', byDistrict ? 1 : 0, JSON.stringify(months), byDistrict ? 1 : 0, byDistrict ? 1 : 0) as Array<{
