@@ -52,8 +52,19 @@ export interface GradePolicy {
   requiresDeployment: boolean;
   /** True when the force's attendance targets differ for urban and rural locations (R5). */
   targetSplit: boolean;
+  /** R4/R5: the grade's attendance target (absent in events recorded before R5 was built: no target). */
+  attendanceTarget?: AttendanceTarget | null;
   unresourcedAlertAfterMinutes: number | null;
   unresourcedNotify: string | null;
+}
+
+export interface AttendanceTarget {
+  /** R4: whether the clock runs from call receipt or from the first dispatch. */
+  startEvent: 'callReceived' | 'dispatched';
+  /** One target, or (R5) one each for urban and rural locations. */
+  minutes: number | null;
+  urbanMinutes: number | null;
+  ruralMinutes: number | null;
 }
 
 export interface ThriveNotes {
@@ -523,6 +534,52 @@ export function incidentDeadlines(ctx: IncidentContext): DeadlineSpec[] {
   ];
 }
 
+/**
+ * R4/R5: the attendance clock of the grade in effect: its target for the incident's location
+ * class, when the clock started (call received, or first dispatch) and when police are due.
+ * Null when the grade has no target or its clock has not started.
+ */
+export function attendanceClock(ctx: IncidentContext): { minutes: number; startEvent: AttendanceTarget['startEvent']; startAt: string; dueAt: string } | null {
+  const t = ctx.grade?.policy.attendanceTarget;
+  if (!t) return null;
+  const minutes = t.minutes ?? (ctx.locationClass === 'urban' ? t.urbanMinutes : ctx.locationClass === 'rural' ? t.ruralMinutes : null);
+  const startAt = t.startEvent === 'callReceived' ? ctx.receivedAt : ctx.firstDispatchedAt;
+  if (minutes === null || !startAt) return null;
+  return { minutes, startEvent: t.startEvent, startAt, dueAt: addMinutes(startAt, minutes) };
+}
+
+export type AttendanceStatus = 'met' | 'breached' | 'awaiting' | 'notAttended';
+
+/**
+ * R5: the incident against its attendance target. met / breached by the first police arrival;
+ * breached also when closed after the due time with police needed and no arrival recorded;
+ * awaiting while open with no arrival (compare dueAt with the clock); notAttended when closed
+ * without an arrival that was not needed, or before the due time.
+ */
+export function attendanceOutcome(ctx: IncidentContext): (NonNullable<ReturnType<typeof attendanceClock>> & { status: AttendanceStatus; minutesToArrival: number | null }) | null {
+  const clock = attendanceClock(ctx);
+  if (!clock) return null;
+  const due = Date.parse(clock.dueAt);
+  if (ctx.firstArrivedAt) {
+    const arrived = Date.parse(ctx.firstArrivedAt);
+    return { ...clock, status: arrived > due ? 'breached' : 'met', minutesToArrival: Math.round((arrived - Date.parse(clock.startAt)) / 60_000) };
+  }
+  if (!ctx.closedAt) return { ...clock, status: 'awaiting', minutesToArrival: null };
+  const breached = Date.parse(ctx.closedAt) > due && ctx.grade!.policy.requiresDeployment && needsPolice(ctx);
+  return { ...clock, status: breached ? 'breached' : 'notAttended', minutesToArrival: null };
+}
+
+/** R5: flag a breach once it is known. Historic imports carry no flags (nothing to act on); their breaches show in the view. */
+function attendanceFlag(ctx: IncidentContext, e: { seq: number; occurredAt: string }): Flag[] {
+  const a = attendanceOutcome(ctx);
+  if (!a || a.status !== 'breached' || ctx.imported) return ctx.flags;
+  const g = ctx.grade!;
+  const from = a.startEvent === 'callReceived' ? 'the call' : 'dispatch';
+  const target = `the grade ${g.code} (${g.policy.label}) target is ${a.minutes} min from ${from}${g.policy.targetSplit ? ` (${ctx.locationClass})` : ''}`;
+  const message = a.minutesToArrival !== null ? `police first arrived ${a.minutesToArrival} min after ${from}: ${target}` : `closed with no police arrival recorded: ${target}`;
+  return withFlag(ctx.flags, { key: 'R5:attendance', rule: 'R5', severity: 'warning', message, raisedAt: e.occurredAt, seq: e.seq, notify: null });
+}
+
 function withFlag(flags: Flag[], f: Flag): Flag[] {
   return flags.some((x) => x.key === f.key) ? flags : [...flags, f];
 }
@@ -719,7 +776,8 @@ const reduce: { [K in IncidentEventType]: (ctx: IncidentContext, e: EventOf<K>) 
       const r = ctx.resources?.[e.childId];
       if (!r) return ctx;
       const arrived = e.status === 'arrived' && (ctx.firstArrivedAt === null || ctx.firstArrivedAt === undefined || e.occurredAt < ctx.firstArrivedAt);
-      return { ...ctx, resources: { ...ctx.resources, [e.childId]: { ...r, status: e.status } }, firstArrivedAt: arrived ? e.occurredAt : (ctx.firstArrivedAt ?? null) };
+      const next = { ...ctx, resources: { ...ctx.resources, [e.childId]: { ...r, status: e.status } }, firstArrivedAt: arrived ? e.occurredAt : (ctx.firstArrivedAt ?? null) };
+      return arrived ? { ...next, flags: attendanceFlag(next, e) } : next;
     }
     if (e.kind !== 'referral') return ctx;
     const r = ctx.referrals[e.childId];
@@ -732,7 +790,10 @@ const reduce: { [K in IncidentEventType]: (ctx: IncidentContext, e: EventOf<K>) 
   ADVICE_GIVEN: (ctx, e) => ({ ...ctx, noDeployAt: ctx.noDeployAt ?? e.occurredAt, resolvedWithoutPolice: true }),
   RESOLVED_WITHOUT_DEPLOYMENT: (ctx, e) => ({ ...ctx, noDeployAt: ctx.noDeployAt ?? e.occurredAt, resolvedWithoutPolice: true }),
   NEW_INFORMATION: (ctx, e) => ({ ...ctx, pendingReassessment: trigger(ctx, e) }),
-  INCIDENT_CLOSED: (ctx, e) => ({ ...ctx, mhFlagAtClose: e.mhFlagAtClose, closedAt: e.occurredAt, closureCode: e.closureCode }),
+  INCIDENT_CLOSED(ctx, e) {
+    const next = { ...ctx, mhFlagAtClose: e.mhFlagAtClose, closedAt: e.occurredAt, closureCode: e.closureCode };
+    return { ...next, flags: attendanceFlag(next, e) };
+  },
   DEADLINE_REACHED(ctx, e) {
     const g = ctx.grade!;
     return {

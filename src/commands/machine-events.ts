@@ -31,6 +31,7 @@ export function gradePolicy(config: ForceConfig, code: string): GradePolicy {
     label: g.label,
     requiresDeployment: g.requiresDeployment,
     targetSplit: t !== null && t.urbanMinutes !== undefined,
+    attendanceTarget: t && { startEvent: t.startEvent, minutes: t.minutes ?? null, urbanMinutes: t.urbanMinutes ?? null, ruralMinutes: t.ruralMinutes ?? null },
     unresourcedAlertAfterMinutes: g.unresourcedAlert?.afterMinutes ?? null,
     unresourcedNotify: g.unresourcedAlert?.notify ?? null,
   };

@@ -3,7 +3,7 @@
  * know. Person keys and identifiers are never part of it.
  */
 import { z } from '@hono/zod-openapi';
-import { CHANNELS, RCRP_DECISIONS } from '../../machines/incident.machine.js';
+import { attendanceOutcome, CHANNELS, RCRP_DECISIONS, type IncidentContext } from '../../machines/incident.machine.js';
 import { referralDeadlines, referralStatus, type ReferralContext } from '../../machines/referral.machine.js';
 import { LEGAL_STATUS_CODES, type LegalStatusCode } from '../../machines/legal-status.js';
 import { ACTIVITIES, type ResourceContext } from '../../machines/resource.machine.js';
@@ -125,6 +125,20 @@ export const incidentViewSchema = z
       )
       .openapi({ description: 'MHA s.136/s.135 detentions on this incident; full legal timeline at GET /api/detentions/{id}' }),
     firstArrivedAt: instant.nullable(),
+    attendance: z
+      .object({
+        targetMinutes: z.number().int(),
+        startEvent: z.enum(['callReceived', 'dispatched']),
+        startAt: instant,
+        dueAt: instant,
+        status: z.enum(['met', 'breached', 'awaiting', 'notAttended']),
+        minutesToArrival: z.number().int().nullable(),
+      })
+      .nullable()
+      .openapi({
+        description:
+          "R4/R5: the grade's attendance target for the incident's location class, from call or dispatch. met/breached by the first arrival; breached also when closed after dueAt with police needed and none arrived; awaiting while open with no arrival (compare dueAt with now). Null when the grade has no target or its clock has not started.",
+      }),
     resources: z.array(
       z.object({
         assignmentId: z.string(),
@@ -190,6 +204,11 @@ export function referralView(id: string, state: string, rc: ReferralContext): Re
   };
 }
 
+function attendanceView(c: IncidentContext): IncidentView['attendance'] {
+  const a = attendanceOutcome(c);
+  return a && { targetMinutes: a.minutes, startEvent: a.startEvent, startAt: a.startAt, dueAt: a.dueAt, status: a.status, minutesToArrival: a.minutesToArrival };
+}
+
 export function incidentView(s: AggregateState): IncidentView {
   const c = s.incident.context;
   const state = stateName(s);
@@ -240,6 +259,7 @@ export function incidentView(s: AggregateState): IncidentView {
     firstDispatchedAt: c.firstDispatchedAt,
     resourcesDispatched: c.resourcesDispatched,
     firstArrivedAt: c.firstArrivedAt ?? null,
+    attendance: attendanceView(c),
     resources: Object.entries(s.children.resource ?? {}).map(([assignmentId, r]) => {
       const rc = r.context as ResourceContext;
       const officerHours = rc.clearedAt ? Math.round(((Date.parse(rc.clearedAt) - Date.parse(rc.dispatchedAt)) / 3_600_000) * rc.officers * 100) / 100 : null;
