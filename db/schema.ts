@@ -65,8 +65,11 @@ export const incidents = sqliteTable(
     version: integer('version').notNull(),
     state: text('state').notNull(),
     status: text('status').notNull(),
-    /** Canonical JSON of the aggregate (incident + child machines). */
-    snapshot: text('snapshot').notNull(),
+    /**
+     * Canonical JSON of the aggregate (incident + child machines): a cache of the replayed event
+     * log. Null for imported history (one event, closed, read rarely): it is replayed on load.
+     */
+    snapshot: text('snapshot'),
     channel: text('channel').notNull(),
     category: text('category').notNull(),
     grade: text('grade'),

@@ -21,7 +21,7 @@ import {
 } from '../../db/schema.js';
 import type { PriorDetention } from '../../machines/s136.machine.js';
 import type { PriorContact } from '../../machines/subject.js';
-import { MACHINE_VERSIONS, type AggregateEvent } from '../domain/incident-aggregate.js';
+import { MACHINE_VERSIONS, replay, serializeAggregate, type AggregateEvent } from '../domain/incident-aggregate.js';
 import type { Projection, ProjectionRows } from '../domain/projection.js';
 import { RollupWriter } from './rollup.js';
 
@@ -127,8 +127,11 @@ export class IncidentStore {
     this.#rollup = new RollupWriter(s);
   }
 
+  /** The incident's version and snapshot; an incident stored without one (imported history) is replayed from its events. */
   load(id: string): { version: number; snapshot: string } | null {
-    return (this.#load.get(id) as { version: number; snapshot: string } | undefined) ?? null;
+    const row = this.#load.get(id) as { version: number; snapshot: string | null } | undefined;
+    if (!row) return null;
+    return { version: row.version, snapshot: row.snapshot ?? serializeAggregate(replay(this.events(id))) };
   }
 
   incidentWithReference(reference: string): string | null {

@@ -50,7 +50,8 @@ export function project(s: AggregateState): Projection {
       version: s.version,
       state,
       status: state === 'closed' ? 'closed' : 'open',
-      snapshot: serializeAggregate(s),
+      // Imported history is closed and read rarely: no cached snapshot (a third of its bytes); replayed on load.
+      snapshot: c.imported ? null : serializeAggregate(s),
       channel: c.channel,
       category: c.category,
       grade: c.grade?.code ?? null,
