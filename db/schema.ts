@@ -562,7 +562,8 @@ export const personContacts = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.person, t.receivedAt, t.incidentId] }),
     index('person_contacts_incident').on(t.incidentId),
-    index('person_contacts_rank').on(t.person, t.rank, t.receivedS),
+    // Covering for repeat demand: a person's contacts by rank, with the officer time on each.
+    index('person_contacts_rank').on(t.person, t.rank, t.receivedS, t.officerSeconds),
     index('person_contacts_repeat').on(t.rank, t.receivedS, t.person),
     index('person_contacts_period').on(t.receivedS, t.prevS, t.officerSeconds),
   ],

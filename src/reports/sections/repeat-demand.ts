@@ -58,38 +58,21 @@ export const repeatDemand: AvailableSection = {
               coalesce(sum(prev_s IS NULL OR prev_s < ?), 0) AS people
        FROM person_contacts WHERE received_s >= ? AND received_s < ?`,
     ).get(fromS, fromS, toS) as Record<string, number>;
-    // Only people with an N-th (or later) contact in the period can qualify: their contacts from W
-    // days before the period, in order, and a sliding window over each person's times.
-    const candidates = prepared(
+    // High-intensity: a contact in the period whose (N-1)-th predecessor (ranks are the person's
+    // contacts in time order) is at most W days before it. One index probe per contact ranked N or later.
+    const high = prepared(
       ctx.db,
-      'SELECT DISTINCT person FROM person_contacts INDEXED BY person_contacts_repeat WHERE rank >= ? AND received_s >= ? AND received_s < ?',
+      `SELECT DISTINCT c.person FROM person_contacts c INDEXED BY person_contacts_repeat
+       JOIN person_contacts e INDEXED BY person_contacts_rank ON e.person = c.person AND e.rank = c.rank - ?
+       WHERE c.rank >= ? AND c.received_s >= ? AND c.received_s < ? AND c.received_s - e.received_s <= ?`,
     )
       .pluck()
-      .all(N, fromS, toS) as number[];
-    const rows = prepared(
-      ctx.db,
-      `SELECT person, received_s FROM person_contacts INDEXED BY person_contacts_rank
-       WHERE person IN (SELECT value FROM json_each(?)) AND received_s >= ? AND received_s < ? ORDER BY person, rank`,
-    )
-      .raw()
-      .all(JSON.stringify(candidates), fromS - W * 86_400, toS) as Array<[number, number]>;
-    const high: number[] = [];
-    let person: number | null = null;
-    let times: number[] = [];
-    let counted = false;
-    for (const [p, at] of rows) {
-      if (p !== person) [person, times, counted] = [p, [], false];
-      times.push(at);
-      const k = times.length;
-      if (!counted && k >= N && at >= fromS && at - times[k - N]! <= W * 86_400) {
-        high.push(p);
-        counted = true;
-      }
-    }
+      .all(N - 1, N, fromS, toS, W * 86_400) as number[];
     const theirs = prepared(
       ctx.db,
-      `SELECT count(*) AS n, coalesce(sum(officer_seconds), 0) AS os FROM person_contacts
-       WHERE person IN (SELECT value FROM json_each(?)) AND received_s >= ? AND received_s < ?`,
+      `SELECT count(*) AS n, coalesce(sum(c.officer_seconds), 0) AS os
+       FROM json_each(?) j JOIN person_contacts c INDEXED BY person_contacts_rank ON c.person = j.value
+       WHERE c.received_s >= ? AND c.received_s < ?`,
     ).get(JSON.stringify(high), fromS, toS) as { n: number; os: number };
     return {
       groups: [],
