@@ -46,7 +46,8 @@ try {
     const report = demoReport({ db, config }, r.period, new Date());
     const lines = calibration(report, o, detentionFigures(db, config.force.timezone, r.period));
     const detentions = r.plans.filter((p) => p.detention).length;
-    process.stdout.write(`\n${r.plans.length} incidents (${detentions} with a s.136 detention), ${r.commands} events through the command path in ${r.seconds.toFixed(0)} s (${Math.round(r.commands / r.seconds)} commands/s)\n\n`);
+    const warrants = r.plans.filter((p) => p.warrant).length;
+    process.stdout.write(`\n${r.plans.length} incidents (${detentions} with a s.136 detention, ${warrants} with a s.135 warrant), ${r.commands} events through the command path in ${r.seconds.toFixed(0)} s (${Math.round(r.commands / r.seconds)} commands/s)\n\n`);
     process.stdout.write('| figure | published | generated | tolerance | within | source |\n|---|---:|---:|---|---|---|\n');
     for (const l of lines) process.stdout.write(`| ${l.figure} | ${l.published ?? ''} | ${l.generated ?? '—'} | ${l.tolerance} | ${l.within === null ? '—' : l.within ? 'yes' : 'NO'} | ${l.source} |\n`);
   }

@@ -47,7 +47,7 @@ function must(r: CommandResult, what: string): { id: string; version: number } {
  */
 function demoSubject(deps: CommandDeps, plan: IncidentPlan): { subject?: Record<string, unknown> } {
   const awol = deps.config.categories.find((c) => c.code === plan.category)?.requiresDetainedLegalStatus ?? false;
-  const d = plan.detention?.person;
+  const d = (plan.detention ?? plan.warrant)?.person;
   const subject = {
     ...(plan.person !== null ? { identifiers: { forcePersonId: `DEMO-P${plan.person}` }, ageYears: plan.ageYears } : {}),
     ...(d ? { ageYears: d.ageYears, gender: d.gender, ethnicity: d.ethnicity, ethnicityBasis: d.ethnicityBasis } : {}),
@@ -73,7 +73,7 @@ const POLICE_STATION_RECORD = {
 
 /**
  * The detention's events in a valid order (README "A detention, step by step"): considered,
- * consultation, decision, conveyance, arrival (the clock starts), then by time the agreed extended
+ * consultation, decision (for s.135, the warrant's execution instead), conveyance, arrival (the clock starts), then by time the agreed extended
  * stay, NHS acceptance, police departure, assessment start, welfare checks at a police station and
  * the outcome; then the close (its ADR record is complete from the subject and the steps).
  */
@@ -83,21 +83,27 @@ export function detentionSteps(d: PlannedDetention, category: string): Array<Rec
   const c = d.consultation;
   const v = d.conveyance;
   const place = d.place.site ? { site: d.place.site } : { type: d.place.type, description: d.place.description };
+  const removal: Array<Record<string, unknown>> =
+    d.power === 's136'
+      ? [
+          { type: 'S136_CONSIDERED', occurredAt: d.consideredAt, detentionId, officer },
+          c!.practicable
+            ? { type: 'S136_CONSULTATION_RECORDED', occurredAt: c!.at, detentionId, practicable: true, profession: c!.profession, consultee: c!.consultee, advice: 'supports a s.136 assessment at a place of safety' }
+            : { type: 'S136_CONSULTATION_RECORDED', occurredAt: c!.at, detentionId, practicable: false, notPracticableReason: c!.reason },
+          {
+            type: 'S136_DETAINED',
+            occurredAt: d.detainedAt,
+            detentionId,
+            mode: 'removed',
+            locationType: d.locationType,
+            criteria: { apparentMentalDisorder: true, immediateNeedOfCareOrControl: true, necessaryForProtection: true },
+            grounds: GROUNDS[category] ?? GROUNDS.mhCrisisInPublic,
+            officer,
+          },
+        ]
+      : [{ type: 'S135_WARRANT_EXECUTED', occurredAt: d.detainedAt, detentionId, power: d.power, mode: 'removed', warrant: d.warrant, officer }];
   const steps: Array<Record<string, unknown>> = [
-    { type: 'S136_CONSIDERED', occurredAt: d.consideredAt, detentionId, officer },
-    c.practicable
-      ? { type: 'S136_CONSULTATION_RECORDED', occurredAt: c.at, detentionId, practicable: true, profession: c.profession, consultee: c.consultee, advice: 'supports a s.136 assessment at a place of safety' }
-      : { type: 'S136_CONSULTATION_RECORDED', occurredAt: c.at, detentionId, practicable: false, notPracticableReason: c.reason },
-    {
-      type: 'S136_DETAINED',
-      occurredAt: d.detainedAt,
-      detentionId,
-      mode: 'removed',
-      locationType: d.locationType,
-      criteria: { apparentMentalDisorder: true, immediateNeedOfCareOrControl: true, necessaryForProtection: true },
-      grounds: GROUNDS[category] ?? GROUNDS.mhCrisisInPublic,
-      officer,
-    },
+    ...removal,
     {
       type: 'S136_CONVEYANCE_RECORDED',
       occurredAt: v.at,
@@ -195,8 +201,8 @@ export function applyPlan(deps: CommandDeps, clock: SteppingClock, plan: Inciden
   plan.resources.forEach((r, k) => {
     if (r.arrivedAt) step({ type: 'RESOURCE_ARRIVED', occurredAt: r.arrivedAt, assignmentId: `r${k + 1}` });
   });
-  // The first crew's s.136 detention, closed before its crew clears and the incident closes (R38).
-  if (plan.detention) for (const body of detentionSteps(plan.detention, plan.category)) step(body);
+  // The first crew's s.136 detention or s.135 warrant, closed before its crew clears and the incident closes (R38).
+  for (const d of [plan.detention, plan.warrant]) if (d) for (const body of detentionSteps(d, plan.category)) step(body);
   let needsThrive: string | null = null;
   let safetyNet = false;
   plan.referrals.forEach((ref, k) => {

@@ -4,14 +4,14 @@
  * Pure: planning does no I/O. `apply.ts` drives each plan through the real command path; tests
  * compute expected report figures from these same records, independently of the report queries.
  *
- * s.136 detentions are planned last (`planDetentions`), from a separate seeded stream, so adding
- * them leaves the rest of the year as it was: a share of police-attended MH incidents gets a
- * detention, with its whole legal timeline, and the detaining crew's activity segments are redrawn
- * to show the scene, the conveyance and the wait at the place of safety.
+ * s.136 detentions and s.135 warrants are planned last (`planDetentions`), from separate seeded
+ * streams, so adding them leaves the rest of the year as it was: a share of police-attended MH
+ * incidents gets a detention, with its whole legal timeline, and the detaining crew's activity
+ * segments are redrawn to show the scene, the conveyance and the wait at the place of safety.
  */
 import type { Activity } from '../../machines/resource.machine.js';
 import type { RcrpDecision } from '../../machines/incident.machine.js';
-import type { ConveyanceMethod, LocationType, Outcome, PlaceType, PoliceVehicleReason } from '../../machines/s136.machine.js';
+import type { ConveyanceMethod, LocationType, Outcome, PlaceType, PoliceVehicleReason, Power } from '../../machines/s136.machine.js';
 import type { Ethnicity, EthnicityBasis, Gender } from '../../machines/subject.js';
 import type { ForceConfig } from '../config/schema.js';
 
@@ -35,6 +35,13 @@ export const CALIBRATION = {
   s136Male: 0.52,
   s136Adult: 0.94,
   s136White: 0.84,
+  /**
+   * s.135 warrants executed: no Kent figure found. Assumption [U]: Kent's 835 s.136 scaled by the
+   * national ratio in Home Office 2021/22 (s.135 2,901 : s.136 36,594), about 66 a year. The demo
+   * plans s.135(1) warrants only (entry to premises with an AMHP and a doctor, removal to a place of
+   * safety for assessment); s.135(2) retakes go back to hospital, not to a place of safety.
+   */
+  s135PerYear: Math.round((835 * 2_901) / 36_594),
   /** Kent 2018: 17 callers made 4% of calls; the demo gives a small group a similar weight. */
   frequentPeople: 17,
   frequentShare: 0.04,
@@ -71,13 +78,18 @@ export interface PlannedPlace {
  */
 export interface PlannedDetention {
   id: string;
+  power: Power;
   /** The person as the officer records them (also written on the incident's subject). */
   person: { ageYears: number; gender: Gender; ethnicity: Ethnicity; ethnicityBasis: EthnicityBasis };
   officer: string;
-  consideredAt: string;
-  consultation: { at: string; practicable: true; profession: string; consultee: string } | { at: string; practicable: false; reason: string };
+  /** s.136 only: considered, consulted (R19), where the power was used (R16). */
+  consideredAt: string | null;
+  consultation: { at: string; practicable: true; profession: string; consultee: string } | { at: string; practicable: false; reason: string } | null;
+  locationType: LocationType | null;
+  /** s.135 only: the warrant the officer executed (null for s.136). */
+  warrant: { reference: string; court: string; amhpName?: string; doctorName?: string; hospital?: string } | null;
+  /** The decision to detain (s.136) or the warrant's execution (s.135). */
   detainedAt: string;
-  locationType: LocationType;
   conveyance: {
     /** The journey starts (the event's occurredAt). */
     at: string;
@@ -128,6 +140,8 @@ export interface IncidentPlan {
   closureCode: string | null;
   /** A s.136 detention on this incident (by the first resource's officers), or null. */
   detention: PlannedDetention | null;
+  /** A s.135 warrant executed on this incident (by the first resource's officers), or null. */
+  warrant: PlannedDetention | null;
 }
 
 export interface PlanOptions {
@@ -348,6 +362,7 @@ export function planYear(config: ForceConfig, o: PlanOptions): IncidentPlan[] {
         closedAt: null,
         closureCode: null,
         detention: null,
+        warrant: null,
       });
       continue;
     }
@@ -374,6 +389,7 @@ export function planYear(config: ForceConfig, o: PlanOptions): IncidentPlan[] {
       closedAt: iso(closedAt),
       closureCode: accepted ? 'handedToPartner' : decision === 'adviceOnly' ? 'adviceGiven' : 'resolved',
       detention: null,
+      warrant: null,
     });
   }
   plans.sort((a, b) => (a.receivedAt < b.receivedAt ? -1 : a.receivedAt > b.receivedAt ? 1 : a.n - b.n));
@@ -478,39 +494,57 @@ function placeFor(config: ForceConfig, kind: FirstPlace, district: string): Plan
   return site ? { type: kind, site: site.code, description: null } : { type: kind, site: null, description: `${DESCRIPTION[kind] ?? kind}, ${district}` };
 }
 
+/** Where s.135(1) warrants are executed (assumption [U]): mostly brought to a health-based place of safety. */
+const S135_FIRST_PLACE = { healthBasedPlaceOfSafety: 0.85, emergencyDepartment: 0.15 };
+/** How people removed under a warrant travel (assumption [U]: the visit is planned, so an ambulance is usually booked). */
+const S135_CONVEYANCE = { ambulance: 0.6, policeVehicle: 0.3, otherHealthVehicle: 0.1 };
+const COURTS = ['Maidstone Magistrates\' Court', 'Canterbury Magistrates\' Court', 'Medway Magistrates\' Court', 'Folkestone Magistrates\' Court'];
+
+/** An incident chosen for a detention, and what happens before the person is removed. */
+interface Chosen {
+  p: IncidentPlan;
+  power: Power;
+  /** The decision to detain (s.136) or the warrant's execution (s.135). */
+  detained: number;
+  considered: number | null;
+  consultation: PlannedDetention['consultation'];
+}
+
 /**
  * Gives a seeded share of police-attended MH incidents a s.136 detention: exactly
  * CALIBRATION.s136PerYear a year (scaled), chosen by weighted sampling among closed MH-related
  * incidents of the categories above whose first resource arrived. The first place of safety and
  * the conveyance method are dealt from exact quotas of the published shares (so a small year has
  * the same shares as a full one); everything else is drawn. Police stations only for adults, with
- * the Regulations conditions (R25). Mutates the plans: `detention`, the subject's age, the first
- * resource's segments and clearing time, and the incident's closing time.
+ * the Regulations conditions (R25). Then, from a stream of its own, CALIBRATION.s135PerYear
+ * s.135(1) warrants on other welfare incidents, with the same timeline from removal on. Mutates the
+ * plans: `detention` / `warrant`, the subject's age, the first resource's segments and clearing
+ * time, and the incident's closing time.
  */
 export function planDetentions(config: ForceConfig, o: PlanOptions, plans: IncidentPlan[]): void {
-  // A stream of its own: the rest of the year is the same with or without detentions.
-  const rand = prng((o.seed ^ 0x5136_0000) >>> 0);
-  const target = Math.round(CALIBRATION.s136PerYear * o.scale * (o.days / 365));
-  if (target === 0) return;
   const startMs = Date.parse(`${o.start}T00:00:00Z`);
   // The decision must fall on a local (Europe/London) day of the period: an hour's margin for BST.
   const endMs = startMs + o.days * DAY_MS - HOUR_MS;
-
-  const candidates = plans
-    .filter((p) => !p.open && p.mhFlagAtClose === true && DETENTION_CATEGORY_WEIGHTS[p.category] !== undefined && p.resources[0]?.arrivedAt)
-    .map((p) => ({ p, key: -Math.log(1 - rand()) / DETENTION_CATEGORY_WEIGHTS[p.category]! }))
-    .sort((a, b) => a.key - b.key || a.p.n - b.p.n);
-
-  interface Chosen {
-    p: IncidentPlan;
-    considered: number;
-    consultation: PlannedDetention['consultation'];
-    detained: number;
-  }
-  const chosen: Chosen[] = [];
-  // R30: one person is never detained twice at once; keep a person's detentions days apart.
+  // R30: one person is never detained twice at once; keep a person's detentions days apart (either power).
   const byPerson = new Map<number, number[]>();
-  for (const { p } of candidates) {
+  const apart = (p: IncidentPlan, detained: number) => {
+    if (p.person === null) return true;
+    const times = byPerson.get(p.person) ?? [];
+    if (times.some((t) => Math.abs(t - detained) < 3 * DAY_MS)) return false;
+    byPerson.set(p.person, [...times, detained]);
+    return true;
+  };
+  const weighted = (rand: () => number, weights: Record<string, number>, eligible: (p: IncidentPlan) => boolean) =>
+    plans
+      .filter((p) => !p.open && p.mhFlagAtClose === true && weights[p.category] !== undefined && p.resources[0]?.arrivedAt && eligible(p))
+      .map((p) => ({ p, key: -Math.log(1 - rand()) / weights[p.category]! }))
+      .sort((a, b) => a.key - b.key || a.p.n - b.p.n);
+
+  // s.136: a stream of its own, so the rest of the year is the same with or without detentions.
+  const rand = prng((o.seed ^ 0x5136_0000) >>> 0);
+  const target = Math.round(CALIBRATION.s136PerYear * o.scale * (o.days / 365));
+  const chosen: Chosen[] = [];
+  for (const { p } of target > 0 ? weighted(rand, DETENTION_CATEGORY_WEIGHTS, () => true) : []) {
     if (chosen.length === target) break;
     const arrived = Date.parse(p.resources[0]!.arrivedAt!);
     const considered = toMinute(arrived + minutes(5 + rand() * 20));
@@ -518,21 +552,53 @@ export function planDetentions(config: ForceConfig, o: PlanOptions, plans: Incid
     const practicable = rand() < 0.92;
     const [profession, consultee] = pickWeighted(rand, CONSULTEES);
     const detained = toMinute(consultedAt + minutes(2 + rand() * 8));
-    if (detained >= endMs) continue;
-    if (p.person !== null) {
-      const times = byPerson.get(p.person) ?? [];
-      if (times.some((t) => Math.abs(t - detained) < 3 * DAY_MS)) continue;
-      byPerson.set(p.person, [...times, detained]);
-    }
+    if (detained >= endMs || !apart(p, detained)) continue;
     chosen.push({
       p,
+      power: 's136',
+      detained,
       considered,
       consultation: practicable
         ? { at: iso(consultedAt), practicable: true, profession, consultee }
         : { at: iso(consultedAt), practicable: false, reason: 'the person was moving towards traffic; no time to consult before acting' },
-      detained,
     });
   }
+  const stationShare = config.s136.policeStationAsPlaceOfSafety ? CALIBRATION.s136FirstPlace.policeStation : 0;
+  const { healthBasedPlaceOfSafety: hbpos, emergencyDepartment: ed } = CALIBRATION.s136FirstPlace;
+  const conv = CALIBRATION.s136Conveyance;
+  planTimelines(config, o, rand, chosen, {
+    places: [['healthBasedPlaceOfSafety', hbpos], ['emergencyDepartment', ed], ['policeStation', stationShare], ['otherHospital', 1 - hbpos - ed - stationShare]],
+    methods: [['policeVehicle', conv.policeVehicle], ['ambulance', conv.ambulance], ['otherHealthVehicle', (1 - conv.policeVehicle - conv.ambulance) * 0.55], ['other', (1 - conv.policeVehicle - conv.ambulance) * 0.45]],
+  });
+
+  // s.135(1): planned entry with an AMHP and a doctor, on welfare incidents police attended.
+  const rand135 = prng((o.seed ^ 0x5135_0000) >>> 0);
+  const target135 = Math.round(CALIBRATION.s135PerYear * o.scale * (o.days / 365));
+  const warrants: Chosen[] = [];
+  for (const { p } of target135 > 0 ? weighted(rand135, { concernForWelfare: 1 }, (x) => x.detention === null) : []) {
+    if (warrants.length === target135) break;
+    const executed = toMinute(Date.parse(p.resources[0]!.arrivedAt!) + minutes(5 + rand135() * 15));
+    if (executed >= endMs || !apart(p, executed)) continue;
+    warrants.push({ p, power: 's135_1', detained: executed, considered: null, consultation: null });
+  }
+  planTimelines(config, o, rand135, warrants, {
+    places: Object.entries(S135_FIRST_PLACE) as Array<[FirstPlace, number]>,
+    methods: Object.entries(S135_CONVEYANCE) as Array<[ConveyanceMethod, number]>,
+  });
+}
+
+/**
+ * Everything from the removal on, for detentions of one power: the person, the first place of
+ * safety and the conveyance (exact quotas of `shares`), the journey, the assessment and outcome,
+ * the handover, and the detaining crew's time (R39).
+ */
+function planTimelines(
+  config: ForceConfig,
+  o: PlanOptions,
+  rand: () => number,
+  chosen: Chosen[],
+  shares: { places: ReadonlyArray<readonly [FirstPlace, number]>; methods: ReadonlyArray<readonly [ConveyanceMethod, number]> },
+): void {
   chosen.sort((a, b) => (a.p.receivedAt < b.p.receivedAt ? -1 : a.p.receivedAt > b.p.receivedAt ? 1 : a.p.n - b.p.n));
 
   // The person: the same person keeps their gender, ethnicity and age across the year.
@@ -547,22 +613,9 @@ export function planDetentions(config: ForceConfig, o: PlanOptions, plans: Incid
     };
   });
 
-  // First place of safety and conveyance from exact quotas of the published shares.
-  const shares = CALIBRATION.s136FirstPlace;
-  const stationShare = config.s136.policeStationAsPlaceOfSafety ? shares.policeStation : 0;
-  const places = quota<FirstPlace>(rand, chosen.length, [
-    ['healthBasedPlaceOfSafety', shares.healthBasedPlaceOfSafety],
-    ['emergencyDepartment', shares.emergencyDepartment],
-    ['policeStation', stationShare],
-    ['otherHospital', 1 - shares.healthBasedPlaceOfSafety - shares.emergencyDepartment - stationShare],
-  ]);
-  const conv = CALIBRATION.s136Conveyance;
-  const methods = quota<ConveyanceMethod>(rand, chosen.length, [
-    ['policeVehicle', conv.policeVehicle],
-    ['ambulance', conv.ambulance],
-    ['otherHealthVehicle', (1 - conv.policeVehicle - conv.ambulance) * 0.55],
-    ['other', (1 - conv.policeVehicle - conv.ambulance) * 0.45],
-  ]);
+  // First place of safety and conveyance from exact quotas of the shares.
+  const places = quota<FirstPlace>(rand, chosen.length, shares.places);
+  const methods = quota<ConveyanceMethod>(rand, chosen.length, shares.methods);
   // A police station is never for a child (R24), and people go there in a police vehicle: swap labels.
   const swap = <T>(xs: T[], i: number, ok: (j: number) => boolean) => {
     const j = xs.findIndex((_, k) => k !== i && ok(k));
@@ -635,14 +688,19 @@ export function planDetentions(config: ForceConfig, o: PlanOptions, plans: Incid
     }
     const closedAt = toMinute(outcomeAt + minutes(5 + rand() * 35));
 
-    p.detention = {
-      id: `DEMO-S136-${o.seed}-${String(p.n).padStart(6, '0')}`,
+    const s136 = c.power === 's136';
+    const planned: PlannedDetention = {
+      id: `DEMO-${s136 ? 'S136' : 'S135'}-${o.seed}-${String(p.n).padStart(6, '0')}`,
+      power: c.power,
       person,
       officer: `PC ${1000 + Math.floor(rand() * 9000)}`,
-      consideredAt: iso(c.considered),
+      consideredAt: c.considered === null ? null : iso(c.considered),
       consultation: c.consultation,
+      locationType: s136 ? pickWeighted(rand, LOCATIONS[p.category]!) : null,
+      warrant: s136
+        ? null
+        : { reference: `KW/${o.start.slice(0, 4)}/${String(p.n).padStart(6, '0')}`, court: COURTS[p.n % COURTS.length]!, amhpName: 'duty AMHP (Kent County Council)', doctorName: 'Dr (s.12 approved), KMPT' },
       detainedAt: iso(detained),
-      locationType: pickWeighted(rand, LOCATIONS[p.category]!),
       conveyance: { at: iso(journeyStart), method, ambulanceRequestedAt: requested === null ? null : iso(requested), ambulanceEta: eta === null ? null : iso(eta), policeVehicleReason: reason },
       place: placeFor(config, kind, p.district),
       arrivedAt: iso(arrived),
@@ -654,6 +712,8 @@ export function planDetentions(config: ForceConfig, o: PlanOptions, plans: Incid
       outcome: { code, at: iso(outcomeAt), doctorExaminedAt: iso(doctor), amhpInterviewedAt: amhp === null ? null : iso(amhp), amhpApplicationAt: application === null ? null : iso(application) },
       closedAt: iso(closedAt),
     };
+    if (s136) p.detention = planned;
+    else p.warrant = planned;
     p.ageYears = person.ageYears;
 
     // The detaining crew's time (R39): travel as planned, then scene, conveyance, and the wait at the place of safety.

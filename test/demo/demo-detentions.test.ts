@@ -1,5 +1,5 @@
 /**
- * s.136 detentions in the demo year. A full Kent-sized year is planned (planning is pure and fast)
+ * s.136 detentions and s.135 warrants in the demo year. A full Kent-sized year is planned (planning is pure and fast)
  * and its detentions are checked against the published figures and the rules the machines enforce;
  * then every police-station detention and a sample of the others go through the real command path
  * (the demo must never be refused) and are read back through the ADR return and the alerts.
@@ -90,7 +90,7 @@ describe('demo s.136 detentions (a full year, seed 42)', () => {
   it('run in time order inside the 24 hours, and the detaining crew accounts for its time without gaps (R39); the incident closes last (R38)', () => {
     for (const p of detained) {
       const d = p.detention!;
-      const order = [d.consideredAt, d.consultation.at, d.detainedAt, d.conveyance.at, d.arrivedAt, d.assessmentStartedAt, d.outcome.at, d.closedAt];
+      const order = [d.consideredAt, d.consultation!.at, d.detainedAt, d.conveyance.at, d.arrivedAt, d.assessmentStartedAt, d.outcome.at, d.closedAt];
       for (let i = 1; i < order.length; i++) expect(order[i]! >= order[i - 1]!, `${d.id} step ${i}`).toBe(true);
       expect(mins(d.arrivedAt, d.outcome.at)).toBeLessThan(24 * 60);
       for (const at of [d.outcome.doctorExaminedAt, d.outcome.amhpInterviewedAt, d.outcome.amhpApplicationAt]) if (at) expect(at >= d.arrivedAt && at <= d.outcome.at).toBe(true);
@@ -130,5 +130,49 @@ describe('demo s.136 detentions (a full year, seed 42)', () => {
     // Every incident is closed (no resource still assigned, no detention open).
     const open = h.db.$client.prepare("SELECT count(*) FROM incidents WHERE status <> 'closed'").pluck().get();
     expect(open).toBe(0);
+  });
+});
+
+describe('demo s.135 warrants (the same year)', () => {
+  let hw: Harness;
+  let warranted: IncidentPlan[];
+  beforeAll(async () => {
+    hw = createHarness({ start: '2026-06-01T09:00:00Z' });
+    warranted = plans.filter((p) => p.warrant);
+    const clock = new SteppingClock();
+    const uow = groupCommitUnitOfWork(hw.db.$client);
+    for (const p of warranted) applyPlan({ ...hw.deps, clock, uow }, clock, p);
+    await uow.durable();
+  }, 60_000);
+  afterAll(() => hw.close());
+
+  it('are as many as the stated assumption (Kent s.136 × the national s.135 : s.136 ratio), s.135(1) with an AMHP and a doctor, on welfare incidents without a s.136 detention', () => {
+    expect(CALIBRATION.s135PerYear).toBe(66);
+    expect(warranted.length).toBe(66);
+    for (const p of warranted) {
+      const w = p.warrant!;
+      expect(p.category).toBe('concernForWelfare');
+      expect(p.detention).toBeNull();
+      expect(w).toMatchObject({ power: 's135_1', consideredAt: null, consultation: null, locationType: null });
+      expect(w.warrant!.amhpName && w.warrant!.doctorName && w.warrant!.court && w.warrant!.reference).toBeTruthy();
+      expect(w.detainedAt < w.conveyance.at && w.conveyance.at < w.arrivedAt && w.arrivedAt < w.outcome.at && w.outcome.at < w.closedAt).toBe(true);
+    }
+    // R30 across both powers: a person's detentions never overlap.
+    const spans = new Map<number, Array<[string, string]>>();
+    for (const p of plans) for (const d of [p.detention, p.warrant]) if (d && p.person !== null) spans.set(p.person, [...(spans.get(p.person) ?? []), [d.detainedAt, d.outcome.at]]);
+    for (const xs of spans.values()) {
+      xs.sort();
+      for (let i = 1; i < xs.length; i++) expect(xs[i]![0] > xs[i - 1]![1]).toBe(true);
+    }
+  });
+
+  it('go through the real command path unrefused and count as s.135 in the ADR return and the demand report, not in the s.136 total', async () => {
+    const adr = (await hw.request('GET', '/api/returns/adr?year=2025-26', { token: hw.tokens.mh_lead })).body;
+    expect(adr.totals).toMatchObject({ s136: 0, s135: 66, complete: 66, incomplete: 0 });
+    expect(new Set(adr.records.map((r: { power: string }) => r.power))).toEqual(new Set(['Section 135(1)']));
+    const r = (await hw.request('GET', '/api/reports/demand?from=2025-04-01&to=2026-03-31', { token: hw.tokens.mh_lead })).body;
+    const s = r.sections.find((x: { id: string }) => x.id === 's136Detentions');
+    expect(s.total.cells).toMatchObject({ detentions: 0, s135: 66 });
+    expect(hw.db.$client.prepare("SELECT count(*) FROM incidents WHERE status <> 'closed'").pluck().get()).toBe(0);
   });
 });

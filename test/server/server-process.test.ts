@@ -94,7 +94,7 @@ describe('the server process', () => {
       encoding: 'utf8',
     });
     expect(demo.status, demo.stderr).toBe(0);
-    const detentions = Number(/\((\d+) with a s\.136 detention\)/.exec(demo.stdout)?.[1]);
+    const detentions = Number(/\((\d+) with a s\.136 detention, \d+ with a s\.135 warrant\)/.exec(demo.stdout)?.[1]);
     expect(detentions).toBeGreaterThan(0);
     const pcc = /PCC analyst \(suppressed figures, R44\): (\S+)/.exec(demo.stdout)![1]!;
     // Running it again adds nothing.
