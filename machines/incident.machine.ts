@@ -245,6 +245,8 @@ export interface IncidentContext {
   /** What the incident knows of each resource assignment (the resource machine owns the times, R38/R39). */
   resources: Record<string, { callSign: string; officers: number; status: string }>;
   firstArrivedAt: string | null;
+  /** R5: the grade in effect when the first arrival was recorded (its target is the one that counts); absent before R5. */
+  arrivalGrade?: IncidentContext['grade'];
   /** Control-room handling of each call about the incident. */
   callHandling: CallHandling[];
   /** True for a historic incident from a command-and-control extract. */
@@ -540,7 +542,9 @@ export function incidentDeadlines(ctx: IncidentContext): DeadlineSpec[] {
  * Null when the grade has no target or its clock has not started.
  */
 export function attendanceClock(ctx: IncidentContext): { minutes: number; startEvent: AttendanceTarget['startEvent']; startAt: string; dueAt: string } | null {
-  const t = ctx.grade?.policy.attendanceTarget;
+  // Once police have arrived, a later re-grade does not move the target they were measured against.
+  const grade = (ctx.firstArrivedAt && ctx.arrivalGrade) || ctx.grade;
+  const t = grade?.policy.attendanceTarget;
   if (!t) return null;
   const minutes = t.minutes ?? (ctx.locationClass === 'urban' ? t.urbanMinutes : ctx.locationClass === 'rural' ? t.ruralMinutes : null);
   const startAt = t.startEvent === 'callReceived' ? ctx.receivedAt : ctx.firstDispatchedAt;
@@ -573,7 +577,7 @@ export function attendanceOutcome(ctx: IncidentContext): (NonNullable<ReturnType
 function attendanceFlag(ctx: IncidentContext, e: { seq: number; occurredAt: string }): Flag[] {
   const a = attendanceOutcome(ctx);
   if (!a || a.status !== 'breached' || ctx.imported) return ctx.flags;
-  const g = ctx.grade!;
+  const g = ((ctx.firstArrivedAt && ctx.arrivalGrade) || ctx.grade)!;
   const from = a.startEvent === 'callReceived' ? 'the call' : 'dispatch';
   const target = `the grade ${g.code} (${g.policy.label}) target is ${a.minutes} min from ${from}${g.policy.targetSplit ? ` (${ctx.locationClass})` : ''}`;
   const message = a.minutesToArrival !== null ? `police first arrived ${a.minutesToArrival} min after ${from}: ${target}` : `closed with no police arrival recorded: ${target}`;
@@ -777,7 +781,9 @@ const reduce: { [K in IncidentEventType]: (ctx: IncidentContext, e: EventOf<K>) 
       if (!r) return ctx;
       const arrived = e.status === 'arrived' && (ctx.firstArrivedAt === null || ctx.firstArrivedAt === undefined || e.occurredAt < ctx.firstArrivedAt);
       const next = { ...ctx, resources: { ...ctx.resources, [e.childId]: { ...r, status: e.status } }, firstArrivedAt: arrived ? e.occurredAt : (ctx.firstArrivedAt ?? null) };
-      return arrived ? { ...next, flags: attendanceFlag(next, e) } : next;
+      if (!arrived) return next;
+      const withGrade = { ...next, arrivalGrade: ctx.grade };
+      return { ...withGrade, flags: attendanceFlag(withGrade, e) };
     }
     if (e.kind !== 'referral') return ctx;
     const r = ctx.referrals[e.childId];

@@ -55,6 +55,16 @@ describe('R5 attendance targets', () => {
     expect(r5Flags(await view(id))).toHaveLength(1);
   });
 
+  it('R5 a re-grade after police arrived does not move the target they were measured against', async () => {
+    h = createHarness({ start: '2026-11-23T12:00:00Z' });
+    const id = await dispatched('G2');
+    await steps(h, id, [arrive('10:50'), { ...thrive(), occurredAt: at('10:55') }, { ...grade('G1'), occurredAt: at('10:56') }]);
+    const v = await view(id);
+    expect(v.grade.code).toBe('G1');
+    expect(v.attendance).toMatchObject({ targetMinutes: 60, status: 'met', minutesToArrival: 50 });
+    expect(r5Flags(v)).toEqual([]);
+  });
+
   it('R5 the rural target applies to a rural location: 17 minutes meets the 20-minute rural target', async () => {
     h = createHarness({ start: '2026-11-23T12:00:00Z' });
     const id = await dispatched('G1', { locationClass: 'rural' });
