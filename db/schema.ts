@@ -427,6 +427,10 @@ const incidentMeasures = () => ({
   handedToPartner: integer('handed_to_partner').notNull(),
   releasedIncidents: integer('released_incidents').notNull(),
   releasedOfficerSeconds: integer('released_officer_seconds').notNull(),
+  // Added with R5 attendance (defaults let the migration add them; `npm run rebuild` fills them in).
+  attendanceMeasured: integer('attendance_measured').notNull().default(0),
+  attendanceMet: integer('attendance_met').notNull().default(0),
+  attendanceBreached: integer('attendance_breached').notNull().default(0),
 });
 
 const referralMeasures = () => ({

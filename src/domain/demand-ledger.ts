@@ -7,6 +7,7 @@
  * (src/reports/definitions.ts).
  */
 import type { incidentLedger, personContacts, referralLedger, resourceAssignments, resourceSegments } from '../../db/schema.js';
+import { attendanceOutcome } from '../../machines/incident.machine.js';
 import { referralStatus, type ReferralContext } from '../../machines/referral.machine.js';
 import type { Activity, ResourceContext } from '../../machines/resource.machine.js';
 import { childStateName, type AggregateState } from './incident-aggregate.js';
@@ -26,6 +27,7 @@ export const INCIDENT_MEASURES = [
   'mhRelated', 'rcrpScope', 'decisionDeploy', 'decisionJoint', 'decisionHandover', 'decisionAdvice', 'decisionNone', 'repeatAfterNoDeploy',
   'withPolice', 'assignments', 'assignmentsOpen', 'officerSeconds', 'osTravel', 'osScene', 'osConveyance', 'osWaitingEd', 'osWaitingHbpos',
   'osCustody', 'osOther', 'callsHandled', 'callSeconds', 'handedToPartner', 'releasedIncidents', 'releasedOfficerSeconds',
+  'attendanceMeasured', 'attendanceMet', 'attendanceBreached',
 ] as const;
 export type IncidentMeasure = (typeof INCIDENT_MEASURES)[number];
 
@@ -156,6 +158,7 @@ export function projectLedger(s: AggregateState): LedgerProjection {
   const decision = c.decision?.decision ?? null;
   const rcrp = c.policy.rcrpCategory;
   const calls = c.callHandling ?? [];
+  const attendance = attendanceOutcome(c)?.status ?? null;
 
   const measures: Record<IncidentMeasure, number> = {
     incidents: 1,
@@ -191,6 +194,9 @@ export function projectLedger(s: AggregateState): LedgerProjection {
     handedToPartner: inMh(handed),
     releasedIncidents: inMh(released),
     releasedOfficerSeconds: mh && released ? officerSeconds : 0,
+    attendanceMeasured: inMh(attendance === 'met' || attendance === 'breached'),
+    attendanceMet: inMh(attendance === 'met'),
+    attendanceBreached: inMh(attendance === 'breached'),
   };
   if (mh) for (const [m, v] of bySegment) measures[m] = v;
 

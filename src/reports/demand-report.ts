@@ -5,6 +5,7 @@
 import type { Db } from '../../db/client.js';
 import type { ForceConfig } from '../config/schema.js';
 import { prepared, share } from './sql.js';
+import { attendance } from './sections/attendance.js';
 import { hoursReleased } from './sections/hours-released.js';
 import { mhIncidents } from './sections/mh-incidents.js';
 import { officerHours } from './sections/officer-hours.js';
@@ -20,6 +21,7 @@ import type { DataQualityNote, DemandReport, GroupBy, OutputSection, ReportParam
 export const SECTIONS: readonly Section[] = [
   mhIncidents,
   officerHours,
+  attendance,
   rcrp,
   referrals,
   referralAcknowledgement,

@@ -203,12 +203,14 @@ export function evidencePackHtml(r: DemandReport, generatedBy: string): string {
   const rep = section(r, 'repeatDemand');
   const s136 = section(r, 's136Detentions');
   const handover = section(r, 'handoverAtPlaceOfSafety');
+  const att = section(r, 'attendance');
   const fig = (s: OutputSection, id: string, label: string): [string, string, string, string] => [label, cell(r, s, s.total, id), measure(s, id).definition, measure(s, id).unit];
   const head: Array<[string, string, string, string]> = [
     fig(mh, 'mhRelated', 'MH-related incidents'),
     fig(mh, 'shareOfAllIncidents', 'Share of all incidents'),
     fig(hours, 'officerHours', 'Officer-hours'),
     fig(hours, 'waitingShare', 'Officer-hours waiting (A&E or place of safety)'),
+    fig(att, 'attendanceMetShare', 'Attended within the grade target'),
     fig(rc, 'notDeployedShare', 'RCRP: not deployed'),
     fig(ref, 'referrals', 'Referrals to partners'),
     fig(ref, 'acceptedShare', 'Referrals accepted'),

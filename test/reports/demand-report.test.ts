@@ -203,6 +203,35 @@ describe('demand report on a generated year', () => {
     }
   });
 
+  it('R5 attendance by district: incidents met and breached against the grade target equal a count over the generator records', async () => {
+    const grades = new Map(h.config.grades.map((g) => [g.code, g]));
+    // The default configuration runs every target from the call; the arithmetic below relies on it.
+    for (const g of grades.values()) if (g.attendanceTarget) expect(g.attendanceTarget.startEvent).toBe('callReceived');
+    const outcome = (p: IncidentPlan): 'met' | 'breached' | null => {
+      const g = grades.get(p.grade)!;
+      const t = g.attendanceTarget;
+      const minutes = t ? (t.minutes ?? (p.locationClass === 'urban' ? t.urbanMinutes : t.ruralMinutes) ?? null) : null;
+      if (minutes === null) return null;
+      const due = Date.parse(p.receivedAt) + minutes * 60_000;
+      const arrivals = p.resources.map((r) => r.arrivedAt).filter((x): x is string => x !== null).map(Date.parse);
+      if (arrivals.length > 0) return Math.min(...arrivals) <= due ? 'met' : 'breached';
+      const needsPolice = p.decision ? p.decision === 'deploy' || p.decision === 'jointResponse' : !p.resolvedWithoutDeployment;
+      return p.closedAt !== null && Date.parse(p.closedAt) > due && g.requiresDeployment && needsPolice ? 'breached' : null;
+    };
+    const s = section(await report('district'), 'attendance');
+    let measured = 0;
+    for (const [district, ps] of groupBy((p) => p.district, plans.filter(isMh))) {
+      const o = ps.map(outcome);
+      const met = o.filter((x) => x === 'met').length;
+      const breached = o.filter((x) => x === 'breached').length;
+      measured += met + breached;
+      expect(rowOf(s, district).cells, district).toMatchObject({ attendanceMeasured: met + breached, attendanceMet: met, attendanceBreached: breached });
+    }
+    expect(s.total.cells.attendanceMeasured).toBe(measured);
+    expect(s.total.cells.attendanceBreached).toBeGreaterThan(0);
+    expect(s.total.cells.attendanceMet).toBeGreaterThan(0);
+  });
+
   it('R41 repeat demand: people with at least N incidents within W days, and their share, equal a count over the generator records', async () => {
     const r = await report('month');
     const s = section(r, 'repeatDemand');
