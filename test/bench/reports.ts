@@ -5,6 +5,8 @@
  *  1. Write a synthetic command-and-control extract of BENCH_INCIDENTS rows (default 1,000,000).
  *  2. Import it into a fresh database in a child process (synchronous=FULL, as the CLI does):
  *     incidents/s and the child's peak RSS (streaming: memory must not grow with the file).
+ *     Then the raw floor of that import (import-floor.ts): the same stored rows written into an
+ *     empty database with prepared INSERTs and nothing else, in the same run, as its baseline.
  *  3. In this process, on that database, median of BENCH_REPORT_RUNS: the demand report (every
  *     section, every grouping), against two hand-written SQL aggregates over the same data in
  *     the same run: (a) straight over the per-incident ledgers, (b) over the rollup tables.
@@ -22,6 +24,7 @@ import { loadForceConfig } from '../../src/config/load.js';
 import { runDemandReport } from '../../src/reports/demand-report.js';
 import { evidencePackHtml, evidenceReport } from '../../src/reports/evidence-pack.js';
 import { writeExtract } from './extract.js';
+import { measureImportFloor } from './import-floor.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
@@ -160,6 +163,14 @@ async function main() {
     const importRate = imp.imported / imp.seconds;
     log(`  import: ${imp.imported} incidents in ${imp.seconds.toFixed(1)} s = ${Math.round(importRate)} incidents/s, peak RSS ${imp.maxRssMb} MB, ${imp.errorCount} refused`);
 
+    const floorSource = new Database(dbPath, { readonly: true });
+    const floor = measureImportFloor(floorSource, join(dir, 'floor.sqlite'));
+    floorSource.close();
+    rmSync(join(dir, 'floor.sqlite'), { force: true });
+    const importVsFloor = importRate / floor.incidentsPerSecond;
+    log(`  raw floor: the same ${floor.rows} rows in ${floor.seconds.toFixed(1)} s = ${Math.round(floor.incidentsPerSecond)} incidents/s (import ${(100 * importVsFloor).toFixed(0)}% of it)`);
+    log(`    ${floor.byTable.map((x) => `${x.table} ${x.usPerIncident.toFixed(1)} µs`).join(', ')} per incident`);
+
     const db = openDatabase(dbPath, { migrate: false });
     const config = loadForceConfig();
     const from = '2015-04-01';
@@ -190,6 +201,7 @@ async function main() {
       '| what | result | target |',
       '|---|---:|---|',
       `| bulk import of ${N.toLocaleString('en-GB')} incidents (CSV → events → projections, synchronous=FULL) | ${Math.round(importRate).toLocaleString('en-GB')} incidents/s (${imp.seconds.toFixed(0)} s) | ≥ ${TARGET_IMPORT_RATE.toLocaleString('en-GB')}/s — ${yes(importRate >= TARGET_IMPORT_RATE)} |`,
+      `| raw floor: the same stored rows (${(floor.rows / floor.incidents).toFixed(1)} per incident) written with prepared INSERTs alone, same batches, synchronous=FULL | ${Math.round(floor.incidentsPerSecond).toLocaleString('en-GB')} incidents/s (${floor.seconds.toFixed(0)} s) | import at ${(100 * importVsFloor).toFixed(0)}% of it; the 50,000/s target is ${(TARGET_IMPORT_RATE / floor.incidentsPerSecond).toFixed(1)}× this floor |`,
       `| import peak memory (child process max RSS) | ${imp.maxRssMb} MB | < ${TARGET_IMPORT_RSS_MB} MB — ${yes(imp.maxRssMb < TARGET_IMPORT_RSS_MB)} |`,
       `| demand report, decade, by month, PCC (suppressed) | ${f(reportMs)} | < ${TARGET_REPORT_MS} ms — ${yes(reportMs < TARGET_REPORT_MS)} |`,
       `| demand report, by month, unsuppressed | ${f(results.reportMonth.ms)} | |`,
@@ -215,6 +227,7 @@ async function main() {
           incidents: N,
           counts,
           import: { ...imp, incidentsPerSecond: importRate },
+          importFloor: { ...floor, importShare: importVsFloor },
           reportMs: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.ms])),
           ratios: { overLedger: ratioLedger, overRollup: ratioRollup },
           targets: { reportMs: TARGET_REPORT_MS, ratio: TARGET_RATIO, importPerSecond: TARGET_IMPORT_RATE, importRssMb: TARGET_IMPORT_RSS_MB },
