@@ -15,6 +15,7 @@ import { referralAcknowledgement } from './sections/referral-acknowledgement.js'
 import { referrals } from './sections/referrals.js';
 import { repeatDemand } from './sections/repeat-demand.js';
 import { s136Detentions } from './sections/s136-detentions.js';
+import { s136Outcomes } from './sections/s136-outcomes.js';
 import { suppressValue, toRows } from './suppression.js';
 import type { DataQualityNote, DemandReport, GroupBy, OutputSection, ReportParams, Section } from './types.js';
 
@@ -28,6 +29,7 @@ export const SECTIONS: readonly Section[] = [
   hoursReleased,
   handoverAtPlaceOfSafety,
   s136Detentions,
+  s136Outcomes,
   repeatDemand,
 ];
 

@@ -16,6 +16,13 @@ export interface DetentionRow {
   firstArrivedAt: string | null;
   firstAcceptedAt: string | null;
   firstDepartedAt: string | null;
+  clockStart: string | null;
+  assessmentStartedAt: string | null;
+  outcome: string | null;
+  endedAt: string | null;
+  lapsedAt: string | null;
+  extensionMinutes: number;
+  transfers: number;
 }
 
 const GROUP_SQL: Record<'month' | 'district' | 'category' | 'all', string> = {
@@ -32,7 +39,8 @@ export function detentionRows(ctx: SectionContext, p: ReportParams, groupBy: Det
     ctx.db,
     `SELECT ${GROUP_SQL[groupBy ?? 'all']} AS g, d.power, d.status, d.detained_at AS detainedAt, d.first_pos_type AS firstPosType,
             d.conveyance_method AS conveyanceMethod, d.first_arrived_at AS firstArrivedAt, d.first_accepted_at AS firstAcceptedAt,
-            d.first_departed_at AS firstDepartedAt
+            d.first_departed_at AS firstDepartedAt, d.clock_start AS clockStart, d.assessment_started_at AS assessmentStartedAt,
+            d.outcome, d.ended_at AS endedAt, d.lapsed_at AS lapsedAt, d.extension_minutes AS extensionMinutes, d.transfers
      FROM detentions d CROSS JOIN incident_ledger l ON l.incident_id = d.incident_id
      WHERE l.day BETWEEN ? AND ? ORDER BY g`,
   ).all(p.from, p.to) as DetentionRow[];

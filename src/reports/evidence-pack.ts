@@ -204,6 +204,7 @@ export function evidencePackHtml(r: DemandReport, generatedBy: string): string {
   const s136 = section(r, 's136Detentions');
   const handover = section(r, 'handoverAtPlaceOfSafety');
   const att = section(r, 'attendance');
+  const s136Outcomes = section(r, 's136Outcomes');
   const fig = (s: OutputSection, id: string, label: string): [string, string, string, string] => [label, cell(r, s, s.total, id), measure(s, id).definition, measure(s, id).unit];
   const head: Array<[string, string, string, string]> = [
     fig(mh, 'mhRelated', 'MH-related incidents'),
@@ -218,6 +219,7 @@ export function evidencePackHtml(r: DemandReport, generatedBy: string): string {
     fig(rep, 'highIntensityPeople', 'High-intensity people'),
     fig(s136, 'detentions', 's.136 detentions'),
     fig(handover, 'over60Share', 'Place-of-safety handovers over an hour'),
+    fig(s136Outcomes, 'assessmentLateShare', 's.136 assessments started late (R37)'),
   ];
   const cs = charts(r);
   const definitions = r.sections

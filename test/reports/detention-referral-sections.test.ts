@@ -8,9 +8,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deliverOutbox } from '../../src/commands/deliver-mail.js';
 import { captureTransport } from '../../src/mail/transport.js';
 import { rebuildProjections } from '../../src/commands/rebuild.js';
+import { sweepDeadlines } from '../../src/scheduler/sweeper.js';
 import { createHarness, type Harness } from '../support/harness.js';
 import {
   arrived,
+  assessmentStarted,
   clearResources,
   closeDetention,
   considered,
@@ -18,6 +20,7 @@ import {
   conveyed,
   createIncident,
   emailReferral,
+  extension,
   decision,
   departed,
   detained,
@@ -142,6 +145,57 @@ describe('s.136 detentions and handovers in the demand report', () => {
   });
 });
 
+/**
+ * Three s.136 detentions on one day, each arriving at the place of safety 10 minutes after its
+ * decision to detain (the clock starts on arrival, R21):
+ *  A: assessment 120 min after arrival, discharged (no further action) 180 min after arrival: 190 min detained.
+ *  B: assessment 240 min after arrival (late: over the 3-hour guideline, R37), the period extended
+ *     (s.136B), informal admission 360 min after arrival: 370 min detained.
+ *  C: never assessed; the 24 hours run out (R23) and it is still open.
+ */
+async function assessmentScenario() {
+  const a = await detainedTo('A', 'Maidstone', { method: 'ambulance' }, { site: 'kmptMaidstone' });
+  const b = await detainedTo('B', 'Swale', { method: 'ambulance' }, { site: 'kmptDartford' });
+  await detainedTo('C', 'Swale', { method: 'ambulance' }, { site: 'edMedway' });
+  // detainedTo takes 10 minutes each: A was detained at t0 and arrived at t0+10, B at t0+10 and t0+20, C at t0+20 and t0+30 (now).
+  h.clock.advanceMinutes(100); // t0+130
+  await steps(h, a, [assessmentStarted('A')]);
+  h.clock.advanceMinutes(60); // t0+190
+  await steps(h, a, [outcome('A', 'dischargedNFA', { doctorExaminedAt: h.clock.at() })]);
+  h.clock.advanceMinutes(70); // t0+260
+  await steps(h, b, [assessmentStarted('B'), extension('B')]);
+  h.clock.advanceMinutes(120); // t0+380
+  await steps(h, b, [outcome('B', 'informalAdmission', { doctorExaminedAt: h.clock.at(-30) })]);
+  h.clock.advanceMinutes(24 * 60);
+  sweepDeadlines(h.deps);
+}
+
+describe('s.136 assessment, extensions and outcomes in the demand report', () => {
+  it('measures the wait for the assessment against the 3-hour guideline (R37), extensions, detentions that ran out (R23), time detained and outcomes', async () => {
+    await assessmentScenario();
+    const s = section(await report(h.tokens.mh_lead), 's136Outcomes');
+    expect(rowOf(s, 'all').cells).toMatchObject({
+      detentions: 3,
+      assessed: 2,
+      medianMinutesToAssessment: 180, // 120 and 240
+      assessmentLate: 1,
+      assessmentLateShare: 0.5,
+      extended: 1,
+      transferred: 0,
+      ranOut: 1,
+      ended: 2,
+      running: 1,
+      medianHoursDetained: 4.7, // (190 + 370) / 2 min
+      meanHoursDetained: 4.7,
+      outcome_dischargedNFA: 1,
+      outcome_informalAdmission: 1,
+      outcome_lapsed: 0,
+    });
+    expect(rowOf(s, 'Maidstone').cells).toMatchObject({ detentions: 1, assessmentLate: 0, extended: 0, ranOut: 0, medianHoursDetained: 3.2 });
+    expect(rowOf(s, 'Swale').cells).toMatchObject({ detentions: 2, assessmentLate: 1, extended: 1, ranOut: 1, running: 1, medianHoursDetained: 6.2, medianMinutesToAssessment: 240 });
+  });
+});
+
 describe('referral statuses and acknowledgement times in the demand report', () => {
   it('acknowledgement counts from when the referral reached the agency; statuses add up to the referrals made', async () => {
     await scenario();
@@ -162,7 +216,7 @@ describe('the new sections under R44 and rebuild', () => {
     await scenario();
     const r = await report(h.tokens.pcc_analyst);
     expect(r.suppression.applied).toBe(true);
-    for (const id of ['s136Detentions', 'handoverAtPlaceOfSafety', 'referralAcknowledgement']) {
+    for (const id of ['s136Detentions', 's136Outcomes', 'handoverAtPlaceOfSafety', 'referralAcknowledgement']) {
       const s = section(r, id);
       for (const row of [...s.rows, s.total]) {
         for (const [m, v] of Object.entries(row.cells)) expect(v, `${id} ${row.group} ${m}`).toBeNull();
