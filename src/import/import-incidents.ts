@@ -253,6 +253,35 @@ function rowReader(config: ForceConfig, keyer: CommandDeps['keyer']) {
   };
 }
 
+type ImportedBody = ReturnType<ReturnType<typeof rowReader>>['body'];
+type Pending = { line: number; ref: string; receivedAt: string; body: ImportedBody };
+
+/** The extract's columns behind each field of an INCIDENT_IMPORTED event (the policies come from the configuration, not the row). */
+const FIELD_COLUMNS: Record<string, string> = {
+  channel: 'channel',
+  category: 'category',
+  grade: 'grade',
+  district: 'district',
+  locationClass: 'location_class',
+  mhFlagAtCall: 'mh_flag_at_call',
+  mhFlagAtClose: 'mh_flag_at_close',
+  rcrpDecision: 'rcrp_decision',
+  closureCode: 'closure_code',
+  closedAt: 'closed_at',
+  subject: 'person_ref',
+  referrals: 'referral_*',
+  callHandling: 'call_answered_at/call_ended_at',
+  resources: 'resources',
+};
+
+/** The columns in which a row differs from an incident already imported under its reference. */
+function differingColumns(row: Pending, stored: Record<string, unknown>, storedReceivedAt: string): string[] {
+  const out = row.receivedAt === storedReceivedAt ? [] : ['received_at'];
+  const body = row.body as unknown as Record<string, unknown>;
+  for (const [field, column] of Object.entries(FIELD_COLUMNS)) if (JSON.stringify(body[field] ?? null) !== JSON.stringify(stored[field] ?? null)) out.push(column);
+  return out;
+}
+
 const headerSchema = z.array(z.string()).superRefine((cols, ctx) => {
   const known = Object.keys(IMPORT_COLUMNS);
   for (const c of cols) if (!known.includes(c)) ctx.addIssue({ code: 'custom', message: `unknown column '${c}' (known: ${known.join(', ')})` });
@@ -283,32 +312,47 @@ export async function importCsvStream(deps: CommandDeps, input: Readable, opts: 
   const read = rowReader(deps.config, deps.keyer);
   const store = incidentStore(deps.db);
   const sqlite = deps.db.$client;
-  const exists = sqlite.prepare('SELECT reference FROM incidents WHERE reference IN (SELECT value FROM json_each(?))').pluck();
+  // The first event of each incident already stored under one of the batch's references: what a re-imported row is compared with.
+  const storedFirst = sqlite.prepare(
+    `SELECT i.reference, e.type, e.payload, e.occurred_at AS occurredAt
+     FROM incidents i JOIN incident_events e ON e.incident_id = i.id AND e.seq = 1
+     WHERE i.reference IN (SELECT value FROM json_each(?))`,
+  );
   const summary: ImportSummary = { rows: 0, imported: 0, alreadyPresent: 0, errors: [], errorCount: 0, seconds: 0 };
   const fail = (line: number, ref: string | null, message: string, rule: string | null = null) => {
     summary.errorCount++;
     if (summary.errors.length < maxErrors) summary.errors.push({ line, ref, message, ...(rule ? { rule } : {}) });
   };
 
-  type Pending = { line: number; ref: string; receivedAt: string; body: ReturnType<ReturnType<typeof rowReader>>['body'] };
+  type StoredFirst = { reference: string; type: string; payload: string; occurredAt: string };
   let batch: Pending[] = [];
   const rollup = store.rollupWriter();
   const writeBatch = sqlite.transaction((rows: Pending[]) => {
-    const present = new Set(exists.all(JSON.stringify(rows.map((r) => r.ref))) as string[]);
-    const seen = new Set<string>();
+    const stored = new Map((storedFirst.all(JSON.stringify(rows.map((r) => r.ref))) as StoredFirst[]).map((x) => [x.reference, x]));
+    const earlier = new Map<string, Pending>();
     const recordedAt = deps.clock.now().toISOString();
     for (const row of rows) {
-      if (present.has(row.ref) || seen.has(row.ref)) {
-        summary.alreadyPresent++;
+      // Already stored, or earlier in this batch: the same row is skipped; a different one is refused, never overwritten.
+      const before = stored.get(row.ref);
+      const inBatch = earlier.get(row.ref);
+      if (before || inBatch) {
+        // An incident recorded live under this reference stands as it is: the row is skipped.
+        const storedEvent = before?.type === 'INCIDENT_IMPORTED' ? (JSON.parse(before.payload) as Record<string, unknown> & { source?: { file: string } }) : null;
+        const differ = inBatch ? differingColumns(row, inBatch.body as unknown as Record<string, unknown>, inBatch.receivedAt) : storedEvent ? differingColumns(row, storedEvent, before!.occurredAt) : [];
+        if (differ.length === 0) summary.alreadyPresent++;
+        else {
+          const from = inBatch ? `already on line ${inBatch.line} of this file` : `already imported (from ${storedEvent!.source?.file ?? 'an earlier extract'})`;
+          fail(row.line, row.ref, `${from} with a different ${differ.join(', ')}; imported history is not overwritten`);
+        }
         continue;
       }
-      seen.add(row.ref);
       const event = { ...row.body, incidentId: timeOrderedId(row.receivedAt), source: { file: source, line: row.line }, seq: 1, occurredAt: row.receivedAt, recordedAt, actor } as AggregateEvent;
       const r = applyToAggregate(emptyAggregate(), event);
       if (!r.ok) {
         fail(row.line, row.ref, r.violation.message, r.violation.rule);
         continue;
       }
+      earlier.set(row.ref, row);
       store.append(r.state.incident.context.incidentId, event, null);
       store.writeProjection(null, project(r.state), rollup);
       summary.imported++;

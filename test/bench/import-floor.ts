@@ -82,3 +82,31 @@ export function measureImportFloor(source: Database.Database, targetPath: string
     closeDatabase(target);
   }
 }
+
+/**
+ * The same copy done inside SQLite: one `INSERT … SELECT` per table per batch from the import's
+ * database, attached, so no JavaScript touches a row. Reading the source rows is included (the one
+ * cost this floor has that an importer would not). Whatever an importer does per row in JavaScript,
+ * it cannot store these rows faster than this.
+ */
+export function measureSqlFloor(sourcePath: string, targetPath: string, batchSize = 5000): { incidents: number; seconds: number; incidentsPerSecond: number } {
+  const target = openDatabase(targetPath, { synchronous: 'FULL' });
+  const t = target.$client;
+  try {
+    t.prepare('ATTACH DATABASE ? AS src').run(sourcePath);
+    const copies = PER_INCIDENT.map(({ table, key }) => {
+      const columns = (t.prepare(`SELECT name FROM pragma_table_info('${table}', 'src') ORDER BY cid`).pluck().all() as string[]).map((c) => `"${c}"`).join(', ');
+      return t.prepare(`INSERT INTO main."${table}" (${columns}) SELECT ${columns} FROM src."${table}" WHERE "${key}" >= ? AND "${key}" <= ? ORDER BY rowid`);
+    });
+    const ids = t.prepare('SELECT id FROM src.incidents ORDER BY id').pluck().all() as string[];
+    const copy = t.transaction((lo: string, hi: string) => {
+      for (const c of copies) c.run(lo, hi);
+    });
+    const started = performance.now();
+    for (let i = 0; i < ids.length; i += batchSize) copy.immediate(ids[i]!, ids[Math.min(ids.length, i + batchSize) - 1]!);
+    const seconds = (performance.now() - started) / 1000;
+    return { incidents: ids.length, seconds, incidentsPerSecond: ids.length / seconds };
+  } finally {
+    closeDatabase(target);
+  }
+}

@@ -97,6 +97,34 @@ describe('import of historic command-and-control extracts', () => {
     expect(snapshot(h)).toEqual(stored);
   });
 
+  it('a row whose incident_ref is already stored with different values is refused by line, naming the columns; nothing is overwritten', async () => {
+    await importCsvText(h.deps, extract(), { source: 'kent-2025.csv' });
+    const events = () => h.db.$client.prepare('SELECT * FROM incident_events ORDER BY incident_id').all();
+    const before = { events: events(), tables: snapshot(h) };
+    // Lines: 2 as stored, 3 KENT-H-1 corrected (district and close time), 4 new, 5 the same new incident with another grade, 6 line 4 again.
+    const corrected = [
+      IMPORT_HEADER,
+      good('KENT-H-6', { mh_flag_at_close: '' }),
+      good('KENT-H-1', { district: 'Dover', closed_at: '2025-06-02T02:00:00+01:00' }),
+      good('KENT-H-10'),
+      good('KENT-H-10', { grade: 'G2' }),
+      good('KENT-H-10'),
+    ].join('\n');
+    const r = await importCsvText(h.deps, corrected, { source: 'kent-2025-corrected.csv' });
+    expect(r).toMatchObject({ rows: 5, imported: 1, alreadyPresent: 2, errorCount: 2 });
+    expect(r.errors).toEqual([
+      { line: 3, ref: 'KENT-H-1', message: 'already imported (from kent-2025.csv) with a different district, closed_at; imported history is not overwritten' },
+      { line: 5, ref: 'KENT-H-10', message: 'already on line 4 of this file with a different grade; imported history is not overwritten' },
+    ]);
+    // The stored history is as it was, plus the one new incident.
+    const after = events() as Array<{ payload: string }>;
+    expect(after).toHaveLength(before.events.length + 1);
+    for (const e of before.events) expect(after).toContainEqual(e);
+    // Across batches (one row per transaction) the earlier row is already stored, and is named as such.
+    const split = await importCsvText(h.deps, [IMPORT_HEADER, good('KENT-H-20'), good('KENT-H-20', { person_ref: 'KP-78' })].join('\n'), { source: 'split.csv', batchSize: 1 });
+    expect(split.errors).toEqual([{ line: 3, ref: 'KENT-H-20', message: 'already imported (from split.csv) with a different person_ref; imported history is not overwritten' }]);
+  });
+
   it('an imported incident is a closed historic incident with its time ledger, and rebuilds byte for byte', async () => {
     await importCsvText(h.deps, `${IMPORT_HEADER}\n${good('KENT-H-1')}\n`);
     const id = h.db.$client.prepare(`SELECT id FROM incidents WHERE reference = 'KENT-H-1'`).pluck().get() as string;
