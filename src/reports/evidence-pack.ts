@@ -184,13 +184,23 @@ svg text{font-family:Arial,Helvetica,sans-serif;font-size:12px}svg .t{font-weigh
 .chart{page-break-inside:avoid;margin:1rem 0}.note{background:#fff8e1;border-left:4px solid #e0a800;padding:.4rem .7rem}
 @media print{body{margin:0;max-width:none}a{color:inherit}}`;
 
+/** Figures per printed table: a section with more is split into tables of at most this many, so every column fits an A4 page. */
+const MAX_TABLE_MEASURES = 6;
+
 function table(r: DemandReport, s: OutputSection): string {
   const rows = s.total ? [...(s.rows.length > 1 ? s.rows : []), s.total] : s.rows;
-  const head = `<tr><th>${s.groupBy ? esc(s.groupBy) : ''}</th>${s.measures.map((m) => `<th>${esc(m.label)}</th>`).join('')}</tr>`;
-  const body = rows
-    .map((row) => `<tr><th>${row.group === 'all' ? 'All' : esc(s.groupBy === 'month' ? monthLabel(row.group) : (r.labels[row.group] ?? row.group))}</th>${s.measures.map((m) => `<td class="n" data-unit="${m.unit}">${cell(r, s, row, m.id)}</td>`).join('')}</tr>`)
-    .join('');
-  return `<table>${head}${body}</table>`;
+  const parts = Math.ceil(s.measures.length / MAX_TABLE_MEASURES);
+  const size = Math.ceil(s.measures.length / parts);
+  const chunks = Array.from({ length: parts }, (_, i) => s.measures.slice(i * size, (i + 1) * size));
+  return chunks
+    .map((measures) => {
+      const head = `<tr><th>${s.groupBy ? esc(s.groupBy) : ''}</th>${measures.map((m) => `<th>${esc(m.label)}</th>`).join('')}</tr>`;
+      const body = rows
+        .map((row) => `<tr><th>${row.group === 'all' ? 'All' : esc(s.groupBy === 'month' ? monthLabel(row.group) : (r.labels[row.group] ?? row.group))}</th>${measures.map((m) => `<td class="n" data-unit="${m.unit}">${cell(r, s, row, m.id)}</td>`).join('')}</tr>`)
+        .join('');
+      return `<table data-section="${esc(s.id)}">${head}${body}</table>`;
+    })
+    .join('\n');
 }
 
 export function evidencePackHtml(r: DemandReport, generatedBy: string): string {
