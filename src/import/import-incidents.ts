@@ -52,6 +52,8 @@ export const IMPORT_COLUMNS = {
   person_ref: 'optional: the force person reference of the subject (turned into a pseudonymous key and dropped; links repeat demand, R41)',
   resources:
     'optional: assignments separated by ";", each CALLSIGN|OFFICERS|TYPE|status@time|status@time…; statuses dispatched (first), arrived, atScene, travelling, conveying, atED, atHBPoS, inCustody, other, cleared (last)',
+  referrals:
+    'optional, instead of the referral_* columns: several referrals separated by ";", each AGENCY|made_at|answer|answered_at (answer and answered_at both blank when no answer is recorded)',
 } as const;
 export type ImportColumn = keyof typeof IMPORT_COLUMNS;
 
@@ -182,13 +184,27 @@ function rowReader(config: ForceConfig, keyer: CommandDeps['keyer']) {
   const gradePolicies = new Map(config.grades.map((g) => [g.code, gradePolicy(config, g.code)]));
   const policies = new Map(config.categories.map((c) => [c.code, incidentPolicy(config, c.code)]));
   const agencies = new Set(config.agencies.map((a) => a.code));
-  const referral = (agency: string | null, madeAt: string | null, answer: string | null, answeredAt: string | null): ImportedReferral[] => {
-    if (agency === null && madeAt === null && answer === null && answeredAt === null) return [];
-    if (agency === null || madeAt === null) throw new RowError('referral_agency and referral_made_at go together', 'R11');
-    oneOf(agencies, agency, 'referral_agency');
-    if (answer !== null && !(REFERRAL_ANSWERS as readonly string[]).includes(answer)) throw new RowError(`referral_answer: '${answer}' is not one of ${REFERRAL_ANSWERS.join(', ')}`);
-    if ((answer === null) !== (answeredAt === null)) throw new RowError('referral_answer and referral_answered_at go together');
-    return [{ referralId: 'h1', agency, madeAt: instant(madeAt, 'referral_made_at'), answer: answer as ImportedReferral['answer'], answeredAt: answeredAt === null ? null : instant(answeredAt, 'referral_answered_at') }];
+  type ReferralFields = { agency: string | null; madeAt: string | null; answer: string | null; answeredAt: string | null };
+  const referral = (id: string, v: ReferralFields, name: Record<keyof ReferralFields, string>): ImportedReferral => {
+    if (v.agency === null || v.madeAt === null) throw new RowError(`${name.agency} and ${name.madeAt} go together`, 'R11');
+    oneOf(agencies, v.agency, name.agency);
+    if (v.answer !== null && !(REFERRAL_ANSWERS as readonly string[]).includes(v.answer)) throw new RowError(`${name.answer}: '${v.answer}' is not one of ${REFERRAL_ANSWERS.join(', ')}`);
+    if ((v.answer === null) !== (v.answeredAt === null)) throw new RowError(`${name.answer} and ${name.answeredAt} go together`);
+    return { referralId: id, agency: v.agency, madeAt: instant(v.madeAt, name.madeAt), answer: v.answer as ImportedReferral['answer'], answeredAt: v.answeredAt === null ? null : instant(v.answeredAt, name.answeredAt) };
+  };
+  /** One referral in the referral_* columns, or several packed in `referrals` (not both). */
+  const referralsOf = (cols: ReferralFields, packed: string | null): ImportedReferral[] => {
+    const single = Object.values(cols).some((v) => v !== null);
+    if (single && packed !== null) throw new RowError('give referrals either in the referral_* columns or in referrals, not both');
+    if (single) return [referral('h1', cols, { agency: 'referral_agency', madeAt: 'referral_made_at', answer: 'referral_answer', answeredAt: 'referral_answered_at' })];
+    if (packed === null) return [];
+    return packed.split(';').map((part, i) => {
+      const where = `referrals[${i + 1}]`;
+      const bits = part.split('|').map((b) => (b.trim() === '' ? null : b.trim()));
+      if (bits.length !== 2 && bits.length !== 4) throw new RowError(`${where}: expected AGENCY|made_at or AGENCY|made_at|answer|answered_at, got '${part.trim()}'`);
+      const [agency = null, madeAt = null, answer = null, answeredAt = null] = bits;
+      return referral(`h${i + 1}`, { agency, madeAt, answer, answeredAt }, { agency: `${where} agency`, madeAt: `${where} made_at`, answer: `${where} answer`, answeredAt: `${where} answered_at` });
+    });
   };
   const personRef = (ref: string | null): Subject | null => {
     if (ref === null) return null;
@@ -244,7 +260,7 @@ function rowReader(config: ForceConfig, keyer: CommandDeps['keyer']) {
         closureCode,
         closedAt,
         subject: personRef(opt('person_ref')),
-        referrals: referral(opt('referral_agency'), opt('referral_made_at'), opt('referral_answer'), opt('referral_answered_at')),
+        referrals: referralsOf({ agency: opt('referral_agency'), madeAt: opt('referral_made_at'), answer: opt('referral_answer'), answeredAt: opt('referral_answered_at') }, opt('referrals')),
         callHandling,
         resources: parseResources(r.resources ?? '', resourceTypes),
         policy: policies.get(category)!,
@@ -269,7 +285,7 @@ const FIELD_COLUMNS: Record<string, string> = {
   closureCode: 'closure_code',
   closedAt: 'closed_at',
   subject: 'person_ref',
-  referrals: 'referral_*',
+  referrals: 'referral_*/referrals',
   callHandling: 'call_answered_at/call_ended_at',
   resources: 'resources',
 };

@@ -79,6 +79,7 @@ export async function writeExtract(path: string, n: number, opts: { start?: stri
       ...referral(),
       rand() < 0.6 ? `P${personOf(rand)}` : '',
       resources.join(';'),
+      '', // referrals: this extract gives its one referral in the referral_* columns
     ];
     if (!out.write(row.map((v) => (/[",]/.test(v) ? `"${v}"` : v)).join(',') + '\n')) await once(out, 'drain');
   }

@@ -125,6 +125,38 @@ describe('import of historic command-and-control extracts', () => {
     expect(split.errors).toEqual([{ line: 3, ref: 'KENT-H-20', message: 'already imported (from split.csv) with a different person_ref; imported history is not overwritten' }]);
   });
 
+  it('several referrals in one row (the referrals column): each with its agency, times and answer, in the referral figures; bad ones refused by line', async () => {
+    const r = await importCsvText(
+      h.deps,
+      [
+        IMPORT_HEADER,
+        good('KENT-R-1', { referrals: 'kmptSpoa|2025-06-01T20:20:00Z|declined|2025-06-01T20:35:00Z; kentAmhp|2025-06-01T20:40:00Z|accepted|2025-06-01T21:40:00Z;nhs111MhOption|2025-06-01T20:45:00Z' }),
+        good('KENT-R-2', { referrals: 'kmptSpoa|2025-06-01T20:20:00Z|accepted' }),
+        good('KENT-R-3', { referrals: 'kmptSpoa|2025-06-01T20:20:00Z', referral_agency: 'kentAmhp', referral_made_at: '2025-06-01T20:20:00Z' }),
+        good('KENT-R-4', { referrals: 'kmptSpoa|2025-06-01T20:20:00Z;nobody|2025-06-01T20:30:00Z' }),
+      ].join('\n'),
+    );
+    expect(r).toMatchObject({ rows: 4, imported: 1, errorCount: 3 });
+    expect(r.errors.map((e) => [e.line, e.message])).toEqual([
+      [3, "referrals[1]: expected AGENCY|made_at or AGENCY|made_at|answer|answered_at, got 'kmptSpoa|2025-06-01T20:20:00Z|accepted'"],
+      [4, 'give referrals either in the referral_* columns or in referrals, not both'],
+      [5, expect.stringMatching(/^referrals\[2\] agency: 'nobody' is not one of/)],
+    ]);
+    const ledger = h.db.$client.prepare('SELECT agency, accepted, declined, answer_seconds AS secs FROM referral_ledger ORDER BY agency').all();
+    expect(ledger).toEqual([
+      { agency: 'kentAmhp', accepted: 1, declined: 0, secs: 3600 },
+      { agency: 'kmptSpoa', accepted: 0, declined: 1, secs: 900 },
+      { agency: 'nhs111MhOption', accepted: 0, declined: 0, secs: 0 },
+    ]);
+    const id = h.db.$client.prepare(`SELECT id FROM incidents WHERE reference = 'KENT-R-1'`).pluck().get() as string;
+    const v = (await h.request('GET', `/api/incidents/${id}`)).body;
+    expect(v.referrals.map((x: any) => [x.agency, x.status])).toEqual([
+      ['kmptSpoa', 'declined'],
+      ['kentAmhp', 'accepted'],
+      ['nhs111MhOption', 'pending'],
+    ]);
+  });
+
   it('an imported incident is a closed historic incident with its time ledger, and rebuilds byte for byte', async () => {
     await importCsvText(h.deps, `${IMPORT_HEADER}\n${good('KENT-H-1')}\n`);
     const id = h.db.$client.prepare(`SELECT id FROM incidents WHERE reference = 'KENT-H-1'`).pluck().get() as string;
