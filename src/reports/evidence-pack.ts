@@ -112,6 +112,7 @@ export function charts(r: DemandReport): Chart[] {
   const rc = section(r, 'rcrp');
   const ref = section(r, 'referrals');
   const s136 = section(r, 's136Detentions');
+  const s136Outcomes = section(r, 's136Outcomes');
 
   const trend = mh.rows.map((row) => ({ ...bar(r, mh, row, 'mhRelated', monthLabel(row.group)), month: row.group }));
   const segIds = hours.measures.filter((m) => m.id.startsWith('hours') && m.id !== 'hours').map((m) => m.id);
@@ -124,6 +125,10 @@ export function charts(r: DemandReport): Chart[] {
     s136.measures.filter((m) => m.id.startsWith(prefix) && (s136.total.cells[m.id] !== 0 || s136.total.suppressed.includes(m.id)));
   const places = [...shown('pos_'), measure(s136, 'posNone')].map((m) => ({ ...bar(r, s136, s136.total, m.id, m.label.replace('First place of safety: ', '')), id: m.id }));
   const conveyance = [...shown('conv_'), measure(s136, 'convNone')].map((m) => ({ ...bar(r, s136, s136.total, m.id, m.label.replace('Conveyed by ', '')), id: m.id }));
+  const outcomeBars = [
+    ...s136Outcomes.measures.filter((m) => m.id.startsWith('outcome_') && (s136Outcomes.total.cells[m.id] !== 0 || s136Outcomes.total.suppressed.includes(m.id))),
+    measure(s136Outcomes, 'running'),
+  ].map((m) => ({ ...bar(r, s136Outcomes, s136Outcomes.total, m.id, m.label.replace('Outcome: ', '')), id: m.id }));
   const agencies = ref.rows.map((row) => ({ ...bar(r, ref, row, 'meanAnswerMinutes', r.labels[row.group] ?? row.group), agency: row.group, answered: row }));
 
   return [
@@ -171,6 +176,12 @@ export function charts(r: DemandReport): Chart[] {
       title: 's.136 detentions by conveyance to the first place of safety',
       svg: hbars('s.136 detentions by conveyance to the first place of safety', conveyance, 'detentions'),
       csv: chartCsv(conveyance.map((b) => ({ conveyance: b.id, label: b.label, value: b.value, suppressed: String(b.suppressed) })), t),
+    },
+    {
+      id: 's136-outcomes',
+      title: 's.136 detentions by outcome',
+      svg: hbars('s.136 detentions by outcome', outcomeBars, 'detentions'),
+      csv: chartCsv(outcomeBars.map((b) => ({ outcome: b.id.replace('outcome_', ''), label: b.label, value: b.value, suppressed: String(b.suppressed) })), t),
     },
   ];
 }

@@ -102,7 +102,7 @@ describe('R44 small-number suppression for the PCC role', () => {
     expect(counts.length).toBeGreaterThan(50);
     for (const c of counts) expect(isSafeText(c), `count cell '${c}'`).toBe(true);
     expect(counts).toContain(`&lt;${T}`);
-    for (const id of ['s136-by-place-of-safety', 's136-by-conveyance']) expect(html).toContain(`id="${id}"`);
+    for (const id of ['s136-by-place-of-safety', 's136-by-conveyance', 's136-outcomes']) expect(html).toContain(`id="${id}"`);
   });
 
   it('R44 evidence pack ZIP: the CSV behind every chart carries no count below the threshold', async () => {
@@ -111,13 +111,14 @@ describe('R44 small-number suppression for the PCC role', () => {
     expect(r.type).toBe('application/zip');
     const files = unzipSync(r.bytes);
     expect(Object.keys(files).sort()).toEqual(
-      ['README.txt', 'agency-answer-times.csv', 'data-quality.csv', 'definitions.csv', 'demand-report.csv', 'hours-by-segment.csv', 'monthly-trend.csv', 'rcrp-outcomes.csv', 's136-by-conveyance.csv', 's136-by-place-of-safety.csv'].sort(),
+      ['README.txt', 'agency-answer-times.csv', 'data-quality.csv', 'definitions.csv', 'demand-report.csv', 'hours-by-segment.csv', 'monthly-trend.csv', 'rcrp-outcomes.csv', 's136-by-conveyance.csv', 's136-by-place-of-safety.csv', 's136-outcomes.csv'].sort(),
     );
     for (const [name, bytes] of Object.entries(files)) noPersonalData(strFromU8(bytes));
     const csv = (name: string) => parse(strFromU8(files[name]!), { columns: true }) as Array<Record<string, string>>;
     for (const x of csv('demand-report.csv').filter((x) => x.unit === 'count' && x.value !== '')) expect(isSafeText(x.value!), `${x.section} ${x.measure}`).toBe(true);
     for (const x of csv('monthly-trend.csv')) expect(isSafeText(x.value!), `trend ${x.month}`).toBe(true);
     for (const x of csv('rcrp-outcomes.csv')) expect(isSafeText(x.value!), `rcrp ${x.decision}`).toBe(true);
+    for (const x of csv('s136-outcomes.csv')) expect(isSafeText(x.value!), `s.136 outcome ${x.outcome}`).toBe(true);
     for (const x of csv('agency-answer-times.csv')) expect(isSafeText(x.referrals!), `agency ${x.agency}`).toBe(true);
     for (const x of csv('data-quality.csv').filter((x) => x.unit === 'count')) expect(isSafeText(x.value!), x.note).toBe(true);
   });

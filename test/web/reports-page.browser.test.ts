@@ -70,7 +70,7 @@ describe('the evidence pack in a browser', () => {
     await expect.poll(() => pack.locator('.fig', { hasText: 'MH-related incidents' }).locator('b').textContent()).toBe(mh.toLocaleString('en-GB'));
 
     const charts = pack.locator('.chart svg');
-    expect(await charts.count()).toBeGreaterThanOrEqual(5);
+    expect(await charts.count()).toBe(7);
     for (const svg of await charts.all()) {
       const box = await svg.boundingBox();
       expect(box!.width).toBeGreaterThan(200);
@@ -96,7 +96,7 @@ describe('the evidence pack in a browser', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Download CSVs (ZIP)')]);
     expect(download.suggestedFilename()).toBe('evidence-pack.zip');
     const files = unzipSync(readFileSync((await download.path())!));
-    expect(Object.keys(files)).toEqual(expect.arrayContaining(['demand-report.csv', 'definitions.csv', 'monthly-trend.csv', 's136-by-place-of-safety.csv', 'README.txt']));
+    expect(Object.keys(files)).toEqual(expect.arrayContaining(['demand-report.csv', 'definitions.csv', 'monthly-trend.csv', 's136-by-place-of-safety.csv', 's136-outcomes.csv', 'README.txt']));
     expect(new TextDecoder().decode(files['definitions.csv']!)).toContain('s136Outcomes');
     await page.close();
   });
