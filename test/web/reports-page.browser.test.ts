@@ -8,15 +8,12 @@ import { serve, type ServerType } from '@hono/node-server';
 import { unzipSync } from 'fflate';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../../src/demo/run-demo.js';
+import { launchChromium } from '../support/browser.js';
 import { createHarness, type Harness } from '../support/harness.js';
 
-/** Debian's Chromium (installed by .ci/run); CHROMIUM_PATH to use another. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// As root in a closed network: no sandbox, and none of Chromium's own connections out.
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const FROM = '2025-04-01';
 const TO = '2025-05-31';
 /** A4 at 96 px per inch (794 px) less Chromium's default print margins (0.4 in each side). */
@@ -34,7 +31,7 @@ beforeAll(async () => {
   server = serve({ fetch: h.app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  browser = await launchChromium();
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
