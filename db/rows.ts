@@ -10,11 +10,17 @@ import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 type Row<T extends SQLiteTable> = T['$inferInsert'];
 
 function columnsOf(table: SQLiteTable) {
-  return Object.entries(getTableColumns(table)) as Array<[string, { name: string; mapToDriverValue(v: unknown): unknown }]>;
+  return Object.entries(getTableColumns(table)) as Array<
+    [string, { name: string; mapToDriverValue(v: unknown): unknown }]
+  >;
 }
 
 /** INSERT (or upsert on `conflict` columns) one row of `table`. */
-export function rowWriter<T extends SQLiteTable>(sqlite: Database.Database, table: T, conflict?: string[]): (row: Row<T>) => void {
+export function rowWriter<T extends SQLiteTable>(
+  sqlite: Database.Database,
+  table: T,
+  conflict?: string[],
+): (row: Row<T>) => void {
   const cols = columnsOf(table);
   const names = cols.map(([, c]) => `"${c.name}"`).join(', ');
   const params = cols.map(() => '?').join(', ');
@@ -55,7 +61,11 @@ const MAX_UPDATE_SHAPES = 64;
  * dirties is one more WAL frame to write and sync at commit. A command that only moves the
  * version, snapshot and updatedAt of an incident then dirties the table page and no index page.
  */
-export function rowSyncer<T extends SQLiteTable>(sqlite: Database.Database, table: T, key: string[]): (row: Row<T>) => void {
+export function rowSyncer<T extends SQLiteTable>(
+  sqlite: Database.Database,
+  table: T,
+  key: string[],
+): (row: Row<T>) => void {
   const cols = columnsOf(table);
   const name = getTableName(table);
   const keyIdx = key.map((k) => {
@@ -64,8 +74,12 @@ export function rowSyncer<T extends SQLiteTable>(sqlite: Database.Database, tabl
     return i;
   });
   const where = key.map((k) => `"${k}" = ?`).join(' AND ');
-  const select = sqlite.prepare(`SELECT ${cols.map(([, c]) => `"${c.name}"`).join(', ')} FROM "${name}" WHERE ${where}`).raw();
-  const insert = sqlite.prepare(`INSERT INTO "${name}" (${cols.map(([, c]) => `"${c.name}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`);
+  const select = sqlite
+    .prepare(`SELECT ${cols.map(([, c]) => `"${c.name}"`).join(', ')} FROM "${name}" WHERE ${where}`)
+    .raw();
+  const insert = sqlite.prepare(
+    `INSERT INTO "${name}" (${cols.map(([, c]) => `"${c.name}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+  );
   const allColumns = cols.map((_, i) => i);
   const updates = new Map<string, { stmt: Database.Statement; set: number[] }>();
   const updateOf = (changed: number[]) => {
@@ -74,7 +88,12 @@ export function rowSyncer<T extends SQLiteTable>(sqlite: Database.Database, tabl
     if (!u && updates.size >= MAX_UPDATE_SHAPES) u = updates.get((shape = '*'));
     if (!u) {
       const set = shape === '*' ? allColumns : changed;
-      u = { stmt: sqlite.prepare(`UPDATE "${name}" SET ${set.map((i) => `"${cols[i]![1].name}" = ?`).join(', ')} WHERE ${where}`), set };
+      u = {
+        stmt: sqlite.prepare(
+          `UPDATE "${name}" SET ${set.map((i) => `"${cols[i]![1].name}" = ?`).join(', ')} WHERE ${where}`,
+        ),
+        set,
+      };
       updates.set(shape, u);
     }
     return u;

@@ -108,7 +108,10 @@ export const incidentPersonKeys = sqliteTable(
     personKey: text('person_key').notNull(),
     incidentId: text('incident_id').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.personKey, t.incidentId] }), index('incident_person_keys_incident').on(t.incidentId)],
+  (t) => [
+    primaryKey({ columns: [t.personKey, t.incidentId] }),
+    index('incident_person_keys_incident').on(t.incidentId),
+  ],
 );
 
 /** One row per referral (the handover audit reads it): who was asked, when, what they answered, what happened next. */
@@ -147,7 +150,11 @@ export const referrals = sqliteTable(
     callerInformedAt: text('caller_informed_at'),
     callerToldWhoWillAttend: text('caller_told_who_will_attend'),
   },
-  (t) => [primaryKey({ columns: [t.incidentId, t.id] }), index('referrals_agency').on(t.agency, t.madeAt), index('referrals_made').on(t.madeAt)],
+  (t) => [
+    primaryKey({ columns: [t.incidentId, t.id] }),
+    index('referrals_agency').on(t.agency, t.madeAt),
+    index('referrals_made').on(t.madeAt),
+  ],
 );
 
 /** Every escalation level a referral reached (R13, R45): level, who, when, why and the outcome. */
@@ -289,7 +296,6 @@ export const agencyChanges = sqliteTable(
   (t) => [index('agency_changes_agency').on(t.agencyCode, t.version)],
 );
 
-
 /**
  * One row per MHA s.136/s.135 detention (the `detention` child machine): what GET /api/detentions
  * and the Home Office ADR return read. A projection: rebuilt from the events with the rest.
@@ -369,7 +375,10 @@ export const resourceAssignments = sqliteTable(
     officerSeconds: integer('officer_seconds'),
     imported: integer('imported', { mode: 'boolean' }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.incidentId, t.id] }), index('resource_assignments_call_sign').on(t.callSign, t.dispatchedAt)],
+  (t) => [
+    primaryKey({ columns: [t.incidentId, t.id] }),
+    index('resource_assignments_call_sign').on(t.callSign, t.dispatchedAt),
+  ],
 );
 
 /** One row per activity segment of an assignment (R39). */

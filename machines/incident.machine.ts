@@ -7,14 +7,7 @@
  * event (`policy`, `gradePolicy`), so replaying the log never depends on today's configuration.
  */
 import { assign, setup, type SnapshotFrom } from 'xstate';
-import {
-  addMinutes,
-  isBlank,
-  type DeadlineSpec,
-  type EventMeta,
-  type Flag,
-  type Violation,
-} from './types.js';
+import { addMinutes, isBlank, type DeadlineSpec, type EventMeta, type Flag, type Violation } from './types.js';
 import { isChild, type PriorContact, type Subject } from './subject.js';
 import { isSupervisoryRank, type Rank } from './ranks.js';
 import { canBeAwol, LEGAL_STATUSES } from './legal-status.js';
@@ -194,7 +187,12 @@ export type IncidentEventType = IncidentEvent['type'];
 type EventOf<T extends IncidentEventType> = Extract<IncidentEvent, { type: T }>;
 
 /** Events only the system itself raises; never offered to users as allowed events. */
-export const SYSTEM_EVENT_TYPES: readonly IncidentEventType[] = ['INCIDENT_CREATED', 'INCIDENT_IMPORTED', 'DEADLINE_REACHED', 'CHILD_STATUS_CHANGED'];
+export const SYSTEM_EVENT_TYPES: readonly IncidentEventType[] = [
+  'INCIDENT_CREATED',
+  'INCIDENT_IMPORTED',
+  'DEADLINE_REACHED',
+  'CHILD_STATUS_CHANGED',
+];
 
 interface Trigger {
   fromSeq: number;
@@ -285,7 +283,11 @@ function decisionPermits(ctx: IncidentContext, what: string, permitted: readonly
   const d = ctx.decision?.decision;
   if (d === undefined) {
     return ctx.policy.rcrpCategory
-      ? v('R8', 'RCRP_DECISION_REQUIRED', `this category is in Right Care Right Person scope: record the RCRP decision before ${what}`)
+      ? v(
+          'R8',
+          'RCRP_DECISION_REQUIRED',
+          `this category is in Right Care Right Person scope: record the RCRP decision before ${what}`,
+        )
       : null;
   }
   if (!permitted.includes(d)) {
@@ -303,7 +305,11 @@ function unresolvedReferrals(ctx: IncidentContext) {
 }
 
 /** R14: an AWOL category needs a subject whose legal status lets them be AWOL (s.18). */
-function awolStatusViolation(requiresDetained: boolean | undefined, category: string, subject: Subject | null): Violation | null {
+function awolStatusViolation(
+  requiresDetained: boolean | undefined,
+  category: string,
+  subject: Subject | null,
+): Violation | null {
   if (!requiresDetained) return null;
   const code = subject?.legalStatus ?? null;
   if (code === '01') {
@@ -314,7 +320,10 @@ function awolStatusViolation(requiresDetained: boolean | undefined, category: st
     );
   }
   if (code === null || !canBeAwol(code)) {
-    const what = code === null ? 'no legal status is recorded' : `legal status ${code} (${LEGAL_STATUSES[code].label}) does not make a patient AWOL under s.18`;
+    const what =
+      code === null
+        ? 'no legal status is recorded'
+        : `legal status ${code} (${LEGAL_STATUSES[code].label}) does not make a patient AWOL under s.18`;
     return v(
       'R14',
       'AWOL_LEGAL_STATUS_REQUIRED',
@@ -326,11 +335,16 @@ function awolStatusViolation(requiresDetained: boolean | undefined, category: st
 
 const pre: { [K in IncidentEventType]?: (ctx: IncidentContext) => Violation | null } = {
   GRADE_SET(ctx) {
-    if (!ctx.thrive) return v('R1', 'THRIVE_REQUIRED', 'a THRIVE assessment must be recorded before a response grade is set');
+    if (!ctx.thrive)
+      return v('R1', 'THRIVE_REQUIRED', 'a THRIVE assessment must be recorded before a response grade is set');
     const pending = reassessmentPending(ctx, 're-grading');
     if (pending) return pending;
     if (ctx.grade && ctx.thrive.seq < ctx.grade.seq) {
-      return v('R2', 'REASSESSMENT_REQUIRED', `re-grading needs a new THRIVE assessment recorded after the current grade (event #${ctx.grade.seq})`);
+      return v(
+        'R2',
+        'REASSESSMENT_REQUIRED',
+        `re-grading needs a new THRIVE assessment recorded after the current grade (event #${ctx.grade.seq})`,
+      );
     }
     return null;
   },
@@ -348,10 +362,16 @@ const pre: { [K in IncidentEventType]?: (ctx: IncidentContext) => Violation | nu
   },
   POLICE_DISPATCHED: (ctx) => decisionPermits(ctx, 'dispatching police', ['deploy', 'jointResponse']),
   CALL_HANDLING_RECORDED: () => null,
-  REFERRAL_MADE: (ctx) => decisionPermits(ctx, 'a referral to a partner agency', ['handover', 'jointResponse', 'deploy']),
+  REFERRAL_MADE: (ctx) =>
+    decisionPermits(ctx, 'a referral to a partner agency', ['handover', 'jointResponse', 'deploy']),
   ADVICE_GIVEN: (ctx) => decisionPermits(ctx, 'closing the contact with advice only', ['adviceOnly']),
   RESOLVED_WITHOUT_DEPLOYMENT(ctx) {
-    if (ctx.firstDispatchedAt) return v(null, 'ALREADY_DEPLOYED', 'police have been dispatched; this incident cannot be resolved without deployment');
+    if (ctx.firstDispatchedAt)
+      return v(
+        null,
+        'ALREADY_DEPLOYED',
+        'police have been dispatched; this incident cannot be resolved without deployment',
+      );
     return decisionPermits(ctx, 'resolution without deployment', ['adviceOnly', 'handover']);
   },
   INCIDENT_CLOSED(ctx) {
@@ -360,7 +380,11 @@ const pre: { [K in IncidentEventType]?: (ctx: IncidentContext) => Violation | nu
     const assigned = Object.entries(ctx.resources ?? {}).filter(([, r]) => r.status !== 'cleared');
     if (assigned.length > 0) {
       const list = assigned.map(([id, r]) => `${r.callSign} (${id})`).join(', ');
-      return v('R38', 'RESOURCES_NOT_CLEARED', `resource ${list} is still assigned: record RESOURCE_CLEARED with its activity segments before closing`);
+      return v(
+        'R38',
+        'RESOURCES_NOT_CLEARED',
+        `resource ${list} is still assigned: record RESOURCE_CLEARED with its activity segments before closing`,
+      );
     }
     const open = unresolvedReferrals(ctx);
     if (open.length > 0) {
@@ -383,18 +407,31 @@ const pre: { [K in IncidentEventType]?: (ctx: IncidentContext) => Violation | nu
 /** R7 for the times an imported incident carries besides occurredAt (call received). */
 function importedTimes(e: EventOf<'INCIDENT_IMPORTED'>): Violation | null {
   const latest = new Date(Date.parse(e.recordedAt) + e.policy.futureToleranceSeconds * 1000).toISOString();
-  if (e.closedAt < e.occurredAt) return v('R7', 'TIME_BEFORE_START', `closedAt ${e.closedAt} is before the call was received (${e.occurredAt})`);
+  if (e.closedAt < e.occurredAt)
+    return v('R7', 'TIME_BEFORE_START', `closedAt ${e.closedAt} is before the call was received (${e.occurredAt})`);
   if (e.closedAt > latest) return v('R7', 'TIME_IN_FUTURE', `closedAt ${e.closedAt} is in the future`);
   for (const c of e.callHandling) {
-    if (c.answeredAt < e.occurredAt) return v('R7', 'TIME_BEFORE_START', `call answered ${c.answeredAt} before it was received (${e.occurredAt})`);
-    if (c.endedAt < c.answeredAt) return v('R7', 'TIME_BEFORE_START', `call ended ${c.endedAt} before it was answered (${c.answeredAt})`);
+    if (c.answeredAt < e.occurredAt)
+      return v('R7', 'TIME_BEFORE_START', `call answered ${c.answeredAt} before it was received (${e.occurredAt})`);
+    if (c.endedAt < c.answeredAt)
+      return v('R7', 'TIME_BEFORE_START', `call ended ${c.endedAt} before it was answered (${c.answeredAt})`);
   }
   for (const r of e.resources) {
-    if (r.dispatchedAt < e.occurredAt) return v('R7', 'TIME_BEFORE_START', `${r.callSign} dispatched ${r.dispatchedAt} before the call was received (${e.occurredAt})`);
+    if (r.dispatchedAt < e.occurredAt)
+      return v(
+        'R7',
+        'TIME_BEFORE_START',
+        `${r.callSign} dispatched ${r.dispatchedAt} before the call was received (${e.occurredAt})`,
+      );
     if (r.clearedAt > latest) return v('R7', 'TIME_IN_FUTURE', `${r.callSign} cleared ${r.clearedAt} is in the future`);
   }
   for (const r of e.referrals ?? []) {
-    if (r.madeAt < e.occurredAt) return v('R7', 'TIME_BEFORE_START', `the referral to ${r.agency} was made (${r.madeAt}) before the call was received (${e.occurredAt})`);
+    if (r.madeAt < e.occurredAt)
+      return v(
+        'R7',
+        'TIME_BEFORE_START',
+        `the referral to ${r.agency} was made (${r.madeAt}) before the call was received (${e.occurredAt})`,
+      );
   }
   // R39 across assignments: the same call sign's historic assignments must not overlap in time.
   const byCallSign = new Map<string, ImportedResource[]>();
@@ -403,7 +440,11 @@ function importedTimes(e: EventOf<'INCIDENT_IMPORTED'>): Violation | null {
     const sorted = [...rs].sort((a, b) => (a.dispatchedAt < b.dispatchedAt ? -1 : 1));
     for (let i = 1; i < sorted.length; i++) {
       if (sorted[i]!.dispatchedAt < sorted[i - 1]!.clearedAt) {
-        return v('R39', 'RESOURCE_ALREADY_ASSIGNED', `${callSign} has two assignments on this incident that overlap in time; its time cannot be counted twice`);
+        return v(
+          'R39',
+          'RESOURCE_ALREADY_ASSIGNED',
+          `${callSign} has two assignments on this incident that overlap in time; its time cannot be counted twice`,
+        );
       }
     }
   }
@@ -411,12 +452,23 @@ function importedTimes(e: EventOf<'INCIDENT_IMPORTED'>): Violation | null {
 }
 
 /** R39 across assignments: one call sign is never on two open assignments of one incident at once. */
-function sameResourceTwice(current: IncidentContext['resources'], adding: ReadonlyArray<{ callSign: string }>): Violation | null {
-  const busy = new Set(Object.values(current ?? {}).filter((r) => r.status !== 'cleared').map((r) => r.callSign));
+function sameResourceTwice(
+  current: IncidentContext['resources'],
+  adding: ReadonlyArray<{ callSign: string }>,
+): Violation | null {
+  const busy = new Set(
+    Object.values(current ?? {})
+      .filter((r) => r.status !== 'cleared')
+      .map((r) => r.callSign),
+  );
   const seen = new Set<string>();
   for (const r of adding) {
     if (busy.has(r.callSign) || seen.has(r.callSign)) {
-      return v('R39', 'RESOURCE_ALREADY_ASSIGNED', `${r.callSign} is already assigned to this incident and not cleared; its time cannot be counted twice`);
+      return v(
+        'R39',
+        'RESOURCE_ALREADY_ASSIGNED',
+        `${r.callSign} is already assigned to this incident and not cleared; its time cannot be counted twice`,
+      );
     }
     seen.add(r.callSign);
   }
@@ -427,15 +479,25 @@ const check: { [K in IncidentEventType]: (ctx: IncidentContext, e: EventOf<K>) =
   INCIDENT_CREATED: (_ctx, e) => awolStatusViolation(e.policy.requiresDetainedLegalStatus, e.category, e.subject),
   INCIDENT_IMPORTED: (_ctx, e) => importedTimes(e),
   CALL_HANDLING_RECORDED(ctx, e) {
-    if (e.answeredAt < ctx.receivedAt) return v('R7', 'TIME_BEFORE_START', `the call was answered (${e.answeredAt}) before it was received (${ctx.receivedAt})`);
-    if (e.occurredAt < e.answeredAt) return v('R7', 'TIME_BEFORE_START', `the call ended (${e.occurredAt}) before it was answered (${e.answeredAt})`);
+    if (e.answeredAt < ctx.receivedAt)
+      return v(
+        'R7',
+        'TIME_BEFORE_START',
+        `the call was answered (${e.answeredAt}) before it was received (${ctx.receivedAt})`,
+      );
+    if (e.occurredAt < e.answeredAt)
+      return v('R7', 'TIME_BEFORE_START', `the call ended (${e.occurredAt}) before it was answered (${e.answeredAt})`);
     return null;
   },
   SUBJECT_RECORDED: (ctx, e) => awolStatusViolation(ctx.policy.requiresDetainedLegalStatus, ctx.category, e.subject),
   THRIVE_RECORDED(ctx, e) {
     const missing = THRIVE_DIMENSIONS.filter((d) => isBlank(e[d]));
     if (missing.length > 0) {
-      return v('R1', 'THRIVE_INCOMPLETE', `THRIVE needs a note for every dimension (write "none identified" if so); missing: ${missing.join(', ')}`);
+      return v(
+        'R1',
+        'THRIVE_INCOMPLETE',
+        `THRIVE needs a note for every dimension (write "none identified" if so); missing: ${missing.join(', ')}`,
+      );
     }
     if (isBlank(e.rationale)) return v('R1', 'THRIVE_INCOMPLETE', 'THRIVE needs a rationale');
     const p = ctx.pendingReassessment;
@@ -452,7 +514,11 @@ const check: { [K in IncidentEventType]: (ctx: IncidentContext, e: EventOf<K>) =
     const p = pre.GRADE_SET!(ctx);
     if (p) return p;
     if (e.gradePolicy.targetSplit && ctx.locationClass === null) {
-      return v('R5', 'LOCATION_CLASS_REQUIRED', `grade ${e.grade} has separate urban and rural targets: the incident needs a location class (urban/rural)`);
+      return v(
+        'R5',
+        'LOCATION_CLASS_REQUIRED',
+        `grade ${e.grade} has separate urban and rural targets: the incident needs a location class (urban/rural)`,
+      );
     }
     return null;
   },
@@ -470,11 +536,26 @@ const check: { [K in IncidentEventType]: (ctx: IncidentContext, e: EventOf<K>) =
           `'${e.decision}' is not allowed when a crime is occurring or there is a real and immediate risk to life or of serious harm, unless a supervisor override (name, rank, reason) is recorded`,
         );
       }
-      if (isBlank(o.name) || isBlank(o.reason)) return v('R9', 'OVERRIDE_INCOMPLETE', 'a supervisor override needs a name and a reason');
-      if (!isSupervisoryRank(o.rank)) return v('R9', 'OVERRIDE_RANK', `an override must be made by a supervisor (sergeant or above, or a control-room supervisor), not '${o.rank}'`);
+      if (isBlank(o.name) || isBlank(o.reason))
+        return v('R9', 'OVERRIDE_INCOMPLETE', 'a supervisor override needs a name and a reason');
+      if (!isSupervisoryRank(o.rank))
+        return v(
+          'R9',
+          'OVERRIDE_RANK',
+          `an override must be made by a supervisor (sergeant or above, or a control-room supervisor), not '${o.rank}'`,
+        );
     }
-    if (NO_DEPLOY.includes(e.decision) && ctx.policy.childrenExcludedFromRcrp && ctx.policy.childExclusionAction === 'requireDeploy' && isChild(ctx.subject)) {
-      return v('R10', 'CHILD_EXCLUDED_FROM_RCRP', 'children are excluded from Right Care Right Person in this force: police deploy (decision deploy or jointResponse)');
+    if (
+      NO_DEPLOY.includes(e.decision) &&
+      ctx.policy.childrenExcludedFromRcrp &&
+      ctx.policy.childExclusionAction === 'requireDeploy' &&
+      isChild(ctx.subject)
+    ) {
+      return v(
+        'R10',
+        'CHILD_EXCLUDED_FROM_RCRP',
+        'children are excluded from Right Care Right Person in this force: police deploy (decision deploy or jointResponse)',
+      );
     }
     return null;
   },
@@ -482,7 +563,8 @@ const check: { [K in IncidentEventType]: (ctx: IncidentContext, e: EventOf<K>) =
   REFERRAL_MADE(ctx, e) {
     const p = pre.REFERRAL_MADE!(ctx);
     if (p) return p;
-    if (ctx.referrals[e.referralId]) return v(null, 'DUPLICATE_REFERRAL_ID', `referral ${e.referralId} already exists on this incident`);
+    if (ctx.referrals[e.referralId])
+      return v(null, 'DUPLICATE_REFERRAL_ID', `referral ${e.referralId} already exists on this incident`);
     return null;
   },
   ADVICE_GIVEN: (ctx) => pre.ADVICE_GIVEN!(ctx),
@@ -493,15 +575,24 @@ const check: { [K in IncidentEventType]: (ctx: IncidentContext, e: EventOf<K>) =
     const p = pre.INCIDENT_CLOSED!(ctx);
     if (p) return p;
     if (e.mhFlagAtClose === null || e.mhFlagAtClose === undefined) {
-      return v('R40', 'MH_FLAG_AT_CLOSE_REQUIRED', 'closure needs mhFlagAtClose (true/false): was this a mental-health-related incident (NPCC 2019 definition)?');
+      return v(
+        'R40',
+        'MH_FLAG_AT_CLOSE_REQUIRED',
+        'closure needs mhFlagAtClose (true/false): was this a mental-health-related incident (NPCC 2019 definition)?',
+      );
     }
     if (e.occurredAt < ctx.lastOccurredAt) {
-      return v('R7', 'TIME_BEFORE_START', `closure (${e.occurredAt}) cannot be before the last recorded step (${ctx.lastOccurredAt})`);
+      return v(
+        'R7',
+        'TIME_BEFORE_START',
+        `closure (${e.occurredAt}) cannot be before the last recorded step (${ctx.lastOccurredAt})`,
+      );
     }
     return null;
   },
   DEADLINE_REACHED(ctx, e) {
-    const live = incidentDeadlines(ctx).some((d) => d.key === e.deadlineKey) && !ctx.firedDeadlines.includes(e.deadlineKey);
+    const live =
+      incidentDeadlines(ctx).some((d) => d.key === e.deadlineKey) && !ctx.firedDeadlines.includes(e.deadlineKey);
     return live ? null : v(null, 'DEADLINE_NOT_LIVE', `deadline ${e.deadlineKey} no longer applies`);
   },
 };
@@ -541,12 +632,16 @@ export function incidentDeadlines(ctx: IncidentContext): DeadlineSpec[] {
  * class, when the clock started (call received, or first dispatch) and when police are due.
  * Null when the grade has no target or its clock has not started.
  */
-export function attendanceClock(ctx: IncidentContext): { minutes: number; startEvent: AttendanceTarget['startEvent']; startAt: string; dueAt: string } | null {
+export function attendanceClock(
+  ctx: IncidentContext,
+): { minutes: number; startEvent: AttendanceTarget['startEvent']; startAt: string; dueAt: string } | null {
   // Once police have arrived, a later re-grade does not move the target they were measured against.
   const grade = (ctx.firstArrivedAt && ctx.arrivalGrade) || ctx.grade;
   const t = grade?.policy.attendanceTarget;
   if (!t) return null;
-  const minutes = t.minutes ?? (ctx.locationClass === 'urban' ? t.urbanMinutes : ctx.locationClass === 'rural' ? t.ruralMinutes : null);
+  const minutes =
+    t.minutes ??
+    (ctx.locationClass === 'urban' ? t.urbanMinutes : ctx.locationClass === 'rural' ? t.ruralMinutes : null);
   const startAt = t.startEvent === 'callReceived' ? ctx.receivedAt : ctx.firstDispatchedAt;
   if (minutes === null || !startAt) return null;
   return { minutes, startEvent: t.startEvent, startAt, dueAt: addMinutes(startAt, minutes) };
@@ -560,13 +655,21 @@ export type AttendanceStatus = 'met' | 'breached' | 'awaiting' | 'notAttended';
  * awaiting while open with no arrival (compare dueAt with the clock); notAttended when closed
  * without an arrival that was not needed, or before the due time.
  */
-export function attendanceOutcome(ctx: IncidentContext): (NonNullable<ReturnType<typeof attendanceClock>> & { status: AttendanceStatus; minutesToArrival: number | null }) | null {
+export function attendanceOutcome(
+  ctx: IncidentContext,
+):
+  | (NonNullable<ReturnType<typeof attendanceClock>> & { status: AttendanceStatus; minutesToArrival: number | null })
+  | null {
   const clock = attendanceClock(ctx);
   if (!clock) return null;
   const due = Date.parse(clock.dueAt);
   if (ctx.firstArrivedAt) {
     const arrived = Date.parse(ctx.firstArrivedAt);
-    return { ...clock, status: arrived > due ? 'breached' : 'met', minutesToArrival: Math.round((arrived - Date.parse(clock.startAt)) / 60_000) };
+    return {
+      ...clock,
+      status: arrived > due ? 'breached' : 'met',
+      minutesToArrival: Math.round((arrived - Date.parse(clock.startAt)) / 60_000),
+    };
   }
   if (!ctx.closedAt) return { ...clock, status: 'awaiting', minutesToArrival: null };
   const breached = Date.parse(ctx.closedAt) > due && ctx.grade!.policy.requiresDeployment && needsPolice(ctx);
@@ -580,8 +683,19 @@ function attendanceFlag(ctx: IncidentContext, e: { seq: number; occurredAt: stri
   const g = ((ctx.firstArrivedAt && ctx.arrivalGrade) || ctx.grade)!;
   const from = a.startEvent === 'callReceived' ? 'the call' : 'dispatch';
   const target = `the grade ${g.code} (${g.policy.label}) target is ${a.minutes} min from ${from}${g.policy.targetSplit ? ` (${ctx.locationClass})` : ''}`;
-  const message = a.minutesToArrival !== null ? `police first arrived ${a.minutesToArrival} min after ${from}: ${target}` : `closed with no police arrival recorded: ${target}`;
-  return withFlag(ctx.flags, { key: 'R5:attendance', rule: 'R5', severity: 'warning', message, raisedAt: e.occurredAt, seq: e.seq, notify: null });
+  const message =
+    a.minutesToArrival !== null
+      ? `police first arrived ${a.minutesToArrival} min after ${from}: ${target}`
+      : `closed with no police arrival recorded: ${target}`;
+  return withFlag(ctx.flags, {
+    key: 'R5:attendance',
+    rule: 'R5',
+    severity: 'warning',
+    message,
+    raisedAt: e.occurredAt,
+    seq: e.seq,
+    notify: null,
+  });
 }
 
 function withFlag(flags: Flag[], f: Flag): Flag[] {
@@ -601,7 +715,11 @@ function repeatContacts(ctx: Pick<IncidentContext, 'receivedAt' | 'policy'>, pri
 }
 
 /** R15 and R10 flags that follow from who the subject is. */
-function subjectFlags(ctx: IncidentContext, e: IncidentEvent, prior: PriorContact[]): Pick<IncidentContext, 'repeatContactOf' | 'flags'> {
+function subjectFlags(
+  ctx: IncidentContext,
+  e: IncidentEvent,
+  prior: PriorContact[],
+): Pick<IncidentContext, 'repeatContactOf' | 'flags'> {
   const repeat = [...new Set([...ctx.repeatContactOf, ...repeatContacts(ctx, prior)])].sort();
   let flags = ctx.flags;
   if (repeat.length > 0) {
@@ -620,7 +738,8 @@ function subjectFlags(ctx: IncidentContext, e: IncidentEvent, prior: PriorContac
 
 function childExclusionFlag(ctx: IncidentContext, e: IncidentEvent): Flag[] {
   const d = ctx.decision;
-  if (!d || !NO_DEPLOY.includes(d.decision) || !ctx.policy.childrenExcludedFromRcrp || isChild(ctx.subject) !== true) return ctx.flags;
+  if (!d || !NO_DEPLOY.includes(d.decision) || !ctx.policy.childrenExcludedFromRcrp || isChild(ctx.subject) !== true)
+    return ctx.flags;
   return withFlag(ctx.flags, {
     key: 'R10',
     rule: 'R10',
@@ -683,8 +802,14 @@ const reduce: { [K in IncidentEventType]: (ctx: IncidentContext, e: EventOf<K>) 
     return { ...base, ...subjectFlags(base, e, e.subject ? e.priorContacts : []) };
   },
   INCIDENT_IMPORTED(_ctx, e) {
-    const firstDispatchedAt = e.resources.reduce<string | null>((m, r) => (m === null || r.dispatchedAt < m ? r.dispatchedAt : m), null);
-    const firstArrivedAt = e.resources.reduce<string | null>((m, r) => (r.arrivedAt !== null && (m === null || r.arrivedAt < m) ? r.arrivedAt : m), null);
+    const firstDispatchedAt = e.resources.reduce<string | null>(
+      (m, r) => (m === null || r.dispatchedAt < m ? r.dispatchedAt : m),
+      null,
+    );
+    const firstArrivedAt = e.resources.reduce<string | null>(
+      (m, r) => (r.arrivedAt !== null && (m === null || r.arrivedAt < m) ? r.arrivedAt : m),
+      null,
+    );
     const noDeploy = e.rcrpDecision !== null && NO_DEPLOY.includes(e.rcrpDecision);
     return {
       incidentId: e.incidentId,
@@ -702,19 +827,35 @@ const reduce: { [K in IncidentEventType]: (ctx: IncidentContext, e: EventOf<K>) 
       policy: e.policy,
       subject: e.subject ?? null,
       thrive: null,
-      grade: e.grade && e.gradePolicy ? { code: e.grade, seq: e.seq, occurredAt: e.occurredAt, policy: e.gradePolicy } : null,
+      grade:
+        e.grade && e.gradePolicy
+          ? { code: e.grade, seq: e.seq, occurredAt: e.occurredAt, policy: e.gradePolicy }
+          : null,
       decision: e.rcrpDecision
-        ? { decision: e.rcrpDecision, seq: e.seq, occurredAt: e.occurredAt, crimeOccurring: null, riskToLife: null, riskOfSeriousHarm: null, overridden: false }
+        ? {
+            decision: e.rcrpDecision,
+            seq: e.seq,
+            occurredAt: e.occurredAt,
+            crimeOccurring: null,
+            riskToLife: null,
+            riskOfSeriousHarm: null,
+            overridden: false,
+          }
         : null,
       pendingReassessment: null,
       firstDispatchedAt,
       resourcesDispatched: e.resources.length,
-      resources: Object.fromEntries(e.resources.map((r) => [r.assignmentId, { callSign: r.callSign, officers: r.officers, status: 'cleared' }])),
+      resources: Object.fromEntries(
+        e.resources.map((r) => [r.assignmentId, { callSign: r.callSign, officers: r.officers, status: 'cleared' }]),
+      ),
       firstArrivedAt,
       callHandling: e.callHandling,
       imported: true,
       referrals: Object.fromEntries(
-        (e.referrals ?? []).map((r) => [r.referralId, { agency: r.agency, status: r.answer ?? 'pending', statusSeq: e.seq, madeAt: r.madeAt }]),
+        (e.referrals ?? []).map((r) => [
+          r.referralId,
+          { agency: r.agency, status: r.answer ?? 'pending', statusSeq: e.seq, madeAt: r.madeAt },
+        ]),
       ),
       noDeployAt: noDeploy ? e.occurredAt : null,
       resolvedWithoutPolice: false,
@@ -724,7 +865,10 @@ const reduce: { [K in IncidentEventType]: (ctx: IncidentContext, e: EventOf<K>) 
       lastOccurredAt: e.closedAt,
     };
   },
-  CALL_HANDLING_RECORDED: (ctx, e) => ({ ...ctx, callHandling: [...(ctx.callHandling ?? []), { answeredAt: e.answeredAt, endedAt: e.occurredAt }] }),
+  CALL_HANDLING_RECORDED: (ctx, e) => ({
+    ...ctx,
+    callHandling: [...(ctx.callHandling ?? []), { answeredAt: e.answeredAt, endedAt: e.occurredAt }],
+  }),
   SUBJECT_RECORDED(ctx, e) {
     const next = { ...ctx, subject: e.subject };
     return { ...next, ...subjectFlags(next, e, e.priorContacts) };
@@ -744,7 +888,10 @@ const reduce: { [K in IncidentEventType]: (ctx: IncidentContext, e: EventOf<K>) 
       pendingReassessment: null,
     };
   },
-  GRADE_SET: (ctx, e) => ({ ...ctx, grade: { code: e.grade, seq: e.seq, occurredAt: e.occurredAt, policy: e.gradePolicy } }),
+  GRADE_SET: (ctx, e) => ({
+    ...ctx,
+    grade: { code: e.grade, seq: e.seq, occurredAt: e.occurredAt, policy: e.gradePolicy },
+  }),
   RCRP_DECISION_RECORDED(ctx, e) {
     const noDeploy = NO_DEPLOY.includes(e.decision);
     const next: IncidentContext = {
@@ -768,19 +915,33 @@ const reduce: { [K in IncidentEventType]: (ctx: IncidentContext, e: EventOf<K>) 
     resourcesDispatched: ctx.resourcesDispatched + e.resources.length,
     resources: {
       ...ctx.resources,
-      ...Object.fromEntries(e.resources.map((r, i) => [r.assignmentId ?? defaultAssignmentId(e.seq, i), { callSign: r.callSign, officers: r.officers, status: 'dispatched' }])),
+      ...Object.fromEntries(
+        e.resources.map((r, i) => [
+          r.assignmentId ?? defaultAssignmentId(e.seq, i),
+          { callSign: r.callSign, officers: r.officers, status: 'dispatched' },
+        ]),
+      ),
     },
   }),
   REFERRAL_MADE: (ctx, e) => ({
     ...ctx,
-    referrals: { ...ctx.referrals, [e.referralId]: { agency: e.agency, status: 'pending', statusSeq: e.seq, madeAt: e.occurredAt } },
+    referrals: {
+      ...ctx.referrals,
+      [e.referralId]: { agency: e.agency, status: 'pending', statusSeq: e.seq, madeAt: e.occurredAt },
+    },
   }),
   CHILD_STATUS_CHANGED(ctx, e) {
     if (e.kind === 'resource') {
       const r = ctx.resources?.[e.childId];
       if (!r) return ctx;
-      const arrived = e.status === 'arrived' && (ctx.firstArrivedAt === null || ctx.firstArrivedAt === undefined || e.occurredAt < ctx.firstArrivedAt);
-      const next = { ...ctx, resources: { ...ctx.resources, [e.childId]: { ...r, status: e.status } }, firstArrivedAt: arrived ? e.occurredAt : (ctx.firstArrivedAt ?? null) };
+      const arrived =
+        e.status === 'arrived' &&
+        (ctx.firstArrivedAt === null || ctx.firstArrivedAt === undefined || e.occurredAt < ctx.firstArrivedAt);
+      const next = {
+        ...ctx,
+        resources: { ...ctx.resources, [e.childId]: { ...r, status: e.status } },
+        firstArrivedAt: arrived ? e.occurredAt : (ctx.firstArrivedAt ?? null),
+      };
       if (!arrived) return next;
       const withGrade = { ...next, arrivalGrade: ctx.grade };
       return { ...withGrade, flags: attendanceFlag(withGrade, e) };
@@ -794,7 +955,11 @@ const reduce: { [K in IncidentEventType]: (ctx: IncidentContext, e: EventOf<K>) 
     return { ...ctx, referrals, pendingReassessment: notComing ? trigger(ctx, e, e.cause) : ctx.pendingReassessment };
   },
   ADVICE_GIVEN: (ctx, e) => ({ ...ctx, noDeployAt: ctx.noDeployAt ?? e.occurredAt, resolvedWithoutPolice: true }),
-  RESOLVED_WITHOUT_DEPLOYMENT: (ctx, e) => ({ ...ctx, noDeployAt: ctx.noDeployAt ?? e.occurredAt, resolvedWithoutPolice: true }),
+  RESOLVED_WITHOUT_DEPLOYMENT: (ctx, e) => ({
+    ...ctx,
+    noDeployAt: ctx.noDeployAt ?? e.occurredAt,
+    resolvedWithoutPolice: true,
+  }),
   NEW_INFORMATION: (ctx, e) => ({ ...ctx, pendingReassessment: trigger(ctx, e) }),
   INCIDENT_CLOSED(ctx, e) {
     const next = { ...ctx, mhFlagAtClose: e.mhFlagAtClose, closedAt: e.occurredAt, closureCode: e.closureCode };
@@ -827,7 +992,11 @@ function applyEvent(ctx: IncidentContext, e: IncidentEvent): IncidentContext {
 // The state chart.
 // ---------------------------------------------------------------------------------------------
 
-const accept = (target?: string) => ({ guard: 'rulesAllow' as const, actions: 'apply' as const, ...(target ? { target } : {}) });
+const accept = (target?: string) => ({
+  guard: 'rulesAllow' as const,
+  actions: 'apply' as const,
+  ...(target ? { target } : {}),
+});
 
 /** Events every response state accepts: re-grading, a changed decision, more referrals, closure. */
 const responding = {
@@ -880,13 +1049,23 @@ export const incidentMachine = setup({
           on: { ...responding, POLICE_DISPATCHED: accept(), REFERRAL_MADE: accept('jointResponse') },
         },
         partnerResponse: {
-          on: { ...responding, REFERRAL_MADE: accept(), POLICE_DISPATCHED: accept('jointResponse'), ADVICE_GIVEN: accept() },
+          on: {
+            ...responding,
+            REFERRAL_MADE: accept(),
+            POLICE_DISPATCHED: accept('jointResponse'),
+            ADVICE_GIVEN: accept(),
+          },
         },
         jointResponse: {
           on: { ...responding, POLICE_DISPATCHED: accept(), REFERRAL_MADE: accept() },
         },
         noDeployment: {
-          on: { ...responding, ADVICE_GIVEN: accept(), POLICE_DISPATCHED: accept('policeResponse'), REFERRAL_MADE: accept('partnerResponse') },
+          on: {
+            ...responding,
+            ADVICE_GIVEN: accept(),
+            POLICE_DISPATCHED: accept('policeResponse'),
+            REFERRAL_MADE: accept('partnerResponse'),
+          },
         },
       },
     },

@@ -9,7 +9,15 @@
  * (LAW as we read it; s.5(2)/(4) counted as detained is an assumption to confirm).
  */
 
-export type LegalStatusKind = 'informal' | 'detained' | 'placeOfSafety' | 'cto' | 'guardianship' | 'other' | 'notApplicable' | 'notKnown';
+export type LegalStatusKind =
+  | 'informal'
+  | 'detained'
+  | 'placeOfSafety'
+  | 'cto'
+  | 'guardianship'
+  | 'other'
+  | 'notApplicable'
+  | 'notKnown';
 
 export const LEGAL_STATUSES = {
   '01': { label: 'Informal', kind: 'informal' },

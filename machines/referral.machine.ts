@@ -31,10 +31,24 @@ export const DELIVERIES = ['email', 'message', 'conversation'] as const;
 export type Delivery = (typeof DELIVERIES)[number];
 export const REFERRAL_ANSWERS = ['accepted', 'declined', 'noResponse'] as const;
 export type ReferralAnswer = (typeof REFERRAL_ANSWERS)[number];
-export const ESCALATION_REASONS = ['noAcknowledgement', 'noAnswer', 'declineDisputed', 'partnerNotAttending', 'delayedResponse', 'levelTimedOut', 'other'] as const;
+export const ESCALATION_REASONS = [
+  'noAcknowledgement',
+  'noAnswer',
+  'declineDisputed',
+  'partnerNotAttending',
+  'delayedResponse',
+  'levelTimedOut',
+  'other',
+] as const;
 export type EscalationReason = (typeof ESCALATION_REASONS)[number];
 /** How an escalation (and with it the referral) ends. */
-export const RESOLUTION_OUTCOMES = ['partnerWillRespond', 'partnerDeclineUpheld', 'policeWillRespond', 'alternativeArranged', 'noFurtherAction'] as const;
+export const RESOLUTION_OUTCOMES = [
+  'partnerWillRespond',
+  'partnerDeclineUpheld',
+  'policeWillRespond',
+  'alternativeArranged',
+  'noFurtherAction',
+] as const;
 export type ResolutionOutcome = (typeof RESOLUTION_OUTCOMES)[number];
 export const WHO_WILL_ATTEND = ['partner', 'police', 'partnerAndPolice', 'nobody', 'personToMakeContact'] as const;
 export type WhoWillAttend = (typeof WHO_WILL_ATTEND)[number];
@@ -103,7 +117,12 @@ export type ReferralEvent = EventMeta &
       }
     /** Raised by the mail worker when the mail server accepted the referral email. */
     | { type: 'REFERRAL_SENT'; referralId: string; messageId: string }
-    | { type: 'REFERRAL_ACKNOWLEDGED'; referralId: string; acknowledgedBy: string | null; agencyReference: string | null }
+    | {
+        type: 'REFERRAL_ACKNOWLEDGED';
+        referralId: string;
+        acknowledgedBy: string | null;
+        agencyReference: string | null;
+      }
     | {
         type: 'REFERRAL_ANSWERED';
         referralId: string;
@@ -113,9 +132,30 @@ export type ReferralEvent = EventMeta &
         /** Who at the agency answered (name and role), when known. */
         respondent?: string | null;
       }
-    | { type: 'REFERRAL_ESCALATED'; referralId: string; level: number; reason: EscalationReason; escalatedBy: Person; partnerContact: string | null; note: string | null }
-    | { type: 'REFERRAL_RESOLVED'; referralId: string; outcome: ResolutionOutcome; resolvedBy: Person; partnerContact: string | null; note: string | null }
-    | { type: 'REFERRAL_CALLER_INFORMED'; referralId: string; whoWillAttend: WhoWillAttend; method: string; note: string | null }
+    | {
+        type: 'REFERRAL_ESCALATED';
+        referralId: string;
+        level: number;
+        reason: EscalationReason;
+        escalatedBy: Person;
+        partnerContact: string | null;
+        note: string | null;
+      }
+    | {
+        type: 'REFERRAL_RESOLVED';
+        referralId: string;
+        outcome: ResolutionOutcome;
+        resolvedBy: Person;
+        partnerContact: string | null;
+        note: string | null;
+      }
+    | {
+        type: 'REFERRAL_CALLER_INFORMED';
+        referralId: string;
+        whoWillAttend: WhoWillAttend;
+        method: string;
+        note: string | null;
+      }
     | { type: 'REFERRAL_WITHDRAWN'; referralId: string; reason: string }
     /** A referral from a historic extract (INCIDENT_IMPORTED): made and answered as recorded, no clocks. */
     | {
@@ -132,7 +172,11 @@ export type ReferralEventType = ReferralEvent['type'];
 type EventOf<T extends ReferralEventType> = Extract<ReferralEvent, { type: T }>;
 
 /** Event types only the system raises (never offered to users as allowed events). */
-export const REFERRAL_SYSTEM_EVENT_TYPES: readonly ReferralEventType[] = ['REFERRAL_SENT', 'REFERRAL_IMPORTED', 'DEADLINE_REACHED'];
+export const REFERRAL_SYSTEM_EVENT_TYPES: readonly ReferralEventType[] = [
+  'REFERRAL_SENT',
+  'REFERRAL_IMPORTED',
+  'DEADLINE_REACHED',
+];
 
 export interface Escalation {
   level: number;
@@ -176,7 +220,13 @@ export interface ReferralContext {
   noResponseCause: 'delivery' | 'acknowledgement' | 'answer' | 'recorded' | null;
   noResponseAt: string | null;
   escalations: Escalation[];
-  resolution: { outcome: ResolutionOutcome; at: string; by: Person; partnerContact: string | null; note: string | null } | null;
+  resolution: {
+    outcome: ResolutionOutcome;
+    at: string;
+    by: Person;
+    partnerContact: string | null;
+    note: string | null;
+  } | null;
   withdrawn: { at: string; by: string; reason: string } | null;
   callerInformed: Array<{ at: string; by: string; whoWillAttend: WhoWillAttend; method: string; note: string | null }>;
   firedDeadlines: string[];
@@ -205,7 +255,17 @@ const LEGACY_ROUTE: ReferralRoute = {
 // Status, clocks and what is open.
 // ---------------------------------------------------------------------------------------------
 
-export type ReferralState = 'unsent' | 'drafted' | 'sent' | 'acknowledged' | 'accepted' | 'declined' | 'noResponse' | 'escalated' | 'resolved' | 'withdrawn';
+export type ReferralState =
+  | 'unsent'
+  | 'drafted'
+  | 'sent'
+  | 'acknowledged'
+  | 'accepted'
+  | 'declined'
+  | 'noResponse'
+  | 'escalated'
+  | 'resolved'
+  | 'withdrawn';
 /** The R11 acceptance status the incident sees. */
 export type ReferralStatus = 'pending' | 'accepted' | 'declined' | 'noResponse' | 'resolved' | 'withdrawn';
 
@@ -234,15 +294,33 @@ export function referralDeadlines(state: string, ctx: ReferralContext): Array<De
   const r = ctx.route;
   const out: DeadlineSpec[] = [];
   const reached = ctx.sentAt ?? ctx.madeAt;
-  if (state === 'drafted' && r.deliveryMinutes !== null) out.push({ key: 'delivery', rule: 'R11', kind: 'referralDelivery', dueAt: addMinutes(ctx.madeAt, r.deliveryMinutes) });
-  if (state === 'sent' && r.acknowledgeMinutes !== null) out.push({ key: 'ack', rule: 'R13', kind: 'referralAcknowledgement', dueAt: addMinutes(reached, r.acknowledgeMinutes) });
-  if ((state === 'sent' || state === 'acknowledged') && r.answerMinutes !== null) out.push({ key: 'answer', rule: 'R13', kind: 'referralAnswer', dueAt: addMinutes(reached, r.answerMinutes) });
+  if (state === 'drafted' && r.deliveryMinutes !== null)
+    out.push({
+      key: 'delivery',
+      rule: 'R11',
+      kind: 'referralDelivery',
+      dueAt: addMinutes(ctx.madeAt, r.deliveryMinutes),
+    });
+  if (state === 'sent' && r.acknowledgeMinutes !== null)
+    out.push({
+      key: 'ack',
+      rule: 'R13',
+      kind: 'referralAcknowledgement',
+      dueAt: addMinutes(reached, r.acknowledgeMinutes),
+    });
+  if ((state === 'sent' || state === 'acknowledged') && r.answerMinutes !== null)
+    out.push({ key: 'answer', rule: 'R13', kind: 'referralAnswer', dueAt: addMinutes(reached, r.answerMinutes) });
   const open = state === 'escalated' ? openEscalation(ctx) : null;
   if (open) {
     const policy = r.escalationLevels.find((l) => l.level === open.level);
     const hasNext = r.escalationLevels.some((l) => l.level > open.level);
     if (policy?.responseMinutes != null && hasNext) {
-      out.push({ key: `escalation:${open.level}`, rule: 'R13', kind: 'referralEscalation', dueAt: addMinutes(open.openedAt, policy.responseMinutes) });
+      out.push({
+        key: `escalation:${open.level}`,
+        rule: 'R13',
+        kind: 'referralEscalation',
+        dueAt: addMinutes(open.openedAt, policy.responseMinutes),
+      });
     }
   }
   return out.map((d) => ({ ...d, fired: ctx.firedDeadlines.includes(d.key) }));
@@ -255,47 +333,77 @@ export function referralDeadlines(state: string, ctx: ReferralContext): Array<De
 const v = (rule: string | null, code: string, message: string): Violation => ({ rule, code, message });
 
 function notBeforeReferral(ctx: ReferralContext, e: ReferralEvent, what: string): Violation | null {
-  if (ctx.madeAt && e.occurredAt < ctx.madeAt) return v('R7', 'TIME_BEFORE_START', `${what} (${e.occurredAt}) is before the referral was made (${ctx.madeAt})`);
+  if (ctx.madeAt && e.occurredAt < ctx.madeAt)
+    return v('R7', 'TIME_BEFORE_START', `${what} (${e.occurredAt}) is before the referral was made (${ctx.madeAt})`);
   return null;
 }
 
 function personMissing(p: Person | null | undefined, what: string): Violation | null {
-  if (!p || isBlank(p.name)) return v('R13', 'ESCALATION_PERSON_REQUIRED', `${what} needs the name and rank of the person who made it`);
+  if (!p || isBlank(p.name))
+    return v('R13', 'ESCALATION_PERSON_REQUIRED', `${what} needs the name and rank of the person who made it`);
   return null;
 }
 
 const check: { [K in ReferralEventType]: (ctx: ReferralContext, e: EventOf<K>, state: string) => Violation | null } = {
   REFERRAL_MADE(_ctx, e) {
     const route = e.route ?? LEGACY_ROUTE;
-    if (isBlank(e.namedContact)) return v('R11', 'NAMED_CONTACT_REQUIRED', 'a referral needs the named role or person contacted at the agency');
+    if (isBlank(e.namedContact))
+      return v('R11', 'NAMED_CONTACT_REQUIRED', 'a referral needs the named role or person contacted at the agency');
     if (route.delivery === 'email' && route.email === null) {
-      return v('R11', 'AGENCY_HAS_NO_EMAIL', `${route.agencyLabel || e.agency} has no referral email address in the directory: phone them (contactMethod phone) or ask an admin to add the address`);
+      return v(
+        'R11',
+        'AGENCY_HAS_NO_EMAIL',
+        `${route.agencyLabel || e.agency} has no referral email address in the directory: phone them (contactMethod phone) or ask an admin to add the address`,
+      );
     }
     if (route.delivery !== 'conversation' && isBlank(e.shared?.riskSummary)) {
-      return v('R11', 'RISK_SUMMARY_REQUIRED', 'a referral sent in writing needs a risk summary for the partner (riskSummary); personal details go by phone through the callback route');
+      return v(
+        'R11',
+        'RISK_SUMMARY_REQUIRED',
+        'a referral sent in writing needs a risk summary for the partner (riskSummary); personal details go by phone through the callback route',
+      );
     }
     if (!isBlank(e.shared?.narrative) && !route.freeTextAllowed) {
-      return v(null, 'FREE_TEXT_NOT_ALLOWED', `${route.agencyLabel || e.agency} is not configured to receive a free-text narrative (minimum necessary sharing): remove narrative, or put what the partner needs in riskSummary`);
+      return v(
+        null,
+        'FREE_TEXT_NOT_ALLOWED',
+        `${route.agencyLabel || e.agency} is not configured to receive a free-text narrative (minimum necessary sharing): remove narrative, or put what the partner needs in riskSummary`,
+      );
     }
     return null;
   },
-  REFERRAL_SENT: (ctx, e) => (ctx.sentAt ? v(null, 'ALREADY_SENT', `referral ${ctx.referralId} was already sent at ${ctx.sentAt}`) : notBeforeReferral(ctx, e, 'sending')),
+  REFERRAL_SENT: (ctx, e) =>
+    ctx.sentAt
+      ? v(null, 'ALREADY_SENT', `referral ${ctx.referralId} was already sent at ${ctx.sentAt}`)
+      : notBeforeReferral(ctx, e, 'sending'),
   REFERRAL_ACKNOWLEDGED: (ctx, e) => notBeforeReferral(ctx, e, 'the acknowledgement'),
   REFERRAL_ANSWERED(ctx, e) {
-    if (e.answer === 'declined' && isBlank(e.reason)) return v('R11', 'DECLINE_REASON_REQUIRED', 'a declined referral needs the reason the agency gave');
+    if (e.answer === 'declined' && isBlank(e.reason))
+      return v('R11', 'DECLINE_REASON_REQUIRED', 'a declined referral needs the reason the agency gave');
     return notBeforeReferral(ctx, e, 'the answer');
   },
   REFERRAL_ESCALATED(ctx, e) {
     const levels = ctx.route.escalationLevels;
-    if (levels.length === 0) return v('R13', 'NO_ESCALATION_LADDER', 'no escalation ladder was configured when this referral was made');
+    if (levels.length === 0)
+      return v('R13', 'NO_ESCALATION_LADDER', 'no escalation ladder was configured when this referral was made');
     if (!levels.some((l) => l.level === e.level)) {
-      return v('R13', 'ESCALATION_LEVEL_UNKNOWN', `escalation level ${e.level} is not on the ladder (levels ${levels.map((l) => l.level).join(', ')})`);
+      return v(
+        'R13',
+        'ESCALATION_LEVEL_UNKNOWN',
+        `escalation level ${e.level} is not on the ladder (levels ${levels.map((l) => l.level).join(', ')})`,
+      );
     }
     const top = topLevel(ctx);
-    if (e.level <= top) return v('R13', 'ESCALATION_LEVEL_NOT_HIGHER', `this referral is already escalated to level ${top}: escalate to a higher level (${top + 1} or above)`);
+    if (e.level <= top)
+      return v(
+        'R13',
+        'ESCALATION_LEVEL_NOT_HIGHER',
+        `this referral is already escalated to level ${top}: escalate to a higher level (${top + 1} or above)`,
+      );
     const who = personMissing(e.escalatedBy, 'an escalation');
     if (who) return who;
-    if (e.reason === 'other' && isBlank(e.note)) return v('R13', 'ESCALATION_REASON_REQUIRED', "an escalation for reason 'other' needs a note saying why");
+    if (e.reason === 'other' && isBlank(e.note))
+      return v('R13', 'ESCALATION_REASON_REQUIRED', "an escalation for reason 'other' needs a note saying why");
     return notBeforeReferral(ctx, e, 'the escalation');
   },
   REFERRAL_RESOLVED(ctx, e) {
@@ -308,12 +416,19 @@ const check: { [K in ReferralEventType]: (ctx: ReferralContext, e: EventOf<K>, s
     return notBeforeReferral(ctx, e, 'telling the caller');
   },
   REFERRAL_WITHDRAWN(ctx, e) {
-    if (isBlank(e.reason)) return v('R11', 'WITHDRAWAL_REASON_REQUIRED', 'withdrawing a referral needs a reason (the partner is told it is withdrawn)');
+    if (isBlank(e.reason))
+      return v(
+        'R11',
+        'WITHDRAWAL_REASON_REQUIRED',
+        'withdrawing a referral needs a reason (the partner is told it is withdrawn)',
+      );
     return notBeforeReferral(ctx, e, 'the withdrawal');
   },
   REFERRAL_IMPORTED(_ctx, e) {
-    if ((e.answer === null) !== (e.answeredAt === null)) return v(null, 'ANSWER_TIME_REQUIRED', 'an imported answer needs its time, and a time needs its answer');
-    if (e.answeredAt !== null && e.answeredAt < e.madeAt) return v('R7', 'TIME_BEFORE_START', `the answer (${e.answeredAt}) is before the referral was made (${e.madeAt})`);
+    if ((e.answer === null) !== (e.answeredAt === null))
+      return v(null, 'ANSWER_TIME_REQUIRED', 'an imported answer needs its time, and a time needs its answer');
+    if (e.answeredAt !== null && e.answeredAt < e.madeAt)
+      return v('R7', 'TIME_BEFORE_START', `the answer (${e.answeredAt}) is before the referral was made (${e.madeAt})`);
     return null;
   },
   DEADLINE_REACHED(ctx, e, state) {
@@ -346,9 +461,20 @@ function contactFor(ctx: ReferralContext, level: number): string {
 }
 
 /** Close the open escalation (if any) and open `level`, raising its alert once. */
-function escalate(ctx: ReferralContext, e: ReferralEvent, level: number, reason: EscalationReason, by: Person | null, partnerContact: string | null, note: string | null, closeAs: string): ReferralContext {
+function escalate(
+  ctx: ReferralContext,
+  e: ReferralEvent,
+  level: number,
+  reason: EscalationReason,
+  by: Person | null,
+  partnerContact: string | null,
+  note: string | null,
+  closeAs: string,
+): ReferralContext {
   const policy = ctx.route.escalationLevels.find((l) => l.level === level)!;
-  const escalations = ctx.escalations.map((x) => (x.closedAt === null ? { ...x, closedAt: e.occurredAt, outcome: closeAs, closedBy: e.actor.id } : x));
+  const escalations = ctx.escalations.map((x) =>
+    x.closedAt === null ? { ...x, closedAt: e.occurredAt, outcome: closeAs, closedBy: e.actor.id } : x,
+  );
   escalations.push({
     level,
     label: policy.label,
@@ -386,17 +512,35 @@ function escalate(ctx: ReferralContext, e: ReferralEvent, level: number, reason:
 }
 
 function closeEscalation(ctx: ReferralContext, e: ReferralEvent, outcome: string): Escalation[] {
-  return ctx.escalations.map((x) => (x.closedAt === null ? { ...x, closedAt: e.occurredAt, outcome, closedBy: e.actor.id } : x));
+  return ctx.escalations.map((x) =>
+    x.closedAt === null ? { ...x, closedAt: e.occurredAt, outcome, closedBy: e.actor.id } : x,
+  );
 }
 
 function routingFlags(ctx: ReferralContext, e: ReferralEvent): Flag[] {
   let flags = ctx.flags;
   const agency = ctx.route.agencyLabel || ctx.agency;
   if (ctx.route.coversDistrict === false) {
-    flags = withFlag(flags, { key: 'routing:coverage', rule: 'R11', severity: 'warning', message: `${agency} does not list the incident's district in its coverage`, raisedAt: e.occurredAt, seq: e.seq, notify: null });
+    flags = withFlag(flags, {
+      key: 'routing:coverage',
+      rule: 'R11',
+      severity: 'warning',
+      message: `${agency} does not list the incident's district in its coverage`,
+      raisedAt: e.occurredAt,
+      seq: e.seq,
+      notify: null,
+    });
   }
   if (ctx.route.openAtReferral === false) {
-    flags = withFlag(flags, { key: 'routing:hours', rule: 'R11', severity: 'warning', message: `referral ${ctx.referralId} was made outside ${agency}'s listed hours`, raisedAt: e.occurredAt, seq: e.seq, notify: null });
+    flags = withFlag(flags, {
+      key: 'routing:hours',
+      rule: 'R11',
+      severity: 'warning',
+      message: `referral ${ctx.referralId} was made outside ${agency}'s listed hours`,
+      raisedAt: e.occurredAt,
+      seq: e.seq,
+      notify: null,
+    });
   }
   return flags;
 }
@@ -457,20 +601,36 @@ const reduce: { [K in ReferralEventType]: (ctx: ReferralContext, e: EventOf<K>) 
       acknowledgedAt: silent ? ctx.acknowledgedAt : (ctx.acknowledgedAt ?? e.occurredAt),
       noResponseCause: silent ? 'recorded' : ctx.noResponseCause,
       noResponseAt: silent ? e.occurredAt : ctx.noResponseAt,
-      escalations: silent ? ctx.escalations : closeEscalation(ctx, e, partner ? `partner ${e.answer} via the response link` : `partner ${e.answer}`),
+      escalations: silent
+        ? ctx.escalations
+        : closeEscalation(ctx, e, partner ? `partner ${e.answer} via the response link` : `partner ${e.answer}`),
     };
   },
-  REFERRAL_ESCALATED: (ctx, e) => escalate(ctx, e, e.level, e.reason, e.escalatedBy, e.partnerContact, e.note, `escalated to level ${e.level}`),
+  REFERRAL_ESCALATED: (ctx, e) =>
+    escalate(ctx, e, e.level, e.reason, e.escalatedBy, e.partnerContact, e.note, `escalated to level ${e.level}`),
   REFERRAL_RESOLVED: (ctx, e) => ({
     ...ctx,
     escalations: closeEscalation(ctx, e, e.outcome),
-    resolution: { outcome: e.outcome, at: e.occurredAt, by: e.resolvedBy, partnerContact: e.partnerContact, note: e.note },
+    resolution: {
+      outcome: e.outcome,
+      at: e.occurredAt,
+      by: e.resolvedBy,
+      partnerContact: e.partnerContact,
+      note: e.note,
+    },
   }),
   REFERRAL_CALLER_INFORMED: (ctx, e) => ({
     ...ctx,
-    callerInformed: [...ctx.callerInformed, { at: e.occurredAt, by: e.actor.id, whoWillAttend: e.whoWillAttend, method: e.method, note: e.note }],
+    callerInformed: [
+      ...ctx.callerInformed,
+      { at: e.occurredAt, by: e.actor.id, whoWillAttend: e.whoWillAttend, method: e.method, note: e.note },
+    ],
   }),
-  REFERRAL_WITHDRAWN: (ctx, e) => ({ ...ctx, escalations: closeEscalation(ctx, e, 'referral withdrawn'), withdrawn: { at: e.occurredAt, by: e.actor.id, reason: e.reason } }),
+  REFERRAL_WITHDRAWN: (ctx, e) => ({
+    ...ctx,
+    escalations: closeEscalation(ctx, e, 'referral withdrawn'),
+    withdrawn: { at: e.occurredAt, by: e.actor.id, reason: e.reason },
+  }),
   REFERRAL_IMPORTED: (_ctx, e) => ({
     referralId: e.referralId,
     agency: e.agency,
@@ -522,9 +682,23 @@ const reduce: { [K in ReferralEventType]: (ctx: ReferralContext, e: EventOf<K>) 
       };
     }
     if (e.deadlineKey === 'ack' || e.deadlineKey === 'answer') {
-      const silent: ReferralContext = { ...fired, answer: 'noResponse', noResponseCause: e.deadlineKey === 'ack' ? 'acknowledgement' : 'answer', noResponseAt: e.occurredAt };
+      const silent: ReferralContext = {
+        ...fired,
+        answer: 'noResponse',
+        noResponseCause: e.deadlineKey === 'ack' ? 'acknowledgement' : 'answer',
+        noResponseAt: e.occurredAt,
+      };
       if (ctx.route.escalationLevels.length === 0) return silent;
-      return escalate(silent, e, 1, e.deadlineKey === 'ack' ? 'noAcknowledgement' : 'noAnswer', null, null, null, 'superseded');
+      return escalate(
+        silent,
+        e,
+        1,
+        e.deadlineKey === 'ack' ? 'noAcknowledgement' : 'noAnswer',
+        null,
+        null,
+        null,
+        'superseded',
+      );
     }
     // escalation:<level> ran out with no outcome: climb to the next level.
     const level = Number(e.deadlineKey.slice('escalation:'.length));
@@ -544,29 +718,47 @@ function applyEvent(ctx: ReferralContext, e: ReferralEvent): ReferralContext {
 
 type Ev = ReferralEvent;
 type GuardRef = string | { type: string; params: Record<string, unknown> };
-const answerIs = (a: ReferralAnswer) => ({ event }: { event: Ev }) => event.type === 'REFERRAL_ANSWERED' && event.answer === a;
-const deliveryIs = (d: Delivery) => ({ event }: { event: Ev }) => event.type === 'REFERRAL_MADE' && (event.route ?? LEGACY_ROUTE).delivery === d;
+const answerIs =
+  (a: ReferralAnswer) =>
+  ({ event }: { event: Ev }) =>
+    event.type === 'REFERRAL_ANSWERED' && event.answer === a;
+const deliveryIs =
+  (d: Delivery) =>
+  ({ event }: { event: Ev }) =>
+    event.type === 'REFERRAL_MADE' && (event.route ?? LEGACY_ROUTE).delivery === d;
 
 /** A transition taken when the rules allow the event (and any further guards hold). */
 const accept = (target: string | null = null, ...more: GuardRef[]) =>
-  ({ ...(target ? { target } : {}), guard: more.length ? and(['rulesAllow', ...more] as never) : 'rulesAllow', actions: 'apply' }) as never;
+  ({
+    ...(target ? { target } : {}),
+    guard: more.length ? and(['rulesAllow', ...more] as never) : 'rulesAllow',
+    actions: 'apply',
+  }) as never;
 /** A transition for a deadline this state watches, when it is still live (not fired). */
 const onDeadline = (state: ReferralState, target: string | null, ...more: GuardRef[]) =>
-  ({ ...(target ? { target } : {}), guard: and([{ type: 'deadlineLive', params: { state } }, ...more] as never), actions: 'apply' }) as never;
+  ({
+    ...(target ? { target } : {}),
+    guard: and([{ type: 'deadlineLive', params: { state } }, ...more] as never),
+    actions: 'apply',
+  }) as never;
 
 const answers = [accept('accepted', 'isAccept'), accept('declined', 'isDecline'), accept('noResponse', 'isSilence')];
 /** After silence the partner may still answer (late), but "no response" is not recorded twice. */
 const lateAnswers = [accept('accepted', 'isAccept'), accept('declined', 'isDecline')];
 const informed = { REFERRAL_CALLER_INFORMED: accept() };
 const withdrawable = { REFERRAL_WITHDRAWN: accept('withdrawn') };
-const responseClocks = (state: ReferralState) => [onDeadline(state, 'escalated', 'hasLadder'), onDeadline(state, 'noResponse')];
+const responseClocks = (state: ReferralState) => [
+  onDeadline(state, 'escalated', 'hasLadder'),
+  onDeadline(state, 'noResponse'),
+];
 
 export const referralMachine = setup({
   types: { context: {} as ReferralContext, events: {} as ReferralEvent },
   guards: {
     rulesAllow: ({ context, event }) => referralRuleViolation(context, event) === null,
     deadlineLive: ({ context, event }, params: { state: ReferralState }) =>
-      event.type === 'DEADLINE_REACHED' && referralDeadlines(params.state, context).some((d) => d.key === event.deadlineKey && !d.fired),
+      event.type === 'DEADLINE_REACHED' &&
+      referralDeadlines(params.state, context).some((d) => d.key === event.deadlineKey && !d.fired),
     hasLadder: ({ context }) => context.route.escalationLevels.length > 0,
     isAccept: answerIs('accepted'),
     isDecline: answerIs('declined'),
@@ -574,7 +766,8 @@ export const referralMachine = setup({
     byEmail: deliveryIs('email'),
     byMessage: deliveryIs('message'),
     byConversation: deliveryIs('conversation'),
-    importedAs: ({ event }, params: { answer: ReferralAnswer | null }) => event.type === 'REFERRAL_IMPORTED' && event.answer === params.answer,
+    importedAs: ({ event }, params: { answer: ReferralAnswer | null }) =>
+      event.type === 'REFERRAL_IMPORTED' && event.answer === params.answer,
   },
   actions: {
     apply: assign(({ context, event }) => applyEvent(context, event)),
@@ -586,7 +779,11 @@ export const referralMachine = setup({
   states: {
     unsent: {
       on: {
-        REFERRAL_MADE: [accept('drafted', 'byEmail'), accept('sent', 'byMessage'), accept('acknowledged', 'byConversation')],
+        REFERRAL_MADE: [
+          accept('drafted', 'byEmail'),
+          accept('sent', 'byMessage'),
+          accept('acknowledged', 'byConversation'),
+        ],
         // History from an extract lands where it ended (an unanswered one waits, with no clocks).
         REFERRAL_IMPORTED: [
           accept('accepted', { type: 'importedAs', params: { answer: 'accepted' } }),
@@ -664,5 +861,9 @@ export type ReferralSnapshot = SnapshotFrom<typeof referralMachine>;
 export function referralBlocksClosure(state: string, ctx: ReferralContext, id: string): Violation | null {
   const open = state === 'escalated' ? openEscalation(ctx) : null;
   if (!open) return null;
-  return v('R13', 'ESCALATION_OPEN', `referral ${id} is escalated at level ${open.level} (${open.label}) with no outcome: record the outcome (REFERRAL_RESOLVED) before closing`);
+  return v(
+    'R13',
+    'ESCALATION_OPEN',
+    `referral ${id} is escalated at level ${open.level} (${open.label}) with no outcome: record the outcome (REFERRAL_RESOLVED) before closing`,
+  );
 }

@@ -42,7 +42,13 @@ export type ResourceEvent = EventMeta &
     | { type: 'RESOURCE_ARRIVED'; assignmentId: string }
     | { type: 'RESOURCE_CLEARED'; assignmentId: string; segments: Segment[] }
     /** A whole historic assignment from a command-and-control extract (INCIDENT_IMPORTED). */
-    | ({ type: 'RESOURCE_IMPORTED'; dispatchedAt: string; arrivedAt: string | null; clearedAt: string; segments: Segment[] } & ResourceSpec)
+    | ({
+        type: 'RESOURCE_IMPORTED';
+        dispatchedAt: string;
+        arrivedAt: string | null;
+        clearedAt: string;
+        segments: Segment[];
+      } & ResourceSpec)
   );
 type EventOf<T extends ResourceEvent['type']> = Extract<ResourceEvent, { type: T }>;
 
@@ -58,14 +64,27 @@ export interface ResourceContext extends ResourceSpec {
 const v = (rule: string | null, code: string, message: string): Violation => ({ rule, code, message });
 
 /** R38: dispatched ≤ arrived ≤ cleared. */
-export function checkAssignmentTimes(callSign: string, dispatchedAt: string, arrivedAt: string | null, clearedAt: string | null): Violation | null {
+export function checkAssignmentTimes(
+  callSign: string,
+  dispatchedAt: string,
+  arrivedAt: string | null,
+  clearedAt: string | null,
+): Violation | null {
   if (arrivedAt !== null && arrivedAt < dispatchedAt) {
-    return v('R38', 'ARRIVED_BEFORE_DISPATCH', `${callSign} cannot arrive (${arrivedAt}) before it was dispatched (${dispatchedAt})`);
+    return v(
+      'R38',
+      'ARRIVED_BEFORE_DISPATCH',
+      `${callSign} cannot arrive (${arrivedAt}) before it was dispatched (${dispatchedAt})`,
+    );
   }
   if (clearedAt !== null) {
     const from = arrivedAt ?? dispatchedAt;
     if (clearedAt < from) {
-      return v('R38', 'CLEARED_BEFORE_START', `${callSign} cannot clear (${clearedAt}) before it ${arrivedAt ? 'arrived' : 'was dispatched'} (${from})`);
+      return v(
+        'R38',
+        'CLEARED_BEFORE_START',
+        `${callSign} cannot clear (${clearedAt}) before it ${arrivedAt ? 'arrived' : 'was dispatched'} (${from})`,
+      );
     }
   }
   return null;
@@ -77,14 +96,32 @@ const seconds = (from: string, to: string) => (Date.parse(to) - Date.parse(from)
  * R39: the activity segments of one assignment lie inside it, do not overlap, and add up to its
  * total (dispatched → cleared) within a minute. R7: no segment ends before it starts.
  */
-export function checkSegments(callSign: string, segments: readonly Segment[], dispatchedAt: string, clearedAt: string): Violation | null {
+export function checkSegments(
+  callSign: string,
+  segments: readonly Segment[],
+  dispatchedAt: string,
+  clearedAt: string,
+): Violation | null {
   if (segments.length === 0) {
-    return v('R39', 'SEGMENTS_REQUIRED', `${callSign}: clearing needs the activity segments (travel, scene, conveyance …) that account for its time`);
+    return v(
+      'R39',
+      'SEGMENTS_REQUIRED',
+      `${callSign}: clearing needs the activity segments (travel, scene, conveyance …) that account for its time`,
+    );
   }
   for (const s of segments) {
-    if (s.endAt < s.startAt) return v('R7', 'TIME_BEFORE_START', `${callSign}: the ${s.activity} segment ends (${s.endAt}) before it starts (${s.startAt})`);
+    if (s.endAt < s.startAt)
+      return v(
+        'R7',
+        'TIME_BEFORE_START',
+        `${callSign}: the ${s.activity} segment ends (${s.endAt}) before it starts (${s.startAt})`,
+      );
     if (s.startAt < dispatchedAt || s.endAt > clearedAt) {
-      return v('R39', 'SEGMENT_OUTSIDE_ASSIGNMENT', `${callSign}: the ${s.activity} segment ${s.startAt}–${s.endAt} is outside the assignment (${dispatchedAt}–${clearedAt})`);
+      return v(
+        'R39',
+        'SEGMENT_OUTSIDE_ASSIGNMENT',
+        `${callSign}: the ${s.activity} segment ${s.startAt}–${s.endAt} is outside the assignment (${dispatchedAt}–${clearedAt})`,
+      );
     }
   }
   const sorted = [...segments].sort((a, b) => (a.startAt < b.startAt ? -1 : a.startAt > b.startAt ? 1 : 0));
@@ -92,7 +129,11 @@ export function checkSegments(callSign: string, segments: readonly Segment[], di
     const prev = sorted[i - 1]!;
     const cur = sorted[i]!;
     if (cur.startAt < prev.endAt) {
-      return v('R39', 'SEGMENTS_OVERLAP', `${callSign}: the ${cur.activity} segment starting ${cur.startAt} overlaps the ${prev.activity} segment ending ${prev.endAt}`);
+      return v(
+        'R39',
+        'SEGMENTS_OVERLAP',
+        `${callSign}: the ${cur.activity} segment starting ${cur.startAt} overlaps the ${prev.activity} segment ending ${prev.endAt}`,
+      );
     }
   }
   const total = seconds(dispatchedAt, clearedAt);
@@ -111,15 +152,23 @@ const check: { [K in ResourceEvent['type']]: (ctx: ResourceContext, e: EventOf<K
   RESOURCE_DISPATCHED: () => null,
   RESOURCE_ARRIVED: (ctx, e) => checkAssignmentTimes(ctx.callSign, ctx.dispatchedAt, e.occurredAt, null),
   RESOURCE_CLEARED: (ctx, e) =>
-    checkAssignmentTimes(ctx.callSign, ctx.dispatchedAt, ctx.arrivedAt, e.occurredAt) ?? checkSegments(ctx.callSign, e.segments, ctx.dispatchedAt, e.occurredAt),
-  RESOURCE_IMPORTED: (_ctx, e) => checkAssignmentTimes(e.callSign, e.dispatchedAt, e.arrivedAt, e.clearedAt) ?? checkSegments(e.callSign, e.segments, e.dispatchedAt, e.clearedAt),
+    checkAssignmentTimes(ctx.callSign, ctx.dispatchedAt, ctx.arrivedAt, e.occurredAt) ??
+    checkSegments(ctx.callSign, e.segments, ctx.dispatchedAt, e.occurredAt),
+  RESOURCE_IMPORTED: (_ctx, e) =>
+    checkAssignmentTimes(e.callSign, e.dispatchedAt, e.arrivedAt, e.clearedAt) ??
+    checkSegments(e.callSign, e.segments, e.dispatchedAt, e.clearedAt),
 };
 
 export function resourceRuleViolation(ctx: ResourceContext, e: ResourceEvent): Violation | null {
   return (check[e.type] as (c: ResourceContext, ev: ResourceEvent) => Violation | null)(ctx, e);
 }
 
-const spec = (e: ResourceSpec): ResourceSpec => ({ assignmentId: e.assignmentId, callSign: e.callSign, officers: e.officers, resourceType: e.resourceType });
+const spec = (e: ResourceSpec): ResourceSpec => ({
+  assignmentId: e.assignmentId,
+  callSign: e.callSign,
+  officers: e.officers,
+  resourceType: e.resourceType,
+});
 
 export const resourceMachine = setup({
   types: { context: {} as ResourceContext, events: {} as ResourceEvent },
@@ -129,7 +178,15 @@ export const resourceMachine = setup({
   actions: {
     dispatch: assign(({ event }) => {
       const e = event as EventOf<'RESOURCE_DISPATCHED'>;
-      return { ...spec(e), dispatchedAt: e.occurredAt, arrivedAt: null, clearedAt: null, segments: [], imported: false, flags: [] } satisfies ResourceContext;
+      return {
+        ...spec(e),
+        dispatchedAt: e.occurredAt,
+        arrivedAt: null,
+        clearedAt: null,
+        segments: [],
+        imported: false,
+        flags: [],
+      } satisfies ResourceContext;
     }),
     arrive: assign(({ event }) => ({ arrivedAt: event.occurredAt })),
     clear: assign(({ event }) => {
@@ -138,7 +195,15 @@ export const resourceMachine = setup({
     }),
     import: assign(({ event }) => {
       const e = event as EventOf<'RESOURCE_IMPORTED'>;
-      return { ...spec(e), dispatchedAt: e.dispatchedAt, arrivedAt: e.arrivedAt, clearedAt: e.clearedAt, segments: e.segments, imported: true, flags: [] } satisfies ResourceContext;
+      return {
+        ...spec(e),
+        dispatchedAt: e.dispatchedAt,
+        arrivedAt: e.arrivedAt,
+        clearedAt: e.clearedAt,
+        segments: e.segments,
+        imported: true,
+        flags: [],
+      } satisfies ResourceContext;
     }),
   },
 }).createMachine({

@@ -46,9 +46,19 @@ export const LOCATION_TYPES = [
   'dwellingGardenYardGarageOrOuthouse',
 ] as const;
 export type LocationType = (typeof LOCATION_TYPES)[number];
-export const DWELLING_LOCATIONS: readonly LocationType[] = ['ownHome', 'otherPersonsHome', 'dwellingGardenYardGarageOrOuthouse'];
+export const DWELLING_LOCATIONS: readonly LocationType[] = [
+  'ownHome',
+  'otherPersonsHome',
+  'dwellingGardenYardGarageOrOuthouse',
+];
 /** R19: who may be consulted (s.136(1C) and reg 8 of SI 2017/1036). */
-export const CONSULTEE_PROFESSIONS = ['registeredMedicalPractitioner', 'registeredNurse', 'amhp', 'registeredParamedic', 'registeredOccupationalTherapist'] as const;
+export const CONSULTEE_PROFESSIONS = [
+  'registeredMedicalPractitioner',
+  'registeredNurse',
+  'amhp',
+  'registeredParamedic',
+  'registeredOccupationalTherapist',
+] as const;
 export const PLACE_TYPES = [
   'healthBasedPlaceOfSafety',
   'emergencyDepartment',
@@ -60,9 +70,22 @@ export const PLACE_TYPES = [
   'otherSuitablePlace',
 ] as const;
 export type PlaceType = (typeof PLACE_TYPES)[number];
-export const CONVEYANCE_METHODS = ['ambulance', 'policeVehicle', 'otherHealthVehicle', 'other', 'notKnown', 'noneAlreadyAtPoS'] as const;
+export const CONVEYANCE_METHODS = [
+  'ambulance',
+  'policeVehicle',
+  'otherHealthVehicle',
+  'other',
+  'notKnown',
+  'noneAlreadyAtPoS',
+] as const;
 export type ConveyanceMethod = (typeof CONVEYANCE_METHODS)[number];
-export const POLICE_VEHICLE_REASONS = ['ambulanceNotWithin30Min', 'ambulanceNotRequested', 'ambulanceDiverted', 'crewRefused', 'other'] as const;
+export const POLICE_VEHICLE_REASONS = [
+  'ambulanceNotWithin30Min',
+  'ambulanceNotRequested',
+  'ambulanceDiverted',
+  'crewRefused',
+  'other',
+] as const;
 export type PoliceVehicleReason = (typeof POLICE_VEHICLE_REASONS)[number];
 export const TRANSFER_BY = ['constable', 'amhp', 'authorisedPerson'] as const;
 export const OUTCOMES = [
@@ -79,10 +102,24 @@ export const OUTCOMES = [
 ] as const;
 export type Outcome = (typeof OUTCOMES)[number];
 /** Outcomes reached by a mental-health assessment: they need a doctor's examination time (R36). */
-const ASSESSED_OUTCOMES: readonly Outcome[] = ['dischargedNFA', 'dischargedWithReferral', 'informalAdmission', 'detainedS2', 'detainedS3', 'detainedS4'];
+const ASSESSED_OUTCOMES: readonly Outcome[] = [
+  'dischargedNFA',
+  'dischargedWithReferral',
+  'informalAdmission',
+  'detainedS2',
+  'detainedS3',
+  'detainedS4',
+];
 /** Outcomes possible before the person reached a place of safety. */
 const PRE_ARRIVAL_OUTCOMES: readonly Outcome[] = ['arrestedForOffence', 'other'];
-export const EXTENSION_GROUNDS = ['personsCondition', 'noBed', 'amhpUnavailable', 'doctorUnavailable', 'awaitingTransport', 'other'] as const;
+export const EXTENSION_GROUNDS = [
+  'personsCondition',
+  'noBed',
+  'amhpUnavailable',
+  'doctorUnavailable',
+  'awaitingTransport',
+  'other',
+] as const;
 export type ExtensionGround = (typeof EXTENSION_GROUNDS)[number];
 export const YES_NO_NOT_KNOWN = ['yes', 'no', 'notKnown'] as const;
 export type YesNoNotKnown = (typeof YES_NO_NOT_KNOWN)[number];
@@ -222,7 +259,11 @@ export type DetentionEvent = EventMeta &
         type: 'S136_DETAINED';
         mode: 'removed' | 'kept';
         locationType: LocationType;
-        criteria: { apparentMentalDisorder: boolean; immediateNeedOfCareOrControl: boolean; necessaryForProtection: boolean };
+        criteria: {
+          apparentMentalDisorder: boolean;
+          immediateNeedOfCareOrControl: boolean;
+          necessaryForProtection: boolean;
+        };
         grounds: string;
         officer: Officer;
         placeOfSafety: Place | null;
@@ -248,7 +289,12 @@ export type DetentionEvent = EventMeta &
         policeAccompanying: boolean;
         age: AgeAtTime;
       } & Id)
-    | ({ type: 'S136_HEALTHCARE_CHECK_RECORDED'; professional: string; professionalPresent: boolean; note: string | null } & Id)
+    | ({
+        type: 'S136_HEALTHCARE_CHECK_RECORDED';
+        professional: string;
+        professionalPresent: boolean;
+        note: string | null;
+      } & Id)
     | ({ type: 'S136_NHS_ACCEPTED'; acceptedBy: string } & Id)
     | ({ type: 'S136_EXTENDED_STAY_AGREED'; reason: string; nhsContact: string } & Id)
     | ({ type: 'S136_POLICE_DEPARTED' } & Id)
@@ -414,7 +460,8 @@ export function isUnder18(a: AgeAtTime | DetentionPerson | null): boolean | null
 }
 
 /** The ADR age band: from the exact age when known. */
-export const adrAgeBand = (p: DetentionPerson): AgeBand | null => (p.ageYears !== null ? ageBandFor(p.ageYears) : p.ageBand);
+export const adrAgeBand = (p: DetentionPerson): AgeBand | null =>
+  p.ageYears !== null ? ageBandFor(p.ageYears) : p.ageBand;
 
 function withFlag(flags: Flag[], f: Flag): Flag[] {
   return flags.some((x) => x.key === f.key) ? flags : [...flags, f];
@@ -431,8 +478,17 @@ function officerViolation(ctx: { policy: DetentionPolicy }, o: Officer, what: st
   if (isBlank(o.name)) return v('R17', 'OFFICER_REQUIRED', `${what} needs the name or number of the officer`);
   if (o.role === 'constable') return null;
   if (o.role === 'specialConstable' && ctx.policy.specialConstablesMayDetain) return null;
-  const who = o.role === 'pcso' ? 'a PCSO' : o.role === 'policeStaff' ? 'police staff' : 'a special constable (not permitted by force policy)';
-  return v('R17', 'NOT_A_CONSTABLE', `only a constable may ${what === 'a s.136 detention' ? 'detain under s.136' : 'execute the warrant'}; the officer recorded is ${who}`);
+  const who =
+    o.role === 'pcso'
+      ? 'a PCSO'
+      : o.role === 'policeStaff'
+        ? 'police staff'
+        : 'a special constable (not permitted by force policy)';
+  return v(
+    'R17',
+    'NOT_A_CONSTABLE',
+    `only a constable may ${what === 'a s.136 detention' ? 'detain under s.136' : 'execute the warrant'}; the officer recorded is ${who}`,
+  );
 }
 
 /** R30: no second detention while an earlier one of the same person has not ended (no consecutive detentions). */
@@ -447,56 +503,129 @@ function priorDetentionViolation(at: string, priors: PriorDetention[], self: str
           `consecutive detentions are unlawful: ${powerLabel(p.power)} detention ${p.detentionId} of this person expired at ${p.expiresAt} and no release or outcome is recorded; record its outcome first`,
         );
       }
-      return v('R30', 'ALREADY_DETAINED', `this person is already detained under ${powerLabel(p.power)} (detention ${p.detentionId}); record its transfer or outcome instead of a new detention`);
+      return v(
+        'R30',
+        'ALREADY_DETAINED',
+        `this person is already detained under ${powerLabel(p.power)} (detention ${p.detentionId}); record its transfer or outcome instead of a new detention`,
+      );
     }
     if (p.endedAt > at) {
-      return v('R30', 'OVERLAPPING_DETENTION', `this person's detention ${p.detentionId} did not end until ${p.endedAt}; a new detention cannot start before that`);
+      return v(
+        'R30',
+        'OVERLAPPING_DETENTION',
+        `this person's detention ${p.detentionId} did not end until ${p.endedAt}; a new detention cannot start before that`,
+      );
     }
   }
   return null;
 }
 
-const validProfession = (p: string | null): boolean => p !== null && (CONSULTEE_PROFESSIONS as readonly string[]).includes(p);
+const validProfession = (p: string | null): boolean =>
+  p !== null && (CONSULTEE_PROFESSIONS as readonly string[]).includes(p);
 
 /** R24, R25, R27 and the force's police-station setting, for any place the person is taken to or kept at. */
 function placeViolation(ctx: DetentionContext, place: Place, age: AgeAtTime, at: string): Violation | null {
   if (place.type === 'policeStation') {
     if (isUnder18(age) === true) {
-      return v('R24', 'CHILD_AT_POLICE_STATION', 'a police station can never be a place of safety for a person under 18 (s.136A): choose a health-based place of safety or an emergency department');
+      return v(
+        'R24',
+        'CHILD_AT_POLICE_STATION',
+        'a police station can never be a place of safety for a person under 18 (s.136A): choose a health-based place of safety or an emergency department',
+      );
     }
     if (!ctx.policy.policeStationPermitted) {
-      return v(null, 'POLICE_STATION_NOT_PERMITTED', "this force's configuration does not allow police stations as a place of safety");
+      return v(
+        null,
+        'POLICE_STATION_NOT_PERMITTED',
+        "this force's configuration does not allow police stations as a place of safety",
+      );
     }
     const ps = place.policeStation;
-    if (!ps) return v('R25', 'POLICE_STATION_CONDITIONS_REQUIRED', 'a police station for an adult needs the Regulations record: imminent risk, why no other place, healthcare presence, decision-maker and (below inspector) authorisation');
-    if (!ps.imminentRiskOfSeriousHarm) return v('R25', 'NO_IMMINENT_RISK', "a police station may be used only when the person's behaviour poses an imminent risk of serious injury or death");
-    if (isBlank(ps.noOtherPlaceReason)) return v('R25', 'NO_OTHER_PLACE_REASON_REQUIRED', 'record why no other place of safety in the police area can reasonably be expected to detain the person');
-    if (!ps.healthcareRequirementWillBeMet) return v('R25', 'HEALTHCARE_REQUIREMENT', 'a police station may be used only when a healthcare professional will check the person at least every 30 minutes (reg 4)');
-    if (isBlank(ps.decisionMaker.name)) return v('R25', 'DECISION_MAKER_REQUIRED', 'record who decided to use the police station (name and rank)');
+    if (!ps)
+      return v(
+        'R25',
+        'POLICE_STATION_CONDITIONS_REQUIRED',
+        'a police station for an adult needs the Regulations record: imminent risk, why no other place, healthcare presence, decision-maker and (below inspector) authorisation',
+      );
+    if (!ps.imminentRiskOfSeriousHarm)
+      return v(
+        'R25',
+        'NO_IMMINENT_RISK',
+        "a police station may be used only when the person's behaviour poses an imminent risk of serious injury or death",
+      );
+    if (isBlank(ps.noOtherPlaceReason))
+      return v(
+        'R25',
+        'NO_OTHER_PLACE_REASON_REQUIRED',
+        'record why no other place of safety in the police area can reasonably be expected to detain the person',
+      );
+    if (!ps.healthcareRequirementWillBeMet)
+      return v(
+        'R25',
+        'HEALTHCARE_REQUIREMENT',
+        'a police station may be used only when a healthcare professional will check the person at least every 30 minutes (reg 4)',
+      );
+    if (isBlank(ps.decisionMaker.name))
+      return v('R25', 'DECISION_MAKER_REQUIRED', 'record who decided to use the police station (name and rank)');
     if (!rankAtLeast(ps.decisionMaker.rank, 'inspector')) {
       const a = ps.authorisation;
-      if (!a || isBlank(a.name)) return v('R25', 'INSPECTOR_AUTHORISATION_REQUIRED', `the decision-maker is a ${ps.decisionMaker.rank}: an inspector or above must authorise a police station (name, rank, time)`);
-      if (!rankAtLeast(a.rank, 'inspector')) return v('R25', 'AUTHORISATION_RANK', `a police station must be authorised by an inspector or above, not a ${a.rank}`);
-      if (a.at > at) return v('R25', 'AUTHORISATION_AFTER_USE', `the authorisation (${a.at}) is after the police station was used (${at})`);
+      if (!a || isBlank(a.name))
+        return v(
+          'R25',
+          'INSPECTOR_AUTHORISATION_REQUIRED',
+          `the decision-maker is a ${ps.decisionMaker.rank}: an inspector or above must authorise a police station (name, rank, time)`,
+        );
+      if (!rankAtLeast(a.rank, 'inspector'))
+        return v(
+          'R25',
+          'AUTHORISATION_RANK',
+          `a police station must be authorised by an inspector or above, not a ${a.rank}`,
+        );
+      if (a.at > at)
+        return v(
+          'R25',
+          'AUTHORISATION_AFTER_USE',
+          `the authorisation (${a.at}) is after the police station was used (${at})`,
+        );
     }
     const c = ps.consultation;
     if (c.consulted && !validProfession(c.profession)) {
-      return v('R25', 'CONSULTEE_NOT_ALLOWED', `before using a police station, consult one of: ${CONSULTEE_PROFESSIONS.join(', ')}`);
+      return v(
+        'R25',
+        'CONSULTEE_NOT_ALLOWED',
+        `before using a police station, consult one of: ${CONSULTEE_PROFESSIONS.join(', ')}`,
+      );
     }
-    if (!c.consulted && isBlank(c.notPracticableReason)) return v('R25', 'CONSULTATION_REQUIRED', 'record the consultation before using a police station, or why it was not reasonably practicable');
+    if (!c.consulted && isBlank(c.notPracticableReason))
+      return v(
+        'R25',
+        'CONSULTATION_REQUIRED',
+        'record the consultation before using a police station, or why it was not reasonably practicable',
+      );
   }
   if (place.type === 'privateDwelling') {
     const c = place.consent;
-    if (!c || c.personAgreed !== true) return v('R27', 'CONSENT_REQUIRED', 'a home is a place of safety only if the person agrees (s.135(7))');
-    if (c.personLivesThere === null) return v('R27', 'CONSENT_REQUIRED', 'record whether the person lives at this home');
+    if (!c || c.personAgreed !== true)
+      return v('R27', 'CONSENT_REQUIRED', 'a home is a place of safety only if the person agrees (s.135(7))');
+    if (c.personLivesThere === null)
+      return v('R27', 'CONSENT_REQUIRED', 'record whether the person lives at this home');
     if (c.personLivesThere) {
-      if (c.soleOccupier !== true && c.occupierAgreed !== true) return v('R27', 'OCCUPIER_CONSENT_REQUIRED', 'the person is not the sole occupier: another occupier must also agree');
+      if (c.soleOccupier !== true && c.occupierAgreed !== true)
+        return v(
+          'R27',
+          'OCCUPIER_CONSENT_REQUIRED',
+          'the person is not the sole occupier: another occupier must also agree',
+        );
     } else if (c.occupierAgreed !== true) {
       return v('R27', 'OCCUPIER_CONSENT_REQUIRED', 'the person does not live here: an occupier must also agree');
     }
   }
   if (place.type === 'otherSuitablePlace' && place.consent?.managerAgreed !== true) {
-    return v('R27', 'MANAGER_CONSENT_REQUIRED', 'another suitable place needs the agreement of the person who appears to be responsible for managing it (s.135(7))');
+    return v(
+      'R27',
+      'MANAGER_CONSENT_REQUIRED',
+      'another suitable place needs the agreement of the person who appears to be responsible for managing it (s.135(7))',
+    );
   }
   return null;
 }
@@ -504,21 +633,40 @@ function placeViolation(ctx: DetentionContext, place: Place, age: AgeAtTime, at:
 /** R23: after expiry nothing that implies the person is still detained may happen. */
 function afterExpiry(ctx: DetentionContext, at: string, what: string): Violation | null {
   if (ctx.expiresAt && at >= ctx.expiresAt) {
-    return v('R23', 'DETENTION_EXPIRED', `${what} at ${at} implies continuing detention, but the permitted period expired at ${ctx.expiresAt}; record the outcome 'lapsed'`);
+    return v(
+      'R23',
+      'DETENTION_EXPIRED',
+      `${what} at ${at} implies continuing detention, but the permitted period expired at ${ctx.expiresAt}; record the outcome 'lapsed'`,
+    );
   }
   return null;
 }
 
 function notBefore(at: string, earliest: string | null, label: string, rule = 'R7'): Violation | null {
-  if (earliest && at < earliest) return v(rule, 'TIME_BEFORE_START', `${at} is before ${label} (${earliest}); an interval cannot end before it starts`);
+  if (earliest && at < earliest)
+    return v(
+      rule,
+      'TIME_BEFORE_START',
+      `${at} is before ${label} (${earliest}); an interval cannot end before it starts`,
+    );
   return null;
 }
 
 /** R37: an assessment time must fall inside the permitted period. */
 function inPeriod(ctx: DetentionContext, at: string | null, label: string): Violation | null {
   if (at === null) return null;
-  if (!ctx.clockStart || at < ctx.clockStart) return v('R37', 'ASSESSMENT_OUTSIDE_PERIOD', `${label} (${at}) is before the detention clock started (${ctx.clockStart ?? 'not started'})`);
-  if (ctx.expiresAt && at > ctx.expiresAt) return v('R37', 'ASSESSMENT_OUTSIDE_PERIOD', `${label} (${at}) is after the permitted period expired (${ctx.expiresAt})`);
+  if (!ctx.clockStart || at < ctx.clockStart)
+    return v(
+      'R37',
+      'ASSESSMENT_OUTSIDE_PERIOD',
+      `${label} (${at}) is before the detention clock started (${ctx.clockStart ?? 'not started'})`,
+    );
+  if (ctx.expiresAt && at > ctx.expiresAt)
+    return v(
+      'R37',
+      'ASSESSMENT_OUTSIDE_PERIOD',
+      `${label} (${at}) is after the permitted period expired (${ctx.expiresAt})`,
+    );
   return null;
 }
 
@@ -530,7 +678,8 @@ export function adrMissing(c: DetentionContext): string[] {
   if (c.person.ethnicity === null) missing.push('ethnicity');
   if (c.stays.length === 0 && c.adr.firstPlaceOfSafety === null) missing.push('firstPlaceOfSafety');
   if (c.conveyance === null && c.adr.conveyanceMethod === null) missing.push('conveyanceMethod');
-  if (c.conveyance?.method === 'policeVehicle' && c.conveyance.policeVehicleReason === null) missing.push('policeVehicleReason');
+  if (c.conveyance?.method === 'policeVehicle' && c.conveyance.policeVehicleReason === null)
+    missing.push('policeVehicleReason');
   if (usedPoliceStation(c)) {
     if (policeStationReason(c) === null) missing.push('policeStationReason');
     if (arrestedForOffence(c) === null) missing.push('arrestedForOffence');
@@ -539,9 +688,13 @@ export function adrMissing(c: DetentionContext): string[] {
 }
 
 export const policeStationReason = (c: DetentionContext): string | null =>
-  c.adr.policeStationReason ?? c.stays.find((s) => s.place.policeStation?.reasonCode)?.place.policeStation?.reasonCode ?? null;
+  c.adr.policeStationReason ??
+  c.stays.find((s) => s.place.policeStation?.reasonCode)?.place.policeStation?.reasonCode ??
+  null;
 export const arrestedForOffence = (c: DetentionContext): YesNoNotKnown | null =>
-  c.adr.arrestedForOffence ?? c.stays.find((s) => s.place.policeStation?.arrestedForOffence)?.place.policeStation?.arrestedForOffence ?? null;
+  c.adr.arrestedForOffence ??
+  c.stays.find((s) => s.place.policeStation?.arrestedForOffence)?.place.policeStation?.arrestedForOffence ??
+  null;
 
 const check: { [K in DetentionEventType]: (ctx: DetentionContext, e: EventOf<K>) => Violation | null } = {
   S136_CONSIDERED: () => null,
@@ -550,23 +703,42 @@ const check: { [K in DetentionEventType]: (ctx: DetentionContext, e: EventOf<K>)
     const officer = officerViolation(ctx, e.officer, 'a warrant');
     if (officer) return officer;
     const w = e.warrant;
-    if (isBlank(w.reference) || isBlank(w.court)) return v('R32', 'WARRANT_DETAILS_REQUIRED', 'record the warrant reference and the issuing court');
+    if (isBlank(w.reference) || isBlank(w.court))
+      return v('R32', 'WARRANT_DETAILS_REQUIRED', 'record the warrant reference and the issuing court');
     if (e.power === 's135_1' && (isBlank(w.amhpName) || isBlank(w.doctorName))) {
-      return v('R32', 'ACCOMPANIMENT_REQUIRED', 'a s.135(1) warrant is executed with an AMHP and a registered medical practitioner: record both names');
+      return v(
+        'R32',
+        'ACCOMPANIMENT_REQUIRED',
+        'a s.135(1) warrant is executed with an AMHP and a registered medical practitioner: record both names',
+      );
     }
     if (e.power === 's135_2' && isBlank(w.authorisedPerson) && isBlank(w.hospital)) {
-      return v('R32', 'AUTHORISED_PERSON_REQUIRED', 'a s.135(2) warrant needs the authorised person or the hospital the patient is liable to be detained in');
+      return v(
+        'R32',
+        'AUTHORISED_PERSON_REQUIRED',
+        'a s.135(2) warrant needs the authorised person or the hospital the patient is liable to be detained in',
+      );
     }
-    if (e.mode === 'kept' && !e.placeOfSafety) return v('R21', 'PLACE_REQUIRED', 'keeping the person at the premises needs the premises recorded as the place of safety');
+    if (e.mode === 'kept' && !e.placeOfSafety)
+      return v(
+        'R21',
+        'PLACE_REQUIRED',
+        'keeping the person at the premises needs the premises recorded as the place of safety',
+      );
     const prior = priorDetentionViolation(e.occurredAt, e.priorDetentions, e.detentionId);
     if (prior) return prior;
-    if (e.placeOfSafety) return placeViolation({ policy: e.policy } as DetentionContext, e.placeOfSafety, e.age, e.occurredAt);
+    if (e.placeOfSafety)
+      return placeViolation({ policy: e.policy } as DetentionContext, e.placeOfSafety, e.age, e.occurredAt);
     return null;
   },
   S136_CONSULTATION_RECORDED(_ctx, e) {
     if (e.practicable) {
       if (!validProfession(e.profession)) {
-        return v('R19', 'CONSULTEE_NOT_ALLOWED', `the person consulted must be one of: ${CONSULTEE_PROFESSIONS.join(', ')} (s.136(1C), reg 8); got '${e.profession ?? ''}'`);
+        return v(
+          'R19',
+          'CONSULTEE_NOT_ALLOWED',
+          `the person consulted must be one of: ${CONSULTEE_PROFESSIONS.join(', ')} (s.136(1C), reg 8); got '${e.profession ?? ''}'`,
+        );
       }
       if (isBlank(e.advice)) return v('R19', 'ADVICE_REQUIRED', 'record a summary of the advice given');
     } else if (isBlank(e.notPracticableReason)) {
@@ -581,9 +753,18 @@ const check: { [K in DetentionEventType]: (ctx: DetentionContext, e: EventOf<K>)
   S136_DETAINED(ctx, e) {
     if (ctx.consultations.length === 0) return consultationMissing();
     const late = ctx.consultations.find((c) => c.at > e.occurredAt);
-    if (late) return v('R19', 'CONSULTATION_AFTER_DECISION', `the consultation (${late.at}) must come before the decision to detain (${e.occurredAt})`);
+    if (late)
+      return v(
+        'R19',
+        'CONSULTATION_AFTER_DECISION',
+        `the consultation (${late.at}) must come before the decision to detain (${e.occurredAt})`,
+      );
     if (DWELLING_LOCATIONS.includes(e.locationType)) {
-      return v('R16', 'DWELLING', "s.136 cannot be used in a house, flat or room where the person or anyone else lives, or its private yard, garden, garage or outhouse (s.136(1A)); consider s.135 or the Mental Capacity Act");
+      return v(
+        'R16',
+        'DWELLING',
+        's.136 cannot be used in a house, flat or room where the person or anyone else lives, or its private yard, garden, garage or outhouse (s.136(1A)); consider s.135 or the Mental Capacity Act',
+      );
     }
     const officer = officerViolation(ctx, e.officer, 'a s.136 detention');
     if (officer) return officer;
@@ -593,9 +774,12 @@ const check: { [K in DetentionEventType]: (ctx: DetentionContext, e: EventOf<K>)
       !k.immediateNeedOfCareOrControl && 'immediate need of care or control',
       !k.necessaryForProtection && "necessary in the person's interests or for the protection of others",
     ].filter(Boolean);
-    if (unmet.length > 0) return v('R18', 'CRITERIA_NOT_MET', `s.136 needs all three criteria; not met: ${unmet.join('; ')}`);
-    if (isBlank(e.grounds)) return v('R18', 'GROUNDS_REQUIRED', 'record the grounds: what the officer saw that met the criteria');
-    if (e.mode === 'kept' && !e.placeOfSafety) return v('R21', 'PLACE_REQUIRED', 'keeping the person where they are needs that place of safety recorded');
+    if (unmet.length > 0)
+      return v('R18', 'CRITERIA_NOT_MET', `s.136 needs all three criteria; not met: ${unmet.join('; ')}`);
+    if (isBlank(e.grounds))
+      return v('R18', 'GROUNDS_REQUIRED', 'record the grounds: what the officer saw that met the criteria');
+    if (e.mode === 'kept' && !e.placeOfSafety)
+      return v('R21', 'PLACE_REQUIRED', 'keeping the person where they are needs that place of safety recorded');
     const prior = priorDetentionViolation(e.occurredAt, e.priorDetentions, e.detentionId);
     if (prior) return prior;
     if (e.placeOfSafety) return placeViolation(ctx, e.placeOfSafety, e.age, e.occurredAt);
@@ -604,19 +788,50 @@ const check: { [K in DetentionEventType]: (ctx: DetentionContext, e: EventOf<K>)
   S136_CONVEYANCE_RECORDED(ctx, e) {
     const t = notBefore(e.occurredAt, ctx.detainedAt, 'the detention');
     if (t) return t;
-    if (e.method === 'noneAlreadyAtPoS') return v('R33', 'NOT_AT_PLACE_OF_SAFETY', "'noneAlreadyAtPoS' is only for a person kept where they already are; this person was removed");
+    if (e.method === 'noneAlreadyAtPoS')
+      return v(
+        'R33',
+        'NOT_AT_PLACE_OF_SAFETY',
+        "'noneAlreadyAtPoS' is only for a person kept where they already are; this person was removed",
+      );
     if (e.method !== 'policeVehicle') return null;
-    if (e.ambulanceRequested === null) return v('R33', 'AMBULANCE_REQUEST_REQUIRED', 'a police-vehicle conveyance needs whether an ambulance was requested');
-    if (e.ambulanceRequested && e.ambulanceRequestedAt === null) return v('R33', 'AMBULANCE_REQUEST_TIME_REQUIRED', 'record when the ambulance was requested and its ETA');
-    if (e.policeVehicleReason === null) return v('R33', 'POLICE_VEHICLE_REASON_REQUIRED', `record why a police vehicle was used: ${POLICE_VEHICLE_REASONS.join(', ')}`);
-    if (e.ambulanceRequested && e.policeVehicleReason === 'ambulanceNotRequested') return v('R33', 'REASON_CONTRADICTS_REQUEST', "the ambulance was requested, so the reason cannot be 'ambulanceNotRequested'");
-    if (!e.ambulanceRequested && e.policeVehicleReason !== 'ambulanceNotRequested') return v('R33', 'REASON_CONTRADICTS_REQUEST', "no ambulance was requested: the reason is 'ambulanceNotRequested'");
-    if (e.policeVehicleReason === 'other' && isBlank(e.reasonText)) return v('R33', 'REASON_TEXT_REQUIRED', "reason 'other' needs a description");
-    if (e.ambulanceRequestedAt && e.ambulanceRequestedAt > e.occurredAt) return v('R7', 'TIME_BEFORE_START', 'the ambulance request cannot be after the conveyance began');
+    if (e.ambulanceRequested === null)
+      return v(
+        'R33',
+        'AMBULANCE_REQUEST_REQUIRED',
+        'a police-vehicle conveyance needs whether an ambulance was requested',
+      );
+    if (e.ambulanceRequested && e.ambulanceRequestedAt === null)
+      return v('R33', 'AMBULANCE_REQUEST_TIME_REQUIRED', 'record when the ambulance was requested and its ETA');
+    if (e.policeVehicleReason === null)
+      return v(
+        'R33',
+        'POLICE_VEHICLE_REASON_REQUIRED',
+        `record why a police vehicle was used: ${POLICE_VEHICLE_REASONS.join(', ')}`,
+      );
+    if (e.ambulanceRequested && e.policeVehicleReason === 'ambulanceNotRequested')
+      return v(
+        'R33',
+        'REASON_CONTRADICTS_REQUEST',
+        "the ambulance was requested, so the reason cannot be 'ambulanceNotRequested'",
+      );
+    if (!e.ambulanceRequested && e.policeVehicleReason !== 'ambulanceNotRequested')
+      return v(
+        'R33',
+        'REASON_CONTRADICTS_REQUEST',
+        "no ambulance was requested: the reason is 'ambulanceNotRequested'",
+      );
+    if (e.policeVehicleReason === 'other' && isBlank(e.reasonText))
+      return v('R33', 'REASON_TEXT_REQUIRED', "reason 'other' needs a description");
+    if (e.ambulanceRequestedAt && e.ambulanceRequestedAt > e.occurredAt)
+      return v('R7', 'TIME_BEFORE_START', 'the ambulance request cannot be after the conveyance began');
     return null;
   },
   S136_ARRIVED_AT_PLACE_OF_SAFETY(ctx, e) {
-    return notBefore(e.occurredAt, ctx.detainedAt, 'the detention') ?? placeViolation(ctx, e.placeOfSafety, e.age, e.occurredAt);
+    return (
+      notBefore(e.occurredAt, ctx.detainedAt, 'the detention') ??
+      placeViolation(ctx, e.placeOfSafety, e.age, e.occurredAt)
+    );
   },
   S136_TRANSFERRED(ctx, e) {
     const stay = currentStay(ctx)!;
@@ -629,75 +844,157 @@ const check: { [K in DetentionEventType]: (ctx: DetentionContext, e: EventOf<K>)
   },
   S136_HEALTHCARE_CHECK_RECORDED(ctx, e) {
     const stay = currentStay(ctx);
-    if (!stay || stay.place.type !== 'policeStation') return v('R26', 'NOT_AT_POLICE_STATION', 'healthcare welfare checks are recorded while the person is held at a police station');
-    if (isBlank(e.professional)) return v('R26', 'PROFESSIONAL_REQUIRED', 'record which healthcare professional made the check');
-    return notBefore(e.occurredAt, stay.lastCheckAt ?? stay.arrivedAt, 'the previous check or arrival') ?? afterExpiry(ctx, e.occurredAt, 'a welfare check in custody');
+    if (!stay || stay.place.type !== 'policeStation')
+      return v(
+        'R26',
+        'NOT_AT_POLICE_STATION',
+        'healthcare welfare checks are recorded while the person is held at a police station',
+      );
+    if (isBlank(e.professional))
+      return v('R26', 'PROFESSIONAL_REQUIRED', 'record which healthcare professional made the check');
+    return (
+      notBefore(e.occurredAt, stay.lastCheckAt ?? stay.arrivedAt, 'the previous check or arrival') ??
+      afterExpiry(ctx, e.occurredAt, 'a welfare check in custody')
+    );
   },
   S136_NHS_ACCEPTED(ctx, e) {
     const stay = currentStay(ctx)!;
-    if (stay.place.type === 'policeStation') return v('R35', 'NO_HANDOVER_AT_POLICE_STATION', 'there is no NHS handover at a police station; record a transfer to a health-based place of safety');
-    if (stay.acceptedAt) return v('R35', 'ALREADY_ACCEPTED', `NHS staff already accepted the person here at ${stay.acceptedAt}`);
-    if (isBlank(e.acceptedBy)) return v('R35', 'ACCEPTED_BY_REQUIRED', 'record who accepted the person for the NHS (name or role)');
-    return notBefore(e.occurredAt, stay.arrivedAt, 'arrival', 'R35') ?? afterExpiry(ctx, e.occurredAt, 'NHS acceptance of a detained person');
+    if (stay.place.type === 'policeStation')
+      return v(
+        'R35',
+        'NO_HANDOVER_AT_POLICE_STATION',
+        'there is no NHS handover at a police station; record a transfer to a health-based place of safety',
+      );
+    if (stay.acceptedAt)
+      return v('R35', 'ALREADY_ACCEPTED', `NHS staff already accepted the person here at ${stay.acceptedAt}`);
+    if (isBlank(e.acceptedBy))
+      return v('R35', 'ACCEPTED_BY_REQUIRED', 'record who accepted the person for the NHS (name or role)');
+    return (
+      notBefore(e.occurredAt, stay.arrivedAt, 'arrival', 'R35') ??
+      afterExpiry(ctx, e.occurredAt, 'NHS acceptance of a detained person')
+    );
   },
   S136_EXTENDED_STAY_AGREED(ctx, e) {
     const stay = currentStay(ctx)!;
-    if (!stay.policeInAttendance || stay.place.type === 'policeStation') return v('R35', 'NO_HANDOVER_HERE', 'police are not waiting to hand over at this place');
+    if (!stay.policeInAttendance || stay.place.type === 'policeStation')
+      return v('R35', 'NO_HANDOVER_HERE', 'police are not waiting to hand over at this place');
     if (stay.departedAt) return v('R35', 'ALREADY_DEPARTED', 'police have already left this place of safety');
-    if (isBlank(e.reason) || isBlank(e.nhsContact)) return v('R35', 'EXTENDED_STAY_DETAILS', 'a mutually agreed extended stay needs the reason and the NHS contact who agreed it');
-    return notBefore(e.occurredAt, stay.arrivedAt, 'arrival', 'R35') ?? afterExpiry(ctx, e.occurredAt, 'an agreed police stay');
+    if (isBlank(e.reason) || isBlank(e.nhsContact))
+      return v(
+        'R35',
+        'EXTENDED_STAY_DETAILS',
+        'a mutually agreed extended stay needs the reason and the NHS contact who agreed it',
+      );
+    return (
+      notBefore(e.occurredAt, stay.arrivedAt, 'arrival', 'R35') ??
+      afterExpiry(ctx, e.occurredAt, 'an agreed police stay')
+    );
   },
   S136_POLICE_DEPARTED(ctx, e) {
     const stay = currentStay(ctx);
-    if (!stay) return v('R35', 'NOT_AT_PLACE_OF_SAFETY', 'the person never reached a place of safety: there is no handover to leave');
-    if (!stay.acceptedAt) return v('R35', 'HANDOVER_NOT_ACCEPTED', 'record NHS acceptance (who and when) before police leave the place of safety');
+    if (!stay)
+      return v(
+        'R35',
+        'NOT_AT_PLACE_OF_SAFETY',
+        'the person never reached a place of safety: there is no handover to leave',
+      );
+    if (!stay.acceptedAt)
+      return v(
+        'R35',
+        'HANDOVER_NOT_ACCEPTED',
+        'record NHS acceptance (who and when) before police leave the place of safety',
+      );
     if (stay.departedAt) return v(null, 'ALREADY_DEPARTED', `police already left at ${stay.departedAt}`);
     return notBefore(e.occurredAt, stay.acceptedAt, 'NHS acceptance', 'R35');
   },
   S136_ASSESSMENT_STARTED(ctx, e) {
-    if (ctx.assessmentStartedAt) return v(null, 'ALREADY_STARTED', `the assessment already started at ${ctx.assessmentStartedAt}`);
-    return inPeriod(ctx, e.occurredAt, 'the assessment start') ?? afterExpiry(ctx, e.occurredAt, 'starting the assessment');
+    if (ctx.assessmentStartedAt)
+      return v(null, 'ALREADY_STARTED', `the assessment already started at ${ctx.assessmentStartedAt}`);
+    return (
+      inPeriod(ctx, e.occurredAt, 'the assessment start') ?? afterExpiry(ctx, e.occurredAt, 'starting the assessment')
+    );
   },
   S136_EXTENSION_AUTHORISED(ctx, e) {
     const a = e.authoriser;
     if (a.profession !== 'registeredMedicalPractitioner' || !a.responsibleForExamination || isBlank(a.name)) {
-      return v('R28', 'EXTENSION_AUTHORISER', 'only the registered medical practitioner responsible for the examination may extend the detention (s.136B): record their name and that they are responsible');
+      return v(
+        'R28',
+        'EXTENSION_AUTHORISER',
+        'only the registered medical practitioner responsible for the examination may extend the detention (s.136B): record their name and that they are responsible',
+      );
     }
     if (e.ground !== 'personsCondition') {
-      return v('R28', 'EXTENSION_GROUND_NOT_LAWFUL', `'${e.ground}' is not a lawful ground: the only ground is that the person's condition makes it impracticable to complete the assessment within 24 hours (unavailability of a bed, AMHP, doctor or transport is not)`);
+      return v(
+        'R28',
+        'EXTENSION_GROUND_NOT_LAWFUL',
+        `'${e.ground}' is not a lawful ground: the only ground is that the person's condition makes it impracticable to complete the assessment within 24 hours (unavailability of a bed, AMHP, doctor or transport is not)`,
+      );
     }
-    if (isBlank(e.reason)) return v('R28', 'EXTENSION_REASON_REQUIRED', "describe how the person's condition prevents the assessment");
-    if (e.occurredAt < ctx.clockStart!) return v('R28', 'TIME_BEFORE_START', 'an extension cannot be authorised before the clock started');
+    if (isBlank(e.reason))
+      return v('R28', 'EXTENSION_REASON_REQUIRED', "describe how the person's condition prevents the assessment");
+    if (e.occurredAt < ctx.clockStart!)
+      return v('R28', 'TIME_BEFORE_START', 'an extension cannot be authorised before the clock started');
     if (e.occurredAt >= ctx.baseExpiresAt!) {
-      return v('R28', 'EXTENSION_AFTER_EXPIRY', `an extension must be authorised before the 24-hour period expires (${ctx.baseExpiresAt}); it was recorded at ${e.occurredAt}`);
+      return v(
+        'R28',
+        'EXTENSION_AFTER_EXPIRY',
+        `an extension must be authorised before the 24-hour period expires (${ctx.baseExpiresAt}); it was recorded at ${e.occurredAt}`,
+      );
     }
     const used = ctx.extensions.reduce((n, x) => n + x.minutes, 0) * MINUTE;
     const asked = Math.round(e.hours * 60) * MINUTE;
     if (used + asked > MAX_EXTENSION_MS) {
-      return v('R28', 'EXTENSION_TOO_LONG', `extensions may total at most 12 hours (36 hours in all); ${hoursText(used)} already granted, ${hoursText(asked)} asked`);
+      return v(
+        'R28',
+        'EXTENSION_TOO_LONG',
+        `extensions may total at most 12 hours (36 hours in all); ${hoursText(used)} already granted, ${hoursText(asked)} asked`,
+      );
     }
     if (atPoliceStation(ctx) && e.assessmentAtPoliceStation !== false) {
       const s = e.superintendentApproval;
-      if (!s || isBlank(s.name)) return v('R29', 'SUPERINTENDENT_APPROVAL_REQUIRED', 'the person is held at a police station: an officer of superintendent rank or above must approve the extension (s.136B(3))');
-      if (!rankAtLeast(s.rank, 'superintendent')) return v('R29', 'SUPERINTENDENT_RANK', `the approval must come from a superintendent or above, not a ${s.rank}`);
+      if (!s || isBlank(s.name))
+        return v(
+          'R29',
+          'SUPERINTENDENT_APPROVAL_REQUIRED',
+          'the person is held at a police station: an officer of superintendent rank or above must approve the extension (s.136B(3))',
+        );
+      if (!rankAtLeast(s.rank, 'superintendent'))
+        return v(
+          'R29',
+          'SUPERINTENDENT_RANK',
+          `the approval must come from a superintendent or above, not a ${s.rank}`,
+        );
     }
     return null;
   },
   S136_OUTCOME_RECORDED(ctx, e) {
     const o = e.outcome;
     if (ctx.stays.length === 0 && !PRE_ARRIVAL_OUTCOMES.includes(o)) {
-      return v('R36', 'OUTCOME_NEEDS_PLACE_OF_SAFETY', `'${o}' follows an assessment at a place of safety; before arrival the outcome can only be ${PRE_ARRIVAL_OUTCOMES.join(' or ')}`);
+      return v(
+        'R36',
+        'OUTCOME_NEEDS_PLACE_OF_SAFETY',
+        `'${o}' follows an assessment at a place of safety; before arrival the outcome can only be ${PRE_ARRIVAL_OUTCOMES.join(' or ')}`,
+      );
     }
     const start = notBefore(e.occurredAt, ctx.detainedAt, 'the detention');
     if (start) return start;
     if (o === 'lapsed') {
-      if (!ctx.expiresAt || e.occurredAt < ctx.expiresAt) return v('R36', 'NOT_LAPSED', `the detention has not lapsed: the permitted period runs until ${ctx.expiresAt ?? '(clock not started)'}`);
+      if (!ctx.expiresAt || e.occurredAt < ctx.expiresAt)
+        return v(
+          'R36',
+          'NOT_LAPSED',
+          `the detention has not lapsed: the permitted period runs until ${ctx.expiresAt ?? '(clock not started)'}`,
+        );
       return null;
     }
     const expired = afterExpiry(ctx, e.occurredAt, `the outcome '${o}'`);
     if (expired) return expired;
     if (ASSESSED_OUTCOMES.includes(o) && e.doctorExaminedAt === null) {
-      return v('R36', 'DOCTOR_EXAMINATION_REQUIRED', `'${o}' needs the time the registered medical practitioner examined the person`);
+      return v(
+        'R36',
+        'DOCTOR_EXAMINATION_REQUIRED',
+        `'${o}' needs the time the registered medical practitioner examined the person`,
+      );
     }
     if ((o === 'detainedS2' || o === 'detainedS3' || o === 'detainedS4') && e.amhpInterviewedAt === null) {
       return v('R36', 'AMHP_INTERVIEW_REQUIRED', `'${o}' needs the time the AMHP interviewed the person`);
@@ -713,7 +1010,10 @@ const check: { [K in DetentionEventType]: (ctx: DetentionContext, e: EventOf<K>)
         );
       }
     }
-    const startAt = ctx.assessmentStartedAt ?? [e.doctorExaminedAt, e.amhpInterviewedAt].filter((x): x is string => x !== null).sort()[0] ?? null;
+    const startAt =
+      ctx.assessmentStartedAt ??
+      [e.doctorExaminedAt, e.amhpInterviewedAt].filter((x): x is string => x !== null).sort()[0] ??
+      null;
     const endAt = e.assessmentEndedAt ?? (startAt ? e.occurredAt : null);
     for (const [at, label] of [
       [e.doctorExaminedAt, 'the doctor examination'],
@@ -724,21 +1024,45 @@ const check: { [K in DetentionEventType]: (ctx: DetentionContext, e: EventOf<K>)
     ] as const) {
       const p = inPeriod(ctx, at, label);
       if (p) return p;
-      if (at && at > e.occurredAt) return v('R7', 'TIME_AFTER_OUTCOME', `${label} (${at}) is after the outcome was recorded as happening (${e.occurredAt})`);
+      if (at && at > e.occurredAt)
+        return v(
+          'R7',
+          'TIME_AFTER_OUTCOME',
+          `${label} (${at}) is after the outcome was recorded as happening (${e.occurredAt})`,
+        );
     }
-    if (startAt && endAt && endAt < startAt) return v('R37', 'ASSESSMENT_ENDS_BEFORE_START', `the assessment end (${endAt}) is before its start (${startAt})`);
+    if (startAt && endAt && endAt < startAt)
+      return v('R37', 'ASSESSMENT_ENDS_BEFORE_START', `the assessment end (${endAt}) is before its start (${startAt})`);
     return null;
   },
   S136_RELEASED_BY_POLICE(ctx, e) {
-    if (isBlank(e.reason)) return v('R31', 'RELEASE_REASON_REQUIRED', 'a release by police before the assessment outcome needs the reason');
+    if (isBlank(e.reason))
+      return v('R31', 'RELEASE_REASON_REQUIRED', 'a release by police before the assessment outcome needs the reason');
     if (isBlank(e.supervisor.name) || !rankAtLeast(e.supervisor.rank, 'sergeant')) {
-      return v('R31', 'SUPERVISOR_REVIEW_REQUIRED', 'a release by police before the assessment outcome must be reviewed by a supervisor (sergeant or above): name and rank');
+      return v(
+        'R31',
+        'SUPERVISOR_REVIEW_REQUIRED',
+        'a release by police before the assessment outcome must be reviewed by a supervisor (sergeant or above): name and rank',
+      );
     }
-    return notBefore(e.occurredAt, ctx.detainedAt, 'the detention') ?? afterExpiry(ctx, e.occurredAt, 'a release under s.136 powers');
+    return (
+      notBefore(e.occurredAt, ctx.detainedAt, 'the detention') ??
+      afterExpiry(ctx, e.occurredAt, 'a release under s.136 powers')
+    );
   },
   S136_ADR_RECORDED(ctx, e) {
-    if (e.firstPlaceOfSafety !== null && ctx.stays.length > 0) return v('R42', 'ADR_FIELD_FROM_RECORD', 'the first place of safety is known from the arrival record and cannot be overwritten');
-    if (e.conveyanceMethod !== null && ctx.conveyance !== null) return v('R42', 'ADR_FIELD_FROM_RECORD', 'the conveyance method is known from the conveyance record and cannot be overwritten');
+    if (e.firstPlaceOfSafety !== null && ctx.stays.length > 0)
+      return v(
+        'R42',
+        'ADR_FIELD_FROM_RECORD',
+        'the first place of safety is known from the arrival record and cannot be overwritten',
+      );
+    if (e.conveyanceMethod !== null && ctx.conveyance !== null)
+      return v(
+        'R42',
+        'ADR_FIELD_FROM_RECORD',
+        'the conveyance method is known from the conveyance record and cannot be overwritten',
+      );
     if ((e.policeStationReason !== null || e.arrestedForOffence !== null) && !usedPoliceStation(ctx)) {
       return v('R42', 'ADR_FIELD_NOT_APPLICABLE', 'police-station fields apply only when a police station was used');
     }
@@ -747,20 +1071,34 @@ const check: { [K in DetentionEventType]: (ctx: DetentionContext, e: EventOf<K>)
   S136_CLOSED(ctx) {
     const missing = adrMissing(ctx);
     if (missing.length > 0) {
-      return v('R42', 'ADR_INCOMPLETE', `the Home Office ADR record is incomplete; missing: ${missing.join(', ')} (record "notKnown" where it is not known)`);
+      return v(
+        'R42',
+        'ADR_INCOMPLETE',
+        `the Home Office ADR record is incomplete; missing: ${missing.join(', ')} (record "notKnown" where it is not known)`,
+      );
     }
     const open = ctx.stays.find((s) => s.acceptedAt && !s.departedAt);
-    if (open) return v('R35', 'DEPARTURE_REQUIRED', `record when police left ${placeName(open.place)} (NHS accepted the person at ${open.acceptedAt})`);
+    if (open)
+      return v(
+        'R35',
+        'DEPARTURE_REQUIRED',
+        `record when police left ${placeName(open.place)} (NHS accepted the person at ${open.acceptedAt})`,
+      );
     return null;
   },
   DEADLINE_REACHED(ctx, e) {
-    const live = detentionDeadlines(ctx).some((d) => d.key === e.deadlineKey) && !ctx.firedDeadlines.includes(e.deadlineKey);
+    const live =
+      detentionDeadlines(ctx).some((d) => d.key === e.deadlineKey) && !ctx.firedDeadlines.includes(e.deadlineKey);
     return live ? null : v(null, 'DEADLINE_NOT_LIVE', `deadline ${e.deadlineKey} no longer applies`);
   },
 };
 
 const consultationMissing = () =>
-  v('R19', 'CONSULTATION_REQUIRED', 'before deciding to detain, record the consultation (doctor, nurse, AMHP, paramedic or occupational therapist) or that it was not practicable and why');
+  v(
+    'R19',
+    'CONSULTATION_REQUIRED',
+    'before deciding to detain, record the consultation (doctor, nurse, AMHP, paramedic or occupational therapist) or that it was not practicable and why',
+  );
 
 /** Why `e` would be refused by the rules (not by the state), or null. */
 export function detentionRuleViolation(ctx: DetentionContext, e: DetentionEvent): Violation | null {
@@ -773,14 +1111,30 @@ export function detentionRuleViolation(ctx: DetentionContext, e: DetentionEvent)
  */
 export function detentionStateRefusal(state: string, ctx: DetentionContext, e: DetentionEvent): Violation | null {
   if (e.type === 'S136_DETAINED' && state === 'considering') return consultationMissing();
-  if (e.type === 'S136_ARRIVED_AT_PLACE_OF_SAFETY' && state === 'detained') return v('R33', 'CONVEYANCE_REQUIRED', 'record how the person is being conveyed before their arrival');
-  if (e.type === 'S136_POLICE_DEPARTED' && state === 'atPlaceOfSafety') return v('R35', 'HANDOVER_NOT_ACCEPTED', 'record NHS acceptance (who and when) before police leave the place of safety');
-  if (e.type === 'S136_CLOSED' && RUNNING.includes(state)) return v('R36', 'OUTCOME_REQUIRED', 'a detention closes only with its outcome recorded (S136_OUTCOME_RECORDED)');
-  if (ctx.closedAt && e.type !== 'DEADLINE_REACHED') return v(null, 'DETENTION_CLOSED', `detention ${ctx.detentionId} is closed`);
+  if (e.type === 'S136_ARRIVED_AT_PLACE_OF_SAFETY' && state === 'detained')
+    return v('R33', 'CONVEYANCE_REQUIRED', 'record how the person is being conveyed before their arrival');
+  if (e.type === 'S136_POLICE_DEPARTED' && state === 'atPlaceOfSafety')
+    return v(
+      'R35',
+      'HANDOVER_NOT_ACCEPTED',
+      'record NHS acceptance (who and when) before police leave the place of safety',
+    );
+  if (e.type === 'S136_CLOSED' && RUNNING.includes(state))
+    return v('R36', 'OUTCOME_REQUIRED', 'a detention closes only with its outcome recorded (S136_OUTCOME_RECORDED)');
+  if (ctx.closedAt && e.type !== 'DEADLINE_REACHED')
+    return v(null, 'DETENTION_CLOSED', `detention ${ctx.detentionId} is closed`);
   return null;
 }
 
-export const RUNNING = ['considering', 'consulted', 'detained', 'conveying', 'atPlaceOfSafety', 'handedOver', 'assessing'];
+export const RUNNING = [
+  'considering',
+  'consulted',
+  'detained',
+  'conveying',
+  'atPlaceOfSafety',
+  'handedOver',
+  'assessing',
+];
 
 // ---------------------------------------------------------------------------------------------
 // Deadlines (rows the scheduler sweeps) and the flags they raise.
@@ -800,15 +1154,30 @@ export function detentionDeadlines(c: DetentionContext): DeadlineSpec[] {
   out.push({ key: `R23:expiry:${r}`, rule: 'R23', kind: 'clockExpiry', dueAt: c.expiresAt });
   if (c.lapsedAt) return out;
   if (!c.assessmentStartedAt) {
-    out.push({ key: 'R37:assessmentStart', rule: 'R37', kind: 'assessmentStart', dueAt: plus(c.clockStart, c.policy.assessmentStartFlagHours * HOUR) });
+    out.push({
+      key: 'R37:assessmentStart',
+      rule: 'R37',
+      kind: 'assessmentStart',
+      dueAt: plus(c.clockStart, c.policy.assessmentStartFlagHours * HOUR),
+    });
   }
   const stay = currentStay(c);
   if (stay && stay.policeInAttendance && stay.handoverRuleApplies && !stay.acceptedAt && !stay.extendedStay) {
-    out.push({ key: `R35:handover:${stay.seq}`, rule: 'R35', kind: 'handover', dueAt: plus(stay.arrivedAt, c.policy.handoverMinutes * MINUTE) });
+    out.push({
+      key: `R35:handover:${stay.seq}`,
+      rule: 'R35',
+      kind: 'handover',
+      dueAt: plus(stay.arrivedAt, c.policy.handoverMinutes * MINUTE),
+    });
   }
   if (stay && stay.place.type === 'policeStation') {
     const from = stay.lastCheckAt ?? stay.arrivedAt;
-    out.push({ key: `R26:check:${stay.lastCheckSeq ?? stay.seq}`, rule: 'R26', kind: 'healthcareCheck', dueAt: plus(from, c.policy.healthcareCheckMinutes * MINUTE) });
+    out.push({
+      key: `R26:check:${stay.lastCheckSeq ?? stay.seq}`,
+      rule: 'R26',
+      kind: 'healthcareCheck',
+      dueAt: plus(from, c.policy.healthcareCheckMinutes * MINUTE),
+    });
   }
   return out;
 }
@@ -818,7 +1187,13 @@ function deadlineFlag(c: DetentionContext, key: string, e: EventMeta): Flag {
   const label = `${powerLabel(c.power)} detention ${c.detentionId}`;
   const [rule, kind, arg] = key.split(':');
   if (kind === 'warning') {
-    return { ...base, rule: 'R23', severity: 'warning', notify: c.policy.notify.clockWarning, message: `${label}: ${hoursText(Number(arg) * MINUTE)} left on the detention clock (expires ${c.expiresAt} UTC) and no outcome yet` };
+    return {
+      ...base,
+      rule: 'R23',
+      severity: 'warning',
+      notify: c.policy.notify.clockWarning,
+      message: `${label}: ${hoursText(Number(arg) * MINUTE)} left on the detention clock (expires ${c.expiresAt} UTC) and no outcome yet`,
+    };
   }
   if (kind === 'expiry') {
     return {
@@ -831,15 +1206,39 @@ function deadlineFlag(c: DetentionContext, key: string, e: EventMeta): Flag {
   }
   if (kind === 'handover') {
     const stay = currentStay(c)!;
-    return { ...base, rule: 'R35', severity: 'warning', notify: c.policy.notify.handover, message: `${label}: no NHS acceptance ${c.policy.handoverMinutes} min after arrival at ${placeName(stay.place)}` };
+    return {
+      ...base,
+      rule: 'R35',
+      severity: 'warning',
+      notify: c.policy.notify.handover,
+      message: `${label}: no NHS acceptance ${c.policy.handoverMinutes} min after arrival at ${placeName(stay.place)}`,
+    };
   }
   if (kind === 'check') {
-    return { ...base, rule: 'R26', severity: 'warning', notify: c.policy.notify.healthcareCheck, message: `${label}: no healthcare-professional welfare check recorded for ${c.policy.healthcareCheckMinutes} min at the police station` };
+    return {
+      ...base,
+      rule: 'R26',
+      severity: 'warning',
+      notify: c.policy.notify.healthcareCheck,
+      message: `${label}: no healthcare-professional welfare check recorded for ${c.policy.healthcareCheckMinutes} min at the police station`,
+    };
   }
   if (rule === 'R37') {
-    return { ...base, rule: 'R37', severity: 'warning', notify: c.policy.notify.assessmentDelay, message: `${label}: the assessment has not started ${c.policy.assessmentStartFlagHours} h after the clock started` };
+    return {
+      ...base,
+      rule: 'R37',
+      severity: 'warning',
+      notify: c.policy.notify.assessmentDelay,
+      message: `${label}: the assessment has not started ${c.policy.assessmentStartFlagHours} h after the clock started`,
+    };
   }
-  return { ...base, rule: rule ?? 'R23', severity: 'warning', notify: null, message: `${label}: deadline ${key} reached` };
+  return {
+    ...base,
+    rule: rule ?? 'R23',
+    severity: 'warning',
+    notify: null,
+    message: `${label}: deadline ${key} reached`,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -847,7 +1246,12 @@ function deadlineFlag(c: DetentionContext, key: string, e: EventMeta): Flag {
 // ---------------------------------------------------------------------------------------------
 
 function newStay(c: DetentionContext, e: EventMeta, place: Place, policeInAttendance: boolean): Stay {
-  const rule = place.type === 'policeStation' ? false : place.type === 'emergencyDepartment' ? c.policy.handoverRuleAtEmergencyDepartments : true;
+  const rule =
+    place.type === 'policeStation'
+      ? false
+      : place.type === 'emergencyDepartment'
+        ? c.policy.handoverRuleAtEmergencyDepartments
+        : true;
   return {
     seq: e.seq,
     place,
@@ -863,13 +1267,20 @@ function newStay(c: DetentionContext, e: EventMeta, place: Place, policeInAttend
   };
 }
 
-function startClock(c: DetentionContext, at: string, basis: NonNullable<DetentionContext['clockBasis']>): DetentionContext {
+function startClock(
+  c: DetentionContext,
+  at: string,
+  basis: NonNullable<DetentionContext['clockBasis']>,
+): DetentionContext {
   if (c.clockStart) return c; // R21: set once
   const base = plus(at, PERMITTED_PERIOD_MS);
   return { ...c, clockStart: at, clockBasis: basis, baseExpiresAt: base, expiresAt: base };
 }
 
-const updateStay = (c: DetentionContext, f: (s: Stay) => Stay): DetentionContext => ({ ...c, stays: [...c.stays.slice(0, -1), f(currentStay(c)!)] });
+const updateStay = (c: DetentionContext, f: (s: Stay) => Stay): DetentionContext => ({
+  ...c,
+  stays: [...c.stays.slice(0, -1), f(currentStay(c)!)],
+});
 
 function childAtStationFlag(c: DetentionContext, e: EventMeta): DetentionContext {
   if (!usedPoliceStation(c) || isUnder18(c.person) !== true) return c;
@@ -890,13 +1301,20 @@ function childAtStationFlag(c: DetentionContext, e: EventMeta): DetentionContext
 function detain(c: DetentionContext, e: EventOf<'S136_DETAINED'> | EventOf<'S135_WARRANT_EXECUTED'>): DetentionContext {
   let next: DetentionContext = { ...c, mode: e.mode, detainedAt: e.occurredAt, officer: e.officer, person: e.person };
   if (e.mode === 'kept' && e.placeOfSafety) {
-    next = { ...next, conveyance: { method: 'noneAlreadyAtPoS', ambulanceRequested: null, policeVehicleReason: null }, stays: [newStay(next, e, e.placeOfSafety, true)] };
+    next = {
+      ...next,
+      conveyance: { method: 'noneAlreadyAtPoS', ambulanceRequested: null, policeVehicleReason: null },
+      stays: [newStay(next, e, e.placeOfSafety, true)],
+    };
     next = startClock(next, e.occurredAt, e.type === 'S136_DETAINED' ? 'decisionToKeep' : 'entryToPremises');
   }
   return next;
 }
 
-function emptyContext(e: EventOf<'S136_CONSIDERED'> | EventOf<'S135_WARRANT_EXECUTED'>, power: Power): DetentionContext {
+function emptyContext(
+  e: EventOf<'S136_CONSIDERED'> | EventOf<'S135_WARRANT_EXECUTED'>,
+  power: Power,
+): DetentionContext {
   return {
     detentionId: e.detentionId,
     power,
@@ -933,12 +1351,22 @@ const reduce: { [K in DetentionEventType]: (ctx: DetentionContext, e: EventOf<K>
   S135_WARRANT_EXECUTED: (_c, e) => detain({ ...emptyContext(e, e.power), warrant: e.warrant }, e),
   S136_CONSULTATION_RECORDED: (c, e) => ({
     ...c,
-    consultations: [...c.consultations, { seq: e.seq, at: e.occurredAt, practicable: e.practicable, profession: e.practicable ? e.profession : null }],
+    consultations: [
+      ...c.consultations,
+      { seq: e.seq, at: e.occurredAt, practicable: e.practicable, profession: e.practicable ? e.profession : null },
+    ],
   }),
   S136_NOT_DETAINED: (c, e) => ({ ...c, notDetainedReason: e.reason }),
   S136_DETAINED: (c, e) => detain({ ...c, locationType: e.locationType }, e),
   S136_CONVEYANCE_RECORDED(c, e) {
-    let next: DetentionContext = { ...c, conveyance: { method: e.method, ambulanceRequested: e.ambulanceRequested, policeVehicleReason: e.policeVehicleReason } };
+    let next: DetentionContext = {
+      ...c,
+      conveyance: {
+        method: e.method,
+        ambulanceRequested: e.ambulanceRequested,
+        policeVehicleReason: e.policeVehicleReason,
+      },
+    };
     if (e.policeVehicleReason === 'ambulanceNotRequested' && c.power === 's136') {
       next = {
         ...next,
@@ -955,7 +1383,8 @@ const reduce: { [K in DetentionEventType]: (ctx: DetentionContext, e: EventOf<K>
     }
     return next;
   },
-  S136_ARRIVED_AT_PLACE_OF_SAFETY: (c, e) => startClock({ ...c, stays: [newStay(c, e, e.placeOfSafety, true)] }, e.occurredAt, 'arrivalAtPlaceOfSafety'),
+  S136_ARRIVED_AT_PLACE_OF_SAFETY: (c, e) =>
+    startClock({ ...c, stays: [newStay(c, e, e.placeOfSafety, true)] }, e.occurredAt, 'arrivalAtPlaceOfSafety'),
   S136_TRANSFERRED: (c, e) => ({ ...c, stays: [...c.stays, newStay(c, e, e.placeOfSafety, e.policeAccompanying)] }),
   S136_HEALTHCARE_CHECK_RECORDED(c, e) {
     const next = updateStay(c, (s) => ({ ...s, lastCheckAt: e.occurredAt, lastCheckSeq: e.seq }));
@@ -974,7 +1403,8 @@ const reduce: { [K in DetentionEventType]: (ctx: DetentionContext, e: EventOf<K>
     };
   },
   S136_NHS_ACCEPTED: (c, e) => updateStay(c, (s) => ({ ...s, acceptedAt: e.occurredAt, acceptedBy: e.acceptedBy })),
-  S136_EXTENDED_STAY_AGREED: (c, e) => updateStay(c, (s) => ({ ...s, extendedStay: { reason: e.reason, nhsContact: e.nhsContact, at: e.occurredAt } })),
+  S136_EXTENDED_STAY_AGREED: (c, e) =>
+    updateStay(c, (s) => ({ ...s, extendedStay: { reason: e.reason, nhsContact: e.nhsContact, at: e.occurredAt } })),
   S136_POLICE_DEPARTED(c, e) {
     const stay = currentStay(c)!;
     const next = updateStay(c, (s) => ({ ...s, departedAt: e.occurredAt }));
@@ -997,19 +1427,34 @@ const reduce: { [K in DetentionEventType]: (ctx: DetentionContext, e: EventOf<K>
     const next = { ...c, assessmentStartedAt: e.occurredAt };
     const due = plus(c.clockStart!, c.policy.assessmentStartFlagHours * HOUR);
     if (e.occurredAt <= due) return next;
-    return { ...next, flags: withFlag(next.flags, { ...deadlineFlag(c, 'R37:assessmentStart', e), raisedAt: e.occurredAt }) };
+    return {
+      ...next,
+      flags: withFlag(next.flags, { ...deadlineFlag(c, 'R37:assessmentStart', e), raisedAt: e.occurredAt }),
+    };
   },
   S136_EXTENSION_AUTHORISED(c, e) {
     const minutes = Math.round(e.hours * 60);
     const extensions = [
       ...c.extensions,
-      { seq: e.seq, at: e.occurredAt, minutes, authoriser: e.authoriser.name, ground: e.ground, superintendent: e.superintendentApproval ? `${e.superintendentApproval.rank} ${e.superintendentApproval.name}` : null },
+      {
+        seq: e.seq,
+        at: e.occurredAt,
+        minutes,
+        authoriser: e.authoriser.name,
+        ground: e.ground,
+        superintendent: e.superintendentApproval
+          ? `${e.superintendentApproval.rank} ${e.superintendentApproval.name}`
+          : null,
+      },
     ];
     const total = extensions.reduce((n, x) => n + x.minutes, 0);
     return { ...c, extensions, expiresAt: plus(c.baseExpiresAt!, total * MINUTE) };
   },
   S136_OUTCOME_RECORDED(c, e) {
-    const startAt = c.assessmentStartedAt ?? [e.doctorExaminedAt, e.amhpInterviewedAt].filter((x): x is string => x !== null).sort()[0] ?? null;
+    const startAt =
+      c.assessmentStartedAt ??
+      [e.doctorExaminedAt, e.amhpInterviewedAt].filter((x): x is string => x !== null).sort()[0] ??
+      null;
     return {
       ...c,
       assessmentStartedAt: startAt,
@@ -1025,7 +1470,14 @@ const reduce: { [K in DetentionEventType]: (ctx: DetentionContext, e: EventOf<K>
   },
   S136_RELEASED_BY_POLICE: (c, e) => ({
     ...c,
-    outcome: { code: 'other', at: e.occurredAt, doctorExaminedAt: null, amhpInterviewedAt: null, assessmentEndedAt: null, policeRelease: { reason: e.reason, supervisor: e.supervisor } },
+    outcome: {
+      code: 'other',
+      at: e.occurredAt,
+      doctorExaminedAt: null,
+      amhpInterviewedAt: null,
+      assessmentEndedAt: null,
+      policeRelease: { reason: e.reason, supervisor: e.supervisor },
+    },
     flags: withFlag(c.flags, {
       key: 'R31',
       rule: 'R31',
@@ -1038,7 +1490,8 @@ const reduce: { [K in DetentionEventType]: (ctx: DetentionContext, e: EventOf<K>
   }),
   S136_ADR_RECORDED(c, e) {
     const person = { ...c.person };
-    for (const k of ['ageYears', 'ageBand', 'gender', 'ethnicity'] as const) if (e.person[k] !== undefined && e.person[k] !== null) (person as Record<string, unknown>)[k] = e.person[k];
+    for (const k of ['ageYears', 'ageBand', 'gender', 'ethnicity'] as const)
+      if (e.person[k] !== undefined && e.person[k] !== null) (person as Record<string, unknown>)[k] = e.person[k];
     if (e.person.ageYears !== undefined && e.person.ageYears !== null) person.ageBand = ageBandFor(e.person.ageYears);
     else if (e.person.ageBand) person.ageYears = null;
     const adr = {
@@ -1051,7 +1504,11 @@ const reduce: { [K in DetentionEventType]: (ctx: DetentionContext, e: EventOf<K>
   },
   S136_CLOSED: (c, e) => ({ ...c, closedAt: e.occurredAt }),
   DEADLINE_REACHED(c, e) {
-    const next = { ...c, firedDeadlines: [...c.firedDeadlines, e.deadlineKey], flags: withFlag(c.flags, deadlineFlag(c, e.deadlineKey, e)) };
+    const next = {
+      ...c,
+      firedDeadlines: [...c.firedDeadlines, e.deadlineKey],
+      flags: withFlag(c.flags, deadlineFlag(c, e.deadlineKey, e)),
+    };
     return e.deadlineKey.startsWith('R23:expiry:') ? { ...next, lapsedAt: e.occurredAt } : next;
   },
 };
@@ -1065,7 +1522,11 @@ function applyEvent(ctx: DetentionContext, e: DetentionEvent): DetentionContext 
 // The state chart.
 // ---------------------------------------------------------------------------------------------
 
-const accept = (target?: string) => ({ guard: 'rulesAllow' as const, actions: 'apply' as const, ...(target ? { target } : {}) });
+const accept = (target?: string) => ({
+  guard: 'rulesAllow' as const,
+  actions: 'apply' as const,
+  ...(target ? { target } : {}),
+});
 const byMode = (kept: string, removed: string) => [
   { guard: and(['rulesAllow', 'isKept']), target: kept, actions: 'apply' as const },
   { guard: and(['rulesAllow', not('isKept')]), target: removed, actions: 'apply' as const },
@@ -1170,7 +1631,8 @@ export const s136Machine = setup({
 
 export type DetentionSnapshot = SnapshotFrom<typeof s136Machine>;
 
-export const detentionStateName = (s: DetentionSnapshot): string => (typeof s.value === 'string' ? s.value : JSON.stringify(s.value));
+export const detentionStateName = (s: DetentionSnapshot): string =>
+  typeof s.value === 'string' ? s.value : JSON.stringify(s.value);
 
 /**
  * Event types a user could send now: what the state accepts, less what the context already rules
@@ -1186,11 +1648,22 @@ export function detentionAllowedEvents(s: DetentionSnapshot): string[] {
   if (stay?.place.type !== 'policeStation') drop('S136_HEALTHCARE_CHECK_RECORDED');
   if (!stay?.acceptedAt || stay.departedAt) drop('S136_POLICE_DEPARTED');
   if (stay && (stay.acceptedAt || stay.place.type === 'policeStation')) drop('S136_NHS_ACCEPTED');
-  if (!stay || !stay.policeInAttendance || stay.departedAt || stay.extendedStay || stay.place.type === 'policeStation') drop('S136_EXTENDED_STAY_AGREED');
+  if (!stay || !stay.policeInAttendance || stay.departedAt || stay.extendedStay || stay.place.type === 'policeStation')
+    drop('S136_EXTENDED_STAY_AGREED');
   if (c.assessmentStartedAt) drop('S136_ASSESSMENT_STARTED');
   if (lapsed) {
-    for (const t of ['S136_TRANSFERRED', 'S136_HEALTHCARE_CHECK_RECORDED', 'S136_NHS_ACCEPTED', 'S136_EXTENDED_STAY_AGREED', 'S136_ASSESSMENT_STARTED', 'S136_EXTENSION_AUTHORISED', 'S136_RELEASED_BY_POLICE']) drop(t);
+    for (const t of [
+      'S136_TRANSFERRED',
+      'S136_HEALTHCARE_CHECK_RECORDED',
+      'S136_NHS_ACCEPTED',
+      'S136_EXTENDED_STAY_AGREED',
+      'S136_ASSESSMENT_STARTED',
+      'S136_EXTENSION_AUTHORISED',
+      'S136_RELEASED_BY_POLICE',
+    ])
+      drop(t);
   }
-  if (c.extensions && c.extensions.reduce((n, x) => n + x.minutes, 0) * MINUTE >= MAX_EXTENSION_MS) drop('S136_EXTENSION_AUTHORISED');
+  if (c.extensions && c.extensions.reduce((n, x) => n + x.minutes, 0) * MINUTE >= MAX_EXTENSION_MS)
+    drop('S136_EXTENSION_AUTHORISED');
   return [...own].sort();
 }

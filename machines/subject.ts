@@ -3,7 +3,18 @@
  * demographic fields the ADR return needs. Names, dates of birth and NHS numbers never get here.
  */
 
-export const AGE_BANDS = ['under10', '10to17', '18to24', '25to34', '35to44', '45to54', '55to64', '65to74', '75plus', 'notKnown'] as const;
+export const AGE_BANDS = [
+  'under10',
+  '10to17',
+  '18to24',
+  '25to34',
+  '35to44',
+  '45to54',
+  '55to64',
+  '65to74',
+  '75plus',
+  'notKnown',
+] as const;
 export type AgeBand = (typeof AGE_BANDS)[number];
 export const GENDERS = ['male', 'female', 'other', 'notKnown'] as const;
 export type Gender = (typeof GENDERS)[number];

@@ -52,11 +52,13 @@ export function createApp(deps: AppDeps) {
   const logger = deps.logger ?? silentLogger;
   // The partner directory starts as the configured agencies; after that admins and imports own it.
   const seeded = seedDirectory(deps.db, deps.config, deps.clock.now().toISOString());
-  if (seeded.length > 0) logger.info({ agencies: seeded.length }, 'agency directory seeded from the force configuration');
+  if (seeded.length > 0)
+    logger.info({ agencies: seeded.length }, 'agency directory seeded from the force configuration');
   const inputs = buildIncidentInputs(deps.config);
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result, c) => {
-      if (!result.success) return sendProblem(c, zodProblem(result.error as unknown as ZodError, result.target, inputs.eventTypes));
+      if (!result.success)
+        return sendProblem(c, zodProblem(result.error as unknown as ZodError, result.target, inputs.eventTypes));
     },
   });
 
@@ -71,7 +73,17 @@ export function createApp(deps: AppDeps) {
     c.header('X-Request-Id', requestId);
     await next();
     if (!c.res.headers.has('X-Request-Id')) c.header('X-Request-Id', requestId);
-    logger.info({ requestId, method: c.req.method, route: c.req.routePath, status: c.res.status, ms: Math.round(performance.now() - started), user: c.get('user')?.id }, 'request');
+    logger.info(
+      {
+        requestId,
+        method: c.req.method,
+        route: c.req.routePath,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+        user: c.get('user')?.id,
+      },
+      'request',
+    );
   });
 
   // Built once: requireUser prepares its token statement (building it per request cost a prepare each time).
@@ -79,13 +91,26 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', async (c, next) => (c.req.path === '/api/openapi.json' ? next() : authenticate(c, next)));
   const defaultMaxBody = deps.maxBodyBytes ?? 64 * 1024;
   const importMaxBody = deps.maxImportBytes ?? 5 * 1024 * 1024;
-  const tooLargeFor = (max: number) => (c: Context<AppEnv>) => sendProblem(c, problem(413, 'BODY_TOO_LARGE', 'Request body too large', `the body must be at most ${max} bytes`));
+  const tooLargeFor = (max: number) => (c: Context<AppEnv>) =>
+    sendProblem(c, problem(413, 'BODY_TOO_LARGE', 'Request body too large', `the body must be at most ${max} bytes`));
   const limits = {
-    normal: { max: defaultMaxBody, tooLarge: tooLargeFor(defaultMaxBody), streamed: bodyLimit({ maxSize: defaultMaxBody, onError: tooLargeFor(defaultMaxBody) }) },
-    large: { max: importMaxBody, tooLarge: tooLargeFor(importMaxBody), streamed: bodyLimit({ maxSize: importMaxBody, onError: tooLargeFor(importMaxBody) }) },
+    normal: {
+      max: defaultMaxBody,
+      tooLarge: tooLargeFor(defaultMaxBody),
+      streamed: bodyLimit({ maxSize: defaultMaxBody, onError: tooLargeFor(defaultMaxBody) }),
+    },
+    large: {
+      max: importMaxBody,
+      tooLarge: tooLargeFor(importMaxBody),
+      streamed: bodyLimit({ maxSize: importMaxBody, onError: tooLargeFor(importMaxBody) }),
+    },
   };
   app.use('/api/*', async (c, next) => {
-    const { max: maxBodyBytes, tooLarge, streamed: limitStreamedBody } = LARGE_BODY_PATHS.has(c.req.path) ? limits.large : limits.normal;
+    const {
+      max: maxBodyBytes,
+      tooLarge,
+      streamed: limitStreamedBody,
+    } = LARGE_BODY_PATHS.has(c.req.path) ? limits.large : limits.normal;
     // hono's bodyLimit decides by Content-Length when there is one (and no Transfer-Encoding), but
     // first reads `c.req.raw.body`, which makes @hono/node-server build a web Request and stream
     // the body through it instead of reading it directly. Same decision here without that; a body
@@ -93,7 +118,8 @@ export function createApp(deps: AppDeps) {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     const headers = c.req.raw.headers;
     const length = headers.get('content-length');
-    if (length !== null && !headers.has('transfer-encoding')) return Number.parseInt(length || '0', 10) > maxBodyBytes ? tooLarge(c) : next();
+    if (length !== null && !headers.has('transfer-encoding'))
+      return Number.parseInt(length || '0', 10) > maxBodyBytes ? tooLarge(c) : next();
     return limitStreamedBody(c, next);
   });
 
@@ -106,7 +132,9 @@ export function createApp(deps: AppDeps) {
   registerReportRoutes(app, deps);
   registerMetaRoutes(app, deps.db, deps.config);
   registerPages(app, deps.config);
-  const span = deps.db.$client.prepare(`SELECT min(day) AS first, max(day) AS last FROM demand_rollup WHERE dim = 'all'`);
+  const span = deps.db.$client.prepare(
+    `SELECT min(day) AS first, max(day) AS last FROM demand_rollup WHERE dim = 'all'`,
+  );
   registerReportPage(app, deps.config, () => {
     // The last twelve months with data (or the twelve months to today when there is none).
     const { first, last } = span.get() as { first: string | null; last: string | null };
@@ -115,7 +143,11 @@ export function createApp(deps: AppDeps) {
     return { from: first && first > from ? first : from, to };
   });
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'Token from `npm run token`' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'Token from `npm run token`',
+  });
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
     info: {
@@ -126,16 +158,46 @@ export function createApp(deps: AppDeps) {
     },
   });
 
-  app.notFound((c) => sendProblem(c, problem(404, 'NOT_FOUND', 'Not found', `no route for ${c.req.method} ${c.req.path}`)));
+  app.notFound((c) =>
+    sendProblem(c, problem(404, 'NOT_FOUND', 'Not found', `no route for ${c.req.method} ${c.req.path}`)),
+  );
   app.onError((err, c) => {
     if (err instanceof HTTPException) {
       const status = err.status;
-      if (status === 415) return sendProblem(c, problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'Unsupported media type', 'send the body as JSON with Content-Type: application/json'));
-      const detail = status === 400 && /json/i.test(err.message) ? `the body is not valid JSON (${err.message})` : err.message;
-      return sendProblem(c, problem(status, status === 400 ? 'MALFORMED_REQUEST' : 'HTTP_ERROR', 'Request not accepted', detail));
+      if (status === 415)
+        return sendProblem(
+          c,
+          problem(
+            415,
+            'UNSUPPORTED_MEDIA_TYPE',
+            'Unsupported media type',
+            'send the body as JSON with Content-Type: application/json',
+          ),
+        );
+      const detail =
+        status === 400 && /json/i.test(err.message) ? `the body is not valid JSON (${err.message})` : err.message;
+      return sendProblem(
+        c,
+        problem(status, status === 400 ? 'MALFORMED_REQUEST' : 'HTTP_ERROR', 'Request not accepted', detail),
+      );
     }
-    logger.error({ requestId: c.var.requestId, route: c.req.routePath, err: { name: err.name, message: err.message, stack: err.stack } }, 'unhandled error');
-    return sendProblem(c, problem(500, 'INTERNAL_ERROR', 'Internal error', `something went wrong on our side; nothing was saved. Quote request id ${c.var.requestId}`));
+    logger.error(
+      {
+        requestId: c.var.requestId,
+        route: c.req.routePath,
+        err: { name: err.name, message: err.message, stack: err.stack },
+      },
+      'unhandled error',
+    );
+    return sendProblem(
+      c,
+      problem(
+        500,
+        'INTERNAL_ERROR',
+        'Internal error',
+        `something went wrong on our side; nothing was saved. Quote request id ${c.var.requestId}`,
+      ),
+    );
   });
   return app;
 }

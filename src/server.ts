@@ -54,9 +54,14 @@ if (linkSecret.source === 'generated') {
 const publicBaseUrl = env.PUBLIC_BASE_URL ?? `http://localhost:${port}`;
 const mail = mailSettingsFromEnv(env);
 if (mail && isCapture(mail)) {
-  logger.warn({ dir: mail.captureDir }, 'MAIL_CAPTURE_DIR is set and SMTP_URL is not: emails are written to files, not sent (development only; production must set SMTP_URL)');
+  logger.warn(
+    { dir: mail.captureDir },
+    'MAIL_CAPTURE_DIR is set and SMTP_URL is not: emails are written to files, not sent (development only; production must set SMTP_URL)',
+  );
 }
-const uow = groupCommitUnitOfWork(db.$client, (e) => logger.error({ err: e.message }, 'commit failed; the batch was not saved'));
+const uow = groupCommitUnitOfWork(db.$client, (e) =>
+  logger.error({ err: e.message }, 'commit failed; the batch was not saved'),
+);
 const deps: CommandDeps = {
   db,
   clock: systemClock,
@@ -80,7 +85,16 @@ const server = serve({
   },
   port,
 });
-logger.info({ port, database: databasePath, force: config.force.name, mail: mail ? (isCapture(mail) ? 'capture' : 'smtp') : 'off', publicBaseUrl }, `serving on http://localhost:${port} (evidence pack: http://localhost:${port}/reports)`);
+logger.info(
+  {
+    port,
+    database: databasePath,
+    force: config.force.name,
+    mail: mail ? (isCapture(mail) ? 'capture' : 'smtp') : 'off',
+    publicBaseUrl,
+  },
+  `serving on http://localhost:${port} (evidence pack: http://localhost:${port}/reports)`,
+);
 
 const sweepEvery = Number(env.SWEEP_INTERVAL_MS ?? 15_000);
 const sweeper = setInterval(() => {
@@ -96,18 +110,21 @@ let mailTimer: NodeJS.Timeout | null = null;
 if (mail) {
   const transport = createTransport(mail);
   let busy = false;
-  mailTimer = setInterval(() => {
-    if (busy) return;
-    busy = true;
-    deliverOutbox(deps, transport, { from: mail.from })
-      .then((r) => {
-        if (r.sent + r.failed > 0) logger.info(r, 'outbox delivery');
-      })
-      .catch((e: Error) => logger.error({ err: e.message }, 'outbox delivery failed'))
-      .finally(() => {
-        busy = false;
-      });
-  }, Number(env.OUTBOX_INTERVAL_MS ?? 5_000));
+  mailTimer = setInterval(
+    () => {
+      if (busy) return;
+      busy = true;
+      deliverOutbox(deps, transport, { from: mail.from })
+        .then((r) => {
+          if (r.sent + r.failed > 0) logger.info(r, 'outbox delivery');
+        })
+        .catch((e: Error) => logger.error({ err: e.message }, 'outbox delivery failed'))
+        .finally(() => {
+          busy = false;
+        });
+    },
+    Number(env.OUTBOX_INTERVAL_MS ?? 5_000),
+  );
 }
 
 let stopping = false;

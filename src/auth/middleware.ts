@@ -12,8 +12,18 @@ export function requireUser(db: Db): MiddlewareHandler<AppEnv> {
     const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     const user = m ? authenticate(m[1]!) : null;
     if (!user) {
-      const p = problem(401, 'UNAUTHENTICATED', 'Authentication required', m ? 'the bearer token is not valid (unknown, revoked or for a disabled user)' : 'send Authorization: Bearer <token> (create one with npm run token)');
-      return c.json(problemBody(p), 401, { 'WWW-Authenticate': 'Bearer realm="mh-triage"', 'content-type': 'application/problem+json' });
+      const p = problem(
+        401,
+        'UNAUTHENTICATED',
+        'Authentication required',
+        m
+          ? 'the bearer token is not valid (unknown, revoked or for a disabled user)'
+          : 'send Authorization: Bearer <token> (create one with npm run token)',
+      );
+      return c.json(problemBody(p), 401, {
+        'WWW-Authenticate': 'Bearer realm="mh-triage"',
+        'content-type': 'application/problem+json',
+      });
     }
     c.set('user', user);
     await next();

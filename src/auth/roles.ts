@@ -9,5 +9,13 @@ import type { AppEnv } from '../http/types.js';
 export function forbidUnless(c: Context<AppEnv>, roles: readonly UserRole[], what: string): Response | null {
   const role = c.get('user').role;
   if (roles.includes(role)) return null;
-  return sendProblem(c, problem(403, 'FORBIDDEN', 'Not allowed for your role', `${what} needs the role ${roles.join(' or ')}; you are ${role}`));
+  return sendProblem(
+    c,
+    problem(
+      403,
+      'FORBIDDEN',
+      'Not allowed for your role',
+      `${what} needs the role ${roles.join(' or ')}; you are ${role}`,
+    ),
+  );
 }

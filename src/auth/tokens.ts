@@ -20,20 +20,29 @@ export const hashToken = (token: string) => createHash('sha256').update(token).d
 export class UserRoleConflict extends Error {}
 
 /** Create the user if needed (same name and role), then issue a new token for them. */
-export function issueToken(db: Db, clock: Clock, name: string, role: UserRole): { user: AuthenticatedUser; token: string } {
+export function issueToken(
+  db: Db,
+  clock: Clock,
+  name: string,
+  role: UserRole,
+): { user: AuthenticatedUser; token: string } {
   return db.transaction(
     (tx) => {
       const now = clock.now().toISOString();
       let user = tx.select().from(users).where(eq(users.name, name)).all()[0];
       if (user && user.role !== role) {
-        throw new UserRoleConflict(`user '${name}' already exists with role ${user.role}; roles are not changed by issuing a token`);
+        throw new UserRoleConflict(
+          `user '${name}' already exists with role ${user.role}; roles are not changed by issuing a token`,
+        );
       }
       if (!user) {
         user = { id: randomUUID(), name, role, createdAt: now, disabledAt: null };
         tx.insert(users).values(user).run();
       }
       const token = `mht_${randomBytes(32).toString('base64url')}`;
-      tx.insert(apiTokens).values({ id: randomUUID(), userId: user.id, tokenHash: hashToken(token), createdAt: now, revokedAt: null }).run();
+      tx.insert(apiTokens)
+        .values({ id: randomUUID(), userId: user.id, tokenHash: hashToken(token), createdAt: now, revokedAt: null })
+        .run();
       return { user: { id: user.id, name: user.name, role: user.role as UserRole }, token };
     },
     { behavior: 'immediate' },

@@ -24,7 +24,12 @@ const o = {
   days: Number(values.days ?? DEMO_DEFAULTS.days),
   scale: Number(values.scale ?? DEMO_DEFAULTS.scale),
 };
-if (!Number.isInteger(o.seed) || !/^\d{4}-\d{2}-\d{2}$/.test(o.start) || !(o.days >= 1 && o.days <= 366) || !(o.scale > 0 && o.scale <= 2)) {
+if (
+  !Number.isInteger(o.seed) ||
+  !/^\d{4}-\d{2}-\d{2}$/.test(o.start) ||
+  !(o.days >= 1 && o.days <= 366) ||
+  !(o.scale > 0 && o.scale <= 2)
+) {
   process.stderr.write('usage: npm run demo -- [--seed N] [--from YYYY-MM-DD] [--days 1..366] [--scale 0..2]\n');
   process.exit(2);
 }
@@ -32,24 +37,42 @@ const path = resolve(process.env.DATABASE_PATH ?? './data/triage.sqlite');
 const db = openDatabase(path);
 try {
   const config = loadForceConfig(process.env.FORCE_CONFIG ?? DEFAULT_CONFIG_PATH);
-  const existing = db.$client.prepare("SELECT count(*) FROM incidents WHERE reference LIKE 'DEMO-%'").pluck().get() as number;
+  const existing = db.$client
+    .prepare("SELECT count(*) FROM incidents WHERE reference LIKE 'DEMO-%'")
+    .pluck()
+    .get() as number;
   if (existing > 0) {
-    process.stdout.write(`${path} already holds ${existing} demo incidents; nothing added. Delete the file for a fresh demo.\n`);
+    process.stdout.write(
+      `${path} already holds ${existing} demo incidents; nothing added. Delete the file for a fresh demo.\n`,
+    );
   } else {
     // Referrals go to agencies in the directory: seed it from the configuration, as the server does at start.
     seedDirectory(db, config, systemClock.now().toISOString());
     const secret = resolvePersonKeySecret(process.env.PERSON_KEY_SECRET, `${path}.person-key`);
-    process.stderr.write(`demo: a year from ${o.start} (${o.days} days, scale ${o.scale}, seed ${o.seed}) into ${path}\n`);
-    const r = await runDemo({ db, config, keyer: new PersonKeyer(secret.secret), mailEnabled: false }, o, (done, total) => {
-      if (done % 4000 === 0 || done === total) process.stderr.write(`  ${done}/${total} incidents\n`);
-    });
+    process.stderr.write(
+      `demo: a year from ${o.start} (${o.days} days, scale ${o.scale}, seed ${o.seed}) into ${path}\n`,
+    );
+    const r = await runDemo(
+      { db, config, keyer: new PersonKeyer(secret.secret), mailEnabled: false },
+      o,
+      (done, total) => {
+        if (done % 4000 === 0 || done === total) process.stderr.write(`  ${done}/${total} incidents\n`);
+      },
+    );
     const report = demoReport({ db, config }, r.period, new Date());
     const lines = calibration(report, o, detentionFigures(db, config.force.timezone, r.period));
     const detentions = r.plans.filter((p) => p.detention).length;
     const warrants = r.plans.filter((p) => p.warrant).length;
-    process.stdout.write(`\n${r.plans.length} incidents (${detentions} with a s.136 detention, ${warrants} with a s.135 warrant), ${r.commands} events through the command path in ${r.seconds.toFixed(0)} s (${Math.round(r.commands / r.seconds)} commands/s)\n\n`);
-    process.stdout.write('| figure | published | generated | tolerance | within | source |\n|---|---:|---:|---|---|---|\n');
-    for (const l of lines) process.stdout.write(`| ${l.figure} | ${l.published ?? ''} | ${l.generated ?? '—'} | ${l.tolerance} | ${l.within === null ? '—' : l.within ? 'yes' : 'NO'} | ${l.source} |\n`);
+    process.stdout.write(
+      `\n${r.plans.length} incidents (${detentions} with a s.136 detention, ${warrants} with a s.135 warrant), ${r.commands} events through the command path in ${r.seconds.toFixed(0)} s (${Math.round(r.commands / r.seconds)} commands/s)\n\n`,
+    );
+    process.stdout.write(
+      '| figure | published | generated | tolerance | within | source |\n|---|---:|---:|---|---|---|\n',
+    );
+    for (const l of lines)
+      process.stdout.write(
+        `| ${l.figure} | ${l.published ?? ''} | ${l.generated ?? '—'} | ${l.tolerance} | ${l.within === null ? '—' : l.within ? 'yes' : 'NO'} | ${l.source} |\n`,
+      );
   }
   const pcc = issueToken(db, systemClock, 'Demo PCC analyst', 'pcc_analyst').token;
   const lead = issueToken(db, systemClock, 'Demo MH lead', 'mh_lead').token;

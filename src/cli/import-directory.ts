@@ -14,7 +14,11 @@ import { ConfigError, DEFAULT_CONFIG_PATH, loadForceConfig } from '../config/loa
 import { AgencyDirectory, seedDirectory } from '../directory/directory.js';
 import { importOruk, orukDocumentSchema } from '../directory/oruk-import.js';
 
-const { values, positionals } = parseArgs({ options: { activate: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
+const { values, positionals } = parseArgs({
+  options: { activate: { type: 'boolean', default: false } },
+  allowPositionals: true,
+  strict: true,
+});
 const file = positionals[0];
 if (!file || positionals.length > 1) {
   process.stderr.write('usage: npm run directory:import -- <oruk.json> [--activate]\n');
@@ -35,7 +39,9 @@ try {
   process.exit(1);
 }
 if (!orukDocumentSchema.safeParse(doc).success) {
-  process.stderr.write(`${file} is not an Open Referral UK document (an organization with services, organizations, {"content": [...]} or services)\n`);
+  process.stderr.write(
+    `${file} is not an Open Referral UK document (an organization with services, organizations, {"content": [...]} or services)\n`,
+  );
   process.exit(1);
 }
 const path = resolve(process.env.DATABASE_PATH ?? './data/triage.sqlite');
@@ -43,7 +49,11 @@ const db = openDatabase(path);
 try {
   const now = systemClock.now().toISOString();
   seedDirectory(db, config, now);
-  const report = importOruk(new AgencyDirectory(db), config, doc, { activateNew: values.activate ?? false, actorId: 'cli:directory-import', now });
+  const report = importOruk(new AgencyDirectory(db), config, doc, {
+    activateNew: values.activate ?? false,
+    actorId: 'cli:directory-import',
+    now,
+  });
   process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   process.stderr.write(
     `imported into ${path}: ${report.created.length} created${values.activate ? '' : ' (inactive until an admin reviews them)'}, ${report.updated.length} updated, ${report.unchanged} unchanged, ${report.skipped.length} skipped, ${report.warnings.length} warnings\n`,

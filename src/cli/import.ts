@@ -15,7 +15,11 @@ import { DEFAULT_CONFIG_PATH, loadForceConfig } from '../config/load.js';
 import { PersonKeyer, resolvePersonKeySecret } from '../domain/person-key.js';
 import { ImportHeaderError, importCsvFile } from '../import/import-incidents.js';
 
-const { values, positionals } = parseArgs({ options: { batch: { type: 'string' } }, allowPositionals: true, strict: true });
+const { values, positionals } = parseArgs({
+  options: { batch: { type: 'string' } },
+  allowPositionals: true,
+  strict: true,
+});
 if (positionals.length !== 1) {
   process.stderr.write('usage: npm run import -- extract.csv [--batch 5000]\n');
   process.exit(2);
@@ -36,11 +40,22 @@ try {
     `${file}: ${r.rows} rows; ${r.imported} imported, ${r.alreadyPresent} already present, ${r.errorCount} refused; ${r.seconds.toFixed(1)} s (${Math.round(r.rows / Math.max(r.seconds, 1e-9))} rows/s)\n`,
   );
   if (r.errorCount > 0) {
-    for (const e of r.errors.slice(0, 20)) process.stdout.write(`  line ${e.line}${e.ref ? ` (${e.ref})` : ''}: ${e.rule ? `[${e.rule}] ` : ''}${e.message}\n`);
+    for (const e of r.errors.slice(0, 20))
+      process.stdout.write(
+        `  line ${e.line}${e.ref ? ` (${e.ref})` : ''}: ${e.rule ? `[${e.rule}] ` : ''}${e.message}\n`,
+      );
     if (r.errorCount > 20) process.stdout.write(`  … ${r.errorCount - 20} more\n`);
     const out = `${file}.errors.csv`;
-    writeFileSync(out, stringify(r.errors.map((e) => [e.line, e.ref ?? '', e.rule ?? '', e.message]), { header: true, columns: ['line', 'incident_ref', 'rule', 'message'] }));
-    process.stdout.write(`every refused row: ${out}${r.errorCount > r.errors.length ? ` (first ${r.errors.length})` : ''}\n`);
+    writeFileSync(
+      out,
+      stringify(
+        r.errors.map((e) => [e.line, e.ref ?? '', e.rule ?? '', e.message]),
+        { header: true, columns: ['line', 'incident_ref', 'rule', 'message'] },
+      ),
+    );
+    process.stdout.write(
+      `every refused row: ${out}${r.errorCount > r.errors.length ? ` (first ${r.errors.length})` : ''}\n`,
+    );
     status = 3;
   }
 } catch (e) {

@@ -12,7 +12,9 @@ const db = openDatabase(path);
 try {
   const started = performance.now();
   const r = rebuildProjections(db);
-  process.stdout.write(`rebuilt ${r.incidents} incidents from ${r.events} events in ${Math.round(performance.now() - started)} ms (${path})\n`);
+  process.stdout.write(
+    `rebuilt ${r.incidents} incidents from ${r.events} events in ${Math.round(performance.now() - started)} ms (${path})\n`,
+  );
 } finally {
   closeDatabase(db);
 }

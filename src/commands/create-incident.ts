@@ -17,7 +17,12 @@ export function createIncident(deps: CommandDeps, meta: CommandMeta, input: Crea
       if (existing) {
         return {
           ok: false,
-          problem: problem(409, 'REFERENCE_EXISTS', 'Reference already used', `incident ${existing} already has reference ${input.reference}`),
+          problem: problem(
+            409,
+            'REFERENCE_EXISTS',
+            'Reference already used',
+            `incident ${existing} already has reference ${input.reference}`,
+          ),
         };
       }
     }

@@ -36,6 +36,13 @@ export function recordMailSent(deps: CommandDeps, row: OutboxRow, sentAt: string
   });
 }
 
-export function deliverOutbox(deps: CommandDeps, transport: MailTransport, opts: WorkerOptions): Promise<{ sent: number; failed: number }> {
-  return deliverDueMail(deps.db, deps.clock, transport, { ...opts, onSent: (row, sentAt, markSent) => void recordMailSent(deps, row, sentAt, markSent) });
+export function deliverOutbox(
+  deps: CommandDeps,
+  transport: MailTransport,
+  opts: WorkerOptions,
+): Promise<{ sent: number; failed: number }> {
+  return deliverDueMail(deps.db, deps.clock, transport, {
+    ...opts,
+    onSent: (row, sentAt, markSent) => void recordMailSent(deps, row, sentAt, markSent),
+  });
 }

@@ -44,7 +44,8 @@ const badField = (path: string, message: string): Problem =>
 /** A configured site, or a described place; consents and police-station record with explicit nulls. */
 export function resolvePlace(config: ForceConfig, input: PlaceInput, path = 'body.placeOfSafety'): Place | Problem {
   const site = input.site ? config.s136.placesOfSafety.find((p) => p.code === input.site) : undefined;
-  if (site && input.type && input.type !== site.type) return badField(`${path}.type`, `site ${site.code} is a ${site.type}, not a ${input.type}`);
+  if (site && input.type && input.type !== site.type)
+    return badField(`${path}.type`, `site ${site.code} is a ${site.type}, not a ${input.type}`);
   const c = input.consent;
   const ps = input.policeStation;
   return {
@@ -67,7 +68,11 @@ export function resolvePlace(config: ForceConfig, input: PlaceInput, path = 'bod
           healthcareRequirementWillBeMet: ps.healthcareRequirementWillBeMet,
           decisionMaker: ps.decisionMaker,
           authorisation: ps.authorisation ? { ...ps.authorisation, at: ps.authorisation.at } : null,
-          consultation: { consulted: ps.consultation.consulted, profession: ps.consultation.profession ?? null, notPracticableReason: ps.consultation.notPracticableReason ?? null },
+          consultation: {
+            consulted: ps.consultation.consulted,
+            profession: ps.consultation.profession ?? null,
+            notPracticableReason: ps.consultation.notPracticableReason ?? null,
+          },
           reasonCode: ps.reasonCode ?? null,
           arrestedForOffence: ps.arrestedForOffence ?? null,
         }
@@ -78,7 +83,12 @@ export function resolvePlace(config: ForceConfig, input: PlaceInput, path = 'bod
 /** The person as the ADR counts them: the incident's subject, overridden by what the detention records. */
 export function detentionPerson(subject: Subject | null, input: DetentionPersonInput | undefined): DetentionPerson {
   const p: DetentionPerson = subject
-    ? { ageYears: subject.ageYears, ageBand: subject.ageYears !== null ? ageBandFor(subject.ageYears) : subject.ageBand, gender: subject.gender, ethnicity: subject.ethnicity }
+    ? {
+        ageYears: subject.ageYears,
+        ageBand: subject.ageYears !== null ? ageBandFor(subject.ageYears) : subject.ageBand,
+        gender: subject.gender,
+        ethnicity: subject.ethnicity,
+      }
     : { ageYears: null, ageBand: null, gender: null, ethnicity: null };
   if (!input) return p;
   if (input.ageYears !== undefined) Object.assign(p, { ageYears: input.ageYears, ageBand: ageBandFor(input.ageYears) });
@@ -88,7 +98,8 @@ export function detentionPerson(subject: Subject | null, input: DetentionPersonI
   return p;
 }
 
-const ageKnown = (p: { ageYears: number | null; ageBand: string | null }) => p.ageYears !== null || (p.ageBand !== null && p.ageBand !== 'notKnown');
+const ageKnown = (p: { ageYears: number | null; ageBand: string | null }) =>
+  p.ageYears !== null || (p.ageBand !== null && p.ageBand !== 'notKnown');
 
 /** What is known of the person's age now: the detention's own record first, then the incident's subject. */
 function ageNow(state: AggregateState, ctx: DetentionContext | null): AgeAtTime {
@@ -105,7 +116,14 @@ function priorDetentions(deps: CommandDeps, state: AggregateState, self: string)
     .filter(([id]) => id !== self)
     .map(([id, d]) => d.context as DetentionContext)
     .filter((d) => d.detainedAt !== null)
-    .map((d) => ({ detentionId: d.detentionId, incidentId: ctx.incidentId, power: d.power, detainedAt: d.detainedAt!, endedAt: d.outcome?.at ?? null, expiresAt: d.expiresAt }));
+    .map((d) => ({
+      detentionId: d.detentionId,
+      incidentId: ctx.incidentId,
+      power: d.power,
+      detainedAt: d.detainedAt!,
+      endedAt: d.outcome?.at ?? null,
+      expiresAt: d.expiresAt,
+    }));
   const elsewhere = incidentStore(deps.db).priorDetentions(ctx.subject?.personKeys ?? [], ctx.incidentId);
   return [...siblings, ...elsewhere];
 }
@@ -115,19 +133,31 @@ function newDetentionId(deps: CommandDeps, state: AggregateState, given: string 
   if (!given) return `det-${randomUUID().slice(0, 13)}`;
   const owner = incidentStore(deps.db).detentionIncident(given);
   if (owner && owner !== state.incident.context.incidentId) {
-    return problem(409, 'DETENTION_ID_TAKEN', 'Detention id already used', `detention id ${given} is already used on another incident; omit detentionId to have one generated`);
+    return problem(
+      409,
+      'DETENTION_ID_TAKEN',
+      'Detention id already used',
+      `detention id ${given} is already used on another incident; omit detentionId to have one generated`,
+    );
   }
   return given;
 }
 
-const detentionOf = (state: AggregateState, id: string) => (state.children.detention[id]?.context as DetentionContext | undefined) ?? null;
-const isProblemValue = (x: unknown): x is Problem => typeof x === 'object' && x !== null && 'status' in x && 'code' in x && 'detail' in x;
+const detentionOf = (state: AggregateState, id: string) =>
+  (state.children.detention[id]?.context as DetentionContext | undefined) ?? null;
+const isProblemValue = (x: unknown): x is Problem =>
+  typeof x === 'object' && x !== null && 'status' in x && 'code' in x && 'detail' in x;
 
 export const detentionTranslators: Translators = {
   S136_CONSIDERED(deps, state, i) {
     const detentionId = newDetentionId(deps, state, i.detentionId);
     if (isProblemValue(detentionId)) return detentionId;
-    return { type: 'S136_CONSIDERED', detentionId, officer: { ...i.officer, rank: i.officer.rank ?? null }, policy: detentionPolicy(deps.config) };
+    return {
+      type: 'S136_CONSIDERED',
+      detentionId,
+      officer: { ...i.officer, rank: i.officer.rank ?? null },
+      policy: detentionPolicy(deps.config),
+    };
   },
   S135_WARRANT_EXECUTED(deps, state, i) {
     const detentionId = newDetentionId(deps, state, i.detentionId);
@@ -141,7 +171,14 @@ export const detentionTranslators: Translators = {
       detentionId,
       power: i.power,
       mode: i.mode,
-      warrant: { reference: w.reference, court: w.court, amhpName: w.amhpName ?? null, doctorName: w.doctorName ?? null, authorisedPerson: w.authorisedPerson ?? null, hospital: w.hospital ?? null },
+      warrant: {
+        reference: w.reference,
+        court: w.court,
+        amhpName: w.amhpName ?? null,
+        doctorName: w.doctorName ?? null,
+        authorisedPerson: w.authorisedPerson ?? null,
+        hospital: w.hospital ?? null,
+      },
       officer: { ...i.officer, rank: i.officer.rank ?? null },
       placeOfSafety: place,
       person,
@@ -187,7 +224,12 @@ export const detentionTranslators: Translators = {
   S136_TRANSFERRED(deps, state, i) {
     const place = resolvePlace(deps.config, i.placeOfSafety);
     if (isProblemValue(place)) return place;
-    return { ...i, placeOfSafety: place, policeAccompanying: i.policeAccompanying ?? i.by === 'constable', age: ageNow(state, detentionOf(state, i.detentionId)) };
+    return {
+      ...i,
+      placeOfSafety: place,
+      policeAccompanying: i.policeAccompanying ?? i.by === 'constable',
+      age: ageNow(state, detentionOf(state, i.detentionId)),
+    };
   },
   S136_HEALTHCARE_CHECK_RECORDED: (_d, _s, i) => ({ ...i, note: i.note ?? null }),
   S136_EXTENSION_AUTHORISED: (_d, _s, i) => ({
@@ -201,7 +243,12 @@ export const detentionTranslators: Translators = {
     doctorExaminedAt: i.doctorExaminedAt ?? null,
     amhpInterviewedAt: i.amhpInterviewedAt ?? null,
     assessmentEndedAt: i.assessmentEndedAt ?? null,
-    application: i.application ? { amhpApplicationAt: i.application.amhpApplicationAt ?? null, medicalRecommendations: i.application.medicalRecommendations } : null,
+    application: i.application
+      ? {
+          amhpApplicationAt: i.application.amhpApplicationAt ?? null,
+          medicalRecommendations: i.application.medicalRecommendations,
+        }
+      : null,
     reportedByHealth: i.reportedByHealth ?? false,
     note: i.note ?? null,
   }),

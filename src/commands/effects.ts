@@ -79,24 +79,66 @@ const referralMails: EffectSource = ({ deps, before, event, after }) => {
     const key = referralMailKey(incident.id, id);
     if (!prior && state === 'drafted') {
       if (!deps.mailEnabled || !r.route.email) continue; // the translator refuses email referrals without mail; belt and braces
-      const link = deps.partnerLinks && r.route.linkExpiresAt ? deps.partnerLinks.url(deps.partnerLinks.token(incident.id, id, r.route.linkExpiresAt)) : null;
+      const link =
+        deps.partnerLinks && r.route.linkExpiresAt
+          ? deps.partnerLinks.url(deps.partnerLinks.token(incident.id, id, r.route.linkExpiresAt))
+          : null;
       const { subject, body } = referralEmail({ config: deps.config, referral: r, incident, link });
-      out.push({ type: 'mail', mail: { dedupeKey: key, kind: 'referral', incidentId: incident.id, recipient: r.route.email, subject, body, correlation: id } });
+      out.push({
+        type: 'mail',
+        mail: {
+          dedupeKey: key,
+          kind: 'referral',
+          incidentId: incident.id,
+          recipient: r.route.email,
+          subject,
+          body,
+          correlation: id,
+        },
+      });
       continue;
     }
     // An email not yet recorded as sent: settle it once the referral no longer needs it.
     const unsent = r.route.delivery === 'email' && r.sentAt === null && event.type !== 'REFERRAL_SENT';
     if (unsent && prior && (priorState !== state || closedNow)) {
       if (event.actor.role === 'partner') {
-        out.push({ type: 'settleMail', dedupeKey: key, status: 'sent', note: 'delivery proven: the partner answered through the link in this email' });
+        out.push({
+          type: 'settleMail',
+          dedupeKey: key,
+          status: 'sent',
+          note: 'delivery proven: the partner answered through the link in this email',
+        });
       } else if (closedNow || FINISHED.has(state)) {
-        out.push({ type: 'settleMail', dedupeKey: key, status: 'cancelled', note: `not needed: ${closedNow ? 'the incident closed' : `referral ${state}`} before the email was sent` });
+        out.push({
+          type: 'settleMail',
+          dedupeKey: key,
+          status: 'cancelled',
+          note: `not needed: ${closedNow ? 'the incident closed' : `referral ${state}`} before the email was sent`,
+        });
       }
       // Otherwise (e.g. no response yet, or acknowledged by phone) the email still goes: late is better than never.
     }
-    if (state === 'withdrawn' && priorState !== 'withdrawn' && r.route.delivery === 'email' && r.sentAt !== null && r.route.email && deps.mailEnabled) {
+    if (
+      state === 'withdrawn' &&
+      priorState !== 'withdrawn' &&
+      r.route.delivery === 'email' &&
+      r.sentAt !== null &&
+      r.route.email &&
+      deps.mailEnabled
+    ) {
       const { subject, body } = withdrawalEmail({ config: deps.config, referral: r, incident });
-      out.push({ type: 'mail', mail: { dedupeKey: `${key}:withdrawn`, kind: 'referralWithdrawn', incidentId: incident.id, recipient: r.route.email, subject, body, correlation: id } });
+      out.push({
+        type: 'mail',
+        mail: {
+          dedupeKey: `${key}:withdrawn`,
+          kind: 'referralWithdrawn',
+          incidentId: incident.id,
+          recipient: r.route.email,
+          subject,
+          body,
+          correlation: id,
+        },
+      });
     }
   }
   return out;

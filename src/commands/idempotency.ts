@@ -22,7 +22,9 @@ export class IdempotencyStore {
   readonly #get;
   readonly #put;
   constructor(db: Db) {
-    this.#get = db.$client.prepare('SELECT request_hash AS requestHash, status, body, etag FROM idempotency_keys WHERE actor_id = ? AND key = ?');
+    this.#get = db.$client.prepare(
+      'SELECT request_hash AS requestHash, status, body, etag FROM idempotency_keys WHERE actor_id = ? AND key = ?',
+    );
     this.#put = rowWriter(db.$client, idempotencyKeys);
   }
   get(actorId: string, key: string): StoredAnswer | null {

@@ -123,7 +123,9 @@ export class IncidentStore {
     this.#upsertIncident = rowSyncer(s, incidents, ['id']);
     this.#insertIncident = rowWriter(s, incidents);
     this.#insertChild = Object.fromEntries(Object.entries(CHILD_TABLES).map(([k, t]) => [k, rowWriter(s, t)])) as never;
-    this.#deleteChild = Object.fromEntries(Object.entries(CHILD_TABLES).map(([k, t]) => [k, rowDeleter(s, t, 'incident_id')])) as never;
+    this.#deleteChild = Object.fromEntries(
+      Object.entries(CHILD_TABLES).map(([k, t]) => [k, rowDeleter(s, t, 'incident_id')]),
+    ) as never;
     this.#rollup = new RollupWriter(s);
   }
 

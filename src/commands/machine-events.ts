@@ -31,7 +31,12 @@ export function gradePolicy(config: ForceConfig, code: string): GradePolicy {
     label: g.label,
     requiresDeployment: g.requiresDeployment,
     targetSplit: t !== null && t.urbanMinutes !== undefined,
-    attendanceTarget: t && { startEvent: t.startEvent, minutes: t.minutes ?? null, urbanMinutes: t.urbanMinutes ?? null, ruralMinutes: t.ruralMinutes ?? null },
+    attendanceTarget: t && {
+      startEvent: t.startEvent,
+      minutes: t.minutes ?? null,
+      urbanMinutes: t.urbanMinutes ?? null,
+      ruralMinutes: t.ruralMinutes ?? null,
+    },
     unresourcedAlertAfterMinutes: g.unresourcedAlert?.afterMinutes ?? null,
     unresourcedNotify: g.unresourcedAlert?.notify ?? null,
   };
@@ -39,27 +44,50 @@ export function gradePolicy(config: ForceConfig, code: string): GradePolicy {
 
 /** Whole years between a date of birth and the local calendar date of `at` in the force's time zone. */
 export function ageOn(dateOfBirth: string, at: string, timeZone: string): number {
-  const local = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(at));
+  const local = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date(at));
   const [y, m, d] = local.split('-').map(Number) as [number, number, number];
   const [by, bm, bd] = dateOfBirth.split('-').map(Number) as [number, number, number];
   return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
 }
 
 /** `previous`: the subject recorded before, whose legal status carries over when the new record does not give one. */
-export function buildSubject(config: ForceConfig, keyer: PersonKeyer, input: SubjectInput, receivedAt: string, previous: Subject | null = null): Subject | Problem {
+export function buildSubject(
+  config: ForceConfig,
+  keyer: PersonKeyer,
+  input: SubjectInput,
+  receivedAt: string,
+  previous: Subject | null = null,
+): Subject | Problem {
   const ids = input.identifiers ?? {};
   let ageYears = input.ageYears ?? null;
   if (ids.dateOfBirth) {
     const fromDob = ageOn(ids.dateOfBirth, receivedAt, config.force.timezone);
     if (fromDob < 0 || fromDob > 120) {
-      return problem(400, 'VALIDATION_FAILED', 'Invalid request', 'subject.identifiers.dateOfBirth is not a plausible date of birth for this call', {
-        issues: [{ path: 'subject.identifiers.dateOfBirth', message: 'implausible date of birth' }],
-      });
+      return problem(
+        400,
+        'VALIDATION_FAILED',
+        'Invalid request',
+        'subject.identifiers.dateOfBirth is not a plausible date of birth for this call',
+        {
+          issues: [{ path: 'subject.identifiers.dateOfBirth', message: 'implausible date of birth' }],
+        },
+      );
     }
     if (ageYears !== null && ageYears !== fromDob) {
-      return problem(400, 'VALIDATION_FAILED', 'Invalid request', 'subject.ageYears does not match subject.identifiers.dateOfBirth', {
-        issues: [{ path: 'subject.ageYears', message: 'conflicts with dateOfBirth' }],
-      });
+      return problem(
+        400,
+        'VALIDATION_FAILED',
+        'Invalid request',
+        'subject.ageYears does not match subject.identifiers.dateOfBirth',
+        {
+          issues: [{ path: 'subject.ageYears', message: 'conflicts with dateOfBirth' }],
+        },
+      );
     }
     ageYears = fromDob;
   }
@@ -80,6 +108,7 @@ export function priorContactWindow(config: ForceConfig, receivedAt: string): { f
   return { from, to: receivedAt };
 }
 
-export const isProblem = (x: unknown): x is Problem => typeof x === 'object' && x !== null && 'status' in x && 'code' in x && 'detail' in x;
+export const isProblem = (x: unknown): x is Problem =>
+  typeof x === 'object' && x !== null && 'status' in x && 'code' in x && 'detail' in x;
 
 export type { PriorContact };

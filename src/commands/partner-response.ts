@@ -6,7 +6,12 @@
  * the link is refused and nothing is written.
  */
 import type { ReferralContext } from '../../machines/referral.machine.js';
-import { childStateName, restoreAggregate, type AggregateEvent, type AggregateState } from '../domain/incident-aggregate.js';
+import {
+  childStateName,
+  restoreAggregate,
+  type AggregateEvent,
+  type AggregateState,
+} from '../domain/incident-aggregate.js';
 import type { CommandDeps, CommandResult } from './deps.js';
 import { incidentStore } from './incident-store.js';
 import { commitEvent, inTransaction } from './run-command.js';
@@ -14,7 +19,14 @@ import { commitEvent, inTransaction } from './run-command.js';
 export type PartnerAction = 'acknowledge' | 'accept' | 'decline';
 
 export interface PartnerReferral {
-  incident: { id: string; reference: string | null; category: string; district: string | null; closed: boolean; version: number };
+  incident: {
+    id: string;
+    reference: string | null;
+    category: string;
+    district: string | null;
+    closed: boolean;
+    version: number;
+  };
   referralId: string;
   state: string;
   referral: ReferralContext;
@@ -25,8 +37,20 @@ export type PartnerRefusal = { status: 404 | 409 | 410 | 422; code: string; titl
 /** Why the partner can no longer act on this referral (or on `action`), or null. */
 export function partnerRefusal(p: PartnerReferral, action: PartnerAction | null): PartnerRefusal | null {
   const r = p.referral;
-  if (p.incident.closed) return { status: 410, code: 'INCIDENT_CLOSED', title: 'This referral is closed', message: 'The police incident has been closed. No action is needed.' };
-  if (r.withdrawn) return { status: 410, code: 'REFERRAL_WITHDRAWN', title: 'This referral was withdrawn', message: `The control room withdrew this referral (${r.withdrawn.reason}). No action is needed.` };
+  if (p.incident.closed)
+    return {
+      status: 410,
+      code: 'INCIDENT_CLOSED',
+      title: 'This referral is closed',
+      message: 'The police incident has been closed. No action is needed.',
+    };
+  if (r.withdrawn)
+    return {
+      status: 410,
+      code: 'REFERRAL_WITHDRAWN',
+      title: 'This referral was withdrawn',
+      message: `The control room withdrew this referral (${r.withdrawn.reason}). No action is needed.`,
+    };
   const answered = r.answer === 'accepted' || r.answer === 'declined' ? r.answer : r.resolution ? 'resolved' : null;
   if (answered && action !== null) {
     return {
@@ -41,7 +65,8 @@ export function partnerRefusal(p: PartnerReferral, action: PartnerAction | null)
       status: 409,
       code: 'ACKNOWLEDGEMENT_TOO_LATE',
       title: 'Please accept or decline',
-      message: 'No acknowledgement reached us in time, so this referral has been escalated. Please accept or decline it now, or ring the control room.',
+      message:
+        'No acknowledgement reached us in time, so this referral has been escalated. Please accept or decline it now, or ring the control room.',
     };
   }
   return null;
@@ -58,7 +83,14 @@ function partnerReferralOf(s: AggregateState, referralId: string): PartnerReferr
   if (!snap) return null;
   const c = s.incident.context;
   return {
-    incident: { id: c.incidentId, reference: c.reference, category: c.category, district: c.district, closed: c.closedAt !== null, version: s.version },
+    incident: {
+      id: c.incidentId,
+      reference: c.reference,
+      category: c.category,
+      district: c.district,
+      closed: c.closedAt !== null,
+      version: s.version,
+    },
     referralId,
     state: childStateName(snap),
     referral: snap.context as ReferralContext,
@@ -74,7 +106,9 @@ export interface PartnerAnswer {
   agencyReference: string | null;
 }
 
-export type PartnerResult = { ok: true; referral: PartnerReferral; nothingToDo: boolean } | { ok: false; refusal: PartnerRefusal; referral: PartnerReferral | null };
+export type PartnerResult =
+  | { ok: true; referral: PartnerReferral; nothingToDo: boolean }
+  | { ok: false; refusal: PartnerRefusal; referral: PartnerReferral | null };
 
 export function recordPartnerAnswer(deps: CommandDeps, a: PartnerAnswer): PartnerResult {
   let outcome: PartnerResult | null = null;
@@ -86,9 +120,18 @@ export function recordPartnerAnswer(deps: CommandDeps, a: PartnerAnswer): Partne
     const p = before ? partnerReferralOf(before, a.referralId) : null;
     const refuse = (refusal: PartnerRefusal): CommandResult => {
       outcome = { ok: false, refusal, referral: p };
-      return { ok: false, problem: { status: refusal.status, code: refusal.code, title: refusal.title, detail: refusal.message } };
+      return {
+        ok: false,
+        problem: { status: refusal.status, code: refusal.code, title: refusal.title, detail: refusal.message },
+      };
     };
-    if (!before || !p) return refuse({ status: 404, code: 'REFERRAL_NOT_FOUND', title: 'Referral not found', message: 'This referral does not exist. Ring the control room.' });
+    if (!before || !p)
+      return refuse({
+        status: 404,
+        code: 'REFERRAL_NOT_FOUND',
+        title: 'Referral not found',
+        message: 'This referral does not exist. Ring the control room.',
+      });
     const refusal = partnerRefusal(p, a.action);
     if (refusal) return refuse(refusal);
     if (a.action === 'acknowledge' && p.referral.acknowledgedAt) {
@@ -96,10 +139,21 @@ export function recordPartnerAnswer(deps: CommandDeps, a: PartnerAnswer): Partne
       return { ok: true, status: 200, body: null, etag: null, replayed: false };
     }
     const now = deps.clock.now().toISOString();
-    const envelope = { seq: before.version + 1, occurredAt: now, recordedAt: now, actor: { id: `agency:${p.referral.agency}`, role: 'partner' as const } };
+    const envelope = {
+      seq: before.version + 1,
+      occurredAt: now,
+      recordedAt: now,
+      actor: { id: `agency:${p.referral.agency}`, role: 'partner' as const },
+    };
     const event: AggregateEvent =
       a.action === 'acknowledge'
-        ? { type: 'REFERRAL_ACKNOWLEDGED', referralId: a.referralId, acknowledgedBy: a.respondent, agencyReference: a.agencyReference, ...envelope }
+        ? {
+            type: 'REFERRAL_ACKNOWLEDGED',
+            referralId: a.referralId,
+            acknowledgedBy: a.respondent,
+            agencyReference: a.agencyReference,
+            ...envelope,
+          }
         : {
             type: 'REFERRAL_ANSWERED',
             referralId: a.referralId,

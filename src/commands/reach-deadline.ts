@@ -5,7 +5,12 @@ import { SYSTEM_ACTOR } from './deps.js';
 import { incidentStore } from './incident-store.js';
 import { commitEvent, inTransaction } from './run-command.js';
 
-export function reachDeadline(deps: CommandDeps, incidentId: string, deadlineKey: string, dueAt: string): CommandResult {
+export function reachDeadline(
+  deps: CommandDeps,
+  incidentId: string,
+  deadlineKey: string,
+  dueAt: string,
+): CommandResult {
   return inTransaction(deps, { actor: SYSTEM_ACTOR, idempotencyKey: null, requestHash: '' }, () => {
     const row = incidentStore(deps.db).load(incidentId);
     if (!row) return { ok: true, status: 204, body: null, etag: null, replayed: false };

@@ -12,11 +12,22 @@ export function rebuildProjections(db: Db): { incidents: number; events: number 
   const store = incidentStore(db);
   return db.transaction(
     (tx) => {
-      for (const t of [...Object.values(PROJECTION_CHILD_TABLES), demandRollup, demandRollupMonth, referralRollup, referralRollupMonth, incidents]) tx.delete(t).run();
+      for (const t of [
+        ...Object.values(PROJECTION_CHILD_TABLES),
+        demandRollup,
+        demandRollupMonth,
+        referralRollup,
+        referralRollupMonth,
+        incidents,
+      ])
+        tx.delete(t).run();
       const rollup = store.rollupWriter();
       // One stream at a time. (Writing while an `iterate()` cursor over incident_events is still
       // open fails in better-sqlite3 with "This database connection is busy executing a query".)
-      const ids = db.$client.prepare('SELECT DISTINCT incident_id FROM incident_events ORDER BY incident_id').pluck().all() as string[];
+      const ids = db.$client
+        .prepare('SELECT DISTINCT incident_id FROM incident_events ORDER BY incident_id')
+        .pluck()
+        .all() as string[];
       let events = 0;
       let done = 0;
       for (const id of ids) {

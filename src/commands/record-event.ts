@@ -19,20 +19,33 @@ export interface RecordEventRequest {
 export function recordEvent(deps: CommandDeps, meta: CommandMeta, req: RecordEventRequest): CommandResult {
   return inTransaction(deps, meta, () => {
     const row = incidentStore(deps.db).load(req.incidentId);
-    if (!row) return { ok: false, problem: problem(404, 'INCIDENT_NOT_FOUND', 'Unknown incident', `no incident with id ${req.incidentId}`) };
+    if (!row)
+      return {
+        ok: false,
+        problem: problem(404, 'INCIDENT_NOT_FOUND', 'Unknown incident', `no incident with id ${req.incidentId}`),
+      };
     if (req.ifMatch !== null && req.ifMatch !== row.version) {
       return {
         ok: false,
-        problem: problem(409, 'STALE_VERSION', 'Incident changed since you read it', `you sent If-Match "${req.ifMatch}" but the incident is at version ${row.version}; reload it and decide again`, {
-          currentVersion: row.version,
-        }),
+        problem: problem(
+          409,
+          'STALE_VERSION',
+          'Incident changed since you read it',
+          `you sent If-Match "${req.ifMatch}" but the incident is at version ${row.version}; reload it and decide again`,
+          {
+            currentVersion: row.version,
+          },
+        ),
       };
     }
     const before = restoreAggregate(row.snapshot);
     const body = toMachineEvent(deps, before, req.input);
     if (isProblem(body)) {
       // A refusal by a translator (e.g. an inactive agency) says what is allowed now, like the machines' refusals.
-      const p = body.status === 422 ? { ...body, allowedEvents: allowedEvents(before), state: stateName(before), currentVersion: before.version } : body;
+      const p =
+        body.status === 422
+          ? { ...body, allowedEvents: allowedEvents(before), state: stateName(before), currentVersion: before.version }
+          : body;
       return { ok: false, problem: p };
     }
     const event = {

@@ -19,17 +19,35 @@ export const referralTranslators: Translators = {
     if (!dir) directories.set(deps.db, (dir = new AgencyDirectory(deps.db)));
     const agency = dir.get(i.agency);
     if (!agency) {
-      return problem(400, 'VALIDATION_FAILED', 'Invalid request', `body.agency: unknown agency '${i.agency}'; GET /api/agencies lists the directory`, {
-        issues: [{ path: 'body.agency', message: `unknown agency '${i.agency}'` }],
-      });
+      return problem(
+        400,
+        'VALIDATION_FAILED',
+        'Invalid request',
+        `body.agency: unknown agency '${i.agency}'; GET /api/agencies lists the directory`,
+        {
+          issues: [{ path: 'body.agency', message: `unknown agency '${i.agency}'` }],
+        },
+      );
     }
     if (!agency.active) {
-      return problem(422, 'AGENCY_INACTIVE', 'Rule R11 not met', `${agency.label} (${agency.code}) is not active in the directory: choose another agency, or ask an admin to review and activate it`, { rule: 'R11' });
+      return problem(
+        422,
+        'AGENCY_INACTIVE',
+        'Rule R11 not met',
+        `${agency.label} (${agency.code}) is not active in the directory: choose another agency, or ask an admin to review and activate it`,
+        { rule: 'R11' },
+      );
     }
     const config = deps.config;
     const delivery = config.referrals.contactMethodDelivery[i.contactMethod] ?? 'message';
     if (delivery === 'email' && !deps.mailEnabled) {
-      return problem(422, 'EMAIL_NOT_CONFIGURED', 'Email is not configured', `this server has no mail transport (SMTP_URL), so the referral cannot be emailed: contact ${agency.label} another way (e.g. phone) and record that`, { rule: null });
+      return problem(
+        422,
+        'EMAIL_NOT_CONFIGURED',
+        'Email is not configured',
+        `this server has no mail transport (SMTP_URL), so the referral cannot be emailed: contact ${agency.label} another way (e.g. phone) and record that`,
+        { rule: null },
+      );
     }
     const times = config.referrals.responseTimes.byAgencyType[agency.type] ?? config.referrals.responseTimes.default;
     const ctx = state.incident.context;
@@ -43,10 +61,22 @@ export const referralTranslators: Translators = {
       acknowledgeMinutes: times.acknowledgeMinutes,
       answerMinutes: times.answerMinutes,
       deliveryMinutes: config.referrals.deliveryMinutes,
-      linkExpiresAt: delivery === 'email' ? new Date(now + config.referrals.linkValidityHours * 3_600_000).toISOString() : null,
-      escalationLevels: config.referrals.escalation.levels.map((l) => ({ level: l.level, label: l.label, notify: l.notify, responseMinutes: l.responseMinutes })),
-      escalationContacts: agency.escalationContacts.map((c) => ({ level: c.level, role: c.role, phone: c.phone, email: c.email })),
-      coversDistrict: agency.districts.length === 0 ? true : ctx.district ? agency.districts.includes(ctx.district) : null,
+      linkExpiresAt:
+        delivery === 'email' ? new Date(now + config.referrals.linkValidityHours * 3_600_000).toISOString() : null,
+      escalationLevels: config.referrals.escalation.levels.map((l) => ({
+        level: l.level,
+        label: l.label,
+        notify: l.notify,
+        responseMinutes: l.responseMinutes,
+      })),
+      escalationContacts: agency.escalationContacts.map((c) => ({
+        level: c.level,
+        role: c.role,
+        phone: c.phone,
+        email: c.email,
+      })),
+      coversDistrict:
+        agency.districts.length === 0 ? true : ctx.district ? agency.districts.includes(ctx.district) : null,
       openAtReferral: isOpenAt(agency.hours, occurredAt, config.force.timezone),
     };
     return {
@@ -65,8 +95,17 @@ export const referralTranslators: Translators = {
       },
     };
   },
-  REFERRAL_ACKNOWLEDGED: (_d, _s, i) => ({ ...i, acknowledgedBy: i.acknowledgedBy ?? null, agencyReference: i.agencyReference ?? null }),
-  REFERRAL_ANSWERED: (_d, _s, i) => ({ ...i, reason: i.reason ?? null, agencyReference: i.agencyReference ?? null, respondent: i.respondent ?? null }),
+  REFERRAL_ACKNOWLEDGED: (_d, _s, i) => ({
+    ...i,
+    acknowledgedBy: i.acknowledgedBy ?? null,
+    agencyReference: i.agencyReference ?? null,
+  }),
+  REFERRAL_ANSWERED: (_d, _s, i) => ({
+    ...i,
+    reason: i.reason ?? null,
+    agencyReference: i.agencyReference ?? null,
+    respondent: i.respondent ?? null,
+  }),
   REFERRAL_ESCALATED: (_d, _s, i) => ({ ...i, partnerContact: i.partnerContact ?? null, note: i.note ?? null }),
   REFERRAL_RESOLVED: (_d, _s, i) => ({ ...i, partnerContact: i.partnerContact ?? null, note: i.note ?? null }),
   REFERRAL_CALLER_INFORMED: (_d, _s, i) => ({ ...i, note: i.note ?? null }),

@@ -52,7 +52,9 @@ class Table {
       `INSERT INTO ${name} (dim, ${at}, grp, ${cols.join(', ')}) VALUES (?, ?, ?, ${cols.map(() => '?').join(', ')})
        ON CONFLICT(dim, ${at}, grp) DO UPDATE SET ${cols.map((c) => `${c} = ${c} + excluded.${c}`).join(', ')}`,
     );
-    this.#deleteEmpty = sqlite.prepare(`DELETE FROM ${name} WHERE dim = ? AND ${at} = ? AND grp = ? AND "${columns[measures[0]!]!.name}" = 0`);
+    this.#deleteEmpty = sqlite.prepare(
+      `DELETE FROM ${name} WHERE dim = ? AND ${at} = ? AND grp = ? AND "${columns[measures[0]!]!.name}" = 0`,
+    );
   }
   add(row: Row, sign: 1 | -1) {
     const period = this.#period(row.day);
@@ -103,7 +105,10 @@ export class RollupWriter {
     for (const r of after) this.#persons.add(r.person);
   }
   /** Record that an incident's ledger rows changed from `before` to `after` (not yet written). */
-  change(before: { incidentLedger: IncidentLedgerRow[]; referralLedger: ReferralLedgerRow[] } | null, after: { incidentLedger: IncidentLedgerRow[]; referralLedger: ReferralLedgerRow[] }) {
+  change(
+    before: { incidentLedger: IncidentLedgerRow[]; referralLedger: ReferralLedgerRow[] } | null,
+    after: { incidentLedger: IncidentLedgerRow[]; referralLedger: ReferralLedgerRow[] },
+  ) {
     for (const t of this.#incidents) {
       for (const r of before?.incidentLedger ?? []) t.add(r as never, -1);
       for (const r of after.incidentLedger) t.add(r as never, 1);

@@ -5,7 +5,13 @@
  * answer. A refusal writes nothing.
  */
 import { project, projectRows } from '../domain/projection.js';
-import { allowedEvents, applyToAggregate, stateName, type AggregateEvent, type AggregateState } from '../domain/incident-aggregate.js';
+import {
+  allowedEvents,
+  applyToAggregate,
+  stateName,
+  type AggregateEvent,
+  type AggregateState,
+} from '../domain/incident-aggregate.js';
 import { problem, type Problem } from '../http/problem.js';
 import type { Violation } from '../../machines/types.js';
 import type { CommandDeps, CommandMeta, CommandResult } from './deps.js';
@@ -15,34 +21,47 @@ import { incidentStore } from './incident-store.js';
 import { defaultUnitOfWork } from './unit-of-work.js';
 
 export function inTransaction(deps: CommandDeps, meta: CommandMeta, work: () => CommandResult): CommandResult {
-  return (deps.uow ?? defaultUnitOfWork(deps.db.$client)).run(
-    () => {
-      const idem = idempotencyStore(deps.db);
-      if (meta.idempotencyKey) {
-        const prior = idem.get(meta.actor.id, meta.idempotencyKey);
-        if (prior) {
-          if (prior.requestHash !== meta.requestHash) {
-            return {
-              ok: false,
-              problem: problem(422, 'IDEMPOTENCY_KEY_REUSED', 'Idempotency key reused', 'this Idempotency-Key was already used for a different request; use a new key for a new request'),
-            };
-          }
-          return { ok: true, status: prior.status, body: JSON.parse(prior.body), etag: prior.etag, replayed: true };
+  return (deps.uow ?? defaultUnitOfWork(deps.db.$client)).run(() => {
+    const idem = idempotencyStore(deps.db);
+    if (meta.idempotencyKey) {
+      const prior = idem.get(meta.actor.id, meta.idempotencyKey);
+      if (prior) {
+        if (prior.requestHash !== meta.requestHash) {
+          return {
+            ok: false,
+            problem: problem(
+              422,
+              'IDEMPOTENCY_KEY_REUSED',
+              'Idempotency key reused',
+              'this Idempotency-Key was already used for a different request; use a new key for a new request',
+            ),
+          };
         }
+        return { ok: true, status: prior.status, body: JSON.parse(prior.body), etag: prior.etag, replayed: true };
       }
-      const result = work();
-      if (result.ok && meta.idempotencyKey) {
-        idem.put(meta.actor.id, meta.idempotencyKey, { requestHash: meta.requestHash, status: result.status, body: JSON.stringify(result.body), etag: result.etag }, deps.clock.now().toISOString());
-      }
-      return result;
-    },
-  );
+    }
+    const result = work();
+    if (result.ok && meta.idempotencyKey) {
+      idem.put(
+        meta.actor.id,
+        meta.idempotencyKey,
+        { requestHash: meta.requestHash, status: result.status, body: JSON.stringify(result.body), etag: result.etag },
+        deps.clock.now().toISOString(),
+      );
+    }
+    return result;
+  });
 }
 
 export function ruleProblem(v: Violation, s: AggregateState): Problem {
   const title = v.rule ? `Rule ${v.rule} not met` : 'Not allowed now';
   if (s.version === 0) return problem(422, v.code, title, v.message, { rule: v.rule });
-  return problem(422, v.code, title, v.message, { rule: v.rule, allowedEvents: allowedEvents(s), state: stateName(s), currentVersion: s.version });
+  return problem(422, v.code, title, v.message, {
+    rule: v.rule,
+    allowedEvents: allowedEvents(s),
+    state: stateName(s),
+    currentVersion: s.version,
+  });
 }
 
 /** Apply, append and project one event. The caller is inside `inTransaction`. */
@@ -62,6 +81,10 @@ export function commitEvent(
   const afterProjection = project(r.state);
   store.writeProjection(beforeProjection, afterProjection);
   // Emails and other promised side effects, in the same transaction (see effects.ts).
-  applyEffects(deps, { deps, before, event, after: r.state, beforeRows: beforeProjection, afterProjection }, event.recordedAt);
+  applyEffects(
+    deps,
+    { deps, before, event, after: r.state, beforeRows: beforeProjection, afterProjection },
+    event.recordedAt,
+  );
   return { ok: true, state: r.state };
 }

@@ -14,10 +14,19 @@ import { buildSubject, gradePolicy, isProblem, priorContactWindow } from './mach
 import { detentionTranslators } from './detention-events.js';
 import { referralTranslators } from './referral-translators.js';
 
-export type MachineEventBody = AggregateEvent extends infer E ? (E extends unknown ? Omit<E, keyof EventMeta> : never) : never;
+export type MachineEventBody = AggregateEvent extends infer E
+  ? E extends unknown
+    ? Omit<E, keyof EventMeta>
+    : never
+  : never;
 type InputOf<T extends string> = Omit<Extract<IncidentEventInput, { type: T }>, 'occurredAt'>;
 /** `occurredAt` is given for translators that stamp time-dependent facts (e.g. whether an agency is open). */
-type Translator<T extends string> = (deps: CommandDeps, state: AggregateState, input: InputOf<T>, occurredAt: string) => MachineEventBody | Problem;
+type Translator<T extends string> = (
+  deps: CommandDeps,
+  state: AggregateState,
+  input: InputOf<T>,
+  occurredAt: string,
+) => MachineEventBody | Problem;
 export type Translators = { [T in IncidentEventInput['type']]?: Translator<T> };
 
 const coreTranslators: Translators = {
@@ -26,20 +35,34 @@ const coreTranslators: Translators = {
   RCRP_DECISION_RECORDED: (_d, _s, i) => ({ ...i, override: i.override ?? null }),
   RESOLVED_WITHOUT_DEPLOYMENT: (_d, _s, i) => ({ ...i, note: i.note ?? null }),
   // Each resource gets an assignment id (the time ledger's key): the sender's, or a<seq>-<n>.
-  POLICE_DISPATCHED: (_d, s, i) => ({ ...i, resources: i.resources.map((r, n) => ({ ...r, assignmentId: r.assignmentId ?? defaultAssignmentId(s.version + 1, n) })) }),
+  POLICE_DISPATCHED: (_d, s, i) => ({
+    ...i,
+    resources: i.resources.map((r, n) => ({
+      ...r,
+      assignmentId: r.assignmentId ?? defaultAssignmentId(s.version + 1, n),
+    })),
+  }),
   INCIDENT_CLOSED: (_d, _s, i) => ({ ...i, mhFlagAtClose: i.mhFlagAtClose ?? null, note: i.note ?? null }),
   SUBJECT_RECORDED(deps, state, i) {
     const ctx = state.incident.context;
     const subject = buildSubject(deps.config, deps.keyer, i.subject, ctx.receivedAt, ctx.subject);
     if (isProblem(subject)) return subject;
     const w = priorContactWindow(deps.config, ctx.receivedAt);
-    return { type: 'SUBJECT_RECORDED', subject, priorContacts: incidentStore(deps.db).priorContacts(subject.personKeys, ctx.incidentId, w.from, w.to) };
+    return {
+      type: 'SUBJECT_RECORDED',
+      subject,
+      priorContacts: incidentStore(deps.db).priorContacts(subject.personKeys, ctx.incidentId, w.from, w.to),
+    };
   },
 };
 
 const translators: Translators = { ...coreTranslators, ...referralTranslators, ...detentionTranslators };
 
-export function toMachineEvent(deps: CommandDeps, state: AggregateState, input: IncidentEventInput): MachineEventBody | Problem {
+export function toMachineEvent(
+  deps: CommandDeps,
+  state: AggregateState,
+  input: IncidentEventInput,
+): MachineEventBody | Problem {
   const { occurredAt, ...rest } = input;
   const t = translators[rest.type] as Translator<string> | undefined;
   return t ? t(deps, state, rest as never, occurredAt) : (rest as MachineEventBody);

@@ -52,7 +52,10 @@ export class CommitFailed extends Error {
   override name = 'CommitFailed';
 }
 
-export function groupCommitUnitOfWork(sqlite: Database.Database, onCommitError: (e: Error) => void = () => {}): UnitOfWork {
+export function groupCommitUnitOfWork(
+  sqlite: Database.Database,
+  onCommitError: (e: Error) => void = () => {},
+): UnitOfWork {
   let batch: { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void; size: number } | null = null;
 
   const flush = () => {

@@ -7,7 +7,9 @@ import { PLACE_TYPES } from '../../machines/s136.machine.js';
 import { DELIVERIES } from '../../machines/referral.machine.js';
 import { ROLES as USER_ROLES } from '../../machines/types.js';
 
-const code = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/, 'a short code: letters, digits, _ or -, starting with a letter');
+const code = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/, 'a short code: letters, digits, _ or -, starting with a letter');
 
 export const AGENCY_TYPES = [
   'nhs111MentalHealth',
@@ -58,7 +60,10 @@ const category = z
      */
     requiresDetainedLegalStatus: z.boolean().default(false),
   })
-  .refine((c) => c.rcrp === (c.rcrpPhase !== null), { message: 'rcrpPhase must be set exactly when rcrp is true', path: ['rcrpPhase'] });
+  .refine((c) => c.rcrp === (c.rcrpPhase !== null), {
+    message: 'rcrpPhase must be set exactly when rcrp is true',
+    path: ['rcrpPhase'],
+  });
 
 /** Opening hours: always open, or weekly sessions in the force's local time (closes < opens = overnight). */
 export const WEEKDAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
@@ -115,16 +120,21 @@ const escalationLevel = z.object({
   responseMinutes: z.number().int().positive().nullable(),
 });
 
-
 const referrals = z
   .object({
     /** How each contact method reaches the agency: email (sent by this system), message (portal, fax …), conversation (spoke to a person). */
     contactMethodDelivery: z.record(z.string(), z.enum(DELIVERIES)),
-    responseTimes: z.object({ default: responseTimes, byAgencyType: z.partialRecord(z.enum(AGENCY_TYPES), responseTimes).default({}) }),
+    responseTimes: z.object({
+      default: responseTimes,
+      byAgencyType: z.partialRecord(z.enum(AGENCY_TYPES), responseTimes).default({}),
+    }),
     /** An email referral not handed to the mail server within this many minutes counts as no response. */
     deliveryMinutes: z.number().int().positive().nullable(),
     /** How long the partner response link in the email stays valid. */
-    linkValidityHours: z.number().positive().max(24 * 30),
+    linkValidityHours: z
+      .number()
+      .positive()
+      .max(24 * 30),
     /** Printed in every referral: how the partner reaches the control room (and gets the person's details). */
     callbackRoute: z.string().min(1).max(300),
     /** R13: the escalation ladder, lowest level first. */
@@ -132,7 +142,12 @@ const referrals = z
   })
   .superRefine((r, ctx) => {
     r.escalation.levels.forEach((l, i) => {
-      if (l.level !== i + 1) ctx.addIssue({ code: 'custom', message: `levels must be numbered 1, 2, 3 … in order; expected ${i + 1}`, path: ['escalation', 'levels', i, 'level'] });
+      if (l.level !== i + 1)
+        ctx.addIssue({
+          code: 'custom',
+          message: `levels must be numbered 1, 2, 3 … in order; expected ${i + 1}`,
+          path: ['escalation', 'levels', i, 'level'],
+        });
     });
   });
 
@@ -144,7 +159,8 @@ const codedList = <T extends z.ZodType<{ code: string }>>(item: T) =>
     .superRefine((items, ctx) => {
       const seen = new Set<string>();
       items.forEach((it, i) => {
-        if (seen.has(it.code)) ctx.addIssue({ code: 'custom', message: `duplicate code '${it.code}'`, path: [i, 'code'] });
+        if (seen.has(it.code))
+          ctx.addIssue({ code: 'custom', message: `duplicate code '${it.code}'`, path: [i, 'code'] });
         seen.add(it.code);
       });
     });
@@ -152,14 +168,22 @@ const codedList = <T extends z.ZodType<{ code: string }>>(item: T) =>
 /** Place-of-safety types (DOMAIN §2.4), defined with the s.136 machine; the ADR's "first place of safety" groups them (§5.2). */
 export const PLACE_OF_SAFETY_TYPES = PLACE_TYPES;
 
-const minutesBefore = z.number().int().positive().max(24 * 60);
+const minutesBefore = z
+  .number()
+  .int()
+  .positive()
+  .max(24 * 60);
 
 /** MHA s.135/s.136 settings (DOMAIN §2, rules R16–R37, R42). Stamped into each detention when it starts. */
 const s136 = z.object({
   /** R23: warnings this many minutes before the clock expires (default T−6 h, T−2 h). */
   clockWarningsMinutesBeforeExpiry: z.array(minutesBefore).max(6),
   /** R35: NHS acceptance expected within this many minutes of arrival (the NPA's one hour). */
-  handoverMinutes: z.number().int().positive().max(24 * 60),
+  handoverMinutes: z
+    .number()
+    .int()
+    .positive()
+    .max(24 * 60),
   /** R35: whether the one-hour expectation also applies at emergency departments ([U] local agreement). */
   handoverRuleAtEmergencyDepartments: z.boolean(),
   /** R37: flag an assessment that has not started this many hours after the clock started. */
@@ -191,7 +215,8 @@ const s136 = z.object({
   }),
 });
 
-export const forceConfigSchema = z.object({
+export const forceConfigSchema = z
+  .object({
     force: z.object({ name: z.string().min(1), code, timezone: z.string().min(1) }),
     districts: z.array(z.string().min(1)).min(1),
     grades: codedList(grade),
@@ -206,10 +231,18 @@ export const forceConfigSchema = z.object({
       childExclusionAction: z.enum(['flag', 'requireDeploy']),
       goLiveDate: z.iso.date().nullable(),
     }),
-    repeatContact: z.object({ windowHours: z.number().positive().max(24 * 90) }),
+    repeatContact: z.object({
+      windowHours: z
+        .number()
+        .positive()
+        .max(24 * 90),
+    }),
     time: z.object({ futureToleranceSeconds: z.number().int().min(0).max(3600) }),
     /** Kinds of police resource that can be dispatched (the time ledger, R38). */
-    resourceTypes: z.array(code).min(1).default(['response', 'neighbourhood', 'mentalHealthTriage', 'roadsPolicing', 'dogUnit', 'supervisor', 'other']),
+    resourceTypes: z
+      .array(code)
+      .min(1)
+      .default(['response', 'neighbourhood', 'mentalHealthTriage', 'roadsPolicing', 'dogUnit', 'supervisor', 'other']),
     reporting: z.object({
       /** R44: PCC/public outputs suppress any cell below this (and cells derived from fewer units). */
       suppressionThreshold: z.number().int().min(1),
@@ -236,11 +269,21 @@ export const forceConfigSchema = z.object({
   })
   .superRefine((c, ctx) => {
     for (const m of Object.keys(c.referrals.contactMethodDelivery)) {
-      if (!c.contactMethods.includes(m)) ctx.addIssue({ code: 'custom', message: `'${m}' is not one of contactMethods`, path: ['referrals', 'contactMethodDelivery', m] });
+      if (!c.contactMethods.includes(m))
+        ctx.addIssue({
+          code: 'custom',
+          message: `'${m}' is not one of contactMethods`,
+          path: ['referrals', 'contactMethodDelivery', m],
+        });
     }
     c.agencies.forEach((a, i) => {
       a.districts.forEach((d, j) => {
-        if (!c.districts.includes(d)) ctx.addIssue({ code: 'custom', message: `'${d}' is not one of districts`, path: ['agencies', i, 'districts', j] });
+        if (!c.districts.includes(d))
+          ctx.addIssue({
+            code: 'custom',
+            message: `'${d}' is not one of districts`,
+            path: ['agencies', i, 'districts', j],
+          });
       });
     });
   });

@@ -49,7 +49,9 @@ function demoSubject(deps: CommandDeps, plan: IncidentPlan): { subject?: Record<
   const awol = deps.config.categories.find((c) => c.code === plan.category)?.requiresDetainedLegalStatus ?? false;
   const d = (plan.detention ?? plan.warrant)?.person;
   const subject = {
-    ...(plan.person !== null ? { identifiers: { forcePersonId: `DEMO-P${plan.person}` }, ageYears: plan.ageYears } : {}),
+    ...(plan.person !== null
+      ? { identifiers: { forcePersonId: `DEMO-P${plan.person}` }, ageYears: plan.ageYears }
+      : {}),
     ...(d ? { ageYears: d.ageYears, gender: d.gender, ethnicity: d.ethnicity, ethnicityBasis: d.ethnicityBasis } : {}),
     ...(awol ? { legalStatus: '03' } : {}),
   };
@@ -57,13 +59,16 @@ function demoSubject(deps: CommandDeps, plan: IncidentPlan): { subject?: Record<
 }
 
 const GROUNDS: Record<string, string> = {
-  mhCrisisInPublic: 'shouting at passers-by and walking into the road, responding to voices, could not say where they lived',
-  suicideSelfHarmConcern: 'stated intention to end their life and was at the edge of a drop; distressed and not engaging',
+  mhCrisisInPublic:
+    'shouting at passers-by and walking into the road, responding to voices, could not say where they lived',
+  suicideSelfHarmConcern:
+    'stated intention to end their life and was at the edge of a drop; distressed and not engaging',
   concernForWelfare: 'found confused and distressed, not eating or sleeping for days, unable to keep themselves safe',
 };
 const POLICE_STATION_RECORD = {
   imminentRiskOfSeriousHarm: true,
-  noOtherPlaceReason: 'violent towards the ambulance crew and staff; both health-based places of safety declined on safety grounds',
+  noOtherPlaceReason:
+    'violent towards the ambulance crew and staff; both health-based places of safety declined on safety grounds',
   healthcareRequirementWillBeMet: true,
   decisionMaker: { name: 'Sgt 1203 (custody)', rank: 'sergeant' },
   consultation: { consulted: true, profession: 'registeredNurse' },
@@ -88,20 +93,48 @@ export function detentionSteps(d: PlannedDetention, category: string): Array<Rec
       ? [
           { type: 'S136_CONSIDERED', occurredAt: d.consideredAt, detentionId, officer },
           c!.practicable
-            ? { type: 'S136_CONSULTATION_RECORDED', occurredAt: c!.at, detentionId, practicable: true, profession: c!.profession, consultee: c!.consultee, advice: 'supports a s.136 assessment at a place of safety' }
-            : { type: 'S136_CONSULTATION_RECORDED', occurredAt: c!.at, detentionId, practicable: false, notPracticableReason: c!.reason },
+            ? {
+                type: 'S136_CONSULTATION_RECORDED',
+                occurredAt: c!.at,
+                detentionId,
+                practicable: true,
+                profession: c!.profession,
+                consultee: c!.consultee,
+                advice: 'supports a s.136 assessment at a place of safety',
+              }
+            : {
+                type: 'S136_CONSULTATION_RECORDED',
+                occurredAt: c!.at,
+                detentionId,
+                practicable: false,
+                notPracticableReason: c!.reason,
+              },
           {
             type: 'S136_DETAINED',
             occurredAt: d.detainedAt,
             detentionId,
             mode: 'removed',
             locationType: d.locationType,
-            criteria: { apparentMentalDisorder: true, immediateNeedOfCareOrControl: true, necessaryForProtection: true },
+            criteria: {
+              apparentMentalDisorder: true,
+              immediateNeedOfCareOrControl: true,
+              necessaryForProtection: true,
+            },
             grounds: GROUNDS[category] ?? GROUNDS.mhCrisisInPublic,
             officer,
           },
         ]
-      : [{ type: 'S135_WARRANT_EXECUTED', occurredAt: d.detainedAt, detentionId, power: d.power, mode: 'removed', warrant: d.warrant, officer }];
+      : [
+          {
+            type: 'S135_WARRANT_EXECUTED',
+            occurredAt: d.detainedAt,
+            detentionId,
+            power: d.power,
+            mode: 'removed',
+            warrant: d.warrant,
+            officer,
+          },
+        ];
   const steps: Array<Record<string, unknown>> = [
     ...removal,
     {
@@ -112,9 +145,13 @@ export function detentionSteps(d: PlannedDetention, category: string): Array<Rec
       ...(v.method === 'policeVehicle'
         ? {
             ambulanceRequested: v.ambulanceRequestedAt !== null,
-            ...(v.ambulanceRequestedAt ? { ambulanceRequestedAt: v.ambulanceRequestedAt, ambulanceEta: v.ambulanceEta } : {}),
+            ...(v.ambulanceRequestedAt
+              ? { ambulanceRequestedAt: v.ambulanceRequestedAt, ambulanceEta: v.ambulanceEta }
+              : {}),
             policeVehicleReason: v.policeVehicleReason,
-            ...(v.policeVehicleReason === 'other' ? { reasonText: "the person's behaviour made waiting for the ambulance unsafe" } : {}),
+            ...(v.policeVehicleReason === 'other'
+              ? { reasonText: "the person's behaviour made waiting for the ambulance unsafe" }
+              : {}),
           }
         : {}),
     },
@@ -123,17 +160,44 @@ export function detentionSteps(d: PlannedDetention, category: string): Array<Rec
       occurredAt: d.arrivedAt,
       detentionId,
       placeOfSafety: d.policeStation
-        ? { ...place, policeStation: { ...POLICE_STATION_RECORD, authorisation: { name: 'Insp 88 (duty inspector)', rank: 'inspector', at: d.policeStation.authorisedAt } } }
+        ? {
+            ...place,
+            policeStation: {
+              ...POLICE_STATION_RECORD,
+              authorisation: { name: 'Insp 88 (duty inspector)', rank: 'inspector', at: d.policeStation.authorisedAt },
+            },
+          }
         : place,
     },
   ];
   // Then by time; at the same minute, in this order (acceptance before departure, before the outcome).
   const timed: Array<[string, number, Record<string, unknown>]> = [];
-  if (d.extendedStayAt) timed.push([d.extendedStayAt, 0, { type: 'S136_EXTENDED_STAY_AGREED', detentionId, reason: 'person highly agitated; staff asked officers to stay until the assessment team arrived', nhsContact: 'nurse in charge' }]);
-  if (d.nhsAcceptedAt) timed.push([d.nhsAcceptedAt, 1, { type: 'S136_NHS_ACCEPTED', detentionId, acceptedBy: 'nurse in charge' }]);
+  if (d.extendedStayAt)
+    timed.push([
+      d.extendedStayAt,
+      0,
+      {
+        type: 'S136_EXTENDED_STAY_AGREED',
+        detentionId,
+        reason: 'person highly agitated; staff asked officers to stay until the assessment team arrived',
+        nhsContact: 'nurse in charge',
+      },
+    ]);
+  if (d.nhsAcceptedAt)
+    timed.push([d.nhsAcceptedAt, 1, { type: 'S136_NHS_ACCEPTED', detentionId, acceptedBy: 'nurse in charge' }]);
   if (d.policeDepartedAt) timed.push([d.policeDepartedAt, 2, { type: 'S136_POLICE_DEPARTED', detentionId }]);
   timed.push([d.assessmentStartedAt, 3, { type: 'S136_ASSESSMENT_STARTED', detentionId }]);
-  for (const at of d.policeStation?.checks ?? []) timed.push([at, 3, { type: 'S136_HEALTHCARE_CHECK_RECORDED', detentionId, professional: 'custody healthcare practitioner', professionalPresent: true }]);
+  for (const at of d.policeStation?.checks ?? [])
+    timed.push([
+      at,
+      3,
+      {
+        type: 'S136_HEALTHCARE_CHECK_RECORDED',
+        detentionId,
+        professional: 'custody healthcare practitioner',
+        professionalPresent: true,
+      },
+    ]);
   const o = d.outcome;
   timed.push([
     o.at,
@@ -144,7 +208,9 @@ export function detentionSteps(d: PlannedDetention, category: string): Array<Rec
       outcome: o.code,
       doctorExaminedAt: o.doctorExaminedAt,
       ...(o.amhpInterviewedAt ? { amhpInterviewedAt: o.amhpInterviewedAt } : {}),
-      ...(o.amhpApplicationAt ? { application: { amhpApplicationAt: o.amhpApplicationAt, medicalRecommendations: 2 } } : {}),
+      ...(o.amhpApplicationAt
+        ? { application: { amhpApplicationAt: o.amhpApplicationAt, medicalRecommendations: 2 } }
+        : {}),
     },
   ]);
   timed.push([d.closedAt, 5, { type: 'S136_CLOSED', detentionId }]);
@@ -152,7 +218,12 @@ export function detentionSteps(d: PlannedDetention, category: string): Array<Rec
   return [...steps, ...timed.map(([occurredAt, , body]) => ({ ...body, occurredAt }))];
 }
 
-export function applyPlan(deps: CommandDeps, clock: SteppingClock, plan: IncidentPlan, inputs = buildIncidentInputs(deps.config)): string {
+export function applyPlan(
+  deps: CommandDeps,
+  clock: SteppingClock,
+  plan: IncidentPlan,
+  inputs = buildIncidentInputs(deps.config),
+): string {
   const meta: CommandMeta = { actor: { id: 'demo', role: 'call_handler' }, idempotencyKey: null, requestHash: '' };
   clock.set(plan.receivedAt);
   const created = must(
@@ -178,7 +249,10 @@ export function applyPlan(deps: CommandDeps, clock: SteppingClock, plan: Inciden
   const step = (body: Record<string, unknown>) => {
     clock.set(body.occurredAt as string);
     const input = inputs.incidentEvent.parse(body) as IncidentEventInput;
-    version = must(recordEvent(deps, meta, { incidentId: id, ifMatch: version, input }), `${plan.reference} ${String(body.type)}`).version;
+    version = must(
+      recordEvent(deps, meta, { incidentId: id, ifMatch: version, input }),
+      `${plan.reference} ${String(body.type)}`,
+    ).version;
   };
   const after = (iso: string, s: number) => new Date(Date.parse(iso) + s * 1000).toISOString();
 
@@ -187,37 +261,100 @@ export function applyPlan(deps: CommandDeps, clock: SteppingClock, plan: Inciden
   step({ type: 'GRADE_SET', occurredAt: after(plan.call.answeredAt, 90), grade: plan.grade });
   if (plan.open) return id;
   if (plan.decision) {
-    step({ type: 'RCRP_DECISION_RECORDED', occurredAt: after(plan.call.answeredAt, 120), crimeOccurring: false, riskToLife: false, riskOfSeriousHarm: false, decision: plan.decision, rationale: 'threshold not met / met as assessed' });
+    step({
+      type: 'RCRP_DECISION_RECORDED',
+      occurredAt: after(plan.call.answeredAt, 120),
+      crimeOccurring: false,
+      riskToLife: false,
+      riskOfSeriousHarm: false,
+      decision: plan.decision,
+      rationale: 'threshold not met / met as assessed',
+    });
   }
   if (plan.resources.length > 0) {
-    step({ type: 'POLICE_DISPATCHED', occurredAt: plan.resources[0]!.dispatchedAt, resources: [{ callSign: plan.resources[0]!.callSign, officers: plan.resources[0]!.officers, type: plan.resources[0]!.type, assignmentId: 'r1' }] });
-    plan.resources.slice(1).forEach((r, k) => step({ type: 'POLICE_DISPATCHED', occurredAt: r.dispatchedAt, resources: [{ callSign: r.callSign, officers: r.officers, type: r.type, assignmentId: `r${k + 2}` }] }));
+    step({
+      type: 'POLICE_DISPATCHED',
+      occurredAt: plan.resources[0]!.dispatchedAt,
+      resources: [
+        {
+          callSign: plan.resources[0]!.callSign,
+          officers: plan.resources[0]!.officers,
+          type: plan.resources[0]!.type,
+          assignmentId: 'r1',
+        },
+      ],
+    });
+    plan.resources
+      .slice(1)
+      .forEach((r, k) =>
+        step({
+          type: 'POLICE_DISPATCHED',
+          occurredAt: r.dispatchedAt,
+          resources: [{ callSign: r.callSign, officers: r.officers, type: r.type, assignmentId: `r${k + 2}` }],
+        }),
+      );
   }
-  if (plan.decision === 'adviceOnly') step({ type: 'ADVICE_GIVEN', occurredAt: after(plan.call.endedAt, 30), summary: 'advised and signposted to NHS 111 mental health option' });
-  if (plan.resolvedWithoutDeployment) step({ type: 'RESOLVED_WITHOUT_DEPLOYMENT', occurredAt: after(plan.call.endedAt, 30), resolution: 'callerReassured' });
+  if (plan.decision === 'adviceOnly')
+    step({
+      type: 'ADVICE_GIVEN',
+      occurredAt: after(plan.call.endedAt, 30),
+      summary: 'advised and signposted to NHS 111 mental health option',
+    });
+  if (plan.resolvedWithoutDeployment)
+    step({
+      type: 'RESOLVED_WITHOUT_DEPLOYMENT',
+      occurredAt: after(plan.call.endedAt, 30),
+      resolution: 'callerReassured',
+    });
   plan.referrals.forEach((ref, k) => {
-    step({ type: 'REFERRAL_MADE', occurredAt: ref.madeAt, referralId: `f${k + 1}`, agency: ref.agency, contactMethod: 'phone', namedContact: 'duty clinician' });
+    step({
+      type: 'REFERRAL_MADE',
+      occurredAt: ref.madeAt,
+      referralId: `f${k + 1}`,
+      agency: ref.agency,
+      contactMethod: 'phone',
+      namedContact: 'duty clinician',
+    });
   });
   plan.resources.forEach((r, k) => {
     if (r.arrivedAt) step({ type: 'RESOURCE_ARRIVED', occurredAt: r.arrivedAt, assignmentId: `r${k + 1}` });
   });
   // The first crew's s.136 detention or s.135 warrant, closed before its crew clears and the incident closes (R38).
-  for (const d of [plan.detention, plan.warrant]) if (d) for (const body of detentionSteps(d, plan.category)) step(body);
+  for (const d of [plan.detention, plan.warrant])
+    if (d) for (const body of detentionSteps(d, plan.category)) step(body);
   let needsThrive: string | null = null;
   let safetyNet = false;
   plan.referrals.forEach((ref, k) => {
     for (const a of ref.answers) {
-      step({ type: 'REFERRAL_ANSWERED', occurredAt: a.at, referralId: `f${k + 1}`, answer: a.answer, ...(a.answer === 'declined' ? { reason: 'no capacity' } : {}) });
+      step({
+        type: 'REFERRAL_ANSWERED',
+        occurredAt: a.at,
+        referralId: `f${k + 1}`,
+        answer: a.answer,
+        ...(a.answer === 'declined' ? { reason: 'no capacity' } : {}),
+      });
       if (a.answer !== 'accepted') needsThrive = needsThrive && needsThrive > a.at ? needsThrive : a.at;
     }
     const last = ref.answers[ref.answers.length - 1]!.answer;
     if (last === 'noResponse') safetyNet = true;
   });
-  plan.resources.forEach((r, k) => step({ type: 'RESOURCE_CLEARED', occurredAt: r.clearedAt, assignmentId: `r${k + 1}`, segments: r.segments }));
+  plan.resources.forEach((r, k) =>
+    step({ type: 'RESOURCE_CLEARED', occurredAt: r.clearedAt, assignmentId: `r${k + 1}`, segments: r.segments }),
+  );
   if (needsThrive) {
     // A decline or silence means someone looks at the risk again (R2/R12) before closing.
-    step({ type: 'THRIVE_RECORDED', occurredAt: after(needsThrive, 60), ...THRIVE, ...(safetyNet ? { safetyNet: 'welfare call-back arranged with the crisis team' } : {}) });
+    step({
+      type: 'THRIVE_RECORDED',
+      occurredAt: after(needsThrive, 60),
+      ...THRIVE,
+      ...(safetyNet ? { safetyNet: 'welfare call-back arranged with the crisis team' } : {}),
+    });
   }
-  step({ type: 'INCIDENT_CLOSED', occurredAt: plan.closedAt, mhFlagAtClose: plan.mhFlagAtClose, closureCode: plan.closureCode });
+  step({
+    type: 'INCIDENT_CLOSED',
+    occurredAt: plan.closedAt,
+    mhFlagAtClose: plan.mhFlagAtClose,
+    closureCode: plan.closureCode,
+  });
   return id;
 }

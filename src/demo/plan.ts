@@ -11,7 +11,14 @@
  */
 import type { Activity } from '../../machines/resource.machine.js';
 import type { RcrpDecision } from '../../machines/incident.machine.js';
-import type { ConveyanceMethod, LocationType, Outcome, PlaceType, PoliceVehicleReason, Power } from '../../machines/s136.machine.js';
+import type {
+  ConveyanceMethod,
+  LocationType,
+  Outcome,
+  PlaceType,
+  PoliceVehicleReason,
+  Power,
+} from '../../machines/s136.machine.js';
 import type { Ethnicity, EthnicityBasis, Gender } from '../../machines/subject.js';
 import type { ForceConfig } from '../config/schema.js';
 
@@ -84,7 +91,10 @@ export interface PlannedDetention {
   officer: string;
   /** s.136 only: considered, consulted (R19), where the power was used (R16). */
   consideredAt: string | null;
-  consultation: { at: string; practicable: true; profession: string; consultee: string } | { at: string; practicable: false; reason: string } | null;
+  consultation:
+    | { at: string; practicable: true; profession: string; consultee: string }
+    | { at: string; practicable: false; reason: string }
+    | null;
   locationType: LocationType | null;
   /** s.135 only: the warrant the officer executed (null for s.136). */
   warrant: { reference: string; court: string; amhpName?: string; doctorName?: string; hospital?: string } | null;
@@ -108,7 +118,13 @@ export interface PlannedDetention {
   nhsAcceptedAt: string | null;
   policeDepartedAt: string | null;
   assessmentStartedAt: string;
-  outcome: { code: Outcome; at: string; doctorExaminedAt: string | null; amhpInterviewedAt: string | null; amhpApplicationAt: string | null };
+  outcome: {
+    code: Outcome;
+    at: string;
+    doctorExaminedAt: string | null;
+    amhpInterviewedAt: string | null;
+    amhpApplicationAt: string | null;
+  };
   closedAt: string;
 }
 
@@ -181,17 +197,47 @@ const CATEGORY_WEIGHTS: Weighted<string> = [
 ];
 /** Relative population of Kent districts (roughly by population). */
 const DISTRICT_WEIGHTS: Weighted<string> = [
-  ['Medway', 28], ['Maidstone', 18], ['Canterbury', 16], ['Swale', 15], ['Thanet', 14], ['Ashford', 13], ['Tonbridge and Malling', 13],
-  ['Dartford', 12], ['Gravesham', 11], ['Sevenoaks', 12], ['Tunbridge Wells', 12], ['Folkestone and Hythe', 11], ['Dover', 12],
+  ['Medway', 28],
+  ['Maidstone', 18],
+  ['Canterbury', 16],
+  ['Swale', 15],
+  ['Thanet', 14],
+  ['Ashford', 13],
+  ['Tonbridge and Malling', 13],
+  ['Dartford', 12],
+  ['Gravesham', 11],
+  ['Sevenoaks', 12],
+  ['Tunbridge Wells', 12],
+  ['Folkestone and Hythe', 11],
+  ['Dover', 12],
 ];
 const AGENCY_WEIGHTS: Weighted<string> = [
-  ['kmptSpoa', 30], ['nhs111MhOption', 20], ['secamb', 12], ['kentAmhp', 6], ['kccAdultSocialCare', 7], ['medwayAdultSocialCare', 3],
-  ['kentChildrensSocialCare', 4], ['acuteEd', 6], ['gpOrNhs111', 5], ['safeHaven', 4], ['familyOrCarer', 3],
+  ['kmptSpoa', 30],
+  ['nhs111MhOption', 20],
+  ['secamb', 12],
+  ['kentAmhp', 6],
+  ['kccAdultSocialCare', 7],
+  ['medwayAdultSocialCare', 3],
+  ['kentChildrensSocialCare', 4],
+  ['acuteEd', 6],
+  ['gpOrNhs111', 5],
+  ['safeHaven', 4],
+  ['familyOrCarer', 3],
 ];
 /** Mean answer time (minutes) per agency: some partners answer faster than others. */
 const AGENCY_ANSWER_MINUTES: Record<string, number> = {
-  kmptSpoa: 45, nhs111MhOption: 25, secamb: 20, kentAmhp: 120, kccAdultSocialCare: 240, medwayAdultSocialCare: 260, kentChildrensSocialCare: 180,
-  acuteEd: 30, gpOrNhs111: 300, safeHaven: 60, familyOrCarer: 15, cjlds: 90,
+  kmptSpoa: 45,
+  nhs111MhOption: 25,
+  secamb: 20,
+  kentAmhp: 120,
+  kccAdultSocialCare: 240,
+  medwayAdultSocialCare: 260,
+  kentChildrensSocialCare: 180,
+  acuteEd: 30,
+  gpOrNhs111: 300,
+  safeHaven: 60,
+  familyOrCarer: 15,
+  cjlds: 90,
 };
 /** RCRP decisions for incidents in scope, calibrated to the deployment rate (deploy + joint). */
 const DECISION_WEIGHTS: Weighted<RcrpDecision> = [
@@ -203,7 +249,9 @@ const DECISION_WEIGHTS: Weighted<RcrpDecision> = [
 /** Seasonality of calls by month (Jan … Dec), mild summer peak. */
 const MONTH_WEIGHTS = [0.95, 0.9, 0.97, 0.98, 1.04, 1.06, 1.1, 1.09, 1.0, 0.99, 0.95, 0.97];
 /** Hour-of-day weights: busiest late afternoon and evening. */
-const HOUR_WEIGHTS = [3, 2.5, 2, 1.6, 1.3, 1.2, 1.5, 2.2, 3, 3.6, 4, 4.3, 4.5, 4.6, 4.8, 5.2, 5.6, 6, 6.2, 6.2, 5.8, 5.2, 4.5, 3.7];
+const HOUR_WEIGHTS = [
+  3, 2.5, 2, 1.6, 1.3, 1.2, 1.5, 2.2, 3, 3.6, 4, 4.3, 4.5, 4.6, 4.8, 5.2, 5.6, 6, 6.2, 6.2, 5.8, 5.2, 4.5, 3.7,
+];
 
 function pickWeighted<T>(rand: () => number, xs: Weighted<T>): T {
   const total = xs.reduce((a, [, w]) => a + w, 0);
@@ -215,7 +263,8 @@ function pickWeighted<T>(rand: () => number, xs: Weighted<T>): T {
 const minutes = (m: number) => m * 60_000;
 const iso = (t: number) => new Date(Math.round(t / 1000) * 1000).toISOString();
 /** A log-normal-ish positive duration with the given median (minutes). */
-const duration = (rand: () => number, median: number, spread = 0.6) => Math.max(1, median * Math.exp(spread * (rand() + rand() + rand() - 1.5) * 1.6));
+const duration = (rand: () => number, median: number, spread = 0.6) =>
+  Math.max(1, median * Math.exp(spread * (rand() + rand() + rand() - 1.5) * 1.6));
 
 /**
  * People: a few very frequent ones (the "17 callers"), a few hundred regulars, the rest occasional.
@@ -253,7 +302,10 @@ export function planYear(config: ForceConfig, o: PlanOptions): IncidentPlan[] {
   }
   const startMs = Date.parse(`${o.start}T00:00:00Z`);
   // Spread incidents over days by month weight, then hours by hour weight.
-  const dayWeights = Array.from({ length: o.days }, (_, d) => MONTH_WEIGHTS[new Date(startMs + d * 86_400_000).getUTCMonth()]!);
+  const dayWeights = Array.from(
+    { length: o.days },
+    (_, d) => MONTH_WEIGHTS[new Date(startMs + d * 86_400_000).getUTCMonth()]!,
+  );
   const dayTotal = dayWeights.reduce((a, b) => a + b, 0);
   const person = population(rand, total);
   const plans: IncidentPlan[] = [];
@@ -269,11 +321,31 @@ export function planYear(config: ForceConfig, o: PlanOptions): IncidentPlan[] {
     for (let r = rand() * hourTotal; h < 23 && (r -= HOUR_WEIGHTS[h]!) >= 0; h++);
     const received = startMs + d * 86_400_000 + h * 3_600_000 + Math.floor(rand() * 3_600_000);
     const mh = isMh[n]!;
-    const category = mh ? pickWeighted(rand, CATEGORY_WEIGHTS) : pickWeighted(rand, [['concernForWelfare', 50], ['other', 30], ['medicalTreatmentRequired', 20]] as const);
+    const category = mh
+      ? pickWeighted(rand, CATEGORY_WEIGHTS)
+      : pickWeighted(rand, [
+          ['concernForWelfare', 50],
+          ['other', 30],
+          ['medicalTreatmentRequired', 20],
+        ] as const);
     const rcrpScope = rcrpCategories.has(category);
     const decision: RcrpDecision | null = rcrpScope ? pickWeighted(rand, DECISION_WEIGHTS) : null;
     const urgent = category === 'suicideSelfHarmConcern' || category === 'mhCrisisInPublic';
-    const grade = decision === 'handover' || decision === 'adviceOnly' ? (rand() < 0.7 ? 'G5' : 'G3') : urgent ? (rand() < 0.6 ? 'G1' : 'G2') : pickWeighted(rand, [['G1', 0.15], ['G2', 0.5], ['G3', 0.3], ['G4', 0.05]] as const);
+    const grade =
+      decision === 'handover' || decision === 'adviceOnly'
+        ? rand() < 0.7
+          ? 'G5'
+          : 'G3'
+        : urgent
+          ? rand() < 0.6
+            ? 'G1'
+            : 'G2'
+          : pickWeighted(rand, [
+              ['G1', 0.15],
+              ['G2', 0.5],
+              ['G3', 0.3],
+              ['G4', 0.05],
+            ] as const);
     const deploy = decision === 'deploy' || decision === 'jointResponse' || (decision === null && rand() < 0.85);
     const answered = received + 5_000 + Math.floor(rand() * 40_000);
     const ended = answered + minutes(3 + rand() * 9);
@@ -325,11 +397,25 @@ export function planYear(config: ForceConfig, o: PlanOptions): IncidentPlan[] {
     if (refer) {
       const agency = pickWeighted(rand, AGENCY_WEIGHTS);
       // Handed over at once; after deployment, made once officers have assessed the person.
-      const madeAt = decision === 'handover' ? ended + minutes(1 + rand() * 4) : (resources[0] ? Date.parse(resources[0].segments[0]!.endAt) + minutes(10 + rand() * 20) : ended + minutes(2));
+      const madeAt =
+        decision === 'handover'
+          ? ended + minutes(1 + rand() * 4)
+          : resources[0]
+            ? Date.parse(resources[0].segments[0]!.endAt) + minutes(10 + rand() * 20)
+            : ended + minutes(2);
       const r = rand();
       const wait = duration(rand, AGENCY_ANSWER_MINUTES[agency] ?? 60, 0.7);
       const answers: PlannedReferral['answers'] =
-        r < 0.72 ? [{ answer: 'accepted', at: iso(madeAt + minutes(wait)) }] : r < 0.87 ? [{ answer: 'declined', at: iso(madeAt + minutes(wait)) }] : r < 0.94 ? [{ answer: 'noResponse', at: iso(madeAt + minutes(240)) }, { answer: 'accepted', at: iso(madeAt + minutes(240 + wait)) }] : [{ answer: 'noResponse', at: iso(madeAt + minutes(240)) }];
+        r < 0.72
+          ? [{ answer: 'accepted', at: iso(madeAt + minutes(wait)) }]
+          : r < 0.87
+            ? [{ answer: 'declined', at: iso(madeAt + minutes(wait)) }]
+            : r < 0.94
+              ? [
+                  { answer: 'noResponse', at: iso(madeAt + minutes(240)) },
+                  { answer: 'accepted', at: iso(madeAt + minutes(240 + wait)) },
+                ]
+              : [{ answer: 'noResponse', at: iso(madeAt + minutes(240)) }];
       referrals.push({ agency, madeAt: iso(madeAt), answers });
       t = Math.max(t, ...answers.map((a) => Date.parse(a.at)));
     }
@@ -370,7 +456,12 @@ export function planYear(config: ForceConfig, o: PlanOptions): IncidentPlan[] {
       n,
       reference: `DEMO-${o.seed}-${String(n).padStart(6, '0')}`,
       receivedAt: iso(received),
-      channel: pickWeighted(rand, [['999', 46], ['101', 40], ['online', 6], ['partnerAgency', 8]] as const),
+      channel: pickWeighted(rand, [
+        ['999', 46],
+        ['101', 40],
+        ['online', 6],
+        ['partnerAgency', 8],
+      ] as const),
       category,
       rcrpScope,
       district: pickWeighted(rand, DISTRICT_WEIGHTS),
@@ -416,29 +507,82 @@ export function planVolumes(o: PlanOptions): Array<{ month: string; allIncidents
 // ---------------------------------------------------------------------------------------------
 
 /** MH incidents where officers on scene may detain under s.136, and how likely, relatively. */
-const DETENTION_CATEGORY_WEIGHTS: Record<string, number> = { mhCrisisInPublic: 3, suicideSelfHarmConcern: 2, concernForWelfare: 1 };
+const DETENTION_CATEGORY_WEIGHTS: Record<string, number> = {
+  mhCrisisInPublic: 3,
+  suicideSelfHarmConcern: 2,
+  concernForWelfare: 1,
+};
 /** Where the power was used (never a dwelling, R16). */
 const LOCATIONS: Record<string, Weighted<LocationType>> = {
-  mhCrisisInPublic: [['street', 35], ['publicOpenSpace', 20], ['roadOrBridge', 15], ['railwayProperty', 8], ['shopOrLicensedPremises', 12], ['other', 10]],
-  suicideSelfHarmConcern: [['roadOrBridge', 35], ['railwayProperty', 20], ['publicOpenSpace', 20], ['street', 15], ['vehicle', 5], ['other', 5]],
-  concernForWelfare: [['street', 35], ['communalAreaOfFlats', 25], ['publicOpenSpace', 20], ['vehicle', 10], ['other', 10]],
+  mhCrisisInPublic: [
+    ['street', 35],
+    ['publicOpenSpace', 20],
+    ['roadOrBridge', 15],
+    ['railwayProperty', 8],
+    ['shopOrLicensedPremises', 12],
+    ['other', 10],
+  ],
+  suicideSelfHarmConcern: [
+    ['roadOrBridge', 35],
+    ['railwayProperty', 20],
+    ['publicOpenSpace', 20],
+    ['street', 15],
+    ['vehicle', 5],
+    ['other', 5],
+  ],
+  concernForWelfare: [
+    ['street', 35],
+    ['communalAreaOfFlats', 25],
+    ['publicOpenSpace', 20],
+    ['vehicle', 10],
+    ['other', 10],
+  ],
 };
 /** Age ranges (inclusive) of people detained: about 6% under 18 (Home Office: 94% adults), mostly 18–44. */
 const AGE_WEIGHTS: Weighted<readonly [number, number]> = [
-  [[12, 17], 6], [[18, 24], 20], [[25, 34], 28], [[35, 44], 20], [[45, 54], 14], [[55, 64], 7], [[65, 84], 5],
+  [[12, 17], 6],
+  [[18, 24], 20],
+  [[25, 34], 28],
+  [[35, 44], 20],
+  [[45, 54], 14],
+  [[55, 64], 7],
+  [[65, 84], 5],
 ];
-const GENDER_WEIGHTS: Weighted<Gender> = [['male', 52], ['female', 47.5], ['notKnown', 0.5]];
-const ETHNICITY_WEIGHTS: Weighted<Ethnicity> = [['white', 84], ['black', 4], ['asian', 4], ['mixed', 3], ['other', 2], ['notStated', 3]];
+const GENDER_WEIGHTS: Weighted<Gender> = [
+  ['male', 52],
+  ['female', 47.5],
+  ['notKnown', 0.5],
+];
+const ETHNICITY_WEIGHTS: Weighted<Ethnicity> = [
+  ['white', 84],
+  ['black', 4],
+  ['asian', 4],
+  ['mixed', 3],
+  ['other', 2],
+  ['notStated', 3],
+];
 /** Outcomes of the assessment (an assumption, roughly the published NHS picture: most discharged, about a quarter detained). */
 const OUTCOME_WEIGHTS: Weighted<Outcome> = [
-  ['dischargedWithReferral', 38], ['dischargedNFA', 17], ['informalAdmission', 15], ['detainedS2', 22], ['detainedS3', 4], ['transferredAcuteCare', 4],
+  ['dischargedWithReferral', 38],
+  ['dischargedNFA', 17],
+  ['informalAdmission', 15],
+  ['detainedS2', 22],
+  ['detainedS3', 4],
+  ['transferredAcuteCare', 4],
 ];
 /** Why a police vehicle was used (R33); 'ambulanceNotRequested' raises the R34 alert. */
 const VEHICLE_REASON_WEIGHTS: Weighted<PoliceVehicleReason> = [
-  ['ambulanceNotWithin30Min', 45], ['ambulanceNotRequested', 20], ['ambulanceDiverted', 12], ['crewRefused', 8], ['other', 15],
+  ['ambulanceNotWithin30Min', 45],
+  ['ambulanceNotRequested', 20],
+  ['ambulanceDiverted', 12],
+  ['crewRefused', 8],
+  ['other', 15],
 ];
 const CONSULTEES: Weighted<readonly [string, string]> = [
-  [['registeredNurse', 'clinical advice line nurse'], 70], [['registeredParamedic', 'paramedic on scene'], 15], [['amhp', 'duty AMHP'], 10], [['registeredMedicalPractitioner', 'duty psychiatrist'], 5],
+  [['registeredNurse', 'clinical advice line nurse'], 70],
+  [['registeredParamedic', 'paramedic on scene'], 15],
+  [['amhp', 'duty AMHP'], 10],
+  [['registeredMedicalPractitioner', 'duty psychiatrist'], 5],
 ];
 /** The nearest configured place of each kind by district (any configured site of the type when the code is not configured). */
 const NEAREST: Record<string, { hbpos: string; ed: string; custody: string }> = {
@@ -489,16 +633,32 @@ function quota<T>(rand: () => number, n: number, shares: ReadonlyArray<readonly 
 function placeFor(config: ForceConfig, kind: FirstPlace, district: string): PlannedPlace {
   const sites = config.s136.placesOfSafety;
   const near = NEAREST[district];
-  const wanted = kind === 'healthBasedPlaceOfSafety' ? near?.hbpos : kind === 'emergencyDepartment' ? near?.ed : kind === 'policeStation' ? near?.custody : undefined;
-  const site = sites.find((s) => s.code === wanted && s.type === kind) ?? (kind === 'otherHospital' ? undefined : sites.find((s) => s.type === kind));
-  return site ? { type: kind, site: site.code, description: null } : { type: kind, site: null, description: `${DESCRIPTION[kind] ?? kind}, ${district}` };
+  const wanted =
+    kind === 'healthBasedPlaceOfSafety'
+      ? near?.hbpos
+      : kind === 'emergencyDepartment'
+        ? near?.ed
+        : kind === 'policeStation'
+          ? near?.custody
+          : undefined;
+  const site =
+    sites.find((s) => s.code === wanted && s.type === kind) ??
+    (kind === 'otherHospital' ? undefined : sites.find((s) => s.type === kind));
+  return site
+    ? { type: kind, site: site.code, description: null }
+    : { type: kind, site: null, description: `${DESCRIPTION[kind] ?? kind}, ${district}` };
 }
 
 /** Where s.135(1) warrants are executed (assumption [U]): mostly brought to a health-based place of safety. */
 const S135_FIRST_PLACE = { healthBasedPlaceOfSafety: 0.85, emergencyDepartment: 0.15 };
 /** How people removed under a warrant travel (assumption [U]: the visit is planned, so an ambulance is usually booked). */
 const S135_CONVEYANCE = { ambulance: 0.6, policeVehicle: 0.3, otherHealthVehicle: 0.1 };
-const COURTS = ['Maidstone Magistrates\' Court', 'Canterbury Magistrates\' Court', 'Medway Magistrates\' Court', 'Folkestone Magistrates\' Court'];
+const COURTS = [
+  "Maidstone Magistrates' Court",
+  "Canterbury Magistrates' Court",
+  "Medway Magistrates' Court",
+  "Folkestone Magistrates' Court",
+];
 
 /** An incident chosen for a detention, and what happens before the person is removed. */
 interface Chosen {
@@ -536,7 +696,14 @@ export function planDetentions(config: ForceConfig, o: PlanOptions, plans: Incid
   };
   const weighted = (rand: () => number, weights: Record<string, number>, eligible: (p: IncidentPlan) => boolean) =>
     plans
-      .filter((p) => !p.open && p.mhFlagAtClose === true && weights[p.category] !== undefined && p.resources[0]?.arrivedAt && eligible(p))
+      .filter(
+        (p) =>
+          !p.open &&
+          p.mhFlagAtClose === true &&
+          weights[p.category] !== undefined &&
+          p.resources[0]?.arrivedAt &&
+          eligible(p),
+      )
       .map((p) => ({ p, key: -Math.log(1 - rand()) / weights[p.category]! }))
       .sort((a, b) => a.key - b.key || a.p.n - b.p.n);
 
@@ -560,15 +727,29 @@ export function planDetentions(config: ForceConfig, o: PlanOptions, plans: Incid
       considered,
       consultation: practicable
         ? { at: iso(consultedAt), practicable: true, profession, consultee }
-        : { at: iso(consultedAt), practicable: false, reason: 'the person was moving towards traffic; no time to consult before acting' },
+        : {
+            at: iso(consultedAt),
+            practicable: false,
+            reason: 'the person was moving towards traffic; no time to consult before acting',
+          },
     });
   }
   const stationShare = config.s136.policeStationAsPlaceOfSafety ? CALIBRATION.s136FirstPlace.policeStation : 0;
   const { healthBasedPlaceOfSafety: hbpos, emergencyDepartment: ed } = CALIBRATION.s136FirstPlace;
   const conv = CALIBRATION.s136Conveyance;
   planTimelines(config, o, rand, chosen, {
-    places: [['healthBasedPlaceOfSafety', hbpos], ['emergencyDepartment', ed], ['policeStation', stationShare], ['otherHospital', 1 - hbpos - ed - stationShare]],
-    methods: [['policeVehicle', conv.policeVehicle], ['ambulance', conv.ambulance], ['otherHealthVehicle', (1 - conv.policeVehicle - conv.ambulance) * 0.55], ['other', (1 - conv.policeVehicle - conv.ambulance) * 0.45]],
+    places: [
+      ['healthBasedPlaceOfSafety', hbpos],
+      ['emergencyDepartment', ed],
+      ['policeStation', stationShare],
+      ['otherHospital', 1 - hbpos - ed - stationShare],
+    ],
+    methods: [
+      ['policeVehicle', conv.policeVehicle],
+      ['ambulance', conv.ambulance],
+      ['otherHealthVehicle', (1 - conv.policeVehicle - conv.ambulance) * 0.55],
+      ['other', (1 - conv.policeVehicle - conv.ambulance) * 0.45],
+    ],
   });
 
   // s.135(1): planned entry with an AMHP and a doctor, on welfare incidents police attended.
@@ -597,7 +778,10 @@ function planTimelines(
   o: PlanOptions,
   rand: () => number,
   chosen: Chosen[],
-  shares: { places: ReadonlyArray<readonly [FirstPlace, number]>; methods: ReadonlyArray<readonly [ConveyanceMethod, number]> },
+  shares: {
+    places: ReadonlyArray<readonly [FirstPlace, number]>;
+    methods: ReadonlyArray<readonly [ConveyanceMethod, number]>;
+  },
 ): void {
   chosen.sort((a, b) => (a.p.receivedAt < b.p.receivedAt ? -1 : a.p.receivedAt > b.p.receivedAt ? 1 : a.p.n - b.p.n));
 
@@ -622,10 +806,12 @@ function planTimelines(
     if (j >= 0) [xs[i], xs[j]] = [xs[j]!, xs[i]!];
   };
   places.forEach((kind, i) => {
-    if (kind === 'policeStation' && people[i]!.ageYears < 18) swap(places, i, (j) => places[j] === 'healthBasedPlaceOfSafety' && people[j]!.ageYears >= 18);
+    if (kind === 'policeStation' && people[i]!.ageYears < 18)
+      swap(places, i, (j) => places[j] === 'healthBasedPlaceOfSafety' && people[j]!.ageYears >= 18);
   });
   places.forEach((kind, i) => {
-    if (kind === 'policeStation' && methods[i] !== 'policeVehicle') swap(methods, i, (j) => methods[j] === 'policeVehicle' && places[j] !== 'policeStation');
+    if (kind === 'policeStation' && methods[i] !== 'policeVehicle')
+      swap(methods, i, (j) => methods[j] === 'policeVehicle' && places[j] !== 'policeStation');
   });
 
   chosen.forEach((c, i) => {
@@ -641,12 +827,28 @@ function planTimelines(
     let eta: number | null = null;
     let journeyStart: number;
     if (method === 'policeVehicle') {
-      reason = kind === 'policeStation' ? (rand() < 0.6 ? 'ambulanceNotWithin30Min' : 'crewRefused') : pickWeighted(rand, VEHICLE_REASON_WEIGHTS);
+      reason =
+        kind === 'policeStation'
+          ? rand() < 0.6
+            ? 'ambulanceNotWithin30Min'
+            : 'crewRefused'
+          : pickWeighted(rand, VEHICLE_REASON_WEIGHTS);
       if (reason !== 'ambulanceNotRequested') {
         requested = toMinute(detained + minutes(1 + rand() * 3));
-        eta = toMinute(requested + minutes(reason === 'ambulanceNotWithin30Min' ? 60 + rand() * 180 : 15 + rand() * 30));
+        eta = toMinute(
+          requested + minutes(reason === 'ambulanceNotWithin30Min' ? 60 + rand() * 180 : 15 + rand() * 30),
+        );
       }
-      const wait = reason === 'ambulanceNotWithin30Min' ? 30 + rand() * 15 : reason === 'ambulanceDiverted' ? 15 + rand() * 30 : reason === 'crewRefused' ? duration(rand, 35, 0.5) : reason === 'other' ? 5 + rand() * 20 : 3 + rand() * 10;
+      const wait =
+        reason === 'ambulanceNotWithin30Min'
+          ? 30 + rand() * 15
+          : reason === 'ambulanceDiverted'
+            ? 15 + rand() * 30
+            : reason === 'crewRefused'
+              ? duration(rand, 35, 0.5)
+              : reason === 'other'
+                ? 5 + rand() * 20
+                : 3 + rand() * 10;
       journeyStart = toMinute((requested ?? detained) + minutes(wait));
     } else {
       journeyStart = toMinute(detained + minutes(duration(rand, method === 'ambulance' ? 40 : 35, 0.6)));
@@ -659,9 +861,17 @@ function planTimelines(
     const code = pickWeighted(rand, OUTCOME_WEIGHTS);
     const doctor = toMinute(assessmentStart + minutes(rand() * 20));
     const detainedUnderAct = code === 'detainedS2' || code === 'detainedS3';
-    const amhp = detainedUnderAct || (code !== 'transferredAcuteCare' && rand() < 0.4) ? toMinute(doctor + minutes(10 + rand() * 50)) : null;
+    const amhp =
+      detainedUnderAct || (code !== 'transferredAcuteCare' && rand() < 0.4)
+        ? toMinute(doctor + minutes(10 + rand() * 50))
+        : null;
     const application = detainedUnderAct ? toMinute(amhp! + minutes(10 + rand() * 20)) : null;
-    const outcomeAt = toMinute(Math.max(assessmentStart + minutes(Math.min(duration(rand, 100, 0.5), 5 * 60)), (application ?? amhp ?? doctor) + minutes(5)));
+    const outcomeAt = toMinute(
+      Math.max(
+        assessmentStart + minutes(Math.min(duration(rand, 100, 0.5), 5 * 60)),
+        (application ?? amhp ?? doctor) + minutes(5),
+      ),
+    );
 
     // Handover (R35): arrival → police leave; acceptance shortly before they leave.
     let accepted: number | null = null;
@@ -673,18 +883,30 @@ function planTimelines(
     if (kind === 'policeStation') {
       // Custody staff take over; the crew books the person in and leaves. Welfare checks until the outcome (R26).
       const checks: string[] = [];
-      for (let t = toMinute(arrived + minutes(20 + rand() * 10)); t < outcomeAt; t = toMinute(t + minutes(20 + rand() * 10))) checks.push(iso(t));
+      for (
+        let t = toMinute(arrived + minutes(20 + rand() * 10));
+        t < outcomeAt;
+        t = toMinute(t + minutes(20 + rand() * 10))
+      )
+        checks.push(iso(t));
       stationRecord = { authorisedAt: iso(toMinute(detained + (journeyStart - detained) / 2)), checks };
       clearAt = toMinute(arrived + minutes(duration(rand, 75, 0.5)));
       waiting = 'custody';
     } else {
-      const handover = kind === 'emergencyDepartment' ? duration(rand, 150, 0.8) : kind === 'healthBasedPlaceOfSafety' ? duration(rand, 70, 0.6) : duration(rand, 60, 0.5);
+      const handover =
+        kind === 'emergencyDepartment'
+          ? duration(rand, 150, 0.8)
+          : kind === 'healthBasedPlaceOfSafety'
+            ? duration(rand, 70, 0.6)
+            : duration(rand, 60, 0.5);
       departed = toMinute(Math.min(arrived + minutes(handover), outcomeAt));
       accepted = toMinute(departed - Math.min(minutes(2 + rand() * 18), (departed - arrived) / 2));
       if (accepted <= arrived) accepted = departed;
-      if (kind !== 'emergencyDepartment' && departed - arrived > minutes(90) && rand() < 0.35) extendedStay = toMinute(arrived + minutes(40 + rand() * 15));
+      if (kind !== 'emergencyDepartment' && departed - arrived > minutes(90) && rand() < 0.35)
+        extendedStay = toMinute(arrived + minutes(40 + rand() * 15));
       clearAt = departed;
-      waiting = kind === 'emergencyDepartment' ? 'waitingED' : kind === 'healthBasedPlaceOfSafety' ? 'waitingHBPoS' : 'other';
+      waiting =
+        kind === 'emergencyDepartment' ? 'waitingED' : kind === 'healthBasedPlaceOfSafety' ? 'waitingHBPoS' : 'other';
     }
     const closedAt = toMinute(outcomeAt + minutes(5 + rand() * 35));
 
@@ -699,9 +921,20 @@ function planTimelines(
       locationType: s136 ? pickWeighted(rand, LOCATIONS[p.category]!) : null,
       warrant: s136
         ? null
-        : { reference: `KW/${o.start.slice(0, 4)}/${String(p.n).padStart(6, '0')}`, court: COURTS[p.n % COURTS.length]!, amhpName: 'duty AMHP (Kent County Council)', doctorName: 'Dr (s.12 approved), KMPT' },
+        : {
+            reference: `KW/${o.start.slice(0, 4)}/${String(p.n).padStart(6, '0')}`,
+            court: COURTS[p.n % COURTS.length]!,
+            amhpName: 'duty AMHP (Kent County Council)',
+            doctorName: 'Dr (s.12 approved), KMPT',
+          },
       detainedAt: iso(detained),
-      conveyance: { at: iso(journeyStart), method, ambulanceRequestedAt: requested === null ? null : iso(requested), ambulanceEta: eta === null ? null : iso(eta), policeVehicleReason: reason },
+      conveyance: {
+        at: iso(journeyStart),
+        method,
+        ambulanceRequestedAt: requested === null ? null : iso(requested),
+        ambulanceEta: eta === null ? null : iso(eta),
+        policeVehicleReason: reason,
+      },
       place: placeFor(config, kind, p.district),
       arrivedAt: iso(arrived),
       policeStation: stationRecord,
@@ -709,7 +942,13 @@ function planTimelines(
       nhsAcceptedAt: accepted === null ? null : iso(accepted),
       policeDepartedAt: departed === null ? null : iso(departed),
       assessmentStartedAt: iso(assessmentStart),
-      outcome: { code, at: iso(outcomeAt), doctorExaminedAt: iso(doctor), amhpInterviewedAt: amhp === null ? null : iso(amhp), amhpApplicationAt: application === null ? null : iso(application) },
+      outcome: {
+        code,
+        at: iso(outcomeAt),
+        doctorExaminedAt: iso(doctor),
+        amhpInterviewedAt: amhp === null ? null : iso(amhp),
+        amhpApplicationAt: application === null ? null : iso(application),
+      },
       closedAt: iso(closedAt),
     };
     if (s136) p.detention = planned;

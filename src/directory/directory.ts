@@ -9,7 +9,14 @@ import { z } from '@hono/zod-openapi';
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { agencies, agencyChanges } from '../../db/schema.js';
-import { AGENCY_TYPES, escalationContactSchema, hoursSchema, type AgencyConfig, type ForceConfig, type Hours } from '../config/schema.js';
+import {
+  AGENCY_TYPES,
+  escalationContactSchema,
+  hoursSchema,
+  type AgencyConfig,
+  type ForceConfig,
+  type Hours,
+} from '../config/schema.js';
 
 export const contactSchema = z
   .object({
@@ -31,13 +38,27 @@ export function agencyInputSchema(config: ForceConfig) {
       label: z.string().min(1).max(200),
       type: z.enum(AGENCY_TYPES),
       organization: z.string().min(1).max(200).nullable().default(null),
-      email: z.email().nullable().default(null).openapi({ description: 'Secure mailbox that receives referral emails; null = phone only' }),
+      email: z
+        .email()
+        .nullable()
+        .default(null)
+        .openapi({ description: 'Secure mailbox that receives referral emails; null = phone only' }),
       phone: z.string().min(1).max(40).nullable().default(null),
-      hours: hoursSchema.nullable().default(null).openapi({ description: 'Opening hours in force local time; null = not listed' }),
-      districts: z.array(district).max(100).default([]).openapi({ description: 'Districts covered; empty = the whole force area' }),
+      hours: hoursSchema
+        .nullable()
+        .default(null)
+        .openapi({ description: 'Opening hours in force local time; null = not listed' }),
+      districts: z
+        .array(district)
+        .max(100)
+        .default([])
+        .openapi({ description: 'Districts covered; empty = the whole force area' }),
       escalationContacts: z.array(escalationContactSchema).max(20).default([]),
       contacts: z.array(contactSchema).max(50).default([]),
-      freeTextAllowed: z.boolean().default(false).openapi({ description: 'May referral emails carry the free-text narrative?' }),
+      freeTextAllowed: z
+        .boolean()
+        .default(false)
+        .openapi({ description: 'May referral emails carry the free-text narrative?' }),
       active: z.boolean().default(true),
       notes: z.string().max(2000).nullable().default(null),
     })
@@ -165,7 +186,13 @@ export class AgencyDirectory {
   }
 
   codes(): Set<string> {
-    return new Set(this.db.select({ code: agencies.code }).from(agencies).all().map((r) => r.code));
+    return new Set(
+      this.db
+        .select({ code: agencies.code })
+        .from(agencies)
+        .all()
+        .map((r) => r.code),
+    );
   }
 
   history(code: string) {
@@ -175,18 +202,30 @@ export class AgencyDirectory {
       .where(eq(agencyChanges.agencyCode, code))
       .orderBy(asc(agencyChanges.id))
       .all()
-      .map((c) => ({ version: c.version, change: c.change, actorId: c.actorId, at: c.at, data: JSON.parse(c.data) as AgencyInput }));
+      .map((c) => ({
+        version: c.version,
+        change: c.change,
+        actorId: c.actorId,
+        at: c.at,
+        data: JSON.parse(c.data) as AgencyInput,
+      }));
   }
 
   /** Insert or replace the row and append its change record; the caller holds the transaction. */
   write(a: Agency, change: DirectoryChange): Agency {
     const row = toRow(a);
+    this.db.insert(agencies).values(row).onConflictDoUpdate({ target: agencies.code, set: row }).run();
     this.db
-      .insert(agencies)
-      .values(row)
-      .onConflictDoUpdate({ target: agencies.code, set: row })
+      .insert(agencyChanges)
+      .values({
+        agencyCode: a.code,
+        version: a.version,
+        change,
+        actorId: a.updatedBy,
+        at: a.updatedAt,
+        data: JSON.stringify(editable(a)),
+      })
       .run();
-    this.db.insert(agencyChanges).values({ agencyCode: a.code, version: a.version, change, actorId: a.updatedBy, at: a.updatedAt, data: JSON.stringify(editable(a)) }).run();
     return a;
   }
 

@@ -70,7 +70,10 @@ function servicesOf(doc: unknown): Array<{ raw: unknown; organization: string | 
     const org = o as { name?: string | null; services?: unknown[] };
     return (org.services ?? []).map((raw) => ({ raw, organization: org.name ?? null }));
   };
-  if (Array.isArray(doc)) return doc.flatMap((x) => (x && typeof x === 'object' && 'services' in x ? fromOrg(x) : [{ raw: x, organization: null }]));
+  if (Array.isArray(doc))
+    return doc.flatMap((x) =>
+      x && typeof x === 'object' && 'services' in x ? fromOrg(x) : [{ raw: x, organization: null }],
+    );
   const d = doc as Record<string, unknown>;
   if (Array.isArray(d.organizations)) return d.organizations.flatMap(fromOrg);
   if (Array.isArray(d.content)) return d.content.map((raw) => ({ raw, organization: null }));
@@ -91,7 +94,10 @@ const TYPE_GUESSES: Array<[RegExp, AgencyType]> = [
 ];
 
 function typeOf(s: OrukService): { type: AgencyType; source: 'taxonomy' | 'guessed' } {
-  const terms = [...(s.attributes ?? []).map((a) => a.taxonomy_term), ...(s.service_taxonomys ?? []).map((t) => t.taxonomy)].filter((t) => !!t);
+  const terms = [
+    ...(s.attributes ?? []).map((a) => a.taxonomy_term),
+    ...(s.service_taxonomys ?? []).map((t) => t.taxonomy),
+  ].filter((t) => !!t);
   for (const t of terms) {
     const candidates = [t!.code, t!.name].filter((x): x is string => !!x);
     const ours = candidates.find((c) => (AGENCY_TYPES as readonly string[]).includes(c));
@@ -102,10 +108,24 @@ function typeOf(s: OrukService): { type: AgencyType; source: 'taxonomy' | 'guess
 }
 
 const BYDAY = new Set<string>(WEEKDAYS);
-const WEEKDAY_NAMES: Record<string, string> = { monday: 'MO', tuesday: 'TU', wednesday: 'WE', thursday: 'TH', friday: 'FR', saturday: 'SA', sunday: 'SU' };
+const WEEKDAY_NAMES: Record<string, string> = {
+  monday: 'MO',
+  tuesday: 'TU',
+  wednesday: 'WE',
+  thursday: 'TH',
+  friday: 'FR',
+  saturday: 'SA',
+  sunday: 'SU',
+};
 
 function hoursOf(s: OrukService, warn: (m: string) => void): Hours | null {
-  const rows = [...(s.schedules ?? []), ...(s.regular_schedules ?? [])] as Array<{ byday?: string | null; weekday?: string | null; opens_at?: string | null; closes_at?: string | null; freq?: string | null }>;
+  const rows = [...(s.schedules ?? []), ...(s.regular_schedules ?? [])] as Array<{
+    byday?: string | null;
+    weekday?: string | null;
+    opens_at?: string | null;
+    closes_at?: string | null;
+    freq?: string | null;
+  }>;
   const sessions: Hours['sessions'] = [];
   for (const r of rows) {
     if (r.freq && r.freq.toUpperCase() !== 'WEEKLY') {
@@ -123,7 +143,8 @@ function hoursOf(s: OrukService, warn: (m: string) => void): Hours | null {
       warn('a schedule without days, opening or closing time was not imported');
       continue;
     }
-    if (/[Z+-]\d*$/.test((r.opens_at ?? '').slice(5))) warn('schedule times with a time zone were read as force local time');
+    if (/[Z+-]\d*$/.test((r.opens_at ?? '').slice(5)))
+      warn('schedule times with a time zone were read as force local time');
     sessions.push({ days, opens, closes });
   }
   if (sessions.length === 0) return null;
@@ -136,11 +157,15 @@ function districtsOf(s: OrukService, config: ForceConfig, warn: (m: string) => v
   const found = new Set<string>();
   for (const a of s.service_areas ?? []) {
     const text = [a.service_area, a.name, a.extent].filter(Boolean).join(' ').toLowerCase();
-    const matched = config.districts.filter((d) => new RegExp(`\\b${d.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(text));
-    if (matched.length === 0) warn(`service area "${(a.service_area ?? a.name ?? '').slice(0, 80)}" names none of the force's districts`);
+    const matched = config.districts.filter((d) =>
+      new RegExp(`\\b${d.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(text),
+    );
+    if (matched.length === 0)
+      warn(`service area "${(a.service_area ?? a.name ?? '').slice(0, 80)}" names none of the force's districts`);
     for (const d of matched) found.add(d);
   }
-  if ((s.service_areas ?? []).length > 0 && found.size === 0) warn('no district matched: coverage is the whole force area');
+  if ((s.service_areas ?? []).length > 0 && found.size === 0)
+    warn('no district matched: coverage is the whole force area');
   return config.districts.filter((d) => found.has(d));
 }
 
@@ -192,7 +217,11 @@ export function importOruk(dir: AgencyDirectory, config: ForceConfig, doc: unkno
       }
       const s = parsed.data;
       if (seen.has(s.id)) {
-        report.skipped.push({ serviceId: s.id, name: s.name, reason: 'the same service id appears twice in the document' });
+        report.skipped.push({
+          serviceId: s.id,
+          name: s.name,
+          reason: 'the same service id appears twice in the document',
+        });
         continue;
       }
       seen.add(s.id);
@@ -203,9 +232,13 @@ export function importOruk(dir: AgencyDirectory, config: ForceConfig, doc: unkno
         else warn(`email "${s.email.slice(0, 80)}" is not a valid address and was not imported`);
       }
       const { type, source } = typeOf(s);
-      if (source === 'guessed') warn(`no agency-type taxonomy term: type '${type}' was guessed from the name; check it`);
+      if (source === 'guessed')
+        warn(`no agency-type taxonomy term: type '${type}' was guessed from the name; check it`);
       const listedActive = (s.status ?? 'active').toLowerCase() === 'active';
-      const phoneNumber = s.phones?.find((p) => p.number)?.number ?? s.contacts?.flatMap((c) => c.phones ?? []).find((p) => p.number)?.number ?? null;
+      const phoneNumber =
+        s.phones?.find((p) => p.number)?.number ??
+        s.contacts?.flatMap((c) => c.phones ?? []).find((p) => p.number)?.number ??
+        null;
       const fromOruk = {
         label: s.name.slice(0, 200),
         organization: (s.organization?.name ?? organization ?? null)?.slice(0, 200) ?? null,
@@ -244,7 +277,9 @@ export function importOruk(dir: AgencyDirectory, config: ForceConfig, doc: unkno
         type: source === 'taxonomy' ? type : existing.type,
         active: listedActive ? existing.active : false,
       };
-      const changes = (Object.keys(editable(next)) as Array<keyof ReturnType<typeof editable>>).filter((k) => !same(editable(next)[k], editable(existing)[k]));
+      const changes = (Object.keys(editable(next)) as Array<keyof ReturnType<typeof editable>>).filter(
+        (k) => !same(editable(next)[k], editable(existing)[k]),
+      );
       if (changes.length === 0) {
         report.unchanged++;
         continue;

@@ -23,8 +23,13 @@ export function mermaidStateDiagram(machine: AnyStateMachine, options: { hide?: 
     const children = Object.values(node.states);
     if (isRoot && node.initial?.target[0]) lines.push(`  [*] --> ${leafOf(node.initial.target[0]).key}`);
     if (!isRoot && children.length > 0) {
-      const stay = [...node.transitions].filter(([e, defs]) => !hide.has(e) && defs.every((d) => !d.target?.length)).map(([e]) => e);
-      if (stay.length > 0) notes.push(`  note right of ${leafOf(node).key}\n    In every ${node.key} state: ${stay.join(', ')}\n  end note`);
+      const stay = [...node.transitions]
+        .filter(([e, defs]) => !hide.has(e) && defs.every((d) => !d.target?.length))
+        .map(([e]) => e);
+      if (stay.length > 0)
+        notes.push(
+          `  note right of ${leafOf(node).key}\n    In every ${node.key} state: ${stay.join(', ')}\n  end note`,
+        );
     }
     if (children.length === 0 || !isRoot) {
       const edges = new Map<string, string[]>();
@@ -38,7 +43,8 @@ export function mermaidStateDiagram(machine: AnyStateMachine, options: { hide?: 
           edges.set(target, list);
         }
       }
-      for (const [target, events] of edges) lines.push(`  ${children.length === 0 ? node.key : leafOf(node).key} --> ${target}: ${events.join(', ')}`);
+      for (const [target, events] of edges)
+        lines.push(`  ${children.length === 0 ? node.key : leafOf(node).key} --> ${target}: ${events.join(', ')}`);
       if (node.type === 'final') lines.push(`  ${node.key} --> [*]`);
     }
     for (const c of children) visit(c, false);

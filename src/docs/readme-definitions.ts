@@ -10,12 +10,16 @@ export function definitionsMarkdown(): string {
   for (const s of SECTIONS) {
     out.push(`**${s.title}** (\`${s.id}\`). ${s.definition}`, '');
     out.push('| figure | unit | definition |', '|---|---|---|');
-    for (const m of s.measures) out.push(`| ${m.label} (\`${m.id}\`) | ${m.unit} | ${m.definition.replace(/\|/g, '\\|')} |`);
+    for (const m of s.measures)
+      out.push(`| ${m.label} (\`${m.id}\`) | ${m.unit} | ${m.definition.replace(/\|/g, '\\|')} |`);
     out.push('');
   }
   return out.join('\n').trimEnd();
 }
 
 export function replaceDefinitions(readme: string, table = definitionsMarkdown()): string {
-  return readme.replace(/(<!-- definitions -->\n)[\s\S]*?(\n<!-- \/definitions -->)/, (_m, a: string, b: string) => `${a}${table}${b}`);
+  return readme.replace(
+    /(<!-- definitions -->\n)[\s\S]*?(\n<!-- \/definitions -->)/,
+    (_m, a: string, b: string) => `${a}${table}${b}`,
+  );
 }

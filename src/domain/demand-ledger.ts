@@ -6,7 +6,13 @@
  * over the ledgers); what each measure means is written next to the report queries
  * (src/reports/definitions.ts).
  */
-import type { incidentLedger, personContacts, referralLedger, resourceAssignments, resourceSegments } from '../../db/schema.js';
+import type {
+  incidentLedger,
+  personContacts,
+  referralLedger,
+  resourceAssignments,
+  resourceSegments,
+} from '../../db/schema.js';
 import { attendanceOutcome } from '../../machines/incident.machine.js';
 import { referralStatus, type ReferralContext } from '../../machines/referral.machine.js';
 import type { Activity, ResourceContext } from '../../machines/resource.machine.js';
@@ -23,17 +29,63 @@ export const DEFAULT_TIME_ZONE = 'Europe/London';
 
 /** Measure columns of the incident ledger (and demand_rollup), in schema order. */
 export const INCIDENT_MEASURES = [
-  'incidents', 'mhFlagAtCall', 'mhFlagAtClose', 'closeFlagKnown', 'flagsAgree', 'flaggedAtCallOnly', 'flaggedAtCloseOnly', 'closed', 'imported',
-  'mhRelated', 'rcrpScope', 'decisionDeploy', 'decisionJoint', 'decisionHandover', 'decisionAdvice', 'decisionNone', 'repeatAfterNoDeploy',
-  'withPolice', 'assignments', 'assignmentsOpen', 'officerSeconds', 'osTravel', 'osScene', 'osConveyance', 'osWaitingEd', 'osWaitingHbpos',
-  'osCustody', 'osOther', 'callsHandled', 'callSeconds', 'handedToPartner', 'releasedIncidents', 'releasedOfficerSeconds',
-  'attendanceMeasured', 'attendanceMet', 'attendanceBreached',
+  'incidents',
+  'mhFlagAtCall',
+  'mhFlagAtClose',
+  'closeFlagKnown',
+  'flagsAgree',
+  'flaggedAtCallOnly',
+  'flaggedAtCloseOnly',
+  'closed',
+  'imported',
+  'mhRelated',
+  'rcrpScope',
+  'decisionDeploy',
+  'decisionJoint',
+  'decisionHandover',
+  'decisionAdvice',
+  'decisionNone',
+  'repeatAfterNoDeploy',
+  'withPolice',
+  'assignments',
+  'assignmentsOpen',
+  'officerSeconds',
+  'osTravel',
+  'osScene',
+  'osConveyance',
+  'osWaitingEd',
+  'osWaitingHbpos',
+  'osCustody',
+  'osOther',
+  'callsHandled',
+  'callSeconds',
+  'handedToPartner',
+  'releasedIncidents',
+  'releasedOfficerSeconds',
+  'attendanceMeasured',
+  'attendanceMet',
+  'attendanceBreached',
 ] as const;
 export type IncidentMeasure = (typeof INCIDENT_MEASURES)[number];
 
 export const REFERRAL_MEASURES = [
-  'referrals', 'accepted', 'declined', 'noResponse', 'pending', 'answered', 'answerSeconds', 'answeredWithin1h', 'answeredWithin4h', 'answeredWithin24h',
-  'resolved', 'withdrawn', 'escalated', 'reached', 'acknowledged', 'ackSeconds', 'ackWithin1h',
+  'referrals',
+  'accepted',
+  'declined',
+  'noResponse',
+  'pending',
+  'answered',
+  'answerSeconds',
+  'answeredWithin1h',
+  'answeredWithin4h',
+  'answeredWithin24h',
+  'resolved',
+  'withdrawn',
+  'escalated',
+  'reached',
+  'acknowledged',
+  'ackSeconds',
+  'ackWithin1h',
 ] as const;
 export type ReferralMeasure = (typeof REFERRAL_MEASURES)[number];
 
@@ -54,11 +106,21 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 function intlOffset(atMs: number, timeZone: string): number {
   let f = formatters.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+    f = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
     formatters.set(timeZone, f);
   }
   const p = Object.fromEntries(f.formatToParts(new Date(atMs)).map((x) => [x.type, x.value]));
-  return (Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute)) - atMs) / 60_000;
+  return (
+    (Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute)) - atMs) / 60_000
+  );
 }
 function offsetMinutes(iso: string, timeZone: string): number {
   const dayKey = `${timeZone}|${iso.slice(0, 10)}`;
@@ -138,7 +200,15 @@ export function projectLedger(s: AggregateState): LedgerProjection {
       const sos = secondsBetween(seg.startAt, seg.endAt) * r.officers;
       const m = SEGMENT_MEASURE[seg.activity];
       bySegment.set(m, (bySegment.get(m) ?? 0) + sos);
-      segments.push({ incidentId: id, assignmentId: aid, idx, activity: seg.activity, startAt: seg.startAt, endAt: seg.endAt, officerSeconds: sos });
+      segments.push({
+        incidentId: id,
+        assignmentId: aid,
+        idx,
+        activity: seg.activity,
+        startAt: seg.startAt,
+        endAt: seg.endAt,
+        officerSeconds: sos,
+      });
     });
   }
 
@@ -147,9 +217,14 @@ export function projectLedger(s: AggregateState): LedgerProjection {
     const r = snap.context as ReferralContext;
     return { rid, status: referralStatus(r), r };
   });
-  const firstReferral = [...referrals].sort((a, b) => (a.r.madeAt < b.r.madeAt ? -1 : a.r.madeAt > b.r.madeAt ? 1 : a.rid < b.rid ? -1 : 1))[0];
+  const firstReferral = [...referrals].sort((a, b) =>
+    a.r.madeAt < b.r.madeAt ? -1 : a.r.madeAt > b.r.madeAt ? 1 : a.rid < b.rid ? -1 : 1,
+  )[0];
   const handed = referrals.some((x) => x.status === 'accepted');
-  const released = officerSeconds > 0 && c.firstDispatchedAt !== null && referrals.some((x) => x.status === 'accepted' && x.r.madeAt >= c.firstDispatchedAt!);
+  const released =
+    officerSeconds > 0 &&
+    c.firstDispatchedAt !== null &&
+    referrals.some((x) => x.status === 'accepted' && x.r.madeAt >= c.firstDispatchedAt!);
 
   const closed = c.closedAt !== null;
   const closeKnown = c.mhFlagAtClose !== null && c.mhFlagAtClose !== undefined;
@@ -201,7 +276,15 @@ export function projectLedger(s: AggregateState): LedgerProjection {
   if (mh) for (const [m, v] of bySegment) measures[m] = v;
 
   const incidentLedger: IncidentLedgerRow[] = [
-    { incidentId: id, receivedAt: c.receivedAt, day, district, category: c.category, agency: firstReferral?.r.agency ?? NONE, ...measures },
+    {
+      incidentId: id,
+      receivedAt: c.receivedAt,
+      day,
+      district,
+      category: c.category,
+      agency: firstReferral?.r.agency ?? NONE,
+      ...measures,
+    },
   ];
 
   const referralLedger: ReferralLedgerRow[] = mh
@@ -211,7 +294,10 @@ export function projectLedger(s: AggregateState): LedgerProjection {
         const secs = answered ? secondsBetween(r.madeAt, r.answeredAt!) : 0;
         // Acknowledgement counts from when the referral reached the agency (sent, or made by a call).
         const reachedAt = r.sentAt ?? (r.acknowledgedAt !== null ? r.madeAt : null);
-        const ackSecs = r.acknowledgedAt !== null && reachedAt !== null ? Math.max(0, secondsBetween(reachedAt, r.acknowledgedAt)) : null;
+        const ackSecs =
+          r.acknowledgedAt !== null && reachedAt !== null
+            ? Math.max(0, secondsBetween(reachedAt, r.acknowledgedAt))
+            : null;
         return {
           incidentId: id,
           referralId: rid,
@@ -243,7 +329,20 @@ export function projectLedger(s: AggregateState): LedgerProjection {
   const key = c.subject?.personKeys[0];
   // rank and prevS depend on the person's other contacts: the store keeps them (0 / null here).
   const personContacts: PersonContactRow[] =
-    mh && key ? [{ person: personNumber(key), receivedAt: c.receivedAt, incidentId: id, day, receivedS: Math.floor(Date.parse(c.receivedAt) / 1000), officerSeconds, rank: 0, prevS: null }] : [];
+    mh && key
+      ? [
+          {
+            person: personNumber(key),
+            receivedAt: c.receivedAt,
+            incidentId: id,
+            day,
+            receivedS: Math.floor(Date.parse(c.receivedAt) / 1000),
+            officerSeconds,
+            rank: 0,
+            prevS: null,
+          },
+        ]
+      : [];
 
   return { assignments, segments, incidentLedger, referralLedger, personContacts };
 }

@@ -63,7 +63,11 @@ import {
 } from '../../machines/s136.machine.js';
 import { checkEventTime, type DeadlineSpec, type Flag, type Violation } from '../../machines/types.js';
 
-export type AggregateEvent = IncidentEvent | ReferralEvent | DetentionEvent | Extract<ResourceEvent, { type: 'RESOURCE_ARRIVED' | 'RESOURCE_CLEARED' }>;
+export type AggregateEvent =
+  | IncidentEvent
+  | ReferralEvent
+  | DetentionEvent
+  | Extract<ResourceEvent, { type: 'RESOURCE_ARRIVED' | 'RESOURCE_CLEARED' }>;
 
 /** A kind of child machine living inside an incident. */
 export interface ChildKind {
@@ -134,7 +138,10 @@ const CHILD_KINDS = {
     route(e) {
       if (e.type !== 'INCIDENT_IMPORTED') return null;
       const meta = { seq: e.seq, occurredAt: e.occurredAt, recordedAt: e.recordedAt, actor: e.actor };
-      return (e.referrals ?? []).map((r) => ({ id: r.referralId, event: { ...r, ...meta, type: 'REFERRAL_IMPORTED' } }));
+      return (e.referrals ?? []).map((r) => ({
+        id: r.referralId,
+        event: { ...r, ...meta, type: 'REFERRAL_IMPORTED' },
+      }));
     },
     violation: (ctx, e, state) => referralRuleViolation(ctx as ReferralContext, e as ReferralEvent, state),
     // The incident hears the R11 acceptance status (pending, accepted, declined, noResponse …), not the detailed state.
@@ -155,7 +162,17 @@ const CHILD_KINDS = {
       if (e.type === 'POLICE_DISPATCHED') {
         return e.resources.map((r, i) => {
           const assignmentId = r.assignmentId ?? defaultAssignmentId(e.seq, i);
-          return { id: assignmentId, event: { ...meta, type: 'RESOURCE_DISPATCHED', assignmentId, callSign: r.callSign, officers: r.officers, resourceType: r.type } };
+          return {
+            id: assignmentId,
+            event: {
+              ...meta,
+              type: 'RESOURCE_DISPATCHED',
+              assignmentId,
+              callSign: r.callSign,
+              officers: r.officers,
+              resourceType: r.type,
+            },
+          };
         });
       }
       if (e.type === 'INCIDENT_IMPORTED') {
@@ -184,9 +201,18 @@ const CHILD_KINDS = {
     blocksClosure(s, id) {
       const state = stateValue(s);
       if (RUNNING.includes(state)) {
-        return { rule: null, code: 'DETENTION_OPEN', message: `detention ${id} is '${state}': record its outcome (or that s.136 was not used) before closing the incident` };
+        return {
+          rule: null,
+          code: 'DETENTION_OPEN',
+          message: `detention ${id} is '${state}': record its outcome (or that s.136 was not used) before closing the incident`,
+        };
       }
-      if (state === 'ended') return { rule: 'R42', code: 'DETENTION_NOT_CLOSED', message: `detention ${id} has its outcome but is not closed: complete its ADR record and close it (S136_CLOSED) first` };
+      if (state === 'ended')
+        return {
+          rule: 'R42',
+          code: 'DETENTION_NOT_CLOSED',
+          message: `detention ${id} has its outcome but is not closed: complete its ADR record and close it (S136_CLOSED) first`,
+        };
       return null;
     },
     // Officers consider s.136 (or execute a warrant) when police are on the incident.
@@ -194,7 +220,12 @@ const CHILD_KINDS = {
     whyNotCreatable: (incident) =>
       incidentStateName(incident) === 'closed'
         ? { rule: null, code: 'INCIDENT_CLOSED', message: 'the incident is closed' }
-        : { rule: null, code: 'POLICE_NOT_DEPLOYED', message: 'a s.136 or s.135 detention is recorded by officers on the incident: record POLICE_DISPATCHED first' },
+        : {
+            rule: null,
+            code: 'POLICE_NOT_DEPLOYED',
+            message:
+              'a s.136 or s.135 detention is recorded by officers on the incident: record POLICE_DISPATCHED first',
+          },
   },
 } satisfies Record<string, ChildKind>;
 
@@ -210,11 +241,11 @@ export interface AggregateState {
   children: Record<ChildKindName, Record<string, AnyMachineSnapshot>>;
 }
 
-export const MACHINE_VERSIONS = [INCIDENT_MACHINE_VERSION, ...Object.values(CHILD_KINDS).map((k) => k.version)].join(',');
+export const MACHINE_VERSIONS = [INCIDENT_MACHINE_VERSION, ...Object.values(CHILD_KINDS).map((k) => k.version)].join(
+  ',',
+);
 
-export type ApplyResult =
-  | { ok: true; state: AggregateState }
-  | { ok: false; violation: Violation };
+export type ApplyResult = { ok: true; state: AggregateState } | { ok: false; violation: Violation };
 
 const emptyChildren = (): AggregateState['children'] =>
   Object.fromEntries(CHILD_KIND_NAMES.map((k) => [k, {}])) as AggregateState['children'];
@@ -239,7 +270,17 @@ function pureTransition(machine: AnyStateMachine, s: AnyMachineSnapshot, e: Aggr
   if (!scope) {
     const self = createActor(machine);
     const noop = () => {};
-    scope = { self, id: '', sessionId: '', system: self.system, defer: noop, logger: noop, stopChild: noop, emit: noop, actionExecutor: noop } as AnyActorScope;
+    scope = {
+      self,
+      id: '',
+      sessionId: '',
+      system: self.system,
+      defer: noop,
+      logger: noop,
+      stopChild: noop,
+      emit: noop,
+      actionExecutor: noop,
+    } as AnyActorScope;
     inertScopes.set(machine, scope);
   }
   return machine.transition(s, e, scope);
@@ -271,7 +312,8 @@ function stepIncident(s: IncidentSnapshot, e: IncidentEvent): Step<IncidentSnaps
       violation: {
         rule: null,
         code: state === 'closed' ? 'INCIDENT_CLOSED' : 'EVENT_NOT_ALLOWED',
-        message: state === 'closed' ? 'the incident is closed' : `${e.type} is not allowed while the incident is '${state}'`,
+        message:
+          state === 'closed' ? 'the incident is closed' : `${e.type} is not allowed while the incident is '${state}'`,
       },
     };
   }
@@ -280,17 +322,33 @@ function stepIncident(s: IncidentSnapshot, e: IncidentEvent): Step<IncidentSnaps
   return { ok: true, next: pureTransition(incidentMachine, s, e) as IncidentSnapshot };
 }
 
-function stepChild(kind: ChildKindName, id: string, s: AnyMachineSnapshot | undefined, e: AggregateEvent): Step<AnyMachineSnapshot> {
+function stepChild(
+  kind: ChildKindName,
+  id: string,
+  s: AnyMachineSnapshot | undefined,
+  e: AggregateEvent,
+): Step<AnyMachineSnapshot> {
   const k = kindOf(kind);
   if (!s) {
-    if (!k.createdBy.includes(e.type)) return { ok: false, violation: { rule: null, code: 'UNKNOWN_CHILD', message: `there is no ${k.label} ${id} on this incident` } };
+    if (!k.createdBy.includes(e.type))
+      return {
+        ok: false,
+        violation: { rule: null, code: 'UNKNOWN_CHILD', message: `there is no ${k.label} ${id} on this incident` },
+      };
     s = initialChild(kind);
   } else if (k.createdBy.includes(e.type)) {
-    return { ok: false, violation: { rule: null, code: 'DUPLICATE_ID', message: `${k.label} ${id} already exists on this incident` } };
+    return {
+      ok: false,
+      violation: { rule: null, code: 'DUPLICATE_ID', message: `${k.label} ${id} already exists on this incident` },
+    };
   }
   const notAllowed = () => ({
     ok: false as const,
-    violation: { rule: null, code: 'EVENT_NOT_ALLOWED', message: `${e.type} is not allowed while ${k.label} ${id} is '${stateValue(s)}'` },
+    violation: {
+      rule: null,
+      code: 'EVENT_NOT_ALLOWED',
+      message: `${e.type} is not allowed while ${k.label} ${id} is '${stateValue(s)}'`,
+    },
   });
   // The state's own refusal (a rule that explains why it has no transition), then the rule checks
   // (they name the rule), then the transition; one that leaves the snapshot unchanged was not taken
@@ -307,7 +365,8 @@ function stepChild(kind: ChildKindName, id: string, s: AnyMachineSnapshot | unde
 
 /** R7 for every stored event: after the call was received, not in the future beyond the skew. */
 function eventTimeViolation(state: AggregateState, e: AggregateEvent): Violation | null {
-  if (e.type === 'INCIDENT_CREATED') return checkEventTime(e, '0000', 'the epoch', e.policy.futureToleranceSeconds, 'receivedAt');
+  if (e.type === 'INCIDENT_CREATED')
+    return checkEventTime(e, '0000', 'the epoch', e.policy.futureToleranceSeconds, 'receivedAt');
   const ctx = state.incident.context;
   if (!ctx.incidentId) return null; // nothing to compare with: the incident refuses anything but creation
   return checkEventTime(e, ctx.receivedAt, 'the call was received', ctx.policy.futureToleranceSeconds);
@@ -338,7 +397,14 @@ function closureVeto(state: AggregateState): Violation | null {
 /** Apply one event to the aggregate; on refusal nothing changes and the violation says why. */
 export function applyToAggregate(state: AggregateState, e: AggregateEvent): ApplyResult {
   if (e.seq !== state.version + 1) {
-    return { ok: false, violation: { rule: null, code: 'SEQUENCE_GAP', message: `event seq ${e.seq} does not follow version ${state.version}` } };
+    return {
+      ok: false,
+      violation: {
+        rule: null,
+        code: 'SEQUENCE_GAP',
+        message: `event seq ${e.seq} does not follow version ${state.version}`,
+      },
+    };
   }
   const late = eventTimeViolation(state, e);
   if (late) return { ok: false, violation: late };
@@ -364,7 +430,8 @@ export function applyToAggregate(state: AggregateState, e: AggregateEvent): Appl
     return { ok: true, state: { version: e.seq, updatedAt: e.recordedAt, incident: r.next, children } };
   }
 
-  if (incidentStateName(incident) === 'closed') return { ok: false, violation: { rule: null, code: 'INCIDENT_CLOSED', message: 'the incident is closed' } };
+  if (incidentStateName(incident) === 'closed')
+    return { ok: false, violation: { rule: null, code: 'INCIDENT_CLOSED', message: 'the incident is closed' } };
   if (incidentEventTypes.has(e.type) && e.type !== 'DEADLINE_REACHED') {
     const r = stepIncident(incident, e as IncidentEvent);
     if (!r.ok) return r;
@@ -373,8 +440,21 @@ export function applyToAggregate(state: AggregateState, e: AggregateEvent): Appl
   for (const target of targets) {
     const k = kindOf(target.kind);
     const before = children[target.kind][target.id];
-    if (!before && k.createdBy.includes(target.event.type) && !incidentEventTypes.has(e.type) && k.creatable && !k.creatable(incident)) {
-      return { ok: false, violation: k.whyNotCreatable?.(incident) ?? { rule: null, code: 'EVENT_NOT_ALLOWED', message: `a ${k.label} cannot be started now` } };
+    if (
+      !before &&
+      k.createdBy.includes(target.event.type) &&
+      !incidentEventTypes.has(e.type) &&
+      k.creatable &&
+      !k.creatable(incident)
+    ) {
+      return {
+        ok: false,
+        violation: k.whyNotCreatable?.(incident) ?? {
+          rule: null,
+          code: 'EVENT_NOT_ALLOWED',
+          message: `a ${k.label} cannot be started now`,
+        },
+      };
     }
     const r = stepChild(target.kind, target.id, before, target.event);
     if (!r.ok) return r;
@@ -382,7 +462,17 @@ export function applyToAggregate(state: AggregateState, e: AggregateEvent): Appl
     const status = k.status(r.next);
     // A closed incident (a historic import arrives closed, children and all) has nothing left to hear.
     if ((!before || k.status(before) !== status) && incident.status !== 'done') {
-      const notice = { type: 'CHILD_STATUS_CHANGED', kind: target.kind, childId: target.id, status, cause: e.type, seq: e.seq, occurredAt: e.occurredAt, recordedAt: e.recordedAt, actor: e.actor } as const;
+      const notice = {
+        type: 'CHILD_STATUS_CHANGED',
+        kind: target.kind,
+        childId: target.id,
+        status,
+        cause: e.type,
+        seq: e.seq,
+        occurredAt: e.occurredAt,
+        recordedAt: e.recordedAt,
+        actor: e.actor,
+      } as const;
       const n = stepIncident(incident, notice);
       if (!n.ok) return n;
       incident = n.next;
@@ -410,8 +500,11 @@ export function allowedEvents(state: AggregateState): string[] {
       const k = kindOf(kind);
       if (k.creatable?.(state.incident)) for (const t of k.createdBy) allowed.add(t);
       for (const child of Object.values(state.children[kind])) {
-        const types = k.allowed ? k.allowed(child) : (child._nodes as Array<{ ownEvents: string[] }>).flatMap((n) => n.ownEvents);
-        for (const t of types) if (k.eventTypes.includes(t) && !k.createdBy.includes(t) && !k.systemEventTypes?.includes(t)) allowed.add(t);
+        const types = k.allowed
+          ? k.allowed(child)
+          : (child._nodes as Array<{ ownEvents: string[] }>).flatMap((n) => n.ownEvents);
+        for (const t of types)
+          if (k.eventTypes.includes(t) && !k.createdBy.includes(t) && !k.systemEventTypes?.includes(t)) allowed.add(t);
       }
     }
     // A child's veto on closure (a running detention, an escalation with no outcome) is part of what is allowed now.
@@ -433,7 +526,9 @@ export function aggregateDeadlines(state: AggregateState): Array<DeadlineSpec & 
   if (!ctx.incidentId || ctx.closedAt) return [];
   const own = incidentDeadlines(ctx).map((d) => ({ ...d, fired: ctx.firedDeadlines.includes(d.key) }));
   const fromChildren = CHILD_KIND_NAMES.flatMap((kind) =>
-    Object.entries(state.children[kind]).flatMap(([id, child]) => (kindOf(kind).deadlines?.(child) ?? []).map((d) => ({ ...d, key: `${kind}:${id}:${d.key}` }))),
+    Object.entries(state.children[kind]).flatMap(([id, child]) =>
+      (kindOf(kind).deadlines?.(child) ?? []).map((d) => ({ ...d, key: `${kind}:${id}:${d.key}` })),
+    ),
   );
   return [...own, ...fromChildren];
 }
@@ -469,7 +564,8 @@ function stringify(v: unknown): string | undefined {
     case 'boolean':
       return JSON.stringify(v);
     case 'object': {
-      if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return stringify((v as { toJSON(): unknown }).toJSON());
+      if (typeof (v as { toJSON?: unknown }).toJSON === 'function')
+        return stringify((v as { toJSON(): unknown }).toJSON());
       if (Array.isArray(v)) {
         let out = '[';
         for (let i = 0; i < v.length; i++) out += (i ? ',' : '') + (stringify(v[i]) ?? 'null');
@@ -493,9 +589,19 @@ function stringify(v: unknown): string | undefined {
 
 export function serializeAggregate(state: AggregateState): string {
   const children = Object.fromEntries(
-    CHILD_KIND_NAMES.map((k) => [k, Object.fromEntries(Object.entries(state.children[k]).map(([id, s]) => [id, { value: s.value, context: s.context }]))]),
+    CHILD_KIND_NAMES.map((k) => [
+      k,
+      Object.fromEntries(
+        Object.entries(state.children[k]).map(([id, s]) => [id, { value: s.value, context: s.context }]),
+      ),
+    ]),
   );
-  return canonicalJson({ version: state.version, updatedAt: state.updatedAt, incident: { value: state.incident.value, context: state.incident.context }, children });
+  return canonicalJson({
+    version: state.version,
+    updatedAt: state.updatedAt,
+    incident: { value: state.incident.value, context: state.incident.context },
+    children,
+  });
 }
 
 export function restoreAggregate(json: string): AggregateState {
@@ -511,5 +617,10 @@ export function restoreAggregate(json: string): AggregateState {
       children[k][id] = CHILD_KINDS[k].machine.resolveState({ value: s.value, context: s.context as never });
     }
   }
-  return { version: raw.version, updatedAt: raw.updatedAt, incident: incidentMachine.resolveState(raw.incident), children };
+  return {
+    version: raw.version,
+    updatedAt: raw.updatedAt,
+    incident: incidentMachine.resolveState(raw.incident),
+    children,
+  };
 }

@@ -51,7 +51,10 @@ export const subjectInputSchema = z
     legalStatus: z
       .enum(LEGAL_STATUS_CODES as [LegalStatusCode, ...LegalStatusCode[]])
       .optional()
-      .openapi({ description: "MHA legal status (NHS legal-status classification code, e.g. '01' informal, '03' s.3; 'CTO' community treatment order). Required for an AWOL category (R14); kept from the previous record when omitted" }),
+      .openapi({
+        description:
+          "MHA legal status (NHS legal-status classification code, e.g. '01' informal, '03' s.3; 'CTO' community treatment order). Required for an AWOL category (R14); kept from the previous record when omitted",
+      }),
   })
   .openapi('SubjectInput');
 
@@ -62,7 +65,12 @@ export type SubjectInput = z.infer<typeof subjectInputSchema>;
  * ledger … in their own modules) contributes a record of `TYPE: strict zod object`, merged below.
  */
 export function buildIncidentInputs(config: ForceConfig) {
-  const events = { ...coreEventInputs(config), ...referralEventInputs(config), ...detentionEventInputs(config), ...ledgerEventInputs() };
+  const events = {
+    ...coreEventInputs(config),
+    ...referralEventInputs(config),
+    ...detentionEventInputs(config),
+    ...ledgerEventInputs(),
+  };
   const list = Object.values(events) as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]];
   const incidentEvent = z.discriminatedUnion('type', list as never).openapi('IncidentEventInput');
   return { createIncident: createIncidentInput(config), events, incidentEvent, eventTypes: Object.keys(events) };
@@ -79,7 +87,9 @@ function createIncidentInput(config: ForceConfig) {
       category,
       district: district.optional(),
       locationClass: z.enum(['urban', 'rural']).optional(),
-      mhFlagAtCall: z.boolean().openapi({ description: "Call handler's view: mental-health-related (NPCC 2019 definition)" }),
+      mhFlagAtCall: z
+        .boolean()
+        .openapi({ description: "Call handler's view: mental-health-related (NPCC 2019 definition)" }),
       summary: text(4000).optional(),
       location: text(500).optional(),
       subject: subjectInputSchema.optional(),
@@ -88,7 +98,13 @@ function createIncidentInput(config: ForceConfig) {
 }
 
 /** Shared building blocks for area input modules. */
-export const inputParts = { text, enumOf, instant, at: { occurredAt: instant }, note: (max: number) => text(max).optional() };
+export const inputParts = {
+  text,
+  enumOf,
+  instant,
+  at: { occurredAt: instant },
+  note: (max: number) => text(max).optional(),
+};
 
 function coreEventInputs(config: ForceConfig) {
   const grade = enumOf(config.grades.map((g) => g.code));
@@ -109,7 +125,9 @@ function coreEventInputs(config: ForceConfig) {
         vulnerability: text(2000),
         engagement: text(2000),
         rationale: text(4000),
-        safetyNet: note(2000).openapi({ description: 'Safety-net decision when closing with a referral unanswered (R12)' }),
+        safetyNet: note(2000).openapi({
+          description: 'Safety-net decision when closing with a referral unanswered (R12)',
+        }),
       })
       .openapi('ThriveRecorded'),
     GRADE_SET: z.strictObject({ type: z.literal('GRADE_SET'), ...at, grade, reason: note(1000) }).openapi('GradeSet'),
@@ -132,7 +150,11 @@ function coreEventInputs(config: ForceConfig) {
         resources: z
           .array(
             z.strictObject({
-              assignmentId: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional().openapi({ description: 'Generated as a<seq>-<n> when omitted' }),
+              assignmentId: z
+                .string()
+                .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+                .optional()
+                .openapi({ description: 'Generated as a<seq>-<n> when omitted' }),
               callSign: text(32).regex(/^[^|;\s][^|;]*$/, 'a call sign (no | or ;)'),
               officers: z.number().int().min(1).max(50),
               type: enumOf(config.resourceTypes),
@@ -142,7 +164,9 @@ function coreEventInputs(config: ForceConfig) {
           .max(50),
       })
       .openapi('PoliceDispatched'),
-    ADVICE_GIVEN: z.strictObject({ type: z.literal('ADVICE_GIVEN'), ...at, summary: text(2000).min(1) }).openapi('AdviceGiven'),
+    ADVICE_GIVEN: z
+      .strictObject({ type: z.literal('ADVICE_GIVEN'), ...at, summary: text(2000).min(1) })
+      .openapi('AdviceGiven'),
     RESOLVED_WITHOUT_DEPLOYMENT: z
       .strictObject({ type: z.literal('RESOLVED_WITHOUT_DEPLOYMENT'), ...at, resolution, note: note(2000) })
       .openapi('ResolvedWithoutDeployment'),
@@ -154,7 +178,9 @@ function coreEventInputs(config: ForceConfig) {
         source: z.enum(['caller', 'thirdParty', 'officer', 'partnerAgency', 'other']),
       })
       .openapi('NewInformation'),
-    SUBJECT_RECORDED: z.strictObject({ type: z.literal('SUBJECT_RECORDED'), ...at, subject: subjectInputSchema }).openapi('SubjectRecorded'),
+    SUBJECT_RECORDED: z
+      .strictObject({ type: z.literal('SUBJECT_RECORDED'), ...at, subject: subjectInputSchema })
+      .openapi('SubjectRecorded'),
     INCIDENT_CLOSED: z
       .strictObject({
         type: z.literal('INCIDENT_CLOSED'),

@@ -14,7 +14,13 @@ import { allowedEvents, childStateName, stateName, type AggregateState } from '.
 const instant = z.string().openapi({ example: '2026-11-23T21:10:00.000Z' });
 
 export const flagSchema = z
-  .object({ key: z.string(), rule: z.string(), severity: z.enum(['info', 'warning', 'critical']), message: z.string(), raisedAt: instant })
+  .object({
+    key: z.string(),
+    rule: z.string(),
+    severity: z.enum(['info', 'warning', 'critical']),
+    message: z.string(),
+    raisedAt: instant,
+  })
   .openapi('Flag');
 
 const personSchema = z.object({ name: z.string(), rank: z.string() });
@@ -26,17 +32,28 @@ export const referralViewSchema = z
     contactMethod: z.string(),
     delivery: z.enum(['email', 'message', 'conversation']),
     namedContact: z.string(),
-    status: z.string().openapi({ description: 'R11 acceptance status: pending, accepted, declined, noResponse, resolved, withdrawn' }),
-    state: z.string().openapi({ description: 'drafted, sent, acknowledged, accepted, declined, noResponse, escalated, resolved, withdrawn' }),
+    status: z
+      .string()
+      .openapi({ description: 'R11 acceptance status: pending, accepted, declined, noResponse, resolved, withdrawn' }),
+    state: z
+      .string()
+      .openapi({
+        description: 'drafted, sent, acknowledged, accepted, declined, noResponse, escalated, resolved, withdrawn',
+      }),
     madeAt: instant,
     sentAt: instant.nullable(),
     acknowledgedAt: instant.nullable(),
     answeredAt: instant.nullable(),
-    answeredVia: z.string().nullable().openapi({ description: "'partner' when the agency answered through the response link" }),
+    answeredVia: z
+      .string()
+      .nullable()
+      .openapi({ description: "'partner' when the agency answered through the response link" }),
     respondent: z.string().nullable(),
     reason: z.string().nullable(),
     agencyReference: z.string().nullable(),
-    deadlines: z.array(z.object({ key: z.string(), dueAt: instant })).openapi({ description: 'Clocks running now (acknowledgement, answer, escalation level)' }),
+    deadlines: z
+      .array(z.object({ key: z.string(), dueAt: instant }))
+      .openapi({ description: 'Clocks running now (acknowledgement, answer, escalation level)' }),
     escalations: z.array(
       z.object({
         level: z.number().int(),
@@ -62,7 +79,11 @@ export const incidentViewSchema = z
     id: z.string(),
     reference: z.string().nullable(),
     version: z.number().int(),
-    state: z.string().openapi({ description: 'new, assessed, graded, policeResponse, partnerResponse, jointResponse, noDeployment, closed' }),
+    state: z
+      .string()
+      .openapi({
+        description: 'new, assessed, graded, policeResponse, partnerResponse, jointResponse, noDeployment, closed',
+      }),
     status: z.enum(['open', 'closed']),
     allowedEvents: z.array(z.string()),
     channel: z.enum(CHANNELS),
@@ -94,7 +115,9 @@ export const incidentViewSchema = z
         reassessmentOf: z.object({ fromSeq: z.number().int(), toSeq: z.number().int() }).nullable(),
       })
       .nullable(),
-    reassessmentRequired: z.object({ sinceEvent: z.number().int(), lastTrigger: z.string(), lastTriggerAt: instant }).nullable(),
+    reassessmentRequired: z
+      .object({ sinceEvent: z.number().int(), lastTrigger: z.string(), lastTriggerAt: instant })
+      .nullable(),
     grade: z.object({ code: z.string(), label: z.string(), setAt: instant }).nullable(),
     rcrpDecision: z
       .object({
@@ -123,7 +146,9 @@ export const incidentViewSchema = z
           outcome: z.string().nullable(),
         }),
       )
-      .openapi({ description: 'MHA s.136/s.135 detentions on this incident; full legal timeline at GET /api/detentions/{id}' }),
+      .openapi({
+        description: 'MHA s.136/s.135 detentions on this incident; full legal timeline at GET /api/detentions/{id}',
+      }),
     firstArrivedAt: instant.nullable(),
     attendance: z
       .object({
@@ -150,12 +175,21 @@ export const incidentViewSchema = z
         arrivedAt: instant.nullable(),
         clearedAt: instant.nullable(),
         segments: z.array(z.object({ activity: z.enum(ACTIVITIES), startAt: instant, endAt: instant })),
-        officerHours: z.number().nullable().openapi({ description: 'Derived: (clearedAt − dispatchedAt) × officers, in hours; null until cleared' }),
+        officerHours: z
+          .number()
+          .nullable()
+          .openapi({ description: 'Derived: (clearedAt − dispatchedAt) × officers, in hours; null until cleared' }),
       }),
     ),
     callHandling: z.array(z.object({ answeredAt: instant, endedAt: instant })),
-    imported: z.boolean().openapi({ description: 'A closed historic incident imported from a command-and-control extract' }),
-    repeatContactOf: z.array(z.string()).openapi({ description: 'Earlier incidents about the same person with a no-deploy decision inside the window (R15)' }),
+    imported: z
+      .boolean()
+      .openapi({ description: 'A closed historic incident imported from a command-and-control extract' }),
+    repeatContactOf: z
+      .array(z.string())
+      .openapi({
+        description: 'Earlier incidents about the same person with a no-deploy decision inside the window (R15)',
+      }),
     flags: z.array(flagSchema),
     createdAt: instant,
     updatedAt: instant,
@@ -206,7 +240,16 @@ export function referralView(id: string, state: string, rc: ReferralContext): Re
 
 function attendanceView(c: IncidentContext): IncidentView['attendance'] {
   const a = attendanceOutcome(c);
-  return a && { targetMinutes: a.minutes, startEvent: a.startEvent, startAt: a.startAt, dueAt: a.dueAt, status: a.status, minutesToArrival: a.minutesToArrival };
+  return (
+    a && {
+      targetMinutes: a.minutes,
+      startEvent: a.startEvent,
+      startAt: a.startAt,
+      dueAt: a.dueAt,
+      status: a.status,
+      minutesToArrival: a.minutesToArrival,
+    }
+  );
 }
 
 export function incidentView(s: AggregateState): IncidentView {
@@ -240,10 +283,20 @@ export function incidentView(s: AggregateState): IncidentView {
         }
       : null,
     thrive: c.thrive
-      ? { version: c.thrive.version, occurredAt: c.thrive.occurredAt, assessorId: c.thrive.assessorId, safetyNet: c.thrive.safetyNet, reassessmentOf: c.thrive.reassessmentOf }
+      ? {
+          version: c.thrive.version,
+          occurredAt: c.thrive.occurredAt,
+          assessorId: c.thrive.assessorId,
+          safetyNet: c.thrive.safetyNet,
+          reassessmentOf: c.thrive.reassessmentOf,
+        }
       : null,
     reassessmentRequired: c.pendingReassessment
-      ? { sinceEvent: c.pendingReassessment.fromSeq, lastTrigger: c.pendingReassessment.lastType, lastTriggerAt: c.pendingReassessment.lastOccurredAt }
+      ? {
+          sinceEvent: c.pendingReassessment.fromSeq,
+          lastTrigger: c.pendingReassessment.lastType,
+          lastTriggerAt: c.pendingReassessment.lastOccurredAt,
+        }
       : null,
     grade: c.grade ? { code: c.grade.code, label: c.grade.policy.label, setAt: c.grade.occurredAt } : null,
     rcrpDecision: c.decision
@@ -262,7 +315,9 @@ export function incidentView(s: AggregateState): IncidentView {
     attendance: attendanceView(c),
     resources: Object.entries(s.children.resource ?? {}).map(([assignmentId, r]) => {
       const rc = r.context as ResourceContext;
-      const officerHours = rc.clearedAt ? Math.round(((Date.parse(rc.clearedAt) - Date.parse(rc.dispatchedAt)) / 3_600_000) * rc.officers * 100) / 100 : null;
+      const officerHours = rc.clearedAt
+        ? Math.round(((Date.parse(rc.clearedAt) - Date.parse(rc.dispatchedAt)) / 3_600_000) * rc.officers * 100) / 100
+        : null;
       return {
         assignmentId,
         callSign: rc.callSign,
@@ -288,7 +343,8 @@ export function incidentView(s: AggregateState): IncidentView {
         id,
         power: dc.power,
         state: childStateName(d),
-        allowedEvents: childStateName(d) === 'closed' || state === 'closed' ? [] : detentionAllowedEvents(d as DetentionSnapshot),
+        allowedEvents:
+          childStateName(d) === 'closed' || state === 'closed' ? [] : detentionAllowedEvents(d as DetentionSnapshot),
         detainedAt: dc.detainedAt,
         clockStart: dc.clockStart,
         expiresAt: dc.expiresAt,

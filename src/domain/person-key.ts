@@ -57,7 +57,10 @@ export class PersonKeyer {
  * PERSON_KEY_SECRET from the environment, else a secret generated once and kept in a file beside
  * the database (readable by the owner only). Returns whether a new one had to be generated.
  */
-export function resolvePersonKeySecret(envSecret: string | undefined, secretFile: string): { secret: string; source: 'env' | 'file' | 'generated' } {
+export function resolvePersonKeySecret(
+  envSecret: string | undefined,
+  secretFile: string,
+): { secret: string; source: 'env' | 'file' | 'generated' } {
   if (envSecret && envSecret.length > 0) return { secret: envSecret, source: 'env' };
   if (existsSync(secretFile)) return { secret: readFileSync(secretFile, 'utf8').trim(), source: 'file' };
   const secret = randomBytes(32).toString('base64url');

@@ -2,7 +2,15 @@
  * Projections are a pure function of the aggregate: the rows reports read. The command path and
  * `rebuild` both call this, which is why a rebuild reproduces the stored rows byte for byte.
  */
-import type { alerts, deadlines, detentions, incidentPersonKeys, incidents, referralEscalations, referrals } from '../../db/schema.js';
+import type {
+  alerts,
+  deadlines,
+  detentions,
+  incidentPersonKeys,
+  incidents,
+  referralEscalations,
+  referrals,
+} from '../../db/schema.js';
 import { ageBandFor } from '../../machines/subject.js';
 import {
   aggregateDeadlines,
@@ -157,7 +165,9 @@ export function projectRows(s: AggregateState): ProjectionRows {
       raisedAt: f.raisedAt,
       eventSeq: f.seq,
     })),
-    detentions: Object.entries(s.children.detention).map(([did, d]) => detentionRow(id, subject?.personKeys[0] ?? null, did, d)),
+    detentions: Object.entries(s.children.detention).map(([did, d]) =>
+      detentionRow(id, subject?.personKeys[0] ?? null, did, d),
+    ),
     ...projectLedger(s),
   };
 }
@@ -169,7 +179,12 @@ export function detentionStatus(state: string, c: DetentionContext): string {
   return c.lapsedAt ? 'lapsed' : 'running';
 }
 
-function detentionRow(incidentId: string, personKey: string | null, id: string, snap: AnyMachineSnapshot): typeof detentions.$inferInsert {
+function detentionRow(
+  incidentId: string,
+  personKey: string | null,
+  id: string,
+  snap: AnyMachineSnapshot,
+): typeof detentions.$inferInsert {
   const c = snap.context as DetentionContext;
   const state = childStateName(snap);
   const first = c.stays[0] ?? null;
@@ -197,7 +212,8 @@ function detentionRow(incidentId: string, personKey: string | null, id: string, 
     policeStationReason: policeStationReason(c),
     arrestedForOffence: arrestedForOffence(c),
     conveyanceMethod: c.conveyance?.method ?? c.adr.conveyanceMethod,
-    ambulanceRequested: c.conveyance?.ambulanceRequested === true ? 'yes' : c.conveyance?.ambulanceRequested === false ? 'no' : null,
+    ambulanceRequested:
+      c.conveyance?.ambulanceRequested === true ? 'yes' : c.conveyance?.ambulanceRequested === false ? 'no' : null,
     policeVehicleReason: c.conveyance?.policeVehicleReason ?? null,
     ageBand: adrAgeBand(c.person),
     gender: c.person.gender,
@@ -210,7 +226,8 @@ function detentionRow(incidentId: string, personKey: string | null, id: string, 
     endedAt: c.outcome?.at ?? null,
     lapsedAt: c.lapsedAt,
     closedAt: c.closedAt,
-    adrMissing: state === 'considering' || state === 'consulted' || state === 'notDetained' ? '' : adrMissing(c).join(','),
+    adrMissing:
+      state === 'considering' || state === 'consulted' || state === 'notDetained' ? '' : adrMissing(c).join(','),
     lastEventAt: c.lastAt,
   };
 }

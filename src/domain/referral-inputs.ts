@@ -4,7 +4,12 @@
  * rule). The agency is a directory code, checked against the directory by the translator.
  */
 import { z } from '@hono/zod-openapi';
-import { ESCALATION_REASONS, REFERRAL_ANSWERS, RESOLUTION_OUTCOMES, WHO_WILL_ATTEND } from '../../machines/referral.machine.js';
+import {
+  ESCALATION_REASONS,
+  REFERRAL_ANSWERS,
+  RESOLUTION_OUTCOMES,
+  WHO_WILL_ATTEND,
+} from '../../machines/referral.machine.js';
 import { RANKS } from '../../machines/ranks.js';
 import type { ForceConfig } from '../config/schema.js';
 import { inputParts } from './incident-inputs.js';
@@ -12,7 +17,9 @@ import { inputParts } from './incident-inputs.js';
 const referralId = z.string().min(1).max(64);
 const person = z
   .strictObject({ name: z.string().max(200), rank: z.enum(RANKS) })
-  .openapi('PersonWithRank', { description: 'Who did it: name and rank (police staff supervisors: controlRoomSupervisor)' });
+  .openapi('PersonWithRank', {
+    description: 'Who did it: name and rank (police staff supervisors: controlRoomSupervisor)',
+  });
 
 export function referralEventInputs(config: ForceConfig) {
   const { text, enumOf, at, note } = inputParts;
@@ -22,22 +29,42 @@ export function referralEventInputs(config: ForceConfig) {
       .strictObject({
         type: z.literal('REFERRAL_MADE'),
         ...at,
-        referralId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/).optional().openapi({ description: 'Generated when omitted' }),
+        referralId: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,64}$/)
+          .optional()
+          .openapi({ description: 'Generated when omitted' }),
         agency: z
           .string()
           .regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/, 'an agency code from the directory (GET /api/agencies)')
           .openapi({ description: 'Agency code from the directory (GET /api/agencies)' }),
-        contactMethod: contactMethod.openapi({ description: 'How the referral reaches the agency; configuration says which are emailed by this system (referrals.contactMethodDelivery)' }),
+        contactMethod: contactMethod.openapi({
+          description:
+            'How the referral reaches the agency; configuration says which are emailed by this system (referrals.contactMethodDelivery)',
+        }),
         namedContact: text(200).openapi({ description: 'The named role or person contacted (R11)' }),
         agencyReference: note(100),
         location: note(500).openapi({ description: 'Where the partner should go or look (shared with the partner)' }),
-        riskSummary: note(1000).openapi({ description: 'Minimum-necessary risk summary for the partner; required for written referrals (R11). No names or identifiers: those go by phone' }),
-        callbackRoute: note(300).openapi({ description: 'How the partner reaches the control room; defaults to referrals.callbackRoute' }),
-        narrative: note(4000).openapi({ description: 'Free-text narrative, only for agencies configured to receive it' }),
+        riskSummary: note(1000).openapi({
+          description:
+            'Minimum-necessary risk summary for the partner; required for written referrals (R11). No names or identifiers: those go by phone',
+        }),
+        callbackRoute: note(300).openapi({
+          description: 'How the partner reaches the control room; defaults to referrals.callbackRoute',
+        }),
+        narrative: note(4000).openapi({
+          description: 'Free-text narrative, only for agencies configured to receive it',
+        }),
       })
       .openapi('ReferralMade'),
     REFERRAL_ACKNOWLEDGED: z
-      .strictObject({ type: z.literal('REFERRAL_ACKNOWLEDGED'), ...at, referralId, acknowledgedBy: note(200), agencyReference: note(100) })
+      .strictObject({
+        type: z.literal('REFERRAL_ACKNOWLEDGED'),
+        ...at,
+        referralId,
+        acknowledgedBy: note(200),
+        agencyReference: note(100),
+      })
       .openapi('ReferralAcknowledged'),
     REFERRAL_ANSWERED: z
       .strictObject({
@@ -55,7 +82,14 @@ export function referralEventInputs(config: ForceConfig) {
         type: z.literal('REFERRAL_ESCALATED'),
         ...at,
         referralId,
-        level: z.number().int().min(1).max(20).openapi({ description: 'Escalation ladder level (referrals.escalation.levels, R13); above the current one' }),
+        level: z
+          .number()
+          .int()
+          .min(1)
+          .max(20)
+          .openapi({
+            description: 'Escalation ladder level (referrals.escalation.levels, R13); above the current one',
+          }),
         reason: z.enum(ESCALATION_REASONS),
         escalatedBy: person,
         partnerContact: note(200).openapi({ description: 'Who at the partner was contacted' }),
@@ -78,7 +112,9 @@ export function referralEventInputs(config: ForceConfig) {
         type: z.literal('REFERRAL_CALLER_INFORMED'),
         ...at,
         referralId,
-        whoWillAttend: z.enum(WHO_WILL_ATTEND).openapi({ description: 'What the caller was told about who will attend (IOPC learning)' }),
+        whoWillAttend: z
+          .enum(WHO_WILL_ATTEND)
+          .openapi({ description: 'What the caller was told about who will attend (IOPC learning)' }),
         method: text(100).min(1).openapi({ example: 'phone call back' }),
         note: note(2000),
       })

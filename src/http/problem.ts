@@ -15,7 +15,13 @@ export interface Problem {
   issues?: Array<{ path: string; message: string }>;
 }
 
-export const problem = (status: number, code: string, title: string, detail: string, extra: Partial<Problem> = {}): Problem => ({
+export const problem = (
+  status: number,
+  code: string,
+  title: string,
+  detail: string,
+  extra: Partial<Problem> = {},
+): Problem => ({
   status,
   code,
   title,

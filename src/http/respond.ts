@@ -19,12 +19,25 @@ export function sendResult(c: Context, r: CommandResult, headers: Record<string,
  * Answer a command only once what it wrote is durable (group commit: its batch has committed).
  * If the commit failed, nothing of it was stored: say so, and that a retry is safe.
  */
-export async function sendDurable(c: Context, deps: CommandDeps, r: CommandResult, headers: Record<string, string> = {}): Promise<Response> {
+export async function sendDurable(
+  c: Context,
+  deps: CommandDeps,
+  r: CommandResult,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   if (r.ok && deps.uow) {
     try {
       await deps.uow.durable();
     } catch {
-      return sendProblem(c, problem(503, 'NOT_SAVED', 'Not saved', 'the database could not commit this change, so nothing was saved; it is safe to retry the same request'));
+      return sendProblem(
+        c,
+        problem(
+          503,
+          'NOT_SAVED',
+          'Not saved',
+          'the database could not commit this change, so nothing was saved; it is safe to retry the same request',
+        ),
+      );
     }
   }
   return sendResult(c, r, headers);

@@ -18,7 +18,14 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import { z } from 'zod';
-import { CHANNELS, RCRP_DECISIONS, REFERRAL_ANSWERS, type CallHandling, type ImportedReferral, type ImportedResource } from '../../machines/incident.machine.js';
+import {
+  CHANNELS,
+  RCRP_DECISIONS,
+  REFERRAL_ANSWERS,
+  type CallHandling,
+  type ImportedReferral,
+  type ImportedResource,
+} from '../../machines/incident.machine.js';
 import type { Activity, Segment } from '../../machines/resource.machine.js';
 import type { Actor } from '../../machines/types.js';
 import type { Subject } from '../../machines/subject.js';
@@ -49,7 +56,8 @@ export const IMPORT_COLUMNS = {
   referral_made_at: 'optional (with referral_agency): when the referral was made',
   referral_answer: 'optional: accepted | declined | noResponse; blank = no answer recorded',
   referral_answered_at: 'optional (with referral_answer): when the agency answered',
-  person_ref: 'optional: the force person reference of the subject (turned into a pseudonymous key and dropped; links repeat demand, R41)',
+  person_ref:
+    'optional: the force person reference of the subject (turned into a pseudonymous key and dropped; links repeat demand, R41)',
   resources:
     'optional: assignments separated by ";", each CALLSIGN|OFFICERS|TYPE|status@time|status@time…; statuses dispatched (first), arrived, atScene, travelling, conveying, atED, atHBPoS, inCustody, other, cleared (last)',
   referrals:
@@ -100,7 +108,8 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}
 
 /** A time from the extract (offset required: local times without one are ambiguous at the clock change). */
 function instant(s: string, field: string): string {
-  if (!INSTANT.test(s)) throw new RowError(`${field}: '${s}' is not an ISO-8601 time with an offset (e.g. 2025-04-01T09:15:00Z)`);
+  if (!INSTANT.test(s))
+    throw new RowError(`${field}: '${s}' is not an ISO-8601 time with an offset (e.g. 2025-04-01T09:15:00Z)`);
   const t = Date.parse(s);
   if (Number.isNaN(t)) throw new RowError(`${field}: '${s}' is not a valid time`);
   return new Date(t).toISOString();
@@ -115,7 +124,16 @@ class RowError extends Error {
   }
 }
 
-const FLAGS: Record<string, boolean> = { y: true, yes: true, true: true, '1': true, n: false, no: false, false: false, '0': false };
+const FLAGS: Record<string, boolean> = {
+  y: true,
+  yes: true,
+  true: true,
+  '1': true,
+  n: false,
+  no: false,
+  false: false,
+  '0': false,
+};
 function flag(s: string | undefined, field: string, required: boolean): boolean | null {
   const v = (s ?? '').trim().toLowerCase();
   if (v === '') {
@@ -133,25 +151,36 @@ export function parseResources(cell: string, resourceTypes: ReadonlySet<string>)
   return cell.split(';').map((part, i) => {
     const bits = part.trim().split('|');
     const where = `resources[${i + 1}]`;
-    if (bits.length < 5) throw new RowError(`${where}: expected CALLSIGN|OFFICERS|TYPE|dispatched@time|…|cleared@time, got '${part.trim()}'`);
+    if (bits.length < 5)
+      throw new RowError(
+        `${where}: expected CALLSIGN|OFFICERS|TYPE|dispatched@time|…|cleared@time, got '${part.trim()}'`,
+      );
     const [callSign, officersText, type, ...statuses] = bits as [string, string, string, ...string[]];
     if (!/^[^\s][^|;]{0,31}$/.test(callSign)) throw new RowError(`${where}: '${callSign}' is not a call sign`);
     const officers = Number(officersText);
-    if (!Number.isInteger(officers) || officers < 1 || officers > 50) throw new RowError(`${where}: officers '${officersText}' must be a whole number 1–50`);
-    if (!resourceTypes.has(type)) throw new RowError(`${where}: resource type '${type}' is not configured (one of ${[...resourceTypes].join(', ')})`);
+    if (!Number.isInteger(officers) || officers < 1 || officers > 50)
+      throw new RowError(`${where}: officers '${officersText}' must be a whole number 1–50`);
+    if (!resourceTypes.has(type))
+      throw new RowError(
+        `${where}: resource type '${type}' is not configured (one of ${[...resourceTypes].join(', ')})`,
+      );
     const steps = statuses.map((st) => {
       const at = st.indexOf('@');
       if (at < 0) throw new RowError(`${where}: '${st}' is not status@time`);
       return { status: st.slice(0, at), time: instant(st.slice(at + 1), `${where} ${st.slice(0, at)}`) };
     });
     if (steps[0]!.status !== 'dispatched') throw new RowError(`${where}: the first status must be dispatched`, 'R38');
-    if (steps[steps.length - 1]!.status !== 'cleared') throw new RowError(`${where}: the last status must be cleared`, 'R38');
+    if (steps[steps.length - 1]!.status !== 'cleared')
+      throw new RowError(`${where}: the last status must be cleared`, 'R38');
     const segments: Segment[] = [];
     let arrivedAt: string | null = null;
     for (let k = 0; k < steps.length - 1; k++) {
       const { status, time } = steps[k]!;
       const activity = STATUS_ACTIVITY[status];
-      if (!activity) throw new RowError(`${where}: unknown status '${status}' (${[...Object.keys(STATUS_ACTIVITY), 'cleared'].join(', ')})`);
+      if (!activity)
+        throw new RowError(
+          `${where}: unknown status '${status}' (${[...Object.keys(STATUS_ACTIVITY), 'cleared'].join(', ')})`,
+        );
       if (status === 'arrived' && arrivedAt === null) arrivedAt = time;
       const end = steps[k + 1]!.time;
       if (end > time) segments.push({ activity, startAt: time, endAt: end });
@@ -159,14 +188,26 @@ export function parseResources(cell: string, resourceTypes: ReadonlySet<string>)
         // Before its dispatch or arrival is R38's dispatched ≤ arrived ≤ cleared; any other disorder would make segments overlap (R39).
         const next = steps[k + 1]!.status;
         const r38 = status === 'dispatched' || next === 'arrived' || next === 'cleared';
-        throw new RowError(`${where}: ${next} (${end}) is before ${status} (${time}); statuses must be in time order`, r38 ? 'R38' : 'R39');
+        throw new RowError(
+          `${where}: ${next} (${end}) is before ${status} (${time}); statuses must be in time order`,
+          r38 ? 'R38' : 'R39',
+        );
       }
     }
     const dispatchedAt = steps[0]!.time;
     const clearedAt = steps[steps.length - 1]!.time;
     // A resource cleared the moment it was dispatched has no time to account for: one empty segment.
     if (segments.length === 0) segments.push({ activity: 'travel', startAt: dispatchedAt, endAt: clearedAt });
-    return { assignmentId: `h${i + 1}`, callSign, officers, resourceType: type, dispatchedAt, arrivedAt, clearedAt, segments };
+    return {
+      assignmentId: `h${i + 1}`,
+      callSign,
+      officers,
+      resourceType: type,
+      dispatchedAt,
+      arrivedAt,
+      clearedAt,
+      segments,
+    };
   });
 }
 
@@ -178,38 +219,83 @@ function rowReader(config: ForceConfig, keyer: CommandDeps['keyer']) {
   const closureCodes = new Set(config.closureCodes);
   const resourceTypes = new Set(config.resourceTypes);
   const oneOf = (set: ReadonlySet<string>, v: string, field: string) => {
-    if (!set.has(v)) throw new RowError(`${field}: '${v}' is not one of ${[...set].slice(0, 15).join(', ')}${set.size > 15 ? ', …' : ''}`);
+    if (!set.has(v))
+      throw new RowError(
+        `${field}: '${v}' is not one of ${[...set].slice(0, 15).join(', ')}${set.size > 15 ? ', …' : ''}`,
+      );
     return v;
   };
   const gradePolicies = new Map(config.grades.map((g) => [g.code, gradePolicy(config, g.code)]));
   const policies = new Map(config.categories.map((c) => [c.code, incidentPolicy(config, c.code)]));
   const agencies = new Set(config.agencies.map((a) => a.code));
-  type ReferralFields = { agency: string | null; madeAt: string | null; answer: string | null; answeredAt: string | null };
+  type ReferralFields = {
+    agency: string | null;
+    madeAt: string | null;
+    answer: string | null;
+    answeredAt: string | null;
+  };
   const referral = (id: string, v: ReferralFields, name: Record<keyof ReferralFields, string>): ImportedReferral => {
-    if (v.agency === null || v.madeAt === null) throw new RowError(`${name.agency} and ${name.madeAt} go together`, 'R11');
+    if (v.agency === null || v.madeAt === null)
+      throw new RowError(`${name.agency} and ${name.madeAt} go together`, 'R11');
     oneOf(agencies, v.agency, name.agency);
-    if (v.answer !== null && !(REFERRAL_ANSWERS as readonly string[]).includes(v.answer)) throw new RowError(`${name.answer}: '${v.answer}' is not one of ${REFERRAL_ANSWERS.join(', ')}`);
-    if ((v.answer === null) !== (v.answeredAt === null)) throw new RowError(`${name.answer} and ${name.answeredAt} go together`);
-    return { referralId: id, agency: v.agency, madeAt: instant(v.madeAt, name.madeAt), answer: v.answer as ImportedReferral['answer'], answeredAt: v.answeredAt === null ? null : instant(v.answeredAt, name.answeredAt) };
+    if (v.answer !== null && !(REFERRAL_ANSWERS as readonly string[]).includes(v.answer))
+      throw new RowError(`${name.answer}: '${v.answer}' is not one of ${REFERRAL_ANSWERS.join(', ')}`);
+    if ((v.answer === null) !== (v.answeredAt === null))
+      throw new RowError(`${name.answer} and ${name.answeredAt} go together`);
+    return {
+      referralId: id,
+      agency: v.agency,
+      madeAt: instant(v.madeAt, name.madeAt),
+      answer: v.answer as ImportedReferral['answer'],
+      answeredAt: v.answeredAt === null ? null : instant(v.answeredAt, name.answeredAt),
+    };
   };
   /** One referral in the referral_* columns, or several packed in `referrals` (not both). */
   const referralsOf = (cols: ReferralFields, packed: string | null): ImportedReferral[] => {
     const single = Object.values(cols).some((v) => v !== null);
-    if (single && packed !== null) throw new RowError('give referrals either in the referral_* columns or in referrals, not both');
-    if (single) return [referral('h1', cols, { agency: 'referral_agency', madeAt: 'referral_made_at', answer: 'referral_answer', answeredAt: 'referral_answered_at' })];
+    if (single && packed !== null)
+      throw new RowError('give referrals either in the referral_* columns or in referrals, not both');
+    if (single)
+      return [
+        referral('h1', cols, {
+          agency: 'referral_agency',
+          madeAt: 'referral_made_at',
+          answer: 'referral_answer',
+          answeredAt: 'referral_answered_at',
+        }),
+      ];
     if (packed === null) return [];
     return packed.split(';').map((part, i) => {
       const where = `referrals[${i + 1}]`;
       const bits = part.split('|').map((b) => (b.trim() === '' ? null : b.trim()));
-      if (bits.length !== 2 && bits.length !== 4) throw new RowError(`${where}: expected AGENCY|made_at or AGENCY|made_at|answer|answered_at, got '${part.trim()}'`);
+      if (bits.length !== 2 && bits.length !== 4)
+        throw new RowError(
+          `${where}: expected AGENCY|made_at or AGENCY|made_at|answer|answered_at, got '${part.trim()}'`,
+        );
       const [agency = null, madeAt = null, answer = null, answeredAt = null] = bits;
-      return referral(`h${i + 1}`, { agency, madeAt, answer, answeredAt }, { agency: `${where} agency`, madeAt: `${where} made_at`, answer: `${where} answer`, answeredAt: `${where} answered_at` });
+      return referral(
+        `h${i + 1}`,
+        { agency, madeAt, answer, answeredAt },
+        {
+          agency: `${where} agency`,
+          madeAt: `${where} made_at`,
+          answer: `${where} answer`,
+          answeredAt: `${where} answered_at`,
+        },
+      );
     });
   };
   const personRef = (ref: string | null): Subject | null => {
     if (ref === null) return null;
     if (ref.length > 64) throw new RowError('person_ref: at most 64 characters');
-    return { personKeys: keyer.keysFor({ forcePersonId: ref }), ageYears: null, ageBand: 'notKnown', gender: 'notKnown', ethnicity: 'notStated', ethnicityBasis: 'notKnown' };
+    return {
+      personKeys: keyer.keysFor({ forcePersonId: ref }),
+      ageYears: null,
+      ageBand: 'notKnown',
+      gender: 'notKnown',
+      ethnicity: 'notStated',
+      ethnicityBasis: 'notKnown',
+    };
   };
   return (r: Record<string, string>) => {
     const ref = (r.incident_ref ?? '').trim();
@@ -226,22 +312,28 @@ function rowReader(config: ForceConfig, keyer: CommandDeps['keyer']) {
     const receivedAt = instant(req('received_at'), 'received_at');
     const closedAt = instant(req('closed_at'), 'closed_at');
     const channel = req('channel');
-    if (!(CHANNELS as readonly string[]).includes(channel)) throw new RowError(`channel: '${channel}' is not one of ${CHANNELS.join(', ')}`);
+    if (!(CHANNELS as readonly string[]).includes(channel))
+      throw new RowError(`channel: '${channel}' is not one of ${CHANNELS.join(', ')}`);
     const category = oneOf(categories, req('category'), 'category');
     const grade = opt('grade');
     if (grade !== null) oneOf(grades, grade, 'grade');
     const district = opt('district');
     if (district !== null) oneOf(districts, district, 'district');
     const locationClass = opt('location_class');
-    if (locationClass !== null && locationClass !== 'urban' && locationClass !== 'rural') throw new RowError(`location_class: '${locationClass}' is not urban or rural`);
+    if (locationClass !== null && locationClass !== 'urban' && locationClass !== 'rural')
+      throw new RowError(`location_class: '${locationClass}' is not urban or rural`);
     const decision = opt('rcrp_decision');
-    if (decision !== null && !(RCRP_DECISIONS as readonly string[]).includes(decision)) throw new RowError(`rcrp_decision: '${decision}' is not one of ${RCRP_DECISIONS.join(', ')}`, 'R8');
+    if (decision !== null && !(RCRP_DECISIONS as readonly string[]).includes(decision))
+      throw new RowError(`rcrp_decision: '${decision}' is not one of ${RCRP_DECISIONS.join(', ')}`, 'R8');
     const closureCode = opt('closure_code');
     if (closureCode !== null) oneOf(closureCodes, closureCode, 'closure_code');
     const answered = opt('call_answered_at');
     const ended = opt('call_ended_at');
     if ((answered === null) !== (ended === null)) throw new RowError('call_answered_at and call_ended_at go together');
-    const callHandling: CallHandling[] = answered && ended ? [{ answeredAt: instant(answered, 'call_answered_at'), endedAt: instant(ended, 'call_ended_at') }] : [];
+    const callHandling: CallHandling[] =
+      answered && ended
+        ? [{ answeredAt: instant(answered, 'call_answered_at'), endedAt: instant(ended, 'call_ended_at') }]
+        : [];
     return {
       ref,
       receivedAt,
@@ -260,7 +352,15 @@ function rowReader(config: ForceConfig, keyer: CommandDeps['keyer']) {
         closureCode,
         closedAt,
         subject: personRef(opt('person_ref')),
-        referrals: referralsOf({ agency: opt('referral_agency'), madeAt: opt('referral_made_at'), answer: opt('referral_answer'), answeredAt: opt('referral_answered_at') }, opt('referrals')),
+        referrals: referralsOf(
+          {
+            agency: opt('referral_agency'),
+            madeAt: opt('referral_made_at'),
+            answer: opt('referral_answer'),
+            answeredAt: opt('referral_answered_at'),
+          },
+          opt('referrals'),
+        ),
         callHandling,
         resources: parseResources(r.resources ?? '', resourceTypes),
         policy: policies.get(category)!,
@@ -294,13 +394,16 @@ const FIELD_COLUMNS: Record<string, string> = {
 function differingColumns(row: Pending, stored: Record<string, unknown>, storedReceivedAt: string): string[] {
   const out = row.receivedAt === storedReceivedAt ? [] : ['received_at'];
   const body = row.body as unknown as Record<string, unknown>;
-  for (const [field, column] of Object.entries(FIELD_COLUMNS)) if (JSON.stringify(body[field] ?? null) !== JSON.stringify(stored[field] ?? null)) out.push(column);
+  for (const [field, column] of Object.entries(FIELD_COLUMNS))
+    if (JSON.stringify(body[field] ?? null) !== JSON.stringify(stored[field] ?? null)) out.push(column);
   return out;
 }
 
 const headerSchema = z.array(z.string()).superRefine((cols, ctx) => {
   const known = Object.keys(IMPORT_COLUMNS);
-  for (const c of cols) if (!known.includes(c)) ctx.addIssue({ code: 'custom', message: `unknown column '${c}' (known: ${known.join(', ')})` });
+  for (const c of cols)
+    if (!known.includes(c))
+      ctx.addIssue({ code: 'custom', message: `unknown column '${c}' (known: ${known.join(', ')})` });
   for (const c of ['incident_ref', 'received_at', 'closed_at', 'channel', 'category', 'mh_flag_at_call']) {
     if (!cols.includes(c)) ctx.addIssue({ code: 'custom', message: `missing required column '${c}'` });
   }
@@ -319,7 +422,11 @@ export function timeOrderedId(iso: string): string {
 }
 
 /** Import a CSV stream. Each batch is one transaction; nothing of a bad row is written. */
-export async function importCsvStream(deps: CommandDeps, input: Readable, opts: ImportOptions = {}): Promise<ImportSummary> {
+export async function importCsvStream(
+  deps: CommandDeps,
+  input: Readable,
+  opts: ImportOptions = {},
+): Promise<ImportSummary> {
   const started = performance.now();
   const batchSize = opts.batchSize ?? 5000;
   const maxErrors = opts.maxErrors ?? 1000;
@@ -344,7 +451,9 @@ export async function importCsvStream(deps: CommandDeps, input: Readable, opts: 
   let batch: Pending[] = [];
   const rollup = store.rollupWriter();
   const writeBatch = sqlite.transaction((rows: Pending[]) => {
-    const stored = new Map((storedFirst.all(JSON.stringify(rows.map((r) => r.ref))) as StoredFirst[]).map((x) => [x.reference, x]));
+    const stored = new Map(
+      (storedFirst.all(JSON.stringify(rows.map((r) => r.ref))) as StoredFirst[]).map((x) => [x.reference, x]),
+    );
     const earlier = new Map<string, Pending>();
     const recordedAt = deps.clock.now().toISOString();
     for (const row of rows) {
@@ -353,16 +462,33 @@ export async function importCsvStream(deps: CommandDeps, input: Readable, opts: 
       const inBatch = earlier.get(row.ref);
       if (before || inBatch) {
         // An incident recorded live under this reference stands as it is: the row is skipped.
-        const storedEvent = before?.type === 'INCIDENT_IMPORTED' ? (JSON.parse(before.payload) as Record<string, unknown> & { source?: { file: string } }) : null;
-        const differ = inBatch ? differingColumns(row, inBatch.body as unknown as Record<string, unknown>, inBatch.receivedAt) : storedEvent ? differingColumns(row, storedEvent, before!.occurredAt) : [];
+        const storedEvent =
+          before?.type === 'INCIDENT_IMPORTED'
+            ? (JSON.parse(before.payload) as Record<string, unknown> & { source?: { file: string } })
+            : null;
+        const differ = inBatch
+          ? differingColumns(row, inBatch.body as unknown as Record<string, unknown>, inBatch.receivedAt)
+          : storedEvent
+            ? differingColumns(row, storedEvent, before!.occurredAt)
+            : [];
         if (differ.length === 0) summary.alreadyPresent++;
         else {
-          const from = inBatch ? `already on line ${inBatch.line} of this file` : `already imported (from ${storedEvent!.source?.file ?? 'an earlier extract'})`;
+          const from = inBatch
+            ? `already on line ${inBatch.line} of this file`
+            : `already imported (from ${storedEvent!.source?.file ?? 'an earlier extract'})`;
           fail(row.line, row.ref, `${from} with a different ${differ.join(', ')}; imported history is not overwritten`);
         }
         continue;
       }
-      const event = { ...row.body, incidentId: timeOrderedId(row.receivedAt), source: { file: source, line: row.line }, seq: 1, occurredAt: row.receivedAt, recordedAt, actor } as AggregateEvent;
+      const event = {
+        ...row.body,
+        incidentId: timeOrderedId(row.receivedAt),
+        source: { file: source, line: row.line },
+        seq: 1,
+        occurredAt: row.receivedAt,
+        recordedAt,
+        actor,
+      } as AggregateEvent;
       const r = applyToAggregate(emptyAggregate(), event);
       if (!r.ok) {
         fail(row.line, row.ref, r.violation.message, r.violation.rule);
@@ -382,7 +508,9 @@ export async function importCsvStream(deps: CommandDeps, input: Readable, opts: 
     opts.onBatch?.({ rows: summary.rows, imported: summary.imported });
   };
 
-  const parser = input.pipe(parse({ skip_empty_lines: true, bom: true, info: true, relax_column_count: true, skip_records_with_error: true }));
+  const parser = input.pipe(
+    parse({ skip_empty_lines: true, bom: true, info: true, relax_column_count: true, skip_records_with_error: true }),
+  );
   parser.on('skip', (err: Error & { lines?: number }) => {
     summary.rows++;
     fail(err.lines ?? 0, null, `not readable as CSV: ${err.message}`);
@@ -392,13 +520,17 @@ export async function importCsvStream(deps: CommandDeps, input: Readable, opts: 
     const line = info.lines;
     if (header === null) {
       const h = headerSchema.safeParse(record.map((c) => c.trim()));
-      if (!h.success) throw new ImportHeaderError(`line ${line}: the header is not one this importer understands:\n${h.error.issues.map((i) => `  - ${i.message}`).join('\n')}`);
+      if (!h.success)
+        throw new ImportHeaderError(
+          `line ${line}: the header is not one this importer understands:\n${h.error.issues.map((i) => `  - ${i.message}`).join('\n')}`,
+        );
       header = h.data;
       continue;
     }
     summary.rows++;
     try {
-      if (record.length !== header.length) throw new RowError(`the row has ${record.length} fields but the header has ${header.length}`);
+      if (record.length !== header.length)
+        throw new RowError(`the row has ${record.length} fields but the header has ${header.length}`);
       const row: Record<string, string> = {};
       for (let i = 0; i < header.length; i++) row[header[i]!] = record[i]!;
       const { ref, receivedAt, body } = read(row);

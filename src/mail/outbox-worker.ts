@@ -37,7 +37,12 @@ export interface WorkerOptions {
 
 export const backoffSeconds = (attempts: number, base: number) => Math.min(base * 2 ** Math.max(0, attempts - 1), 3600);
 
-export async function deliverDueMail(db: Db, clock: Clock, transport: MailTransport, opts: WorkerOptions): Promise<{ sent: number; failed: number }> {
+export async function deliverDueMail(
+  db: Db,
+  clock: Clock,
+  transport: MailTransport,
+  opts: WorkerOptions,
+): Promise<{ sent: number; failed: number }> {
   const batch = opts.batch ?? 20;
   const maxAttempts = opts.maxAttempts ?? 12;
   const lease = opts.leaseSeconds ?? 120;
@@ -52,7 +57,9 @@ export async function deliverDueMail(db: Db, clock: Clock, transport: MailTransp
          WHERE status IN ('pending', 'sending') AND next_attempt_at <= ? ORDER BY id LIMIT ?`,
       )
       .all(clock.now().toISOString(), batch) as OutboxRow[];
-    const lock = s.prepare(`UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = ? WHERE id = ?`);
+    const lock = s.prepare(
+      `UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = ? WHERE id = ?`,
+    );
     for (const r of rows) lock.run(later(lease), r.id);
     return rows.map((r) => ({ ...r, attempts: r.attempts + 1 }));
   });

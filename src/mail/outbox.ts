@@ -21,7 +21,10 @@ export interface MailToSend {
 export const messageIdFor = (dedupeKey: string, domain: string) =>
   `<${createHash('sha256').update(dedupeKey).digest('hex').slice(0, 32)}@${domain}>`;
 
-const statements = new WeakMap<Db, { insert: import('better-sqlite3').Statement; settle: import('better-sqlite3').Statement }>();
+const statements = new WeakMap<
+  Db,
+  { insert: import('better-sqlite3').Statement; settle: import('better-sqlite3').Statement }
+>();
 
 function prepared(db: Db) {
   let s = statements.get(db);
@@ -44,7 +47,14 @@ function prepared(db: Db) {
 
 /** Queue an email; returns false when one with the same dedupe key was already queued. */
 export function enqueueMail(db: Db, mail: MailToSend, now: string, messageDomain = 'mh-triage.invalid'): boolean {
-  return prepared(db).insert.run({ ...mail, correlation: mail.correlation ?? null, now, messageId: messageIdFor(mail.dedupeKey, messageDomain) }).changes === 1;
+  return (
+    prepared(db).insert.run({
+      ...mail,
+      correlation: mail.correlation ?? null,
+      now,
+      messageId: messageIdFor(mail.dedupeKey, messageDomain),
+    }).changes === 1
+  );
 }
 
 /**
@@ -53,6 +63,12 @@ export function enqueueMail(db: Db, mail: MailToSend, now: string, messageDomain
  * proven another way (the partner answered through the link it carries, so a resend after a crash
  * mid-send must not happen). Rows already sent or failed are left as they are.
  */
-export function settleMail(db: Db, dedupeKey: string, status: 'cancelled' | 'sent', now: string, note: string): boolean {
+export function settleMail(
+  db: Db,
+  dedupeKey: string,
+  status: 'cancelled' | 'sent',
+  now: string,
+  note: string,
+): boolean {
   return prepared(db).settle.run({ dedupeKey, status, now, note }).changes === 1;
 }

@@ -41,7 +41,8 @@ export const isCapture = (s: MailSettings): s is CaptureSettings => 'captureDir'
 export function createTransport(s: MailSettings): MailTransport {
   if (isCapture(s)) return captureTransport(s.captureDir);
   const u = new URL(s.url);
-  if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:') throw new Error(`SMTP_URL must start with smtp:// or smtps://, not ${u.protocol}//`);
+  if (u.protocol !== 'smtp:' && u.protocol !== 'smtps:')
+    throw new Error(`SMTP_URL must start with smtp:// or smtps://, not ${u.protocol}//`);
   const secure = u.protocol === 'smtps:';
   return nodemailer.createTransport({
     host: u.hostname,

@@ -42,7 +42,13 @@ export class PartnerLinks {
   }
 
   token(incidentId: string, referralId: string, expiresAt: string): string {
-    const payload: Payload = { v: 1, i: incidentId, r: referralId, p: LINK_PURPOSE, e: Math.floor(Date.parse(expiresAt) / 1000) };
+    const payload: Payload = {
+      v: 1,
+      i: incidentId,
+      r: referralId,
+      p: LINK_PURPOSE,
+      e: Math.floor(Date.parse(expiresAt) / 1000),
+    };
     const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
     return `${body}.${this.#mac(body).toString('base64url')}`;
   }
@@ -58,16 +64,25 @@ export class PartnerLinks {
     // Compared as canonical text, so a signature altered only in base64's unused low bits is refused too.
     const expected = Buffer.from(this.#mac(body).toString('base64url'));
     const given = Buffer.from(sig);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'badSignature' };
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      return { ok: false, reason: 'badSignature' };
     let p: Payload;
     try {
       p = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Payload;
     } catch {
       return { ok: false, reason: 'malformed' };
     }
-    if (p.v !== 1 || p.p !== LINK_PURPOSE || typeof p.i !== 'string' || typeof p.r !== 'string' || !Number.isFinite(p.e)) return { ok: false, reason: 'wrongPurpose' };
+    if (
+      p.v !== 1 ||
+      p.p !== LINK_PURPOSE ||
+      typeof p.i !== 'string' ||
+      typeof p.r !== 'string' ||
+      !Number.isFinite(p.e)
+    )
+      return { ok: false, reason: 'wrongPurpose' };
     const expiresAt = new Date(p.e * 1000).toISOString();
-    if (now.getTime() >= p.e * 1000) return { ok: false, reason: 'expired', incidentId: p.i, referralId: p.r, expiresAt };
+    if (now.getTime() >= p.e * 1000)
+      return { ok: false, reason: 'expired', incidentId: p.i, referralId: p.r, expiresAt };
     return { ok: true, incidentId: p.i, referralId: p.r, expiresAt };
   }
 }

@@ -17,10 +17,21 @@ export interface AuditEntry {
 }
 
 export async function auditAccess(deps: CommandDeps, entry: AuditEntry): Promise<void> {
-  const insert = prepared(deps.db, 'INSERT INTO access_audit (at, user_id, role, action, params, incident_id, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const insert = prepared(
+    deps.db,
+    'INSERT INTO access_audit (at, user_id, role, action, params, incident_id, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
   const uow = deps.uow ?? defaultUnitOfWork(deps.db.$client);
   uow.run(() => {
-    insert.run(deps.clock.now().toISOString(), entry.userId, entry.role, entry.action, JSON.stringify(entry.params), entry.incidentId ?? null, entry.outcome);
+    insert.run(
+      deps.clock.now().toISOString(),
+      entry.userId,
+      entry.role,
+      entry.action,
+      JSON.stringify(entry.params),
+      entry.incidentId ?? null,
+      entry.outcome,
+    );
     return { ok: true, status: 200, body: null, etag: null, replayed: false };
   });
   await uow.durable();

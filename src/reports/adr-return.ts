@@ -49,7 +49,14 @@ const AGE_BAND: Record<string, string> = {
   notKnown: NOT_KNOWN,
 };
 const GENDER: Record<string, string> = { male: 'Male', female: 'Female', other: 'Other', notKnown: NOT_KNOWN };
-const ETHNICITY: Record<string, string> = { white: 'White', black: 'Black', asian: 'Asian', mixed: 'Mixed', other: 'Other', notStated: 'Not stated' };
+const ETHNICITY: Record<string, string> = {
+  white: 'White',
+  black: 'Black',
+  asian: 'Asian',
+  mixed: 'Mixed',
+  other: 'Other',
+  notStated: 'Not stated',
+};
 /** DOMAIN §5.2 "place of safety first used" categories. */
 const FIRST_POS: Record<string, string> = {
   healthBasedPlaceOfSafety: 'Health-based place of safety',
@@ -87,7 +94,9 @@ export function financialYearOf(iso: string, timeZone: string): string {
 }
 
 export function localDate(iso: string, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    new Date(iso),
+  );
 }
 
 /** The UTC instant of local midnight starting `date` (YYYY-MM-DD) in `timeZone`. */
@@ -100,7 +109,16 @@ export function localMidnight(date: string, timeZone: string): string {
 }
 
 function offsetMs(t: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' }).formatToParts(new Date(t));
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(t));
   const get = (k: string) => Number(parts.find((p) => p.type === k)!.value);
   const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return local - Math.floor(t / 1000) * 1000;
@@ -208,9 +226,16 @@ interface Row {
   adrMissing: string;
 }
 
-const label = (map: Record<string, string>, code: string | null, missing = MISSING) => (code === null ? missing : (map[code] ?? code));
+const label = (map: Record<string, string>, code: string | null, missing = MISSING) =>
+  code === null ? missing : (map[code] ?? code);
 const ageGroupOf = (band: string | null) =>
-  band === null ? MISSING : band === 'notKnown' ? NOT_KNOWN : band === 'under10' || band === '10to17' ? 'Under 18' : '18 and over';
+  band === null
+    ? MISSING
+    : band === 'notKnown'
+      ? NOT_KNOWN
+      : band === 'under10' || band === '10to17'
+        ? 'Under 18'
+        : '18 and over';
 
 /** The return for one financial year ('2025-26'). */
 export function adrReturn(db: Db, config: ForceConfig, financialYear: string): AdrReturn {
@@ -266,14 +291,23 @@ export function adrReturn(db: Db, config: ForceConfig, financialYear: string): A
     };
   });
 
-  const tables = Object.fromEntries(ADR_TABLES.map((t) => [t, tabulate(records, t)])) as Record<AdrTable, AdrTableRow[]>;
+  const tables = Object.fromEntries(ADR_TABLES.map((t) => [t, tabulate(records, t)])) as Record<
+    AdrTable,
+    AdrTableRow[]
+  >;
   const s136 = records.filter((r) => r.power === POWER.s136).length;
   const complete = records.filter((r) => r.adrComplete === 'Yes').length;
   return {
     force: { name: config.force.name, code: config.force.code },
     financialYear,
     period: { ...bounds, timeZone: tz, countingDate: counting },
-    totals: { s136, s135: records.length - s136, total: records.length, complete, incomplete: records.length - complete },
+    totals: {
+      s136,
+      s135: records.length - s136,
+      total: records.length,
+      complete,
+      incomplete: records.length - complete,
+    },
     tables,
     records,
   };
@@ -290,9 +324,15 @@ function tabulate(records: AdrRecord[], field: AdrTable): AdrTableRow[] {
     row.total++;
     rows.set(category, row);
   }
-  const order = (c: string) => (c === MISSING ? 3 : c === NOT_APPLICABLE ? 2 : c === NOT_KNOWN || c === 'Not stated' ? 1 : 0);
-  const sorted = [...rows.values()].sort((a, b) => order(a.category) - order(b.category) || a.category.localeCompare(b.category));
-  const total = sorted.reduce((t, r) => ({ category: 'Total', s136: t.s136 + r.s136, s135: t.s135 + r.s135, total: t.total + r.total }), { category: 'Total', s136: 0, s135: 0, total: 0 });
+  const order = (c: string) =>
+    c === MISSING ? 3 : c === NOT_APPLICABLE ? 2 : c === NOT_KNOWN || c === 'Not stated' ? 1 : 0;
+  const sorted = [...rows.values()].sort(
+    (a, b) => order(a.category) - order(b.category) || a.category.localeCompare(b.category),
+  );
+  const total = sorted.reduce(
+    (t, r) => ({ category: 'Total', s136: t.s136 + r.s136, s135: t.s135 + r.s135, total: t.total + r.total }),
+    { category: 'Total', s136: 0, s135: 0, total: 0 },
+  );
   return [...sorted, total];
 }
 
@@ -306,9 +346,15 @@ export function toCsv(header: string[], rows: Array<Array<string | number>>): st
 }
 
 export function recordsCsv(r: AdrReturn): string {
-  return toCsv(ADR_RECORD_COLUMNS as string[], r.records.map((rec) => ADR_RECORD_COLUMNS.map((c) => rec[c])));
+  return toCsv(
+    ADR_RECORD_COLUMNS as string[],
+    r.records.map((rec) => ADR_RECORD_COLUMNS.map((c) => rec[c])),
+  );
 }
 
 export function tableCsv(r: AdrReturn, table: AdrTable): string {
-  return toCsv([table, 's136', 's135', 'total'], r.tables[table].map((x) => [x.category, x.s136, x.s135, x.total]));
+  return toCsv(
+    [table, 's136', 's135', 'total'],
+    r.tables[table].map((x) => [x.category, x.s136, x.s135, x.total]),
+  );
 }

@@ -87,9 +87,22 @@ function dataQuality(o: RunOptions): DataQualityNote[] {
             coalesce(sum(imported), 0) AS imported, coalesce(sum(assignments_open), 0) AS assignmentsOpen, coalesce(sum(assignments), 0) AS assignments
      FROM demand_rollup WHERE dim = 'all' AND day BETWEEN ? AND ?`,
   ).get(p.from, p.to) as Record<string, number>;
-  const noDistrict = (prepared(o.db, `SELECT coalesce(sum(incidents), 0) FROM demand_rollup WHERE dim = 'district' AND grp = '(none)' AND day BETWEEN ? AND ?`).pluck().get(p.from, p.to) as number) ?? 0;
-  const months = prepared(o.db, `SELECT DISTINCT substr(day, 1, 7) FROM demand_rollup WHERE dim = 'all' AND day BETWEEN ? AND ?`).pluck().all(p.from, p.to) as string[];
-  const withVolume = new Set(prepared(o.db, `SELECT month FROM incident_volumes WHERE district = '(all)'`).pluck().all() as string[]);
+  const noDistrict =
+    (prepared(
+      o.db,
+      `SELECT coalesce(sum(incidents), 0) FROM demand_rollup WHERE dim = 'district' AND grp = '(none)' AND day BETWEEN ? AND ?`,
+    )
+      .pluck()
+      .get(p.from, p.to) as number) ?? 0;
+  const months = prepared(
+    o.db,
+    `SELECT DISTINCT substr(day, 1, 7) FROM demand_rollup WHERE dim = 'all' AND day BETWEEN ? AND ?`,
+  )
+    .pluck()
+    .all(p.from, p.to) as string[];
+  const withVolume = new Set(
+    prepared(o.db, `SELECT month FROM incident_volumes WHERE district = '(all)'`).pluck().all() as string[],
+  );
   const missingVolume = months.filter((m) => !withVolume.has(m)).length;
   const missingClose = t.incidents! - t.closeFlagKnown!;
   const note = (id: string, text: string, value: number | null, unit: DataQualityNote['unit']): DataQualityNote => {
@@ -99,18 +112,43 @@ function dataQuality(o: RunOptions): DataQualityNote[] {
   };
   const missingShare = share(missingClose, t.incidents!);
   return [
-    note('missingCloseFlag', 'Incidents without a flag at close (still open, or imported with the flag blank): they count as MH-related by their flag at call.', missingClose, 'count'),
+    note(
+      'missingCloseFlag',
+      'Incidents without a flag at close (still open, or imported with the flag blank): they count as MH-related by their flag at call.',
+      missingClose,
+      'count',
+    ),
     note(
       'missingCloseFlagShare',
       'Share of incidents without a flag at close.',
       missingShare !== null && threshold !== null && missingClose < threshold ? null : missingShare,
       'share',
     ),
-    note('openIncidents', 'Incidents still open: their figures (hours, decisions, referral answers) may still change.', t.incidents! - t.closed!, 'count'),
-    note('assignmentsNotCleared', 'Resource assignments on MH-related incidents not yet cleared: their officer-hours are not counted yet.', t.assignmentsOpen!, 'count'),
-    note('importedIncidents', 'Historic incidents imported from command-and-control extracts: they carry no THRIVE, subject, detention or referral acknowledgement details, at most one referral, and RCRP decisions without threshold answers.', t.imported!, 'count'),
+    note(
+      'openIncidents',
+      'Incidents still open: their figures (hours, decisions, referral answers) may still change.',
+      t.incidents! - t.closed!,
+      'count',
+    ),
+    note(
+      'assignmentsNotCleared',
+      'Resource assignments on MH-related incidents not yet cleared: their officer-hours are not counted yet.',
+      t.assignmentsOpen!,
+      'count',
+    ),
+    note(
+      'importedIncidents',
+      'Historic incidents imported from command-and-control extracts: they carry no THRIVE, subject, detention or referral acknowledgement details, at most one referral, and RCRP decisions without threshold answers.',
+      t.imported!,
+      'count',
+    ),
     note('noDistrict', 'Incidents without a district (grouped as "(none)" by district).', noDistrict, 'count'),
-    note('monthsWithoutVolume', 'Months in the period with no all-incidents total from command and control: the share of all incidents is not known for them.', missingVolume, null),
+    note(
+      'monthsWithoutVolume',
+      'Months in the period with no all-incidents total from command and control: the share of all incidents is not known for them.',
+      missingVolume,
+      null,
+    ),
   ];
 }
 

@@ -47,7 +47,10 @@ export function detentionRows(ctx: SectionContext, p: ReportParams, groupBy: Det
 }
 
 /** Rows by group, in group order, plus every row for the period total. */
-export function byGroup(rows: DetentionRow[]): { groups: Array<{ group: string; rows: DetentionRow[] }>; all: DetentionRow[] } {
+export function byGroup(rows: DetentionRow[]): {
+  groups: Array<{ group: string; rows: DetentionRow[] }>;
+  all: DetentionRow[];
+} {
   const groups = new Map<string, DetentionRow[]>();
   for (const r of rows) {
     let list = groups.get(r.g);

@@ -12,7 +12,9 @@ import type { DemandReport, OutputRow, OutputSection } from './types.js';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-export function evidenceReport(o: Omit<RunOptions, 'groupByOverride' | 'params'> & { params: { from: string; to: string } }): DemandReport {
+export function evidenceReport(
+  o: Omit<RunOptions, 'groupByOverride' | 'params'> & { params: { from: string; to: string } },
+): DemandReport {
   return runDemandReport({ ...o, params: { ...o.params, groupBy: 'month' }, groupByOverride: { referrals: 'agency' } });
 }
 
@@ -55,9 +57,11 @@ function hbars(title: string, bars: Bar[], unit: string): string {
       const y = 24 + i * rowH;
       const bw = b.value && !b.suppressed ? Math.max(1, ((w - left - 90) * b.value) / max) : 0;
       const label = b.label.length > 48 ? `${b.label.slice(0, 46)}…` : b.label;
-      return `<text x="${left - 8}" y="${y + 15}" text-anchor="end" class="l">${esc(label)}</text>` +
+      return (
+        `<text x="${left - 8}" y="${y + 15}" text-anchor="end" class="l">${esc(label)}</text>` +
         (bw ? `<rect x="${left}" y="${y + 3}" width="${bw.toFixed(1)}" height="${rowH - 8}" class="b"/>` : '') +
-        `<text x="${left + bw + 6}" y="${y + 15}" class="v" data-unit="${b.unit ?? ''}">${b.text}</text>`;
+        `<text x="${left + bw + 6}" y="${y + 15}" class="v" data-unit="${b.unit ?? ''}">${b.text}</text>`
+      );
     })
     .join('');
   return `<svg role="img" aria-label="${esc(title)}" viewBox="0 0 ${w} ${h}" width="100%" xmlns="http://www.w3.org/2000/svg"><title>${esc(title)}</title><text x="0" y="14" class="t">${esc(title)} (${esc(unit)})</text>${items}</svg>`;
@@ -75,9 +79,13 @@ function monthBars(title: string, bars: Bar[], unit: string): string {
     .map((b, i) => {
       const x = 45 + i * slot;
       const bh = b.value && !b.suppressed ? ((bottom - 40) * b.value) / max : 0;
-      return (bh ? `<rect x="${(x + slot * 0.15).toFixed(1)}" y="${(bottom - bh).toFixed(1)}" width="${(slot * 0.7).toFixed(1)}" height="${bh.toFixed(1)}" class="b"/>` : '') +
+      return (
+        (bh
+          ? `<rect x="${(x + slot * 0.15).toFixed(1)}" y="${(bottom - bh).toFixed(1)}" width="${(slot * 0.7).toFixed(1)}" height="${bh.toFixed(1)}" class="b"/>`
+          : '') +
         `<text x="${(x + slot / 2).toFixed(1)}" y="${(bottom - bh - 4).toFixed(1)}" text-anchor="middle" class="v s" data-unit="${b.unit ?? ''}">${b.text}</text>` +
-        `<text x="${(x + slot / 2).toFixed(1)}" y="${bottom + 16}" text-anchor="middle" class="l s">${esc(b.label)}</text>`;
+        `<text x="${(x + slot / 2).toFixed(1)}" y="${bottom + 16}" text-anchor="middle" class="l s">${esc(b.label)}</text>`
+      );
     })
     .join('');
   return `<svg role="img" aria-label="${esc(title)}" viewBox="0 0 ${w} ${h}" width="100%" xmlns="http://www.w3.org/2000/svg"><title>${esc(title)}</title><text x="0" y="14" class="t">${esc(title)} (${esc(unit)})</text><line x1="40" y1="${bottom}" x2="${w}" y2="${bottom}" class="ax"/>${items}</svg>`;
@@ -98,7 +106,11 @@ function bar(r: DemandReport, s: OutputSection, row: OutputRow, id: string, labe
   return { label, value: row.cells[id] ?? null, suppressed, text: cell(r, s, row, id), unit: measure(s, id).unit };
 }
 
-function chartCsv(rows: Array<Record<string, string | number | null>>, threshold: number, suppressedKey = 'suppressed'): string {
+function chartCsv(
+  rows: Array<Record<string, string | number | null>>,
+  threshold: number,
+  suppressedKey = 'suppressed',
+): string {
   return stringify(
     rows.map((x) => ({ ...x, value: x[suppressedKey] === 'true' ? `<${threshold}` : x.value })),
     { header: true },
@@ -116,39 +128,73 @@ export function charts(r: DemandReport): Chart[] {
 
   const trend = mh.rows.map((row) => ({ ...bar(r, mh, row, 'mhRelated', monthLabel(row.group)), month: row.group }));
   const segIds = hours.measures.filter((m) => m.id.startsWith('hours') && m.id !== 'hours').map((m) => m.id);
-  const segments = hours.total ? segIds.map((id) => bar(r, hours, hours.total!, id, measure(hours, id).label.replace('Officer-hours: ', ''))) : [];
+  const segments = hours.total
+    ? segIds.map((id) => bar(r, hours, hours.total!, id, measure(hours, id).label.replace('Officer-hours: ', '')))
+    : [];
   const outcomes = rc.total
-    ? ['decisionDeploy', 'decisionJoint', 'decisionHandover', 'decisionAdvice', 'decisionNone'].map((id) => bar(r, rc, rc.total!, id, measure(rc, id).label))
+    ? ['decisionDeploy', 'decisionJoint', 'decisionHandover', 'decisionAdvice', 'decisionNone'].map((id) =>
+        bar(r, rc, rc.total!, id, measure(rc, id).label),
+      )
     : [];
   // Every category that occurred, and any the suppression withheld (a withheld 0 must not stand out by its absence).
   const shown = (prefix: string) =>
-    s136.measures.filter((m) => m.id.startsWith(prefix) && (s136.total.cells[m.id] !== 0 || s136.total.suppressed.includes(m.id)));
-  const places = [...shown('pos_'), measure(s136, 'posNone')].map((m) => ({ ...bar(r, s136, s136.total, m.id, m.label.replace('First place of safety: ', '')), id: m.id }));
-  const conveyance = [...shown('conv_'), measure(s136, 'convNone')].map((m) => ({ ...bar(r, s136, s136.total, m.id, m.label.replace('Conveyed by ', '')), id: m.id }));
+    s136.measures.filter(
+      (m) => m.id.startsWith(prefix) && (s136.total.cells[m.id] !== 0 || s136.total.suppressed.includes(m.id)),
+    );
+  const places = [...shown('pos_'), measure(s136, 'posNone')].map((m) => ({
+    ...bar(r, s136, s136.total, m.id, m.label.replace('First place of safety: ', '')),
+    id: m.id,
+  }));
+  const conveyance = [...shown('conv_'), measure(s136, 'convNone')].map((m) => ({
+    ...bar(r, s136, s136.total, m.id, m.label.replace('Conveyed by ', '')),
+    id: m.id,
+  }));
   const outcomeBars = [
-    ...s136Outcomes.measures.filter((m) => m.id.startsWith('outcome_') && (s136Outcomes.total.cells[m.id] !== 0 || s136Outcomes.total.suppressed.includes(m.id))),
+    ...s136Outcomes.measures.filter(
+      (m) =>
+        m.id.startsWith('outcome_') &&
+        (s136Outcomes.total.cells[m.id] !== 0 || s136Outcomes.total.suppressed.includes(m.id)),
+    ),
     measure(s136Outcomes, 'running'),
   ].map((m) => ({ ...bar(r, s136Outcomes, s136Outcomes.total, m.id, m.label.replace('Outcome: ', '')), id: m.id }));
-  const agencies = ref.rows.map((row) => ({ ...bar(r, ref, row, 'meanAnswerMinutes', r.labels[row.group] ?? row.group), agency: row.group, answered: row }));
+  const agencies = ref.rows.map((row) => ({
+    ...bar(r, ref, row, 'meanAnswerMinutes', r.labels[row.group] ?? row.group),
+    agency: row.group,
+    answered: row,
+  }));
 
   return [
     {
       id: 'monthly-trend',
       title: 'MH-related incidents by month',
       svg: monthBars('MH-related incidents by month', trend, 'incidents'),
-      csv: chartCsv(trend.map((b) => ({ month: b.month, measure: 'mhRelated', value: b.value, suppressed: String(b.suppressed) })), t),
+      csv: chartCsv(
+        trend.map((b) => ({ month: b.month, measure: 'mhRelated', value: b.value, suppressed: String(b.suppressed) })),
+        t,
+      ),
     },
     {
       id: 'hours-by-segment',
       title: 'Officer-hours by activity',
       svg: hbars('Officer-hours by activity', segments, 'officer-hours'),
-      csv: chartCsv(segments.map((b, i) => ({ activity: segIds[i]!, label: b.label, value: b.value, suppressed: String(b.suppressed) })), t),
+      csv: chartCsv(
+        segments.map((b, i) => ({
+          activity: segIds[i]!,
+          label: b.label,
+          value: b.value,
+          suppressed: String(b.suppressed),
+        })),
+        t,
+      ),
     },
     {
       id: 'rcrp-outcomes',
       title: 'RCRP decisions (incidents in RCRP scope)',
       svg: hbars('RCRP decisions (incidents in RCRP scope)', outcomes, 'incidents'),
-      csv: chartCsv(outcomes.map((b) => ({ decision: b.label, value: b.value, suppressed: String(b.suppressed) })), t),
+      csv: chartCsv(
+        outcomes.map((b) => ({ decision: b.label, value: b.value, suppressed: String(b.suppressed) })),
+        t,
+      ),
     },
     {
       id: 'agency-answer-times',
@@ -157,7 +203,7 @@ export function charts(r: DemandReport): Chart[] {
       csv: chartCsv(
         agencies.map((b) => ({
           agency: b.agency,
-          referrals: b.answered.suppressed.includes('referrals') ? `<${t}` : b.answered.cells.referrals ?? '',
+          referrals: b.answered.suppressed.includes('referrals') ? `<${t}` : (b.answered.cells.referrals ?? ''),
           meanAnswerMinutes: b.value,
           value: b.value,
           suppressed: String(b.suppressed),
@@ -169,19 +215,38 @@ export function charts(r: DemandReport): Chart[] {
       id: 's136-by-place-of-safety',
       title: 's.136 detentions by first place of safety',
       svg: hbars('s.136 detentions by first place of safety', places, 'detentions'),
-      csv: chartCsv(places.map((b) => ({ firstPlaceOfSafety: b.id, label: b.label, value: b.value, suppressed: String(b.suppressed) })), t),
+      csv: chartCsv(
+        places.map((b) => ({
+          firstPlaceOfSafety: b.id,
+          label: b.label,
+          value: b.value,
+          suppressed: String(b.suppressed),
+        })),
+        t,
+      ),
     },
     {
       id: 's136-by-conveyance',
       title: 's.136 detentions by conveyance to the first place of safety',
       svg: hbars('s.136 detentions by conveyance to the first place of safety', conveyance, 'detentions'),
-      csv: chartCsv(conveyance.map((b) => ({ conveyance: b.id, label: b.label, value: b.value, suppressed: String(b.suppressed) })), t),
+      csv: chartCsv(
+        conveyance.map((b) => ({ conveyance: b.id, label: b.label, value: b.value, suppressed: String(b.suppressed) })),
+        t,
+      ),
     },
     {
       id: 's136-outcomes',
       title: 's.136 detentions by outcome',
       svg: hbars('s.136 detentions by outcome', outcomeBars, 'detentions'),
-      csv: chartCsv(outcomeBars.map((b) => ({ outcome: b.id.replace('outcome_', ''), label: b.label, value: b.value, suppressed: String(b.suppressed) })), t),
+      csv: chartCsv(
+        outcomeBars.map((b) => ({
+          outcome: b.id.replace('outcome_', ''),
+          label: b.label,
+          value: b.value,
+          suppressed: String(b.suppressed),
+        })),
+        t,
+      ),
     },
   ];
 }
@@ -207,7 +272,10 @@ function table(r: DemandReport, s: OutputSection): string {
     .map((measures) => {
       const head = `<tr><th>${s.groupBy ? esc(s.groupBy) : ''}</th>${measures.map((m) => `<th>${esc(m.label)}</th>`).join('')}</tr>`;
       const body = rows
-        .map((row) => `<tr><th>${row.group === 'all' ? 'All' : esc(s.groupBy === 'month' ? monthLabel(row.group) : (r.labels[row.group] ?? row.group))}</th>${measures.map((m) => `<td class="n" data-unit="${m.unit}">${cell(r, s, row, m.id)}</td>`).join('')}</tr>`)
+        .map(
+          (row) =>
+            `<tr><th>${row.group === 'all' ? 'All' : esc(s.groupBy === 'month' ? monthLabel(row.group) : (r.labels[row.group] ?? row.group))}</th>${measures.map((m) => `<td class="n" data-unit="${m.unit}">${cell(r, s, row, m.id)}</td>`).join('')}</tr>`,
+        )
         .join('');
       return `<table data-section="${esc(s.id)}">${head}${body}</table>`;
     })
@@ -226,7 +294,12 @@ export function evidencePackHtml(r: DemandReport, generatedBy: string): string {
   const handover = section(r, 'handoverAtPlaceOfSafety');
   const att = section(r, 'attendance');
   const s136Outcomes = section(r, 's136Outcomes');
-  const fig = (s: OutputSection, id: string, label: string): [string, string, string, string] => [label, cell(r, s, s.total, id), measure(s, id).definition, measure(s, id).unit];
+  const fig = (s: OutputSection, id: string, label: string): [string, string, string, string] => [
+    label,
+    cell(r, s, s.total, id),
+    measure(s, id).definition,
+    measure(s, id).unit,
+  ];
   const head: Array<[string, string, string, string]> = [
     fig(mh, 'mhRelated', 'MH-related incidents'),
     fig(mh, 'shareOfAllIncidents', 'Share of all incidents'),
@@ -244,10 +317,16 @@ export function evidencePackHtml(r: DemandReport, generatedBy: string): string {
   ];
   const cs = charts(r);
   const definitions = r.sections
-    .map((s) => `<h3>${esc(s.title)}</h3><p>${esc(s.definition)}</p>${s.groupingNote ? `<p><i>${esc(s.groupingNote)}</i></p>` : ''}<table><tr><th>Figure</th><th>Definition</th></tr>${s.measures.map((m) => `<tr><td>${esc(m.label)}</td><td>${esc(m.definition)}</td></tr>`).join('')}</table>`)
+    .map(
+      (s) =>
+        `<h3>${esc(s.title)}</h3><p>${esc(s.definition)}</p>${s.groupingNote ? `<p><i>${esc(s.groupingNote)}</i></p>` : ''}<table><tr><th>Figure</th><th>Definition</th></tr>${s.measures.map((m) => `<tr><td>${esc(m.label)}</td><td>${esc(m.definition)}</td></tr>`).join('')}</table>`,
+    )
     .join('');
   const quality = r.dataQuality
-    .map((n) => `<tr><td>${esc(n.text)}</td><td class="n" data-unit="${n.unit ?? ''}">${n.value === null && !n.suppressed ? '' : fmt(n.value, n.unit ?? 'count', n.suppressed, t)}</td></tr>`)
+    .map(
+      (n) =>
+        `<tr><td>${esc(n.text)}</td><td class="n" data-unit="${n.unit ?? ''}">${n.value === null && !n.suppressed ? '' : fmt(n.value, n.unit ?? 'count', n.suppressed, t)}</td></tr>`,
+    )
     .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(r.title)}: evidence pack ${esc(r.period.from)} to ${esc(r.period.to)}</title><style>${CSS}</style></head>
@@ -276,7 +355,12 @@ export function evidencePackZip(r: DemandReport): Uint8Array {
   files['demand-report.csv'] = strToU8(reportCsv(r));
   files['data-quality.csv'] = strToU8(
     stringify(
-      r.dataQuality.map((n) => [n.id, n.suppressed ? `<${r.suppression.threshold}` : n.value === null ? '' : String(n.value), n.unit ?? '', n.text]),
+      r.dataQuality.map((n) => [
+        n.id,
+        n.suppressed ? `<${r.suppression.threshold}` : n.value === null ? '' : String(n.value),
+        n.unit ?? '',
+        n.text,
+      ]),
       { header: true, columns: ['note', 'value', 'unit', 'text'] },
     ),
   );

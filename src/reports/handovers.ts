@@ -112,7 +112,9 @@ export function handoverReport(db: Db, q: HandoverQuery): HandoverReport {
        WHERE r.made_at >= @from AND r.made_at < @to AND (@agency IS NULL OR r.agency = @agency)
        ORDER BY r.made_at, r.incident_id, r.id`,
     )
-    .all({ from: q.from, to: q.to, agency: q.agency }) as Array<Omit<Handover, 'escalations' | 'recontacts' | 'minutesToSend' | 'minutesToAcknowledge' | 'minutesToAnswer'>>;
+    .all({ from: q.from, to: q.to, agency: q.agency }) as Array<
+    Omit<Handover, 'escalations' | 'recontacts' | 'minutesToSend' | 'minutesToAcknowledge' | 'minutesToAnswer'>
+  >;
 
   const escalations = s.prepare(
     `SELECT level, label, reason, opened_at AS openedAt, opened_by AS openedBy,
@@ -141,7 +143,11 @@ export function handoverReport(db: Db, q: HandoverQuery): HandoverReport {
       minutesToAnswer: span(reached, answered),
       escalations: escalations.all(r.incidentId, r.referralId) as HandoverEscalation[],
       recontacts: r.noDeployAt
-        ? (recontacts.all(r.incidentId, r.noDeployAt, new Date(Date.parse(r.noDeployAt) + windowMs).toISOString()) as Handover['recontacts'])
+        ? (recontacts.all(
+            r.incidentId,
+            r.noDeployAt,
+            new Date(Date.parse(r.noDeployAt) + windowMs).toISOString(),
+          ) as Handover['recontacts'])
         : [],
     };
   });
@@ -160,7 +166,9 @@ export function handoverReport(db: Db, q: HandoverQuery): HandoverReport {
       answeredViaLink: items.filter((i) => i.answeredVia === 'partner').length,
       callerInformed: items.filter((i) => i.callerInformedAt !== null).length,
       withRecontact: items.filter((i) => i.recontacts.length > 0).length,
-      medianMinutesToAcknowledge: median(items.flatMap((i) => (i.minutesToAcknowledge === null ? [] : [i.minutesToAcknowledge]))),
+      medianMinutesToAcknowledge: median(
+        items.flatMap((i) => (i.minutesToAcknowledge === null ? [] : [i.minutesToAcknowledge])),
+      ),
       medianMinutesToAnswer: median(items.flatMap((i) => (i.minutesToAnswer === null ? [] : [i.minutesToAnswer]))),
     },
     items,
@@ -216,10 +224,18 @@ export function handoversCsv(r: HandoverReport): string {
     ...i,
     escalationLevels: i.escalations.map((e) => e.level).join(';'),
     escalations: i.escalations
-      .map((e) => `L${e.level} ${e.label}: opened ${e.openedAt} by ${e.escalatedBy ?? e.openedBy} (${e.reason})${e.partnerContact ? ` partner ${e.partnerContact}` : ''}${e.closedAt ? ` -> ${e.outcome} at ${e.closedAt}` : ' -> open'}`)
+      .map(
+        (e) =>
+          `L${e.level} ${e.label}: opened ${e.openedAt} by ${e.escalatedBy ?? e.openedBy} (${e.reason})${e.partnerContact ? ` partner ${e.partnerContact}` : ''}${e.closedAt ? ` -> ${e.outcome} at ${e.closedAt}` : ' -> open'}`,
+      )
       .join(' | '),
     recontactsWithinWindow: i.recontacts.length,
     recontactIncidents: i.recontacts.map((x) => x.reference ?? x.incidentId).join(';'),
   }));
-  return stringify(rows, { header: true, columns: [...HANDOVER_CSV_COLUMNS], escape_formulas: true, cast: { boolean: (b) => (b ? 'true' : 'false') } });
+  return stringify(rows, {
+    header: true,
+    columns: [...HANDOVER_CSV_COLUMNS],
+    escape_formulas: true,
+    cast: { boolean: (b) => (b ? 'true' : 'false') },
+  });
 }

@@ -14,7 +14,13 @@ const ALL_COLUMNS = {
  * `sumRollup` for a section: the section names the columns it reads (its query); within one
  * report run the table is scanned once for all of them and the result shared.
  */
-export function sectionSums(ctx: SectionContext, table: 'demand_rollup' | 'referral_rollup', columns: readonly string[], p: ReportParams, groupBy: GroupBy | null): SectionResult {
+export function sectionSums(
+  ctx: SectionContext,
+  table: 'demand_rollup' | 'referral_rollup',
+  columns: readonly string[],
+  p: ReportParams,
+  groupBy: GroupBy | null,
+): SectionResult {
   for (const c of columns) if (!ALL_COLUMNS[table].includes(c)) throw new Error(`${table} has no measure ${c}`);
   if (!ctx.scans) return sumRollup(ctx.db, table, columns, p, groupBy);
   const key = `${table}|${groupBy}|${p.from}|${p.to}`;
@@ -50,7 +56,10 @@ const NOTHING = ['1', '0'] as const;
  * part-months at either end, read from the daily rollup. Ranges are inclusive; an unused one is
  * empty ('1' > '0').
  */
-export function splitPeriod(from: string, to: string): { head: readonly [string, string]; months: readonly [string, string]; tail: readonly [string, string] } {
+export function splitPeriod(
+  from: string,
+  to: string,
+): { head: readonly [string, string]; months: readonly [string, string]; tail: readonly [string, string] } {
   const firstMonth = from.endsWith('-01') ? from.slice(0, 7) : addMonths(from.slice(0, 7), 1);
   const lastMonth = lastOfMonth(to.slice(0, 7)) === to ? to.slice(0, 7) : addMonths(to.slice(0, 7), -1);
   if (from > to || firstMonth > lastMonth) return { head: [from, to], months: NOTHING, tail: NOTHING };
@@ -65,7 +74,13 @@ export function splitPeriod(from: string, to: string): { head: readonly [string,
  * the daily one. The rollups hold exactly the sums of the ledger rows, so this equals a GROUP BY
  * over the ledger.
  */
-export function sumRollup(db: Db, table: 'demand_rollup' | 'referral_rollup', columns: readonly string[], p: ReportParams, groupBy: GroupBy | null): SectionResult {
+export function sumRollup(
+  db: Db,
+  table: 'demand_rollup' | 'referral_rollup',
+  columns: readonly string[],
+  p: ReportParams,
+  groupBy: GroupBy | null,
+): SectionResult {
   const sums = columns.map((c) => `sum(${c}) AS ${camel(c)}`).join(', ');
   const cols = columns.join(', ');
   const group = (period: string) => (groupBy === 'month' ? `substr(${period}, 1, 7)` : groupBy ? 'grp' : `'all'`);

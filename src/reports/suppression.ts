@@ -19,7 +19,12 @@ function rawCells(section: AvailableSection, sums: Sums): Record<string, number 
   return Object.fromEntries(section.measures.map((m) => [m.id, m.value(sums)]));
 }
 
-export function toRows(section: AvailableSection, groups: RawRow[], total: Sums, threshold: number | null): { rows: OutputRow[]; total: OutputRow } {
+export function toRows(
+  section: AvailableSection,
+  groups: RawRow[],
+  total: Sums,
+  threshold: number | null,
+): { rows: OutputRow[]; total: OutputRow } {
   const rows: OutputRow[] = groups.map((g) => ({ group: g.group, cells: rawCells(section, g.sums), suppressed: [] }));
   const totalRow: OutputRow = { group: 'all', cells: rawCells(section, total), suppressed: [] };
   if (threshold === null) return { rows, total: totalRow };
@@ -47,7 +52,7 @@ export function toRows(section: AvailableSection, groups: RawRow[], total: Sums,
         if (hidden[i]!.has(p.total)) continue;
         if (p.parts.filter((id) => hidden[i]!.has(id)).length === 1) {
           const extra = smallestVisible(i, p.parts);
-          if (extra) (hidden[i]!.add(extra), (changed = true));
+          if (extra) hidden[i]!.add(extra), (changed = true);
         }
       }
     });
@@ -57,9 +62,11 @@ export function toRows(section: AvailableSection, groups: RawRow[], total: Sums,
         if (hidden[all.length - 1]!.has(id)) continue;
         const withheld = rows.filter((_r, i) => hidden[i]!.has(id));
         if (withheld.length === 1) {
-          const candidates = rows.map((r, i) => ({ i, v: r.cells[id] })).filter((x) => !hidden[x.i]!.has(id) && x.v !== null);
+          const candidates = rows
+            .map((r, i) => ({ i, v: r.cells[id] }))
+            .filter((x) => !hidden[x.i]!.has(id) && x.v !== null);
           candidates.sort((a, b) => (a.v as number) - (b.v as number));
-          if (candidates[0]) (hidden[candidates[0].i]!.add(id), (changed = true));
+          if (candidates[0]) hidden[candidates[0].i]!.add(id), (changed = true);
         }
       }
     }
@@ -72,7 +79,11 @@ export function toRows(section: AvailableSection, groups: RawRow[], total: Sums,
 }
 
 /** A single figure (a data-quality note): withheld when it is a count below the threshold. */
-export function suppressValue(value: number, isCount: boolean, threshold: number | null): { value: number | null; suppressed: boolean } {
+export function suppressValue(
+  value: number,
+  isCount: boolean,
+  threshold: number | null,
+): { value: number | null; suppressed: boolean } {
   if (threshold !== null && isCount && value < threshold) return { value: null, suppressed: true };
   return { value, suppressed: false };
 }

@@ -10,7 +10,12 @@ export interface VolumeItem {
 }
 
 /** Record (or replace) monthly totals; durable when the promise resolves. */
-export async function recordVolumes(deps: CommandDeps, items: VolumeItem[], source: string, userId: string): Promise<number> {
+export async function recordVolumes(
+  deps: CommandDeps,
+  items: VolumeItem[],
+  source: string,
+  userId: string,
+): Promise<number> {
   const upsert = prepared(
     deps.db,
     `INSERT INTO incident_volumes (month, district, all_incidents, source, recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?)

@@ -11,9 +11,14 @@ import { sendProblem } from '../http/respond.js';
 import type { AppEnv } from '../http/types.js';
 import type { agencyRoutes } from './agencies.routes.js';
 
-const notFound = (code: string) => problem(404, 'AGENCY_NOT_FOUND', 'Unknown agency', `no agency with code ${code} in the directory`);
+const notFound = (code: string) =>
+  problem(404, 'AGENCY_NOT_FOUND', 'Unknown agency', `no agency with code ${code} in the directory`);
 
-export function registerAgencyHandlers(app: OpenAPIHono<AppEnv>, deps: CommandDeps, routes: ReturnType<typeof agencyRoutes>) {
+export function registerAgencyHandlers(
+  app: OpenAPIHono<AppEnv>,
+  deps: CommandDeps,
+  routes: ReturnType<typeof agencyRoutes>,
+) {
   const dir = new AgencyDirectory(deps.db);
   const names = deps.db.$client.prepare('SELECT name FROM users WHERE id = ?').pluck();
   /** Directory writes join the group commit when there is one: answer only once durable. */
@@ -29,7 +34,13 @@ export function registerAgencyHandlers(app: OpenAPIHono<AppEnv>, deps: CommandDe
     const a = dir.get(code);
     if (!a) return notFound(code);
     if (a.version !== ifMatch) {
-      return problem(409, 'STALE_VERSION', 'Agency changed since you read it', `you sent If-Match "${ifMatch}" but the agency is at version ${a.version}; reload it and decide again`, { currentVersion: a.version });
+      return problem(
+        409,
+        'STALE_VERSION',
+        'Agency changed since you read it',
+        `you sent If-Match "${ifMatch}" but the agency is at version ${a.version}; reload it and decide again`,
+        { currentVersion: a.version },
+      );
     }
     return a;
   }
@@ -63,9 +74,30 @@ export function registerAgencyHandlers(app: OpenAPIHono<AppEnv>, deps: CommandDe
     const now = deps.clock.now().toISOString();
     const created = dir.transaction(() => {
       if (dir.get(code)) return null;
-      return dir.write({ ...input, code, source: 'api', orukServiceId: null, version: 1, createdAt: now, updatedAt: now, updatedBy: user.id }, 'created');
+      return dir.write(
+        {
+          ...input,
+          code,
+          source: 'api',
+          orukServiceId: null,
+          version: 1,
+          createdAt: now,
+          updatedAt: now,
+          updatedBy: user.id,
+        },
+        'created',
+      );
     });
-    if (!created) return sendProblem(c, problem(409, 'AGENCY_EXISTS', 'Code already used', `an agency with code ${code} already exists; change it with PUT /api/agencies/${code}`)) as never;
+    if (!created)
+      return sendProblem(
+        c,
+        problem(
+          409,
+          'AGENCY_EXISTS',
+          'Code already used',
+          `an agency with code ${code} already exists; change it with PUT /api/agencies/${code}`,
+        ),
+      ) as never;
     await durable();
     return c.json(created, 201, { ...withVersion(created), Location: `/api/agencies/${code}` });
   });
@@ -79,7 +111,10 @@ export function registerAgencyHandlers(app: OpenAPIHono<AppEnv>, deps: CommandDe
     const r = dir.transaction(() => {
       const a = current(code, c.req.header('if-match'));
       if (!isAgency(a)) return a;
-      return dir.write({ ...a, ...input, version: a.version + 1, updatedAt: deps.clock.now().toISOString(), updatedBy: user.id }, 'updated');
+      return dir.write(
+        { ...a, ...input, version: a.version + 1, updatedAt: deps.clock.now().toISOString(), updatedBy: user.id },
+        'updated',
+      );
     });
     if (!isAgency(r)) return sendProblem(c, r) as never;
     await durable();
@@ -95,7 +130,10 @@ export function registerAgencyHandlers(app: OpenAPIHono<AppEnv>, deps: CommandDe
       const a = current(code, c.req.header('if-match'));
       if (!isAgency(a)) return a;
       if (!a.active) return a;
-      return dir.write({ ...a, active: false, version: a.version + 1, updatedAt: deps.clock.now().toISOString(), updatedBy: user.id }, 'deactivated');
+      return dir.write(
+        { ...a, active: false, version: a.version + 1, updatedAt: deps.clock.now().toISOString(), updatedBy: user.id },
+        'deactivated',
+      );
     });
     if (!isAgency(r)) return sendProblem(c, r) as never;
     await durable();
@@ -107,7 +145,9 @@ export function registerAgencyHandlers(app: OpenAPIHono<AppEnv>, deps: CommandDe
     if (denied) return denied as never;
     const { code } = c.req.valid('param');
     if (!dir.get(code)) return sendProblem(c, notFound(code)) as never;
-    const items = dir.history(code).map((h) => ({ ...h, actorName: (names.get(h.actorId) as string | undefined) ?? h.actorId }));
+    const items = dir
+      .history(code)
+      .map((h) => ({ ...h, actorName: (names.get(h.actorId) as string | undefined) ?? h.actorId }));
     return c.json({ items }, 200);
   });
 
@@ -119,10 +159,19 @@ export function registerAgencyHandlers(app: OpenAPIHono<AppEnv>, deps: CommandDe
     if (!shape.success) {
       return sendProblem(
         c,
-        problem(400, 'NOT_AN_ORUK_DOCUMENT', 'Not an Open Referral UK document', 'send an ORUK organization with services, an array of organizations, {"organizations": [...]}, {"content": [services]} or an array of services'),
+        problem(
+          400,
+          'NOT_AN_ORUK_DOCUMENT',
+          'Not an Open Referral UK document',
+          'send an ORUK organization with services, an array of organizations, {"organizations": [...]}, {"content": [services]} or an array of services',
+        ),
       ) as never;
     }
-    const report = importOruk(dir, deps.config, doc, { activateNew: c.req.valid('query').activateNew === 'true', actorId: c.get('user').id, now: deps.clock.now().toISOString() });
+    const report = importOruk(dir, deps.config, doc, {
+      activateNew: c.req.valid('query').activateNew === 'true',
+      actorId: c.get('user').id,
+      now: deps.clock.now().toISOString(),
+    });
     await durable();
     return c.json(report, 200);
   });

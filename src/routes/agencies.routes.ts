@@ -5,13 +5,32 @@ import { agencyInputSchema, agencySchema } from '../directory/directory.js';
 import type { ForceConfig } from '../config/schema.js';
 import { problemResponse, security } from './shared.js';
 
-const codeParam = z.object({ code: z.string().min(1).max(40).openapi({ param: { name: 'code', in: 'path' } }) });
+const codeParam = z.object({
+  code: z
+    .string()
+    .min(1)
+    .max(40)
+    .openapi({ param: { name: 'code', in: 'path' } }),
+});
 const etagHeader = { ETag: { schema: { type: 'string' as const }, description: 'The agency version, for If-Match' } };
-const ifMatchHeader = z.object({ 'if-match': z.string().optional().openapi({ description: 'Required: the version you last read, e.g. "2"', example: '"2"' }) });
+const ifMatchHeader = z.object({
+  'if-match': z
+    .string()
+    .optional()
+    .openapi({ description: 'Required: the version you last read, e.g. "2"', example: '"2"' }),
+});
 
 export const importReportSchema = z
   .object({
-    created: z.array(z.object({ code: z.string(), label: z.string(), type: z.string(), typeSource: z.enum(['taxonomy', 'guessed']), active: z.boolean() })),
+    created: z.array(
+      z.object({
+        code: z.string(),
+        label: z.string(),
+        type: z.string(),
+        typeSource: z.enum(['taxonomy', 'guessed']),
+        active: z.boolean(),
+      }),
+    ),
     updated: z.array(z.object({ code: z.string(), label: z.string(), changes: z.array(z.string()) })),
     unchanged: z.number().int(),
     deactivated: z.array(z.string()),
@@ -22,7 +41,14 @@ export const importReportSchema = z
 
 export function agencyRoutes(config: ForceConfig) {
   const input = agencyInputSchema(config);
-  const listItem = agencySchema.extend({ openAt: z.boolean().nullable().openapi({ description: 'Open at the time asked (openAt, default now) by its listed hours; null when no hours are listed' }) });
+  const listItem = agencySchema.extend({
+    openAt: z
+      .boolean()
+      .nullable()
+      .openapi({
+        description: 'Open at the time asked (openAt, default now) by its listed hours; null when no hours are listed',
+      }),
+  });
 
   const list = createRoute({
     method: 'get',
@@ -33,14 +59,27 @@ export function agencyRoutes(config: ForceConfig) {
     request: {
       query: z.object({
         type: z.enum(AGENCY_TYPES).optional(),
-        district: z.string().max(80).optional().openapi({ description: 'Agencies covering this district (or the whole force area)' }),
+        district: z
+          .string()
+          .max(80)
+          .optional()
+          .openapi({ description: 'Agencies covering this district (or the whole force area)' }),
         active: z.enum(['true', 'false']).optional(),
-        openAt: z.iso.datetime({ offset: true }).optional().openapi({ description: 'Instant for the openAt field and the open filter (default now)' }),
-        open: z.enum(['true']).optional().openapi({ description: 'Only agencies open at openAt (or with no hours listed)' }),
+        openAt: z.iso
+          .datetime({ offset: true })
+          .optional()
+          .openapi({ description: 'Instant for the openAt field and the open filter (default now)' }),
+        open: z
+          .enum(['true'])
+          .optional()
+          .openapi({ description: 'Only agencies open at openAt (or with no hours listed)' }),
       }),
     },
     responses: {
-      200: { content: { 'application/json': { schema: z.object({ items: z.array(listItem) }) } }, description: 'The directory' },
+      200: {
+        content: { 'application/json': { schema: z.object({ items: z.array(listItem) }) } },
+        description: 'The directory',
+      },
       400: problemResponse('Bad filter'),
       401: problemResponse('No valid bearer token'),
     },
@@ -54,7 +93,11 @@ export function agencyRoutes(config: ForceConfig) {
     security,
     request: { params: codeParam },
     responses: {
-      200: { content: { 'application/json': { schema: agencySchema } }, headers: etagHeader, description: 'The agency' },
+      200: {
+        content: { 'application/json': { schema: agencySchema } },
+        headers: etagHeader,
+        description: 'The agency',
+      },
       401: problemResponse('No valid bearer token'),
       404: problemResponse('Unknown agency'),
     },
@@ -69,7 +112,18 @@ export function agencyRoutes(config: ForceConfig) {
     request: {
       body: {
         required: true,
-        content: { 'application/json': { schema: input.extend({ code: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/, 'a short code: letters, digits, _ or -, starting with a letter') }) } },
+        content: {
+          'application/json': {
+            schema: input.extend({
+              code: z
+                .string()
+                .regex(
+                  /^[A-Za-z][A-Za-z0-9_-]{0,39}$/,
+                  'a short code: letters, digits, _ or -, starting with a letter',
+                ),
+            }),
+          },
+        },
       },
     },
     responses: {
@@ -88,7 +142,11 @@ export function agencyRoutes(config: ForceConfig) {
     summary: 'Replace an agency’s details (admin; If-Match required)',
     description: 'Past referrals keep the routing facts they were made with; the change applies to new referrals.',
     security,
-    request: { params: codeParam, headers: ifMatchHeader, body: { required: true, content: { 'application/json': { schema: input } } } },
+    request: {
+      params: codeParam,
+      headers: ifMatchHeader,
+      body: { required: true, content: { 'application/json': { schema: input } } },
+    },
     responses: {
       200: { content: { 'application/json': { schema: agencySchema } }, headers: etagHeader, description: 'Updated' },
       400: problemResponse('Malformed input'),
@@ -108,7 +166,11 @@ export function agencyRoutes(config: ForceConfig) {
     security,
     request: { params: codeParam, headers: ifMatchHeader },
     responses: {
-      200: { content: { 'application/json': { schema: agencySchema } }, headers: etagHeader, description: 'Deactivated' },
+      200: {
+        content: { 'application/json': { schema: agencySchema } },
+        headers: etagHeader,
+        description: 'Deactivated',
+      },
       400: problemResponse('Bad If-Match'),
       401: problemResponse('No valid bearer token'),
       403: problemResponse('Not an admin'),
@@ -129,7 +191,18 @@ export function agencyRoutes(config: ForceConfig) {
       200: {
         content: {
           'application/json': {
-            schema: z.object({ items: z.array(z.object({ version: z.number().int(), change: z.string(), actorId: z.string(), actorName: z.string(), at: z.string(), data: z.record(z.string(), z.unknown()) })) }),
+            schema: z.object({
+              items: z.array(
+                z.object({
+                  version: z.number().int(),
+                  change: z.string(),
+                  actorId: z.string(),
+                  actorName: z.string(),
+                  at: z.string(),
+                  data: z.record(z.string(), z.unknown()),
+                }),
+              ),
+            }),
           },
         },
         description: 'History, oldest first',
@@ -150,10 +223,16 @@ export function agencyRoutes(config: ForceConfig) {
     security,
     request: {
       query: z.object({ activateNew: z.enum(['true', 'false']).optional() }),
-      body: { required: true, content: { 'application/json': { schema: z.unknown().openapi({ type: 'object', description: 'ORUK JSON' }) } } },
+      body: {
+        required: true,
+        content: { 'application/json': { schema: z.unknown().openapi({ type: 'object', description: 'ORUK JSON' }) } },
+      },
     },
     responses: {
-      200: { content: { 'application/json': { schema: importReportSchema } }, description: 'What was created, updated, skipped' },
+      200: {
+        content: { 'application/json': { schema: importReportSchema } },
+        description: 'What was created, updated, skipped',
+      },
       400: problemResponse('Not an ORUK document'),
       401: problemResponse('No valid bearer token'),
       403: problemResponse('Not an admin'),

@@ -32,14 +32,20 @@ const route = createRoute({
       rule: z.string().max(10).optional(),
       severity: z.enum(['info', 'warning', 'critical']).optional(),
       incidentId: z.string().max(64).optional(),
-      incidentStatus: z.enum(['open', 'closed']).optional().openapi({ description: "'open' lists alerts on incidents still open" }),
+      incidentStatus: z
+        .enum(['open', 'closed'])
+        .optional()
+        .openapi({ description: "'open' lists alerts on incidents still open" }),
       from: z.iso.datetime({ offset: true }).optional(),
       to: z.iso.datetime({ offset: true }).optional(),
       limit: z.coerce.number().int().min(1).max(500).default(100),
     }),
   },
   responses: {
-    200: { content: { 'application/json': { schema: z.object({ items: z.array(alertSchema) }) } }, description: 'Alerts' },
+    200: {
+      content: { 'application/json': { schema: z.object({ items: z.array(alertSchema) }) } },
+      description: 'Alerts',
+    },
     400: problemResponse('Bad filter'),
     401: problemResponse('No valid bearer token'),
   },

@@ -47,7 +47,10 @@ const handoverSchema = z
     status: z.string(),
     state: z.string().nullable(),
     noResponseCause: z.string().nullable(),
-    minutesToSend: z.number().nullable().openapi({ description: 'Queued → accepted by the mail server (email referrals)' }),
+    minutesToSend: z
+      .number()
+      .nullable()
+      .openapi({ description: 'Queued → accepted by the mail server (email referrals)' }),
     minutesToAcknowledge: z.number().nullable().openapi({ description: 'Reached the agency → acknowledged' }),
     minutesToAnswer: z.number().nullable().openapi({ description: 'Reached the agency → accepted or declined' }),
     escalations: z.array(escalationSchema),
@@ -56,9 +59,12 @@ const handoverSchema = z
     withdrawnAt: z.string().nullable(),
     callerInformedAt: z.string().nullable(),
     callerToldWhoWillAttend: z.string().nullable(),
-    recontacts: z.array(z.object({ incidentId: z.string(), reference: z.string().nullable(), receivedAt: z.string() })).openapi({
-      description: 'Later incidents about the same person within the repeat-contact window after the no-deploy decision (R15)',
-    }),
+    recontacts: z
+      .array(z.object({ incidentId: z.string(), reference: z.string().nullable(), receivedAt: z.string() }))
+      .openapi({
+        description:
+          'Later incidents about the same person within the repeat-contact window after the no-deploy decision (R15)',
+      }),
   })
   .openapi('Handover');
 
@@ -66,8 +72,10 @@ const route = createRoute({
   method: 'get',
   path: '/api/audit/handovers',
   tags: ['Audit'],
-  summary: 'Referral handover audit: who was asked, when, what they answered, how long it took, escalations and re-contacts (JSON or CSV)',
-  description: 'Referrals made in [from, to) (default: the last 30 days; at most 366 days). format=csv (or Accept: text/csv) downloads one row per referral. Roles: mh_lead, supervisor, admin.',
+  summary:
+    'Referral handover audit: who was asked, when, what they answered, how long it took, escalations and re-contacts (JSON or CSV)',
+  description:
+    'Referrals made in [from, to) (default: the last 30 days; at most 366 days). format=csv (or Accept: text/csv) downloads one row per referral. Roles: mh_lead, supervisor, admin.',
   security,
   request: {
     query: z.object({
@@ -117,17 +125,39 @@ export function registerAuditRoutes(app: OpenAPIHono<AppEnv>, deps: CommandDeps)
     if (denied) return denied as never;
     const q = c.req.valid('query');
     // Default: up to now, including steps dated slightly ahead by clock skew (R7's tolerance).
-    const to = q.to ? new Date(q.to).toISOString() : new Date(deps.clock.now().getTime() + (deps.config.time.futureToleranceSeconds + 1) * 1000).toISOString();
+    const to = q.to
+      ? new Date(q.to).toISOString()
+      : new Date(deps.clock.now().getTime() + (deps.config.time.futureToleranceSeconds + 1) * 1000).toISOString();
     const from = q.from ? new Date(q.from).toISOString() : new Date(Date.parse(to) - 30 * 86_400_000).toISOString();
-    if (from >= to) return sendProblem(c, problem(400, 'BAD_RANGE', 'Invalid range', `from (${from}) must be before to (${to})`, { issues: [{ path: 'query.from', message: 'must be before to' }] })) as never;
+    if (from >= to)
+      return sendProblem(
+        c,
+        problem(400, 'BAD_RANGE', 'Invalid range', `from (${from}) must be before to (${to})`, {
+          issues: [{ path: 'query.from', message: 'must be before to' }],
+        }),
+      ) as never;
     if (Date.parse(to) - Date.parse(from) > 366 * 86_400_000) {
-      return sendProblem(c, problem(400, 'BAD_RANGE', 'Range too long', 'ask for at most 366 days at a time', { issues: [{ path: 'query.to', message: 'at most 366 days after from' }] })) as never;
+      return sendProblem(
+        c,
+        problem(400, 'BAD_RANGE', 'Range too long', 'ask for at most 366 days at a time', {
+          issues: [{ path: 'query.to', message: 'at most 366 days after from' }],
+        }),
+      ) as never;
     }
-    const report = handoverReport(deps.db, { from, to, agency: q.agency ?? null, windowHours: deps.config.repeatContact.windowHours });
+    const report = handoverReport(deps.db, {
+      from,
+      to,
+      agency: q.agency ?? null,
+      windowHours: deps.config.repeatContact.windowHours,
+    });
     const csv = q.format === 'csv' || (q.format === undefined && (c.req.header('accept') ?? '').includes('text/csv'));
     if (csv) {
       const name = `handovers_${from.slice(0, 10)}_${to.slice(0, 10)}${q.agency ? `_${q.agency}` : ''}.csv`;
-      return c.body(handoversCsv(report), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}"`, 'cache-control': 'no-store' }) as never;
+      return c.body(handoversCsv(report), 200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="${name}"`,
+        'cache-control': 'no-store',
+      }) as never;
     }
     return c.json(report, 200, { 'cache-control': 'no-store' });
   });

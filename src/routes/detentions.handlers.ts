@@ -1,7 +1,12 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { and, asc, count, desc, eq, gte, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import { detentions, incidents } from '../../db/schema.js';
-import { adrMissing, detentionAllowedEvents, type DetentionContext, type DetentionSnapshot } from '../../machines/s136.machine.js';
+import {
+  adrMissing,
+  detentionAllowedEvents,
+  type DetentionContext,
+  type DetentionSnapshot,
+} from '../../machines/s136.machine.js';
 import type { CommandDeps } from '../commands/deps.js';
 import { incidentStore } from '../commands/incident-store.js';
 import { childStateName, restoreAggregate } from '../domain/incident-aggregate.js';
@@ -15,16 +20,20 @@ import { decodeCursor, encodeCursor } from '../http/cursor.js';
 
 const RUNNING_STATUSES = ['running', 'lapsed'];
 
-
 /** Seconds left on a running clock (never negative), or null when no clock runs. */
 function timeLeft(status: string, expiresAt: string | null, now: number): number | null {
   if (!expiresAt || !RUNNING_STATUSES.includes(status)) return null;
   return Math.max(0, Math.floor((Date.parse(expiresAt) - now) / 1000));
 }
 
-const minutesBetween = (a: string | null, b: string | null) => (a && b ? Math.round((Date.parse(b) - Date.parse(a)) / 60_000) : null);
+const minutesBetween = (a: string | null, b: string | null) =>
+  a && b ? Math.round((Date.parse(b) - Date.parse(a)) / 60_000) : null;
 
-export function registerDetentionHandlers(app: OpenAPIHono<AppEnv>, deps: CommandDeps, routes: ReturnType<typeof detentionRoutes>) {
+export function registerDetentionHandlers(
+  app: OpenAPIHono<AppEnv>,
+  deps: CommandDeps,
+  routes: ReturnType<typeof detentionRoutes>,
+) {
   const timeline = deps.db.$client.prepare(
     `SELECT e.seq, e.type, e.occurred_at AS occurredAt, e.recorded_at AS recordedAt, e.actor_id AS actorId,
             e.actor_role AS actorRole, COALESCE(u.name, e.actor_id) AS actorName, e.payload
@@ -43,8 +52,12 @@ export function registerDetentionHandlers(app: OpenAPIHono<AppEnv>, deps: Comman
     if (q.open === 'false') where.push(inArray(detentions.status, ['notDetained', 'ended', 'closed']));
     if (q.state) where.push(eq(detentions.state, q.state));
     if (q.power) where.push(eq(detentions.power, q.power));
-    if (q.placeOfSafety) where.push(or(eq(detentions.currentPosType, q.placeOfSafety), eq(detentions.currentPosSite, q.placeOfSafety))!);
-    if (q.firstPlaceOfSafety) where.push(or(eq(detentions.firstPosType, q.firstPlaceOfSafety), eq(detentions.firstPosSite, q.firstPlaceOfSafety))!);
+    if (q.placeOfSafety)
+      where.push(or(eq(detentions.currentPosType, q.placeOfSafety), eq(detentions.currentPosSite, q.placeOfSafety))!);
+    if (q.firstPlaceOfSafety)
+      where.push(
+        or(eq(detentions.firstPosType, q.firstPlaceOfSafety), eq(detentions.firstPosSite, q.firstPlaceOfSafety))!,
+      );
     if (q.incidentId) where.push(eq(detentions.incidentId, q.incidentId));
     if (q.from) where.push(gte(detentions.startedAt, new Date(q.from).toISOString()));
     if (q.to) where.push(lt(detentions.startedAt, new Date(q.to).toISOString()));
@@ -52,8 +65,19 @@ export function registerDetentionHandlers(app: OpenAPIHono<AppEnv>, deps: Comman
     const page: SQL[] = [...where];
     if (q.cursor) {
       const cur = decodeCursor(q.cursor);
-      if (!cur || q.order !== 'newest') return sendProblem(c, problem(400, 'BAD_CURSOR', 'Invalid cursor', "cursor must be a nextCursor value returned by this endpoint (order 'newest')")) as never;
-      page.push(or(lt(detentions.startedAt, cur[0]), and(eq(detentions.startedAt, cur[0]), lt(detentions.id, cur[1])))!);
+      if (!cur || q.order !== 'newest')
+        return sendProblem(
+          c,
+          problem(
+            400,
+            'BAD_CURSOR',
+            'Invalid cursor',
+            "cursor must be a nextCursor value returned by this endpoint (order 'newest')",
+          ),
+        ) as never;
+      page.push(
+        or(lt(detentions.startedAt, cur[0]), and(eq(detentions.startedAt, cur[0]), lt(detentions.id, cur[1])))!,
+      );
     }
     const order =
       q.order === 'expiry'
@@ -97,7 +121,15 @@ export function registerDetentionHandlers(app: OpenAPIHono<AppEnv>, deps: Comman
       };
     });
     const last = rows.length > q.limit ? rows[q.limit - 1]?.d : undefined;
-    return c.json({ items, total, nextCursor: last && q.order === 'newest' ? encodeCursor(last.startedAt, last.id) : null, now: now.toISOString() }, 200);
+    return c.json(
+      {
+        items,
+        total,
+        nextCursor: last && q.order === 'newest' ? encodeCursor(last.startedAt, last.id) : null,
+        now: now.toISOString(),
+      },
+      200,
+    );
   });
 
   app.openapi(routes.get, (c) => {
@@ -105,7 +137,11 @@ export function registerDetentionHandlers(app: OpenAPIHono<AppEnv>, deps: Comman
     const store = incidentStore(deps.db);
     const incidentId = store.detentionIncident(id);
     const row = incidentId ? store.load(incidentId) : null;
-    if (!incidentId || !row) return sendProblem(c, problem(404, 'DETENTION_NOT_FOUND', 'Unknown detention', `no detention with id ${id}`)) as never;
+    if (!incidentId || !row)
+      return sendProblem(
+        c,
+        problem(404, 'DETENTION_NOT_FOUND', 'Unknown detention', `no detention with id ${id}`),
+      ) as never;
     const agg = restoreAggregate(row.snapshot);
     const snap = agg.children.detention[id] as DetentionSnapshot;
     const d = snap.context as DetentionContext;
@@ -113,7 +149,18 @@ export function registerDetentionHandlers(app: OpenAPIHono<AppEnv>, deps: Comman
     const status = detentionStatus(state, d) as 'running';
     const now = deps.clock.now();
     const prefix = `detention:${id}:`;
-    const entries = (timeline.all(incidentId, id, prefix.length, prefix) as Array<{ seq: number; type: string; occurredAt: string; recordedAt: string; actorId: string; actorRole: string; actorName: string; payload: string }>).map((e) => ({
+    const entries = (
+      timeline.all(incidentId, id, prefix.length, prefix) as Array<{
+        seq: number;
+        type: string;
+        occurredAt: string;
+        recordedAt: string;
+        actorId: string;
+        actorRole: string;
+        actorName: string;
+        payload: string;
+      }>
+    ).map((e) => ({
       seq: e.seq,
       type: e.type,
       occurredAt: e.occurredAt,
@@ -160,7 +207,13 @@ export function registerDetentionHandlers(app: OpenAPIHono<AppEnv>, deps: Comman
           start: d.clockStart,
           basis: d.clockBasis,
           baseExpiresAt: d.baseExpiresAt,
-          extensions: d.extensions.map((x) => ({ at: x.at, hours: x.minutes / 60, authoriser: x.authoriser, ground: x.ground, superintendent: x.superintendent })),
+          extensions: d.extensions.map((x) => ({
+            at: x.at,
+            hours: x.minutes / 60,
+            authoriser: x.authoriser,
+            ground: x.ground,
+            superintendent: x.superintendent,
+          })),
           expiresAt: d.expiresAt,
           lapsedAt: d.lapsedAt,
           timeLeftSeconds: timeLeft(status, d.expiresAt, now.getTime()),
@@ -186,8 +239,17 @@ export function registerDetentionHandlers(app: OpenAPIHono<AppEnv>, deps: Comman
           endedAt: d.outcome?.assessmentEndedAt ?? null,
         },
         outcomeDetail: d.outcome as Record<string, unknown> | null,
-        adr: { complete: missing.length === 0 && state !== 'considering' && state !== 'consulted' && state !== 'notDetained', missing },
-        flags: d.flags.map(({ key, rule, severity, message, raisedAt }) => ({ key, rule, severity, message, raisedAt })),
+        adr: {
+          complete: missing.length === 0 && state !== 'considering' && state !== 'consulted' && state !== 'notDetained',
+          missing,
+        },
+        flags: d.flags.map(({ key, rule, severity, message, raisedAt }) => ({
+          key,
+          rule,
+          severity,
+          message,
+          raisedAt,
+        })),
         audit: auditTrail(entries),
         timeline: entries,
       },
@@ -208,7 +270,14 @@ export function registerDetentionHandlers(app: OpenAPIHono<AppEnv>, deps: Comman
   });
 }
 
-type Entry = { seq: number; type: string; occurredAt: string; recordedAt: string; actor: { id: string; name: string; role: string }; data: Record<string, any> };
+type Entry = {
+  seq: number;
+  type: string;
+  occurredAt: string;
+  recordedAt: string;
+  actor: { id: string; name: string; role: string };
+  data: Record<string, any>;
+};
 
 /** R45: the authorisations, police-station uses, extensions and overrides of a detention, from its (append-only) events. */
 interface AuditEntry {
@@ -230,8 +299,19 @@ function auditTrail(entries: Entry[]): AuditEntry[] {
       out.push({
         ...base,
         kind: 'detention' as const,
-        people: [{ capacity: 'detaining officer', name: d.officer.name, rank: d.officer.rank ?? d.officer.role, at: e.occurredAt }],
-        detail: { power: d.power ?? 's136', mode: d.mode, ...(d.warrant ? { warrantReference: d.warrant.reference } : {}) },
+        people: [
+          {
+            capacity: 'detaining officer',
+            name: d.officer.name,
+            rank: d.officer.rank ?? d.officer.role,
+            at: e.occurredAt,
+          },
+        ],
+        detail: {
+          power: d.power ?? 's136',
+          mode: d.mode,
+          ...(d.warrant ? { warrantReference: d.warrant.reference } : {}),
+        },
       });
     }
     const place = d.placeOfSafety;
@@ -242,7 +322,16 @@ function auditTrail(entries: Entry[]): AuditEntry[] {
         kind: 'policeStationUse' as const,
         people: [
           { capacity: 'decision-maker', name: ps.decisionMaker.name, rank: ps.decisionMaker.rank, at: e.occurredAt },
-          ...(ps.authorisation ? [{ capacity: 'authorising officer', name: ps.authorisation.name, rank: ps.authorisation.rank, at: ps.authorisation.at }] : []),
+          ...(ps.authorisation
+            ? [
+                {
+                  capacity: 'authorising officer',
+                  name: ps.authorisation.name,
+                  rank: ps.authorisation.rank,
+                  at: ps.authorisation.at,
+                },
+              ]
+            : []),
         ],
         detail: { site: place.site, via: e.type, noOtherPlaceReason: ps.noOtherPlaceReason, reasonCode: ps.reasonCode },
       });
@@ -253,13 +342,29 @@ function auditTrail(entries: Entry[]): AuditEntry[] {
         kind: 'extension' as const,
         people: [
           { capacity: 'registered medical practitioner', name: d.authoriser.name, rank: null, at: e.occurredAt },
-          ...(d.superintendentApproval ? [{ capacity: 'approving superintendent', name: d.superintendentApproval.name, rank: d.superintendentApproval.rank, at: d.superintendentApproval.at }] : []),
+          ...(d.superintendentApproval
+            ? [
+                {
+                  capacity: 'approving superintendent',
+                  name: d.superintendentApproval.name,
+                  rank: d.superintendentApproval.rank,
+                  at: d.superintendentApproval.at,
+                },
+              ]
+            : []),
         ],
         detail: { hours: d.hours, ground: d.ground, gmcNumber: d.authoriser.gmcNumber },
       });
     }
     if (e.type === 'S136_RELEASED_BY_POLICE') {
-      out.push({ ...base, kind: 'policeRelease' as const, people: [{ capacity: 'reviewing supervisor', name: d.supervisor.name, rank: d.supervisor.rank, at: e.occurredAt }], detail: { reason: d.reason } });
+      out.push({
+        ...base,
+        kind: 'policeRelease' as const,
+        people: [
+          { capacity: 'reviewing supervisor', name: d.supervisor.name, rank: d.supervisor.rank, at: e.occurredAt },
+        ],
+        detail: { reason: d.reason },
+      });
     }
     if (e.type === 'S136_ADR_RECORDED') {
       const { detentionId: _d, ...fields } = d;
@@ -268,4 +373,3 @@ function auditTrail(entries: Entry[]): AuditEntry[] {
   }
   return out;
 }
-

@@ -21,7 +21,11 @@ export const detentionListItemSchema = z
     clockBasis: z.string().nullable(),
     expiresAt: instant.nullable().openapi({ description: 'clockStart + 24 h + any extension (R23)' }),
     extensionHours: z.number(),
-    timeLeftSeconds: z.number().int().nullable().openapi({ description: 'expiresAt − now while the detention runs (0 once expired); null when no clock runs' }),
+    timeLeftSeconds: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'expiresAt − now while the detention runs (0 once expired); null when no clock runs' }),
     expired: z.boolean(),
     firstPlaceOfSafety: place,
     currentPlaceOfSafety: place,
@@ -51,25 +55,46 @@ const auditEntry = z
     occurredAt: instant,
     recordedAt: instant,
     recordedBy: z.object({ id: z.string(), name: z.string(), role: z.string() }),
-    people: z.array(z.object({ capacity: z.string(), name: z.string(), rank: z.string().nullable(), at: instant.nullable() })),
+    people: z.array(
+      z.object({ capacity: z.string(), name: z.string(), rank: z.string().nullable(), at: instant.nullable() }),
+    ),
     detail: z.record(z.string(), z.unknown()),
   })
-  .openapi('DetentionAuditEntry', { description: 'R45: authorisations, police-station use, extensions and overrides; immutable (the event log is append-only)' });
+  .openapi('DetentionAuditEntry', {
+    description:
+      'R45: authorisations, police-station use, extensions and overrides; immutable (the event log is append-only)',
+  });
 
 export const detentionDetailSchema = detentionListItemSchema
   .extend({
-    version: z.number().int().openapi({ description: "The incident's version: send it as If-Match with the next event" }),
+    version: z
+      .number()
+      .int()
+      .openapi({ description: "The incident's version: send it as If-Match with the next event" }),
     allowedEvents: z.array(z.string()),
     officer: z.object({ name: z.string(), role: z.string(), rank: z.string().nullable() }).nullable(),
     locationType: z.string().nullable(),
     warrant: z.record(z.string(), z.unknown()).nullable(),
     consultations: z.array(z.object({ at: instant, practicable: z.boolean(), profession: z.string().nullable() })),
-    person: z.object({ ageYears: z.number().int().nullable(), ageBand: z.string().nullable(), gender: z.string().nullable(), ethnicity: z.string().nullable() }),
+    person: z.object({
+      ageYears: z.number().int().nullable(),
+      ageBand: z.string().nullable(),
+      gender: z.string().nullable(),
+      ethnicity: z.string().nullable(),
+    }),
     clock: z.object({
       start: instant.nullable(),
       basis: z.string().nullable(),
       baseExpiresAt: instant.nullable(),
-      extensions: z.array(z.object({ at: instant, hours: z.number(), authoriser: z.string(), ground: z.string(), superintendent: z.string().nullable() })),
+      extensions: z.array(
+        z.object({
+          at: instant,
+          hours: z.number(),
+          authoriser: z.string(),
+          ground: z.string(),
+          superintendent: z.string().nullable(),
+        }),
+      ),
       expiresAt: instant.nullable(),
       lapsedAt: instant.nullable(),
       timeLeftSeconds: z.number().int().nullable(),
@@ -90,10 +115,17 @@ export const detentionDetailSchema = detentionListItemSchema
         lastHealthcareCheckAt: instant.nullable(),
       }),
     ),
-    assessment: z.object({ startedAt: instant.nullable(), doctorExaminedAt: instant.nullable(), amhpInterviewedAt: instant.nullable(), endedAt: instant.nullable() }),
+    assessment: z.object({
+      startedAt: instant.nullable(),
+      doctorExaminedAt: instant.nullable(),
+      amhpInterviewedAt: instant.nullable(),
+      endedAt: instant.nullable(),
+    }),
     outcomeDetail: z.record(z.string(), z.unknown()).nullable(),
     adr: z.object({ complete: z.boolean(), missing: z.array(z.string()) }),
-    flags: z.array(z.object({ key: z.string(), rule: z.string(), severity: z.string(), message: z.string(), raisedAt: instant })),
+    flags: z.array(
+      z.object({ key: z.string(), rule: z.string(), severity: z.string(), message: z.string(), raisedAt: instant }),
+    ),
     audit: z.array(auditEntry),
     timeline: z.array(timelineEntry),
   })
@@ -112,19 +144,44 @@ export function detentionRoutes() {
         open: z.enum(['true', 'false']).optional().openapi({ description: "'true': considering, running or lapsed" }),
         state: z.string().max(40).optional(),
         power: z.enum(['s136', 's135_1', 's135_2']).optional(),
-        placeOfSafety: z.string().max(60).optional().openapi({ description: `Current place of safety: a type (${PLACE_TYPES.join(', ')}) or a configured site code` }),
+        placeOfSafety: z
+          .string()
+          .max(60)
+          .optional()
+          .openapi({
+            description: `Current place of safety: a type (${PLACE_TYPES.join(', ')}) or a configured site code`,
+          }),
         firstPlaceOfSafety: z.string().max(60).optional(),
         incidentId: z.string().max(64).optional(),
-        from: z.iso.datetime({ offset: true }).optional().openapi({ description: 'started (considered, or warrant executed) ≥ from' }),
+        from: z.iso
+          .datetime({ offset: true })
+          .optional()
+          .openapi({ description: 'started (considered, or warrant executed) ≥ from' }),
         to: z.iso.datetime({ offset: true }).optional().openapi({ description: 'started < to' }),
-        order: z.enum(['newest', 'expiry']).default('newest').openapi({ description: "'expiry': the clock that runs out first comes first" }),
+        order: z
+          .enum(['newest', 'expiry'])
+          .default('newest')
+          .openapi({ description: "'expiry': the clock that runs out first comes first" }),
         limit: z.coerce.number().int().min(1).max(500).default(50),
-        cursor: z.string().max(200).optional().openapi({ description: "nextCursor of the previous page (order 'newest')" }),
+        cursor: z
+          .string()
+          .max(200)
+          .optional()
+          .openapi({ description: "nextCursor of the previous page (order 'newest')" }),
       }),
     },
     responses: {
       200: {
-        content: { 'application/json': { schema: z.object({ items: z.array(detentionListItemSchema), total: z.number().int(), nextCursor: z.string().nullable(), now: instant }) } },
+        content: {
+          'application/json': {
+            schema: z.object({
+              items: z.array(detentionListItemSchema),
+              total: z.number().int(),
+              nextCursor: z.string().nullable(),
+              now: instant,
+            }),
+          },
+        },
         description: 'A page of detentions',
       },
       400: problemResponse('Bad filter'),
@@ -136,9 +193,18 @@ export function detentionRoutes() {
     method: 'get',
     path: '/api/detentions/{id}',
     tags: ['Detentions'],
-    summary: 'A detention: state, clock, places of safety, handover, assessment, outcome, ADR completeness, audit and legal timeline',
+    summary:
+      'A detention: state, clock, places of safety, handover, assessment, outcome, ADR completeness, audit and legal timeline',
     security,
-    request: { params: z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) }) },
+    request: {
+      params: z.object({
+        id: z
+          .string()
+          .min(1)
+          .max(64)
+          .openapi({ param: { name: 'id', in: 'path' } }),
+      }),
+    },
     responses: {
       200: { content: { 'application/json': { schema: detentionDetailSchema } }, description: 'The detention' },
       401: problemResponse('No valid bearer token'),
@@ -150,15 +216,20 @@ export function detentionRoutes() {
     method: 'get',
     path: '/api/returns/adr',
     tags: ['Returns'],
-    summary: 'Home Office ADR return for s.135/s.136 detentions in a financial year (per-detention records and aggregate tables)',
-    description: "JSON by default (totals, tables, records). format=csv gives one CSV: table=records (default; one row per detention) or an aggregate table.",
+    summary:
+      'Home Office ADR return for s.135/s.136 detentions in a financial year (per-detention records and aggregate tables)',
+    description:
+      'JSON by default (totals, tables, records). format=csv gives one CSV: table=records (default; one row per detention) or an aggregate table.',
     security,
     request: {
       query: z.object({
         year: z
           .string()
           .regex(/^\d{4}-\d{2}$/, 'a financial year like 2025-26')
-          .refine((y) => (Number(y.slice(0, 4)) + 1) % 100 === Number(y.slice(5)), 'the second year must follow the first, e.g. 2025-26')
+          .refine(
+            (y) => (Number(y.slice(0, 4)) + 1) % 100 === Number(y.slice(5)),
+            'the second year must follow the first, e.g. 2025-26',
+          )
           .openapi({ example: '2025-26' }),
         format: z.enum(['json', 'csv']).default('json'),
         table: z.enum(['records', ...ADR_TABLES]).default('records'),
@@ -166,7 +237,10 @@ export function detentionRoutes() {
     },
     responses: {
       200: {
-        content: { 'application/json': { schema: z.record(z.string(), z.unknown()) }, 'text/csv': { schema: z.string() } },
+        content: {
+          'application/json': { schema: z.record(z.string(), z.unknown()) },
+          'text/csv': { schema: z.string() },
+        },
         description: 'The return',
       },
       400: problemResponse('Bad year, format or table'),

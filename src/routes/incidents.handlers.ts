@@ -19,13 +19,16 @@ import { decodeCursor, encodeCursor } from '../http/cursor.js';
 
 const isNumber = (x: unknown): x is number => typeof x === 'number';
 
-
 /** Strip pseudonymous keys from event data shown to users: they exist to link records, not to be read. */
 function timelineData(payload: string): Record<string, unknown> {
   return JSON.parse(payload, (k, v: unknown) => (k === 'personKeys' ? undefined : v)) as Record<string, unknown>;
 }
 
-export function registerIncidentHandlers(app: OpenAPIHono<AppEnv>, deps: CommandDeps, routes: ReturnType<typeof incidentRoutes>) {
+export function registerIncidentHandlers(
+  app: OpenAPIHono<AppEnv>,
+  deps: CommandDeps,
+  routes: ReturnType<typeof incidentRoutes>,
+) {
   const timeline = deps.db.$client.prepare(
     `SELECT e.seq, e.type, e.occurred_at AS occurredAt, e.recorded_at AS recordedAt, e.actor_id AS actorId,
             e.actor_role AS actorRole, COALESCE(u.name, e.actor_id) AS actorName, e.payload
@@ -37,8 +40,18 @@ export function registerIncidentHandlers(app: OpenAPIHono<AppEnv>, deps: Command
     if (key !== null && typeof key === 'object') return sendProblem(c, key) as never;
     const input = c.req.valid('json');
     const user = c.get('user');
-    const r = createIncident(deps, { actor: { id: user.id, role: user.role }, idempotencyKey: key, requestHash: requestHash('POST', '/api/incidents', canonicalJson(input)) }, input);
-    const location: Record<string, string> = r.ok ? { Location: `/api/incidents/${(r.body as { id: string }).id}` } : {};
+    const r = createIncident(
+      deps,
+      {
+        actor: { id: user.id, role: user.role },
+        idempotencyKey: key,
+        requestHash: requestHash('POST', '/api/incidents', canonicalJson(input)),
+      },
+      input,
+    );
+    const location: Record<string, string> = r.ok
+      ? { Location: `/api/incidents/${(r.body as { id: string }).id}` }
+      : {};
     return (await sendDurable(c, deps, r, location)) as never;
   });
 
@@ -55,7 +68,11 @@ export function registerIncidentHandlers(app: OpenAPIHono<AppEnv>, deps: Command
     const page: SQL[] = [...where];
     if (q.cursor) {
       const cur = decodeCursor(q.cursor);
-      if (!cur) return sendProblem(c, problem(400, 'BAD_CURSOR', 'Invalid cursor', 'cursor must be a nextCursor value returned by this endpoint')) as never;
+      if (!cur)
+        return sendProblem(
+          c,
+          problem(400, 'BAD_CURSOR', 'Invalid cursor', 'cursor must be a nextCursor value returned by this endpoint'),
+        ) as never;
       page.push(or(lt(incidents.receivedAt, cur[0]), and(eq(incidents.receivedAt, cur[0]), lt(incidents.id, cur[1])))!);
     }
     const rows = deps.db
@@ -92,9 +109,24 @@ export function registerIncidentHandlers(app: OpenAPIHono<AppEnv>, deps: Command
   app.openapi(routes.get, (c) => {
     const { id } = c.req.valid('param');
     const row = incidentStore(deps.db).load(id);
-    if (!row) return sendProblem(c, problem(404, 'INCIDENT_NOT_FOUND', 'Unknown incident', `no incident with id ${id}`)) as never;
+    if (!row)
+      return sendProblem(
+        c,
+        problem(404, 'INCIDENT_NOT_FOUND', 'Unknown incident', `no incident with id ${id}`),
+      ) as never;
     const view = incidentView(restoreAggregate(row.snapshot));
-    const entries = (timeline.all(id) as Array<{ seq: number; type: string; occurredAt: string; recordedAt: string; actorId: string; actorRole: string; actorName: string; payload: string }>).map((e) => ({
+    const entries = (
+      timeline.all(id) as Array<{
+        seq: number;
+        type: string;
+        occurredAt: string;
+        recordedAt: string;
+        actorId: string;
+        actorRole: string;
+        actorName: string;
+        payload: string;
+      }>
+    ).map((e) => ({
       seq: e.seq,
       type: e.type,
       occurredAt: e.occurredAt,
@@ -114,8 +146,13 @@ export function registerIncidentHandlers(app: OpenAPIHono<AppEnv>, deps: Command
     const input = c.req.valid('json') as IncidentEventInput;
     const user = c.get('user');
     // The request hash is only compared when there is an Idempotency-Key; without one it is not computed.
-    const hash = key === null ? '' : requestHash('POST', `/api/incidents/${id}/events`, `${ifMatch}\n${canonicalJson(input)}`);
-    const r = recordEvent(deps, { actor: { id: user.id, role: user.role }, idempotencyKey: key, requestHash: hash }, { incidentId: id, ifMatch, input });
+    const hash =
+      key === null ? '' : requestHash('POST', `/api/incidents/${id}/events`, `${ifMatch}\n${canonicalJson(input)}`);
+    const r = recordEvent(
+      deps,
+      { actor: { id: user.id, role: user.role }, idempotencyKey: key, requestHash: hash },
+      { incidentId: id, ifMatch, input },
+    );
     return (await sendDurable(c, deps, r)) as never;
   });
 
@@ -123,7 +160,13 @@ export function registerIncidentHandlers(app: OpenAPIHono<AppEnv>, deps: Command
   const appendOnly = (c: Context) =>
     sendProblem(
       c,
-      problem(405, 'EVENTS_ARE_APPEND_ONLY', 'Events cannot be changed', 'recorded events (including THRIVE assessments) are never edited or deleted; record a new event, e.g. a new THRIVE_RECORDED, to correct one', { rule: 'R3' }),
+      problem(
+        405,
+        'EVENTS_ARE_APPEND_ONLY',
+        'Events cannot be changed',
+        'recorded events (including THRIVE assessments) are never edited or deleted; record a new event, e.g. a new THRIVE_RECORDED, to correct one',
+        { rule: 'R3' },
+      ),
     );
   app.on(['PUT', 'PATCH', 'DELETE'], '/api/incidents/:id/events', appendOnly);
   app.on(['PUT', 'PATCH', 'DELETE'], '/api/incidents/:id/events/*', appendOnly);

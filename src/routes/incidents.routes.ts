@@ -15,7 +15,9 @@ export const timelineEntrySchema = z
   })
   .openapi('TimelineEntry');
 
-export const incidentDetailSchema = incidentViewSchema.extend({ timeline: z.array(timelineEntrySchema) }).openapi('IncidentDetail');
+export const incidentDetailSchema = incidentViewSchema
+  .extend({ timeline: z.array(timelineEntrySchema) })
+  .openapi('IncidentDetail');
 
 export const incidentListItemSchema = z
   .object({
@@ -38,7 +40,13 @@ export const incidentListItemSchema = z
   })
   .openapi('IncidentListItem');
 
-const idParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
+const idParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
 const etagHeader = { ETag: { schema: { type: 'string' as const }, description: 'The incident version, for If-Match' } };
 
 export function incidentRoutes(inputs: IncidentInputs) {
@@ -53,12 +61,18 @@ export function incidentRoutes(inputs: IncidentInputs) {
       body: { required: true, content: { 'application/json': { schema: inputs.createIncident } } },
     },
     responses: {
-      201: { content: { 'application/json': { schema: incidentViewSchema } }, headers: etagHeader, description: 'Created' },
+      201: {
+        content: { 'application/json': { schema: incidentViewSchema } },
+        headers: etagHeader,
+        description: 'Created',
+      },
       400: problemResponse('Malformed input (issues name the fields)'),
       401: problemResponse('No valid bearer token'),
       409: problemResponse('The reference is already used by another incident'),
       413: problemResponse('Body too large'),
-      422: problemResponse('A rule refused it (rule names it), or the Idempotency-Key was reused for a different request'),
+      422: problemResponse(
+        'A rule refused it (rule names it), or the Idempotency-Key was reused for a different request',
+      ),
     },
   });
 
@@ -82,7 +96,15 @@ export function incidentRoutes(inputs: IncidentInputs) {
     },
     responses: {
       200: {
-        content: { 'application/json': { schema: z.object({ items: z.array(incidentListItemSchema), total: z.number().int(), nextCursor: z.string().nullable() }) } },
+        content: {
+          'application/json': {
+            schema: z.object({
+              items: z.array(incidentListItemSchema),
+              total: z.number().int(),
+              nextCursor: z.string().nullable(),
+            }),
+          },
+        },
         description: 'A page of incidents',
       },
       400: problemResponse('Bad filter'),
@@ -98,7 +120,11 @@ export function incidentRoutes(inputs: IncidentInputs) {
     security,
     request: { params: idParam },
     responses: {
-      200: { content: { 'application/json': { schema: incidentDetailSchema } }, headers: etagHeader, description: 'The incident' },
+      200: {
+        content: { 'application/json': { schema: incidentDetailSchema } },
+        headers: etagHeader,
+        description: 'The incident',
+      },
       401: problemResponse('No valid bearer token'),
       404: problemResponse('Unknown incident'),
     },
@@ -109,18 +135,26 @@ export function incidentRoutes(inputs: IncidentInputs) {
     path: '/api/incidents/{id}/events',
     tags: ['Incidents'],
     summary: 'Record a step (THRIVE, grade, RCRP decision, dispatch, referral, closure …)',
-    description: 'Send If-Match with the version you last read. 409 when someone else changed the incident; 422 names the rule that refused it and lists the events allowed now.',
+    description:
+      'Send If-Match with the version you last read. 409 when someone else changed the incident; 422 names the rule that refused it and lists the events allowed now.',
     security,
     request: {
       params: idParam,
       headers: z.object({
-        'if-match': z.string().optional().openapi({ description: 'Required: the version you last read, e.g. "3"', example: '"3"' }),
+        'if-match': z
+          .string()
+          .optional()
+          .openapi({ description: 'Required: the version you last read, e.g. "3"', example: '"3"' }),
         'idempotency-key': idempotencyHeader,
       }),
       body: { required: true, content: { 'application/json': { schema: inputs.incidentEvent } } },
     },
     responses: {
-      200: { content: { 'application/json': { schema: incidentViewSchema } }, headers: etagHeader, description: 'The new state' },
+      200: {
+        content: { 'application/json': { schema: incidentViewSchema } },
+        headers: etagHeader,
+        description: 'The new state',
+      },
       400: problemResponse('Malformed input or unknown event type'),
       401: problemResponse('No valid bearer token'),
       404: problemResponse('Unknown incident'),

@@ -11,7 +11,10 @@ const health = createRoute({
   tags: ['System'],
   summary: 'Liveness and database check',
   responses: {
-    200: { content: { 'application/json': { schema: z.object({ status: z.literal('ok'), database: z.literal('ok') }) } }, description: 'Healthy' },
+    200: {
+      content: { 'application/json': { schema: z.object({ status: z.literal('ok'), database: z.literal('ok') }) } },
+      description: 'Healthy',
+    },
     503: problemResponse('Database unavailable'),
   },
 });
@@ -23,7 +26,10 @@ const configRoute = createRoute({
   summary: 'Force configuration in effect (grades, categories, agencies, codes)',
   security,
   responses: {
-    200: { content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } }, description: 'Configuration' },
+    200: {
+      content: { 'application/json': { schema: z.record(z.string(), z.unknown()) } },
+      description: 'Configuration',
+    },
     401: problemResponse('No valid bearer token'),
   },
 });
@@ -34,9 +40,18 @@ export function registerMetaRoutes(app: OpenAPIHono<AppEnv>, db: Db, config: For
     try {
       ping.get();
     } catch {
-      return c.body(JSON.stringify({ status: 503, code: 'DATABASE_UNAVAILABLE', title: 'Database unavailable', detail: 'the database did not answer' }), 503, {
-        'content-type': 'application/problem+json',
-      }) as never;
+      return c.body(
+        JSON.stringify({
+          status: 503,
+          code: 'DATABASE_UNAVAILABLE',
+          title: 'Database unavailable',
+          detail: 'the database did not answer',
+        }),
+        503,
+        {
+          'content-type': 'application/problem+json',
+        },
+      ) as never;
     }
     return c.json({ status: 'ok' as const, database: 'ok' as const }, 200);
   });

@@ -7,7 +7,11 @@ export const problemSchema = z
     code: z.string().openapi({ example: 'RCRP_THRESHOLD_MET' }),
     title: z.string(),
     detail: z.string(),
-    rule: z.string().nullable().optional().openapi({ example: 'R9', description: 'The DOMAIN.md rule that refused the command' }),
+    rule: z
+      .string()
+      .nullable()
+      .optional()
+      .openapi({ example: 'R9', description: 'The DOMAIN.md rule that refused the command' }),
     allowedEvents: z.array(z.string()).optional(),
     state: z.string().optional(),
     currentVersion: z.number().int().optional(),

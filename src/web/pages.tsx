@@ -19,9 +19,10 @@ function Landing({ force }: { force: string }) {
       <body>
         <h1>Mental-health demand and triage</h1>
         <p>
-          Records every mental-health-related incident for <strong>{force}</strong> from the first call — THRIVE assessment, response grade
-          and the Right Care Right Person decision — through police deployment or referral to a partner agency, to closure. Every step is
-          an event with who did it and when, so police time and handovers can be audited and demand evidenced.
+          Records every mental-health-related incident for <strong>{force}</strong> from the first call — THRIVE
+          assessment, response grade and the Right Care Right Person decision — through police deployment or referral to
+          a partner agency, to closure. Every step is an event with who did it and when, so police time and handovers
+          can be audited and demand evidenced.
         </p>
         <ul>
           <li>
@@ -56,7 +57,11 @@ export function registerPages(app: Hono<any>, config: ForceConfig) {
 <script src="/docs/assets/init.js"></script></body></html>`),
   );
   app.get('/docs/assets/init.js', (c) =>
-    c.body(`window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#ui', persistAuthorization: true });`, 200, { 'content-type': 'text/javascript' }),
+    c.body(
+      `window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#ui', persistAuthorization: true });`,
+      200,
+      { 'content-type': 'text/javascript' },
+    ),
   );
   app.get('/docs/assets/:file', (c) => {
     const a = assets[c.req.param('file')];
@@ -70,7 +75,11 @@ export function registerPages(app: Hono<any>, config: ForceConfig) {
  * link cannot carry: the page asks for one (kept in this tab only), fetches the pack with it and
  * shows it; the ZIP of CSVs and the demand CSV download the same way. The page itself holds no data.
  */
-export function registerReportPage(app: Hono<any>, config: ForceConfig, defaultPeriod: () => { from: string; to: string }) {
+export function registerReportPage(
+  app: Hono<any>,
+  config: ForceConfig,
+  defaultPeriod: () => { from: string; to: string },
+) {
   app.get('/reports', (c) => {
     const p = defaultPeriod();
     return c.html(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Evidence pack — ${config.force.name}</title>

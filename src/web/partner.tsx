@@ -9,7 +9,13 @@ import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import type { CommandDeps } from '../commands/deps.js';
-import { loadPartnerReferral, partnerRefusal, recordPartnerAnswer, type PartnerReferral, type PartnerRefusal } from '../commands/partner-response.js';
+import {
+  loadPartnerReferral,
+  partnerRefusal,
+  recordPartnerAnswer,
+  type PartnerReferral,
+  type PartnerRefusal,
+} from '../commands/partner-response.js';
 import { categoryLabel, localTime } from '../referrals/referral-email.js';
 import type { PartnerLinks } from '../referrals/partner-link.js';
 import { referralDeadlines } from '../../machines/referral.machine.js';
@@ -25,7 +31,8 @@ const HEADERS = {
   'referrer-policy': 'no-referrer',
   'x-robots-tag': 'noindex, nofollow',
   'x-frame-options': 'DENY',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+  'content-security-policy':
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
 };
 
 function Page({ title, force, children }: { title: string; force: string; children: unknown }) {
@@ -51,7 +58,9 @@ function Page({ title, force, children }: { title: string; force: string; childr
 function Summary({ p, deps }: { p: PartnerReferral; deps: CommandDeps }) {
   const r = p.referral;
   const tz = deps.config.force.timezone;
-  const clocks = referralDeadlines(p.state as never, r).filter((d) => !d.fired && (d.key === 'ack' || d.key === 'answer'));
+  const clocks = referralDeadlines(p.state as never, r).filter(
+    (d) => !d.fired && (d.key === 'ack' || d.key === 'answer'),
+  );
   return (
     <dl>
       <dt>Reference</dt>
@@ -134,7 +143,15 @@ export function registerPartnerPages(app: Hono<any>, deps: CommandDeps, links: P
   const callback = deps.config.referrals.callbackRoute;
   const html = (c: Context, status: number, title: string, body: unknown) => {
     for (const [k, v] of Object.entries(HEADERS)) c.header(k, v);
-    return c.html('<!doctype html>' + String(<Page title={title} force={force}>{body}</Page>), status as 200);
+    return c.html(
+      '<!doctype html>' +
+        String(
+          <Page title={title} force={force}>
+            {body}
+          </Page>,
+        ),
+      status as 200,
+    );
   };
   const refusal = (c: Context, r: PartnerRefusal | LinkProblem, p?: PartnerReferral | null) =>
     html(
@@ -152,19 +169,44 @@ export function registerPartnerPages(app: Hono<any>, deps: CommandDeps, links: P
 
   /** The referral this link is for, or why the link cannot be used. */
   function open(token: string): { p: PartnerReferral } | { problem: LinkProblem; p?: PartnerReferral | null } {
-    if (!links) return { problem: { status: 404, title: 'Partner links are not enabled', message: 'This server does not issue partner links.' } };
+    if (!links)
+      return {
+        problem: {
+          status: 404,
+          title: 'Partner links are not enabled',
+          message: 'This server does not issue partner links.',
+        },
+      };
     const check = links.check(token, deps.clock.now());
     if (!check.ok) {
       if (check.reason === 'expired') {
         return {
-          problem: { status: 410, title: 'This link has expired', message: `Links work for a limited time; this one expired ${localTime(check.expiresAt, deps.config.force.timezone)}. Ring the control room to answer the referral.` },
+          problem: {
+            status: 410,
+            title: 'This link has expired',
+            message: `Links work for a limited time; this one expired ${localTime(check.expiresAt, deps.config.force.timezone)}. Ring the control room to answer the referral.`,
+          },
           p: loadPartnerReferral(deps, check.incidentId, check.referralId),
         };
       }
-      return { problem: { status: 403, title: 'This link is not valid', message: 'The link is incomplete or has been altered. Use the link exactly as it is in the email, or ring the control room.' } };
+      return {
+        problem: {
+          status: 403,
+          title: 'This link is not valid',
+          message:
+            'The link is incomplete or has been altered. Use the link exactly as it is in the email, or ring the control room.',
+        },
+      };
     }
     const p = loadPartnerReferral(deps, check.incidentId, check.referralId);
-    if (!p) return { problem: { status: 404, title: 'Referral not found', message: 'This referral does not exist. Ring the control room.' } };
+    if (!p)
+      return {
+        problem: {
+          status: 404,
+          title: 'Referral not found',
+          message: 'This referral does not exist. Ring the control room.',
+        },
+      };
     return { p };
   }
 
@@ -186,8 +228,8 @@ export function registerPartnerPages(app: Hono<any>, deps: CommandDeps, links: P
         {answered ? (
           <div class="box done">
             <p>
-              This referral has been {r.answer} ({r.respondent ?? 'recorded by the control room'}). Nothing more to do here; to change the answer, ring the control
-              room.
+              This referral has been {r.answer} ({r.respondent ?? 'recorded by the control room'}). Nothing more to do
+              here; to change the answer, ring the control room.
             </p>
           </div>
         ) : (
@@ -197,46 +239,67 @@ export function registerPartnerPages(app: Hono<any>, deps: CommandDeps, links: P
     );
   });
 
-  app.post('/partner/referrals/:token', bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.text('Too large', 413) }), async (c) => {
-    const o = open(c.req.param('token'));
-    if ('problem' in o) return refusal(c, o.problem, o.p);
-    const form = formSchema.safeParse(await c.req.parseBody().catch(() => ({})));
-    if (!form.success) {
-      return refusal(c, { status: 422, code: 'FORM_INCOMPLETE', title: 'Please complete the form', message: form.error.issues.map((i) => `${String(i.path[0] ?? 'form')}: ${i.message}`).join('; ') }, o.p);
-    }
-    const f = form.data;
-    const result = recordPartnerAnswer(deps, {
-      incidentId: o.p.incident.id,
-      referralId: o.p.referralId,
-      action: f.action,
-      respondent: f.respondent,
-      reason: f.reason ? f.reason : null,
-      agencyReference: f.agencyReference ? f.agencyReference : null,
-    });
-    if (!result.ok) return refusal(c, result.refusal, result.referral ?? o.p);
-    if (deps.uow) {
-      try {
-        await deps.uow.durable();
-      } catch {
-        return refusal(c, { status: 503, title: 'Not saved', message: 'We could not save your answer. Please try again, or ring the control room.' }, o.p);
+  app.post(
+    '/partner/referrals/:token',
+    bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.text('Too large', 413) }),
+    async (c) => {
+      const o = open(c.req.param('token'));
+      if ('problem' in o) return refusal(c, o.problem, o.p);
+      const form = formSchema.safeParse(await c.req.parseBody().catch(() => ({})));
+      if (!form.success) {
+        return refusal(
+          c,
+          {
+            status: 422,
+            code: 'FORM_INCOMPLETE',
+            title: 'Please complete the form',
+            message: form.error.issues.map((i) => `${String(i.path[0] ?? 'form')}: ${i.message}`).join('; '),
+          },
+          o.p,
+        );
       }
-    }
-    const done = result.nothingToDo
-      ? 'We already had your acknowledgement.'
-      : f.action === 'acknowledge'
-        ? 'Thank you: we have recorded that you have the referral. Please accept or decline it as soon as you can (use this link again).'
-        : `Thank you: the referral is recorded as ${f.action === 'accept' ? 'accepted' : 'declined'}. The control room has been updated.`;
-    return html(
-      c,
-      200,
-      'Recorded',
-      <>
-        <h1>Recorded</h1>
-        <div class="box done">
-          <p>{done}</p>
-        </div>
-        <Summary p={result.referral} deps={deps} />
-      </>,
-    );
-  });
+      const f = form.data;
+      const result = recordPartnerAnswer(deps, {
+        incidentId: o.p.incident.id,
+        referralId: o.p.referralId,
+        action: f.action,
+        respondent: f.respondent,
+        reason: f.reason ? f.reason : null,
+        agencyReference: f.agencyReference ? f.agencyReference : null,
+      });
+      if (!result.ok) return refusal(c, result.refusal, result.referral ?? o.p);
+      if (deps.uow) {
+        try {
+          await deps.uow.durable();
+        } catch {
+          return refusal(
+            c,
+            {
+              status: 503,
+              title: 'Not saved',
+              message: 'We could not save your answer. Please try again, or ring the control room.',
+            },
+            o.p,
+          );
+        }
+      }
+      const done = result.nothingToDo
+        ? 'We already had your acknowledgement.'
+        : f.action === 'acknowledge'
+          ? 'Thank you: we have recorded that you have the referral. Please accept or decline it as soon as you can (use this link again).'
+          : `Thank you: the referral is recorded as ${f.action === 'accept' ? 'accepted' : 'declined'}. The control room has been updated.`;
+      return html(
+        c,
+        200,
+        'Recorded',
+        <>
+          <h1>Recorded</h1>
+          <div class="box done">
+            <p>{done}</p>
+          </div>
+          <Summary p={result.referral} deps={deps} />
+        </>,
+      );
+    },
+  );
 }

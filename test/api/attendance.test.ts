@@ -21,7 +21,11 @@ async function dispatched(g: string, over: Record<string, unknown> = {}) {
   await steps(h, id, [
     { ...thrive(), occurredAt: at('10:01') },
     { ...grade(g), occurredAt: at('10:02') },
-    { type: 'POLICE_DISPATCHED', occurredAt: at('10:05'), resources: [{ callSign: 'KM21', officers: 2, type: 'response' }] },
+    {
+      type: 'POLICE_DISPATCHED',
+      occurredAt: at('10:05'),
+      resources: [{ callSign: 'KM21', officers: 2, type: 'response' }],
+    },
   ]);
   return id;
 }
@@ -33,7 +37,14 @@ describe('R5 attendance targets', () => {
   it('R5 a grade 1 urban arrival inside 15 minutes of the call meets the target; no flag', async () => {
     h = createHarness({ start: '2026-11-23T12:00:00Z' });
     const id = await dispatched('G1');
-    expect((await view(id)).attendance).toEqual({ targetMinutes: 15, startEvent: 'callReceived', startAt: at('10:00'), dueAt: at('10:15'), status: 'awaiting', minutesToArrival: null });
+    expect((await view(id)).attendance).toEqual({
+      targetMinutes: 15,
+      startEvent: 'callReceived',
+      startAt: at('10:00'),
+      dueAt: at('10:15'),
+      status: 'awaiting',
+      minutesToArrival: null,
+    });
     await steps(h, id, [arrive('10:14')]);
     const v = await view(id);
     expect(v.attendance).toMatchObject({ status: 'met', minutesToArrival: 14 });
@@ -45,20 +56,43 @@ describe('R5 attendance targets', () => {
     const id = await dispatched('G1');
     await steps(h, id, [arrive('10:17')]);
     const v = await view(id);
-    expect(v.attendance).toMatchObject({ targetMinutes: 15, dueAt: at('10:15'), status: 'breached', minutesToArrival: 17 });
+    expect(v.attendance).toMatchObject({
+      targetMinutes: 15,
+      dueAt: at('10:15'),
+      status: 'breached',
+      minutesToArrival: 17,
+    });
     expect(r5Flags(v)).toEqual([
-      expect.objectContaining({ key: 'R5:attendance', severity: 'warning', message: 'police first arrived 17 min after the call: the grade G1 (Emergency) target is 15 min from the call (urban)' }),
+      expect.objectContaining({
+        key: 'R5:attendance',
+        severity: 'warning',
+        message:
+          'police first arrived 17 min after the call: the grade G1 (Emergency) target is 15 min from the call (urban)',
+      }),
     ]);
-    expect(h.db.$client.prepare("SELECT rule, notify FROM alerts WHERE incident_id = ? AND rule = 'R5'").all(id)).toEqual([{ rule: 'R5', notify: null }]);
+    expect(
+      h.db.$client.prepare("SELECT rule, notify FROM alerts WHERE incident_id = ? AND rule = 'R5'").all(id),
+    ).toEqual([{ rule: 'R5', notify: null }]);
     // A second crew arriving later changes nothing: the first arrival is what the target measures.
-    await steps(h, id, [{ type: 'POLICE_DISPATCHED', occurredAt: at('10:20'), resources: [{ callSign: 'KM22', officers: 1, type: 'response' }] }, { type: 'RESOURCE_ARRIVED', occurredAt: at('10:40'), assignmentId: 'a6-1' }]);
+    await steps(h, id, [
+      {
+        type: 'POLICE_DISPATCHED',
+        occurredAt: at('10:20'),
+        resources: [{ callSign: 'KM22', officers: 1, type: 'response' }],
+      },
+      { type: 'RESOURCE_ARRIVED', occurredAt: at('10:40'), assignmentId: 'a6-1' },
+    ]);
     expect(r5Flags(await view(id))).toHaveLength(1);
   });
 
   it('R5 a re-grade after police arrived does not move the target they were measured against', async () => {
     h = createHarness({ start: '2026-11-23T12:00:00Z' });
     const id = await dispatched('G2');
-    await steps(h, id, [arrive('10:50'), { ...thrive(), occurredAt: at('10:55') }, { ...grade('G1'), occurredAt: at('10:56') }]);
+    await steps(h, id, [
+      arrive('10:50'),
+      { ...thrive(), occurredAt: at('10:55') },
+      { ...grade('G1'), occurredAt: at('10:56') },
+    ]);
     const v = await view(id);
     expect(v.grade.code).toBe('G1');
     expect(v.attendance).toMatchObject({ targetMinutes: 60, status: 'met', minutesToArrival: 50 });
@@ -75,11 +109,23 @@ describe('R5 attendance targets', () => {
   it('R5 with the clock configured to start at dispatch (R4), the target runs from the first dispatch', async () => {
     h = createHarness({
       start: '2026-11-23T12:00:00Z',
-      config: (c) => ({ ...c, grades: c.grades.map((g) => (g.code === 'G2' ? { ...g, attendanceTarget: { startEvent: 'dispatched' as const, minutes: 30 } } : g)) }),
+      config: (c) => ({
+        ...c,
+        grades: c.grades.map((g) =>
+          g.code === 'G2' ? { ...g, attendanceTarget: { startEvent: 'dispatched' as const, minutes: 30 } } : g,
+        ),
+      }),
     });
     const id = await dispatched('G2');
     await steps(h, id, [arrive('10:33')]);
-    expect((await view(id)).attendance).toMatchObject({ targetMinutes: 30, startEvent: 'dispatched', startAt: at('10:05'), dueAt: at('10:35'), status: 'met', minutesToArrival: 28 });
+    expect((await view(id)).attendance).toMatchObject({
+      targetMinutes: 30,
+      startEvent: 'dispatched',
+      startAt: at('10:05'),
+      dueAt: at('10:35'),
+      status: 'met',
+      minutesToArrival: 28,
+    });
   });
 
   it('R5 closed after the due time with police needed and no arrival (crew diverted) is a breach; handed to a partner it is not', async () => {
@@ -87,19 +133,33 @@ describe('R5 attendance targets', () => {
     // The crew was diverted before it got there: cleared with only travel, then the incident closed.
     const id = await dispatched('G2');
     await steps(h, id, [
-      { type: 'RESOURCE_CLEARED', occurredAt: at('11:20'), assignmentId: 'a4-1', segments: [seg('travel', '10:05', '11:20')] },
+      {
+        type: 'RESOURCE_CLEARED',
+        occurredAt: at('11:20'),
+        assignmentId: 'a4-1',
+        segments: [seg('travel', '10:05', '11:20')],
+      },
       { ...close(), occurredAt: at('11:30') },
     ]);
     const v = await view(id);
     expect(v.attendance).toMatchObject({ targetMinutes: 60, status: 'breached', minutesToArrival: null });
-    expect(r5Flags(v)[0].message).toBe('closed with no police arrival recorded: the grade G2 (Priority) target is 60 min from the call');
+    expect(r5Flags(v)[0].message).toBe(
+      'closed with no police arrival recorded: the grade G2 (Priority) target is 60 min from the call',
+    );
 
     const handed = await createIncident(h, { receivedAt: at('10:00') });
     await steps(h, handed, [
       { ...thrive(), occurredAt: at('10:01') },
       { ...grade('G2'), occurredAt: at('10:02') },
       { ...decision('handover'), occurredAt: at('10:03') },
-      { type: 'REFERRAL_MADE', occurredAt: at('10:04'), referralId: 'r1', agency: 'kmptSpoa', contactMethod: 'phone', namedContact: 'duty nurse' },
+      {
+        type: 'REFERRAL_MADE',
+        occurredAt: at('10:04'),
+        referralId: 'r1',
+        agency: 'kmptSpoa',
+        contactMethod: 'phone',
+        namedContact: 'duty nurse',
+      },
       { type: 'REFERRAL_ANSWERED', occurredAt: at('10:20'), referralId: 'r1', answer: 'accepted' },
       { ...close(), occurredAt: at('11:30') },
     ]);

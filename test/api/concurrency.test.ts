@@ -25,9 +25,21 @@ describe('concurrent writers', () => {
       const send = (who: string) =>
         fetch(`http://127.0.0.1:${port}/api/incidents/${id}/events`, {
           method: 'POST',
-          headers: { authorization: `Bearer ${h.tokens.dispatcher}`, 'content-type': 'application/json', 'if-match': '"3"' },
-          body: JSON.stringify({ type: 'NEW_INFORMATION', occurredAt: h.clock.at(), summary: `update from ${who}`, source: 'officer' }),
-        }).then(async (r) => ({ status: r.status, body: (await r.json()) as { currentVersion?: number; code?: string } }));
+          headers: {
+            authorization: `Bearer ${h.tokens.dispatcher}`,
+            'content-type': 'application/json',
+            'if-match': '"3"',
+          },
+          body: JSON.stringify({
+            type: 'NEW_INFORMATION',
+            occurredAt: h.clock.at(),
+            summary: `update from ${who}`,
+            source: 'officer',
+          }),
+        }).then(async (r) => ({
+          status: r.status,
+          body: (await r.json()) as { currentVersion?: number; code?: string },
+        }));
       const results = await Promise.all([send('A'), send('B')]);
       expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
       const conflict = results.find((r) => r.status === 409)!;
@@ -41,12 +53,18 @@ describe('concurrent writers', () => {
   it('two processes writing the same version to the same database file: one commits, one gets 409', async () => {
     const id = await gradedIncident(h);
     const children = ['A', 'B'].map(() =>
-      spawn(process.execPath, ['--import', 'tsx', 'test/api/writer-child.ts', h.dbPath, id, '3', 'child-writer', h.clock.at()], { stdio: ['pipe', 'pipe', 'inherit'] }),
+      spawn(
+        process.execPath,
+        ['--import', 'tsx', 'test/api/writer-child.ts', h.dbPath, id, '3', 'child-writer', h.clock.at()],
+        { stdio: ['pipe', 'pipe', 'inherit'] },
+      ),
     );
     const lines = children.map((c) => createInterface({ input: c.stdout! })[Symbol.asyncIterator]());
     for (const l of lines) expect((await l.next()).value).toBe('ready');
     for (const c of children) c.stdin!.write('go\n');
-    const outcomes = await Promise.all(lines.map(async (l) => JSON.parse((await l.next()).value as string) as { status: number; code?: string }));
+    const outcomes = await Promise.all(
+      lines.map(async (l) => JSON.parse((await l.next()).value as string) as { status: number; code?: string }),
+    );
     expect(outcomes.map((o) => o.status).sort()).toEqual([200, 409]);
     const got = await h.request('GET', `/api/incidents/${id}`);
     expect(got.body.version).toBe(4);
@@ -87,7 +105,11 @@ describe('Idempotency-Key', () => {
     const id = await createIncident(h);
     await h.event(id, thrive(), { version: 1, key: 'k-1' });
     const before = h.count('incident_events');
-    const other = await h.event(id, { type: 'NEW_INFORMATION', summary: 'different', source: 'caller' }, { version: 2, key: 'k-1' });
+    const other = await h.event(
+      id,
+      { type: 'NEW_INFORMATION', summary: 'different', source: 'caller' },
+      { version: 2, key: 'k-1' },
+    );
     expect(other.status).toBe(422);
     expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
     expect(h.count('incident_events')).toBe(before);
@@ -96,7 +118,11 @@ describe('Idempotency-Key', () => {
   it('keys belong to the user who sent them', async () => {
     const id = await createIncident(h);
     expect((await h.event(id, thrive(), { version: 1, key: 'shared', token: h.tokens.call_handler })).status).toBe(200);
-    const other = await h.event(id, { type: 'NEW_INFORMATION', summary: 'x', source: 'officer' }, { version: 2, key: 'shared', token: h.tokens.dispatcher });
+    const other = await h.event(
+      id,
+      { type: 'NEW_INFORMATION', summary: 'x', source: 'officer' },
+      { version: 2, key: 'shared', token: h.tokens.dispatcher },
+    );
     expect(other.status).toBe(200);
     expect(h.count('incident_events')).toBe(3);
   });

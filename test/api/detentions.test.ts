@@ -5,7 +5,21 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../support/harness.js';
-import { arrived, clearResources, closeDetention, considered, consulted, conveyed, departed, detained, nhsAccepted, outcome, policeIncident, policeStation, steps } from '../support/flows.js';
+import {
+  arrived,
+  clearResources,
+  closeDetention,
+  considered,
+  consulted,
+  conveyed,
+  departed,
+  detained,
+  nhsAccepted,
+  outcome,
+  policeIncident,
+  policeStation,
+  steps,
+} from '../support/flows.js';
 
 let h: Harness;
 beforeEach(() => {
@@ -13,33 +27,72 @@ beforeEach(() => {
 });
 afterEach(() => h.close());
 
-async function toPlaceOfSafety(detentionId: string, place: Record<string, unknown> = { site: 'kmptMaidstone' }, incident: Record<string, unknown> = {}) {
+async function toPlaceOfSafety(
+  detentionId: string,
+  place: Record<string, unknown> = { site: 'kmptMaidstone' },
+  incident: Record<string, unknown> = {},
+) {
   const id = await policeIncident(h, incident);
-  await steps(h, id, [considered(detentionId), consulted(detentionId), detained(detentionId), conveyed(detentionId), arrived(detentionId, place)]);
+  await steps(h, id, [
+    considered(detentionId),
+    consulted(detentionId),
+    detained(detentionId),
+    conveyed(detentionId),
+    arrived(detentionId, place),
+  ]);
   return id;
 }
 
 describe('detention events through the command path', () => {
   it('a detention cannot start before police are dispatched, and the incident cannot close while one runs', async () => {
-    const id = (await h.request('POST', '/api/incidents', { body: { receivedAt: h.clock.at(-5), channel: '999', category: 'mhCrisisInPublic', mhFlagAtCall: true, locationClass: 'urban' } })).body.id;
+    const id = (
+      await h.request('POST', '/api/incidents', {
+        body: {
+          receivedAt: h.clock.at(-5),
+          channel: '999',
+          category: 'mhCrisisInPublic',
+          mhFlagAtCall: true,
+          locationClass: 'urban',
+        },
+      })
+    ).body.id;
     const r = await h.event(id, considered());
     expect(r.status).toBe(422);
     expect(r.body).toMatchObject({ code: 'POLICE_NOT_DEPLOYED', rule: null });
     expect(r.body.allowedEvents).not.toContain('S136_CONSIDERED');
 
-    const id2 = await toPlaceOfSafety('d1', { site: 'kmptMaidstone' }, { subject: { ageYears: 52, gender: 'female', ethnicity: 'asian' } });
+    const id2 = await toPlaceOfSafety(
+      'd1',
+      { site: 'kmptMaidstone' },
+      { subject: { ageYears: 52, gender: 'female', ethnicity: 'asian' } },
+    );
     const view = (await h.request('GET', `/api/incidents/${id2}`)).body;
     expect(view.allowedEvents).not.toContain('INCIDENT_CLOSED');
     expect(view.detentions).toEqual([
-      expect.objectContaining({ id: 'd1', power: 's136', state: 'atPlaceOfSafety', clockStart: '2026-11-23T21:00:00.000Z', expiresAt: '2026-11-24T21:00:00.000Z', lapsed: false, outcome: null }),
+      expect.objectContaining({
+        id: 'd1',
+        power: 's136',
+        state: 'atPlaceOfSafety',
+        clockStart: '2026-11-23T21:00:00.000Z',
+        expiresAt: '2026-11-24T21:00:00.000Z',
+        lapsed: false,
+        outcome: null,
+      }),
     ]);
     const closing = await h.event(id2, { type: 'INCIDENT_CLOSED', mhFlagAtClose: true, closureCode: 'resolved' });
     expect(closing.status).toBe(422);
     expect(closing.body.code).toBe('DETENTION_OPEN');
     h.clock.advanceMinutes(20);
-    await steps(h, id2, [nhsAccepted(), departed(), outcome('d1', 'dischargedNFA', { doctorExaminedAt: h.clock.at() }), closeDetention()]);
+    await steps(h, id2, [
+      nhsAccepted(),
+      departed(),
+      outcome('d1', 'dischargedNFA', { doctorExaminedAt: h.clock.at() }),
+      closeDetention(),
+    ]);
     await clearResources(h, id2);
-    expect((await h.event(id2, { type: 'INCIDENT_CLOSED', mhFlagAtClose: true, closureCode: 'resolved' })).status).toBe(200);
+    expect((await h.event(id2, { type: 'INCIDENT_CLOSED', mhFlagAtClose: true, closureCode: 'resolved' })).status).toBe(
+      200,
+    );
     // Nothing more can happen to the detention once the incident is closed.
     const late = await h.event(id2, { type: 'S136_ADR_RECORDED', detentionId: 'd1', person: { gender: 'male' } });
     expect(late.status).toBe(422);
@@ -53,7 +106,10 @@ describe('detention events through the command path', () => {
     expect(first.status).toBe(200);
     const events = h.count('incident_events');
     // The same key with a different body is refused as a reused key.
-    const retry = await h.event(id, considered('d1', { officer: { name: 'PC 2', role: 'constable' } }), { version: v, key: 'k-consider-1' });
+    const retry = await h.event(id, considered('d1', { officer: { name: 'PC 2', role: 'constable' } }), {
+      version: v,
+      key: 'k-consider-1',
+    });
     expect(retry.status).toBe(422);
     expect(retry.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
     const stale = await h.event(id, consulted(), { version: v });
@@ -71,7 +127,9 @@ describe('detention events through the command path', () => {
     expect(again.status).toBe(200);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body).toEqual(first.body);
-    expect(h.db.$client.prepare(`SELECT count(*) FROM incident_events WHERE type = 'S136_CONSIDERED'`).pluck().get()).toBe(1);
+    expect(
+      h.db.$client.prepare(`SELECT count(*) FROM incident_events WHERE type = 'S136_CONSIDERED'`).pluck().get(),
+    ).toBe(1);
   });
 
   it('bad input answers 400 naming the field, an id used on another incident 409, an unknown detention 422; nothing is written', async () => {
@@ -130,14 +188,38 @@ describe('GET /api/detentions', () => {
     expect(all.now).toBe('2026-11-24T03:00:00.000Z');
     expect(all.items.map((d: { id: string }) => d.id)).toEqual(['c', 'b', 'a']);
     const a = all.items.find((d: { id: string }) => d.id === 'a');
-    expect(a).toMatchObject({ status: 'running', expiresAt: '2026-11-24T21:00:00.000Z', timeLeftSeconds: 18 * 3600, expired: false, currentPlaceOfSafety: { type: 'healthBasedPlaceOfSafety', site: 'kmptMaidstone' } });
-    expect(all.items.find((d: { id: string }) => d.id === 'c')).toMatchObject({ status: 'considering', timeLeftSeconds: null, clockStart: null });
+    expect(a).toMatchObject({
+      status: 'running',
+      expiresAt: '2026-11-24T21:00:00.000Z',
+      timeLeftSeconds: 18 * 3600,
+      expired: false,
+      currentPlaceOfSafety: { type: 'healthBasedPlaceOfSafety', site: 'kmptMaidstone' },
+    });
+    expect(all.items.find((d: { id: string }) => d.id === 'c')).toMatchObject({
+      status: 'considering',
+      timeLeftSeconds: null,
+      clockStart: null,
+    });
 
-    const soonest = (await h.request('GET', '/api/detentions?status=running&order=expiry')).body.items.map((d: { id: string }) => d.id);
+    const soonest = (await h.request('GET', '/api/detentions?status=running&order=expiry')).body.items.map(
+      (d: { id: string }) => d.id,
+    );
     expect(soonest).toEqual(['a', 'b']);
-    expect((await h.request('GET', '/api/detentions?placeOfSafety=emergencyDepartment')).body.items.map((d: { id: string }) => d.id)).toEqual(['b']);
-    expect((await h.request('GET', '/api/detentions?placeOfSafety=kmptMaidstone')).body.items.map((d: { id: string }) => d.id)).toEqual(['a']);
-    expect((await h.request('GET', '/api/detentions?open=true&from=2026-11-23T22:00:00Z')).body.items.map((d: { id: string }) => d.id)).toEqual(['c', 'b']);
+    expect(
+      (await h.request('GET', '/api/detentions?placeOfSafety=emergencyDepartment')).body.items.map(
+        (d: { id: string }) => d.id,
+      ),
+    ).toEqual(['b']);
+    expect(
+      (await h.request('GET', '/api/detentions?placeOfSafety=kmptMaidstone')).body.items.map(
+        (d: { id: string }) => d.id,
+      ),
+    ).toEqual(['a']);
+    expect(
+      (await h.request('GET', '/api/detentions?open=true&from=2026-11-23T22:00:00Z')).body.items.map(
+        (d: { id: string }) => d.id,
+      ),
+    ).toEqual(['c', 'b']);
     expect((await h.request('GET', '/api/detentions?status=closed')).body).toMatchObject({ items: [], total: 0 });
 
     const page1 = (await h.request('GET', '/api/detentions?limit=2')).body;
@@ -150,14 +232,36 @@ describe('GET /api/detentions', () => {
   });
 
   it('GET /api/detentions/:id gives the full legal timeline, with the incident version for If-Match', async () => {
-    const id = await toPlaceOfSafety('d1', policeStation(), { subject: { ageYears: 40, gender: 'male', ethnicity: 'white' } });
+    const id = await toPlaceOfSafety('d1', policeStation(), {
+      subject: { ageYears: 40, gender: 'male', ethnicity: 'white' },
+    });
     const r = await h.request('GET', '/api/detentions/d1');
     expect(r.headers.get('etag')).toBe(`"${r.body.version}"`);
-    expect(r.body.timeline.map((e: { type: string }) => e.type)).toEqual(['S136_CONSIDERED', 'S136_CONSULTATION_RECORDED', 'S136_DETAINED', 'S136_CONVEYANCE_RECORDED', 'S136_ARRIVED_AT_PLACE_OF_SAFETY']);
+    expect(r.body.timeline.map((e: { type: string }) => e.type)).toEqual([
+      'S136_CONSIDERED',
+      'S136_CONSULTATION_RECORDED',
+      'S136_DETAINED',
+      'S136_CONVEYANCE_RECORDED',
+      'S136_ARRIVED_AT_PLACE_OF_SAFETY',
+    ]);
     expect(r.body.timeline.every((e: { actor: { name: string } }) => e.actor.name === 'Test call_handler')).toBe(true);
-    expect(r.body).toMatchObject({ incidentId: id, officer: { name: 'PC 4521 A. Shah', role: 'constable' }, policeStationUsed: true, adr: { complete: true } });
+    expect(r.body).toMatchObject({
+      incidentId: id,
+      officer: { name: 'PC 4521 A. Shah', role: 'constable' },
+      policeStationUsed: true,
+      adr: { complete: true },
+    });
     // The next event goes in with that version.
-    const next = await h.event(id, { type: 'S136_HEALTHCARE_CHECK_RECORDED', detentionId: 'd1', professional: 'custody nurse', professionalPresent: true }, { version: r.body.version });
+    const next = await h.event(
+      id,
+      {
+        type: 'S136_HEALTHCARE_CHECK_RECORDED',
+        detentionId: 'd1',
+        professional: 'custody nurse',
+        professionalPresent: true,
+      },
+      { version: r.body.version },
+    );
     expect(next.status).toBe(200);
   });
 });

@@ -4,7 +4,18 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../support/harness.js';
-import { answer, close, createIncident, decision, dispatch, grade, gradedIncident, referral, steps, thrive } from '../support/flows.js';
+import {
+  answer,
+  close,
+  createIncident,
+  decision,
+  dispatch,
+  grade,
+  gradedIncident,
+  referral,
+  steps,
+  thrive,
+} from '../support/flows.js';
 
 let h: Harness;
 beforeEach(() => {
@@ -49,8 +60,15 @@ describe('incident rules through the API', () => {
 
   it('R2 new information forces a re-THRIVE that references it before closure', async () => {
     const id = await gradedIncident(h);
-    await steps(h, id, [decision('adviceOnly'), { type: 'ADVICE_GIVEN', summary: 'signposted to NHS 111 mental health option' }]);
-    const info = await h.event(id, { type: 'NEW_INFORMATION', summary: 'caller rings back: he is on the bridge', source: 'caller' });
+    await steps(h, id, [
+      decision('adviceOnly'),
+      { type: 'ADVICE_GIVEN', summary: 'signposted to NHS 111 mental health option' },
+    ]);
+    const info = await h.event(id, {
+      type: 'NEW_INFORMATION',
+      summary: 'caller rings back: he is on the bridge',
+      source: 'caller',
+    });
     expect(info.body.reassessmentRequired).toMatchObject({ lastTrigger: 'NEW_INFORMATION' });
     await refused(id, close(), 'R2');
     const t = await steps(h, id, [thrive({ threat: 'on a bridge', risk: 'high' })]);
@@ -65,22 +83,37 @@ describe('incident rules through the API', () => {
       expect(r.status).toBe(405);
       expect(r.body.rule).toBe('R3');
     }
-    expect(() => h.db.$client.prepare(`UPDATE incident_events SET payload = '{}' WHERE incident_id = ? AND seq = 2`).run(id)).toThrow(/append-only/);
-    expect(() => h.db.$client.prepare(`DELETE FROM incident_events WHERE incident_id = ?`).run(id)).toThrow(/append-only/);
+    expect(() =>
+      h.db.$client.prepare(`UPDATE incident_events SET payload = '{}' WHERE incident_id = ? AND seq = 2`).run(id),
+    ).toThrow(/append-only/);
+    expect(() => h.db.$client.prepare(`DELETE FROM incident_events WHERE incident_id = ?`).run(id)).toThrow(
+      /append-only/,
+    );
     await steps(h, id, [thrive({ risk: 'corrected: low' })]);
     const got = await h.request('GET', `/api/incidents/${id}`);
-    expect(got.body.timeline.filter((e: { type: string }) => e.type === 'THRIVE_RECORDED').map((e: { data: { risk: string } }) => e.data.risk)).toEqual([
-      'medium: possible fall or illness at home',
-      'corrected: low',
-    ]);
+    expect(
+      got.body.timeline
+        .filter((e: { type: string }) => e.type === 'THRIVE_RECORDED')
+        .map((e: { data: { risk: string } }) => e.data.risk),
+    ).toEqual(['medium: possible fall or illness at home', 'corrected: low']);
   });
 
   it('R7 stores instants as UTC and refuses events before the call or in the future', async () => {
-    const created = await h.request('POST', '/api/incidents', { body: { receivedAt: '2026-11-23T09:50:00+01:00', channel: '101', category: 'concernForWelfare', mhFlagAtCall: true, locationClass: 'urban' } });
+    const created = await h.request('POST', '/api/incidents', {
+      body: {
+        receivedAt: '2026-11-23T09:50:00+01:00',
+        channel: '101',
+        category: 'concernForWelfare',
+        mhFlagAtCall: true,
+        locationClass: 'urban',
+      },
+    });
     expect(created.status).toBe(201);
     expect(created.body.receivedAt).toBe('2026-11-23T08:50:00.000Z');
     const id = created.body.id as string;
-    expect((await refused(id, { ...thrive(), occurredAt: '2026-11-23T08:49:59Z' }, 'R7')).code).toBe('TIME_BEFORE_START');
+    expect((await refused(id, { ...thrive(), occurredAt: '2026-11-23T08:49:59Z' }, 'R7')).code).toBe(
+      'TIME_BEFORE_START',
+    );
     expect((await refused(id, { ...thrive(), occurredAt: h.clock.at(5) }, 'R7')).code).toBe('TIME_IN_FUTURE');
   });
 
@@ -91,7 +124,9 @@ describe('incident rules through the API', () => {
     await refused(id, referral(), 'R8');
     const missing = await h.event(id, { type: 'RCRP_DECISION_RECORDED', decision: 'handover', rationale: 'x' });
     expect(missing.status).toBe(400);
-    expect(missing.body.issues.map((i: { path: string }) => i.path)).toEqual(expect.arrayContaining(['body.crimeOccurring', 'body.riskToLife', 'body.riskOfSeriousHarm']));
+    expect(missing.body.issues.map((i: { path: string }) => i.path)).toEqual(
+      expect.arrayContaining(['body.crimeOccurring', 'body.riskToLife', 'body.riskOfSeriousHarm']),
+    );
   });
 
   it('R8 a non-RCRP category (suicide concern) can dispatch straight after grading', async () => {
@@ -104,7 +139,12 @@ describe('incident rules through the API', () => {
   it('R9 refuses handover when the threshold is met unless a supervisor override is recorded', async () => {
     const id = await gradedIncident(h);
     await refused(id, decision('handover', { riskToLife: true }), 'R9');
-    const ok = await steps(h, id, [decision('handover', { riskToLife: true, override: { name: 'Insp A Khan', rank: 'inspector', reason: 'paramedics on scene with the person' } })]);
+    const ok = await steps(h, id, [
+      decision('handover', {
+        riskToLife: true,
+        override: { name: 'Insp A Khan', rank: 'inspector', reason: 'paramedics on scene with the person' },
+      }),
+    ]);
     expect(ok.rcrpDecision).toMatchObject({ decision: 'handover', overridden: true });
   });
 
@@ -136,7 +176,10 @@ describe('incident rules through the API', () => {
     await refused(id, close(), 'R2');
     await steps(h, id, [thrive()]);
     await refused(id, close(), 'R12');
-    const closed = await steps(h, id, [thrive({ safetyNet: 'caller given crisis line number; welfare call-back booked' }), close()]);
+    const closed = await steps(h, id, [
+      thrive({ safetyNet: 'caller given crisis line number; welfare call-back booked' }),
+      close(),
+    ]);
     expect(closed.state).toBe('closed');
   });
 
@@ -151,16 +194,29 @@ describe('incident rules through the API', () => {
   it('R15 flags a repeat contact about the same person within 72 h of a no-deploy decision', async () => {
     const subject = { identifiers: { nhsNumber: '943 476 5919' }, ageYears: 40, gender: 'male' };
     const first = await createIncident(h, { subject });
-    await steps(h, first, [thrive(), grade('G3'), decision('adviceOnly'), { type: 'ADVICE_GIVEN', summary: 'advised to call 111 option 2' }, close()]);
+    await steps(h, first, [
+      thrive(),
+      grade('G3'),
+      decision('adviceOnly'),
+      { type: 'ADVICE_GIVEN', summary: 'advised to call 111 option 2' },
+      close(),
+    ]);
     h.clock.advanceMinutes(60 * 24);
     // Same person, identified by name and date of birth this time plus the NHS number.
-    const second = await createIncident(h, { subject: { ...subject, identifiers: { nhsNumber: '9434765919', name: 'Sam  Example', dateOfBirth: '1986-01-01' } } });
+    const second = await createIncident(h, {
+      subject: {
+        ...subject,
+        identifiers: { nhsNumber: '9434765919', name: 'Sam  Example', dateOfBirth: '1986-01-01' },
+      },
+    });
     const got = await h.request('GET', `/api/incidents/${second}`);
     expect(got.body.repeatContactOf).toEqual([first]);
     expect(got.body.flags).toMatchObject([{ rule: 'R15' }]);
     // Three days and an hour later: outside the window.
     h.clock.advanceMinutes(60 * 73);
-    const third = await createIncident(h, { subject: { identifiers: { name: 'sam example', dateOfBirth: '1986-01-01' } } });
+    const third = await createIncident(h, {
+      subject: { identifiers: { name: 'sam example', dateOfBirth: '1986-01-01' } },
+    });
     expect((await h.request('GET', `/api/incidents/${third}`)).body.repeatContactOf).toEqual([]);
   });
 
@@ -169,7 +225,9 @@ describe('incident rules through the API', () => {
     await steps(h, first, [thrive(), grade('G3'), decision('adviceOnly')]);
     h.clock.advanceMinutes(30);
     const second = await createIncident(h);
-    const last = await steps(h, second, [{ type: 'SUBJECT_RECORDED', subject: { identifiers: { forcePersonId: 'kp-12345 ' } } }]);
+    const last = await steps(h, second, [
+      { type: 'SUBJECT_RECORDED', subject: { identifiers: { forcePersonId: 'kp-12345 ' } } },
+    ]);
     expect(last.repeatContactOf).toEqual([first]);
   });
 
@@ -179,7 +237,9 @@ describe('incident rules through the API', () => {
     await refused(id, { type: 'INCIDENT_CLOSED', closureCode: 'adviceGiven' }, 'R40');
     const last = await steps(h, id, [close({ mhFlagAtClose: true, closureCode: 'adviceGiven' })]);
     expect(last).toMatchObject({ mhFlagAtCall: false, mhFlagAtClose: true, state: 'closed', status: 'closed' });
-    const row = h.db.$client.prepare('SELECT mh_flag_at_call AS a, mh_flag_at_close AS b FROM incidents WHERE id = ?').get(id);
+    const row = h.db.$client
+      .prepare('SELECT mh_flag_at_call AS a, mh_flag_at_close AS b FROM incidents WHERE id = ?')
+      .get(id);
     expect(row).toEqual({ a: 0, b: 1 });
   });
 });

@@ -15,12 +15,27 @@ afterEach(() => h.close());
 describe('incidents API', () => {
   it('creates an incident: 201, Location, ETag "1", state new and the allowed events', async () => {
     const r = await h.request('POST', '/api/incidents', {
-      body: { receivedAt: h.clock.at(-3), reference: 'KENT-01', channel: 'partnerAgency', category: 'walkOutFromHealthcare', district: 'Canterbury', mhFlagAtCall: true, location: 'Kent & Canterbury ED' },
+      body: {
+        receivedAt: h.clock.at(-3),
+        reference: 'KENT-01',
+        channel: 'partnerAgency',
+        category: 'walkOutFromHealthcare',
+        district: 'Canterbury',
+        mhFlagAtCall: true,
+        location: 'Kent & Canterbury ED',
+      },
     });
     expect(r.status).toBe(201);
     expect(r.headers.get('location')).toBe(`/api/incidents/${r.body.id}`);
     expect(r.headers.get('etag')).toBe('"1"');
-    expect(r.body).toMatchObject({ version: 1, state: 'new', status: 'open', reference: 'KENT-01', rcrpInScope: true, allowedEvents: ['CALL_HANDLING_RECORDED', 'NEW_INFORMATION', 'SUBJECT_RECORDED', 'THRIVE_RECORDED'] });
+    expect(r.body).toMatchObject({
+      version: 1,
+      state: 'new',
+      status: 'open',
+      reference: 'KENT-01',
+      rcrpInScope: true,
+      allowedEvents: ['CALL_HANDLING_RECORDED', 'NEW_INFORMATION', 'SUBJECT_RECORDED', 'THRIVE_RECORDED'],
+    });
   });
 
   it('reads back the full timeline in order with actor, occurredAt and recordedAt', async () => {
@@ -54,7 +69,12 @@ describe('incidents API', () => {
     const ids: string[] = [];
     for (let i = 0; i < 7; i++) {
       h.clock.advanceMinutes(10);
-      ids.push(await createIncident(h, { category: i % 2 ? 'suicideSelfHarmConcern' : 'concernForWelfare', receivedAt: h.clock.at(-1) }));
+      ids.push(
+        await createIncident(h, {
+          category: i % 2 ? 'suicideSelfHarmConcern' : 'concernForWelfare',
+          receivedAt: h.clock.at(-1),
+        }),
+      );
     }
     await steps(h, ids[6]!, [thrive(), grade('G1')]);
     const all = await h.request('GET', '/api/incidents?limit=3');
@@ -67,20 +87,37 @@ describe('incidents API', () => {
     expect(last.body.nextCursor).toBeNull();
 
     expect((await h.request('GET', '/api/incidents?category=suicideSelfHarmConcern')).body.total).toBe(3);
-    expect((await h.request('GET', '/api/incidents?state=graded')).body.items.map((i: { id: string }) => i.id)).toEqual([ids[6]]);
+    expect((await h.request('GET', '/api/incidents?state=graded')).body.items.map((i: { id: string }) => i.id)).toEqual(
+      [ids[6]],
+    );
     expect((await h.request('GET', '/api/incidents?grade=G1')).body.total).toBe(1);
-    const window = await h.request('GET', `/api/incidents?from=${encodeURIComponent('2026-11-23T09:19:00Z')}&to=${encodeURIComponent('2026-11-23T09:39:00Z')}`);
+    const window = await h.request(
+      'GET',
+      `/api/incidents?from=${encodeURIComponent('2026-11-23T09:19:00Z')}&to=${encodeURIComponent('2026-11-23T09:39:00Z')}`,
+    );
     expect(window.body.items.map((i: { id: string }) => i.id)).toEqual([ids[2], ids[1]]);
     expect((await h.request('GET', '/api/incidents?cursor=garbage')).status).toBe(400);
     expect((await h.request('GET', '/api/incidents?limit=5000')).status).toBe(400);
   });
 
   it('never returns person keys or identifiers', async () => {
-    const id = await createIncident(h, { subject: { identifiers: { nhsNumber: '9434765919', name: 'Sam Example', dateOfBirth: '1990-02-03' }, gender: 'male' } });
+    const id = await createIncident(h, {
+      subject: {
+        identifiers: { nhsNumber: '9434765919', name: 'Sam Example', dateOfBirth: '1990-02-03' },
+        gender: 'male',
+      },
+    });
     const got = await h.request('GET', `/api/incidents/${id}`);
     const text = JSON.stringify(got.body);
     expect(text).not.toMatch(/pk_|9434765919|Sam Example|1990-02-03|personKey/);
-    expect(got.body.subject).toEqual({ ageYears: 36, ageBand: '35to44', gender: 'male', ethnicity: 'notStated', ethnicityBasis: 'notKnown', legalStatus: null });
+    expect(got.body.subject).toEqual({
+      ageYears: 36,
+      ageBand: '35to44',
+      gender: 'male',
+      ethnicity: 'notStated',
+      ethnicityBasis: 'notKnown',
+      legalStatus: null,
+    });
   });
 
   it('publishes an OpenAPI 3.1 document covering every route, with the event union and the problem shape', async () => {
@@ -108,7 +145,19 @@ describe('incidents API', () => {
     ]);
     const schemas = Object.keys(doc.components.schemas);
     expect(schemas).toEqual(
-      expect.arrayContaining(['IncidentEventInput', 'ThriveRecorded', 'RcrpDecisionRecorded', 'Incident', 'Problem', 'CreateIncident', 'ReferralMade', 'ReferralEscalated', 'Referral', 'Agency', 'Handover']),
+      expect.arrayContaining([
+        'IncidentEventInput',
+        'ThriveRecorded',
+        'RcrpDecisionRecorded',
+        'Incident',
+        'Problem',
+        'CreateIncident',
+        'ReferralMade',
+        'ReferralEscalated',
+        'Referral',
+        'Agency',
+        'Handover',
+      ]),
     );
     expect(doc.paths['/api/incidents/{id}/events'].post.responses).toHaveProperty('422');
     expect(doc.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
@@ -134,8 +183,18 @@ describe('incidents API', () => {
 
   it('dispatch and joint response show up in the incident view', async () => {
     const id = await createIncident(h);
-    const last = await steps(h, id, [thrive(), grade('G1'), decision('jointResponse', { riskOfSeriousHarm: true }), dispatch('KM21'), referral('r9', { agency: 'secamb' })]);
-    expect(last).toMatchObject({ state: 'jointResponse', resourcesDispatched: 1, rcrpDecision: { decision: 'jointResponse' } });
+    const last = await steps(h, id, [
+      thrive(),
+      grade('G1'),
+      decision('jointResponse', { riskOfSeriousHarm: true }),
+      dispatch('KM21'),
+      referral('r9', { agency: 'secamb' }),
+    ]);
+    expect(last).toMatchObject({
+      state: 'jointResponse',
+      resourcesDispatched: 1,
+      rcrpDecision: { decision: 'jointResponse' },
+    });
     expect(last.firstDispatchedAt).toBe(h.clock.at());
   });
 });

@@ -21,7 +21,11 @@ beforeEach(async () => {
 afterEach(() => h.close());
 
 const url = (t: string) => `/partner/referrals/${t}`;
-const form = (fields: Record<string, string>) => ({ raw: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' }, token: null });
+const form = (fields: Record<string, string>) => ({
+  raw: new URLSearchParams(fields).toString(),
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  token: null,
+});
 const accept = { action: 'accept', respondent: 'J Smith, SPoA nurse' };
 const writes = () => [h.count('incident_events'), h.count('outbox'), h.count('alerts')];
 
@@ -58,7 +62,15 @@ describe('partner link tokens', () => {
     const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
     const lowBits = `${body}.${sig.slice(0, -1)}${ALPHABET[ALPHABET.indexOf(sig.at(-1)!) ^ 1]}`;
     expect(Buffer.from(lowBits.split('.')[1]!, 'base64url')).toEqual(Buffer.from(sig, 'base64url'));
-    for (const t of [redirected, flipped, lowBits, `${body.slice(0, -1)}x.${sig}`, token.slice(0, 30), 'not-a-token', `${token}x`]) {
+    for (const t of [
+      redirected,
+      flipped,
+      lowBits,
+      `${body.slice(0, -1)}x.${sig}`,
+      token.slice(0, 30),
+      'not-a-token',
+      `${token}x`,
+    ]) {
       const { get } = await refused(t, 403, 'This link is not valid');
       expect(get.status).toBe(403);
     }
@@ -84,7 +96,11 @@ describe('partner link tokens', () => {
   it('a reused token is refused: the referral is answered once, whatever is sent the second time', async () => {
     expect((await h.request('POST', url(token), form(accept))).status).toBe(200);
     await refused(token, 409, 'already been answered');
-    await refused(token, 409, 'already been answered', { action: 'decline', respondent: 'someone else', reason: 'changed our mind' });
+    await refused(token, 409, 'already been answered', {
+      action: 'decline',
+      respondent: 'someone else',
+      reason: 'changed our mind',
+    });
     // A second acknowledgement after answering is refused too.
     await refused(token, 409, 'already been answered', { action: 'acknowledge', respondent: 'J Smith' });
     const got = (await h.request('GET', `/api/incidents/${id}`)).body;
@@ -93,7 +109,10 @@ describe('partner link tokens', () => {
   });
 
   it('a link to a closed incident is refused', async () => {
-    await steps(h, id, [thrive({ safetyNet: 'caller given crisis line' }), { type: 'INCIDENT_CLOSED', mhFlagAtClose: true, closureCode: 'adviceGiven' }]);
+    await steps(h, id, [
+      thrive({ safetyNet: 'caller given crisis line' }),
+      { type: 'INCIDENT_CLOSED', mhFlagAtClose: true, closureCode: 'adviceGiven' },
+    ]);
     await refused(token, 410, 'This referral is closed');
   });
 
@@ -101,7 +120,11 @@ describe('partner link tokens', () => {
     await refused(token, 422, 'Please complete the form', { action: 'accept' });
     await refused(token, 422, 'Please complete the form', { action: 'teleport', respondent: 'x' });
     await refused(token, 422, 'declined referral needs the reason', { action: 'decline', respondent: 'J Smith' });
-    const big = await h.request('POST', url(token), { raw: `action=accept&respondent=${'x'.repeat(20_000)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, token: null });
+    const big = await h.request('POST', url(token), {
+      raw: `action=accept&respondent=${'x'.repeat(20_000)}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      token: null,
+    });
     expect(big.status).toBe(413);
   });
 

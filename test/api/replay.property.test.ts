@@ -155,20 +155,74 @@ interface Workload {
 
 const advance = fc.integer({ min: 0, max: 240 }); // seconds
 const actionArb: fc.Arbitrary<Action> = fc.oneof(
-  { weight: 12, arbitrary: fc.record({ kind: fc.constant('valid' as const), forward: fc.nat({ max: 3 }).map((n) => n > 0), pick: fc.nat(), variant: fc.nat(), key: fc.boolean(), advance }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('anyType' as const), type: fc.constantFrom(...EVENT_TYPES), variant: fc.nat(), advance }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('rule' as const), which: fc.constantFrom(...RULE_CASES), variant: fc.nat(), advance }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('stale' as const), delta: fc.constantFrom(-1, 1, 7), pick: fc.nat(), variant: fc.nat(), advance }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('bad' as const), which: fc.constantFrom(...BAD_CASES), advance }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('detention' as const), pick: fc.nat(), variant: fc.nat(), advance }) },
+  {
+    weight: 12,
+    arbitrary: fc.record({
+      kind: fc.constant('valid' as const),
+      forward: fc.nat({ max: 3 }).map((n) => n > 0),
+      pick: fc.nat(),
+      variant: fc.nat(),
+      key: fc.boolean(),
+      advance,
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('anyType' as const),
+      type: fc.constantFrom(...EVENT_TYPES),
+      variant: fc.nat(),
+      advance,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('rule' as const),
+      which: fc.constantFrom(...RULE_CASES),
+      variant: fc.nat(),
+      advance,
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('stale' as const),
+      delta: fc.constantFrom(-1, 1, 7),
+      pick: fc.nat(),
+      variant: fc.nat(),
+      advance,
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('bad' as const), which: fc.constantFrom(...BAD_CASES), advance }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({ kind: fc.constant('detention' as const), pick: fc.nat(), variant: fc.nat(), advance }),
+  },
   { weight: 1, arbitrary: fc.constant({ kind: 'retry' as const }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('sweep' as const), minutes: fc.integer({ min: 1, max: 90 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('sweep' as const), minutes: fc.integer({ min: 1, max: 90 }) }),
+  },
   { weight: 2, arbitrary: fc.constant({ kind: 'mail' as const }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('partner' as const), action: fc.constantFrom('acknowledge' as const, 'accept' as const, 'decline' as const), pick: fc.nat() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('partner' as const),
+      action: fc.constantFrom('acknowledge' as const, 'accept' as const, 'decline' as const),
+      pick: fc.nat(),
+    }),
+  },
 );
 const createArb: fc.Arbitrary<CreateParams> = fc.record({
   minutesAgo: fc.integer({ min: 0, max: 30 }),
-  reference: fc.option(fc.integer({ min: 1, max: 40 }).map((n) => `CAD-${n}`), { freq: 3 }),
+  reference: fc.option(
+    fc.integer({ min: 1, max: 40 }).map((n) => `CAD-${n}`),
+    { freq: 3 },
+  ),
   category: fc.constantFrom(...config.categories.map((c) => c.code)),
   channel: fc.constantFrom('999', '101', 'online', 'partnerAgency'),
   locationClass: fc.constantFrom('urban' as const, 'rural' as const, null),
@@ -191,7 +245,13 @@ const coveragePlan = (create: CreateParams): Plan => ({
 
 const workloadArb: fc.Arbitrary<Workload> = fc.record({
   plans: fc
-    .tuple(createArb, fc.array(fc.record({ create: createArb, actions: fc.array(actionArb, { minLength: 2, maxLength: 18 }) }), { minLength: 200, maxLength: 220 }))
+    .tuple(
+      createArb,
+      fc.array(fc.record({ create: createArb, actions: fc.array(actionArb, { minLength: 2, maxLength: 18 }) }), {
+        minLength: 200,
+        maxLength: 220,
+      }),
+    )
     .map(([c, plans]) => [coveragePlan(c), ...plans]),
   interleaveSeed: fc.integer(),
 });
@@ -230,10 +290,29 @@ interface View {
   locationClass: string | null;
   category: string;
   receivedAt: string;
-  referrals: Array<{ id: string; status: string; state: string; delivery: string; escalations: Array<{ level: number }> }>;
+  referrals: Array<{
+    id: string;
+    status: string;
+    state: string;
+    delivery: string;
+    escalations: Array<{ level: number }>;
+  }>;
   reassessmentRequired: unknown;
-  detentions: Array<{ id: string; state: string; allowedEvents: string[]; clockStart: string | null; expiresAt: string | null; lapsed: boolean }>;
-  resources: Array<{ assignmentId: string; callSign: string; status: string; dispatchedAt: string; arrivedAt: string | null }>;
+  detentions: Array<{
+    id: string;
+    state: string;
+    allowedEvents: string[];
+    clockStart: string | null;
+    expiresAt: string | null;
+    lapsed: boolean;
+  }>;
+  resources: Array<{
+    assignmentId: string;
+    callSign: string;
+    status: string;
+    dispatchedAt: string;
+    arrivedAt: string | null;
+  }>;
 }
 
 /** Referral states in which each referral event is possible (the referral machine's chart). */
@@ -242,7 +321,16 @@ const REFERRAL_EVENT_STATES: Record<string, readonly string[]> = {
   REFERRAL_ANSWERED: ['drafted', 'sent', 'acknowledged', 'noResponse', 'escalated'],
   REFERRAL_ESCALATED: ['sent', 'acknowledged', 'noResponse', 'escalated', 'accepted', 'declined'],
   REFERRAL_RESOLVED: ['escalated'],
-  REFERRAL_CALLER_INFORMED: ['drafted', 'sent', 'acknowledged', 'noResponse', 'escalated', 'accepted', 'declined', 'resolved'],
+  REFERRAL_CALLER_INFORMED: [
+    'drafted',
+    'sent',
+    'acknowledged',
+    'noResponse',
+    'escalated',
+    'accepted',
+    'declined',
+    'resolved',
+  ],
   REFERRAL_WITHDRAWN: ['drafted', 'sent', 'acknowledged', 'noResponse', 'escalated'],
 };
 const LADDER_TOP = config.referrals.escalation.levels.length;
@@ -281,7 +369,13 @@ function detentionBody(type: string, view: View, v: number, at: string): Record<
         detentionId: newId,
         power: v % 2 ? 's135_1' : 's135_2',
         mode: 'removed',
-        warrant: { reference: `W-${v % 1000}`, court: 'Maidstone Magistrates', amhpName: 'AMHP J. Cole', doctorName: 'Dr R. Iqbal', hospital: 'Priority House' },
+        warrant: {
+          reference: `W-${v % 1000}`,
+          court: 'Maidstone Magistrates',
+          amhpName: 'AMHP J. Cole',
+          doctorName: 'Dr R. Iqbal',
+          hospital: 'Priority House',
+        },
         officer,
       };
     case 'S136_CONSULTATION_RECORDED':
@@ -302,13 +396,26 @@ function detentionBody(type: string, view: View, v: number, at: string): Record<
     case 'S136_CONVEYANCE_RECORDED':
       return v % 2
         ? { ...base, detentionId, method: 'ambulance' }
-        : { ...base, detentionId, method: 'policeVehicle', ambulanceRequested: true, ambulanceRequestedAt: at, policeVehicleReason: 'ambulanceNotWithin30Min' };
+        : {
+            ...base,
+            detentionId,
+            method: 'policeVehicle',
+            ambulanceRequested: true,
+            ambulanceRequestedAt: at,
+            policeVehicleReason: 'ambulanceNotWithin30Min',
+          };
     case 'S136_ARRIVED_AT_PLACE_OF_SAFETY': {
       const site = ['kmptMaidstone', 'edMedway', 'custodyMaidstone'][v % 3]!;
       return { ...base, detentionId, placeOfSafety: site === 'custodyMaidstone' ? custody(at) : { site } };
     }
     case 'S136_TRANSFERRED':
-      return { ...base, detentionId, placeOfSafety: { site: 'kmptDartford' }, by: 'constable', byName: 'PC 77 J. Osei' };
+      return {
+        ...base,
+        detentionId,
+        placeOfSafety: { site: 'kmptDartford' },
+        by: 'constable',
+        byName: 'PC 77 J. Osei',
+      };
     case 'S136_HEALTHCARE_CHECK_RECORDED':
       return { ...base, detentionId, professional: 'custody nurse', professionalPresent: v % 5 !== 0 };
     case 'S136_NHS_ACCEPTED':
@@ -323,7 +430,11 @@ function detentionBody(type: string, view: View, v: number, at: string): Record<
       return {
         ...base,
         detentionId,
-        authoriser: { name: 'Dr P. Mensah', profession: 'registeredMedicalPractitioner', responsibleForExamination: true },
+        authoriser: {
+          name: 'Dr P. Mensah',
+          profession: 'registeredMedicalPractitioner',
+          responsibleForExamination: true,
+        },
         hours: 1 + (v % 4),
         ground: 'personsCondition',
         reason: 'too intoxicated to assess',
@@ -332,9 +443,19 @@ function detentionBody(type: string, view: View, v: number, at: string): Record<
     case 'S136_OUTCOME_RECORDED':
       if (!d?.clockStart) return { ...base, detentionId, outcome: 'other' };
       if (d.lapsed || (d.expiresAt && at >= d.expiresAt)) return { ...base, detentionId, outcome: 'lapsed' };
-      return { ...base, detentionId, outcome: ['dischargedNFA', 'informalAdmission', 'dischargedWithReferral'][v % 3], doctorExaminedAt: at };
+      return {
+        ...base,
+        detentionId,
+        outcome: ['dischargedNFA', 'informalAdmission', 'dischargedWithReferral'][v % 3],
+        doctorExaminedAt: at,
+      };
     case 'S136_RELEASED_BY_POLICE':
-      return { ...base, detentionId, reason: 'no longer appeared mentally disordered', supervisor: { name: 'Sgt 12 P. Lee', rank: 'sergeant' } };
+      return {
+        ...base,
+        detentionId,
+        reason: 'no longer appeared mentally disordered',
+        supervisor: { name: 'Sgt 12 P. Lee', rank: 'sergeant' },
+      };
     case 'S136_ADR_RECORDED':
       return { ...base, detentionId, person: { ageBand: '25to34', gender: 'male', ethnicity: 'white' } };
     default:
@@ -385,12 +506,21 @@ function validBody(type: string, view: View, v: number, at: string): Record<stri
         riskOfSeriousHarm: false,
         decision,
         rationale: 'threshold assessed with the caller',
-        ...(risk && noDeploy ? { override: { name: 'Sgt Patel', rank: 'sergeant', reason: 'ambulance crew already with the person' } } : {}),
+        ...(risk && noDeploy
+          ? { override: { name: 'Sgt Patel', rank: 'sergeant', reason: 'ambulance crew already with the person' } }
+          : {}),
       };
     }
     case 'POLICE_DISPATCHED':
       // A call sign still on the incident cannot be sent again (R39): fresh ones each time.
-      return { ...base, resources: Array.from({ length: 1 + (v % 2) }, (_, i) => ({ callSign: `KM${view.resources.length + 20 + i}`, officers: 1 + (v % 3), type: 'response' })) };
+      return {
+        ...base,
+        resources: Array.from({ length: 1 + (v % 2) }, (_, i) => ({
+          callSign: `KM${view.resources.length + 20 + i}`,
+          officers: 1 + (v % 3),
+          type: 'response',
+        })),
+      };
     case 'CALL_HANDLING_RECORDED':
     case 'RESOURCE_ARRIVED':
     case 'RESOURCE_CLEARED': {
@@ -419,7 +549,10 @@ function validBody(type: string, view: View, v: number, at: string): Record<stri
     case 'REFERRAL_ANSWERED': {
       const r = referralIn(REFERRAL_EVENT_STATES.REFERRAL_ANSWERED!);
       if (!r) return null;
-      const answers = r.state === 'noResponse' || r.state === 'escalated' ? ['accepted', 'declined'] : ['accepted', 'declined', 'noResponse'];
+      const answers =
+        r.state === 'noResponse' || r.state === 'escalated'
+          ? ['accepted', 'declined']
+          : ['accepted', 'declined', 'noResponse'];
       const answer = answers[(v >> 1) % answers.length]!;
       return { ...base, referralId: r.id, answer, ...(answer === 'declined' ? { reason: 'no capacity tonight' } : {}) };
     }
@@ -427,16 +560,43 @@ function validBody(type: string, view: View, v: number, at: string): Record<stri
       const r = referralIn(REFERRAL_EVENT_STATES.REFERRAL_ESCALATED!, (x) => topLevel(x) < LADDER_TOP);
       if (!r) return null;
       const level = Math.min(LADDER_TOP, topLevel(r) + 1 + ((v >> 2) % 2));
-      return { ...base, referralId: r.id, level, reason: 'delayedResponse', escalatedBy: { name: 'Sgt A Patel', rank: 'sergeant' }, partnerContact: 'shift coordinator' };
+      return {
+        ...base,
+        referralId: r.id,
+        level,
+        reason: 'delayedResponse',
+        escalatedBy: { name: 'Sgt A Patel', rank: 'sergeant' },
+        partnerContact: 'shift coordinator',
+      };
     }
     case 'REFERRAL_RESOLVED': {
       const r = referralIn(REFERRAL_EVENT_STATES.REFERRAL_RESOLVED!);
-      const outcomes = ['partnerWillRespond', 'partnerDeclineUpheld', 'policeWillRespond', 'alternativeArranged', 'noFurtherAction'];
-      return r && { ...base, referralId: r.id, outcome: outcomes[v % outcomes.length], resolvedBy: { name: 'Insp B Khan', rank: 'inspector' } };
+      const outcomes = [
+        'partnerWillRespond',
+        'partnerDeclineUpheld',
+        'policeWillRespond',
+        'alternativeArranged',
+        'noFurtherAction',
+      ];
+      return (
+        r && {
+          ...base,
+          referralId: r.id,
+          outcome: outcomes[v % outcomes.length],
+          resolvedBy: { name: 'Insp B Khan', rank: 'inspector' },
+        }
+      );
     }
     case 'REFERRAL_CALLER_INFORMED': {
       const r = referralIn(REFERRAL_EVENT_STATES.REFERRAL_CALLER_INFORMED!);
-      return r && { ...base, referralId: r.id, whoWillAttend: ['partner', 'police', 'nobody'][v % 3], method: 'phone call back' };
+      return (
+        r && {
+          ...base,
+          referralId: r.id,
+          whoWillAttend: ['partner', 'police', 'nobody'][v % 3],
+          method: 'phone call back',
+        }
+      );
     }
     case 'REFERRAL_WITHDRAWN': {
       const r = referralIn(REFERRAL_EVENT_STATES.REFERRAL_WITHDRAWN!);
@@ -451,7 +611,13 @@ function validBody(type: string, view: View, v: number, at: string): Record<stri
     case 'SUBJECT_RECORDED':
       return {
         ...base,
-        subject: { identifiers: { forcePersonId: PEOPLE[v % PEOPLE.length]! }, ageYears: [15, 34, 71][v % 3]!, gender: 'female', ethnicity: 'white', ethnicityBasis: 'selfDefined' },
+        subject: {
+          identifiers: { forcePersonId: PEOPLE[v % PEOPLE.length]! },
+          ageYears: [15, 34, 71][v % 3]!,
+          gender: 'female',
+          ethnicity: 'white',
+          ethnicityBasis: 'selfDefined',
+        },
       };
     case 'INCIDENT_CLOSED':
       return { ...base, mhFlagAtClose: v % 2 === 0, closureCode: config.closureCodes[v % config.closureCodes.length]! };
@@ -465,7 +631,12 @@ function shapedBody(type: string, view: View, v: number, at: string): Record<str
   if ((type === 'RESOURCE_ARRIVED' || type === 'RESOURCE_CLEARED') && !ledgerBody(type, view, at, v)) {
     return type === 'RESOURCE_ARRIVED'
       ? { type, occurredAt: at, assignmentId: 'a-none' }
-      : { type, occurredAt: at, assignmentId: 'a-none', segments: [{ activity: 'scene', startAt: view.receivedAt, endAt: at }] };
+      : {
+          type,
+          occurredAt: at,
+          assignmentId: 'a-none',
+          segments: [{ activity: 'scene', startAt: view.receivedAt, endAt: at }],
+        };
   }
   const body = validBody(type, view, v, at);
   if (body) return body;
@@ -510,7 +681,11 @@ async function runWorkload(h: Harness, w: Workload): Promise<Tally> {
   let keyCounter = 0;
 
   const post = async (id: string, body: Record<string, unknown> | string, headers: Record<string, string>) => {
-    const r = await h.request('POST', `/api/incidents/${id}/events`, typeof body === 'string' ? { raw: body, headers } : { body, headers });
+    const r = await h.request(
+      'POST',
+      `/api/incidents/${id}/events`,
+      typeof body === 'string' ? { raw: body, headers } : { body, headers },
+    );
     note(r);
     return r;
   };
@@ -525,7 +700,15 @@ async function runWorkload(h: Harness, w: Workload): Promise<Tally> {
   {
     const start = h.count('incident_events');
     const d = await policeIncident(h, { subject: { ageYears: 40, gender: 'male', ethnicity: 'white' } });
-    const detention = [considered('wl-d1'), consulted('wl-d1'), detained('wl-d1'), conveyed('wl-d1'), arrived('wl-d1'), nhsAccepted('wl-d1'), departed('wl-d1')];
+    const detention = [
+      considered('wl-d1'),
+      consulted('wl-d1'),
+      detained('wl-d1'),
+      conveyed('wl-d1'),
+      arrived('wl-d1'),
+      nhsAccepted('wl-d1'),
+      departed('wl-d1'),
+    ];
     await steps(h, d, detention);
     h.clock.advanceMinutes(30);
     await steps(h, d, [outcome('wl-d1', 'dischargedNFA', { doctorExaminedAt: h.clock.at() }), closeDetention('wl-d1')]);
@@ -536,9 +719,18 @@ async function runWorkload(h: Harness, w: Workload): Promise<Tally> {
     tally.accepted += h.count('incident_events') - start - 2;
     const beforeOther = h.count('incident_events');
     expect(await deliverOutbox(h.deps, capture, { from: 'mh-triage@kent.police.test' })).toMatchObject({ sent: 1 });
-    const expiresAt = h.db.$client.prepare(`SELECT json_extract(payload, '$.route.linkExpiresAt') FROM incident_events WHERE incident_id = ? AND type = 'REFERRAL_MADE'`).pluck().get(r) as string;
+    const expiresAt = h.db.$client
+      .prepare(
+        `SELECT json_extract(payload, '$.route.linkExpiresAt') FROM incident_events WHERE incident_id = ? AND type = 'REFERRAL_MADE'`,
+      )
+      .pluck()
+      .get(r) as string;
     const form = new URLSearchParams({ action: 'acknowledge', respondent: 'A Nurse, crisis team' });
-    const ack = await h.request('POST', h.partnerLinks.url(h.partnerLinks.token(r, 'wl-r1', expiresAt)), { raw: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' }, token: null });
+    const ack = await h.request('POST', h.partnerLinks.url(h.partnerLinks.token(r, 'wl-r1', expiresAt)), {
+      raw: form.toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      token: null,
+    });
     expect(ack.status).toBe(200);
     tally.other += h.count('incident_events') - beforeOther;
   }
@@ -554,11 +746,16 @@ async function runWorkload(h: Harness, w: Workload): Promise<Tally> {
         mhFlagAtCall: c.mhFlagAtCall,
         ...(c.reference ? { reference: c.reference } : {}),
         ...(c.locationClass ? { locationClass: c.locationClass } : {}),
-        ...(c.person !== null ? { subject: { identifiers: { forcePersonId: PEOPLE[c.person]! }, ageYears: c.ageYears } } : {}),
+        ...(c.person !== null
+          ? { subject: { identifiers: { forcePersonId: PEOPLE[c.person]! }, ageYears: c.ageYears } }
+          : {}),
       };
       // An AWOL category needs a detained patient (R14).
       if (config.categories.find((x) => x.code === c.category)?.requiresDetainedLegalStatus) {
-        (body as Record<string, unknown>).subject = { ...((body as { subject?: object }).subject ?? {}), legalStatus: '03' };
+        (body as Record<string, unknown>).subject = {
+          ...((body as { subject?: object }).subject ?? {}),
+          legalStatus: '03',
+        };
       }
       let r = await h.request('POST', '/api/incidents', { body });
       note(r);
@@ -593,15 +790,32 @@ async function runWorkload(h: Harness, w: Workload): Promise<Tally> {
       const emailed = v.referrals.filter((r) => r.delivery === 'email');
       const r = emailed[action.pick % Math.max(1, emailed.length)];
       if (!r) continue;
-      const expiresAt = h.db.$client.prepare(`SELECT json_extract(payload, '$.route.linkExpiresAt') FROM incident_events WHERE incident_id = ? AND type = 'REFERRAL_MADE' AND json_extract(payload, '$.referralId') = ?`).pluck().get(id, r.id) as string;
+      const expiresAt = h.db.$client
+        .prepare(
+          `SELECT json_extract(payload, '$.route.linkExpiresAt') FROM incident_events WHERE incident_id = ? AND type = 'REFERRAL_MADE' AND json_extract(payload, '$.referralId') = ?`,
+        )
+        .pluck()
+        .get(id, r.id) as string;
       const link = h.partnerLinks.url(h.partnerLinks.token(id, r.id, expiresAt));
       const before = h.count('incident_events');
-      const form = new URLSearchParams({ action: action.action, respondent: 'A Nurse, crisis team', ...(action.action === 'decline' ? { reason: 'no capacity' } : {}) });
-      const res = await h.request('POST', link, { raw: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' }, token: null });
+      const form = new URLSearchParams({
+        action: action.action,
+        respondent: 'A Nurse, crisis team',
+        ...(action.action === 'decline' ? { reason: 'no capacity' } : {}),
+      });
+      const res = await h.request('POST', link, {
+        raw: form.toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        token: null,
+      });
       note(res);
-      expect([200, 409, 410, 422], `partner ${action.action} on ${r.state}: ${String(res.body).slice(0, 300)}`).toContain(res.status);
+      expect(
+        [200, 409, 410, 422],
+        `partner ${action.action} on ${r.state}: ${String(res.body).slice(0, 300)}`,
+      ).toContain(res.status);
       tally.other += h.count('incident_events') - before;
-      if (res.status !== 200) expect(h.count('incident_events'), 'a refused partner answer writes nothing').toBe(before);
+      if (res.status !== 200)
+        expect(h.count('incident_events'), 'a refused partner answer writes nothing').toBe(before);
       continue;
     }
     if (action.kind === 'retry') {
@@ -643,7 +857,14 @@ async function runWorkload(h: Harness, w: Workload): Promise<Tally> {
         expect(r.status, `${where} → ${type}: ${JSON.stringify(r.body)}`).toBe(200);
         expect(r.body.version).toBe(v.version + 1);
         tally.accepted++;
-        if (action.key) inc.lastKeyed = { body: JSON.stringify(body), ifMatch, key: headers['idempotency-key']!, status: r.status, answer: r.body };
+        if (action.key)
+          inc.lastKeyed = {
+            body: JSON.stringify(body),
+            ifMatch,
+            key: headers['idempotency-key']!,
+            status: r.status,
+            answer: r.body,
+          };
         break;
       }
       case 'detention': {
@@ -675,8 +896,12 @@ async function runWorkload(h: Harness, w: Workload): Promise<Tally> {
         break;
       }
       case 'stale': {
-        const type = v.allowedEvents.length ? v.allowedEvents[action.pick % v.allowedEvents.length]! : 'NEW_INFORMATION';
-        const r = await post(id, validBody(type, v, action.variant, at) ?? shapedBody(type, v, action.variant, at), { 'if-match': `"${Math.max(0, v.version + action.delta)}"` });
+        const type = v.allowedEvents.length
+          ? v.allowedEvents[action.pick % v.allowedEvents.length]!
+          : 'NEW_INFORMATION';
+        const r = await post(id, validBody(type, v, action.variant, at) ?? shapedBody(type, v, action.variant, at), {
+          'if-match': `"${Math.max(0, v.version + action.delta)}"`,
+        });
         expect(r.status, where).toBe(409);
         expect(r.body.currentVersion).toBe(v.version);
         break;
@@ -693,7 +918,12 @@ async function runWorkload(h: Harness, w: Workload): Promise<Tally> {
   return tally;
 }
 
-function ruleBreakingBody(which: (typeof RULE_CASES)[number], v: View, variant: number, at: string): Record<string, unknown> {
+function ruleBreakingBody(
+  which: (typeof RULE_CASES)[number],
+  v: View,
+  variant: number,
+  at: string,
+): Record<string, unknown> {
   const thrive = { type: 'THRIVE_RECORDED', occurredAt: at, ...thriveNotes };
   const referral = (over: Record<string, unknown>) => ({ ...validBody('REFERRAL_MADE', v, variant, at), ...over });
   const escalatable = v.referrals.find((r) => REFERRAL_EVENT_STATES.REFERRAL_ESCALATED!.includes(r.state));
@@ -708,7 +938,15 @@ function ruleBreakingBody(which: (typeof RULE_CASES)[number], v: View, variant: 
     case 'occurredBeforeCall':
       return { ...thrive, occurredAt: new Date(Date.parse(v.receivedAt) - 5 * 60_000).toISOString() };
     case 'noDeployDespiteRiskWithoutOverride':
-      return { type: 'RCRP_DECISION_RECORDED', occurredAt: at, crimeOccurring: false, riskToLife: true, riskOfSeriousHarm: false, decision: 'adviceOnly', rationale: 'r' };
+      return {
+        type: 'RCRP_DECISION_RECORDED',
+        occurredAt: at,
+        crimeOccurring: false,
+        riskToLife: true,
+        riskOfSeriousHarm: false,
+        decision: 'adviceOnly',
+        rationale: 'r',
+      };
     case 'overrideByConstable':
       return {
         type: 'RCRP_DECISION_RECORDED',
@@ -726,7 +964,12 @@ function ruleBreakingBody(which: (typeof RULE_CASES)[number], v: View, variant: 
       return { type: 'REFERRAL_ANSWERED', occurredAt: at, referralId: 'no-such-referral', answer: 'accepted' };
     case 'declineWithoutReason': {
       const open = v.referrals.find((r) => r.status === 'pending' || r.status === 'noResponse');
-      return { type: 'REFERRAL_ANSWERED', occurredAt: at, referralId: open?.id ?? 'no-such-referral', answer: 'declined' };
+      return {
+        type: 'REFERRAL_ANSWERED',
+        occurredAt: at,
+        referralId: open?.id ?? 'no-such-referral',
+        answer: 'declined',
+      };
     }
     case 'referralWithoutNamedContact':
       return referral({ namedContact: '  ' });
@@ -735,18 +978,34 @@ function ruleBreakingBody(which: (typeof RULE_CASES)[number], v: View, variant: 
       return v.referrals[0] ? referral({ referralId: v.referrals[0].id }) : breakR1;
     case 'escalationToUnknownLevel':
       return escalatable
-        ? { type: 'REFERRAL_ESCALATED', occurredAt: at, referralId: escalatable.id, level: 9, reason: 'noAnswer', escalatedBy: { name: 'Sgt A Patel', rank: 'sergeant' } }
+        ? {
+            type: 'REFERRAL_ESCALATED',
+            occurredAt: at,
+            referralId: escalatable.id,
+            level: 9,
+            reason: 'noAnswer',
+            escalatedBy: { name: 'Sgt A Patel', rank: 'sergeant' },
+          }
         : breakR1;
     case 'escalationWithoutPerson':
       return escalatable
-        ? { type: 'REFERRAL_ESCALATED', occurredAt: at, referralId: escalatable.id, level: LADDER_TOP, reason: 'noAnswer', escalatedBy: { name: ' ', rank: 'sergeant' } }
+        ? {
+            type: 'REFERRAL_ESCALATED',
+            occurredAt: at,
+            referralId: escalatable.id,
+            level: LADDER_TOP,
+            reason: 'noAnswer',
+            escalatedBy: { name: ' ', rank: 'sergeant' },
+          }
         : breakR1;
     case 'narrativeToAgencyNotAllowedIt':
       // SECAmb is not configured for free text; in a state that refuses referrals this is refused anyway.
       return referral({ agency: 'secamb', contactMethod: 'phone', narrative: 'long story about the person' });
     case 'awolWithInformalPatient':
       // Only an AWOL incident refuses an informal patient; elsewhere break R1 instead.
-      return config.categories.find((c) => c.code === v.category)?.requiresDetainedLegalStatus ? { type: 'SUBJECT_RECORDED', occurredAt: at, subject: { legalStatus: '01' } } : breakR1;
+      return config.categories.find((c) => c.code === v.category)?.requiresDetainedLegalStatus
+        ? { type: 'SUBJECT_RECORDED', occurredAt: at, subject: { legalStatus: '01' } }
+        : breakR1;
   }
 }
 
@@ -770,7 +1029,11 @@ function badRequest(
     case 'instantWithoutOffset':
       return { status: 400, body: { ...thrive, occurredAt: at.slice(0, 19) }, headers: ifMatch };
     case 'wrongFieldType':
-      return { status: 400, body: { type: 'POLICE_DISPATCHED', occurredAt: at, resources: 'two cars' }, headers: ifMatch };
+      return {
+        status: 400,
+        body: { type: 'POLICE_DISPATCHED', occurredAt: at, resources: 'two cars' },
+        headers: ifMatch,
+      };
     case 'missingIfMatch':
       return { status: 428, body: thrive, headers: {} };
     case 'garbageIfMatch':
@@ -779,7 +1042,11 @@ function badRequest(
       return { status: 404, body: thrive, headers: ifMatch, path: `/api/incidents/${randomUUID()}/events` };
     case 'idempotencyKeyReused':
       if (!usedKey) return { status: 400, body: '{', headers: ifMatch };
-      return { status: 422, body: { type: 'NEW_INFORMATION', occurredAt: at, summary: 'a different request', source: 'other' }, headers: { ...ifMatch, 'idempotency-key': usedKey } };
+      return {
+        status: 422,
+        body: { type: 'NEW_INFORMATION', occurredAt: at, summary: 'a different request', source: 'other' },
+        headers: { ...ifMatch, 'idempotency-key': usedKey },
+      };
   }
 }
 
@@ -789,7 +1056,10 @@ function badRequest(
 
 /** Every row of a table as SQL literals (quote() keeps types: 1 ≠ 1.0 ≠ '1'), ordered by primary key. */
 function dumpTable(db: Db, table: string): string[] {
-  const cols = db.$client.prepare(`SELECT name, pk FROM pragma_table_info(?) ORDER BY cid`).all(table) as Array<{ name: string; pk: number }>;
+  const cols = db.$client.prepare(`SELECT name, pk FROM pragma_table_info(?) ORDER BY cid`).all(table) as Array<{
+    name: string;
+    pk: number;
+  }>;
   const pk = cols.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk);
   expect(pk.length, `${table} has a primary key`).toBeGreaterThan(0);
   const select = cols.map((c) => `quote("${c.name}")`).join(` || '|' || `);
@@ -806,17 +1076,27 @@ function dumpProjections(db: Db): Record<string, string[]> {
 function checkLogAgainstSnapshots(h: Harness, tally: Tally): void {
   const db = h.db.$client;
   const store = incidentStore(h.db);
-  const rows = db.prepare(`SELECT id, version, snapshot FROM incidents ORDER BY id`).all() as Array<{ id: string; version: number; snapshot: string }>;
+  const rows = db.prepare(`SELECT id, version, snapshot FROM incidents ORDER BY id`).all() as Array<{
+    id: string;
+    version: number;
+    snapshot: string;
+  }>;
   expect(rows.length).toBe(tally.creates);
   const counts = db.prepare(`SELECT count(*) AS n, max(seq) AS maxSeq FROM incident_events WHERE incident_id = ?`);
   for (const r of rows) {
     const events = store.events(r.id);
     const c = counts.get(r.id) as { n: number; maxSeq: number };
-    expect({ version: r.version, events: c.n, lastSeq: c.maxSeq }, r.id).toEqual({ version: c.n, events: c.n, lastSeq: c.n });
+    expect({ version: r.version, events: c.n, lastSeq: c.maxSeq }, r.id).toEqual({
+      version: c.n,
+      events: c.n,
+      lastSeq: c.n,
+    });
     expect(serializeAggregate(replay(events)), `snapshot of ${r.id}`).toBe(r.snapshot);
   }
   const total = h.count('incident_events');
-  expect(total, 'the log holds exactly the accepted commands: refusals wrote nothing').toBe(tally.creates + tally.accepted + tally.fired + tally.other);
+  expect(total, 'the log holds exactly the accepted commands: refusals wrote nothing').toBe(
+    tally.creates + tally.accepted + tally.fired + tally.other,
+  );
 }
 
 describe('event log and projections under a random workload', () => {
@@ -827,10 +1107,14 @@ describe('event log and projections under a random workload', () => {
       const h = createHarness({ mailEnabled: true });
       try {
         const tally = await runWorkload(h, w);
-        expect([...tally.statuses.keys()].filter((s) => s >= 500), 'no request may produce a 5xx').toEqual([]);
+        expect(
+          [...tally.statuses.keys()].filter((s) => s >= 500),
+          'no request may produce a 5xx',
+        ).toEqual([]);
         // The workload really mixed accepted and refused commands, deadlines and alerts.
         expect(tally.accepted).toBeGreaterThan(tally.creates);
-        for (const s of [200, 201, 400, 404, 409, 422, 428]) expect(tally.statuses.get(s) ?? 0, `responses with status ${s}`).toBeGreaterThan(0);
+        for (const s of [200, 201, 400, 404, 409, 422, 428])
+          expect(tally.statuses.get(s) ?? 0, `responses with status ${s}`).toBeGreaterThan(0);
         expect(tally.fired, 'deadline sweeps fired some clocks').toBeGreaterThan(0);
         expect(h.count('referrals')).toBeGreaterThan(0);
         expect(h.count('detentions'), 'detentions were started').toBeGreaterThan(0);
@@ -839,7 +1123,21 @@ describe('event log and projections under a random workload', () => {
         expect(tally.other, 'emails were sent and partners answered through links').toBeGreaterThan(0);
         expect(h.count('alerts')).toBeGreaterThan(0);
 
-        if (process.env.REPLAY_STATS) console.log(JSON.stringify({ escalations: h.count('referral_escalations'), detentions: h.count('detentions'), tally: { ...tally, statuses: Object.fromEntries(tally.statuses) }, referrals: h.db.$client.prepare("SELECT state, count(*) n FROM referrals GROUP BY state").all(), outbox: h.db.$client.prepare("SELECT kind, status, count(*) n FROM outbox GROUP BY kind, status").all(), events: h.db.$client.prepare("SELECT type, actor_role, count(*) n FROM incident_events WHERE type LIKE 'REFERRAL%' GROUP BY type, actor_role").all() }));
+        if (process.env.REPLAY_STATS)
+          console.log(
+            JSON.stringify({
+              escalations: h.count('referral_escalations'),
+              detentions: h.count('detentions'),
+              tally: { ...tally, statuses: Object.fromEntries(tally.statuses) },
+              referrals: h.db.$client.prepare('SELECT state, count(*) n FROM referrals GROUP BY state').all(),
+              outbox: h.db.$client.prepare('SELECT kind, status, count(*) n FROM outbox GROUP BY kind, status').all(),
+              events: h.db.$client
+                .prepare(
+                  "SELECT type, actor_role, count(*) n FROM incident_events WHERE type LIKE 'REFERRAL%' GROUP BY type, actor_role",
+                )
+                .all(),
+            }),
+          );
         checkLogAgainstSnapshots(h, tally);
         const stored = dumpProjections(h.db);
         const r = rebuildProjections(h.db);
@@ -848,7 +1146,10 @@ describe('event log and projections under a random workload', () => {
         for (const t of PROJECTION_TABLES) {
           const before = new Set(stored[t]);
           const after = new Set(rebuilt[t]);
-          const diff = { onlyStored: stored[t]!.filter((x) => !after.has(x)).slice(0, 5), onlyRebuilt: rebuilt[t]!.filter((x) => !before.has(x)).slice(0, 5) };
+          const diff = {
+            onlyStored: stored[t]!.filter((x) => !after.has(x)).slice(0, 5),
+            onlyRebuilt: rebuilt[t]!.filter((x) => !before.has(x)).slice(0, 5),
+          };
           expect(diff, `${t}: rows that differ after rebuild`).toEqual({ onlyStored: [], onlyRebuilt: [] });
           expect(rebuilt[t], `${t} after rebuild`).toEqual(stored[t]);
         }
@@ -869,7 +1170,9 @@ describe('event log and projections under a random workload', () => {
       throw new Error(
         `random workload failed after ${details.numRuns} run(s); reproduce with FC_SEED=${details.seed} FC_PATH=${details.counterexamplePath}\n` +
           (err instanceof Error ? err.message : String(err)) +
-          (err && typeof err === 'object' && 'actual' in err ? `\nactual: ${JSON.stringify(err.actual, null, 1).slice(0, 3000)}` : '') +
+          (err && typeof err === 'object' && 'actual' in err
+            ? `\nactual: ${JSON.stringify(err.actual, null, 1).slice(0, 3000)}`
+            : '') +
           (err instanceof Error ? `\n${err.stack ?? ''}` : ''),
       );
     }

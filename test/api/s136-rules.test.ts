@@ -50,11 +50,21 @@ async function detention(id: string) {
 }
 
 async function alerts(query = '') {
-  return (await h.request('GET', `/api/alerts${query}`)).body.items as Array<{ rule: string; severity: string; message: string; incidentId: string; notify: string }>;
+  return (await h.request('GET', `/api/alerts${query}`)).body.items as Array<{
+    rule: string;
+    severity: string;
+    message: string;
+    incidentId: string;
+    notify: string;
+  }>;
 }
 
 /** Incident with police on scene, a s.136 detention in the street at 21:10 (after consulting). */
-async function streetDetention(over: Record<string, unknown> = {}, incident: Record<string, unknown> = {}, detentionId = 'd1') {
+async function streetDetention(
+  over: Record<string, unknown> = {},
+  incident: Record<string, unknown> = {},
+  detentionId = 'd1',
+) {
   at(T0); // each scenario starts at 21:00 (a second scenario in one test moves the clock back)
   const id = await policeIncident(h, incident);
   at('2026-11-23T21:08:00Z');
@@ -65,7 +75,11 @@ async function streetDetention(over: Record<string, unknown> = {}, incident: Rec
 }
 
 /** …conveyed by ambulance and arrived at a place of safety at 21:55. */
-async function atPlaceOfSafety(place: Record<string, unknown> = { site: 'kmptMaidstone' }, incident: Record<string, unknown> = {}, detentionId = 'd1') {
+async function atPlaceOfSafety(
+  place: Record<string, unknown> = { site: 'kmptMaidstone' },
+  incident: Record<string, unknown> = {},
+  detentionId = 'd1',
+) {
   const id = await streetDetention({}, incident, detentionId);
   at('2026-11-23T21:30:00Z');
   await steps(h, id, [conveyed(detentionId)]);
@@ -95,11 +109,21 @@ describe('s.136 legality checks through the API', () => {
     h = createHarness({ start: T0 });
     const id = await policeIncident(h);
     await steps(h, id, [considered(), consulted()]);
-    await refused(id, detained('d1', { officer: { name: 'PCSO 9001 B. King', role: 'pcso' } }), 'R17', 'NOT_A_CONSTABLE');
+    await refused(
+      id,
+      detained('d1', { officer: { name: 'PCSO 9001 B. King', role: 'pcso' } }),
+      'R17',
+      'NOT_A_CONSTABLE',
+    );
     await refused(id, detained('d1', { officer: { name: 'J. Smith', role: 'policeStaff' } }), 'R17');
-    expect((await h.event(id, detained('d1', { officer: { name: 'SC 311 D. Ray', role: 'specialConstable' } }))).status).toBe(200);
+    expect(
+      (await h.event(id, detained('d1', { officer: { name: 'SC 311 D. Ray', role: 'specialConstable' } }))).status,
+    ).toBe(200);
 
-    const h2 = createHarness({ start: T0, config: (c) => ({ ...c, s136: { ...c.s136, specialConstablesMayDetain: false } }) });
+    const h2 = createHarness({
+      start: T0,
+      config: (c) => ({ ...c, s136: { ...c.s136, specialConstablesMayDetain: false } }),
+    });
     const prev = h;
     h = h2;
     const id2 = await policeIncident(h);
@@ -114,7 +138,9 @@ describe('s.136 legality checks through the API', () => {
     await steps(h, id, [considered(), consulted()]);
     const p = await refused(
       id,
-      detained('d1', { criteria: { apparentMentalDisorder: true, immediateNeedOfCareOrControl: false, necessaryForProtection: true } }),
+      detained('d1', {
+        criteria: { apparentMentalDisorder: true, immediateNeedOfCareOrControl: false, necessaryForProtection: true },
+      }),
       'R18',
       'CRITERIA_NOT_MET',
     );
@@ -129,11 +155,29 @@ describe('s.136 legality checks through the API', () => {
     const p = await refused(id, detained(), 'R19', 'CONSULTATION_REQUIRED');
     expect(p.state).toBe('policeResponse');
     await refused(id, consulted('d1', { profession: 'custodySergeant' }), 'R19', 'CONSULTEE_NOT_ALLOWED');
-    await refused(id, consulted('d1', { practicable: false, profession: undefined, advice: undefined }), 'R19', 'REASON_REQUIRED');
-    await steps(h, id, [consulted('d1', { practicable: false, profession: undefined, advice: undefined, notPracticableReason: 'climbing over the railings; no time to call' })]);
+    await refused(
+      id,
+      consulted('d1', { practicable: false, profession: undefined, advice: undefined }),
+      'R19',
+      'REASON_REQUIRED',
+    );
+    await steps(h, id, [
+      consulted('d1', {
+        practicable: false,
+        profession: undefined,
+        advice: undefined,
+        notPracticableReason: 'climbing over the railings; no time to call',
+      }),
+    ]);
     expect((await h.event(id, detained())).status).toBe(200);
     // Every listed profession is accepted (s.136(1C) and reg 8).
-    for (const profession of ['registeredMedicalPractitioner', 'registeredNurse', 'amhp', 'registeredParamedic', 'registeredOccupationalTherapist']) {
+    for (const profession of [
+      'registeredMedicalPractitioner',
+      'registeredNurse',
+      'amhp',
+      'registeredParamedic',
+      'registeredOccupationalTherapist',
+    ]) {
       await steps(h, id, [considered(`d-${profession}`), consulted(`d-${profession}`, { profession })]);
     }
   });
@@ -150,7 +194,11 @@ describe('s.136 legality checks through the API', () => {
     h = createHarness({ start: T0 });
     const id = await atPlaceOfSafety({ site: 'kmptMaidstone' }, child);
     const d = await detention('d1');
-    expect(d).toMatchObject({ state: 'atPlaceOfSafety', status: 'running', person: { ageYears: 16, ageBand: '10to17' } });
+    expect(d).toMatchObject({
+      state: 'atPlaceOfSafety',
+      status: 'running',
+      person: { ageYears: 16, ageBand: '10to17' },
+    });
     expect(id).toBeTruthy();
   });
 
@@ -159,7 +207,11 @@ describe('s.136 legality checks through the API', () => {
     const id = await atPlaceOfSafety();
     const d = await detention('d1');
     expect(d.detainedAt).toBe('2026-11-23T21:10:00.000Z');
-    expect(d.clock).toMatchObject({ start: '2026-11-23T21:55:00.000Z', basis: 'arrivalAtPlaceOfSafety', expiresAt: '2026-11-24T21:55:00.000Z' });
+    expect(d.clock).toMatchObject({
+      start: '2026-11-23T21:55:00.000Z',
+      basis: 'arrivalAtPlaceOfSafety',
+      expiresAt: '2026-11-24T21:55:00.000Z',
+    });
     expect(d.timeLeftSeconds).toBe(86_400);
     // There is no second arrival: the clock start cannot be moved.
     const again = await refused(id, arrived('d1', { site: 'kmptDartford' }), null, 'EVENT_NOT_ALLOWED');
@@ -172,9 +224,16 @@ describe('s.136 legality checks through the API', () => {
     const id = await policeIncident(h);
     await steps(h, id, [considered(), consulted()]);
     at('2026-11-24T03:20:00Z');
-    await steps(h, id, [detained('d1', { mode: 'kept', locationType: 'emergencyDepartment', placeOfSafety: { site: 'edMaidstone' } })]);
+    await steps(h, id, [
+      detained('d1', { mode: 'kept', locationType: 'emergencyDepartment', placeOfSafety: { site: 'edMaidstone' } }),
+    ]);
     const d = await detention('d1');
-    expect(d).toMatchObject({ state: 'atPlaceOfSafety', clockStart: '2026-11-24T03:20:00.000Z', clockBasis: 'decisionToKeep', conveyanceMethod: 'noneAlreadyAtPoS' });
+    expect(d).toMatchObject({
+      state: 'atPlaceOfSafety',
+      clockStart: '2026-11-24T03:20:00.000Z',
+      clockBasis: 'decisionToKeep',
+      conveyanceMethod: 'noneAlreadyAtPoS',
+    });
     expect(d.expiresAt).toBe('2026-11-25T03:20:00.000Z');
   });
 
@@ -188,27 +247,56 @@ describe('s.136 legality checks through the API', () => {
         occurredAt: '2026-11-23T20:58:00Z',
         power: 's135_1',
         mode: 'kept',
-        warrant: { reference: 'MC/2026/0042', court: 'Maidstone Magistrates', amhpName: 'AMHP J. Cole', doctorName: 'Dr R. Iqbal' },
+        warrant: {
+          reference: 'MC/2026/0042',
+          court: 'Maidstone Magistrates',
+          amhpName: 'AMHP J. Cole',
+          doctorName: 'Dr R. Iqbal',
+        },
         officer,
-        placeOfSafety: { type: 'socialServicesAccommodation', description: 'supported living unit named in the warrant' },
+        placeOfSafety: {
+          type: 'socialServicesAccommodation',
+          description: 'supported living unit named in the warrant',
+        },
       },
     ]);
-    expect(await detention('w1')).toMatchObject({ power: 's135_1', clockStart: '2026-11-23T20:58:00.000Z', clockBasis: 'entryToPremises', expiresAt: '2026-11-24T20:58:00.000Z' });
+    expect(await detention('w1')).toMatchObject({
+      power: 's135_1',
+      clockStart: '2026-11-23T20:58:00.000Z',
+      clockBasis: 'entryToPremises',
+      expiresAt: '2026-11-24T20:58:00.000Z',
+    });
   });
 
   it('R22 a transfer records by whom and where, and never moves the clock start or the expiry', async () => {
     h = createHarness({ start: T0 });
     const id = await atPlaceOfSafety({ site: 'edMedway' });
     at('2026-11-24T02:00:00Z');
-    await refused(id, { type: 'S136_TRANSFERRED', detentionId: 'd1', placeOfSafety: { site: 'kmptDartford' }, by: 'amhp', byName: ' ' }, 'R22', 'TRANSFER_BY_REQUIRED');
-    await steps(h, id, [{ type: 'S136_TRANSFERRED', detentionId: 'd1', placeOfSafety: { site: 'kmptDartford' }, by: 'amhp', byName: 'AMHP J. Cole' }]);
+    await refused(
+      id,
+      { type: 'S136_TRANSFERRED', detentionId: 'd1', placeOfSafety: { site: 'kmptDartford' }, by: 'amhp', byName: ' ' },
+      'R22',
+      'TRANSFER_BY_REQUIRED',
+    );
+    await steps(h, id, [
+      {
+        type: 'S136_TRANSFERRED',
+        detentionId: 'd1',
+        placeOfSafety: { site: 'kmptDartford' },
+        by: 'amhp',
+        byName: 'AMHP J. Cole',
+      },
+    ]);
     const d = await detention('d1');
     expect(d.clock).toMatchObject({ start: '2026-11-23T21:55:00.000Z', expiresAt: '2026-11-24T21:55:00.000Z' });
     expect(d.transfers).toBe(1);
     expect(d.firstPlaceOfSafety).toEqual({ type: 'emergencyDepartment', site: 'edMedway' });
     expect(d.currentPlaceOfSafety).toEqual({ type: 'healthBasedPlaceOfSafety', site: 'kmptDartford' });
     expect(d.stays[1]).toMatchObject({ arrivedAt: '2026-11-24T02:00:00.000Z', policeInAttendance: false });
-    expect(d.timeline.find((e: { type: string }) => e.type === 'S136_TRANSFERRED').data).toMatchObject({ by: 'amhp', byName: 'AMHP J. Cole' });
+    expect(d.timeline.find((e: { type: string }) => e.type === 'S136_TRANSFERRED').data).toMatchObject({
+      by: 'amhp',
+      byName: 'AMHP J. Cole',
+    });
   });
 
   it('R23 after expiry with no outcome refuses anything implying continuing detention, and accepts the outcome lapsed', async () => {
@@ -216,7 +304,18 @@ describe('s.136 legality checks through the API', () => {
     const id = await atPlaceOfSafety({ site: 'edMedway' });
     at('2026-11-24T22:00:00Z');
     sweepDeadlines(h.deps);
-    await refused(id, { type: 'S136_TRANSFERRED', detentionId: 'd1', placeOfSafety: { site: 'kmptDartford' }, by: 'constable', byName: 'PC 1' }, 'R23', 'DETENTION_EXPIRED');
+    await refused(
+      id,
+      {
+        type: 'S136_TRANSFERRED',
+        detentionId: 'd1',
+        placeOfSafety: { site: 'kmptDartford' },
+        by: 'constable',
+        byName: 'PC 1',
+      },
+      'R23',
+      'DETENTION_EXPIRED',
+    );
     await refused(id, nhsAccepted(), 'R23');
     await refused(id, outcome('d1', 'dischargedNFA', { doctorExaminedAt: '2026-11-24T10:00:00Z' }), 'R23');
     const lapsedWarning = (await alerts('?rule=R23&severity=critical'))[0]!;
@@ -235,17 +334,30 @@ describe('s.136 legality checks through the API', () => {
     const p = await refused(id, arrived('d1', policeStation()), 'R24', 'CHILD_AT_POLICE_STATION');
     expect(p.detail).toContain('under 18');
     await steps(h, id, [arrived('d1', { site: 'kmptMaidstone' })]);
-    await refused(id, { type: 'S136_TRANSFERRED', detentionId: 'd1', placeOfSafety: policeStation(), by: 'constable', byName: 'PC 1' }, 'R24');
+    await refused(
+      id,
+      { type: 'S136_TRANSFERRED', detentionId: 'd1', placeOfSafety: policeStation(), by: 'constable', byName: 'PC 1' },
+      'R24',
+    );
   });
 
   it('R24 refuses a police station when the date of birth is unknown but the person appears under 18', async () => {
     h = createHarness({ start: T0 });
     const id = await policeIncident(h, { subject: { ageBand: '10to17' } });
     await steps(h, id, [considered(), consulted()]);
-    await refused(id, detained('d1', { mode: 'kept', locationType: 'policeStation', placeOfSafety: policeStation() }), 'R24');
+    await refused(
+      id,
+      detained('d1', { mode: 'kept', locationType: 'policeStation', placeOfSafety: policeStation() }),
+      'R24',
+    );
     // The detention's own record of the person counts too.
     const id2 = await policeIncident(h);
-    await steps(h, id2, [considered('d2'), consulted('d2'), detained('d2', { person: { ageBand: '10to17' } }), conveyed('d2')]);
+    await steps(h, id2, [
+      considered('d2'),
+      consulted('d2'),
+      detained('d2', { person: { ageBand: '10to17' } }),
+      conveyed('d2'),
+    ]);
     await refused(id2, arrived('d2', policeStation()), 'R24');
   });
 
@@ -259,14 +371,22 @@ describe('s.136 legality checks through the API', () => {
     await refused(id, ps({ noOtherPlaceReason: '' }), 'R25', 'NO_OTHER_PLACE_REASON_REQUIRED');
     await refused(id, ps({ healthcareRequirementWillBeMet: false }), 'R25', 'HEALTHCARE_REQUIREMENT');
     await refused(id, ps({ authorisation: undefined }), 'R25', 'INSPECTOR_AUTHORISATION_REQUIRED');
-    await refused(id, ps({ authorisation: { name: 'Sgt 5 T. Hale', rank: 'sergeant', at: '2026-11-23T21:00:00Z' } }), 'R25', 'AUTHORISATION_RANK');
+    await refused(
+      id,
+      ps({ authorisation: { name: 'Sgt 5 T. Hale', rank: 'sergeant', at: '2026-11-23T21:00:00Z' } }),
+      'R25',
+      'AUTHORISATION_RANK',
+    );
     await refused(id, ps({ consultation: { consulted: false } }), 'R25', 'CONSULTATION_REQUIRED');
     await steps(h, id, [ps({})]);
     expect((await detention('d1')).currentPlaceOfSafety).toEqual({ type: 'policeStation', site: 'custodyMaidstone' });
   });
 
   it('R25 the police-station path is behind a configuration flag (pending legislation)', async () => {
-    h = createHarness({ start: T0, config: (c) => ({ ...c, s136: { ...c.s136, policeStationAsPlaceOfSafety: false } }) });
+    h = createHarness({
+      start: T0,
+      config: (c) => ({ ...c, s136: { ...c.s136, policeStationAsPlaceOfSafety: false } }),
+    });
     const id = await streetDetention({}, adult);
     await steps(h, id, [conveyed()]);
     await refused(id, arrived('d1', policeStation()), null, 'POLICE_STATION_NOT_PERMITTED');
@@ -276,7 +396,14 @@ describe('s.136 legality checks through the API', () => {
     h = createHarness({ start: T0 });
     const id = await atPlaceOfSafety(policeStation(), adult);
     at('2026-11-23T22:15:00Z');
-    await steps(h, id, [{ type: 'S136_HEALTHCARE_CHECK_RECORDED', detentionId: 'd1', professional: 'custody nurse', professionalPresent: true }]);
+    await steps(h, id, [
+      {
+        type: 'S136_HEALTHCARE_CHECK_RECORDED',
+        detentionId: 'd1',
+        professional: 'custody nurse',
+        professionalPresent: true,
+      },
+    ]);
     at('2026-11-23T22:44:00Z');
     expect(sweepDeadlines(h.deps).fired).toBe(0);
     at('2026-11-23T22:46:00Z');
@@ -285,23 +412,50 @@ describe('s.136 legality checks through the API', () => {
     let r26 = await alerts('?rule=R26');
     expect(r26).toHaveLength(1);
     expect(r26[0]).toMatchObject({ severity: 'warning', notify: 'custodySergeant' });
-    await steps(h, id, [{ type: 'S136_HEALTHCARE_CHECK_RECORDED', detentionId: 'd1', professional: 'custody nurse', professionalPresent: false }]);
+    await steps(h, id, [
+      {
+        type: 'S136_HEALTHCARE_CHECK_RECORDED',
+        detentionId: 'd1',
+        professional: 'custody nurse',
+        professionalPresent: false,
+      },
+    ]);
     r26 = await alerts('?rule=R26');
     expect(r26.map((a) => a.message).join('\n')).toContain('no healthcare professional present');
     // Checks belong to a police station only.
     const id2 = await atPlaceOfSafety({ site: 'kmptMaidstone' }, {}, 'd2');
-    await refused(id2, { type: 'S136_HEALTHCARE_CHECK_RECORDED', detentionId: 'd2', professional: 'nurse', professionalPresent: true }, 'R26', 'NOT_AT_POLICE_STATION');
+    await refused(
+      id2,
+      { type: 'S136_HEALTHCARE_CHECK_RECORDED', detentionId: 'd2', professional: 'nurse', professionalPresent: true },
+      'R26',
+      'NOT_AT_POLICE_STATION',
+    );
   });
 
   it('R27 a home as "other suitable place" needs the consents; another suitable place needs its manager', async () => {
     h = createHarness({ start: T0 });
     const id = await streetDetention();
     await steps(h, id, [conveyed()]);
-    const home = (consent: Record<string, unknown> | undefined) => arrived('d1', { type: 'privateDwelling', description: "the person's sister's flat", ...(consent ? { consent } : {}) });
+    const home = (consent: Record<string, unknown> | undefined) =>
+      arrived('d1', {
+        type: 'privateDwelling',
+        description: "the person's sister's flat",
+        ...(consent ? { consent } : {}),
+      });
     await refused(id, home(undefined), 'R27', 'CONSENT_REQUIRED');
-    await refused(id, home({ personAgreed: true, personLivesThere: true, soleOccupier: false }), 'R27', 'OCCUPIER_CONSENT_REQUIRED');
+    await refused(
+      id,
+      home({ personAgreed: true, personLivesThere: true, soleOccupier: false }),
+      'R27',
+      'OCCUPIER_CONSENT_REQUIRED',
+    );
     await refused(id, home({ personAgreed: true, personLivesThere: false }), 'R27', 'OCCUPIER_CONSENT_REQUIRED');
-    await refused(id, arrived('d1', { type: 'otherSuitablePlace', description: 'church hall' }), 'R27', 'MANAGER_CONSENT_REQUIRED');
+    await refused(
+      id,
+      arrived('d1', { type: 'otherSuitablePlace', description: 'church hall' }),
+      'R27',
+      'MANAGER_CONSENT_REQUIRED',
+    );
     await steps(h, id, [home({ personAgreed: true, personLivesThere: false, occupierAgreed: true })]);
     expect((await detention('d1')).firstPlaceOfSafety).toEqual({ type: 'privateDwelling', site: null });
   });
@@ -313,8 +467,19 @@ describe('s.136 legality checks through the API', () => {
     const p = await refused(id, extension('d1', { ground: 'noBed' }), 'R28', 'EXTENSION_GROUND_NOT_LAWFUL');
     expect(p.detail).toContain("person's condition");
     await refused(id, extension('d1', { ground: 'amhpUnavailable' }), 'R28');
-    await refused(id, extension('d1', { authoriser: { name: 'AMHP J. Cole', profession: 'amhp', responsibleForExamination: true } }), 'R28', 'EXTENSION_AUTHORISER');
-    await refused(id, extension('d1', { authoriser: { name: 'Dr X', profession: 'registeredMedicalPractitioner', responsibleForExamination: false } }), 'R28');
+    await refused(
+      id,
+      extension('d1', { authoriser: { name: 'AMHP J. Cole', profession: 'amhp', responsibleForExamination: true } }),
+      'R28',
+      'EXTENSION_AUTHORISER',
+    );
+    await refused(
+      id,
+      extension('d1', {
+        authoriser: { name: 'Dr X', profession: 'registeredMedicalPractitioner', responsibleForExamination: false },
+      }),
+      'R28',
+    );
     await refused(id, extension('d1', { hours: 13 }), 'R28', 'EXTENSION_TOO_LONG');
     await steps(h, id, [extension('d1', { hours: 8 })]);
     await refused(id, extension('d1', { hours: 5 }), 'R28', 'EXTENSION_TOO_LONG');
@@ -337,14 +502,29 @@ describe('s.136 legality checks through the API', () => {
     const id = await atPlaceOfSafety(policeStation(), adult);
     at('2026-11-24T12:00:00Z');
     await refused(id, extension('d1', { hours: 6 }), 'R29', 'SUPERINTENDENT_APPROVAL_REQUIRED');
-    await refused(id, extension('d1', { hours: 6, superintendentApproval: { name: 'CI A. Moss', rank: 'chiefInspector', at: '2026-11-24T11:50:00Z' } }), 'R29', 'SUPERINTENDENT_RANK');
-    await steps(h, id, [extension('d1', { hours: 6, superintendentApproval: { name: 'Supt K. Dale', rank: 'superintendent', at: '2026-11-24T11:50:00Z' } })]);
+    await refused(
+      id,
+      extension('d1', {
+        hours: 6,
+        superintendentApproval: { name: 'CI A. Moss', rank: 'chiefInspector', at: '2026-11-24T11:50:00Z' },
+      }),
+      'R29',
+      'SUPERINTENDENT_RANK',
+    );
+    await steps(h, id, [
+      extension('d1', {
+        hours: 6,
+        superintendentApproval: { name: 'Supt K. Dale', rank: 'superintendent', at: '2026-11-24T11:50:00Z' },
+      }),
+    ]);
     expect((await detention('d1')).expiresAt).toBe('2026-11-25T03:55:00.000Z');
   });
 
   it('R30 refuses a consecutive detention of the same person (across incidents) until the earlier one has a release or outcome', async () => {
     h = createHarness({ start: T0 });
-    const person = { subject: { identifiers: { forcePersonId: 'KP-55012' }, ageYears: 41, gender: 'male', ethnicity: 'asian' } };
+    const person = {
+      subject: { identifiers: { forcePersonId: 'KP-55012' }, ageYears: 41, gender: 'male', ethnicity: 'asian' },
+    };
     const first = await atPlaceOfSafety({ site: 'kmptMaidstone' }, person);
     at('2026-11-24T22:30:00Z');
     sweepDeadlines(h.deps); // the first detention lapses with no outcome
@@ -368,28 +548,83 @@ describe('s.136 legality checks through the API', () => {
   it('R31 a police release before an assessment outcome needs a reason and supervisor review, and is flagged', async () => {
     h = createHarness({ start: T0 });
     const id = await atPlaceOfSafety();
-    const release = (supervisor: Record<string, unknown>) => ({ type: 'S136_RELEASED_BY_POLICE', detentionId: 'd1', reason: 'calm, no longer appeared mentally disordered', supervisor });
+    const release = (supervisor: Record<string, unknown>) => ({
+      type: 'S136_RELEASED_BY_POLICE',
+      detentionId: 'd1',
+      reason: 'calm, no longer appeared mentally disordered',
+      supervisor,
+    });
     await refused(id, release({ name: 'PC 4 K. Bell', rank: 'constable' }), 'R31', 'SUPERVISOR_REVIEW_REQUIRED');
-    await refused(id, { ...release({ name: 'Sgt 1 P. Lee', rank: 'sergeant' }), reason: '' }, 'R31', 'RELEASE_REASON_REQUIRED');
+    await refused(
+      id,
+      { ...release({ name: 'Sgt 1 P. Lee', rank: 'sergeant' }), reason: '' },
+      'R31',
+      'RELEASE_REASON_REQUIRED',
+    );
     await steps(h, id, [release({ name: 'Sgt 1 P. Lee', rank: 'sergeant' })]);
     expect(await alerts('?rule=R31')).toMatchObject([{ severity: 'warning', notify: 'inspector' }]);
     const d = await detention('d1');
     expect(d.status).toBe('ended');
-    expect(d.audit.find((a: { kind: string }) => a.kind === 'policeRelease').people[0]).toMatchObject({ name: 'Sgt 1 P. Lee', rank: 'sergeant' });
+    expect(d.audit.find((a: { kind: string }) => a.kind === 'policeRelease').people[0]).toMatchObject({
+      name: 'Sgt 1 P. Lee',
+      rank: 'sergeant',
+    });
   });
 
   it('R32 a s.135(1) warrant needs its reference, court, AMHP and doctor; s.135(2) the authorised person or hospital', async () => {
     h = createHarness({ start: T0 });
     const id = await policeIncident(h);
-    const warrant = (power: string, w: Record<string, unknown>, detentionId = 'w1') => ({ type: 'S135_WARRANT_EXECUTED', detentionId, power, mode: 'removed', warrant: w, officer });
-    await refused(id, warrant('s135_1', { reference: 'MC/1', court: 'Maidstone Magistrates', amhpName: 'AMHP J. Cole' }), 'R32', 'ACCOMPANIMENT_REQUIRED');
-    await refused(id, warrant('s135_1', { reference: '', court: 'Maidstone Magistrates', amhpName: 'A', doctorName: 'D' }), 'R32', 'WARRANT_DETAILS_REQUIRED');
-    await refused(id, warrant('s135_2', { reference: 'MC/2', court: 'Medway Magistrates' }), 'R32', 'AUTHORISED_PERSON_REQUIRED');
-    await refused(id, { ...warrant('s135_1', { reference: 'MC/1', court: 'C', amhpName: 'A', doctorName: 'D' }), officer: { name: 'PCSO 1', role: 'pcso' } }, 'R17');
-    await steps(h, id, [warrant('s135_1', { reference: 'MC/1', court: 'Maidstone Magistrates', amhpName: 'AMHP J. Cole', doctorName: 'Dr R. Iqbal' })]);
-    expect(await detention('w1')).toMatchObject({ power: 's135_1', state: 'detained', warrant: { amhpName: 'AMHP J. Cole', doctorName: 'Dr R. Iqbal' } });
+    const warrant = (power: string, w: Record<string, unknown>, detentionId = 'w1') => ({
+      type: 'S135_WARRANT_EXECUTED',
+      detentionId,
+      power,
+      mode: 'removed',
+      warrant: w,
+      officer,
+    });
+    await refused(
+      id,
+      warrant('s135_1', { reference: 'MC/1', court: 'Maidstone Magistrates', amhpName: 'AMHP J. Cole' }),
+      'R32',
+      'ACCOMPANIMENT_REQUIRED',
+    );
+    await refused(
+      id,
+      warrant('s135_1', { reference: '', court: 'Maidstone Magistrates', amhpName: 'A', doctorName: 'D' }),
+      'R32',
+      'WARRANT_DETAILS_REQUIRED',
+    );
+    await refused(
+      id,
+      warrant('s135_2', { reference: 'MC/2', court: 'Medway Magistrates' }),
+      'R32',
+      'AUTHORISED_PERSON_REQUIRED',
+    );
+    await refused(
+      id,
+      {
+        ...warrant('s135_1', { reference: 'MC/1', court: 'C', amhpName: 'A', doctorName: 'D' }),
+        officer: { name: 'PCSO 1', role: 'pcso' },
+      },
+      'R17',
+    );
+    await steps(h, id, [
+      warrant('s135_1', {
+        reference: 'MC/1',
+        court: 'Maidstone Magistrates',
+        amhpName: 'AMHP J. Cole',
+        doctorName: 'Dr R. Iqbal',
+      }),
+    ]);
+    expect(await detention('w1')).toMatchObject({
+      power: 's135_1',
+      state: 'detained',
+      warrant: { amhpName: 'AMHP J. Cole', doctorName: 'Dr R. Iqbal' },
+    });
     const id2 = await policeIncident(h);
-    await steps(h, id2, [warrant('s135_2', { reference: 'MC/2', court: 'Medway Magistrates', hospital: 'Priority House' }, 'w2')]);
+    await steps(h, id2, [
+      warrant('s135_2', { reference: 'MC/2', court: 'Medway Magistrates', hospital: 'Priority House' }, 'w2'),
+    ]);
   });
 
   it('R33 a police-vehicle conveyance needs the ambulance request and a reason; arrival needs the conveyance first', async () => {
@@ -398,23 +633,75 @@ describe('s.136 legality checks through the API', () => {
     await refused(id, arrived(), 'R33', 'CONVEYANCE_REQUIRED');
     at('2026-11-23T21:20:00Z');
     await refused(id, conveyed('d1', { method: 'policeVehicle' }), 'R33', 'AMBULANCE_REQUEST_REQUIRED');
-    await refused(id, conveyed('d1', { method: 'policeVehicle', ambulanceRequested: true, policeVehicleReason: 'ambulanceNotWithin30Min' }), 'R33', 'AMBULANCE_REQUEST_TIME_REQUIRED');
-    await refused(id, conveyed('d1', { method: 'policeVehicle', ambulanceRequested: true, ambulanceRequestedAt: '2026-11-23T21:11:00Z' }), 'R33', 'POLICE_VEHICLE_REASON_REQUIRED');
-    await refused(id, conveyed('d1', { method: 'policeVehicle', ambulanceRequested: true, ambulanceRequestedAt: '2026-11-23T21:11:00Z', policeVehicleReason: 'ambulanceNotRequested' }), 'R33');
-    await refused(id, conveyed('d1', { method: 'policeVehicle', ambulanceRequested: true, ambulanceRequestedAt: '2026-11-23T21:11:00Z', policeVehicleReason: 'other' }), 'R33', 'REASON_TEXT_REQUIRED');
+    await refused(
+      id,
+      conveyed('d1', {
+        method: 'policeVehicle',
+        ambulanceRequested: true,
+        policeVehicleReason: 'ambulanceNotWithin30Min',
+      }),
+      'R33',
+      'AMBULANCE_REQUEST_TIME_REQUIRED',
+    );
+    await refused(
+      id,
+      conveyed('d1', {
+        method: 'policeVehicle',
+        ambulanceRequested: true,
+        ambulanceRequestedAt: '2026-11-23T21:11:00Z',
+      }),
+      'R33',
+      'POLICE_VEHICLE_REASON_REQUIRED',
+    );
+    await refused(
+      id,
+      conveyed('d1', {
+        method: 'policeVehicle',
+        ambulanceRequested: true,
+        ambulanceRequestedAt: '2026-11-23T21:11:00Z',
+        policeVehicleReason: 'ambulanceNotRequested',
+      }),
+      'R33',
+    );
+    await refused(
+      id,
+      conveyed('d1', {
+        method: 'policeVehicle',
+        ambulanceRequested: true,
+        ambulanceRequestedAt: '2026-11-23T21:11:00Z',
+        policeVehicleReason: 'other',
+      }),
+      'R33',
+      'REASON_TEXT_REQUIRED',
+    );
     await refused(id, conveyed('d1', { method: 'noneAlreadyAtPoS' }), 'R33');
     const bad = await h.event(id, conveyed('d1', { method: 'taxi' }));
     expect(bad.status).toBe(400);
     await steps(h, id, [
-      conveyed('d1', { method: 'policeVehicle', ambulanceRequested: true, ambulanceRequestedAt: '2026-11-23T21:11:00Z', ambulanceEta: '2026-11-23T22:40:00Z', policeVehicleReason: 'ambulanceNotWithin30Min' }),
+      conveyed('d1', {
+        method: 'policeVehicle',
+        ambulanceRequested: true,
+        ambulanceRequestedAt: '2026-11-23T21:11:00Z',
+        ambulanceEta: '2026-11-23T22:40:00Z',
+        policeVehicleReason: 'ambulanceNotWithin30Min',
+      }),
     ]);
-    expect(await detention('d1')).toMatchObject({ conveyanceMethod: 'policeVehicle', conveyance: { ambulanceRequested: true, policeVehicleReason: 'ambulanceNotWithin30Min' } });
+    expect(await detention('d1')).toMatchObject({
+      conveyanceMethod: 'policeVehicle',
+      conveyance: { ambulanceRequested: true, policeVehicleReason: 'ambulanceNotWithin30Min' },
+    });
   });
 
   it('R34 flags a s.136 police-vehicle conveyance where no ambulance was requested', async () => {
     h = createHarness({ start: T0 });
     const id = await streetDetention();
-    await steps(h, id, [conveyed('d1', { method: 'policeVehicle', ambulanceRequested: false, policeVehicleReason: 'ambulanceNotRequested' })]);
+    await steps(h, id, [
+      conveyed('d1', {
+        method: 'policeVehicle',
+        ambulanceRequested: false,
+        policeVehicleReason: 'ambulanceNotRequested',
+      }),
+    ]);
     const a = await alerts('?rule=R34');
     expect(a).toMatchObject([{ incidentId: id, severity: 'warning', notify: 'mhLead' }]);
     expect((await detention('d1')).flags.map((f: { rule: string }) => f.rule)).toEqual(['R34']);
@@ -429,13 +716,30 @@ describe('s.136 legality checks through the API', () => {
     at('2026-11-23T23:05:00Z');
     await steps(h, id, [departed()]);
     const d = await detention('d1');
-    expect(d.stays[0]).toMatchObject({ nhsAcceptedAt: '2026-11-23T22:10:00.000Z', policeDepartedAt: '2026-11-23T23:05:00.000Z', minutesToAcceptance: 15, minutesToDeparture: 70 });
+    expect(d.stays[0]).toMatchObject({
+      nhsAcceptedAt: '2026-11-23T22:10:00.000Z',
+      policeDepartedAt: '2026-11-23T23:05:00.000Z',
+      minutesToAcceptance: 15,
+      minutesToDeparture: 70,
+    });
     expect((await alerts('?rule=R35')).map((a) => a.message).join()).toContain('70 min after arrival');
 
     const id2 = await atPlaceOfSafety({ site: 'kmptMaidstone' }, {}, 'd2');
     at('2026-11-23T22:20:00Z');
-    await refused(id2, { type: 'S136_EXTENDED_STAY_AGREED', detentionId: 'd2', reason: 'violent', nhsContact: '' }, 'R35', 'EXTENDED_STAY_DETAILS');
-    await steps(h, id2, [{ type: 'S136_EXTENDED_STAY_AGREED', detentionId: 'd2', reason: 'assaulted staff; nurse in charge asked officers to stay', nhsContact: 'HBPoS nurse in charge' }]);
+    await refused(
+      id2,
+      { type: 'S136_EXTENDED_STAY_AGREED', detentionId: 'd2', reason: 'violent', nhsContact: '' },
+      'R35',
+      'EXTENDED_STAY_DETAILS',
+    );
+    await steps(h, id2, [
+      {
+        type: 'S136_EXTENDED_STAY_AGREED',
+        detentionId: 'd2',
+        reason: 'assaulted staff; nurse in charge asked officers to stay',
+        nhsContact: 'HBPoS nurse in charge',
+      },
+    ]);
     at('2026-11-24T00:30:00Z');
     sweepDeadlines(h.deps);
     await steps(h, id2, [nhsAccepted('d2'), departed('d2')]);
@@ -451,14 +755,23 @@ describe('s.136 legality checks through the API', () => {
     expect(sweepDeadlines(h.deps).fired).toBe(1);
     at('2026-11-23T23:30:00Z');
     expect(sweepDeadlines(h.deps).fired).toBe(0);
-    expect(await alerts('?rule=R35')).toMatchObject([{ incidentId: id, notify: 'sergeant', message: expect.stringContaining('no NHS acceptance 60 min after arrival') }]);
+    expect(await alerts('?rule=R35')).toMatchObject([
+      {
+        incidentId: id,
+        notify: 'sergeant',
+        message: expect.stringContaining('no NHS acceptance 60 min after arrival'),
+      },
+    ]);
 
     // Default Kent setting: the hour does not apply at emergency departments.
     const ed = await atPlaceOfSafety({ site: 'edMedway' }, {}, 'd2');
     const keys = h.db.$client.prepare(`SELECT key FROM deadlines WHERE incident_id = ?`).pluck().all(ed) as string[];
     expect(keys.some((k) => k.includes('R35'))).toBe(false);
     const prev = h;
-    h = createHarness({ start: T0, config: (c) => ({ ...c, s136: { ...c.s136, handoverRuleAtEmergencyDepartments: true } }) });
+    h = createHarness({
+      start: T0,
+      config: (c) => ({ ...c, s136: { ...c.s136, handoverRuleAtEmergencyDepartments: true } }),
+    });
     await prev.close();
     const ed2 = await atPlaceOfSafety({ site: 'edMedway' });
     const keys2 = h.db.$client.prepare(`SELECT key FROM deadlines WHERE incident_id = ?`).pluck().all(ed2) as string[];
@@ -472,31 +785,73 @@ describe('s.136 legality checks through the API', () => {
     at('2026-11-24T01:00:00Z');
     await steps(h, id, [assessmentStarted()]);
     at('2026-11-24T02:30:00Z');
-    const s2 = (over: Record<string, unknown>) => outcome('d1', 'detainedS2', { doctorExaminedAt: '2026-11-24T01:00:00Z', amhpInterviewedAt: '2026-11-24T01:30:00Z', ...over });
+    const s2 = (over: Record<string, unknown>) =>
+      outcome('d1', 'detainedS2', {
+        doctorExaminedAt: '2026-11-24T01:00:00Z',
+        amhpInterviewedAt: '2026-11-24T01:30:00Z',
+        ...over,
+      });
     await refused(id, outcome('d1', 'dischargedNFA'), 'R36', 'DOCTOR_EXAMINATION_REQUIRED');
     await refused(id, s2({ amhpInterviewedAt: undefined }), 'R36', 'AMHP_INTERVIEW_REQUIRED');
     await refused(id, s2({}), 'R36', 'APPLICATION_REQUIRED');
-    await refused(id, s2({ application: { amhpApplicationAt: '2026-11-24T02:15:00Z', medicalRecommendations: 1 } }), 'R36', 'APPLICATION_REQUIRED');
+    await refused(
+      id,
+      s2({ application: { amhpApplicationAt: '2026-11-24T02:15:00Z', medicalRecommendations: 1 } }),
+      'R36',
+      'APPLICATION_REQUIRED',
+    );
     await refused(id, outcome('d1', 'lapsed'), 'R36', 'NOT_LAPSED');
     await steps(h, id, [s2({ application: { amhpApplicationAt: '2026-11-24T02:15:00Z', medicalRecommendations: 2 } })]);
-    expect(await detention('d1')).toMatchObject({ outcome: 'detainedS2', status: 'ended', assessment: { startedAt: '2026-11-24T01:00:00.000Z', endedAt: '2026-11-24T02:30:00.000Z' } });
+    expect(await detention('d1')).toMatchObject({
+      outcome: 'detainedS2',
+      status: 'ended',
+      assessment: { startedAt: '2026-11-24T01:00:00.000Z', endedAt: '2026-11-24T02:30:00.000Z' },
+    });
     // With the NHS holding the forms.
     const id2 = await atPlaceOfSafety({ site: 'kmptMaidstone' }, adult, 'd2');
     at('2026-11-24T03:00:00Z');
-    await steps(h, id2, [outcome('d2', 'detainedS3', { doctorExaminedAt: '2026-11-24T01:00:00Z', amhpInterviewedAt: '2026-11-24T01:30:00Z', reportedByHealth: true })]);
+    await steps(h, id2, [
+      outcome('d2', 'detainedS3', {
+        doctorExaminedAt: '2026-11-24T01:00:00Z',
+        amhpInterviewedAt: '2026-11-24T01:30:00Z',
+        reportedByHealth: true,
+      }),
+    ]);
   });
 
   it('R37 assessment times must lie within the permitted period; a start more than 3 h after the clock started is flagged', async () => {
     h = createHarness({ start: T0 });
     const id = await atPlaceOfSafety({ site: 'kmptMaidstone' }, adult);
     at('2026-11-24T01:00:00Z');
-    await refused(id, outcome('d1', 'dischargedNFA', { doctorExaminedAt: '2026-11-23T21:40:00Z' }), 'R37', 'ASSESSMENT_OUTSIDE_PERIOD');
-    await refused(id, { ...assessmentStarted(), occurredAt: '2026-11-23T21:50:00Z' }, 'R37', 'ASSESSMENT_OUTSIDE_PERIOD');
+    await refused(
+      id,
+      outcome('d1', 'dischargedNFA', { doctorExaminedAt: '2026-11-23T21:40:00Z' }),
+      'R37',
+      'ASSESSMENT_OUTSIDE_PERIOD',
+    );
+    await refused(
+      id,
+      { ...assessmentStarted(), occurredAt: '2026-11-23T21:50:00Z' },
+      'R37',
+      'ASSESSMENT_OUTSIDE_PERIOD',
+    );
     await steps(h, id, [assessmentStarted()]); // 3 h 5 min after the clock started
     expect(await alerts('?rule=R37')).toMatchObject([{ severity: 'warning', notify: 'mhLead' }]);
     at('2026-11-24T02:00:00Z');
-    await refused(id, outcome('d1', 'dischargedNFA', { doctorExaminedAt: '2026-11-24T01:10:00Z', assessmentEndedAt: '2026-11-24T00:50:00Z' }), 'R37');
-    await steps(h, id, [outcome('d1', 'dischargedWithReferral', { doctorExaminedAt: '2026-11-24T01:10:00Z', amhpInterviewedAt: '2026-11-24T01:40:00Z' })]);
+    await refused(
+      id,
+      outcome('d1', 'dischargedNFA', {
+        doctorExaminedAt: '2026-11-24T01:10:00Z',
+        assessmentEndedAt: '2026-11-24T00:50:00Z',
+      }),
+      'R37',
+    );
+    await steps(h, id, [
+      outcome('d1', 'dischargedWithReferral', {
+        doctorExaminedAt: '2026-11-24T01:10:00Z',
+        amhpInterviewedAt: '2026-11-24T01:40:00Z',
+      }),
+    ]);
   });
 
   it('R42 a detention with ADR fields missing cannot close and says which; "notKnown" is an answer', async () => {
@@ -506,13 +861,35 @@ describe('s.136 legality checks through the API', () => {
     await steps(h, id, [outcome('d1', 'dischargedNFA', { doctorExaminedAt: '2026-11-24T00:30:00Z' })]);
     const p = await refused(id, closeDetention(), 'R42', 'ADR_INCOMPLETE');
     expect(p.detail).toContain('ageGroup, gender, ethnicity, policeStationReason, arrestedForOffence');
-    expect((await detention('d1')).adrMissing).toEqual(['ageGroup', 'gender', 'ethnicity', 'policeStationReason', 'arrestedForOffence']);
+    expect((await detention('d1')).adrMissing).toEqual([
+      'ageGroup',
+      'gender',
+      'ethnicity',
+      'policeStationReason',
+      'arrestedForOffence',
+    ]);
     // The incident cannot close while its detention is open either.
-    const blocked = await refused(id, { type: 'INCIDENT_CLOSED', mhFlagAtClose: true, closureCode: 'resolved' }, 'R42', 'DETENTION_NOT_CLOSED');
+    const blocked = await refused(
+      id,
+      { type: 'INCIDENT_CLOSED', mhFlagAtClose: true, closureCode: 'resolved' },
+      'R42',
+      'DETENTION_NOT_CLOSED',
+    );
     expect(blocked.allowedEvents).not.toContain('INCIDENT_CLOSED');
-    await refused(id, { type: 'S136_ADR_RECORDED', detentionId: 'd1', firstPlaceOfSafety: 'notKnown' }, 'R42', 'ADR_FIELD_FROM_RECORD');
+    await refused(
+      id,
+      { type: 'S136_ADR_RECORDED', detentionId: 'd1', firstPlaceOfSafety: 'notKnown' },
+      'R42',
+      'ADR_FIELD_FROM_RECORD',
+    );
     await steps(h, id, [
-      { type: 'S136_ADR_RECORDED', detentionId: 'd1', person: { ageBand: 'notKnown', gender: 'notKnown', ethnicity: 'notStated' }, policeStationReason: 'notKnown', arrestedForOffence: 'notKnown' },
+      {
+        type: 'S136_ADR_RECORDED',
+        detentionId: 'd1',
+        person: { ageBand: 'notKnown', gender: 'notKnown', ethnicity: 'notStated' },
+        policeStationReason: 'notKnown',
+        arrestedForOffence: 'notKnown',
+      },
       closeDetention(),
     ]);
     await clearResources(h, id);
@@ -531,14 +908,24 @@ describe('s.136 legality checks through the API', () => {
     expect(prev.totals.total).toBe(0);
     expect(next.totals.total).toBe(1);
     expect(next.records[0]).toMatchObject({ financialYear: '2026-27', detentionDate: '2026-04-01' });
-    expect(next.period).toEqual({ from: '2026-03-31T23:00:00.000Z', to: '2027-03-31T23:00:00.000Z', timeZone: 'Europe/London', countingDate: 'detentionDecision' });
+    expect(next.period).toEqual({
+      from: '2026-03-31T23:00:00.000Z',
+      to: '2027-03-31T23:00:00.000Z',
+      timeZone: 'Europe/London',
+      countingDate: 'detentionDecision',
+    });
   });
 
   it('R45 police-station use and extensions are immutable audit events with actor, rank and time', async () => {
     h = createHarness({ start: T0 });
     const id = await atPlaceOfSafety(policeStation(), adult);
     at('2026-11-24T12:00:00Z');
-    await steps(h, id, [extension('d1', { hours: 6, superintendentApproval: { name: 'Supt K. Dale', rank: 'superintendent', at: '2026-11-24T11:50:00Z' } })]);
+    await steps(h, id, [
+      extension('d1', {
+        hours: 6,
+        superintendentApproval: { name: 'Supt K. Dale', rank: 'superintendent', at: '2026-11-24T11:50:00Z' },
+      }),
+    ]);
     const d = await detention('d1');
     const kinds = d.audit.map((a: { kind: string }) => a.kind);
     expect(kinds).toEqual(['detention', 'policeStationUse', 'extension']);
@@ -550,12 +937,22 @@ describe('s.136 legality checks through the API', () => {
     ]);
     expect(d.audit[2].people).toEqual([
       { capacity: 'registered medical practitioner', name: 'Dr P. Mensah', rank: null, at: '2026-11-24T12:00:00.000Z' },
-      { capacity: 'approving superintendent', name: 'Supt K. Dale', rank: 'superintendent', at: '2026-11-24T11:50:00.000Z' },
+      {
+        capacity: 'approving superintendent',
+        name: 'Supt K. Dale',
+        rank: 'superintendent',
+        at: '2026-11-24T11:50:00.000Z',
+      },
     ]);
     const seq = d.audit[2].seq as number;
-    expect(() => h.db.$client.prepare(`UPDATE incident_events SET payload = '{}' WHERE incident_id = ? AND seq = ?`).run(id, seq)).toThrow(/append-only/);
-    expect(() => h.db.$client.prepare(`DELETE FROM incident_events WHERE incident_id = ? AND seq = ?`).run(id, seq)).toThrow(/append-only/);
-    for (const method of ['PUT', 'PATCH', 'DELETE']) expect((await h.request(method, `/api/incidents/${id}/events/${seq}`)).status).toBe(405);
+    expect(() =>
+      h.db.$client.prepare(`UPDATE incident_events SET payload = '{}' WHERE incident_id = ? AND seq = ?`).run(id, seq),
+    ).toThrow(/append-only/);
+    expect(() =>
+      h.db.$client.prepare(`DELETE FROM incident_events WHERE incident_id = ? AND seq = ?`).run(id, seq),
+    ).toThrow(/append-only/);
+    for (const method of ['PUT', 'PATCH', 'DELETE'])
+      expect((await h.request(method, `/api/incidents/${id}/events/${seq}`)).status).toBe(405);
     expect((await detention('d1')).audit).toEqual(d.audit);
   });
 });

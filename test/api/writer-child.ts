@@ -8,17 +8,35 @@ import { recordEvent } from '../../src/commands/record-event.js';
 import { loadForceConfig } from '../../src/config/load.js';
 import { PersonKeyer } from '../../src/domain/person-key.js';
 
-const [dbPath, incidentId, version, actorId, occurredAt] = process.argv.slice(2) as [string, string, string, string, string];
+const [dbPath, incidentId, version, actorId, occurredAt] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+];
 const db = openDatabase(dbPath, { migrate: false });
-const deps = { db, clock: { now: () => new Date(occurredAt) }, config: loadForceConfig(), keyer: new PersonKeyer('test-secret-for-person-keys-0123456789'), mailEnabled: false };
+const deps = {
+  db,
+  clock: { now: () => new Date(occurredAt) },
+  config: loadForceConfig(),
+  keyer: new PersonKeyer('test-secret-for-person-keys-0123456789'),
+  mailEnabled: false,
+};
 process.stdout.write('ready\n');
 createInterface({ input: process.stdin }).once('line', () => {
   const r = recordEvent(
     deps,
     { actor: { id: actorId, role: 'dispatcher' }, idempotencyKey: null, requestHash: '' },
-    { incidentId, ifMatch: Number(version), input: { type: 'NEW_INFORMATION', occurredAt, summary: `update from process ${process.pid}`, source: 'officer' } },
+    {
+      incidentId,
+      ifMatch: Number(version),
+      input: { type: 'NEW_INFORMATION', occurredAt, summary: `update from process ${process.pid}`, source: 'officer' },
+    },
   );
-  process.stdout.write(JSON.stringify(r.ok ? { status: r.status } : { status: r.problem.status, code: r.problem.code }) + '\n');
+  process.stdout.write(
+    JSON.stringify(r.ok ? { status: r.status } : { status: r.problem.status, code: r.problem.code }) + '\n',
+  );
   db.$client.close();
   process.exit(0);
 });

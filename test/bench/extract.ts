@@ -18,7 +18,11 @@ function prng(seed: number) {
   };
 }
 
-export async function writeExtract(path: string, n: number, opts: { start?: string; years?: number; seed?: number; refPrefix?: string } = {}) {
+export async function writeExtract(
+  path: string,
+  n: number,
+  opts: { start?: string; years?: number; seed?: number; refPrefix?: string } = {},
+) {
   const config = loadForceConfig();
   const rand = prng(opts.seed ?? 7);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
@@ -32,7 +36,12 @@ export async function writeExtract(path: string, n: number, opts: { start?: stri
   const decisions = ['deploy', 'jointResponse', 'handover', 'adviceOnly', ''];
   // A few people very often, some regularly, most once or twice (skewed like real repeat demand).
   const people = Math.max(50, Math.round(n * 0.4));
-  const personOf = (r: () => number) => (r() < 0.05 ? Math.floor(r() * 20) : r() < 0.15 ? 20 + Math.floor(r() * Math.max(10, n / 200)) : Math.floor(r() * people));
+  const personOf = (r: () => number) =>
+    r() < 0.05
+      ? Math.floor(r() * 20)
+      : r() < 0.15
+        ? 20 + Math.floor(r() * Math.max(10, n / 200))
+        : Math.floor(r() * people);
   for (let i = 0; i < n; i++) {
     const received = start + (span * i) / n + rand() * 60_000;
     let t = received + 60_000 + rand() * 600_000;

@@ -11,7 +11,13 @@ import { importCsvFile } from '../../src/import/import-incidents.js';
 
 const [dbPath, csv] = process.argv.slice(2) as [string, string];
 const db = openDatabase(dbPath, { synchronous: 'FULL' });
-const deps = { db, clock: { now: () => new Date('2030-01-01T00:00:00Z') }, config: loadForceConfig(), keyer: new PersonKeyer('bench-person-key-secret-0123456789abcdef'), mailEnabled: false };
+const deps = {
+  db,
+  clock: { now: () => new Date('2030-01-01T00:00:00Z') },
+  config: loadForceConfig(),
+  keyer: new PersonKeyer('bench-person-key-secret-0123456789abcdef'),
+  mailEnabled: false,
+};
 void systemClock;
 let last = 0;
 const r = await importCsvFile(deps, csv, {
@@ -23,5 +29,12 @@ const r = await importCsvFile(deps, csv, {
   },
 });
 closeDatabase(db);
-process.send!({ type: 'done', rows: r.rows, imported: r.imported, errorCount: r.errorCount, seconds: r.seconds, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024) });
+process.send!({
+  type: 'done',
+  rows: r.rows,
+  imported: r.imported,
+  errorCount: r.errorCount,
+  seconds: r.seconds,
+  maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+});
 process.exit(0);

@@ -34,12 +34,18 @@ export function measureImportFloor(source: Database.Database, targetPath: string
   const t = target.$client;
   try {
     const tables = PER_INCIDENT.map(({ table, key }) => {
-      const columns = (source.prepare(`SELECT name FROM pragma_table_info('${table}') ORDER BY cid`).pluck().all() as string[]).map((c) => `"${c}"`);
+      const columns = (
+        source.prepare(`SELECT name FROM pragma_table_info('${table}') ORDER BY cid`).pluck().all() as string[]
+      ).map((c) => `"${c}"`);
       return {
         table,
         // Ids are time-ordered (UUID v7), so a batch is an id range, read in the order it was written.
-        read: source.prepare(`SELECT ${columns.join(', ')} FROM "${table}" WHERE "${key}" >= ? AND "${key}" <= ? ORDER BY rowid`).raw(),
-        insert: t.prepare(`INSERT INTO "${table}" (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`),
+        read: source
+          .prepare(`SELECT ${columns.join(', ')} FROM "${table}" WHERE "${key}" >= ? AND "${key}" <= ? ORDER BY rowid`)
+          .raw(),
+        insert: t.prepare(
+          `INSERT INTO "${table}" (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+        ),
         rows: 0,
         ms: 0,
       };
@@ -76,7 +82,9 @@ export function measureImportFloor(source: Database.Database, targetPath: string
       rows: tables.reduce((s, x) => s + x.rows, 0),
       seconds,
       incidentsPerSecond: incidents / seconds,
-      byTable: tables.filter((x) => x.rows > 0).map((x) => ({ table: x.table, rows: x.rows, usPerIncident: (x.ms * 1000) / incidents })),
+      byTable: tables
+        .filter((x) => x.rows > 0)
+        .map((x) => ({ table: x.table, rows: x.rows, usPerIncident: (x.ms * 1000) / incidents })),
     };
   } finally {
     closeDatabase(target);
@@ -89,21 +97,32 @@ export function measureImportFloor(source: Database.Database, targetPath: string
  * cost this floor has that an importer would not). Whatever an importer does per row in JavaScript,
  * it cannot store these rows faster than this.
  */
-export function measureSqlFloor(sourcePath: string, targetPath: string, batchSize = 5000): { incidents: number; seconds: number; incidentsPerSecond: number } {
+export function measureSqlFloor(
+  sourcePath: string,
+  targetPath: string,
+  batchSize = 5000,
+): { incidents: number; seconds: number; incidentsPerSecond: number } {
   const target = openDatabase(targetPath, { synchronous: 'FULL' });
   const t = target.$client;
   try {
     t.prepare('ATTACH DATABASE ? AS src').run(sourcePath);
     const copies = PER_INCIDENT.map(({ table, key }) => {
-      const columns = (t.prepare(`SELECT name FROM pragma_table_info('${table}', 'src') ORDER BY cid`).pluck().all() as string[]).map((c) => `"${c}"`).join(', ');
-      return t.prepare(`INSERT INTO main."${table}" (${columns}) SELECT ${columns} FROM src."${table}" WHERE "${key}" >= ? AND "${key}" <= ? ORDER BY rowid`);
+      const columns = (
+        t.prepare(`SELECT name FROM pragma_table_info('${table}', 'src') ORDER BY cid`).pluck().all() as string[]
+      )
+        .map((c) => `"${c}"`)
+        .join(', ');
+      return t.prepare(
+        `INSERT INTO main."${table}" (${columns}) SELECT ${columns} FROM src."${table}" WHERE "${key}" >= ? AND "${key}" <= ? ORDER BY rowid`,
+      );
     });
     const ids = t.prepare('SELECT id FROM src.incidents ORDER BY id').pluck().all() as string[];
     const copy = t.transaction((lo: string, hi: string) => {
       for (const c of copies) c.run(lo, hi);
     });
     const started = performance.now();
-    for (let i = 0; i < ids.length; i += batchSize) copy.immediate(ids[i]!, ids[Math.min(ids.length, i + batchSize) - 1]!);
+    for (let i = 0; i < ids.length; i += batchSize)
+      copy.immediate(ids[i]!, ids[Math.min(ids.length, i + batchSize) - 1]!);
     const seconds = (performance.now() - started) / 1000;
     return { incidents: ids.length, seconds, incidentsPerSecond: ids.length / seconds };
   } finally {

@@ -22,7 +22,8 @@ for (const s of prof.samples) selfSamples.set(s, (selfSamples.get(s) ?? 0) + 1);
 const total = prof.samples.length;
 
 const short = (url: string) => url.replace(/^file:\/\/\/work\/main\//, '').replace(/^.*node_modules\//, 'nm:');
-const key = (n: Node) => `${n.callFrame.functionName || '(anon)'} ${short(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+const key = (n: Node) =>
+  `${n.callFrame.functionName || '(anon)'} ${short(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
 
 const self = new Map<string, number>();
 const selfFile = new Map<string, number>();

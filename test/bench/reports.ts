@@ -67,7 +67,11 @@ interface ImportResult {
 }
 
 async function importInChild(dbPath: string, csv: string): Promise<ImportResult> {
-  const child = fork(join(HERE, 'import-child.ts'), [dbPath, csv], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(join(HERE, 'import-child.ts'), [dbPath, csv], {
+    cwd: ROOT,
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   return new Promise((res, rej) => {
     child.on('message', (m: ImportResult) => m.type === 'done' && res(m));
     child.on('exit', (code) => code !== 0 && rej(new Error(`import child exited ${code}`)));
@@ -117,11 +121,20 @@ function handWrittenOverRollup(db: Database.Database, from: string, to: string) 
     .all(from, to);
   const fromS = Date.parse(`${from}T00:00:00+01:00`) / 1000;
   const toS = Date.parse(`${to}T00:00:00+01:00`) / 1000 + 86_400;
-  const period = db.prepare('SELECT count(*), sum(officer_seconds), sum(prev_s IS NULL OR prev_s < ?) FROM person_contacts WHERE received_s >= ? AND received_s < ?').get(fromS, fromS, toS);
+  const period = db
+    .prepare(
+      'SELECT count(*), sum(officer_seconds), sum(prev_s IS NULL OR prev_s < ?) FROM person_contacts WHERE received_s >= ? AND received_s < ?',
+    )
+    .get(fromS, fromS, toS);
   // Candidates (a 5th or later contact in the period), their contacts in order, a sliding 90-day window.
-  const cand = db.prepare('SELECT DISTINCT person FROM person_contacts WHERE rank >= 5 AND received_s >= ? AND received_s < ?').pluck().all(fromS, toS);
+  const cand = db
+    .prepare('SELECT DISTINCT person FROM person_contacts WHERE rank >= 5 AND received_s >= ? AND received_s < ?')
+    .pluck()
+    .all(fromS, toS);
   const rows = db
-    .prepare('SELECT person, received_s FROM person_contacts WHERE person IN (SELECT value FROM json_each(?)) AND received_s >= ? AND received_s < ? ORDER BY person, rank')
+    .prepare(
+      'SELECT person, received_s FROM person_contacts WHERE person IN (SELECT value FROM json_each(?)) AND received_s >= ? AND received_s < ? ORDER BY person, rank',
+    )
     .raw()
     .all(JSON.stringify(cand), fromS - 90 * 86400, toS) as Array<[number, number]>;
   const high = new Set<number>();
@@ -132,7 +145,11 @@ function handWrittenOverRollup(db: Database.Database, from: string, to: string) 
     times.push(at);
     if (times.length >= 5 && at >= fromS && at - times[times.length - 5]! <= 90 * 86400) high.add(p);
   }
-  const theirs = db.prepare('SELECT count(*), sum(officer_seconds) FROM person_contacts WHERE person IN (SELECT value FROM json_each(?)) AND received_s >= ? AND received_s < ?').get(JSON.stringify([...high]), fromS, toS);
+  const theirs = db
+    .prepare(
+      'SELECT count(*), sum(officer_seconds) FROM person_contacts WHERE person IN (SELECT value FROM json_each(?)) AND received_s >= ? AND received_s < ?',
+    )
+    .get(JSON.stringify([...high]), fromS, toS);
   return { byMonth, byAgency, repeat: { period, high: high.size, theirs } };
 }
 
@@ -153,15 +170,24 @@ async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'mh-bench-reports-'));
   const csv = join(dir, 'extract.csv');
   const dbPath = join(dir, 'bench.sqlite');
-  const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 1e9), node: process.version };
+  const machine = {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGb: Math.round(totalmem() / 1e9),
+    node: process.version,
+  };
   try {
-    log(`bench reports: ${N.toLocaleString('en-GB')} incidents, ${machine.cpus} cores (${machine.cpuModel}), node ${machine.node}`);
+    log(
+      `bench reports: ${N.toLocaleString('en-GB')} incidents, ${machine.cpus} cores (${machine.cpuModel}), node ${machine.node}`,
+    );
     const gen = time(() => writeExtract(csv, N, { start: '2015-04-01T00:00:00Z', years: 10, seed: 7 }));
     await gen.value;
     log(`  extract written: ${(statSync(csv).size / 1e6).toFixed(0)} MB`);
     const imp = await importInChild(dbPath, csv);
     const importRate = imp.imported / imp.seconds;
-    log(`  import: ${imp.imported} incidents in ${imp.seconds.toFixed(1)} s = ${Math.round(importRate)} incidents/s, peak RSS ${imp.maxRssMb} MB, ${imp.errorCount} refused`);
+    log(
+      `  import: ${imp.imported} incidents in ${imp.seconds.toFixed(1)} s = ${Math.round(importRate)} incidents/s, peak RSS ${imp.maxRssMb} MB, ${imp.errorCount} refused`,
+    );
 
     const floorSource = new Database(dbPath, { readonly: true });
     const floor = measureImportFloor(floorSource, join(dir, 'floor.sqlite'));
@@ -169,9 +195,13 @@ async function main() {
     for (const f of ['floor.sqlite', 'floor.sqlite-wal', 'floor.sqlite-shm']) rmSync(join(dir, f), { force: true });
     const sqlFloor = measureSqlFloor(dbPath, join(dir, 'floor.sqlite'));
     for (const f of ['floor.sqlite', 'floor.sqlite-wal', 'floor.sqlite-shm']) rmSync(join(dir, f), { force: true });
-    log(`  SQL floor: INSERT … SELECT of the same rows in ${sqlFloor.seconds.toFixed(1)} s = ${Math.round(sqlFloor.incidentsPerSecond)} incidents/s`);
+    log(
+      `  SQL floor: INSERT … SELECT of the same rows in ${sqlFloor.seconds.toFixed(1)} s = ${Math.round(sqlFloor.incidentsPerSecond)} incidents/s`,
+    );
     const importVsFloor = importRate / floor.incidentsPerSecond;
-    log(`  raw floor: the same ${floor.rows} rows in ${floor.seconds.toFixed(1)} s = ${Math.round(floor.incidentsPerSecond)} incidents/s (import ${(100 * importVsFloor).toFixed(0)}% of it)`);
+    log(
+      `  raw floor: the same ${floor.rows} rows in ${floor.seconds.toFixed(1)} s = ${Math.round(floor.incidentsPerSecond)} incidents/s (import ${(100 * importVsFloor).toFixed(0)}% of it)`,
+    );
     log(`    ${floor.byTable.map((x) => `${x.table} ${x.usPerIncident.toFixed(1)} µs`).join(', ')} per incident`);
 
     const db = openDatabase(dbPath, { migrate: false });
@@ -179,17 +209,33 @@ async function main() {
     const from = '2015-04-01';
     const to = '2025-03-31';
     const sqlite = db.$client;
-    const counts = { incidents: sqlite.prepare('SELECT count(*) FROM incidents').pluck().get() as number, personContacts: sqlite.prepare('SELECT count(*) FROM person_contacts').pluck().get() as number, referrals: sqlite.prepare('SELECT count(*) FROM referral_ledger').pluck().get() as number };
+    const counts = {
+      incidents: sqlite.prepare('SELECT count(*) FROM incidents').pluck().get() as number,
+      personContacts: sqlite.prepare('SELECT count(*) FROM person_contacts').pluck().get() as number,
+      referrals: sqlite.prepare('SELECT count(*) FROM referral_ledger').pluck().get() as number,
+    };
     const now = new Date();
-    const report = (groupBy: 'month' | 'district' | 'category' | 'agency', suppress: boolean) => () => runDemandReport({ db, config, params: { from, to, groupBy }, suppress, now });
+    const report = (groupBy: 'month' | 'district' | 'category' | 'agency', suppress: boolean) => () =>
+      runDemandReport({ db, config, params: { from, to, groupBy }, suppress, now });
     const results = {
       reportMonth: timed(report('month', false)),
       reportMonthPcc: timed(report('month', true)),
       reportDistrict: timed(report('district', true)),
       reportCategory: timed(report('category', true)),
       reportAgency: timed(report('agency', true)),
-      reportOneYear: timed(() => runDemandReport({ db, config, params: { from: '2024-04-01', to: '2025-03-31', groupBy: 'month' }, suppress: true, now })),
-      evidencePack: timed(() => evidencePackHtml(evidenceReport({ db, config, params: { from, to }, suppress: true, now }), 'bench'), 3),
+      reportOneYear: timed(() =>
+        runDemandReport({
+          db,
+          config,
+          params: { from: '2024-04-01', to: '2025-03-31', groupBy: 'month' },
+          suppress: true,
+          now,
+        }),
+      ),
+      evidencePack: timed(
+        () => evidencePackHtml(evidenceReport({ db, config, params: { from, to }, suppress: true, now }), 'bench'),
+        3,
+      ),
       handLedger: timed(() => handWrittenOverLedger(sqlite, from, to), 3),
       handRollup: timed(() => handWrittenOverRollup(sqlite, from, to)),
       repeatWindow: timed(() => repeatDemandWindow(sqlite, from, to), 3),
@@ -235,7 +281,12 @@ async function main() {
           sqlFloor,
           reportMs: Object.fromEntries(Object.entries(results).map(([k, v]) => [k, v.ms])),
           ratios: { overLedger: ratioLedger, overRollup: ratioRollup },
-          targets: { reportMs: TARGET_REPORT_MS, ratio: TARGET_RATIO, importPerSecond: TARGET_IMPORT_RATE, importRssMb: TARGET_IMPORT_RSS_MB },
+          targets: {
+            reportMs: TARGET_REPORT_MS,
+            ratio: TARGET_RATIO,
+            importPerSecond: TARGET_IMPORT_RATE,
+            importRssMb: TARGET_IMPORT_RSS_MB,
+          },
           markdown: table,
           elapsedSeconds: Math.round((Date.now() - started) / 1000),
         },

@@ -199,7 +199,13 @@ async function measure(kind: Kind, sync: Sync, run: number): Promise<Measurement
       synchronous: sync,
       run,
       requestsPerSec: r.requests.average,
-      latencyMs: { p50: r.latency.p50, p90: r.latency.p90, p99: r.latency.p99, max: r.latency.max, mean: r.latency.average },
+      latencyMs: {
+        p50: r.latency.p50,
+        p90: r.latency.p90,
+        p99: r.latency.p99,
+        max: r.latency.max,
+        mean: r.latency.average,
+      },
       requests: r.requests.total,
       ok2xx: r['2xx'],
       non2xx: r.non2xx,
@@ -262,7 +268,9 @@ async function main() {
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
   };
-  log(`bench: ${RUNS} run(s) × ${DURATION} s (+${WARMUP} s warm-up), ${CONNECTIONS} connections, synchronous ${SYNCS.join('/')}, ${machine.cpus} cores, node ${machine.node}`);
+  log(
+    `bench: ${RUNS} run(s) × ${DURATION} s (+${WARMUP} s warm-up), ${CONNECTIONS} connections, synchronous ${SYNCS.join('/')}, ${machine.cpus} cores, node ${machine.node}`,
+  );
 
   const measurements: Measurement[] = [];
   for (const sync of SYNCS) {
@@ -271,7 +279,9 @@ async function main() {
     }
   }
 
-  const summaries = SYNCS.flatMap((s) => KINDS.map((k) => summarise(measurements, k, s))).filter((x): x is Summary => x !== null);
+  const summaries = SYNCS.flatMap((s) => KINDS.map((k) => summarise(measurements, k, s))).filter(
+    (x): x is Summary => x !== null,
+  );
   const ratios: Partial<Record<Sync, number>> = {};
   for (const s of SYNCS) {
     const b = summaries.find((x) => x.kind === 'baseline' && x.synchronous === s);
@@ -289,9 +299,15 @@ async function main() {
     non2xxTotal: measurements.reduce((a, m) => a + m.non2xx, 0),
   };
 
-  const label = (k: Kind) => (k === 'system' ? 'system: POST /api/incidents/:id/events (NEW_INFORMATION)' : 'baseline: Hono + zod + one prepared INSERT');
+  const label = (k: Kind) =>
+    k === 'system'
+      ? 'system: POST /api/incidents/:id/events (NEW_INFORMATION)'
+      : 'baseline: Hono + zod + one prepared INSERT';
   const rows = summaries.map((s) => {
-    const ratio = s.kind === 'system' && ratios[s.synchronous] !== undefined ? `${(ratios[s.synchronous]! * 100).toFixed(0)} %` : '—';
+    const ratio =
+      s.kind === 'system' && ratios[s.synchronous] !== undefined
+        ? `${(ratios[s.synchronous]! * 100).toFixed(0)} %`
+        : '—';
     return `| ${label(s.kind)} | ${s.synchronous} | ${fmt(s.requestsPerSec)} | ${s.p50Ms} | ${s.p99Ms} | ${s.non2xx} | ${ratio} |`;
   });
   const table = [
@@ -312,9 +328,13 @@ async function main() {
     '',
     `Target at synchronous=FULL: ≥ ${TARGET_RATIO * 100} % of baseline req/s — ${ratios.FULL !== undefined ? `${(ratios.FULL * 100).toFixed(1)} %` : 'n/a'} (${yes(verdict.ratioMet)}); ` +
       `p99 < ${TARGET_P99_MS} ms — ${full ? `${full.p99Ms} ms` : 'n/a'} (${yes(verdict.p99Met)}).`,
-    ...(ratios.NORMAL !== undefined ? [`For information, synchronous=NORMAL: ${(ratios.NORMAL * 100).toFixed(1)} % of baseline.`] : []),
+    ...(ratios.NORMAL !== undefined
+      ? [`For information, synchronous=NORMAL: ${(ratios.NORMAL * 100).toFixed(1)} % of baseline.`]
+      : []),
     `(${CONNECTIONS} closed-loop connections: mean latency ≈ ${CONNECTIONS} / req/s, so a p99 under ${TARGET_P99_MS} ms needs well over ${fmt(CONNECTIONS / (TARGET_P99_MS / 1000))} req/s.)`,
-    ...(verdict.non2xxTotal > 0 ? [`WARNING: ${verdict.non2xxTotal} non-2xx answers during measurement; the numbers are not valid.`] : []),
+    ...(verdict.non2xxTotal > 0
+      ? [`WARNING: ${verdict.non2xxTotal} non-2xx answers during measurement; the numbers are not valid.`]
+      : []),
     '',
   ].join('\n');
   process.stdout.write(out);
@@ -323,7 +343,14 @@ async function main() {
   const json = {
     generatedAt: new Date().toISOString(),
     command: 'npm run bench',
-    settings: { runs: RUNS, durationSeconds: DURATION, warmupSeconds: WARMUP, connections: CONNECTIONS, pipelining: 1, synchronous: SYNCS },
+    settings: {
+      runs: RUNS,
+      durationSeconds: DURATION,
+      warmupSeconds: WARMUP,
+      connections: CONNECTIONS,
+      pipelining: 1,
+      synchronous: SYNCS,
+    },
     machine: { ...machine, sqlite: sqliteVersion },
     targets: { ratioAtFull: TARGET_RATIO, p99Ms: TARGET_P99_MS },
     ratios,
@@ -343,7 +370,11 @@ const SUITE = env.BENCH_SUITE ?? 'all';
   if (SUITE === 'all' || SUITE === 'commands') await main();
   if (SUITE === 'all' || SUITE === 'reports') {
     const { spawnSync } = await import('node:child_process');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(HERE, 'reports.ts')], { cwd: ROOT, stdio: 'inherit', env });
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(HERE, 'reports.ts')], {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env,
+    });
     if (r.status !== 0) process.exit(r.status ?? 1);
   }
 })().catch((e: Error) => {

@@ -112,7 +112,9 @@ if (kind === 'system') {
     recorded_at TEXT NOT NULL,
     payload TEXT NOT NULL
   )`);
-  const insert = sqlite.prepare('INSERT INTO events (incident_id, type, occurred_at, recorded_at, payload) VALUES (?, ?, ?, ?, ?)');
+  const insert = sqlite.prepare(
+    'INSERT INTO events (incident_id, type, occurred_at, recorded_at, payload) VALUES (?, ?, ?, ?, ?)',
+  );
   const schema = z.strictObject({
     type: z.literal('NEW_INFORMATION'),
     occurredAt: z.iso.datetime({ offset: true }),
@@ -124,7 +126,13 @@ if (kind === 'system') {
     const r = schema.safeParse(await c.req.json());
     if (!r.success) return c.json({ issues: r.error.issues }, 400);
     const e = r.data;
-    const info = insert.run(c.req.param('id'), e.type, e.occurredAt, new Date().toISOString(), JSON.stringify({ summary: e.summary, source: e.source }));
+    const info = insert.run(
+      c.req.param('id'),
+      e.type,
+      e.occurredAt,
+      new Date().toISOString(),
+      JSON.stringify({ summary: e.summary, source: e.source }),
+    );
     return c.json({ id: c.req.param('id'), seq: Number(info.lastInsertRowid) }, 200);
   });
   for (let i = 0; i < n; i++) incidents.push({ id: `baseline-${i}`, version: 1 });

@@ -9,9 +9,31 @@ describe('force configuration', () => {
     const c = loadForceConfig();
     expect(c.force.name).toBe('Kent Police');
     expect(c.categories.map((x) => x.code)).toEqual(
-      expect.arrayContaining(['concernForWelfare', 'walkOutFromHealthcare', 'awolPatient', 'mhCrisisInPublic', 'suicideSelfHarmConcern', 'missingPersonMhConcern', 'transportRequest', 's136Handover', 'voluntaryPatient', 'other']),
+      expect.arrayContaining([
+        'concernForWelfare',
+        'walkOutFromHealthcare',
+        'awolPatient',
+        'mhCrisisInPublic',
+        'suicideSelfHarmConcern',
+        'missingPersonMhConcern',
+        'transportRequest',
+        's136Handover',
+        'voluntaryPatient',
+        'other',
+      ]),
     );
-    expect(c.agencies.map((a) => a.type)).toEqual(expect.arrayContaining(['nhs111MentalHealth', 'crisisTeam', 'ambulance', 'amhpService', 'adultSocialCare', 'childrensSocialCare', 'emergencyDepartment', 'voluntarySector']));
+    expect(c.agencies.map((a) => a.type)).toEqual(
+      expect.arrayContaining([
+        'nhs111MentalHealth',
+        'crisisTeam',
+        'ambulance',
+        'amhpService',
+        'adultSocialCare',
+        'childrensSocialCare',
+        'emergencyDepartment',
+        'voluntarySector',
+      ]),
+    );
     expect(c.grades[0]!.attendanceTarget).toEqual({ startEvent: 'callReceived', urbanMinutes: 15, ruralMinutes: 20 });
     expect(c.reporting.suppressionThreshold).toBe(5);
   });
@@ -28,7 +50,13 @@ describe('force configuration', () => {
       parseForceConfig(c, 'kent.json');
     } catch (e) {
       const m = (e as Error).message;
-      for (const field of ['grades.1.attendanceTarget.startEvent', 'grades.1.attendanceTarget.minutes', 'categories.0.rcrpPhase', 'agencies.12.code']) expect(m).toContain(field);
+      for (const field of [
+        'grades.1.attendanceTarget.startEvent',
+        'grades.1.attendanceTarget.minutes',
+        'categories.0.rcrpPhase',
+        'agencies.12.code',
+      ])
+        expect(m).toContain(field);
     }
   });
 
@@ -52,7 +80,12 @@ describe('force configuration', () => {
     } catch (e) {
       message = (e as Error).message;
     }
-    for (const field of ['referrals.contactMethodDelivery.pigeon', 'referrals.escalation.levels.1.level', 'agencies.1.districts.0']) expect(message).toContain(field);
+    for (const field of [
+      'referrals.contactMethodDelivery.pigeon',
+      'referrals.escalation.levels.1.level',
+      'agencies.1.districts.0',
+    ])
+      expect(message).toContain(field);
   });
 
   it('the default escalation ladder and response times are configuration (R13), with the Kent-modelled values', () => {
@@ -72,8 +105,20 @@ describe('force configuration', () => {
       config: (c) => ({
         ...c,
         grades: [
-          { code: 'P1', label: 'Immediate', requiresDeployment: true, attendanceTarget: { startEvent: 'dispatched', minutes: 15 }, unresourcedAlert: null },
-          { code: 'P5', label: 'Telephone resolution', requiresDeployment: false, attendanceTarget: null, unresourcedAlert: null },
+          {
+            code: 'P1',
+            label: 'Immediate',
+            requiresDeployment: true,
+            attendanceTarget: { startEvent: 'dispatched', minutes: 15 },
+            unresourcedAlert: null,
+          },
+          {
+            code: 'P5',
+            label: 'Telephone resolution',
+            requiresDeployment: false,
+            attendanceTarget: null,
+            unresourcedAlert: null,
+          },
         ],
       }),
     });

@@ -76,7 +76,9 @@ describe('demo s.136 detentions (a full year, seed 42)', () => {
       }
       if (d.conveyance.method === 'policeVehicle') {
         expect(d.conveyance.policeVehicleReason).not.toBeNull();
-        expect(d.conveyance.ambulanceRequestedAt === null).toBe(d.conveyance.policeVehicleReason === 'ambulanceNotRequested');
+        expect(d.conveyance.ambulanceRequestedAt === null).toBe(
+          d.conveyance.policeVehicleReason === 'ambulanceNotRequested',
+        );
       } else expect(d.conveyance.policeVehicleReason).toBeNull();
     }
     const byPerson = new Map<number, IncidentPlan[]>();
@@ -90,12 +92,26 @@ describe('demo s.136 detentions (a full year, seed 42)', () => {
   it('run in time order inside the 24 hours, and the detaining crew accounts for its time without gaps (R39); the incident closes last (R38)', () => {
     for (const p of detained) {
       const d = p.detention!;
-      const order = [d.consideredAt, d.consultation!.at, d.detainedAt, d.conveyance.at, d.arrivedAt, d.assessmentStartedAt, d.outcome.at, d.closedAt];
+      const order = [
+        d.consideredAt,
+        d.consultation!.at,
+        d.detainedAt,
+        d.conveyance.at,
+        d.arrivedAt,
+        d.assessmentStartedAt,
+        d.outcome.at,
+        d.closedAt,
+      ];
       for (let i = 1; i < order.length; i++) expect(order[i]! >= order[i - 1]!, `${d.id} step ${i}`).toBe(true);
       expect(mins(d.arrivedAt, d.outcome.at)).toBeLessThan(24 * 60);
-      for (const at of [d.outcome.doctorExaminedAt, d.outcome.amhpInterviewedAt, d.outcome.amhpApplicationAt]) if (at) expect(at >= d.arrivedAt && at <= d.outcome.at).toBe(true);
+      for (const at of [d.outcome.doctorExaminedAt, d.outcome.amhpInterviewedAt, d.outcome.amhpApplicationAt])
+        if (at) expect(at >= d.arrivedAt && at <= d.outcome.at).toBe(true);
       if (d.policeDepartedAt) {
-        expect(d.arrivedAt <= d.nhsAcceptedAt! && d.nhsAcceptedAt! <= d.policeDepartedAt && d.policeDepartedAt <= d.outcome.at).toBe(true);
+        expect(
+          d.arrivedAt <= d.nhsAcceptedAt! &&
+            d.nhsAcceptedAt! <= d.policeDepartedAt &&
+            d.policeDepartedAt <= d.outcome.at,
+        ).toBe(true);
         if (d.extendedStayAt) expect(d.extendedStayAt < d.policeDepartedAt).toBe(true);
       }
       const r0 = p.resources[0]!;
@@ -108,7 +124,9 @@ describe('demo s.136 detentions (a full year, seed 42)', () => {
   });
 
   it('handovers at the place of safety: median 60–90 minutes, most over the hour, the longest at A&E', () => {
-    const handovers = detained.filter((p) => p.detention!.policeDepartedAt).map((p) => ({ type: p.detention!.place.type, m: mins(p.detention!.arrivedAt, p.detention!.policeDepartedAt!) }));
+    const handovers = detained
+      .filter((p) => p.detention!.policeDepartedAt)
+      .map((p) => ({ type: p.detention!.place.type, m: mins(p.detention!.arrivedAt, p.detention!.policeDepartedAt!) }));
     const all = median(handovers.map((x) => x.m));
     expect(all).toBeGreaterThanOrEqual(60);
     expect(all).toBeLessThanOrEqual(90);
@@ -126,7 +144,9 @@ describe('demo s.136 detentions (a full year, seed 42)', () => {
     const stations = adr.tables.firstPlaceOfSafety.find((r: { category: string }) => r.category === 'Police station');
     expect(stations.s136).toBe(applied.filter((p) => p.detention!.place.type === 'policeStation').length);
     const r34 = (await h.request('GET', '/api/alerts?rule=R34&limit=500', { token: h.tokens.mh_lead })).body.items;
-    expect(r34.length).toBe(applied.filter((p) => p.detention!.conveyance.policeVehicleReason === 'ambulanceNotRequested').length);
+    expect(r34.length).toBe(
+      applied.filter((p) => p.detention!.conveyance.policeVehicleReason === 'ambulanceNotRequested').length,
+    );
     // Every incident is closed (no resource still assigned, no detention open).
     const open = h.db.$client.prepare("SELECT count(*) FROM incidents WHERE status <> 'closed'").pluck().get();
     expect(open).toBe(0);
@@ -155,11 +175,18 @@ describe('demo s.135 warrants (the same year)', () => {
       expect(p.detention).toBeNull();
       expect(w).toMatchObject({ power: 's135_1', consideredAt: null, consultation: null, locationType: null });
       expect(w.warrant!.amhpName && w.warrant!.doctorName && w.warrant!.court && w.warrant!.reference).toBeTruthy();
-      expect(w.detainedAt < w.conveyance.at && w.conveyance.at < w.arrivedAt && w.arrivedAt < w.outcome.at && w.outcome.at < w.closedAt).toBe(true);
+      expect(
+        w.detainedAt < w.conveyance.at &&
+          w.conveyance.at < w.arrivedAt &&
+          w.arrivedAt < w.outcome.at &&
+          w.outcome.at < w.closedAt,
+      ).toBe(true);
     }
     // R30 across both powers: a person's detentions never overlap.
     const spans = new Map<number, Array<[string, string]>>();
-    for (const p of plans) for (const d of [p.detention, p.warrant]) if (d && p.person !== null) spans.set(p.person, [...(spans.get(p.person) ?? []), [d.detainedAt, d.outcome.at]]);
+    for (const p of plans)
+      for (const d of [p.detention, p.warrant])
+        if (d && p.person !== null) spans.set(p.person, [...(spans.get(p.person) ?? []), [d.detainedAt, d.outcome.at]]);
     for (const xs of spans.values()) {
       xs.sort();
       for (let i = 1; i < xs.length; i++) expect(xs[i]![0] > xs[i - 1]![1]).toBe(true);
@@ -170,7 +197,9 @@ describe('demo s.135 warrants (the same year)', () => {
     const adr = (await hw.request('GET', '/api/returns/adr?year=2025-26', { token: hw.tokens.mh_lead })).body;
     expect(adr.totals).toMatchObject({ s136: 0, s135: 66, complete: 66, incomplete: 0 });
     expect(new Set(adr.records.map((r: { power: string }) => r.power))).toEqual(new Set(['Section 135(1)']));
-    const r = (await hw.request('GET', '/api/reports/demand?from=2025-04-01&to=2026-03-31', { token: hw.tokens.mh_lead })).body;
+    const r = (
+      await hw.request('GET', '/api/reports/demand?from=2025-04-01&to=2026-03-31', { token: hw.tokens.mh_lead })
+    ).body;
     const s = r.sections.find((x: { id: string }) => x.id === 's136Detentions');
     expect(s.total.cells).toMatchObject({ detentions: 0, s135: 66 });
     expect(hw.db.$client.prepare("SELECT count(*) FROM incidents WHERE status <> 'closed'").pluck().get()).toBe(0);

@@ -31,7 +31,9 @@ describe('README', () => {
     const h = createHarness({ start: '2026-11-23T21:50:00Z' });
     try {
       const section = readme.slice(readme.indexOf('## A call, step by step'), readme.indexOf('A refused step answers'));
-      const bodies = [...section.matchAll(/-d '(\{[\s\S]*?\})'/g)].map((m) => JSON.parse(m[1]!) as Record<string, unknown>);
+      const bodies = [...section.matchAll(/-d '(\{[\s\S]*?\})'/g)].map(
+        (m) => JSON.parse(m[1]!) as Record<string, unknown>,
+      );
       expect(bodies.length).toBeGreaterThanOrEqual(7);
       const created = await h.request('POST', '/api/incidents', { body: bodies[0] });
       expect(created.status, JSON.stringify(created.body)).toBe(201);
@@ -45,7 +47,9 @@ describe('README', () => {
       }
       expect(last.state).toBe('closed');
       // The refusal example in the README is what the API really says for R9.
-      const example = JSON.parse(/```json\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('A refused step answers')))![1]!);
+      const example = JSON.parse(
+        /```json\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('A refused step answers')))![1]!,
+      );
       const h2 = await h.request('POST', '/api/incidents', { body: { ...bodies[0], reference: 'other' } });
       const id = h2.body.id as string;
       await h.event(id, bodies[1]!, { version: 1 });
@@ -60,8 +64,13 @@ describe('README', () => {
   it('the s.136 walkthrough replays with its own If-Match values, ends closed, and its ADR record is the one shown', async () => {
     const h = createHarness({ start: '2026-11-24T02:00:00Z' });
     try {
-      const section = readme.slice(readme.indexOf('### A detention, step by step'), readme.indexOf('### Reading detentions'));
-      const bodies = [...section.matchAll(/-d '(\{[\s\S]*?\})'/g)].map((m) => JSON.parse(m[1]!) as Record<string, unknown>);
+      const section = readme.slice(
+        readme.indexOf('### A detention, step by step'),
+        readme.indexOf('### Reading detentions'),
+      );
+      const bodies = [...section.matchAll(/-d '(\{[\s\S]*?\})'/g)].map(
+        (m) => JSON.parse(m[1]!) as Record<string, unknown>,
+      );
       const ifMatch = [...section.matchAll(/If-Match: "(\d+)"/g)].map((m) => Number(m[1]));
       expect(bodies.length).toBeGreaterThanOrEqual(15);
       expect(ifMatch).toHaveLength(bodies.length - 1);
@@ -74,7 +83,11 @@ describe('README', () => {
         last = r.body;
       }
       expect(last.state).toBe('closed');
-      expect(last.detentions[0]).toMatchObject({ state: 'closed', clockStart: '2026-11-23T21:55:00.000Z', expiresAt: '2026-11-24T21:55:00.000Z' });
+      expect(last.detentions[0]).toMatchObject({
+        state: 'closed',
+        clockStart: '2026-11-23T21:55:00.000Z',
+        expiresAt: '2026-11-24T21:55:00.000Z',
+      });
       const csv = (await h.request('GET', '/api/returns/adr?year=2026-27&format=csv')).body as string;
       const shown = /<!-- adr-example:walkthrough -->\n```csv\n([\s\S]*?)```/.exec(readme)![1]!;
       expect(csv.replaceAll(created.body.id, '<incident id>').replaceAll('\r\n', '\n')).toBe(shown);
@@ -87,13 +100,22 @@ describe('README', () => {
     const h = createHarness({ start: '2026-11-23T21:10:30Z', mailEnabled: true });
     try {
       const bodiesOf = (from: string, to: string) =>
-        [...readme.slice(readme.indexOf(from), readme.indexOf(to)).matchAll(/-d '(\{[\s\S]*?\})'/g)].map((m) => JSON.parse(m[1]!) as Record<string, unknown>);
+        [...readme.slice(readme.indexOf(from), readme.indexOf(to)).matchAll(/-d '(\{[\s\S]*?\})'/g)].map(
+          (m) => JSON.parse(m[1]!) as Record<string, unknown>,
+        );
       const call = bodiesOf('## A call, step by step', 'A refused step answers').slice(0, 4); // up to the handover decision
       const referral = bodiesOf('### A referral by email, step by step', '### Email (SMTP)');
-      expect(referral.map((b) => b.type)).toEqual(['REFERRAL_MADE', 'REFERRAL_CALLER_INFORMED', 'THRIVE_RECORDED', 'REFERRAL_ESCALATED', 'REFERRAL_RESOLVED']);
+      expect(referral.map((b) => b.type)).toEqual([
+        'REFERRAL_MADE',
+        'REFERRAL_CALLER_INFORMED',
+        'THRIVE_RECORDED',
+        'REFERRAL_ESCALATED',
+        'REFERRAL_RESOLVED',
+      ]);
       const at = (b: Record<string, unknown>) => String(b.occurredAt ?? b.receivedAt);
       const moveTo = (iso: string) => {
-        if (Date.parse(iso) + 30_000 > h.clock.now().getTime()) h.clock.set(new Date(Date.parse(iso) + 30_000).toISOString());
+        if (Date.parse(iso) + 30_000 > h.clock.now().getTime())
+          h.clock.set(new Date(Date.parse(iso) + 30_000).toISOString());
       };
       const created = await h.request('POST', '/api/incidents', { body: call[0] });
       const id = created.body.id as string;
@@ -106,18 +128,32 @@ describe('README', () => {
         if (b.type === 'REFERRAL_MADE') {
           // The worker sends it; the partner opens the link in the email and declines.
           const dir = join(h.dir, 'mail');
-          expect(await deliverOutbox(h.deps, captureTransport(dir), { from: 'mh-triage@kent.police.test' })).toEqual({ sent: 1, failed: 0 });
+          expect(await deliverOutbox(h.deps, captureTransport(dir), { from: 'mh-triage@kent.police.test' })).toEqual({
+            sent: 1,
+            failed: 0,
+          });
           const mail = await simpleParser(readFileSync(join(dir, readdirSync(dir)[0]!)));
           const link = /http:\/\/localhost:3000\/partner\/referrals\/\S+/.exec(mail.text ?? '')![0];
           h.clock.set('2026-11-23T21:30:00Z');
-          const declined = await h.request('POST', link, { raw: 'action=decline&respondent=SPoA+nurse&reason=no+capacity+tonight', headers: { 'content-type': 'application/x-www-form-urlencoded' }, token: null });
+          const declined = await h.request('POST', link, {
+            raw: 'action=decline&respondent=SPoA+nurse&reason=no+capacity+tonight',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            token: null,
+          });
           expect(declined.status).toBe(200);
           last = (await h.request('GET', `/api/incidents/${id}`)).body;
           expect(last.version).toBe(7); // the If-Match the README uses next
         }
       }
-      expect(last.referrals[0]).toMatchObject({ state: 'resolved', status: 'accepted', answeredVia: 'partner', reason: 'no capacity tonight' });
-      expect(last.referrals[0].escalations).toMatchObject([{ level: 1, escalatedBy: { name: 'Sgt A Patel', rank: 'sergeant' }, outcome: 'partnerWillRespond' }]);
+      expect(last.referrals[0]).toMatchObject({
+        state: 'resolved',
+        status: 'accepted',
+        answeredVia: 'partner',
+        reason: 'no capacity tonight',
+      });
+      expect(last.referrals[0].escalations).toMatchObject([
+        { level: 1, escalatedBy: { name: 'Sgt A Patel', rank: 'sergeant' }, outcome: 'partnerWillRespond' },
+      ]);
     } finally {
       await h.close();
     }

@@ -33,7 +33,13 @@ describe('acknowledged means durable', () => {
       closeDatabase(setup);
       const port = await freePort();
       const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-        env: { ...process.env, DATABASE_PATH: dbPath, PORT: String(port), PERSON_KEY_SECRET: 'ack-test-secret-0123456789', LOG_LEVEL: 'warn' },
+        env: {
+          ...process.env,
+          DATABASE_PATH: dbPath,
+          PORT: String(port),
+          PERSON_KEY_SECRET: 'ack-test-secret-0123456789',
+          LOG_LEVEL: 'warn',
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let out = '';
@@ -62,7 +68,12 @@ describe('acknowledged means durable', () => {
             const r = await fetch(`${base}/api/incidents`, {
               method: 'POST',
               headers,
-              body: JSON.stringify({ receivedAt: new Date(Date.now() - 60_000).toISOString(), channel: '999', category: 'mhCrisisInPublic', mhFlagAtCall: true }),
+              body: JSON.stringify({
+                receivedAt: new Date(Date.now() - 60_000).toISOString(),
+                channel: '999',
+                category: 'mhCrisisInPublic',
+                mhFlagAtCall: true,
+              }),
             });
             if (r.status !== 201) return;
             const body = (await r.json()) as { id: string; version: number };
@@ -78,7 +89,12 @@ describe('acknowledged means durable', () => {
               const r = await fetch(`${base}/api/incidents/${id}/events`, {
                 method: 'POST',
                 headers: { ...headers, 'if-match': `"${version}"` },
-                body: JSON.stringify({ type: 'NEW_INFORMATION', occurredAt: new Date().toISOString(), summary: `update ${k}`, source: 'caller' }),
+                body: JSON.stringify({
+                  type: 'NEW_INFORMATION',
+                  occurredAt: new Date().toISOString(),
+                  summary: `update ${k}`,
+                  source: 'caller',
+                }),
               });
               if (r.status !== 200) return;
               version = ((await r.json()) as { version: number }).version;
@@ -106,7 +122,11 @@ describe('acknowledged means durable', () => {
           expect(row, `acknowledged incident ${id} is missing`).not.toBeNull();
           expect(row!.version, `incident ${id} acknowledged at version ${version}`).toBeGreaterThanOrEqual(version);
         }
-        const ids = db.$client.prepare('SELECT id, version, snapshot FROM incidents').all() as Array<{ id: string; version: number; snapshot: string }>;
+        const ids = db.$client.prepare('SELECT id, version, snapshot FROM incidents').all() as Array<{
+          id: string;
+          version: number;
+          snapshot: string;
+        }>;
         for (const r of ids) {
           const events = store.events(r.id);
           expect(events.length).toBe(r.version);

@@ -41,7 +41,13 @@ const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
 // Time continues after whatever an earlier run recorded.
 const last = db.$client.prepare('SELECT max(recorded_at) FROM incident_events').pluck().get() as string | null;
 const clock = new ManualClock(last ? new Date(Date.parse(last) + 60_000) : '2026-11-23T09:00:00.000Z');
-const deps: CommandDeps = { db, clock, config, keyer: new PersonKeyer('test-secret-for-person-keys-0123456789'), mailEnabled: false };
+const deps: CommandDeps = {
+  db,
+  clock,
+  config,
+  keyer: new PersonKeyer('test-secret-for-person-keys-0123456789'),
+  mailEnabled: false,
+};
 // As the server does on start: the partner directory begins as the configured agencies.
 seedDirectory(db, config, clock.now().toISOString());
 const actor = { id: `crash-worker-${seedArg}`, role: 'call_handler' as const };
@@ -51,7 +57,10 @@ let keys = 0;
 const open = new Map<string, IncidentView>();
 function reloadOpen(): void {
   open.clear();
-  for (const row of db.$client.prepare(`SELECT snapshot FROM incidents WHERE status = 'open'`).pluck().all() as string[]) {
+  for (const row of db.$client
+    .prepare(`SELECT snapshot FROM incidents WHERE status = 'open'`)
+    .pluck()
+    .all() as string[]) {
     const v = incidentView(restoreAggregate(row));
     open.set(v.id, v);
   }
@@ -85,7 +94,11 @@ const thrive = {
 
 function nextInput(v: IncidentView, at: string): IncidentEventInput {
   const allowed = v.allowedEvents;
-  const forward = allowed.filter((t) => !['NEW_INFORMATION', 'SUBJECT_RECORDED'].includes(t) && (t !== 'THRIVE_RECORDED' || v.state === 'new' || v.reassessmentRequired !== null));
+  const forward = allowed.filter(
+    (t) =>
+      !['NEW_INFORMATION', 'SUBJECT_RECORDED'].includes(t) &&
+      (t !== 'THRIVE_RECORDED' || v.state === 'new' || v.reassessmentRequired !== null),
+  );
   const type = pick(forward.length > 0 && rand() < 0.85 ? forward : allowed);
   const base = { occurredAt: at };
   switch (type) {
@@ -94,18 +107,41 @@ function nextInput(v: IncidentView, at: string): IncidentEventInput {
     case 'GRADE_SET':
       return { type, ...base, grade: pick(['G2', 'G3', 'G5']) };
     case 'RCRP_DECISION_RECORDED':
-      return { type, ...base, crimeOccurring: false, riskToLife: false, riskOfSeriousHarm: false, decision: pick(['deploy', 'jointResponse', 'handover', 'adviceOnly'] as const), rationale: 'threshold assessed' };
+      return {
+        type,
+        ...base,
+        crimeOccurring: false,
+        riskToLife: false,
+        riskOfSeriousHarm: false,
+        decision: pick(['deploy', 'jointResponse', 'handover', 'adviceOnly'] as const),
+        rationale: 'threshold assessed',
+      };
     case 'POLICE_DISPATCHED':
-      return { type, ...base, resources: [{ callSign: `KM${21 + v.resources.length}`, officers: 2, type: 'response' }] };
+      return {
+        type,
+        ...base,
+        resources: [{ callSign: `KM${21 + v.resources.length}`, officers: 2, type: 'response' }],
+      };
     case 'CALL_HANDLING_RECORDED':
     case 'RESOURCE_ARRIVED':
     case 'RESOURCE_CLEARED':
       return ledgerBody(type, v, at, Math.floor(rand() * 10)) as IncidentEventInput;
     case 'REFERRAL_MADE':
-      return { type, ...base, referralId: `r${v.referrals.length + 1}`, agency: pick(config.agencies).code, contactMethod: 'phone', namedContact: 'duty nurse' };
+      return {
+        type,
+        ...base,
+        referralId: `r${v.referrals.length + 1}`,
+        agency: pick(config.agencies).code,
+        contactMethod: 'phone',
+        namedContact: 'duty nurse',
+      };
     case 'REFERRAL_ANSWERED': {
       const r = pick(v.referrals.filter((x) => x.status === 'pending' || x.status === 'noResponse'));
-      const answer = pick(r.status === 'noResponse' ? (['accepted', 'declined'] as const) : (['accepted', 'declined', 'noResponse'] as const));
+      const answer = pick(
+        r.status === 'noResponse'
+          ? (['accepted', 'declined'] as const)
+          : (['accepted', 'declined', 'noResponse'] as const),
+      );
       return { type, ...base, referralId: r.id, answer, ...(answer === 'declined' ? { reason: 'no capacity' } : {}) };
     }
     case 'ADVICE_GIVEN':
@@ -113,7 +149,17 @@ function nextInput(v: IncidentView, at: string): IncidentEventInput {
     case 'RESOLVED_WITHOUT_DEPLOYMENT':
       return { type, ...base, resolution: 'callerReassured' };
     case 'SUBJECT_RECORDED':
-      return { type, ...base, subject: { identifiers: { forcePersonId: `P-${Math.floor(rand() * 8)}` }, ageYears: pick([16, 40]), gender: 'male', ethnicity: 'white', ethnicityBasis: 'selfDefined' } };
+      return {
+        type,
+        ...base,
+        subject: {
+          identifiers: { forcePersonId: `P-${Math.floor(rand() * 8)}` },
+          ageYears: pick([16, 40]),
+          gender: 'male',
+          ethnicity: 'white',
+          ethnicityBasis: 'selfDefined',
+        },
+      };
     case 'INCIDENT_CLOSED':
       return { type, ...base, mhFlagAtClose: rand() < 0.7, closureCode: 'resolved' };
     default:
@@ -159,7 +205,11 @@ for (let n = 0; ; n++) {
   const v = pick([...open.values()]);
   if (rand() < 0.1) {
     // A stale write: refused, and must leave nothing behind.
-    recordEvent(deps, meta(false), { incidentId: v.id, ifMatch: v.version - 1, input: { type: 'NEW_INFORMATION', occurredAt: at, summary: 'stale', source: 'other' } });
+    recordEvent(deps, meta(false), {
+      incidentId: v.id,
+      ifMatch: v.version - 1,
+      input: { type: 'NEW_INFORMATION', occurredAt: at, summary: 'stale', source: 'other' },
+    });
     continue;
   }
   const m = meta(rand() < 0.5);

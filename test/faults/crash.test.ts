@@ -25,7 +25,14 @@ import { rebuildProjections } from '../../src/commands/rebuild.js';
 import { replay, restoreAggregate, serializeAggregate } from '../../src/domain/incident-aggregate.js';
 
 const WORKER = fileURLToPath(new URL('./crash-worker.ts', import.meta.url));
-const PROJECTION_TABLES = ['incidents', 'incident_person_keys', 'referrals', 'referral_escalations', 'deadlines', 'alerts'] as const;
+const PROJECTION_TABLES = [
+  'incidents',
+  'incident_person_keys',
+  'referrals',
+  'referral_escalations',
+  'deadlines',
+  'alerts',
+] as const;
 
 interface Committed {
   incidentId: string;
@@ -34,9 +41,15 @@ interface Committed {
 }
 
 /** Run the worker until at least `target` commits are reported, then SIGKILL it. */
-function runUntilKilled(dbPath: string, seed: number, target: number): Promise<{ committed: Committed[]; signal: NodeJS.Signals | null; stderr: string }> {
+function runUntilKilled(
+  dbPath: string,
+  seed: number,
+  target: number,
+): Promise<{ committed: Committed[]; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, dbPath, String(seed)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, dbPath, String(seed)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const committed: Committed[] = [];
     let partial = '';
     let stderr = '';
@@ -69,7 +82,10 @@ function runUntilKilled(dbPath: string, seed: number, target: number): Promise<{
 }
 
 function dumpTable(db: Db, table: string): string[] {
-  const cols = db.$client.prepare(`SELECT name, pk FROM pragma_table_info(?) ORDER BY cid`).all(table) as Array<{ name: string; pk: number }>;
+  const cols = db.$client.prepare(`SELECT name, pk FROM pragma_table_info(?) ORDER BY cid`).all(table) as Array<{
+    name: string;
+    pk: number;
+  }>;
   const pk = cols.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk);
   const select = cols.map((c) => `quote("${c.name}")`).join(` || '|' || `);
   return db.$client
@@ -88,17 +104,27 @@ function checkNoPartialCommand(db: Db): void {
        FROM incidents i LEFT JOIN incident_events e ON e.incident_id = i.id GROUP BY i.id ORDER BY i.id`,
     )
     .all() as Array<{ id: string; version: number; snapshot: string; events: number; lastSeq: number }>;
-  expect(s.prepare('SELECT count(DISTINCT incident_id) FROM incident_events').pluck().get(), 'every stream has its incident row').toBe(streams.length);
+  expect(
+    s.prepare('SELECT count(DISTINCT incident_id) FROM incident_events').pluck().get(),
+    'every stream has its incident row',
+  ).toBe(streams.length);
   const store = incidentStore(db);
   for (const r of streams) {
-    expect({ version: r.version, lastSeq: r.lastSeq }, `incident ${r.id}`).toEqual({ version: r.events, lastSeq: r.events });
+    expect({ version: r.version, lastSeq: r.lastSeq }, `incident ${r.id}`).toEqual({
+      version: r.events,
+      lastSeq: r.events,
+    });
     const replayed = serializeAggregate(replay(store.events(r.id)));
     expect(replayed, `snapshot of ${r.id} equals replay of its events`).toBe(r.snapshot);
     expect(serializeAggregate(restoreAggregate(r.snapshot)), `restored snapshot of ${r.id}`).toBe(replayed);
   }
 
   // An idempotent answer is stored in the same transaction as its event.
-  const answers = s.prepare(`SELECT key, body, etag FROM idempotency_keys`).all() as Array<{ key: string; body: string; etag: string }>;
+  const answers = s.prepare(`SELECT key, body, etag FROM idempotency_keys`).all() as Array<{
+    key: string;
+    body: string;
+    etag: string;
+  }>;
   const eventExists = s.prepare('SELECT 1 FROM incident_events WHERE incident_id = ? AND seq = ?').pluck();
   for (const a of answers) {
     const body = JSON.parse(a.body) as { id: string; version: number };
@@ -147,7 +173,9 @@ describe('a writer process killed mid-workload', () => {
       // Sanity: the runs built on one another.
       const db = openDatabase(dbPath);
       try {
-        expect(db.$client.prepare('SELECT count(*) FROM incident_events').pluck().get() as number).toBeGreaterThanOrEqual(all.length);
+        expect(
+          db.$client.prepare('SELECT count(*) FROM incident_events').pluck().get() as number,
+        ).toBeGreaterThanOrEqual(all.length);
       } finally {
         closeDatabase(db);
       }

@@ -22,7 +22,10 @@ describe('group commit', () => {
       h.event(ids[3]!, thrive(), { version: 1 }),
     ]);
     expect(results.map((r) => r.status)).toEqual([200, 422, 200, 200]);
-    const versions = h.db.$client.prepare('SELECT id, version FROM incidents').all() as Array<{ id: string; version: number }>;
+    const versions = h.db.$client.prepare('SELECT id, version FROM incidents').all() as Array<{
+      id: string;
+      version: number;
+    }>;
     const byId = Object.fromEntries(versions.map((v) => [v.id, v.version]));
     expect([byId[ids[0]!], byId[ids[1]!], byId[ids[2]!], byId[ids[3]!]]).toEqual([2, 1, 2, 2]);
     expect(h.count('incident_events')).toBe(7);
@@ -52,7 +55,11 @@ describe('group commit', () => {
     const poison = () =>
       h.deps.uow!.run(() => {
         sqlite.pragma('defer_foreign_keys = ON');
-        sqlite.prepare(`INSERT INTO api_tokens (id, user_id, token_hash, created_at) VALUES ('x', 'no-such-user', 'h', 'now')`).run();
+        sqlite
+          .prepare(
+            `INSERT INTO api_tokens (id, user_id, token_hash, created_at) VALUES ('x', 'no-such-user', 'h', 'now')`,
+          )
+          .run();
         return { ok: true, status: 200, body: null, etag: null, replayed: false };
       });
     const pending = [
@@ -78,14 +85,26 @@ describe('group commit', () => {
     h = createHarness();
     const uow = h.deps.uow!;
     const meta = { actor: { id: 'u', role: 'call_handler' as const }, idempotencyKey: null, requestHash: '' };
-    const a = createIncidentCommand(h.deps, meta, { ...createBody(h), channel: '999', category: 'other', mhFlagAtCall: false } as never);
+    const a = createIncidentCommand(h.deps, meta, {
+      ...createBody(h),
+      channel: '999',
+      category: 'other',
+      mhFlagAtCall: false,
+    } as never);
     expect(() =>
       uow.run(() => {
-        h.db.$client.prepare(`INSERT INTO users (id, name, role, created_at) VALUES ('tmp', 'Temp', 'admin', 'now')`).run();
+        h.db.$client
+          .prepare(`INSERT INTO users (id, name, role, created_at) VALUES ('tmp', 'Temp', 'admin', 'now')`)
+          .run();
         throw new Error('boom');
       }),
     ).toThrow('boom');
-    const b = createIncidentCommand(h.deps, meta, { ...createBody(h), channel: '101', category: 'other', mhFlagAtCall: false } as never);
+    const b = createIncidentCommand(h.deps, meta, {
+      ...createBody(h),
+      channel: '101',
+      category: 'other',
+      mhFlagAtCall: false,
+    } as never);
     await uow.durable();
     expect(a.ok && b.ok).toBe(true);
     expect(h.count('incidents')).toBe(2);

@@ -16,7 +16,13 @@ import { ManualClock } from '../support/clock.js';
 
 const [dbPath, smtpUrl, clockIso] = process.argv.slice(2) as [string, string, string];
 const db = openDatabase(dbPath);
-const deps: CommandDeps = { db, clock: new ManualClock(clockIso), config: loadForceConfig(), keyer: new PersonKeyer('test-secret-for-person-keys-0123456789'), mailEnabled: true };
+const deps: CommandDeps = {
+  db,
+  clock: new ManualClock(clockIso),
+  config: loadForceConfig(),
+  keyer: new PersonKeyer('test-secret-for-person-keys-0123456789'),
+  mailEnabled: true,
+};
 const smtp = createTransport({ url: smtpUrl, from: 'mh-triage@kent.police.test', ignoreTLS: true });
 const dying = {
   async sendMail(message: Parameters<typeof smtp.sendMail>[0]) {

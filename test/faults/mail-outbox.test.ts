@@ -31,7 +31,12 @@ afterEach(async () => {
 });
 
 const transportFor = (s: TestSmtp) => createTransport({ url: s.url, from: FROM, ignoreTLS: true });
-const outbox = () => h.db.$client.prepare(`SELECT status, attempts, message_id AS messageId, sent_at AS sentAt, last_error AS lastError FROM outbox ORDER BY id`).all() as Array<Record<string, unknown>>;
+const outbox = () =>
+  h.db.$client
+    .prepare(
+      `SELECT status, attempts, message_id AS messageId, sent_at AS sentAt, last_error AS lastError FROM outbox ORDER BY id`,
+    )
+    .all() as Array<Record<string, unknown>>;
 const countBy = <T>(xs: T[]) => xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<T, number>());
 
 async function emailReferralIncident(n: number): Promise<string> {
@@ -84,7 +89,10 @@ describe('referral emails when SMTP is down', () => {
   it('an email still undelivered after the delivery window alerts the control room to phone the agency; the incident needs a re-THRIVE', async () => {
     smtp = await startSmtp();
     smtp.failing = true; // reachable, but refusing with 451
-    h = createHarness({ mailEnabled: true, config: (c) => ({ ...c, alerts: { emailTo: { sergeant: 'fcr-sergeant@kent.police.test' } } }) });
+    h = createHarness({
+      mailEnabled: true,
+      config: (c) => ({ ...c, alerts: { emailTo: { sergeant: 'fcr-sergeant@kent.police.test' } } }),
+    });
     const id = await emailReferralIncident(1);
     const transport = transportFor(smtp);
     for (let k = 0; k < 4; k++) {
@@ -93,20 +101,36 @@ describe('referral emails when SMTP is down', () => {
       sweepDeadlines(h.deps);
     }
     const got = (await h.request('GET', `/api/incidents/${id}`)).body;
-    expect(got.referrals[0]).toMatchObject({ state: 'noResponse', status: 'noResponse', flags: [{ key: 'undelivered', rule: 'R11' }] });
+    expect(got.referrals[0]).toMatchObject({
+      state: 'noResponse',
+      status: 'noResponse',
+      flags: [{ key: 'undelivered', rule: 'R11' }],
+    });
     expect(got.reassessmentRequired).not.toBeNull();
     smtp.failing = false;
     h.clock.advanceMinutes(60);
     await deliverOutbox(h.deps, transport, { from: FROM });
     // The alert to the sergeant and, late, the referral itself; the late delivery is recorded.
-    expect(smtp.messages.map((m) => m.subject).sort()).toEqual(['Kent Police referral KENT-20261123-0001: Concern for welfare — please answer by 10:00', '[WARNING] R11 on incident KENT-20261123-0001']);
-    expect((await h.request('GET', `/api/incidents/${id}`)).body.referrals[0]).toMatchObject({ state: 'noResponse', sentAt: h.clock.at() });
+    expect(smtp.messages.map((m) => m.subject).sort()).toEqual([
+      'Kent Police referral KENT-20261123-0001: Concern for welfare — please answer by 10:00',
+      '[WARNING] R11 on incident KENT-20261123-0001',
+    ]);
+    expect((await h.request('GET', `/api/incidents/${id}`)).body.referrals[0]).toMatchObject({
+      state: 'noResponse',
+      sentAt: h.clock.at(),
+    });
   });
 });
 
 describe('a worker killed mid-send', () => {
-  async function killAfterAccept(dbPath: string, url: string, at: string): Promise<{ signal: string | null; out: string }> {
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, dbPath, url, at], { stdio: ['ignore', 'pipe', 'pipe'] });
+  async function killAfterAccept(
+    dbPath: string,
+    url: string,
+    at: string,
+  ): Promise<{ signal: string | null; out: string }> {
+    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, dbPath, url, at], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d) => (out += String(d)));
     child.stderr.on('data', (d) => (out += String(d)));
@@ -155,9 +179,15 @@ describe('a worker killed mid-send', () => {
     // The partner reads the email that did arrive and accepts through its link.
     const link = /http:\/\/localhost:3000\/partner\/referrals\/\S+/.exec(smtp.messages[0]!.text ?? '')![0];
     h.clock.advanceMinutes(4);
-    const r = await h.request('POST', link, { raw: 'action=accept&respondent=J+Smith%2C+crisis+nurse', headers: { 'content-type': 'application/x-www-form-urlencoded' }, token: null });
+    const r = await h.request('POST', link, {
+      raw: 'action=accept&respondent=J+Smith%2C+crisis+nurse',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      token: null,
+    });
     expect(r.status, String(r.body)).toBe(200);
-    expect(outbox()).toMatchObject([{ status: 'sent', lastError: 'delivery proven: the partner answered through the link in this email' }]);
+    expect(outbox()).toMatchObject([
+      { status: 'sent', lastError: 'delivery proven: the partner answered through the link in this email' },
+    ]);
 
     h.clock.advanceMinutes(10); // well past the lease
     expect(await deliverOutbox(h.deps, transportFor(smtp), { from: FROM })).toEqual({ sent: 0, failed: 0 });

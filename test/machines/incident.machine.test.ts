@@ -31,17 +31,45 @@ const policy = (over: Partial<IncidentPolicy> = {}): IncidentPolicy => ({
   futureToleranceSeconds: 120,
   ...over,
 });
-const g2: GradePolicy = { label: 'Priority', requiresDeployment: true, targetSplit: false, unresourcedAlertAfterMinutes: 40, unresourcedNotify: 'sergeant' };
-const g1Split: GradePolicy = { label: 'Emergency', requiresDeployment: true, targetSplit: true, unresourcedAlertAfterMinutes: 0, unresourcedNotify: 'inspector' };
-const adult: Subject = { personKeys: ['pk_a'], ageYears: 34, ageBand: '25to34', gender: 'male', ethnicity: 'white', ethnicityBasis: 'selfDefined' };
+const g2: GradePolicy = {
+  label: 'Priority',
+  requiresDeployment: true,
+  targetSplit: false,
+  unresourcedAlertAfterMinutes: 40,
+  unresourcedNotify: 'sergeant',
+};
+const g1Split: GradePolicy = {
+  label: 'Emergency',
+  requiresDeployment: true,
+  targetSplit: true,
+  unresourcedAlertAfterMinutes: 0,
+  unresourcedNotify: 'inspector',
+};
+const adult: Subject = {
+  personKeys: ['pk_a'],
+  ageYears: 34,
+  ageBand: '25to34',
+  gender: 'male',
+  ethnicity: 'white',
+  ethnicityBasis: 'selfDefined',
+};
 const child: Subject = { ...adult, personKeys: ['pk_c'], ageYears: 15, ageBand: '10to17' };
 
 /** A tiny driver: remembers the state, stamps envelopes, and reports refusals. */
 class Incident {
   s: AggregateState = emptyAggregate();
   minute = 0;
-  send(body: Record<string, unknown>, occurredMin = this.minute): { ok: true } | { ok: false; rule: string | null; code: string; message: string } {
-    const e = { ...body, seq: this.s.version + 1, occurredAt: at(occurredMin), recordedAt: at(Math.max(occurredMin, this.minute) + 1), actor: { id: 'u1', role: 'call_handler' } } as AggregateEvent;
+  send(
+    body: Record<string, unknown>,
+    occurredMin = this.minute,
+  ): { ok: true } | { ok: false; rule: string | null; code: string; message: string } {
+    const e = {
+      ...body,
+      seq: this.s.version + 1,
+      occurredAt: at(occurredMin),
+      recordedAt: at(Math.max(occurredMin, this.minute) + 1),
+      actor: { id: 'u1', role: 'call_handler' },
+    } as AggregateEvent;
     const r = applyToAggregate(this.s, e);
     if (!r.ok) return { ok: false, ...r.violation };
     this.s = r.state;
@@ -89,7 +117,12 @@ const thrive = (over: Record<string, unknown> = {}) => ({
   safetyNet: null,
   ...over,
 });
-const grade = (code = 'G2', gradePolicy: GradePolicy = g2) => ({ type: 'GRADE_SET', grade: code, reason: null, gradePolicy });
+const grade = (code = 'G2', gradePolicy: GradePolicy = g2) => ({
+  type: 'GRADE_SET',
+  grade: code,
+  reason: null,
+  gradePolicy,
+});
 const decide = (decision: string, over: Record<string, unknown> = {}) => ({
   type: 'RCRP_DECISION_RECORDED',
   crimeOccurring: false,
@@ -100,9 +133,28 @@ const decide = (decision: string, over: Record<string, unknown> = {}) => ({
   override: null,
   ...over,
 });
-const refer = (id = 'r1') => ({ type: 'REFERRAL_MADE', referralId: id, agency: 'kmptSpoa', contactMethod: 'phone', namedContact: 'duty nurse', agencyReference: null });
-const answer = (id: string, a: string, reason: string | null = a === 'declined' ? 'no capacity' : null) => ({ type: 'REFERRAL_ANSWERED', referralId: id, answer: a, reason, agencyReference: null });
-const close = (over: Record<string, unknown> = {}) => ({ type: 'INCIDENT_CLOSED', mhFlagAtClose: true, closureCode: 'resolved', note: null, ...over });
+const refer = (id = 'r1') => ({
+  type: 'REFERRAL_MADE',
+  referralId: id,
+  agency: 'kmptSpoa',
+  contactMethod: 'phone',
+  namedContact: 'duty nurse',
+  agencyReference: null,
+});
+const answer = (id: string, a: string, reason: string | null = a === 'declined' ? 'no capacity' : null) => ({
+  type: 'REFERRAL_ANSWERED',
+  referralId: id,
+  answer: a,
+  reason,
+  agencyReference: null,
+});
+const close = (over: Record<string, unknown> = {}) => ({
+  type: 'INCIDENT_CLOSED',
+  mhFlagAtClose: true,
+  closureCode: 'resolved',
+  note: null,
+  ...over,
+});
 
 function graded(p: Partial<IncidentPolicy> = {}, over: Record<string, unknown> = {}) {
   return new Incident().must(created(over, p), 0).must(thrive(), 1).must(grade(), 2);
@@ -120,17 +172,23 @@ describe('incident lifecycle', () => {
   });
 
   it('a joint response is police dispatched plus a referral', () => {
-    const i = graded().must(decide('jointResponse'), 3).must({ type: 'POLICE_DISPATCHED', resources: [{ callSign: 'KM21', officers: 2, type: 'response' }] }, 4);
+    const i = graded()
+      .must(decide('jointResponse'), 3)
+      .must({ type: 'POLICE_DISPATCHED', resources: [{ callSign: 'KM21', officers: 2, type: 'response' }] }, 4);
     expect(i.state).toBe('policeResponse');
     i.must(refer(), 5);
     expect(i.state).toBe('jointResponse');
   });
 
   it('advice only and resolution without deployment end in noDeployment and set the no-deploy time', () => {
-    const a = graded().must(decide('adviceOnly'), 3).must({ type: 'ADVICE_GIVEN', summary: 'signposted to NHS 111 mental health option' }, 4);
+    const a = graded()
+      .must(decide('adviceOnly'), 3)
+      .must({ type: 'ADVICE_GIVEN', summary: 'signposted to NHS 111 mental health option' }, 4);
     expect(a.state).toBe('noDeployment');
     expect(a.ctx.noDeployAt).toBe(at(3));
-    const b = graded().must(decide('adviceOnly'), 3).must({ type: 'RESOLVED_WITHOUT_DEPLOYMENT', resolution: 'callerReassured', note: null }, 4);
+    const b = graded()
+      .must(decide('adviceOnly'), 3)
+      .must({ type: 'RESOLVED_WITHOUT_DEPLOYMENT', resolution: 'callerReassured', note: null }, 4);
     expect(b.state).toBe('noDeployment');
   });
 
@@ -141,7 +199,14 @@ describe('incident lifecycle', () => {
     i.send = (body, m) => {
       const before = i.s.version;
       const r = orig(body, m);
-      if (r.ok) events.push({ ...body, seq: before + 1, occurredAt: at(m ?? i.minute), recordedAt: at(Math.max(m ?? i.minute, i.minute) + 1), actor: { id: 'u1', role: 'call_handler' } } as AggregateEvent);
+      if (r.ok)
+        events.push({
+          ...body,
+          seq: before + 1,
+          occurredAt: at(m ?? i.minute),
+          recordedAt: at(Math.max(m ?? i.minute, i.minute) + 1),
+          actor: { id: 'u1', role: 'call_handler' },
+        } as AggregateEvent);
       return r;
     };
     i.must(created(), 0).must(thrive(), 1).must(grade(), 2).must(decide('handover'), 3).must(refer(), 4);
@@ -226,15 +291,23 @@ describe('R5 location class when targets are split', () => {
 describe('R6 unresourced incidents', () => {
   it('R6 keeps a clock per grade while no resource is dispatched, and drops it on dispatch', () => {
     const i = graded();
-    expect(aggregateDeadlines(i.s)).toEqual([{ key: 'R6:unresourced:3', rule: 'R6', kind: 'unresourced', dueAt: at(42), fired: false }]);
-    i.must(decide('deploy'), 3).must({ type: 'POLICE_DISPATCHED', resources: [{ callSign: 'A1', officers: 1, type: 'response' }] }, 4);
+    expect(aggregateDeadlines(i.s)).toEqual([
+      { key: 'R6:unresourced:3', rule: 'R6', kind: 'unresourced', dueAt: at(42), fired: false },
+    ]);
+    i.must(decide('deploy'), 3).must(
+      { type: 'POLICE_DISPATCHED', resources: [{ callSign: 'A1', officers: 1, type: 'response' }] },
+      4,
+    );
     expect(aggregateDeadlines(i.s)).toEqual([]);
   });
   it('R6 the deadline raises one flag naming who to notify, and cannot fire twice', () => {
     const i = graded();
     i.must({ type: 'DEADLINE_REACHED', deadlineKey: 'R6:unresourced:3' }, 42);
     expect(aggregateFlags(i.s)).toMatchObject([{ rule: 'R6', notify: 'sergeant' }]);
-    expect(i.send({ type: 'DEADLINE_REACHED', deadlineKey: 'R6:unresourced:3' }, 43)).toMatchObject({ ok: false, code: 'DEADLINE_NOT_LIVE' });
+    expect(i.send({ type: 'DEADLINE_REACHED', deadlineKey: 'R6:unresourced:3' }, 43)).toMatchObject({
+      ok: false,
+      code: 'DEADLINE_NOT_LIVE',
+    });
   });
 });
 
@@ -245,7 +318,13 @@ describe('R7 time order', () => {
   });
   it('R7 refuses an event dated in the future beyond the clock tolerance', () => {
     const i = new Incident().must(created(), 0);
-    const e = { ...thrive(), seq: 2, occurredAt: at(30), recordedAt: at(1), actor: { id: 'u1', role: 'call_handler' } } as AggregateEvent;
+    const e = {
+      ...thrive(),
+      seq: 2,
+      occurredAt: at(30),
+      recordedAt: at(1),
+      actor: { id: 'u1', role: 'call_handler' },
+    } as AggregateEvent;
     const r = applyToAggregate(i.s, e);
     expect(r.ok).toBe(false);
     expect(!r.ok && r.violation).toMatchObject({ rule: 'R7', code: 'TIME_IN_FUTURE' });
@@ -277,7 +356,9 @@ describe('R8 RCRP decision for RCRP categories', () => {
   });
   it('R8 refuses a response the decision does not allow, and a decision without rationale', () => {
     const i = graded().must(decide('adviceOnly'), 3);
-    expect(i.send({ type: 'POLICE_DISPATCHED', resources: [{ callSign: 'A1', officers: 1, type: 'response' }] }, 4)).toMatchObject({ ok: false, rule: 'R8', code: 'RCRP_DECISION_CONFLICT' });
+    expect(
+      i.send({ type: 'POLICE_DISPATCHED', resources: [{ callSign: 'A1', officers: 1, type: 'response' }] }, 4),
+    ).toMatchObject({ ok: false, rule: 'R8', code: 'RCRP_DECISION_CONFLICT' });
     const j = graded();
     expect(j.send(decide('handover', { rationale: ' ' }), 3)).toMatchObject({ ok: false, rule: 'R8' });
   });
@@ -286,16 +367,35 @@ describe('R8 RCRP decision for RCRP categories', () => {
 describe('R9 threshold met means police, unless a supervisor overrides', () => {
   it('R9 refuses handover when there is a real and immediate risk to life', () => {
     const i = graded();
-    expect(i.send(decide('handover', { riskToLife: true }), 3)).toMatchObject({ ok: false, rule: 'R9', code: 'RCRP_THRESHOLD_MET' });
+    expect(i.send(decide('handover', { riskToLife: true }), 3)).toMatchObject({
+      ok: false,
+      rule: 'R9',
+      code: 'RCRP_THRESHOLD_MET',
+    });
     expect(i.send(decide('adviceOnly', { crimeOccurring: true }), 3)).toMatchObject({ ok: false, rule: 'R9' });
     i.must(decide('deploy', { riskToLife: true }), 3);
   });
   it('R9 accepts a supervisor override with name, rank and reason, but not from a constable', () => {
     const i = graded();
     const constable = { name: 'PC Day', rank: 'constable', reason: 'ambulance on scene' };
-    expect(i.send(decide('handover', { riskOfSeriousHarm: true, override: constable }), 3)).toMatchObject({ ok: false, rule: 'R9', code: 'OVERRIDE_RANK' });
-    expect(i.send(decide('handover', { riskOfSeriousHarm: true, override: { name: 'Insp Lee', rank: 'inspector', reason: '' } }), 3)).toMatchObject({ ok: false, rule: 'R9' });
-    i.must(decide('handover', { riskOfSeriousHarm: true, override: { name: 'Insp Lee', rank: 'inspector', reason: 'ambulance crew on scene managing risk' } }), 3);
+    expect(i.send(decide('handover', { riskOfSeriousHarm: true, override: constable }), 3)).toMatchObject({
+      ok: false,
+      rule: 'R9',
+      code: 'OVERRIDE_RANK',
+    });
+    expect(
+      i.send(
+        decide('handover', { riskOfSeriousHarm: true, override: { name: 'Insp Lee', rank: 'inspector', reason: '' } }),
+        3,
+      ),
+    ).toMatchObject({ ok: false, rule: 'R9' });
+    i.must(
+      decide('handover', {
+        riskOfSeriousHarm: true,
+        override: { name: 'Insp Lee', rank: 'inspector', reason: 'ambulance crew on scene managing risk' },
+      }),
+      3,
+    );
     expect(i.ctx.decision?.overridden).toBe(true);
   });
 });
@@ -318,7 +418,9 @@ describe('R10 children and RCRP', () => {
   });
   it('R10 does not flag adults or forces that do not exclude children', () => {
     expect(aggregateFlags(graded().must(decide('handover'), 3).s)).toEqual([]);
-    expect(aggregateFlags(graded({ childrenExcludedFromRcrp: false }, { subject: child }).must(decide('handover'), 3).s)).toEqual([]);
+    expect(
+      aggregateFlags(graded({ childrenExcludedFromRcrp: false }, { subject: child }).must(decide('handover'), 3).s),
+    ).toEqual([]);
   });
 });
 
@@ -327,7 +429,11 @@ describe('R11 referral details', () => {
     const i = graded().must(decide('handover'), 3);
     expect(i.send({ ...refer(), namedContact: ' ' }, 4)).toMatchObject({ ok: false, rule: 'R11' });
     i.must(refer(), 4);
-    expect(i.send(answer('r1', 'declined', null), 5)).toMatchObject({ ok: false, rule: 'R11', code: 'DECLINE_REASON_REQUIRED' });
+    expect(i.send(answer('r1', 'declined', null), 5)).toMatchObject({
+      ok: false,
+      rule: 'R11',
+      code: 'DECLINE_REASON_REQUIRED',
+    });
   });
 });
 
@@ -344,13 +450,19 @@ describe('R12 no closure with a referral unanswered', () => {
     expect(i.state).toBe('closed');
   });
   it('R12 a safety net recorded before the latest referral change does not count', () => {
-    const i = graded().must(decide('handover'), 3).must(thrive({ safetyNet: 'early note' }), 3);
+    const i = graded()
+      .must(decide('handover'), 3)
+      .must(thrive({ safetyNet: 'early note' }), 3);
     // decision recorded; safety-net THRIVE at seq 5; now the referral is made afterwards
     i.must(refer(), 4);
     expect(i.send(close(), 5)).toMatchObject({ ok: false, rule: 'R12' });
   });
   it('R12 a late acceptance after no response resolves the referral', () => {
-    const i = graded().must(decide('handover'), 3).must(refer(), 4).must(answer('r1', 'noResponse'), 60).must(answer('r1', 'accepted'), 70);
+    const i = graded()
+      .must(decide('handover'), 3)
+      .must(refer(), 4)
+      .must(answer('r1', 'noResponse'), 60)
+      .must(answer('r1', 'accepted'), 70);
     i.must(thrive(), 71).must(close(), 72);
   });
 });

@@ -110,12 +110,29 @@ function sampleEvents(s: IncidentSnapshot): IncidentEvent[] {
       }),
     ),
     ...(resources.length < MAX_RESOURCES
-      ? [{ type: 'POLICE_DISPATCHED', ...meta, resources: [{ assignmentId: `a${meta.seq}-1`, callSign: `KM${21 + resources.length}`, officers: 2, type: 'response' }] } satisfies IncidentEvent]
+      ? [
+          {
+            type: 'POLICE_DISPATCHED',
+            ...meta,
+            resources: [
+              { assignmentId: `a${meta.seq}-1`, callSign: `KM${21 + resources.length}`, officers: 2, type: 'response' },
+            ],
+          } satisfies IncidentEvent,
+        ]
       : []),
     // A resource's arrival and clearance reach the incident as CHILD_STATUS_CHANGED (from RESOURCE_ARRIVED / RESOURCE_CLEARED).
     ...resources.flatMap(([childId, r]) => {
       const next = r.status === 'dispatched' ? ['arrived', 'cleared'] : r.status === 'arrived' ? ['cleared'] : [];
-      return next.map((status): IncidentEvent => ({ type: 'CHILD_STATUS_CHANGED', ...meta, kind: 'resource', childId, status, cause: status === 'arrived' ? 'RESOURCE_ARRIVED' : 'RESOURCE_CLEARED' }));
+      return next.map(
+        (status): IncidentEvent => ({
+          type: 'CHILD_STATUS_CHANGED',
+          ...meta,
+          kind: 'resource',
+          childId,
+          status,
+          cause: status === 'arrived' ? 'RESOURCE_ARRIVED' : 'RESOURCE_CLEARED',
+        }),
+      );
     }),
     { type: 'CALL_HANDLING_RECORDED', ...meta, answeredAt: T },
     {
@@ -137,7 +154,18 @@ function sampleEvents(s: IncidentSnapshot): IncidentEvent[] {
       subject: null,
       callHandling: [],
       referrals: [],
-      resources: [{ assignmentId: 'h1', callSign: 'KM99', officers: 2, resourceType: 'response', dispatchedAt: T, arrivedAt: T, clearedAt: T, segments: [{ activity: 'scene', startAt: T, endAt: T }] }],
+      resources: [
+        {
+          assignmentId: 'h1',
+          callSign: 'KM99',
+          officers: 2,
+          resourceType: 'response',
+          dispatchedAt: T,
+          arrivedAt: T,
+          clearedAt: T,
+          segments: [{ activity: 'scene', startAt: T, endAt: T }],
+        },
+      ],
       policy: incidentPolicy(config, 'concernForWelfare'),
       source: { file: 'model.csv', line: 2 },
     },
@@ -158,8 +186,22 @@ function sampleEvents(s: IncidentSnapshot): IncidentEvent[] {
     // aggregate from REFERRAL_ANSWERED); only the changes the referral machine allows are sampled.
     ...refs.flatMap((referralId) => {
       const status = c.referrals[referralId]!.status;
-      const next = status === 'pending' ? ['accepted', 'declined', 'noResponse'] : status === 'noResponse' ? ['accepted', 'declined'] : [];
-      return next.map((st): IncidentEvent => ({ type: 'CHILD_STATUS_CHANGED', ...meta, kind: 'referral', childId: referralId, status: st, cause: 'REFERRAL_ANSWERED' }));
+      const next =
+        status === 'pending'
+          ? ['accepted', 'declined', 'noResponse']
+          : status === 'noResponse'
+            ? ['accepted', 'declined']
+            : [];
+      return next.map(
+        (st): IncidentEvent => ({
+          type: 'CHILD_STATUS_CHANGED',
+          ...meta,
+          kind: 'referral',
+          childId: referralId,
+          status: st,
+          cause: 'REFERRAL_ANSWERED',
+        }),
+      );
     }),
     { type: 'ADVICE_GIVEN', ...meta, summary: 'advised to contact GP' },
     { type: 'RESOLVED_WITHOUT_DEPLOYMENT', ...meta, resolution: 'callerReassured', note: null },
@@ -167,11 +209,20 @@ function sampleEvents(s: IncidentSnapshot): IncidentEvent[] {
     {
       type: 'SUBJECT_RECORDED',
       ...meta,
-      subject: { personKeys: [], ageYears: 30, ageBand: '25to34', gender: 'male', ethnicity: 'white', ethnicityBasis: 'selfDefined' },
+      subject: {
+        personKeys: [],
+        ageYears: 30,
+        ageBand: '25to34',
+        gender: 'male',
+        ethnicity: 'white',
+        ethnicityBasis: 'selfDefined',
+      },
       priorContacts: [],
     },
     { type: 'INCIDENT_CLOSED', ...meta, mhFlagAtClose: true, closureCode: 'resolved', note: null },
-    ...(c.grade ? [{ type: 'DEADLINE_REACHED', ...meta, deadlineKey: `R6:unresourced:${c.grade.seq}` } satisfies IncidentEvent] : []),
+    ...(c.grade
+      ? [{ type: 'DEADLINE_REACHED', ...meta, deadlineKey: `R6:unresourced:${c.grade.seq}` } satisfies IncidentEvent]
+      : []),
   ];
   // Event types the current state has no transition for change nothing; leave them out.
   return all.filter((e) => incidentAccepts(s, e.type));
@@ -200,7 +251,9 @@ const allNodes = [incidentMachine.root, ...getStateNodes(incidentMachine.root)] 
 const declaredLeafStates = new Set(allNodes.filter((n) => n.type === 'atomic' || n.type === 'final').map((n) => n.key));
 const edgeKey = (sourceId: string, eventType: string, branch: number) => `${sourceId} --${eventType}[${branch}]-->`;
 const declaredEdges = new Set(
-  allNodes.flatMap((n) => [...n.transitions.entries()].flatMap(([eventType, ts]) => ts.map((_t, i) => edgeKey(n.id, eventType, i)))),
+  allNodes.flatMap((n) =>
+    [...n.transitions.entries()].flatMap(([eventType, ts]) => ts.map((_t, i) => edgeKey(n.id, eventType, i))),
+  ),
 );
 
 /** The declared transition `e` takes from `s`, or null when the machine refuses it. */
@@ -259,7 +312,9 @@ function buildModel(): Model {
   // alterPath() form: steps[0] is xstate.init, then (event, resulting state) pairs.
   const shortest = graphPaths.map((p) => {
     const path = realize(p.steps.slice(1).map((st) => st.event as IncidentEvent));
-    expect(abstractState(path.end), 're-executed path must end where the traversal said').toBe(abstractState(p.state as IncidentSnapshot));
+    expect(abstractState(path.end), 're-executed path must end where the traversal said').toBe(
+      abstractState(p.state as IncidentSnapshot),
+    );
     return path;
   });
   const taken = new Set(shortest.flatMap((p) => p.steps.map((s) => s.edge)));
@@ -278,7 +333,9 @@ function buildModel(): Model {
     }
   }
   const all = [...shortest, ...extensions];
-  const reached = new Set(all.flatMap((p) => [incidentStateName(initial()), ...p.steps.map((s) => incidentStateName(s.after))]));
+  const reached = new Set(
+    all.flatMap((p) => [incidentStateName(initial()), ...p.steps.map((s) => incidentStateName(s.after))]),
+  );
   return { shortest, extensions, all, reached, taken };
 }
 
@@ -295,7 +352,12 @@ function apiBody(e: IncidentEvent): Record<string, unknown> {
     return { type: e.status === 'arrived' ? 'RESOURCE_ARRIVED' : 'RESOURCE_CLEARED', assignmentId: e.childId };
   }
   if (e.type === 'CHILD_STATUS_CHANGED') {
-    return { type: 'REFERRAL_ANSWERED', referralId: e.childId, answer: e.status, ...(e.status === 'declined' ? { reason: 'no capacity tonight' } : {}) };
+    return {
+      type: 'REFERRAL_ANSWERED',
+      referralId: e.childId,
+      answer: e.status,
+      ...(e.status === 'declined' ? { reason: 'no capacity tonight' } : {}),
+    };
   }
   if (e.type === 'CALL_HANDLING_RECORDED') return { type: e.type };
   const body = Object.fromEntries(Object.entries(e).filter(([k, v]) => !SHELL_FIELDS.has(k) && v !== null));
@@ -326,7 +388,12 @@ interface ApiView {
  * The referral machine state behind each status the incident knows, for the referrals this model
  * makes (by phone, so a new referral starts acknowledged: the handler spoke to a named person).
  */
-const REFERRAL_STATE_OF_STATUS: Record<string, string> = { pending: 'acknowledged', accepted: 'accepted', declined: 'declined', noResponse: 'noResponse' };
+const REFERRAL_STATE_OF_STATUS: Record<string, string> = {
+  pending: 'acknowledged',
+  accepted: 'accepted',
+  declined: 'declined',
+  noResponse: 'noResponse',
+};
 
 /**
  * What the API offers: the incident's allowed events, plus what each referral's own state accepts
@@ -338,7 +405,8 @@ function expectedAllowed(s: IncidentSnapshot): string[] {
   if (incidentStateName(s) !== 'closed') {
     for (const r of Object.values(s.context.referrals ?? {})) {
       const node = referralMachine.states[REFERRAL_STATE_OF_STATUS[r.status] as keyof typeof referralMachine.states]!;
-      for (const t of node.ownEvents) if (t !== 'REFERRAL_MADE' && !(REFERRAL_SYSTEM_EVENT_TYPES as readonly string[]).includes(t)) allowed.add(t);
+      for (const t of node.ownEvents)
+        if (t !== 'REFERRAL_MADE' && !(REFERRAL_SYSTEM_EVENT_TYPES as readonly string[]).includes(t)) allowed.add(t);
     }
     if (s.context.firstDispatchedAt) for (const t of ['S136_CONSIDERED', 'S135_WARRANT_EXECUTED']) allowed.add(t);
     if (resources.some((r) => r.status === 'dispatched')) allowed.add('RESOURCE_ARRIVED');
@@ -359,32 +427,64 @@ async function replayThroughApi(h: Harness, path: ModelPath): Promise<void> {
       const { incidentId: _i, type: _t, policy: _p, ...fields } = apiBody(e);
       const r = await h.request('POST', '/api/incidents', { body: { ...fields, receivedAt: h.clock.at() } });
       id = r.body.id;
-      view = { status: r.status, state: r.body.state, version: r.body.version, allowedEvents: r.body.allowedEvents, body: r.body };
+      view = {
+        status: r.status,
+        state: r.body.state,
+        version: r.body.version,
+        allowedEvents: r.body.allowedEvents,
+        body: r.body,
+      };
     } else if (e.type === 'DEADLINE_REACHED') {
       // The scheduler raises this one: let the clock pass the due time and sweep.
-      const row = h.db.$client.prepare(`SELECT key, due_at AS dueAt FROM deadlines WHERE incident_id = ? AND status = 'pending'`).get(id) as
-        | { key: string; dueAt: string }
-        | undefined;
-      expect(row, `${where}: the machine fires an unresourced clock, so the API must hold a pending deadline`).toBeDefined();
+      const row = h.db.$client
+        .prepare(`SELECT key, due_at AS dueAt FROM deadlines WHERE incident_id = ? AND status = 'pending'`)
+        .get(id) as { key: string; dueAt: string } | undefined;
+      expect(
+        row,
+        `${where}: the machine fires an unresourced clock, so the API must hold a pending deadline`,
+      ).toBeDefined();
       if (Date.parse(row!.dueAt) > h.clock.now().getTime()) h.clock.set(row!.dueAt);
       h.clock.advanceMinutes(1);
       // Earlier paths leave open incidents whose clocks are due too: sweep until the backlog is drained.
       while (sweepDeadlines(h.deps).fired > 0);
       const r = await h.request('GET', `/api/incidents/${id}`);
-      expect(h.db.$client.prepare(`SELECT status FROM deadlines WHERE incident_id = ? AND key = ?`).pluck().get(id, row!.key), where).toBe('fired');
-      view = { status: r.status, state: r.body.state, version: r.body.version, allowedEvents: r.body.allowedEvents, body: r.body };
+      expect(
+        h.db.$client
+          .prepare(`SELECT status FROM deadlines WHERE incident_id = ? AND key = ?`)
+          .pluck()
+          .get(id, row!.key),
+        where,
+      ).toBe('fired');
+      view = {
+        status: r.status,
+        state: r.body.state,
+        version: r.body.version,
+        allowedEvents: r.body.allowedEvents,
+        body: r.body,
+      };
     } else if (e.type === 'INCIDENT_IMPORTED') {
       // Imports come from a command-and-control extract, not the API: through the import command.
       const csv = importCsvFor(e, h.clock.at(-5), h.clock.at(-1));
       const r = await importCsvText(h.deps, csv);
       expect(r.imported, `${where}: ${JSON.stringify(r.errors)}`).toBe(1);
-      id = (h.db.$client.prepare('SELECT id FROM incidents WHERE reference = ?').pluck().get(e.reference) as string) ?? '';
+      id =
+        (h.db.$client.prepare('SELECT id FROM incidents WHERE reference = ?').pluck().get(e.reference) as string) ?? '';
       const got = await h.request('GET', `/api/incidents/${id}`);
-      view = { status: 201, state: got.body.state, version: got.body.version, allowedEvents: got.body.allowedEvents, body: got.body };
+      view = {
+        status: 201,
+        state: got.body.state,
+        version: got.body.version,
+        allowedEvents: got.body.allowedEvents,
+        body: got.body,
+      };
     } else {
       const at = h.clock.at();
       const body = apiBody(e);
-      if (body.type === 'RESOURCE_ARRIVED' || body.type === 'RESOURCE_CLEARED' || body.type === 'CALL_HANDLING_RECORDED') {
+      if (
+        body.type === 'RESOURCE_ARRIVED' ||
+        body.type === 'RESOURCE_CLEARED' ||
+        body.type === 'CALL_HANDLING_RECORDED'
+      ) {
         const current = await h.request('GET', `/api/incidents/${id}`);
         Object.assign(body, ledgerBody(String(body.type), current.body, at, 0), { assignmentId: body.assignmentId });
         if (body.type === 'RESOURCE_CLEARED') {
@@ -394,9 +494,17 @@ async function replayThroughApi(h: Harness, path: ModelPath): Promise<void> {
         if (body.type === 'CALL_HANDLING_RECORDED') delete body.assignmentId;
       }
       const r = await h.event(id, { ...body, occurredAt: at }, { version });
-      view = { status: r.status, state: r.body.state, version: r.body.version, allowedEvents: r.body.allowedEvents, body: r.body };
+      view = {
+        status: r.status,
+        state: r.body.state,
+        version: r.body.version,
+        allowedEvents: r.body.allowedEvents,
+        body: r.body,
+      };
     }
-    expect(view.status, `${where}: ${JSON.stringify(view.body)}`).toBe(e.type === 'INCIDENT_CREATED' || e.type === 'INCIDENT_IMPORTED' ? 201 : 200);
+    expect(view.status, `${where}: ${JSON.stringify(view.body)}`).toBe(
+      e.type === 'INCIDENT_CREATED' || e.type === 'INCIDENT_IMPORTED' ? 201 : 200,
+    );
     expect(view.state, `${where}: API state`).toBe(incidentStateName(step.after));
     expect(view.version, `${where}: API version`).toBe(i + 1);
     expect(view.allowedEvents, `${where}: API allowedEvents`).toEqual(expectedAllowed(step.after));
@@ -414,7 +522,16 @@ describe('incident machine: model-based path coverage', () => {
 
   it('reaches every leaf state of the incident lifecycle declared in the machine', () => {
     // Guard against an empty comparison: the lifecycle has these at least.
-    for (const s of ['new', 'assessed', 'graded', 'policeResponse', 'partnerResponse', 'jointResponse', 'noDeployment', 'closed']) {
+    for (const s of [
+      'new',
+      'assessed',
+      'graded',
+      'policeResponse',
+      'partnerResponse',
+      'jointResponse',
+      'noDeployment',
+      'closed',
+    ]) {
       expect(declaredLeafStates).toContain(s);
     }
     const missing = [...declaredLeafStates].filter((s) => !model.reached.has(s));
@@ -424,7 +541,10 @@ describe('incident machine: model-based path coverage', () => {
   it('takes every transition declared in the machine config at least once', () => {
     expect(declaredEdges.size).toBeGreaterThanOrEqual(30);
     const missing = [...declaredEdges].filter((e) => !model.taken.has(e)).sort();
-    expect(missing, 'declared transitions no generated path takes (add sample events or refine the abstraction)').toEqual([]);
+    expect(
+      missing,
+      'declared transitions no generated path takes (add sample events or refine the abstraction)',
+    ).toEqual([]);
   });
 
   describe('through the API on a real database', () => {

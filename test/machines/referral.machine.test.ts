@@ -45,14 +45,29 @@ const route = (over: Partial<ReferralRoute> = {}): ReferralRoute => ({
   openAtReferral: true,
   ...over,
 });
-const shared = { location: 'flat 2, 10 High Street', riskSummary: 'lives alone, not seen for 3 days', callbackRoute: 'FCR 01632 960000', narrative: null };
+const shared = {
+  location: 'flat 2, 10 High Street',
+  riskSummary: 'lives alone, not seen for 3 days',
+  callbackRoute: 'FCR 01632 960000',
+  narrative: null,
+};
 
 class Incident {
   s: AggregateState = emptyAggregate();
   events: AggregateEvent[] = [];
   minute = 0;
-  send(body: Record<string, unknown>, min = this.minute, actor: { id: string; role: string } = { id: 'u1', role: 'call_handler' }) {
-    const e = { ...body, seq: this.s.version + 1, occurredAt: at(min), recordedAt: at(Math.max(min, this.minute)), actor } as AggregateEvent;
+  send(
+    body: Record<string, unknown>,
+    min = this.minute,
+    actor: { id: string; role: string } = { id: 'u1', role: 'call_handler' },
+  ) {
+    const e = {
+      ...body,
+      seq: this.s.version + 1,
+      occurredAt: at(min),
+      recordedAt: at(Math.max(min, this.minute)),
+      actor,
+    } as AggregateEvent;
     const r = applyToAggregate(this.s, e);
     if (!r.ok) return { ok: false as const, ...r.violation };
     this.s = r.state;
@@ -68,7 +83,9 @@ class Incident {
   /** The sweeper: fire every due deadline at its due time. */
   sweep(untilMin: number) {
     for (;;) {
-      const due = aggregateDeadlines(this.s).filter((d) => !d.fired && d.dueAt <= at(untilMin)).sort((a, b) => (a.dueAt < b.dueAt ? -1 : 1))[0];
+      const due = aggregateDeadlines(this.s)
+        .filter((d) => !d.fired && d.dueAt <= at(untilMin))
+        .sort((a, b) => (a.dueAt < b.dueAt ? -1 : 1))[0];
       if (!due) break;
       const min = (Date.parse(due.dueAt) - T0) / 60_000;
       this.must({ type: 'DEADLINE_REACHED', deadlineKey: due.key }, min, SYSTEM);
@@ -113,11 +130,42 @@ function handoverIncident(): Incident {
     location: null,
     subject: null,
     priorContacts: [],
-    policy: { rcrpCategory: true, childrenExcludedFromRcrp: true, childExclusionAction: 'flag', repeatContactWindowHours: 72, futureToleranceSeconds: 120 },
+    policy: {
+      rcrpCategory: true,
+      childrenExcludedFromRcrp: true,
+      childExclusionAction: 'flag',
+      repeatContactWindowHours: 72,
+      futureToleranceSeconds: 120,
+    },
   });
   i.must(thrive(), 1);
-  i.must({ type: 'GRADE_SET', grade: 'G3', reason: null, gradePolicy: { label: 'Routine', requiresDeployment: true, targetSplit: false, unresourcedAlertAfterMinutes: null, unresourcedNotify: null } }, 2);
-  i.must({ type: 'RCRP_DECISION_RECORDED', crimeOccurring: false, riskToLife: false, riskOfSeriousHarm: false, decision: 'handover', rationale: 'health-led', override: null }, 3);
+  i.must(
+    {
+      type: 'GRADE_SET',
+      grade: 'G3',
+      reason: null,
+      gradePolicy: {
+        label: 'Routine',
+        requiresDeployment: true,
+        targetSplit: false,
+        unresourcedAlertAfterMinutes: null,
+        unresourcedNotify: null,
+      },
+    },
+    2,
+  );
+  i.must(
+    {
+      type: 'RCRP_DECISION_RECORDED',
+      crimeOccurring: false,
+      riskToLife: false,
+      riskOfSeriousHarm: false,
+      decision: 'handover',
+      rationale: 'health-led',
+      override: null,
+    },
+    3,
+  );
   return i;
 }
 
@@ -133,7 +181,14 @@ const made = (over: Record<string, unknown> = {}, r: Partial<ReferralRoute> = {}
   ...over,
 });
 const sent = (id = 'r1') => ({ type: 'REFERRAL_SENT', referralId: id, messageId: '<abc@mh-triage.invalid>' });
-const answer = (a: string, reason: string | null = a === 'declined' ? 'no capacity tonight' : null) => ({ type: 'REFERRAL_ANSWERED', referralId: 'r1', answer: a, reason, agencyReference: null, respondent: 'J Smith, crisis nurse' });
+const answer = (a: string, reason: string | null = a === 'declined' ? 'no capacity tonight' : null) => ({
+  type: 'REFERRAL_ANSWERED',
+  referralId: 'r1',
+  answer: a,
+  reason,
+  agencyReference: null,
+  respondent: 'J Smith, crisis nurse',
+});
 const escalated = (level: number, over: Record<string, unknown> = {}) => ({
   type: 'REFERRAL_ESCALATED',
   referralId: 'r1',
@@ -153,7 +208,13 @@ const resolved = (outcome: string, over: Record<string, unknown> = {}) => ({
   note: null,
   ...over,
 });
-const close = (over: Record<string, unknown> = {}) => ({ type: 'INCIDENT_CLOSED', mhFlagAtClose: true, closureCode: 'handedToPartner', note: null, ...over });
+const close = (over: Record<string, unknown> = {}) => ({
+  type: 'INCIDENT_CLOSED',
+  mhFlagAtClose: true,
+  closureCode: 'handedToPartner',
+  note: null,
+  ...over,
+});
 
 describe('how a referral starts depends on how it reaches the agency', () => {
   it('an email waits as drafted until the mail server accepts it; a portal submission is sent; a phone call is acknowledged', () => {
@@ -161,12 +222,19 @@ describe('how a referral starts depends on how it reaches the agency', () => {
     i.must(made(), 4);
     i.must(made({ referralId: 'r2', contactMethod: 'referralPortal' }, { delivery: 'message' }), 4);
     i.must(made({ referralId: 'r3', contactMethod: 'phone' }, { delivery: 'conversation' }), 4);
-    expect([i.referral('r1').state, i.referral('r2').state, i.referral('r3').state]).toEqual(['drafted', 'sent', 'acknowledged']);
+    expect([i.referral('r1').state, i.referral('r2').state, i.referral('r3').state]).toEqual([
+      'drafted',
+      'sent',
+      'acknowledged',
+    ]);
     expect(i.referral('r3').ctx).toMatchObject({ sentAt: at(4), acknowledgedAt: at(4), acknowledgedBy: 'duty desk' });
     // The incident sees the R11 acceptance status: all three are pending.
     expect(Object.values(i.ctx.referrals).map((r) => r.status)).toEqual(['pending', 'pending', 'pending']);
     i.must(sent(), 6, SYSTEM);
-    expect(i.referral('r1')).toMatchObject({ state: 'sent', ctx: { sentAt: at(6), messageId: '<abc@mh-triage.invalid>' } });
+    expect(i.referral('r1')).toMatchObject({
+      state: 'sent',
+      ctx: { sentAt: at(6), messageId: '<abc@mh-triage.invalid>' },
+    });
   });
 
   it('the acknowledgement and answer clocks run from when the email reached the mail server, not from when it was queued', () => {
@@ -178,7 +246,11 @@ describe('how a referral starts depends on how it reaches the agency', () => {
       ['referral:r1:ack', at(24)],
       ['referral:r1:answer', at(69)],
     ]);
-    i.must({ type: 'REFERRAL_ACKNOWLEDGED', referralId: 'r1', acknowledgedBy: 'J Smith', agencyReference: 'SPOA-77' }, 12, PARTNER);
+    i.must(
+      { type: 'REFERRAL_ACKNOWLEDGED', referralId: 'r1', acknowledgedBy: 'J Smith', agencyReference: 'SPOA-77' },
+      12,
+      PARTNER,
+    );
     expect(aggregateDeadlines(i.s).map((d) => d.key)).toEqual(['referral:r1:answer']);
     expect(i.referral().ctx.agencyReference).toBe('SPOA-77');
   });
@@ -200,19 +272,42 @@ describe('how a referral starts depends on how it reaches the agency', () => {
 describe('R11 referral details', () => {
   it('R11 refuses a referral without the named contact, an email referral to an agency without an address, and a written referral without a risk summary', () => {
     const i = handoverIncident();
-    expect(i.send(made({ namedContact: ' ' }), 4)).toMatchObject({ ok: false, rule: 'R11', code: 'NAMED_CONTACT_REQUIRED' });
+    expect(i.send(made({ namedContact: ' ' }), 4)).toMatchObject({
+      ok: false,
+      rule: 'R11',
+      code: 'NAMED_CONTACT_REQUIRED',
+    });
     expect(i.send(made({}, { email: null }), 4)).toMatchObject({ ok: false, rule: 'R11', code: 'AGENCY_HAS_NO_EMAIL' });
-    expect(i.send(made({ shared: { ...shared, riskSummary: '' } }), 4)).toMatchObject({ ok: false, rule: 'R11', code: 'RISK_SUMMARY_REQUIRED' });
+    expect(i.send(made({ shared: { ...shared, riskSummary: '' } }), 4)).toMatchObject({
+      ok: false,
+      rule: 'R11',
+      code: 'RISK_SUMMARY_REQUIRED',
+    });
     // By phone the summary is spoken: no written summary is needed.
-    i.must(made({ contactMethod: 'phone', shared: { ...shared, riskSummary: null } }, { delivery: 'conversation', email: null }), 4);
+    i.must(
+      made(
+        { contactMethod: 'phone', shared: { ...shared, riskSummary: null } },
+        { delivery: 'conversation', email: null },
+      ),
+      4,
+    );
   });
 
   it('R11 a decline needs the reason the agency gave', () => {
     const i = handoverIncident();
     i.must(made(), 4).must(sent(), 5, SYSTEM);
-    expect(i.send(answer('declined', null), 10)).toMatchObject({ ok: false, rule: 'R11', code: 'DECLINE_REASON_REQUIRED' });
+    expect(i.send(answer('declined', null), 10)).toMatchObject({
+      ok: false,
+      rule: 'R11',
+      code: 'DECLINE_REASON_REQUIRED',
+    });
     i.must(answer('declined'), 10, PARTNER);
-    expect(i.referral().ctx).toMatchObject({ answer: 'declined', answeredVia: 'partner', respondent: 'J Smith, crisis nurse', reason: 'no capacity tonight' });
+    expect(i.referral().ctx).toMatchObject({
+      answer: 'declined',
+      answeredVia: 'partner',
+      respondent: 'J Smith, crisis nurse',
+      reason: 'no capacity tonight',
+    });
   });
 
   it('minimum necessary: a free-text narrative is refused unless the agency is configured to receive it', () => {
@@ -225,7 +320,11 @@ describe('R11 referral details', () => {
   it('R11 flags a referral to an agency that does not cover the district or is outside its hours', () => {
     const i = handoverIncident();
     i.must(made({}, { coversDistrict: false, openAtReferral: false }), 4);
-    expect(aggregateFlags(i.s).map((f) => f.key).sort()).toEqual(['referral:r1:routing:coverage', 'referral:r1:routing:hours']);
+    expect(
+      aggregateFlags(i.s)
+        .map((f) => f.key)
+        .sort(),
+    ).toEqual(['referral:r1:routing:coverage', 'referral:r1:routing:hours']);
   });
 
   it('R7 refuses an answer dated before the referral was made', () => {
@@ -250,7 +349,20 @@ describe('R12 the incident and its referrals', () => {
     i.must(made(), 4).must(sent(), 5, SYSTEM).must(answer('declined'), 20, PARTNER);
     expect(i.ctx.referrals.r1!.status).toBe('declined');
     expect(i.ctx.pendingReassessment).toMatchObject({ lastType: 'REFERRAL_ANSWERED' });
-    expect(i.send({ type: 'RCRP_DECISION_RECORDED', crimeOccurring: false, riskToLife: false, riskOfSeriousHarm: true, decision: 'deploy', rationale: 'no partner', override: null }, 21)).toMatchObject({
+    expect(
+      i.send(
+        {
+          type: 'RCRP_DECISION_RECORDED',
+          crimeOccurring: false,
+          riskToLife: false,
+          riskOfSeriousHarm: true,
+          decision: 'deploy',
+          rationale: 'no partner',
+          override: null,
+        },
+        21,
+      ),
+    ).toMatchObject({
       ok: false,
       rule: 'R2',
     });
@@ -259,7 +371,10 @@ describe('R12 the incident and its referrals', () => {
   it('a withdrawn referral stops its clocks, no longer blocks closure and refuses any answer', () => {
     const i = handoverIncident();
     i.must(made(), 4).must(sent(), 5, SYSTEM);
-    expect(i.send({ type: 'REFERRAL_WITHDRAWN', referralId: 'r1', reason: ' ' }, 6)).toMatchObject({ ok: false, rule: 'R11' });
+    expect(i.send({ type: 'REFERRAL_WITHDRAWN', referralId: 'r1', reason: ' ' }, 6)).toMatchObject({
+      ok: false,
+      rule: 'R11',
+    });
     i.must({ type: 'REFERRAL_WITHDRAWN', referralId: 'r1', reason: 'person found safe by family' }, 6);
     expect(i.referral().state).toBe('withdrawn');
     expect(i.ctx.referrals.r1!.status).toBe('withdrawn');
@@ -280,16 +395,32 @@ describe('R13 escalation', () => {
     expect(r.state).toBe('escalated');
     expect(r.ctx).toMatchObject({ answer: 'noResponse', noResponseCause: 'acknowledgement', noResponseAt: at(20) });
     expect(r.ctx.escalations).toEqual([
-      expect.objectContaining({ level: 1, label: 'FCR sergeant', reason: 'noAcknowledgement', openedAt: at(20), openedBy: 'system', escalatedBy: null, closedAt: null }),
+      expect.objectContaining({
+        level: 1,
+        label: 'FCR sergeant',
+        reason: 'noAcknowledgement',
+        openedAt: at(20),
+        openedBy: 'system',
+        escalatedBy: null,
+        closedAt: null,
+      }),
     ]);
     const flags = aggregateFlags(i.s);
     expect(flags).toHaveLength(1);
-    expect(flags[0]).toMatchObject({ key: 'referral:r1:escalation:1', rule: 'R13', notify: 'sergeant', raisedAt: at(20) });
+    expect(flags[0]).toMatchObject({
+      key: 'referral:r1:escalation:1',
+      rule: 'R13',
+      notify: 'sergeant',
+      raisedAt: at(20),
+    });
     expect(flags[0]!.message).toContain('SPoA shift coordinator, 01632 960111');
     expect(i.ctx.referrals.r1!.status).toBe('noResponse');
     expect(i.ctx.pendingReassessment).not.toBeNull();
     // The same deadline again is refused: it no longer applies.
-    expect(i.send({ type: 'DEADLINE_REACHED', deadlineKey: 'referral:r1:ack' }, 21, SYSTEM)).toMatchObject({ ok: false, code: 'DEADLINE_NOT_LIVE' });
+    expect(i.send({ type: 'DEADLINE_REACHED', deadlineKey: 'referral:r1:ack' }, 21, SYSTEM)).toMatchObject({
+      ok: false,
+      code: 'DEADLINE_NOT_LIVE',
+    });
   });
 
   it('R13 a level left without an outcome climbs the ladder; the top level has no clock', () => {
@@ -314,16 +445,34 @@ describe('R13 escalation', () => {
     const i = handoverIncident();
     i.must(made(), 4).must(sent(), 5, SYSTEM).must(answer('declined'), 10, PARTNER);
     expect(i.send(escalated(9), 11)).toMatchObject({ ok: false, rule: 'R13', code: 'ESCALATION_LEVEL_UNKNOWN' });
-    expect(i.send(escalated(1, { escalatedBy: { name: '  ', rank: 'sergeant' } }), 11)).toMatchObject({ ok: false, rule: 'R13', code: 'ESCALATION_PERSON_REQUIRED' });
-    expect(i.send(escalated(1, { reason: 'other', note: null }), 11)).toMatchObject({ ok: false, rule: 'R13', code: 'ESCALATION_REASON_REQUIRED' });
+    expect(i.send(escalated(1, { escalatedBy: { name: '  ', rank: 'sergeant' } }), 11)).toMatchObject({
+      ok: false,
+      rule: 'R13',
+      code: 'ESCALATION_PERSON_REQUIRED',
+    });
+    expect(i.send(escalated(1, { reason: 'other', note: null }), 11)).toMatchObject({
+      ok: false,
+      rule: 'R13',
+      code: 'ESCALATION_REASON_REQUIRED',
+    });
     i.must(escalated(1), 11);
     expect(i.send(escalated(1), 12)).toMatchObject({ ok: false, rule: 'R13', code: 'ESCALATION_LEVEL_NOT_HIGHER' });
-    i.must(escalated(3, { escalatedBy: { name: 'Supt C Lee', rank: 'superintendent' }, reason: 'other', note: 'risk rising' }), 12);
+    i.must(
+      escalated(3, {
+        escalatedBy: { name: 'Supt C Lee', rank: 'superintendent' },
+        reason: 'other',
+        note: 'risk rising',
+      }),
+      12,
+    );
     expect(i.referral().ctx.escalations.map((e) => [e.level, e.outcome, e.escalatedBy?.name])).toEqual([
       [1, 'escalated to level 3', 'Sgt A Patel'],
       [3, null, 'Supt C Lee'],
     ]);
-    expect(i.send(resolved('policeWillRespond', { resolvedBy: { name: '', rank: 'inspector' } }), 13)).toMatchObject({ ok: false, rule: 'R13' });
+    expect(i.send(resolved('policeWillRespond', { resolvedBy: { name: '', rank: 'inspector' } }), 13)).toMatchObject({
+      ok: false,
+      rule: 'R13',
+    });
   });
 
   it('R13 an open escalation blocks closure until its outcome (level, person, time, outcome) is recorded', () => {
@@ -334,7 +483,11 @@ describe('R13 escalation', () => {
     expect(allowedEvents(i.s), 'allowed events reflect the veto').not.toContain('INCIDENT_CLOSED');
     i.must(resolved('partnerDeclineUpheld'), 14);
     expect(i.referral().state).toBe('resolved');
-    expect(i.referral().ctx.escalations[0]).toMatchObject({ closedAt: at(14), outcome: 'partnerDeclineUpheld', closedBy: 'u1' });
+    expect(i.referral().ctx.escalations[0]).toMatchObject({
+      closedAt: at(14),
+      outcome: 'partnerDeclineUpheld',
+      closedBy: 'u1',
+    });
     expect(i.ctx.referrals.r1!.status).toBe('declined');
     i.must(thrive(), 15).must(close(), 16);
   });
@@ -346,7 +499,11 @@ describe('R13 escalation', () => {
     expect(i.referral().state).toBe('escalated');
     i.must(answer('accepted'), 25, PARTNER);
     expect(i.referral()).toMatchObject({ state: 'accepted', ctx: { answer: 'accepted' } });
-    expect(i.referral().ctx.escalations[0]).toMatchObject({ closedAt: at(25), outcome: 'partner accepted via the response link', closedBy: 'agency:kmptSpoa' });
+    expect(i.referral().ctx.escalations[0]).toMatchObject({
+      closedAt: at(25),
+      outcome: 'partner accepted via the response link',
+      closedBy: 'agency:kmptSpoa',
+    });
     expect(aggregateDeadlines(i.s)).toEqual([]);
   });
 
@@ -363,9 +520,17 @@ describe('the rest of the lifecycle', () => {
   it('records what the caller was told about who will attend, in any state but withdrawn', () => {
     const i = handoverIncident();
     i.must(made(), 4);
-    const told = { type: 'REFERRAL_CALLER_INFORMED', referralId: 'r1', whoWillAttend: 'partner', method: 'phone call back', note: null };
+    const told = {
+      type: 'REFERRAL_CALLER_INFORMED',
+      referralId: 'r1',
+      whoWillAttend: 'partner',
+      method: 'phone call back',
+      note: null,
+    };
     i.must(told, 5);
-    i.must(sent(), 6, SYSTEM).must(answer('accepted'), 10, PARTNER).must({ ...told, whoWillAttend: 'partnerAndPolice' }, 12);
+    i.must(sent(), 6, SYSTEM)
+      .must(answer('accepted'), 10, PARTNER)
+      .must({ ...told, whoWillAttend: 'partnerAndPolice' }, 12);
     expect(i.referral().ctx.callerInformed.map((c) => [c.at, c.whoWillAttend])).toEqual([
       [at(5), 'partner'],
       [at(12), 'partnerAndPolice'],
@@ -385,7 +550,14 @@ describe('the rest of the lifecycle', () => {
     const i = handoverIncident();
     i.must(made(), 4);
     const a = allowedEvents(i.s);
-    expect(a).toEqual(expect.arrayContaining(['REFERRAL_ACKNOWLEDGED', 'REFERRAL_ANSWERED', 'REFERRAL_CALLER_INFORMED', 'REFERRAL_WITHDRAWN']));
+    expect(a).toEqual(
+      expect.arrayContaining([
+        'REFERRAL_ACKNOWLEDGED',
+        'REFERRAL_ANSWERED',
+        'REFERRAL_CALLER_INFORMED',
+        'REFERRAL_WITHDRAWN',
+      ]),
+    );
     expect(a).not.toContain('REFERRAL_SENT');
     expect(a).not.toContain('DEADLINE_REACHED');
   });

@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { checkAssignmentTimes, checkSegments, type Segment } from '../../machines/resource.machine.js';
 
 const t = (m: number) => new Date(Date.UTC(2026, 0, 1, 10, 0, 0) + m * 60_000).toISOString();
-const s = (activity: Segment['activity'], from: number, to: number): Segment => ({ activity, startAt: t(from), endAt: t(to) });
+const s = (activity: Segment['activity'], from: number, to: number): Segment => ({
+  activity,
+  startAt: t(from),
+  endAt: t(to),
+});
 
 describe('resource machine rules', () => {
   it('R38 dispatched ≤ arrived ≤ cleared; equal times are allowed', () => {
@@ -15,18 +19,26 @@ describe('resource machine rules', () => {
   });
 
   it('R39 segments that touch end to start do not overlap and add up exactly', () => {
-    expect(checkSegments('A1', [s('travel', 0, 12), s('scene', 12, 60), s('conveyance', 60, 90)], t(0), t(90))).toBeNull();
+    expect(
+      checkSegments('A1', [s('travel', 0, 12), s('scene', 12, 60), s('conveyance', 60, 90)], t(0), t(90)),
+    ).toBeNull();
     // Order of the list does not matter.
     expect(checkSegments('A1', [s('scene', 12, 90), s('travel', 0, 12)], t(0), t(90))).toBeNull();
   });
 
   it('R39 refuses overlapping segments for the same resource', () => {
     expect(checkSegments('A1', [s('travel', 0, 15), s('scene', 14, 91)], t(0), t(90))).toMatchObject({ rule: 'R39' });
-    expect(checkSegments('A1', [s('travel', 0, 15), s('scene', 14, 90)], t(0), t(90))).toMatchObject({ rule: 'R39', code: 'SEGMENTS_OVERLAP' });
+    expect(checkSegments('A1', [s('travel', 0, 15), s('scene', 14, 90)], t(0), t(90))).toMatchObject({
+      rule: 'R39',
+      code: 'SEGMENTS_OVERLAP',
+    });
   });
 
   it('R39 the segments must sum to the assignment within one minute: 60 s short passes, 61 s fails', () => {
-    const short = (secs: number) => [s('travel', 0, 10), { activity: 'scene' as const, startAt: new Date(Date.parse(t(10)) + secs * 1000).toISOString(), endAt: t(90) }];
+    const short = (secs: number) => [
+      s('travel', 0, 10),
+      { activity: 'scene' as const, startAt: new Date(Date.parse(t(10)) + secs * 1000).toISOString(), endAt: t(90) },
+    ];
     expect(checkSegments('A1', short(60), t(0), t(90))).toBeNull();
     expect(checkSegments('A1', short(61), t(0), t(90))).toMatchObject({ rule: 'R39', code: 'SEGMENTS_DO_NOT_SUM' });
   });

@@ -44,7 +44,14 @@ const actor = { id: 'model', role: 'call_handler' as const };
 const ID = 'm1';
 const MAX_STAYS = 2;
 const MAX_CONSULTATIONS = 2;
-const subject = { personKeys: [], ageYears: 30, ageBand: '25to34' as const, gender: 'male' as const, ethnicity: 'white' as const, ethnicityBasis: 'selfDefined' as const };
+const subject = {
+  personKeys: [],
+  ageYears: 30,
+  ageBand: '25to34' as const,
+  gender: 'male' as const,
+  ethnicity: 'white' as const,
+  ethnicityBasis: 'selfDefined' as const,
+};
 const person = detentionPerson(subject, undefined);
 const age = { ageYears: 30, ageBand: '25to34' as const };
 const officer = { name: 'PC 4521 A. Shah', role: 'constable' as const, rank: null };
@@ -94,7 +101,11 @@ function nextSeq(s: DetentionSnapshot): number {
 /** The earliest clock still to fire: what the scheduler raises next. */
 function nextDeadline(c: DetentionContext) {
   if (!c.detentionId) return null;
-  return detentionDeadlines(c).filter((d) => !c.firedDeadlines.includes(d.key)).sort((a, b) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : 0))[0] ?? null;
+  return (
+    detentionDeadlines(c)
+      .filter((d) => !c.firedDeadlines.includes(d.key))
+      .sort((a, b) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : 0))[0] ?? null
+  );
 }
 
 const after = (iso: string, minutes = 1) => new Date(Date.parse(iso) + minutes * 60_000).toISOString();
@@ -115,7 +126,14 @@ function sampleEvents(s: DetentionSnapshot): DetentionEvent[] {
       ...id,
       power: 's135_1',
       mode: 'removed',
-      warrant: { reference: 'MC/2026/0042', court: 'Maidstone Magistrates', amhpName: 'AMHP J. Cole', doctorName: 'Dr R. Iqbal', authorisedPerson: null, hospital: null },
+      warrant: {
+        reference: 'MC/2026/0042',
+        court: 'Maidstone Magistrates',
+        amhpName: 'AMHP J. Cole',
+        doctorName: 'Dr R. Iqbal',
+        authorisedPerson: null,
+        hospital: null,
+      },
       officer,
       placeOfSafety: null,
       person,
@@ -129,7 +147,14 @@ function sampleEvents(s: DetentionSnapshot): DetentionEvent[] {
       ...id,
       power: 's135_2',
       mode: 'kept',
-      warrant: { reference: 'MC/2026/0043', court: 'Medway Magistrates', amhpName: null, doctorName: null, authorisedPerson: 'ward manager', hospital: null },
+      warrant: {
+        reference: 'MC/2026/0043',
+        court: 'Medway Magistrates',
+        amhpName: null,
+        doctorName: null,
+        authorisedPerson: 'ward manager',
+        hospital: null,
+      },
       officer,
       placeOfSafety: place(PLACES.premises!),
       person,
@@ -139,8 +164,26 @@ function sampleEvents(s: DetentionSnapshot): DetentionEvent[] {
     },
     ...((c.consultations?.length ?? 0) < MAX_CONSULTATIONS
       ? [
-          { type: 'S136_CONSULTATION_RECORDED', ...meta, ...id, practicable: true, profession: 'registeredNurse', consultee: 'advice line nurse', advice: 'supports assessment', notPracticableReason: null } as const,
-          { type: 'S136_CONSULTATION_RECORDED', ...meta, ...id, practicable: false, profession: null, consultee: null, advice: null, notPracticableReason: 'on the railings; no time' } as const,
+          {
+            type: 'S136_CONSULTATION_RECORDED',
+            ...meta,
+            ...id,
+            practicable: true,
+            profession: 'registeredNurse',
+            consultee: 'advice line nurse',
+            advice: 'supports assessment',
+            notPracticableReason: null,
+          } as const,
+          {
+            type: 'S136_CONSULTATION_RECORDED',
+            ...meta,
+            ...id,
+            practicable: false,
+            profession: null,
+            consultee: null,
+            advice: null,
+            notPracticableReason: 'on the railings; no time',
+          } as const,
         ]
       : []),
     { type: 'S136_NOT_DETAINED', ...meta, ...id, reason: 'agreed to go to the crisis cafe with his sister' },
@@ -160,7 +203,17 @@ function sampleEvents(s: DetentionSnapshot): DetentionEvent[] {
         priorDetentions: [],
       }),
     ),
-    { type: 'S136_CONVEYANCE_RECORDED', ...meta, ...id, method: 'ambulance', ambulanceRequested: null, ambulanceRequestedAt: null, ambulanceEta: null, policeVehicleReason: null, reasonText: null },
+    {
+      type: 'S136_CONVEYANCE_RECORDED',
+      ...meta,
+      ...id,
+      method: 'ambulance',
+      ambulanceRequested: null,
+      ambulanceRequestedAt: null,
+      ambulanceEta: null,
+      policeVehicleReason: null,
+      reasonText: null,
+    },
     {
       type: 'S136_CONVEYANCE_RECORDED',
       ...meta,
@@ -172,39 +225,146 @@ function sampleEvents(s: DetentionSnapshot): DetentionEvent[] {
       policeVehicleReason: 'ambulanceNotRequested',
       reasonText: null,
     },
-    ...(['hbpos', 'ed', 'custody'] as const).map((k): DetentionEvent => ({ type: 'S136_ARRIVED_AT_PLACE_OF_SAFETY', ...meta, ...id, placeOfSafety: place(PLACES[k]!), age })),
+    ...(['hbpos', 'ed', 'custody'] as const).map(
+      (k): DetentionEvent => ({
+        type: 'S136_ARRIVED_AT_PLACE_OF_SAFETY',
+        ...meta,
+        ...id,
+        placeOfSafety: place(PLACES[k]!),
+        age,
+      }),
+    ),
     ...(stays > 0 && stays < MAX_STAYS
       ? [
-          { type: 'S136_TRANSFERRED', ...meta, ...id, placeOfSafety: place({ site: 'kmptDartford' }), by: 'constable', byName: 'PC 4521 A. Shah', policeAccompanying: true, age } as const,
-          { type: 'S136_TRANSFERRED', ...meta, ...id, placeOfSafety: place(custody), by: 'amhp', byName: 'AMHP J. Cole', policeAccompanying: false, age } as const,
+          {
+            type: 'S136_TRANSFERRED',
+            ...meta,
+            ...id,
+            placeOfSafety: place({ site: 'kmptDartford' }),
+            by: 'constable',
+            byName: 'PC 4521 A. Shah',
+            policeAccompanying: true,
+            age,
+          } as const,
+          {
+            type: 'S136_TRANSFERRED',
+            ...meta,
+            ...id,
+            placeOfSafety: place(custody),
+            by: 'amhp',
+            byName: 'AMHP J. Cole',
+            policeAccompanying: false,
+            age,
+          } as const,
         ]
       : []),
-    { type: 'S136_HEALTHCARE_CHECK_RECORDED', ...meta, ...id, professional: 'custody nurse', professionalPresent: true, note: null },
-    { type: 'S136_HEALTHCARE_CHECK_RECORDED', ...meta, ...id, professional: 'custody nurse', professionalPresent: false, note: null },
+    {
+      type: 'S136_HEALTHCARE_CHECK_RECORDED',
+      ...meta,
+      ...id,
+      professional: 'custody nurse',
+      professionalPresent: true,
+      note: null,
+    },
+    {
+      type: 'S136_HEALTHCARE_CHECK_RECORDED',
+      ...meta,
+      ...id,
+      professional: 'custody nurse',
+      professionalPresent: false,
+      note: null,
+    },
     { type: 'S136_NHS_ACCEPTED', ...meta, ...id, acceptedBy: 'nurse in charge' },
-    { type: 'S136_EXTENDED_STAY_AGREED', ...meta, ...id, reason: 'assaulted staff; officers asked to stay', nhsContact: 'nurse in charge' },
+    {
+      type: 'S136_EXTENDED_STAY_AGREED',
+      ...meta,
+      ...id,
+      reason: 'assaulted staff; officers asked to stay',
+      nhsContact: 'nurse in charge',
+    },
     { type: 'S136_POLICE_DEPARTED', ...meta, ...id },
     { type: 'S136_ASSESSMENT_STARTED', ...meta, ...id },
     {
       type: 'S136_EXTENSION_AUTHORISED',
       ...meta,
       ...id,
-      authoriser: { name: 'Dr P. Mensah', gmcNumber: null, profession: 'registeredMedicalPractitioner', responsibleForExamination: true },
+      authoriser: {
+        name: 'Dr P. Mensah',
+        gmcNumber: null,
+        profession: 'registeredMedicalPractitioner',
+        responsibleForExamination: true,
+      },
       hours: 12,
       ground: 'personsCondition',
       reason: 'too intoxicated to be assessed',
       assessmentAtPoliceStation: null,
       superintendentApproval: { name: 'Supt K. Dale', rank: 'superintendent', at: now },
     },
-    { type: 'S136_OUTCOME_RECORDED', ...meta, ...id, outcome: 'dischargedNFA', doctorExaminedAt: now, amhpInterviewedAt: null, assessmentEndedAt: null, application: null, reportedByHealth: false, note: null },
-    { type: 'S136_OUTCOME_RECORDED', ...meta, ...id, outcome: 'other', doctorExaminedAt: null, amhpInterviewedAt: null, assessmentEndedAt: null, application: null, reportedByHealth: false, note: 'absconded' },
-    { type: 'S136_OUTCOME_RECORDED', ...meta, ...id, outcome: 'lapsed', doctorExaminedAt: null, amhpInterviewedAt: null, assessmentEndedAt: null, application: null, reportedByHealth: false, note: null },
-    { type: 'S136_RELEASED_BY_POLICE', ...meta, ...id, reason: 'no longer appeared disordered', supervisor: { name: 'Sgt 1 P. Lee', rank: 'sergeant' } },
-    { type: 'S136_ADR_RECORDED', ...meta, ...id, person: { ethnicity: 'mixed' }, firstPlaceOfSafety: null, conveyanceMethod: null, policeStationReason: null, arrestedForOffence: null },
+    {
+      type: 'S136_OUTCOME_RECORDED',
+      ...meta,
+      ...id,
+      outcome: 'dischargedNFA',
+      doctorExaminedAt: now,
+      amhpInterviewedAt: null,
+      assessmentEndedAt: null,
+      application: null,
+      reportedByHealth: false,
+      note: null,
+    },
+    {
+      type: 'S136_OUTCOME_RECORDED',
+      ...meta,
+      ...id,
+      outcome: 'other',
+      doctorExaminedAt: null,
+      amhpInterviewedAt: null,
+      assessmentEndedAt: null,
+      application: null,
+      reportedByHealth: false,
+      note: 'absconded',
+    },
+    {
+      type: 'S136_OUTCOME_RECORDED',
+      ...meta,
+      ...id,
+      outcome: 'lapsed',
+      doctorExaminedAt: null,
+      amhpInterviewedAt: null,
+      assessmentEndedAt: null,
+      application: null,
+      reportedByHealth: false,
+      note: null,
+    },
+    {
+      type: 'S136_RELEASED_BY_POLICE',
+      ...meta,
+      ...id,
+      reason: 'no longer appeared disordered',
+      supervisor: { name: 'Sgt 1 P. Lee', rank: 'sergeant' },
+    },
+    {
+      type: 'S136_ADR_RECORDED',
+      ...meta,
+      ...id,
+      person: { ethnicity: 'mixed' },
+      firstPlaceOfSafety: null,
+      conveyanceMethod: null,
+      policeStationReason: null,
+      arrestedForOffence: null,
+    },
     { type: 'S136_CLOSED', ...meta, ...id },
   ];
   const due = c.detentionId ? nextDeadline(c) : null;
-  if (due) all.push({ type: 'DEADLINE_REACHED', seq: meta.seq, occurredAt: due.dueAt, recordedAt: due.dueAt, actor: { id: 'system', role: 'system' }, deadlineKey: due.key });
+  if (due)
+    all.push({
+      type: 'DEADLINE_REACHED',
+      seq: meta.seq,
+      occurredAt: due.dueAt,
+      recordedAt: due.dueAt,
+      actor: { id: 'system', role: 'system' },
+      deadlineKey: due.key,
+    });
   return all.filter((e) => s._nodes.some((n) => n.ownEvents.includes(e.type)));
 }
 
@@ -239,7 +399,11 @@ type AnyNode = (typeof s136Machine)['root'];
 const allNodes = [s136Machine.root, ...getStateNodes(s136Machine.root)] as AnyNode[];
 const declaredStates = new Set(allNodes.filter((n) => n.type === 'atomic' || n.type === 'final').map((n) => n.key));
 const edgeKey = (sourceId: string, eventType: string, branch: number) => `${sourceId} --${eventType}[${branch}]-->`;
-const declaredEdges = new Set(allNodes.flatMap((n) => [...n.transitions.entries()].flatMap(([eventType, ts]) => ts.map((_t, i) => edgeKey(n.id, eventType, i)))));
+const declaredEdges = new Set(
+  allNodes.flatMap((n) =>
+    [...n.transitions.entries()].flatMap(([eventType, ts]) => ts.map((_t, i) => edgeKey(n.id, eventType, i))),
+  ),
+);
 
 function edgeTaken(s: DetentionSnapshot, e: DetentionEvent): string | null {
   const [t] = s136Machine.getTransitionData(s, e);
@@ -285,7 +449,10 @@ interface Model {
 }
 
 function buildModel(): Model {
-  const graphPaths = getShortestPaths(s136Machine, { events: sampleEvents as never, serializeState: abstractState as never });
+  const graphPaths = getShortestPaths(s136Machine, {
+    events: sampleEvents as never,
+    serializeState: abstractState as never,
+  });
   const shortest = graphPaths.map((p) => realize(p.steps.slice(1).map((st) => st.event as DetentionEvent)));
   const taken = new Set(shortest.flatMap((p) => p.steps.map((s) => s.edge)));
   const extensions: ModelPath[] = [];
@@ -302,7 +469,9 @@ function buildModel(): Model {
     }
   }
   const all = [...shortest, ...extensions];
-  const reached = new Set(all.flatMap((p) => [detentionStateName(initial()), ...p.steps.map((s) => detentionStateName(s.after))]));
+  const reached = new Set(
+    all.flatMap((p) => [detentionStateName(initial()), ...p.steps.map((s) => detentionStateName(s.after))]),
+  );
   return { all, reached, taken, abstractStates: graphPaths.length };
 }
 
@@ -313,21 +482,36 @@ function buildModel(): Model {
 /** Machine place → what a user sends. */
 function placeInput(p: Place): PlaceInput {
   if (p.site) {
-    return { site: p.site, ...(p.policeStation ? { policeStation: stripNulls(p.policeStation) as PlaceInput['policeStation'] } : {}) };
+    return {
+      site: p.site,
+      ...(p.policeStation ? { policeStation: stripNulls(p.policeStation) as PlaceInput['policeStation'] } : {}),
+    };
   }
-  return { type: p.type, description: p.label, ...(p.consent ? { consent: stripNulls(p.consent) as PlaceInput['consent'] } : {}) };
+  return {
+    type: p.type,
+    description: p.label,
+    ...(p.consent ? { consent: stripNulls(p.consent) as PlaceInput['consent'] } : {}),
+  };
 }
 
 function stripNulls(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(stripNulls);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, stripNulls(x)]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([, x]) => x !== null)
+        .map(([k, x]) => [k, stripNulls(x)]),
+    );
   return v;
 }
 
 const SHELL_FIELDS = new Set(['seq', 'occurredAt', 'recordedAt', 'actor', 'policy', 'age', 'priorDetentions']);
 
 function apiBody(e: DetentionEvent, detentionId: string): Record<string, unknown> {
-  const body = stripNulls(Object.fromEntries(Object.entries(e).filter(([k]) => !SHELL_FIELDS.has(k)))) as Record<string, unknown>;
+  const body = stripNulls(Object.fromEntries(Object.entries(e).filter(([k]) => !SHELL_FIELDS.has(k)))) as Record<
+    string,
+    unknown
+  >;
   if ((e.type === 'S136_DETAINED' || e.type === 'S135_WARRANT_EXECUTED') && 'person' in body) delete body.person; // from the incident's subject
   if ('placeOfSafety' in e && e.placeOfSafety) body.placeOfSafety = placeInput(e.placeOfSafety);
   return { ...body, detentionId, occurredAt: e.occurredAt };
@@ -343,16 +527,26 @@ function maximalPaths(paths: ModelPath[]): ModelPath[] {
 async function replayThroughApi(h: Harness, path: ModelPath, n: number): Promise<void> {
   const detentionId = `path-${n}`;
   h.clock.set('2026-11-23T20:30:00Z');
-  const id = await policeIncident(h, { subject: { ageYears: 30, gender: 'male', ethnicity: 'white', ethnicityBasis: 'selfDefined' } });
+  const id = await policeIncident(h, {
+    subject: { ageYears: 30, gender: 'male', ethnicity: 'white', ethnicityBasis: 'selfDefined' },
+  });
   let version = (await h.request('GET', `/api/incidents/${id}`)).body.version as number;
-  const deadlineEvents = () => h.db.$client.prepare(`SELECT count(*) FROM incident_events WHERE incident_id = ? AND type = 'DEADLINE_REACHED'`).pluck().get(id) as number;
+  const deadlineEvents = () =>
+    h.db.$client
+      .prepare(`SELECT count(*) FROM incident_events WHERE incident_id = ? AND type = 'DEADLINE_REACHED'`)
+      .pluck()
+      .get(id) as number;
   for (const [i, step] of path.steps.entries()) {
     const e = step.event;
     const where = `path ${n} step ${i + 1} ${e.type} of [${path.steps.map((s) => s.event.type).join(', ')}]`;
     if (Date.parse(e.occurredAt) > h.clock.now().getTime()) h.clock.set(e.occurredAt);
     let view: { state: string; allowedEvents: string[] };
     if (e.type === 'DEADLINE_REACHED') {
-      const row = h.db.$client.prepare(`SELECT key, due_at AS dueAt FROM deadlines WHERE incident_id = ? AND status = 'pending' ORDER BY due_at LIMIT 1`).get(id) as { key: string; dueAt: string } | undefined;
+      const row = h.db.$client
+        .prepare(
+          `SELECT key, due_at AS dueAt FROM deadlines WHERE incident_id = ? AND status = 'pending' ORDER BY due_at LIMIT 1`,
+        )
+        .get(id) as { key: string; dueAt: string } | undefined;
       expect(row, `${where}: the API must hold the clock the machine fires`).toBeDefined();
       // Keys end in event numbers, which differ between the model and the incident's stream.
       const kind = (k: string) => k.replace(/:\d+$/, '');
@@ -384,13 +578,31 @@ describe('s.136 detention machine: model-based path coverage', () => {
   });
 
   it('reaches every state of the detention lifecycle declared in the machine', () => {
-    for (const s of ['considering', 'consulted', 'detained', 'conveying', 'atPlaceOfSafety', 'handedOver', 'assessing', 'ended', 'closed', 'notDetained']) expect(declaredStates).toContain(s);
-    expect([...declaredStates].filter((s) => !model.reached.has(s)), 'states no generated path reaches').toEqual([]);
+    for (const s of [
+      'considering',
+      'consulted',
+      'detained',
+      'conveying',
+      'atPlaceOfSafety',
+      'handedOver',
+      'assessing',
+      'ended',
+      'closed',
+      'notDetained',
+    ])
+      expect(declaredStates).toContain(s);
+    expect(
+      [...declaredStates].filter((s) => !model.reached.has(s)),
+      'states no generated path reaches',
+    ).toEqual([]);
   });
 
   it('takes every transition declared in the machine config at least once', () => {
     expect(declaredEdges.size).toBeGreaterThanOrEqual(45);
-    expect([...declaredEdges].filter((e) => !model.taken.has(e)).sort(), 'declared transitions no generated path takes').toEqual([]);
+    expect(
+      [...declaredEdges].filter((e) => !model.taken.has(e)).sort(),
+      'declared transitions no generated path takes',
+    ).toEqual([]);
     expect(model.abstractStates).toBeGreaterThan(50);
   });
 

@@ -16,7 +16,11 @@ import { decision, emailReferral, gradedIncident, steps } from '../support/flows
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
 
 const FROM = 'mh-triage@kent.police.test';
-const PERSON = { identifiers: { nhsNumber: '943 476 5919', name: 'Siobhan Example', dateOfBirth: '1979-03-14' }, ageYears: 47, gender: 'female' };
+const PERSON = {
+  identifiers: { nhsNumber: '943 476 5919', name: 'Siobhan Example', dateOfBirth: '1979-03-14' },
+  ageYears: 47,
+  gender: 'female',
+};
 
 let h: Harness;
 let smtp: TestSmtp | null = null;
@@ -26,14 +30,23 @@ afterEach(async () => {
   smtp = null;
 });
 
-const linkIn = (text: string | undefined) => /http:\/\/localhost:3000\/partner\/referrals\/[A-Za-z0-9_.-]+/.exec(text ?? '')?.[0] ?? null;
-const form = (fields: Record<string, string>) => ({ raw: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' }, token: null });
+const linkIn = (text: string | undefined) =>
+  /http:\/\/localhost:3000\/partner\/referrals\/[A-Za-z0-9_.-]+/.exec(text ?? '')?.[0] ?? null;
+const form = (fields: Record<string, string>) => ({
+  raw: new URLSearchParams(fields).toString(),
+  headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  token: null,
+});
 
 describe('referral email and partner link', () => {
   it('a real SMTP server receives the referral; the test parses it and follows the link to accept', async () => {
     smtp = await startSmtp();
     h = createHarness({ mailEnabled: true, start: '2026-11-23T21:10:00Z' });
-    const id = await gradedIncident(h, { reference: 'KENT-20261123-0421', subject: PERSON, summary: 'caller says her neighbour has talked about ending her life' });
+    const id = await gradedIncident(h, {
+      reference: 'KENT-20261123-0421',
+      subject: PERSON,
+      summary: 'caller says her neighbour has talked about ending her life',
+    });
     await steps(h, id, [decision('handover')]);
     h.clock.advanceMinutes(2);
     const made = await steps(h, id, [emailReferral('r1')]);
@@ -45,22 +58,44 @@ describe('referral email and partner link', () => {
     expect(await deliverOutbox(h.deps, transport, { from: FROM })).toEqual({ sent: 1, failed: 0 });
     expect(smtp.messages).toHaveLength(1);
     const m = smtp.messages[0]!;
-    const row = h.db.$client.prepare('SELECT message_id AS messageId, status, sent_at AS sentAt FROM outbox').get() as { messageId: string; status: string; sentAt: string };
+    const row = h.db.$client.prepare('SELECT message_id AS messageId, status, sent_at AS sentAt FROM outbox').get() as {
+      messageId: string;
+      status: string;
+      sentAt: string;
+    };
     expect(row).toMatchObject({ status: 'sent', sentAt: '2026-11-23T21:13:00.000Z' });
     expect(m.messageId).toBe(row.messageId);
     expect((m.to as { text: string }).text).toBe('kmpt-spoa.referrals@partners.example');
     expect(m.headers.get('auto-submitted')).toBe('auto-generated');
     expect(m.subject).toBe('Kent Police referral KENT-20261123-0421: Concern for welfare — please answer by 22:12');
     // Minimum necessary: reference, category, location, risk summary, callback route — nothing identifying, no call narrative.
-    for (const s of ['KENT-20261123-0421', 'Concern for welfare', 'flat 2, 10 High Street, Maidstone', 'adult not seen for three days; no threats; lives alone', 'Kent Police control room partner line 01632 960000']) {
+    for (const s of [
+      'KENT-20261123-0421',
+      'Concern for welfare',
+      'flat 2, 10 High Street, Maidstone',
+      'adult not seen for three days; no threats; lives alone',
+      'Kent Police control room partner line 01632 960000',
+    ]) {
       expect(m.text).toContain(s);
     }
-    for (const s of ['Siobhan', '9434765919', '943 476 5919', '1979-03-14', 'ending her life', 'pk_']) expect(m.text).not.toContain(s);
+    for (const s of ['Siobhan', '9434765919', '943 476 5919', '1979-03-14', 'ending her life', 'pk_'])
+      expect(m.text).not.toContain(s);
 
     // Sent: the clocks run from the mail server's acceptance; the send is an event by the system.
     let got = (await h.request('GET', `/api/incidents/${id}`)).body;
-    expect(got.referrals[0]).toMatchObject({ state: 'sent', sentAt: '2026-11-23T21:13:00.000Z', deadlines: [{ key: 'ack', dueAt: '2026-11-23T21:28:00.000Z' }, { key: 'answer', dueAt: '2026-11-23T22:13:00.000Z' }] });
-    expect(got.timeline.at(-1)).toMatchObject({ type: 'REFERRAL_SENT', actor: { id: 'system', role: 'system' }, data: { referralId: 'r1', messageId: row.messageId } });
+    expect(got.referrals[0]).toMatchObject({
+      state: 'sent',
+      sentAt: '2026-11-23T21:13:00.000Z',
+      deadlines: [
+        { key: 'ack', dueAt: '2026-11-23T21:28:00.000Z' },
+        { key: 'answer', dueAt: '2026-11-23T22:13:00.000Z' },
+      ],
+    });
+    expect(got.timeline.at(-1)).toMatchObject({
+      type: 'REFERRAL_SENT',
+      actor: { id: 'system', role: 'system' },
+      data: { referralId: 'r1', messageId: row.messageId },
+    });
 
     // The partner opens the link: a page that changes nothing (mail scanners fetch links too).
     const link = linkIn(m.text);
@@ -77,10 +112,18 @@ describe('referral email and partner link', () => {
 
     // …acknowledges, then accepts.
     h.clock.advanceMinutes(5);
-    const ack = await h.request('POST', link!, form({ action: 'acknowledge', respondent: 'J Smith, SPoA nurse', agencyReference: 'SPOA-2211' }));
+    const ack = await h.request(
+      'POST',
+      link!,
+      form({ action: 'acknowledge', respondent: 'J Smith, SPoA nurse', agencyReference: 'SPOA-2211' }),
+    );
     expect(ack.status, String(ack.body)).toBe(200);
     h.clock.advanceMinutes(10);
-    const acc = await h.request('POST', link!, form({ action: 'accept', respondent: 'J Smith, SPoA nurse', reason: 'crisis team visiting by 23:30' }));
+    const acc = await h.request(
+      'POST',
+      link!,
+      form({ action: 'accept', respondent: 'J Smith, SPoA nurse', reason: 'crisis team visiting by 23:30' }),
+    );
     expect(acc.status, String(acc.body)).toBe(200);
     expect(String(acc.body)).toContain('recorded as accepted');
 
@@ -111,8 +154,13 @@ describe('referral email and partner link', () => {
     smtp = await startSmtp();
     h = createHarness({ mailEnabled: true });
     const id = await gradedIncident(h);
-    await steps(h, id, [decision('handover'), emailReferral('r1', { narrative: 'known to the crisis team; previous overdose in March' })]); // KMPT: freeTextAllowed
-    expect((await h.event(id, emailReferral('r2', { agency: 'kccAdultSocialCare', narrative: 'same narrative' }))).body.code).toBe('FREE_TEXT_NOT_ALLOWED');
+    await steps(h, id, [
+      decision('handover'),
+      emailReferral('r1', { narrative: 'known to the crisis team; previous overdose in March' }),
+    ]); // KMPT: freeTextAllowed
+    expect(
+      (await h.event(id, emailReferral('r2', { agency: 'kccAdultSocialCare', narrative: 'same narrative' }))).body.code,
+    ).toBe('FREE_TEXT_NOT_ALLOWED');
     await steps(h, id, [emailReferral('r2', { agency: 'kccAdultSocialCare' })]);
     await deliverOutbox(h.deps, createTransport({ url: smtp.url, from: FROM, ignoreTLS: true }), { from: FROM });
     const byTo = Object.fromEntries(smtp.messages.map((m) => [(m.to as { text: string }).text, m.text ?? '']));
@@ -122,7 +170,10 @@ describe('referral email and partner link', () => {
 
   it('R13 an escalation alert is emailed once to the configured role, naming the partner escalation contact', async () => {
     smtp = await startSmtp();
-    h = createHarness({ mailEnabled: true, config: (c) => ({ ...c, alerts: { emailTo: { sergeant: 'fcr-sergeant@kent.police.test' } } }) });
+    h = createHarness({
+      mailEnabled: true,
+      config: (c) => ({ ...c, alerts: { emailTo: { sergeant: 'fcr-sergeant@kent.police.test' } } }),
+    });
     const id = await gradedIncident(h, { reference: 'KENT-20261123-0500' });
     await steps(h, id, [decision('handover'), emailReferral()]);
     const transport = createTransport({ url: smtp.url, from: FROM, ignoreTLS: true });
@@ -149,7 +200,10 @@ describe('referral email and partner link', () => {
     const link = linkIn(smtp.messages[0]!.text)!;
     await steps(h, id, [{ type: 'REFERRAL_WITHDRAWN', referralId: 'r1', reason: 'person found safe by family' }]);
     await deliverOutbox(h.deps, transport, { from: FROM });
-    expect(smtp.messages.map((m) => m.subject)).toEqual([expect.stringContaining('KENT-20261123-0600: Concern'), 'Kent Police referral KENT-20261123-0600: WITHDRAWN — no action needed']);
+    expect(smtp.messages.map((m) => m.subject)).toEqual([
+      expect.stringContaining('KENT-20261123-0600: Concern'),
+      'Kent Police referral KENT-20261123-0600: WITHDRAWN — no action needed',
+    ]);
     expect(smtp.messages[1]!.text).toContain('person found safe by family');
     const events = h.count('incident_events');
     const r = await h.request('POST', link, form({ action: 'accept', respondent: 'J Smith' }));
@@ -162,13 +216,27 @@ describe('referral email and partner link', () => {
     h = createHarness({ mailEnabled: true });
     const id = await gradedIncident(h);
     await steps(h, id, [decision('handover'), emailReferral('r1'), emailReferral('r2', { agency: 'kentAmhp' })]);
-    await steps(h, id, [{ type: 'REFERRAL_ANSWERED', referralId: 'r1', answer: 'accepted', respondent: 'rang us back' }]);
+    await steps(h, id, [
+      { type: 'REFERRAL_ANSWERED', referralId: 'r1', answer: 'accepted', respondent: 'rang us back' },
+    ]);
     const status = () => h.db.$client.prepare('SELECT correlation, status FROM outbox ORDER BY id').all();
     expect(status()).toEqual([
       { correlation: 'r1', status: 'cancelled' },
       { correlation: 'r2', status: 'pending' },
     ]);
-    await steps(h, id, [{ type: 'THRIVE_RECORDED', threat: 'n', harm: 'n', risk: 'n', investigation: 'n', vulnerability: 'n', engagement: 'n', rationale: 'r', safetyNet: 'AMHP to call back' }]);
+    await steps(h, id, [
+      {
+        type: 'THRIVE_RECORDED',
+        threat: 'n',
+        harm: 'n',
+        risk: 'n',
+        investigation: 'n',
+        vulnerability: 'n',
+        engagement: 'n',
+        rationale: 'r',
+        safetyNet: 'AMHP to call back',
+      },
+    ]);
     await steps(h, id, [{ type: 'INCIDENT_CLOSED', mhFlagAtClose: true, closureCode: 'handedToPartner' }]);
     expect(status()).toEqual([
       { correlation: 'r1', status: 'cancelled' },
@@ -190,7 +258,13 @@ describe('referral email and partner link', () => {
     expect(files[0]).toBe(`${messageId.replace(/[<>]/g, '')}.eml`);
     const link = linkIn(parsed.text)!;
     expect((await h.request('GET', link, { token: null })).status).toBe(200);
-    await captureTransport(dir).sendMail({ from: FROM, to: 'x@partners.example', subject: 'again', text: 'again', messageId });
+    await captureTransport(dir).sendMail({
+      from: FROM,
+      to: 'x@partners.example',
+      subject: 'again',
+      text: 'again',
+      messageId,
+    });
     expect(readdirSync(dir)).toHaveLength(1);
   });
 });

@@ -12,25 +12,48 @@ import { isValidNhsNumber, PersonKeyer, resolvePersonKeySecret } from '../../src
 import { createHarness } from '../support/harness.js';
 import { createBody, createIncident, decision, emailReferral, steps, thrive } from '../support/flows.js';
 
-const PERSON = { nhsNumber: '943 476 5919', name: 'Siobhán O’Reilly-Smith', dateOfBirth: '1979-03-14', forcePersonId: 'KP-778899' };
+const PERSON = {
+  nhsNumber: '943 476 5919',
+  name: 'Siobhán O’Reilly-Smith',
+  dateOfBirth: '1979-03-14',
+  forcePersonId: 'KP-778899',
+};
 const NEEDLES = ['9434765919', '943 476 5919', 'Siobhán', 'Reilly', '1979-03-14', 'KP-778899', 'kp-778899'];
 
 describe('personal data', () => {
   it('identifiers never reach the database file, the logs or any response', async () => {
     const lines: string[] = [];
-    const logger = pino({ level: 'debug' }, new Writable({ write: (chunk, _e, cb) => (lines.push(String(chunk)), cb()) }));
+    const logger = pino(
+      { level: 'debug' },
+      new Writable({ write: (chunk, _e, cb) => (lines.push(String(chunk)), cb()) }),
+    );
     const h = createHarness({ logger, mailEnabled: true });
     try {
       const responses: string[] = [];
-      const r = await h.request('POST', '/api/incidents', { body: createBody(h, { subject: { identifiers: PERSON, gender: 'female', ethnicity: 'white' } }) });
+      const r = await h.request('POST', '/api/incidents', {
+        body: createBody(h, { subject: { identifiers: PERSON, gender: 'female', ethnicity: 'white' } }),
+      });
       responses.push(JSON.stringify(r.body));
       const id = r.body.id as string;
-      responses.push(JSON.stringify((await h.event(id, { type: 'SUBJECT_RECORDED', subject: { identifiers: { ...PERSON, nhsNumber: '9434765918' } } })).body)); // bad check digit
-      responses.push(JSON.stringify((await h.event(id, { type: 'SUBJECT_RECORDED', subject: { identifiers: PERSON } })).body));
+      responses.push(
+        JSON.stringify(
+          (
+            await h.event(id, {
+              type: 'SUBJECT_RECORDED',
+              subject: { identifiers: { ...PERSON, nhsNumber: '9434765918' } },
+            })
+          ).body,
+        ),
+      ); // bad check digit
+      responses.push(
+        JSON.stringify((await h.event(id, { type: 'SUBJECT_RECORDED', subject: { identifiers: PERSON } })).body),
+      );
       responses.push(JSON.stringify((await h.event(id, thrive())).body));
       // A referral emailed to a partner (queued in the outbox, in the same database file) and its audit row.
       await steps(h, id, [{ type: 'GRADE_SET', grade: 'G3' }, decision('handover'), emailReferral('r1')]);
-      responses.push(JSON.stringify((await h.request('GET', '/api/audit/handovers?format=csv', { token: h.tokens.mh_lead })).body));
+      responses.push(
+        JSON.stringify((await h.request('GET', '/api/audit/handovers?format=csv', { token: h.tokens.mh_lead })).body),
+      );
       responses.push(JSON.stringify((await h.request('GET', `/api/incidents/${id}`)).body));
       responses.push(JSON.stringify((await h.request('GET', `/api/incidents`)).body));
       h.db.$client.pragma('wal_checkpoint(TRUNCATE)');
@@ -49,7 +72,10 @@ describe('personal data', () => {
   it('the age is derived from the date of birth at the call date (Europe/London), then the date is dropped', async () => {
     const h = createHarness();
     try {
-      const id = await createIncident(h, { receivedAt: '2026-06-13T23:30:00Z', subject: { identifiers: { name: 'A B', dateOfBirth: '2008-06-14' } } });
+      const id = await createIncident(h, {
+        receivedAt: '2026-06-13T23:30:00Z',
+        subject: { identifiers: { name: 'A B', dateOfBirth: '2008-06-14' } },
+      });
       const got = await h.request('GET', `/api/incidents/${id}`);
       // 23:30 UTC on 13 June is 00:30 on 14 June in London: the 18th birthday has begun.
       expect(got.body.subject).toMatchObject({ ageYears: 18, ageBand: '18to24' });
@@ -95,7 +121,10 @@ describe('personal data', () => {
     try {
       const id = await createIncident(h, { subject: { identifiers: { forcePersonId: 'KP-1' } } });
       await steps(h, id, [thrive()]);
-      const stored = h.db.$client.prepare('SELECT payload FROM incident_events WHERE incident_id = ? AND seq = 1').pluck().get(id) as string;
+      const stored = h.db.$client
+        .prepare('SELECT payload FROM incident_events WHERE incident_id = ? AND seq = 1')
+        .pluck()
+        .get(id) as string;
       expect(stored).toContain('pk_');
       const got = await h.request('GET', `/api/incidents/${id}`);
       expect(JSON.stringify(got.body)).not.toContain('pk_');

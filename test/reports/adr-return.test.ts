@@ -6,7 +6,20 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../support/harness.js';
-import { arrived, closeDetention, considered, consulted, conveyed, detained, extension, officer, outcome, policeIncident, policeStation, steps } from '../support/flows.js';
+import {
+  arrived,
+  closeDetention,
+  considered,
+  consulted,
+  conveyed,
+  detained,
+  extension,
+  officer,
+  outcome,
+  policeIncident,
+  policeStation,
+  steps,
+} from '../support/flows.js';
 
 type Power = 's136' | 's135_1' | 's135_2';
 type Pos = 'hbpos' | 'ed' | 'custody' | 'home';
@@ -43,18 +56,29 @@ const FY_END = Date.parse('2026-04-01T00:00:00+01:00');
 
 function generate(count: number): Plan[] {
   const r = prng(20252026);
-  const pick = <T,>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
   const plans: Plan[] = [];
   // Edges of the year (Europe/London): two just inside, two just outside.
   const edges = ['2025-03-31T22:30:00Z', '2025-03-31T23:30:00Z', '2026-03-31T22:59:00Z', '2026-03-31T23:00:00Z'];
   for (let n = 0; n < count; n++) {
-    const at = n < edges.length ? edges[n]! : new Date(FY_START + Math.floor(r() * ((FY_END - FY_START) / 60_000 - 3 * 24 * 60)) * 60_000).toISOString();
+    const at =
+      n < edges.length
+        ? edges[n]!
+        : new Date(FY_START + Math.floor(r() * ((FY_END - FY_START) / 60_000 - 3 * 24 * 60)) * 60_000).toISOString();
     const power: Power = r() < 0.85 ? 's136' : pick(['s135_1', 's135_2'] as const);
-    const age = r() < 0.1 ? 'appearsChild' : r() < 0.1 ? 'unknown' : r() < 0.15 ? 12 + Math.floor(r() * 6) : 18 + Math.floor(r() * 60);
+    const age =
+      r() < 0.1
+        ? 'appearsChild'
+        : r() < 0.1
+          ? 'unknown'
+          : r() < 0.15
+            ? 12 + Math.floor(r() * 6)
+            : 18 + Math.floor(r() * 60);
     const adult = typeof age === 'number' && age >= 18;
     let pos: Pos = pick(['hbpos', 'hbpos', 'hbpos', 'ed', 'ed', 'custody', 'home'] as const);
     if (pos === 'custody' && !adult) pos = 'hbpos'; // R24
-    const conveyance = power === 's136' && pos === 'ed' && r() < 0.4 ? 'kept' : pick(['ambulance', 'policeVehicle'] as const);
+    const conveyance =
+      power === 's136' && pos === 'ed' && r() < 0.4 ? 'kept' : pick(['ambulance', 'policeVehicle'] as const);
     plans.push({
       n,
       power,
@@ -65,7 +89,12 @@ function generate(count: number): Plan[] {
       identified: r() > 0.12,
       pos,
       conveyance,
-      vehicleReason: pick(['ambulanceNotWithin30Min', 'ambulanceNotRequested', 'ambulanceDiverted', 'crewRefused'] as const),
+      vehicleReason: pick([
+        'ambulanceNotWithin30Min',
+        'ambulanceNotRequested',
+        'ambulanceDiverted',
+        'crewRefused',
+      ] as const),
       arrested: pick(['yes', 'no'] as const),
       extensionHours: r() < 0.15 ? 1 + Math.floor(r() * 12) : 0,
     });
@@ -83,8 +112,16 @@ function subjectOf(p: Plan) {
 function placeOf(p: Plan, at: string): Record<string, unknown> {
   if (p.pos === 'hbpos') return { site: 'kmptCanterbury' };
   if (p.pos === 'ed') return { site: 'edWilliamHarvey' };
-  if (p.pos === 'home') return { type: 'privateDwelling', description: "the person's own flat", consent: { personAgreed: true, personLivesThere: true, soleOccupier: true } };
-  const ps = policeStation({ arrestedForOffence: p.arrested, authorisation: { name: 'Insp 88 L. Grant', rank: 'inspector', at } }) as { policeStation: Record<string, unknown> };
+  if (p.pos === 'home')
+    return {
+      type: 'privateDwelling',
+      description: "the person's own flat",
+      consent: { personAgreed: true, personLivesThere: true, soleOccupier: true },
+    };
+  const ps = policeStation({
+    arrestedForOffence: p.arrested,
+    authorisation: { name: 'Insp 88 L. Grant', rank: 'inspector', at },
+  }) as { policeStation: Record<string, unknown> };
   return ps;
 }
 
@@ -92,13 +129,23 @@ function placeOf(p: Plan, at: string): Record<string, unknown> {
 async function record(h: Harness, p: Plan): Promise<void> {
   const id = `adr-${p.n}`;
   h.clock.set(plus(p.at, -60));
-  const incident = await policeIncident(h, p.identified ? { reference: `KENT-ADR-${p.n}`, subject: subjectOf(p) } : { reference: `KENT-ADR-${p.n}` });
+  const incident = await policeIncident(
+    h,
+    p.identified ? { reference: `KENT-ADR-${p.n}`, subject: subjectOf(p) } : { reference: `KENT-ADR-${p.n}` },
+  );
   h.clock.set(plus(p.at, -20));
   const kept = p.conveyance === 'kept';
   if (p.power === 's136') {
     await steps(h, incident, [considered(id), consulted(id)]);
     h.clock.set(p.at);
-    await steps(h, incident, [detained(id, kept ? { mode: 'kept', locationType: 'emergencyDepartment', placeOfSafety: placeOf(p, p.at) } : { locationType: 'street' })]);
+    await steps(h, incident, [
+      detained(
+        id,
+        kept
+          ? { mode: 'kept', locationType: 'emergencyDepartment', placeOfSafety: placeOf(p, p.at) }
+          : { locationType: 'street' },
+      ),
+    ]);
   } else {
     h.clock.set(p.at);
     await steps(h, incident, [
@@ -107,7 +154,13 @@ async function record(h: Harness, p: Plan): Promise<void> {
         detentionId: id,
         power: p.power,
         mode: 'removed',
-        warrant: { reference: `MC/${p.n}`, court: 'Canterbury Magistrates', amhpName: 'AMHP J. Cole', doctorName: 'Dr R. Iqbal', hospital: 'St Martin’s' },
+        warrant: {
+          reference: `MC/${p.n}`,
+          court: 'Canterbury Magistrates',
+          amhpName: 'AMHP J. Cole',
+          doctorName: 'Dr R. Iqbal',
+          hospital: 'St Martin’s',
+        },
         officer,
       },
     ]);
@@ -129,7 +182,14 @@ async function record(h: Harness, p: Plan): Promise<void> {
   }
   if (p.extensionHours) {
     h.clock.set(plus(p.at, 20 * 60));
-    await steps(h, incident, [extension(id, { hours: p.extensionHours, ...(p.pos === 'custody' ? { superintendentApproval: { name: 'Supt K. Dale', rank: 'superintendent', at: plus(p.at, 20 * 60) } } : {}) })]);
+    await steps(h, incident, [
+      extension(id, {
+        hours: p.extensionHours,
+        ...(p.pos === 'custody'
+          ? { superintendentApproval: { name: 'Supt K. Dale', rank: 'superintendent', at: plus(p.at, 20 * 60) } }
+          : {}),
+      }),
+    ]);
   }
   h.clock.set(plus(p.at, 22 * 60));
   await steps(h, incident, [outcome(id, 'dischargedWithReferral', { doctorExaminedAt: plus(p.at, 21 * 60) })]);
@@ -152,13 +212,23 @@ function expectedCategory(p: Plan, table: string): string {
       if (!p.identified) return missing;
       return p.age === 'unknown' ? 'Not known' : p.age === 'appearsChild' || p.age < 18 ? 'Under 18' : '18 and over';
     case 'gender':
-      return p.identified ? { male: 'Male', female: 'Female', other: 'Other', notKnown: 'Not known' }[p.gender] : missing;
+      return p.identified
+        ? { male: 'Male', female: 'Female', other: 'Other', notKnown: 'Not known' }[p.gender]
+        : missing;
     case 'ethnicity':
-      return p.identified ? { white: 'White', black: 'Black', asian: 'Asian', mixed: 'Mixed', other: 'Other', notStated: 'Not stated' }[p.ethnicity] : missing;
+      return p.identified
+        ? { white: 'White', black: 'Black', asian: 'Asian', mixed: 'Mixed', other: 'Other', notStated: 'Not stated' }[
+            p.ethnicity
+          ]
+        : missing;
     case 'firstPlaceOfSafety':
-      return { hbpos: 'Health-based place of safety', ed: 'A&E', custody: 'Police station', home: 'Private home' }[p.pos];
+      return { hbpos: 'Health-based place of safety', ed: 'A&E', custody: 'Police station', home: 'Private home' }[
+        p.pos
+      ];
     case 'conveyanceMethod':
-      return { ambulance: 'Ambulance', policeVehicle: 'Police vehicle', kept: 'None (already at place of safety)' }[p.conveyance];
+      return { ambulance: 'Ambulance', policeVehicle: 'Police vehicle', kept: 'None (already at place of safety)' }[
+        p.conveyance
+      ];
     case 'policeVehicleReason':
       return p.conveyance !== 'policeVehicle'
         ? 'Not applicable'
@@ -169,7 +239,9 @@ function expectedCategory(p: Plan, table: string): string {
             crewRefused: 'Ambulance crew refused to convey',
           }[p.vehicleReason];
     case 'policeStationReason':
-      return p.pos === 'custody' ? 'Behaviour posed an imminent risk of serious injury or death; no other place could reasonably detain (Regulations met)' : 'Not applicable';
+      return p.pos === 'custody'
+        ? 'Behaviour posed an imminent risk of serious injury or death; no other place could reasonably detain (Regulations met)'
+        : 'Not applicable';
     case 'arrestedForOffence':
       return p.pos === 'custody' ? { yes: 'Yes', no: 'No' }[p.arrested] : 'Not applicable';
     default:
@@ -244,11 +316,26 @@ describe('ADR return for a generated year of detentions', () => {
   });
 
   it('every aggregate table matches totals computed independently from the generated plan', () => {
-    for (const table of ['power', 'ageGroup', 'gender', 'ethnicity', 'firstPlaceOfSafety', 'conveyanceMethod', 'policeVehicleReason', 'policeStationReason', 'arrestedForOffence']) {
+    for (const table of [
+      'power',
+      'ageGroup',
+      'gender',
+      'ethnicity',
+      'firstPlaceOfSafety',
+      'conveyanceMethod',
+      'policeVehicleReason',
+      'policeStationReason',
+      'arrestedForOffence',
+    ]) {
       const expected = expectedTable(counted, table);
       const rows = json.tables[table] as Array<{ category: string; s136: number; s135: number; total: number }>;
       const total = rows.at(-1)!;
-      expect(total, `${table} total row`).toEqual({ category: 'Total', s136: counted.filter(isS136).length, s135: counted.filter((p) => !isS136(p)).length, total: counted.length });
+      expect(total, `${table} total row`).toEqual({
+        category: 'Total',
+        s136: counted.filter(isS136).length,
+        s135: counted.filter((p) => !isS136(p)).length,
+        total: counted.length,
+      });
       const got = new Map(rows.slice(0, -1).map((r) => [r.category, { s136: r.s136, s135: r.s135, total: r.total }]));
       expect(Object.fromEntries(got), table).toEqual(Object.fromEntries(expected));
     }
@@ -275,9 +362,30 @@ describe('ADR return for a generated year of detentions', () => {
     expect(r.headers.get('content-disposition')).toBe('attachment; filename="adr-s136-kent-2025-26-records.csv"');
     const rows = parseCsv(r.body as string);
     expect(rows[0]).toEqual([
-      'force', 'financialYear', 'power', 'detentionId', 'incidentId', 'incidentReference', 'detentionDate', 'ageGroup', 'ageBand', 'gender', 'ethnicity',
-      'firstPlaceOfSafety', 'policeStationUsed', 'policeStationReason', 'arrestedForOffence', 'conveyanceMethod', 'ambulanceRequested', 'policeVehicleReason',
-      'extended', 'extensionHours', 'outcome', 'status', 'adrComplete', 'missingFields',
+      'force',
+      'financialYear',
+      'power',
+      'detentionId',
+      'incidentId',
+      'incidentReference',
+      'detentionDate',
+      'ageGroup',
+      'ageBand',
+      'gender',
+      'ethnicity',
+      'firstPlaceOfSafety',
+      'policeStationUsed',
+      'policeStationReason',
+      'arrestedForOffence',
+      'conveyanceMethod',
+      'ambulanceRequested',
+      'policeVehicleReason',
+      'extended',
+      'extensionHours',
+      'outcome',
+      'status',
+      'adrComplete',
+      'missingFields',
     ]);
     expect(rows.length - 1).toBe(counted.length);
     const col = rows[0]!.indexOf('firstPlaceOfSafety');
@@ -286,7 +394,9 @@ describe('ADR return for a generated year of detentions', () => {
     const t = await h.request('GET', '/api/returns/adr?year=2025-26&format=csv&table=firstPlaceOfSafety');
     const trows = parseCsv(t.body as string);
     expect(trows[0]).toEqual(['firstPlaceOfSafety', 's136', 's135', 'total']);
-    expect(trows.slice(1)).toEqual(json.tables.firstPlaceOfSafety.map((x: any) => [x.category, String(x.s136), String(x.s135), String(x.total)]));
+    expect(trows.slice(1)).toEqual(
+      json.tables.firstPlaceOfSafety.map((x: any) => [x.category, String(x.s136), String(x.s135), String(x.total)]),
+    );
   });
 
   it("the README's example tables are this year's", async () => {
@@ -294,7 +404,12 @@ describe('ADR return for a generated year of detentions', () => {
     const block = /<!-- adr-example:generated -->\n([\s\S]*?)<!-- \/adr-example:generated -->/.exec(readme)![1]!;
     const shown = [...block.matchAll(/```csv\n([\s\S]*?)```/g)].map((m) => m[1]!);
     const real = await Promise.all(
-      ['firstPlaceOfSafety', 'policeVehicleReason'].map(async (t) => ((await h.request('GET', `/api/returns/adr?year=2025-26&format=csv&table=${t}`)).body as string).replaceAll('\r\n', '\n')),
+      ['firstPlaceOfSafety', 'policeVehicleReason'].map(async (t) =>
+        ((await h.request('GET', `/api/returns/adr?year=2025-26&format=csv&table=${t}`)).body as string).replaceAll(
+          '\r\n',
+          '\n',
+        ),
+      ),
     );
     expect(shown).toEqual(real);
   });

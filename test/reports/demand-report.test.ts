@@ -39,7 +39,12 @@ function officerSeconds(p: IncidentPlan) {
   return p.resources.reduce((a, r) => a + secs(r.dispatchedAt, r.clearedAt) * r.officers, 0);
 }
 function segmentSeconds(p: IncidentPlan, activity: string) {
-  return p.resources.reduce((a, r) => a + r.segments.filter((s) => s.activity === activity).reduce((b, s) => b + secs(s.startAt, s.endAt) * r.officers, 0), 0);
+  return p.resources.reduce(
+    (a, r) =>
+      a +
+      r.segments.filter((s) => s.activity === activity).reduce((b, s) => b + secs(s.startAt, s.endAt) * r.officers, 0),
+    0,
+  );
 }
 function released(p: IncidentPlan) {
   if (officerSeconds(p) === 0) return false;
@@ -54,7 +59,9 @@ function groupBy<K extends string>(key: (p: IncidentPlan) => K, xs: IncidentPlan
 }
 
 async function report(groupBy: string) {
-  const r = await h.request('GET', `/api/reports/demand?from=${FROM}&to=${TO}&groupBy=${groupBy}`, { token: h.tokens.mh_lead });
+  const r = await h.request('GET', `/api/reports/demand?from=${FROM}&to=${TO}&groupBy=${groupBy}`, {
+    token: h.tokens.mh_lead,
+  });
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   expect(r.body.suppression.applied).toBe(false);
   return r.body;
@@ -108,14 +115,23 @@ describe('demand report on a generated year', () => {
         decisionHandover: d('handover'),
         decisionAdvice: d('adviceOnly'),
         decisionNone: scope.filter((p) => p.decision === null).length,
-        deploymentRate: share3(d('deploy') + d('jointResponse'), scope.length - scope.filter((p) => p.decision === null).length),
+        deploymentRate: share3(
+          d('deploy') + d('jointResponse'),
+          scope.length - scope.filter((p) => p.decision === null).length,
+        ),
       });
     }
   });
 
   it('share of all incidents uses the monthly command-and-control totals', async () => {
     const r = await report('month');
-    const vols = new Map((h.db.$client.prepare(`SELECT month, all_incidents AS n FROM incident_volumes WHERE district = '(all)'`).all() as Array<{ month: string; n: number }>).map((x) => [x.month, x.n]));
+    const vols = new Map(
+      (
+        h.db.$client
+          .prepare(`SELECT month, all_incidents AS n FROM incident_volumes WHERE district = '(all)'`)
+          .all() as Array<{ month: string; n: number }>
+      ).map((x) => [x.month, x.n]),
+    );
     const s = section(r, 'mhIncidents');
     let mhAll = 0;
     let volAll = 0;
@@ -146,7 +162,9 @@ describe('demand report on a generated year', () => {
         declined: fin.filter((x) => x.answer === 'declined').length,
         noResponse: fin.filter((x) => x.answer === 'noResponse').length,
         pending: 0,
-        meanAnswerMinutes: answered.length ? Math.round((waits.reduce((a, b) => a + b, 0) / 60 / answered.length) * 10) / 10 : null,
+        meanAnswerMinutes: answered.length
+          ? Math.round((waits.reduce((a, b) => a + b, 0) / 60 / answered.length) * 10) / 10
+          : null,
         answeredShareWithin1h: share3(waits.filter((w) => w <= 3600).length, answered.length),
         answeredShareWithin24h: share3(waits.filter((w) => w <= 86400).length, answered.length),
       });
@@ -154,11 +172,15 @@ describe('demand report on a generated year', () => {
     // Incident-level sections grouped by agency use the agency of the first referral.
     const first = groupBy((p) => (p.referrals[0]?.agency ?? '(none)') as string, plans.filter(isMh));
     const hs = section(r, 'officerHours');
-    for (const [agency, ps] of first) expect(rowOf(hs, agency).cells.officerHours, agency).toBe(hours1(ps.reduce((a, p) => a + officerSeconds(p), 0)));
+    for (const [agency, ps] of first)
+      expect(rowOf(hs, agency).cells.officerHours, agency).toBe(hours1(ps.reduce((a, p) => a + officerSeconds(p), 0)));
   });
 
   it('by district and category: MH-related incidents, hours released and incidents handed to partners equal the generator records', async () => {
-    for (const [g, key] of [['district', (p: IncidentPlan) => p.district], ['category', (p: IncidentPlan) => p.category]] as const) {
+    for (const [g, key] of [
+      ['district', (p: IncidentPlan) => p.district],
+      ['category', (p: IncidentPlan) => p.category],
+    ] as const) {
       const r = await report(g);
       const mhS = section(r, 'mhIncidents');
       const relS = section(r, 'hoursReleased');
@@ -177,7 +199,12 @@ describe('demand report on a generated year', () => {
 
   it('any period, whole months or part-months at either end, by district: MH-related incidents and officer-hours equal the generator records', async () => {
     // Whole months are read from the month rollup and part-months from the daily one; every split must add up.
-    const dayFmt = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
+    const dayFmt = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Europe/London',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
     const localDay = (iso: string) => dayFmt.format(new Date(iso));
     const periods = [
       ['2025-05-01', '2025-05-31'], // one whole month
@@ -189,7 +216,9 @@ describe('demand report on a generated year', () => {
       ['2025-10-26', '2025-10-26'], // the clock-change day
     ];
     for (const [from, to] of periods) {
-      const r = await h.request('GET', `/api/reports/demand?from=${from}&to=${to}&groupBy=district`, { token: h.tokens.mh_lead });
+      const r = await h.request('GET', `/api/reports/demand?from=${from}&to=${to}&groupBy=district`, {
+        token: h.tokens.mh_lead,
+      });
       expect(r.status).toBe(200);
       const inPeriod = plans.filter((p) => isMh(p) && localDay(p.receivedAt) >= from! && localDay(p.receivedAt) <= to!);
       expect(inPeriod.length, `${from}..${to}`).toBeGreaterThan(0);
@@ -198,7 +227,9 @@ describe('demand report on a generated year', () => {
       expect(mhS.total.cells.mhRelated, `${from}..${to}`).toBe(inPeriod.length);
       for (const [district, ps] of groupBy((p) => p.district, inPeriod)) {
         expect(rowOf(mhS, district).cells.mhRelated, `${from}..${to} ${district}`).toBe(ps.length);
-        expect(rowOf(hs, district).cells.officerHours, `${from}..${to} ${district}`).toBe(hours1(ps.reduce((a, p) => a + officerSeconds(p), 0)));
+        expect(rowOf(hs, district).cells.officerHours, `${from}..${to} ${district}`).toBe(
+          hours1(ps.reduce((a, p) => a + officerSeconds(p), 0)),
+        );
       }
     }
   });
@@ -213,10 +244,17 @@ describe('demand report on a generated year', () => {
       const minutes = t ? (t.minutes ?? (p.locationClass === 'urban' ? t.urbanMinutes : t.ruralMinutes) ?? null) : null;
       if (minutes === null) return null;
       const due = Date.parse(p.receivedAt) + minutes * 60_000;
-      const arrivals = p.resources.map((r) => r.arrivedAt).filter((x): x is string => x !== null).map(Date.parse);
+      const arrivals = p.resources
+        .map((r) => r.arrivedAt)
+        .filter((x): x is string => x !== null)
+        .map(Date.parse);
       if (arrivals.length > 0) return Math.min(...arrivals) <= due ? 'met' : 'breached';
-      const needsPolice = p.decision ? p.decision === 'deploy' || p.decision === 'jointResponse' : !p.resolvedWithoutDeployment;
-      return p.closedAt !== null && Date.parse(p.closedAt) > due && g.requiresDeployment && needsPolice ? 'breached' : null;
+      const needsPolice = p.decision
+        ? p.decision === 'deploy' || p.decision === 'jointResponse'
+        : !p.resolvedWithoutDeployment;
+      return p.closedAt !== null && Date.parse(p.closedAt) > due && g.requiresDeployment && needsPolice
+        ? 'breached'
+        : null;
     };
     const s = section(await report('district'), 'attendance');
     let measured = 0;
@@ -225,7 +263,11 @@ describe('demand report on a generated year', () => {
       const met = o.filter((x) => x === 'met').length;
       const breached = o.filter((x) => x === 'breached').length;
       measured += met + breached;
-      expect(rowOf(s, district).cells, district).toMatchObject({ attendanceMeasured: met + breached, attendanceMet: met, attendanceBreached: breached });
+      expect(rowOf(s, district).cells, district).toMatchObject({
+        attendanceMeasured: met + breached,
+        attendanceMet: met,
+        attendanceBreached: breached,
+      });
     }
     expect(s.total.cells.attendanceMeasured).toBe(measured);
     expect(s.total.cells.attendanceBreached).toBeGreaterThan(0);
@@ -263,14 +305,18 @@ describe('demand report on a generated year', () => {
     expect(r.dataQuality.find((n: { id: string }) => n.id === 'missingCloseFlag').value).toBe(open);
     expect(r.dataQuality.find((n: { id: string }) => n.id === 'openIncidents').value).toBe(open);
     // Every measure of every section carries its definition.
-    for (const sec of r.sections) for (const m of sec.measures) expect(m.definition.length, `${sec.id}.${m.id}`).toBeGreaterThan(10);
+    for (const sec of r.sections)
+      for (const m of sec.measures) expect(m.definition.length, `${sec.id}.${m.id}`).toBeGreaterThan(10);
   });
 
   it('the generated year lands within the stated tolerance of the published figures (at 3% of Kent volume)', async () => {
     const r = await report('month');
     const lines = calibration(r, O, detentionFigures(h.db, h.config.force.timezone, { from: FROM, to: TO }));
-    for (const l of lines) expect(l.within, `${l.figure}: published ${l.published}, generated ${l.generated} (${l.tolerance})`).toBe(true);
-    expect(lines.find((l) => l.figure === 's.136 detentions in the year')!.generated).toBe(plans.filter((p) => p.detention).length);
+    for (const l of lines)
+      expect(l.within, `${l.figure}: published ${l.published}, generated ${l.generated} (${l.tolerance})`).toBe(true);
+    expect(lines.find((l) => l.figure === 's.136 detentions in the year')!.generated).toBe(
+      plans.filter((p) => p.detention).length,
+    );
     // The report's s.136 section counts the same detentions (incidents received in the period).
     expect(section(r, 's136Detentions').total.cells.detentions).toBe(plans.filter((p) => p.detention).length);
   });
@@ -289,15 +335,31 @@ describe('demand report on a generated year', () => {
     expect(warrants.length).toBe(Math.round(CALIBRATION.s135PerYear * O.scale));
     const w = warrants.length;
     expect(adr.totals).toEqual({ s136: n, s135: w, total: n + w, complete: n + w, incomplete: 0 });
-    expect(new Set(adr.records.map((x: { detentionId: string }) => x.detentionId))).toEqual(new Set([...detentions, ...warrants].map((d) => d.id)));
+    expect(new Set(adr.records.map((x: { detentionId: string }) => x.detentionId))).toEqual(
+      new Set([...detentions, ...warrants].map((d) => d.id)),
+    );
     expect(adr.records.every((x: { status: string }) => x.status === 'closed')).toBe(true);
 
     // The ADR tables equal counts over the plans (labels as the Home Office tables word them).
     const table = (t: string): Record<string, number> =>
-      Object.fromEntries(adr.tables[t].filter((x: { category: string }) => x.category !== 'Total').map((x: { category: string; s136: number }) => [x.category, x.s136]));
+      Object.fromEntries(
+        adr.tables[t]
+          .filter((x: { category: string }) => x.category !== 'Total')
+          .map((x: { category: string; s136: number }) => [x.category, x.s136]),
+      );
     const tally = (xs: string[]) => xs.reduce<Record<string, number>>((m, x) => ((m[x] = (m[x] ?? 0) + 1), m), {});
-    const POS: Record<string, string> = { healthBasedPlaceOfSafety: 'Health-based place of safety', emergencyDepartment: 'A&E', policeStation: 'Police station', otherHospital: 'Other' };
-    const CONV: Record<string, string> = { policeVehicle: 'Police vehicle', ambulance: 'Ambulance', otherHealthVehicle: 'Other health vehicle', other: 'Other' };
+    const POS: Record<string, string> = {
+      healthBasedPlaceOfSafety: 'Health-based place of safety',
+      emergencyDepartment: 'A&E',
+      policeStation: 'Police station',
+      otherHospital: 'Other',
+    };
+    const CONV: Record<string, string> = {
+      policeVehicle: 'Police vehicle',
+      ambulance: 'Ambulance',
+      otherHealthVehicle: 'Other health vehicle',
+      other: 'Other',
+    };
     const GENDER: Record<string, string> = { male: 'Male', female: 'Female', other: 'Other', notKnown: 'Not known' };
     expect(table('firstPlaceOfSafety')).toEqual(tally(detentions.map((d) => POS[d.place.type]!)));
     expect(table('conveyanceMethod')).toEqual(tally(detentions.map((d) => CONV[d.conveyance.method]!)));
@@ -311,7 +373,9 @@ describe('demand report on a generated year', () => {
     expect(share('firstPlaceOfSafety', 'Police station')).toBeLessThanOrEqual(264 / 36_594 + tol);
     expect(Math.abs(share('conveyanceMethod', 'Police vehicle') - 0.51)).toBeLessThanOrEqual(tol);
     expect(Math.abs(share('conveyanceMethod', 'Ambulance') - 0.35)).toBeLessThanOrEqual(tol);
-    expect(Math.abs(share('conveyanceMethod', 'Other health vehicle') + share('conveyanceMethod', 'Other') - 0.14)).toBeLessThanOrEqual(tol);
+    expect(
+      Math.abs(share('conveyanceMethod', 'Other health vehicle') + share('conveyanceMethod', 'Other') - 0.14),
+    ).toBeLessThanOrEqual(tol);
   });
 
   it("s.136: the detaining crew's conveyance and wait at the place of safety are in its segments, and its handover is read back", async () => {
@@ -326,12 +390,23 @@ describe('demand report on a generated year', () => {
       const res = await h.request('GET', `/api/detentions/${d.id}`, { token: h.tokens.mh_lead });
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       const body = JSON.stringify(res.body);
-      for (const at of [d.detainedAt, d.arrivedAt, d.nhsAcceptedAt, d.policeDepartedAt, d.outcome.at]) if (at) expect(body, d.id).toContain(at);
+      for (const at of [d.detainedAt, d.arrivedAt, d.nhsAcceptedAt, d.policeDepartedAt, d.outcome.at])
+        if (at) expect(body, d.id).toContain(at);
     }
     // Officer-hours waiting at places of safety include the detaining crews' waits.
     const hours = section(await report('month'), 'officerHours').total.cells;
     const waiting = (activity: string) =>
-      hours1(withDetention.reduce((a, p) => a + p.resources[0]!.segments.filter((s) => s.activity === activity).reduce((b, s) => b + secs(s.startAt, s.endAt) * p.resources[0]!.officers, 0), 0));
+      hours1(
+        withDetention.reduce(
+          (a, p) =>
+            a +
+            p.resources[0]!.segments.filter((s) => s.activity === activity).reduce(
+              (b, s) => b + secs(s.startAt, s.endAt) * p.resources[0]!.officers,
+              0,
+            ),
+          0,
+        ),
+      );
     expect(waiting('waitingHBPoS')).toBeGreaterThan(0);
     expect(hours.hoursWaitingHbpos).toBeGreaterThanOrEqual(waiting('waitingHBPoS'));
     expect(hours.hoursWaitingEd).toBeGreaterThanOrEqual(waiting('waitingED'));
@@ -374,12 +449,18 @@ describe('demand report on a generated year', () => {
     // Some assessments start more than three hours after the clock starts (the demo's emergency-department waits).
     expect(all.assessmentLate).toBeGreaterThan(0);
     expect(s.total.cells).toMatchObject(all);
-    const rows = groupBy((p) => month(p.receivedAt), plans.filter((p) => p.detention));
+    const rows = groupBy(
+      (p) => month(p.receivedAt),
+      plans.filter((p) => p.detention),
+    );
     expect(s.rows.map((x: { group: string }) => x.group)).toEqual([...rows.keys()].sort());
-    for (const [m, ps] of rows) expect(s.rows.find((x: { group: string }) => x.group === m).cells, m).toMatchObject(expected(ps));
+    for (const [m, ps] of rows)
+      expect(s.rows.find((x: { group: string }) => x.group === m).cells, m).toMatchObject(expected(ps));
     // Outcomes and the detentions still running add up to the detentions.
     const outcomeCells = Object.entries(s.total.cells).filter(([k]) => k.startsWith('outcome_'));
-    expect(outcomeCells.reduce((a, [, v]) => a + (v as number), 0) + s.total.cells.running).toBe(s.total.cells.detentions);
+    expect(outcomeCells.reduce((a, [, v]) => a + (v as number), 0) + s.total.cells.running).toBe(
+      s.total.cells.detentions,
+    );
   });
 
   it('a rebuild from the event log gives the same report', async () => {

@@ -51,10 +51,17 @@ const section = (r: any, id: string) => r.sections.find((s: { id: string }) => s
 const rowOf = (s: any, g: string) => (g === 'all' ? s.total : s.rows.find((r: { group: string }) => r.group === g));
 
 /** A detention up to arrival at `place`; returns the incident id. */
-async function detainedTo(detentionId: string, district: string, method: Record<string, unknown> | (() => Record<string, unknown>), place: Record<string, unknown>) {
+async function detainedTo(
+  detentionId: string,
+  district: string,
+  method: Record<string, unknown> | (() => Record<string, unknown>),
+  place: Record<string, unknown>,
+) {
   const id = await policeIncident(h, { district, subject: { ageYears: 34, gender: 'male', ethnicity: 'white' } });
   await steps(h, id, [considered(detentionId), consulted(detentionId), detained(detentionId)]);
-  await steps(h, id, [conveyed(detentionId, typeof method === 'function' ? (method as () => Record<string, unknown>)() : method)]);
+  await steps(h, id, [
+    conveyed(detentionId, typeof method === 'function' ? (method as () => Record<string, unknown>)() : method),
+  ]);
   h.clock.advanceMinutes(10);
   await steps(h, id, [arrived(detentionId, place)]);
   return id;
@@ -76,26 +83,57 @@ async function scenario() {
   await clearResources(h, a);
   await steps(h, a, [{ type: 'INCIDENT_CLOSED', mhFlagAtClose: true, closureCode: 'handedToPartner' }]);
   // B: Swale, police vehicle (no ambulance within 30 minutes) to an emergency department; accepted after 20, left after 30.
-  const b = await detainedTo('B', 'Swale', () => ({ method: 'policeVehicle', ambulanceRequested: true, ambulanceRequestedAt: h.clock.at(), ambulanceEta: h.clock.at(90), policeVehicleReason: 'ambulanceNotWithin30Min' }), { site: 'edMedway' });
+  const b = await detainedTo(
+    'B',
+    'Swale',
+    () => ({
+      method: 'policeVehicle',
+      ambulanceRequested: true,
+      ambulanceRequestedAt: h.clock.at(),
+      ambulanceEta: h.clock.at(90),
+      policeVehicleReason: 'ambulanceNotWithin30Min',
+    }),
+    { site: 'edMedway' },
+  );
   await handover(b, 'B', 20, 30);
   // C: Maidstone, ambulance to the HBPoS, police still there.
   await detainedTo('C', 'Maidstone', { method: 'ambulance' }, { site: 'kmptDartford' });
   // D: Swale, s.136 considered, the officer decides not to detain.
   const d = await policeIncident(h, { district: 'Swale' });
-  await steps(h, d, [considered('D'), consulted('D'), { type: 'S136_NOT_DETAINED', detentionId: 'D', reason: 'agreed to go with the crisis team voluntarily' }]);
+  await steps(h, d, [
+    considered('D'),
+    consulted('D'),
+    { type: 'S136_NOT_DETAINED', detentionId: 'D', reason: 'agreed to go with the crisis team voluntarily' },
+  ]);
 
   // Referrals. E1, E2 by email: they reach the agency when the mail server takes them (5 min after
   // being made), then E1 is acknowledged 30 min later and E2 120 min later. P3, P4 by phone: the call
   // reaches and is acknowledged by the agency at once (0 min). P4 is then withdrawn; E2 accepted.
   const r = await createIncident(h, { district: 'Maidstone' });
-  await steps(h, r, [thrive(), grade('G3'), decision('handover'), emailReferral('E1'), emailReferral('E2', { agency: 'kentAmhp' }), referral('P3'), referral('P4', { agency: 'nhs111MhOption' })]);
+  await steps(h, r, [
+    thrive(),
+    grade('G3'),
+    decision('handover'),
+    emailReferral('E1'),
+    emailReferral('E2', { agency: 'kentAmhp' }),
+    referral('P3'),
+    referral('P4', { agency: 'nhs111MhOption' }),
+  ]);
   h.clock.advanceMinutes(5);
-  expect(await deliverOutbox(h.deps, captureTransport(join(h.dir, 'mail')), { from: 'mh-triage@kent.police.test' })).toEqual({ sent: 2, failed: 0 });
+  expect(
+    await deliverOutbox(h.deps, captureTransport(join(h.dir, 'mail')), { from: 'mh-triage@kent.police.test' }),
+  ).toEqual({ sent: 2, failed: 0 });
   await h.deps.uow?.durable();
   h.clock.advanceMinutes(30);
-  await steps(h, r, [{ type: 'REFERRAL_ACKNOWLEDGED', referralId: 'E1', acknowledgedBy: 'duty nurse' }, { type: 'REFERRAL_WITHDRAWN', referralId: 'P4', reason: 'caller went to A&E' }]);
+  await steps(h, r, [
+    { type: 'REFERRAL_ACKNOWLEDGED', referralId: 'E1', acknowledgedBy: 'duty nurse' },
+    { type: 'REFERRAL_WITHDRAWN', referralId: 'P4', reason: 'caller went to A&E' },
+  ]);
   h.clock.advanceMinutes(90);
-  await steps(h, r, [{ type: 'REFERRAL_ACKNOWLEDGED', referralId: 'E2', acknowledgedBy: 'AMHP duty desk' }, { type: 'REFERRAL_ANSWERED', referralId: 'E2', answer: 'accepted' }]);
+  await steps(h, r, [
+    { type: 'REFERRAL_ACKNOWLEDGED', referralId: 'E2', acknowledgedBy: 'AMHP duty desk' },
+    { type: 'REFERRAL_ANSWERED', referralId: 'E2', answer: 'accepted' },
+  ]);
 }
 
 describe('s.136 detentions and handovers in the demand report', () => {
@@ -115,8 +153,17 @@ describe('s.136 detentions and handovers in the demand report', () => {
       consideredNotDetained: 1,
       s135: 0,
     });
-    expect(rowOf(s, 'Maidstone').cells).toMatchObject({ detentions: 2, pos_healthBasedPlaceOfSafety: 2, conv_ambulance: 2 });
-    expect(rowOf(s, 'Swale').cells).toMatchObject({ detentions: 1, pos_emergencyDepartment: 1, conv_policeVehicle: 1, consideredNotDetained: 1 });
+    expect(rowOf(s, 'Maidstone').cells).toMatchObject({
+      detentions: 2,
+      pos_healthBasedPlaceOfSafety: 2,
+      conv_ambulance: 2,
+    });
+    expect(rowOf(s, 'Swale').cells).toMatchObject({
+      detentions: 1,
+      pos_emergencyDepartment: 1,
+      conv_policeVehicle: 1,
+      consideredNotDetained: 1,
+    });
   });
 
   it('measures handover from arrival to police departure against the one-hour expectation (R35)', async () => {
@@ -132,7 +179,12 @@ describe('s.136 detentions and handovers in the demand report', () => {
       over60Share: 0.5,
       medianAcceptanceMinutes: 30,
     });
-    expect(rowOf(s, 'Maidstone').cells).toMatchObject({ handovers: 1, awaiting: 1, medianHandoverMinutes: 90, over60: 1 });
+    expect(rowOf(s, 'Maidstone').cells).toMatchObject({
+      handovers: 1,
+      awaiting: 1,
+      medianHandoverMinutes: 90,
+      over60: 1,
+    });
     expect(rowOf(s, 'Swale').cells).toMatchObject({ handovers: 1, awaiting: 0, medianHandoverMinutes: 30, over60: 0 });
   });
 
@@ -191,8 +243,22 @@ describe('s.136 assessment, extensions and outcomes in the demand report', () =>
       outcome_informalAdmission: 1,
       outcome_lapsed: 0,
     });
-    expect(rowOf(s, 'Maidstone').cells).toMatchObject({ detentions: 1, assessmentLate: 0, extended: 0, ranOut: 0, medianHoursDetained: 3.2 });
-    expect(rowOf(s, 'Swale').cells).toMatchObject({ detentions: 2, assessmentLate: 1, extended: 1, ranOut: 1, running: 1, medianHoursDetained: 6.2, medianMinutesToAssessment: 240 });
+    expect(rowOf(s, 'Maidstone').cells).toMatchObject({
+      detentions: 1,
+      assessmentLate: 0,
+      extended: 0,
+      ranOut: 0,
+      medianHoursDetained: 3.2,
+    });
+    expect(rowOf(s, 'Swale').cells).toMatchObject({
+      detentions: 2,
+      assessmentLate: 1,
+      extended: 1,
+      ranOut: 1,
+      running: 1,
+      medianHoursDetained: 6.2,
+      medianMinutesToAssessment: 240,
+    });
   });
 });
 
@@ -202,11 +268,31 @@ describe('referral statuses and acknowledgement times in the demand report', () 
     const r = await report(h.tokens.mh_lead, 'agency');
     const ack = section(r, 'referralAcknowledgement');
     // All four reached their agency and were acknowledged: after 30, 120, 0 and 0 minutes.
-    expect(ack.total.cells).toEqual({ reached: 4, acknowledged: 4, acknowledgedShare: 1, meanAcknowledgementMinutes: 37.5, acknowledgedWithin1hShare: 0.75 });
-    expect(rowOf(ack, 'kentAmhp').cells).toMatchObject({ reached: 1, acknowledged: 1, meanAcknowledgementMinutes: 120, acknowledgedWithin1hShare: 0 });
+    expect(ack.total.cells).toEqual({
+      reached: 4,
+      acknowledged: 4,
+      acknowledgedShare: 1,
+      meanAcknowledgementMinutes: 37.5,
+      acknowledgedWithin1hShare: 0.75,
+    });
+    expect(rowOf(ack, 'kentAmhp').cells).toMatchObject({
+      reached: 1,
+      acknowledged: 1,
+      meanAcknowledgementMinutes: 120,
+      acknowledgedWithin1hShare: 0,
+    });
     expect(rowOf(ack, 'kmptSpoa').cells).toMatchObject({ reached: 2, acknowledged: 2, meanAcknowledgementMinutes: 15 });
     const ref = section(r, 'referrals');
-    expect(ref.total.cells).toMatchObject({ referrals: 4, accepted: 1, pending: 2, withdrawn: 1, declined: 0, noResponse: 0, resolved: 0, escalated: 0 });
+    expect(ref.total.cells).toMatchObject({
+      referrals: 4,
+      accepted: 1,
+      pending: 2,
+      withdrawn: 1,
+      declined: 0,
+      noResponse: 0,
+      resolved: 0,
+      escalated: 0,
+    });
     expect(rowOf(ref, 'kentAmhp').cells).toMatchObject({ referrals: 1, accepted: 1, meanAnswerMinutes: 125 });
   });
 });

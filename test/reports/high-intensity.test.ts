@@ -18,9 +18,16 @@ describe('R41 high-intensity marker', () => {
   it('R41 is computed: at least N incidents about the person within W days of the call (defaults 5 in 90 days)', async () => {
     const ids: string[] = [];
     // Five incidents about the same person over ~80 days, and one 200 days earlier (outside the window).
-    for (const daysAgo of [200, 80, 60, 40, 20, 1]) ids.push(await createIncident(h, { receivedAt: h.clock.at(-daysAgo * 1440), subject: person }));
-    const marker = async (id: string) => (await h.request('GET', `/api/incidents/${id}/high-intensity`, { token: h.tokens.mh_lead })).body;
-    expect(await marker(ids[4]!)).toMatchObject({ highIntensity: false, incidentsInWindow: 4, minIncidents: 5, windowDays: 90 });
+    for (const daysAgo of [200, 80, 60, 40, 20, 1])
+      ids.push(await createIncident(h, { receivedAt: h.clock.at(-daysAgo * 1440), subject: person }));
+    const marker = async (id: string) =>
+      (await h.request('GET', `/api/incidents/${id}/high-intensity`, { token: h.tokens.mh_lead })).body;
+    expect(await marker(ids[4]!)).toMatchObject({
+      highIntensity: false,
+      incidentsInWindow: 4,
+      minIncidents: 5,
+      windowDays: 90,
+    });
     expect(await marker(ids[5]!)).toMatchObject({ highIntensity: true, incidentsInWindow: 5 });
     const anon = await createIncident(h, {});
     expect(await marker(anon)).toMatchObject({ highIntensity: null, reason: 'the subject is not identified' });
@@ -28,7 +35,15 @@ describe('R41 high-intensity marker', () => {
 
   it('R41 is never typed in: a marker sent with an incident or an event is refused (400) and nothing is written', async () => {
     const before = h.count('incident_events');
-    const r = await h.request('POST', '/api/incidents', { body: { receivedAt: h.clock.at(-5), channel: '999', category: 'concernForWelfare', mhFlagAtCall: true, highIntensity: true } });
+    const r = await h.request('POST', '/api/incidents', {
+      body: {
+        receivedAt: h.clock.at(-5),
+        channel: '999',
+        category: 'concernForWelfare',
+        mhFlagAtCall: true,
+        highIntensity: true,
+      },
+    });
     expect(r.status).toBe(400);
     const id = await createIncident(h, { subject: person });
     const e = await h.event(id, { type: 'SUBJECT_RECORDED', subject: { ...person, highIntensity: true } });
@@ -42,9 +57,15 @@ describe('R41 high-intensity marker', () => {
       const r = await h.request('GET', `/api/incidents/${id}/high-intensity`, { token: h.tokens[role] });
       expect(r.status, role).toBe(403);
     }
-    expect((await h.request('GET', `/api/incidents/${id}/high-intensity`, { token: h.tokens.supervisor })).status).toBe(200);
-    expect((await h.request('GET', '/api/incidents/nope/high-intensity', { token: h.tokens.supervisor })).status).toBe(404);
-    const rows = h.db.$client.prepare('SELECT role, action, incident_id AS incidentId, outcome FROM access_audit ORDER BY id').all();
+    expect((await h.request('GET', `/api/incidents/${id}/high-intensity`, { token: h.tokens.supervisor })).status).toBe(
+      200,
+    );
+    expect((await h.request('GET', '/api/incidents/nope/high-intensity', { token: h.tokens.supervisor })).status).toBe(
+      404,
+    );
+    const rows = h.db.$client
+      .prepare('SELECT role, action, incident_id AS incidentId, outcome FROM access_audit ORDER BY id')
+      .all();
     expect(rows).toEqual([
       { role: 'call_handler', action: 'incident.highIntensity', incidentId: id, outcome: 'refused' },
       { role: 'dispatcher', action: 'incident.highIntensity', incidentId: id, outcome: 'refused' },

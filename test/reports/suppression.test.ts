@@ -41,7 +41,9 @@ describe('R44 small-number suppression for the PCC role', () => {
     let withheld = 0;
     let shown = 0;
     for (const groupBy of ['month', 'district', 'category', 'agency']) {
-      const r = await h.request('GET', `/api/reports/demand?${period}&groupBy=${groupBy}`, { token: h.tokens.pcc_analyst });
+      const r = await h.request('GET', `/api/reports/demand?${period}&groupBy=${groupBy}`, {
+        token: h.tokens.pcc_analyst,
+      });
       expect(r.status).toBe(200);
       expect(r.body.suppression).toMatchObject({ applied: true, threshold: T });
       noPersonalData(JSON.stringify(r.body));
@@ -60,14 +62,19 @@ describe('R44 small-number suppression for the PCC role', () => {
         if (s.total && s.rows.length > 1) {
           for (const id of counts) {
             if (s.total.cells[id] === null) continue;
-            expect(s.rows.filter((x: any) => x.suppressed.includes(id)).length, `${groupBy} ${s.id} column ${id}`).not.toBe(1);
+            expect(
+              s.rows.filter((x: any) => x.suppressed.includes(id)).length,
+              `${groupBy} ${s.id} column ${id}`,
+            ).not.toBe(1);
           }
         }
       }
       const rcrp = r.body.sections.find((s: any) => s.id === 'rcrp');
       for (const row of [...rcrp.rows, rcrp.total]) {
         if (row.cells.rcrpScope === null) continue;
-        const parts = ['decisionDeploy', 'decisionJoint', 'decisionHandover', 'decisionAdvice', 'decisionNone'].filter((id) => row.suppressed.includes(id));
+        const parts = ['decisionDeploy', 'decisionJoint', 'decisionHandover', 'decisionAdvice', 'decisionNone'].filter(
+          (id) => row.suppressed.includes(id),
+        );
         expect(parts.length, `rcrp ${row.group}: one withheld decision could be recovered from the total`).not.toBe(1);
       }
       for (const n of r.body.dataQuality) if (n.unit === 'count') expect(isSafeCount(n.value), n.id).toBe(true);
@@ -85,7 +92,8 @@ describe('R44 small-number suppression for the PCC role', () => {
     const rows = parse(text, { columns: true }) as Array<Record<string, string>>;
     const counts = rows.filter((x) => x.unit === 'count' && x.value !== '');
     expect(counts.length).toBeGreaterThan(50);
-    for (const x of counts) expect(isSafeText(x.value!), `${x.section} ${x.group} ${x.measure} = ${x.value}`).toBe(true);
+    for (const x of counts)
+      expect(isSafeText(x.value!), `${x.section} ${x.group} ${x.measure} = ${x.value}`).toBe(true);
     expect(counts.some((x) => x.value === `<${T}`)).toBe(true);
     expect(rows.every((x) => x.definition!.length > 0)).toBe(true);
   });
@@ -102,7 +110,8 @@ describe('R44 small-number suppression for the PCC role', () => {
     expect(counts.length).toBeGreaterThan(50);
     for (const c of counts) expect(isSafeText(c), `count cell '${c}'`).toBe(true);
     expect(counts).toContain(`&lt;${T}`);
-    for (const id of ['s136-by-place-of-safety', 's136-by-conveyance', 's136-outcomes']) expect(html).toContain(`id="${id}"`);
+    for (const id of ['s136-by-place-of-safety', 's136-by-conveyance', 's136-outcomes'])
+      expect(html).toContain(`id="${id}"`);
   });
 
   it('R44 evidence pack ZIP: the CSV behind every chart carries no count below the threshold', async () => {
@@ -111,16 +120,30 @@ describe('R44 small-number suppression for the PCC role', () => {
     expect(r.type).toBe('application/zip');
     const files = unzipSync(r.bytes);
     expect(Object.keys(files).sort()).toEqual(
-      ['README.txt', 'agency-answer-times.csv', 'data-quality.csv', 'definitions.csv', 'demand-report.csv', 'hours-by-segment.csv', 'monthly-trend.csv', 'rcrp-outcomes.csv', 's136-by-conveyance.csv', 's136-by-place-of-safety.csv', 's136-outcomes.csv'].sort(),
+      [
+        'README.txt',
+        'agency-answer-times.csv',
+        'data-quality.csv',
+        'definitions.csv',
+        'demand-report.csv',
+        'hours-by-segment.csv',
+        'monthly-trend.csv',
+        'rcrp-outcomes.csv',
+        's136-by-conveyance.csv',
+        's136-by-place-of-safety.csv',
+        's136-outcomes.csv',
+      ].sort(),
     );
     for (const [name, bytes] of Object.entries(files)) noPersonalData(strFromU8(bytes));
     const csv = (name: string) => parse(strFromU8(files[name]!), { columns: true }) as Array<Record<string, string>>;
-    for (const x of csv('demand-report.csv').filter((x) => x.unit === 'count' && x.value !== '')) expect(isSafeText(x.value!), `${x.section} ${x.measure}`).toBe(true);
+    for (const x of csv('demand-report.csv').filter((x) => x.unit === 'count' && x.value !== ''))
+      expect(isSafeText(x.value!), `${x.section} ${x.measure}`).toBe(true);
     for (const x of csv('monthly-trend.csv')) expect(isSafeText(x.value!), `trend ${x.month}`).toBe(true);
     for (const x of csv('rcrp-outcomes.csv')) expect(isSafeText(x.value!), `rcrp ${x.decision}`).toBe(true);
     for (const x of csv('s136-outcomes.csv')) expect(isSafeText(x.value!), `s.136 outcome ${x.outcome}`).toBe(true);
     for (const x of csv('agency-answer-times.csv')) expect(isSafeText(x.referrals!), `agency ${x.agency}`).toBe(true);
-    for (const x of csv('data-quality.csv').filter((x) => x.unit === 'count')) expect(isSafeText(x.value!), x.note).toBe(true);
+    for (const x of csv('data-quality.csv').filter((x) => x.unit === 'count'))
+      expect(isSafeText(x.value!), x.note).toBe(true);
   });
 
   it('R44 other permitted roles see every figure, or the PCC view on request', async () => {
@@ -128,14 +151,21 @@ describe('R44 small-number suppression for the PCC role', () => {
     expect(lead.body.suppression.applied).toBe(false);
     const cells = lead.body.sections.flatMap((s: any) => s.rows.flatMap((r: any) => Object.values(r.cells)));
     expect(cells.some((v: any) => typeof v === 'number' && v > 0 && v < T)).toBe(true);
-    const preview = await h.request('GET', `/api/reports/demand?${period}&groupBy=district&suppress=true`, { token: h.tokens.mh_lead });
+    const preview = await h.request('GET', `/api/reports/demand?${period}&groupBy=district&suppress=true`, {
+      token: h.tokens.mh_lead,
+    });
     expect(preview.body.suppression.applied).toBe(true);
-    const pccAsksOff = await h.request('GET', `/api/reports/demand?${period}&groupBy=district&suppress=false`, { token: h.tokens.pcc_analyst });
+    const pccAsksOff = await h.request('GET', `/api/reports/demand?${period}&groupBy=district&suppress=false`, {
+      token: h.tokens.pcc_analyst,
+    });
     expect(pccAsksOff.body.suppression.applied, 'the PCC role cannot turn suppression off').toBe(true);
   });
 
   it('reports are role-restricted and every view, shown or refused, is audited (append-only)', async () => {
-    const audit = () => h.db.$client.prepare('SELECT user_id AS userId, role, action, params, outcome FROM access_audit ORDER BY id').all() as Array<Record<string, string>>;
+    const audit = () =>
+      h.db.$client
+        .prepare('SELECT user_id AS userId, role, action, params, outcome FROM access_audit ORDER BY id')
+        .all() as Array<Record<string, string>>;
     const before = audit().length;
     for (const role of ['call_handler', 'dispatcher'] as const) {
       const r = await h.request('GET', `/api/reports/demand?${period}`, { token: h.tokens[role] });
@@ -159,7 +189,14 @@ describe('R44 small-number suppression for the PCC role', () => {
   });
 
   it('bad report parameters answer 400 and never 500', async () => {
-    for (const q of ['from=2025-13-01&to=2026-01-01', 'from=2026-01-01&to=2025-01-01', `${period}&groupBy=person`, `${period}&format=pdf`, 'to=2026-01-01', 'from=2000-01-01&to=2030-01-01']) {
+    for (const q of [
+      'from=2025-13-01&to=2026-01-01',
+      'from=2026-01-01&to=2025-01-01',
+      `${period}&groupBy=person`,
+      `${period}&format=pdf`,
+      'to=2026-01-01',
+      'from=2000-01-01&to=2030-01-01',
+    ]) {
       const r = await h.request('GET', `/api/reports/demand?${q}`, { token: h.tokens.pcc_analyst });
       expect(r.status, q).toBe(400);
     }

@@ -12,23 +12,43 @@ afterEach(() => h.close());
 describe('incident volumes', () => {
   it('an MH lead records monthly totals; the share of all incidents is then known for that month only', async () => {
     for (let i = 0; i < 6; i++) await createIncident(h, { receivedAt: `2026-02-0${i + 1}T10:00:00Z` });
-    const put = await h.request('PUT', '/api/reports/incident-volumes', { token: h.tokens.mh_lead, body: { source: 'C&C monthly count', items: [{ month: '2026-02', allIncidents: 120 }] } });
+    const put = await h.request('PUT', '/api/reports/incident-volumes', {
+      token: h.tokens.mh_lead,
+      body: { source: 'C&C monthly count', items: [{ month: '2026-02', allIncidents: 120 }] },
+    });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
-    const r = await h.request('GET', '/api/reports/demand?from=2026-01-01&to=2026-02-28&groupBy=month', { token: h.tokens.mh_lead });
+    const r = await h.request('GET', '/api/reports/demand?from=2026-01-01&to=2026-02-28&groupBy=month', {
+      token: h.tokens.mh_lead,
+    });
     const s = r.body.sections.find((x: { id: string }) => x.id === 'mhIncidents');
     expect(s.rows.find((x: { group: string }) => x.group === '2026-02').cells.shareOfAllIncidents).toBe(0.05);
     expect(r.body.dataQuality.find((n: { id: string }) => n.id === 'monthsWithoutVolume').value).toBe(0);
     // Replacing a month's total keeps one row.
-    await h.request('PUT', '/api/reports/incident-volumes', { token: h.tokens.admin, body: { source: 'corrected', items: [{ month: '2026-02', allIncidents: 60 }] } });
-    expect(h.db.$client.prepare('SELECT all_incidents AS n, source FROM incident_volumes').all()).toEqual([{ n: 60, source: 'corrected' }]);
+    await h.request('PUT', '/api/reports/incident-volumes', {
+      token: h.tokens.admin,
+      body: { source: 'corrected', items: [{ month: '2026-02', allIncidents: 60 }] },
+    });
+    expect(h.db.$client.prepare('SELECT all_incidents AS n, source FROM incident_volumes').all()).toEqual([
+      { n: 60, source: 'corrected' },
+    ]);
   });
 
   it('other roles are refused (403, audited) and bad items are 400 with nothing written', async () => {
     const body = { source: 'x', items: [{ month: '2026-02', allIncidents: 10 }] };
-    expect((await h.request('PUT', '/api/reports/incident-volumes', { token: h.tokens.pcc_analyst, body })).status).toBe(403);
+    expect(
+      (await h.request('PUT', '/api/reports/incident-volumes', { token: h.tokens.pcc_analyst, body })).status,
+    ).toBe(403);
     expect(h.db.$client.prepare(`SELECT outcome FROM access_audit`).pluck().all()).toEqual(['refused']);
-    for (const items of [[{ month: '2026-13', allIncidents: 1 }], [{ month: '2026-02', allIncidents: -1 }], [{ month: '2026-02', district: 'Atlantis', allIncidents: 1 }], []]) {
-      const r = await h.request('PUT', '/api/reports/incident-volumes', { token: h.tokens.mh_lead, body: { source: 'x', items } });
+    for (const items of [
+      [{ month: '2026-13', allIncidents: 1 }],
+      [{ month: '2026-02', allIncidents: -1 }],
+      [{ month: '2026-02', district: 'Atlantis', allIncidents: 1 }],
+      [],
+    ]) {
+      const r = await h.request('PUT', '/api/reports/incident-volumes', {
+        token: h.tokens.mh_lead,
+        body: { source: 'x', items },
+      });
       expect(r.status, JSON.stringify(items)).toBe(400);
     }
     expect(h.count('incident_volumes')).toBe(0);

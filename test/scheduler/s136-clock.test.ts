@@ -8,7 +8,17 @@ import { deliverDueMail } from '../../src/mail/outbox-worker.js';
 import { createTransport } from '../../src/mail/transport.js';
 import { sweepDeadlines } from '../../src/scheduler/sweeper.js';
 import { createHarness, type Harness } from '../support/harness.js';
-import { arrived, considered, consulted, conveyed, detained, extension, outcome, policeIncident, steps } from '../support/flows.js';
+import {
+  arrived,
+  considered,
+  consulted,
+  conveyed,
+  detained,
+  extension,
+  outcome,
+  policeIncident,
+  steps,
+} from '../support/flows.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
 
 let h: Harness;
@@ -32,19 +42,28 @@ async function running(arrival: string, detentionId = 'd1', incident: Record<str
 }
 
 const clockRows = (id: string) =>
-  h.db.$client.prepare(`SELECT key, due_at AS dueAt, status FROM deadlines WHERE incident_id = ? AND rule = 'R23' ORDER BY due_at`).all(id) as Array<{ key: string; dueAt: string; status: string }>;
+  h.db.$client
+    .prepare(
+      `SELECT key, due_at AS dueAt, status FROM deadlines WHERE incident_id = ? AND rule = 'R23' ORDER BY due_at`,
+    )
+    .all(id) as Array<{ key: string; dueAt: string; status: string }>;
 
 describe('s.136 clock, warnings and the lapse alert', () => {
   it('R23 warns at T−6 h and T−2 h, then raises exactly one critical alert at expiry with no outcome, however often the sweeper runs', async () => {
     smtp = await startSmtp();
-    h = createHarness({ start: '2026-11-23T20:00:00Z', mailEnabled: true, config: (c) => ({ ...c, alerts: { emailTo: { inspector: 'duty-inspector@kent.police.test' } } }) });
+    h = createHarness({
+      start: '2026-11-23T20:00:00Z',
+      mailEnabled: true,
+      config: (c) => ({ ...c, alerts: { emailTo: { inspector: 'duty-inspector@kent.police.test' } } }),
+    });
     const id = await running('2026-11-23T21:55:00Z');
     expect(clockRows(id)).toEqual([
       { key: 'detention:d1:R23:warning:360:0', dueAt: '2026-11-24T15:55:00.000Z', status: 'pending' },
       { key: 'detention:d1:R23:warning:120:0', dueAt: '2026-11-24T19:55:00.000Z', status: 'pending' },
       { key: 'detention:d1:R23:expiry:0', dueAt: '2026-11-24T21:55:00.000Z', status: 'pending' },
     ]);
-    const critical = async () => (await h.request('GET', '/api/alerts?severity=critical&incidentStatus=open')).body.items;
+    const critical = async () =>
+      (await h.request('GET', '/api/alerts?severity=critical&incidentStatus=open')).body.items;
     // Sweep every 15 minutes for 30 hours, as the server would (more often, in fact).
     for (let i = 0; i < 120; i++) {
       h.clock.advanceMinutes(15);
@@ -53,15 +72,28 @@ describe('s.136 clock, warnings and the lapse alert', () => {
     }
     const items = await critical();
     expect(items).toHaveLength(1);
-    expect(items[0]).toMatchObject({ incidentId: id, rule: 'R23', severity: 'critical', notify: 'inspector', raisedAt: '2026-11-24T21:55:00.000Z', incidentReference: 'KENT-d1' });
+    expect(items[0]).toMatchObject({
+      incidentId: id,
+      rule: 'R23',
+      severity: 'critical',
+      notify: 'inspector',
+      raisedAt: '2026-11-24T21:55:00.000Z',
+      incidentReference: 'KENT-d1',
+    });
     expect(items[0].message).toContain('detention authority lapsed');
     const warnings = (await h.request('GET', `/api/alerts?rule=R23&severity=warning&incidentId=${id}`)).body.items;
-    expect(warnings.map((w: { raisedAt: string }) => w.raisedAt).sort()).toEqual(['2026-11-24T15:55:00.000Z', '2026-11-24T19:55:00.000Z']);
+    expect(warnings.map((w: { raisedAt: string }) => w.raisedAt).sort()).toEqual([
+      '2026-11-24T15:55:00.000Z',
+      '2026-11-24T19:55:00.000Z',
+    ]);
     expect(clockRows(id).map((r) => r.status)).toEqual(['fired', 'fired', 'fired']);
 
     // On the incident timeline (by the system) and the detention's legal timeline.
     const incident = (await h.request('GET', `/api/incidents/${id}`)).body;
-    const fired = incident.timeline.filter((e: { type: string; data: { deadlineKey: string } }) => e.type === 'DEADLINE_REACHED' && e.data.deadlineKey === 'detention:d1:R23:expiry:0');
+    const fired = incident.timeline.filter(
+      (e: { type: string; data: { deadlineKey: string } }) =>
+        e.type === 'DEADLINE_REACHED' && e.data.deadlineKey === 'detention:d1:R23:expiry:0',
+    );
     expect(fired).toHaveLength(1);
     expect(fired[0].actor).toMatchObject({ id: 'system', role: 'system' });
     const d = (await h.request('GET', '/api/detentions/d1')).body;
@@ -89,7 +121,13 @@ describe('s.136 clock, warnings and the lapse alert', () => {
     expect(d.clockStart).toBe('2026-10-24T22:30:00.000Z');
     expect(d.expiresAt).toBe('2026-10-25T22:30:00.000Z');
     expect((Date.parse(d.expiresAt) - Date.parse(d.clockStart)) / 1000).toBe(86_400);
-    const local = (iso: string) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' }).format(new Date(iso));
+    const local = (iso: string) =>
+      new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'Europe/London',
+        hour: '2-digit',
+        minute: '2-digit',
+        timeZoneName: 'short',
+      }).format(new Date(iso));
     expect([local(d.clockStart), local(d.expiresAt)]).toEqual(['23:30 BST', '22:30 GMT']);
     // The lapse alert fires at that instant, not an hour later by the wall clock.
     h.clock.set('2026-10-25T22:29:59Z');
@@ -116,17 +154,32 @@ describe('s.136 clock, warnings and the lapse alert', () => {
     expect((await h.request('GET', `/api/alerts?severity=critical&incidentId=${id}`)).body.items).toHaveLength(0);
     h.clock.set('2026-11-25T04:00:00Z');
     for (let i = 0; i < 5; i++) sweepDeadlines(h.deps);
-    const all = (await h.request('GET', `/api/alerts?rule=R23&incidentId=${id}`)).body.items as Array<{ severity: string; raisedAt: string }>;
+    const all = (await h.request('GET', `/api/alerts?rule=R23&incidentId=${id}`)).body.items as Array<{
+      severity: string;
+      raisedAt: string;
+    }>;
     expect(all.filter((a) => a.severity === 'warning')).toHaveLength(4);
     expect(all.filter((a) => a.severity === 'critical').map((a) => a.raisedAt)).toEqual(['2026-11-25T03:55:00.000Z']);
   });
 
   it('R23 warning offsets come from configuration; an outcome before expiry stops every clock', async () => {
-    h = createHarness({ start: '2026-11-23T20:00:00Z', config: (c) => ({ ...c, s136: { ...c.s136, clockWarningsMinutesBeforeExpiry: [180, 30] } }) });
+    h = createHarness({
+      start: '2026-11-23T20:00:00Z',
+      config: (c) => ({ ...c, s136: { ...c.s136, clockWarningsMinutesBeforeExpiry: [180, 30] } }),
+    });
     const id = await running('2026-11-23T21:55:00Z');
-    expect(clockRows(id).map((r) => r.dueAt)).toEqual(['2026-11-24T18:55:00.000Z', '2026-11-24T21:25:00.000Z', '2026-11-24T21:55:00.000Z']);
+    expect(clockRows(id).map((r) => r.dueAt)).toEqual([
+      '2026-11-24T18:55:00.000Z',
+      '2026-11-24T21:25:00.000Z',
+      '2026-11-24T21:55:00.000Z',
+    ]);
     h.clock.set('2026-11-24T01:00:00Z');
-    await steps(h, id, [outcome('d1', 'dischargedWithReferral', { doctorExaminedAt: '2026-11-24T00:30:00Z', amhpInterviewedAt: '2026-11-24T00:50:00Z' })]);
+    await steps(h, id, [
+      outcome('d1', 'dischargedWithReferral', {
+        doctorExaminedAt: '2026-11-24T00:30:00Z',
+        amhpInterviewedAt: '2026-11-24T00:50:00Z',
+      }),
+    ]);
     expect(h.db.$client.prepare('SELECT count(*) FROM deadlines WHERE incident_id = ?').pluck().get(id)).toBe(0);
     h.clock.set('2026-11-26T00:00:00Z');
     expect(sweepDeadlines(h.deps).fired).toBe(0);

@@ -34,7 +34,10 @@ const freePort = () =>
   });
 
 function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { env: { ...process.env, LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   procs.push(child);
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
@@ -49,7 +52,10 @@ function start(env: Record<string, string>) {
 }
 
 function token(dbPath: string, name: string, role: string) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/token.ts', '--name', name, '--role', role], { env: { ...process.env, DATABASE_PATH: dbPath }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/token.ts', '--name', name, '--role', role], {
+    env: { ...process.env, DATABASE_PATH: dbPath },
+    encoding: 'utf8',
+  });
   return r;
 }
 
@@ -62,7 +68,9 @@ describe('the server process', () => {
     const tok = t.stdout.trim().split('\n').pop()!;
     expect(tok).toMatch(/^mht_[A-Za-z0-9_-]{40,}$/);
     const db = new Database(dbPath, { readonly: true });
-    expect((db.prepare('SELECT token_hash FROM api_tokens').get() as { token_hash: string }).token_hash).not.toContain(tok.slice(4));
+    expect((db.prepare('SELECT token_hash FROM api_tokens').get() as { token_hash: string }).token_hash).not.toContain(
+      tok.slice(4),
+    );
     db.close();
 
     const port = await freePort();
@@ -75,7 +83,13 @@ describe('the server process', () => {
     const created = await fetch(`http://127.0.0.1:${port}/api/incidents`, {
       method: 'POST',
       headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ receivedAt: new Date(Date.now() - 60_000).toISOString(), channel: '999', category: 'mhCrisisInPublic', mhFlagAtCall: true, subject: { identifiers: { name: 'Private Person', dateOfBirth: '1970-01-01' } } }),
+      body: JSON.stringify({
+        receivedAt: new Date(Date.now() - 60_000).toISOString(),
+        channel: '999',
+        category: 'mhCrisisInPublic',
+        mhFlagAtCall: true,
+        subject: { identifiers: { name: 'Private Person', dateOfBirth: '1970-01-01' } },
+      }),
     });
     expect(created.status).toBe(201);
     s.child.kill('SIGTERM');
@@ -89,23 +103,32 @@ describe('the server process', () => {
     const dir = tempDir();
     const dbPath = join(dir, 'triage.sqlite');
     // A short, scaled-down year: the same code path as `npm run demo`, in seconds.
-    const demo = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/demo.ts', '--from', '2025-04-01', '--days', '60', '--scale', '0.1'], {
-      env: { ...process.env, DATABASE_PATH: dbPath },
-      encoding: 'utf8',
-    });
+    const demo = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/demo.ts', '--from', '2025-04-01', '--days', '60', '--scale', '0.1'],
+      {
+        env: { ...process.env, DATABASE_PATH: dbPath },
+        encoding: 'utf8',
+      },
+    );
     expect(demo.status, demo.stderr).toBe(0);
     const detentions = Number(/\((\d+) with a s\.136 detention, \d+ with a s\.135 warrant\)/.exec(demo.stdout)?.[1]);
     expect(detentions).toBeGreaterThan(0);
     const pcc = /PCC analyst \(suppressed figures, R44\): (\S+)/.exec(demo.stdout)![1]!;
     // Running it again adds nothing.
-    const again = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/demo.ts'], { env: { ...process.env, DATABASE_PATH: dbPath }, encoding: 'utf8' });
+    const again = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/demo.ts'], {
+      env: { ...process.env, DATABASE_PATH: dbPath },
+      encoding: 'utf8',
+    });
     expect(again.status).toBe(0);
     expect(again.stdout).toContain('nothing added');
 
     const port = await freePort();
     const s = start({ DATABASE_PATH: dbPath, PORT: String(port) });
     await s.ready;
-    const pack = await fetch(`http://127.0.0.1:${port}/api/reports/evidence-pack?from=2025-04-01&to=2025-05-30`, { headers: { authorization: `Bearer ${pcc}` } });
+    const pack = await fetch(`http://127.0.0.1:${port}/api/reports/evidence-pack?from=2025-04-01&to=2025-05-30`, {
+      headers: { authorization: `Bearer ${pcc}` },
+    });
     expect(pack.status).toBe(200);
     const html = await pack.text();
     expect(html).toContain('<svg');
@@ -135,14 +158,32 @@ describe('the server process', () => {
     const s = start({ DATABASE_PATH: dbPath, PORT: String(port) });
     await s.ready;
     // A large body trickled slowly keeps a request in flight while SIGTERM arrives.
-    const json = JSON.stringify({ receivedAt: new Date(Date.now() - 60_000).toISOString(), channel: '101', category: 'other', mhFlagAtCall: false });
+    const json = JSON.stringify({
+      receivedAt: new Date(Date.now() - 60_000).toISOString(),
+      channel: '101',
+      category: 'other',
+      mhFlagAtCall: false,
+    });
     const body = json.slice(0, -1) + ' '.repeat(30_000) + '}';
     const { request } = await import('node:http');
     const result = new Promise<number>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path: '/api/incidents', method: 'POST', headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode!));
-      });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/api/incidents',
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${tok}`,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode!));
+        },
+      );
       req.on('error', reject);
       req.write(body.slice(0, 10));
       setImmediate(() => {
@@ -171,26 +212,71 @@ describe('the server process', () => {
       const tok = token(dbPath, 'A Handler', 'call_handler').stdout.trim().split('\n').pop()!;
       const port = await freePort();
       const base = `http://127.0.0.1:${port}`;
-      const s = start({ DATABASE_PATH: dbPath, PORT: String(port), SMTP_URL: smtp.url, SMTP_IGNORE_TLS: '1', MAIL_FROM: 'mh-triage@kent.police.test', OUTBOX_INTERVAL_MS: '100', PUBLIC_BASE_URL: base });
+      const s = start({
+        DATABASE_PATH: dbPath,
+        PORT: String(port),
+        SMTP_URL: smtp.url,
+        SMTP_IGNORE_TLS: '1',
+        MAIL_FROM: 'mh-triage@kent.police.test',
+        OUTBOX_INTERVAL_MS: '100',
+        PUBLIC_BASE_URL: base,
+      });
       await s.ready;
       expect(s.output()).toContain('REFERRAL_LINK_SECRET is not set');
       expect(existsSync(`${dbPath}.link-key`)).toBe(true);
       const api = async (method: string, path: string, body?: unknown, version?: number) => {
         const r = await fetch(`${base}${path}`, {
           method,
-          headers: { authorization: `Bearer ${tok}`, 'content-type': 'application/json', ...(version ? { 'if-match': `"${version}"` } : {}) },
+          headers: {
+            authorization: `Bearer ${tok}`,
+            'content-type': 'application/json',
+            ...(version ? { 'if-match': `"${version}"` } : {}),
+          },
           ...(body ? { body: JSON.stringify(body) } : {}),
         });
         return { status: r.status, body: (await r.json()) as any };
       };
       const now = () => new Date().toISOString();
-      const created = await api('POST', '/api/incidents', { receivedAt: new Date(Date.now() - 60_000).toISOString(), reference: 'KENT-SRV-1', channel: '999', category: 'concernForWelfare', district: 'Maidstone', mhFlagAtCall: true });
+      const created = await api('POST', '/api/incidents', {
+        receivedAt: new Date(Date.now() - 60_000).toISOString(),
+        reference: 'KENT-SRV-1',
+        channel: '999',
+        category: 'concernForWelfare',
+        district: 'Maidstone',
+        mhFlagAtCall: true,
+      });
       const id = created.body.id as string;
       const steps = [
-        { type: 'THRIVE_RECORDED', occurredAt: now(), threat: 'n', harm: 'n', risk: 'low', investigation: 'n', vulnerability: 'lives alone', engagement: 'n', rationale: 'welfare' },
+        {
+          type: 'THRIVE_RECORDED',
+          occurredAt: now(),
+          threat: 'n',
+          harm: 'n',
+          risk: 'low',
+          investigation: 'n',
+          vulnerability: 'lives alone',
+          engagement: 'n',
+          rationale: 'welfare',
+        },
         { type: 'GRADE_SET', occurredAt: now(), grade: 'G3' },
-        { type: 'RCRP_DECISION_RECORDED', occurredAt: now(), crimeOccurring: false, riskToLife: false, riskOfSeriousHarm: false, decision: 'handover', rationale: 'health-led' },
-        { type: 'REFERRAL_MADE', occurredAt: now(), referralId: 'r1', agency: 'kmptSpoa', contactMethod: 'secureEmail', namedContact: 'SPoA duty desk', riskSummary: 'not seen for 3 days' },
+        {
+          type: 'RCRP_DECISION_RECORDED',
+          occurredAt: now(),
+          crimeOccurring: false,
+          riskToLife: false,
+          riskOfSeriousHarm: false,
+          decision: 'handover',
+          rationale: 'health-led',
+        },
+        {
+          type: 'REFERRAL_MADE',
+          occurredAt: now(),
+          referralId: 'r1',
+          agency: 'kmptSpoa',
+          contactMethod: 'secureEmail',
+          namedContact: 'SPoA duty desk',
+          riskSummary: 'not seen for 3 days',
+        },
       ];
       let version = 1;
       for (const e of steps) {
@@ -202,7 +288,11 @@ describe('the server process', () => {
       const link = new RegExp(`${base}/partner/referrals/[A-Za-z0-9_.-]+`).exec(smtp.messages[0]!.text ?? '')![0];
       const page = await fetch(link);
       expect(page.status).toBe(200);
-      const answer = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'action=accept&respondent=J+Smith' });
+      const answer = await fetch(link, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'action=accept&respondent=J+Smith',
+      });
       expect(answer.status).toBe(200);
       const got = await api('GET', `/api/incidents/${id}`);
       expect(got.body.referrals[0]).toMatchObject({ state: 'accepted', answeredVia: 'partner' });
@@ -224,7 +314,13 @@ describe('the server process', () => {
     const dbPath = join(dir, 't.sqlite');
     const tok = token(dbPath, 'A Handler', 'call_handler').stdout.trim().split('\n').pop()!;
     const port = await freePort();
-    const s = start({ DATABASE_PATH: dbPath, PORT: String(port), MAIL_CAPTURE_DIR: mailDir, OUTBOX_INTERVAL_MS: '100', SMTP_URL: '' });
+    const s = start({
+      DATABASE_PATH: dbPath,
+      PORT: String(port),
+      MAIL_CAPTURE_DIR: mailDir,
+      OUTBOX_INTERVAL_MS: '100',
+      SMTP_URL: '',
+    });
     await s.ready;
     expect(s.output()).toContain('development only; production must set SMTP_URL');
     const written = new Promise<string>((resolve) => {
@@ -237,15 +333,52 @@ describe('the server process', () => {
     });
     const base = `http://127.0.0.1:${port}`;
     const headers = { authorization: `Bearer ${tok}`, 'content-type': 'application/json' };
-    const created = (await (await fetch(`${base}/api/incidents`, { method: 'POST', headers, body: JSON.stringify({ receivedAt: new Date(Date.now() - 60_000).toISOString(), channel: '101', category: 'concernForWelfare', mhFlagAtCall: true }) })).json()) as { id: string };
+    const created = (await (
+      await fetch(`${base}/api/incidents`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({
+          receivedAt: new Date(Date.now() - 60_000).toISOString(),
+          channel: '101',
+          category: 'concernForWelfare',
+          mhFlagAtCall: true,
+        }),
+      })
+    ).json()) as { id: string };
     const events = [
-      { type: 'THRIVE_RECORDED', threat: 'n', harm: 'n', risk: 'low', investigation: 'n', vulnerability: 'n', engagement: 'n', rationale: 'welfare' },
+      {
+        type: 'THRIVE_RECORDED',
+        threat: 'n',
+        harm: 'n',
+        risk: 'low',
+        investigation: 'n',
+        vulnerability: 'n',
+        engagement: 'n',
+        rationale: 'welfare',
+      },
       { type: 'GRADE_SET', grade: 'G3' },
-      { type: 'RCRP_DECISION_RECORDED', crimeOccurring: false, riskToLife: false, riskOfSeriousHarm: false, decision: 'handover', rationale: 'health-led' },
-      { type: 'REFERRAL_MADE', agency: 'kentAmhp', contactMethod: 'secureEmail', namedContact: 'AMHP duty', riskSummary: 'needs assessment' },
+      {
+        type: 'RCRP_DECISION_RECORDED',
+        crimeOccurring: false,
+        riskToLife: false,
+        riskOfSeriousHarm: false,
+        decision: 'handover',
+        rationale: 'health-led',
+      },
+      {
+        type: 'REFERRAL_MADE',
+        agency: 'kentAmhp',
+        contactMethod: 'secureEmail',
+        namedContact: 'AMHP duty',
+        riskSummary: 'needs assessment',
+      },
     ];
     for (const [i, e] of events.entries()) {
-      const r = await fetch(`${base}/api/incidents/${created.id}/events`, { method: 'POST', headers: { ...headers, 'if-match': `"${i + 1}"` }, body: JSON.stringify({ ...e, occurredAt: new Date().toISOString() }) });
+      const r = await fetch(`${base}/api/incidents/${created.id}/events`, {
+        method: 'POST',
+        headers: { ...headers, 'if-match': `"${i + 1}"` },
+        body: JSON.stringify({ ...e, occurredAt: new Date().toISOString() }),
+      });
       expect(r.status).toBe(200);
     }
     const name = await written;

@@ -26,7 +26,10 @@ export const decision = (d: string, over: Record<string, unknown> = {}) => ({
 });
 
 export const grade = (g = 'G2') => ({ type: 'GRADE_SET', grade: g });
-export const dispatch = (callSign = 'KM21') => ({ type: 'POLICE_DISPATCHED', resources: [{ callSign, officers: 2, type: 'response' }] });
+export const dispatch = (callSign = 'KM21') => ({
+  type: 'POLICE_DISPATCHED',
+  resources: [{ callSign, officers: 2, type: 'response' }],
+});
 export const referral = (referralId = 'r1', over: Record<string, unknown> = {}) => ({
   type: 'REFERRAL_MADE',
   referralId,
@@ -67,7 +70,12 @@ export const resolve = (referralId: string, outcome: string, over: Record<string
   resolvedBy: { name: 'Insp B Khan', rank: 'inspector' },
   ...over,
 });
-export const close = (over: Record<string, unknown> = {}) => ({ type: 'INCIDENT_CLOSED', mhFlagAtClose: true, closureCode: 'resolved', ...over });
+export const close = (over: Record<string, unknown> = {}) => ({
+  type: 'INCIDENT_CLOSED',
+  mhFlagAtClose: true,
+  closureCode: 'resolved',
+  ...over,
+});
 
 export function createBody(h: Harness, over: Record<string, unknown> = {}) {
   return {
@@ -111,7 +119,12 @@ export async function gradedIncident(h: Harness, over: Record<string, unknown> =
 // ---------------------------------------------------------------------------------------------
 
 export const officer = { name: 'PC 4521 A. Shah', role: 'constable', rank: 'constable' };
-export const considered = (detentionId = 'd1', over: Record<string, unknown> = {}) => ({ type: 'S136_CONSIDERED', detentionId, officer, ...over });
+export const considered = (detentionId = 'd1', over: Record<string, unknown> = {}) => ({
+  type: 'S136_CONSIDERED',
+  detentionId,
+  officer,
+  ...over,
+});
 export const consulted = (detentionId = 'd1', over: Record<string, unknown> = {}) => ({
   type: 'S136_CONSULTATION_RECORDED',
   detentionId,
@@ -131,7 +144,12 @@ export const detained = (detentionId = 'd1', over: Record<string, unknown> = {})
   officer,
   ...over,
 });
-export const conveyed = (detentionId = 'd1', over: Record<string, unknown> = {}) => ({ type: 'S136_CONVEYANCE_RECORDED', detentionId, method: 'ambulance', ...over });
+export const conveyed = (detentionId = 'd1', over: Record<string, unknown> = {}) => ({
+  type: 'S136_CONVEYANCE_RECORDED',
+  detentionId,
+  method: 'ambulance',
+  ...over,
+});
 export const arrived = (detentionId = 'd1', placeOfSafety: Record<string, unknown> = { site: 'kmptMaidstone' }) => ({
   type: 'S136_ARRIVED_AT_PLACE_OF_SAFETY',
   detentionId,
@@ -152,14 +170,28 @@ export const policeStation = (over: Record<string, unknown> = {}) => ({
     ...over,
   },
 });
-export const nhsAccepted = (detentionId = 'd1') => ({ type: 'S136_NHS_ACCEPTED', detentionId, acceptedBy: 'HBPoS nurse in charge' });
+export const nhsAccepted = (detentionId = 'd1') => ({
+  type: 'S136_NHS_ACCEPTED',
+  detentionId,
+  acceptedBy: 'HBPoS nurse in charge',
+});
 export const departed = (detentionId = 'd1') => ({ type: 'S136_POLICE_DEPARTED', detentionId });
 export const assessmentStarted = (detentionId = 'd1') => ({ type: 'S136_ASSESSMENT_STARTED', detentionId });
-export const outcome = (detentionId: string, o: string, over: Record<string, unknown> = {}) => ({ type: 'S136_OUTCOME_RECORDED', detentionId, outcome: o, ...over });
+export const outcome = (detentionId: string, o: string, over: Record<string, unknown> = {}) => ({
+  type: 'S136_OUTCOME_RECORDED',
+  detentionId,
+  outcome: o,
+  ...over,
+});
 export const extension = (detentionId = 'd1', over: Record<string, unknown> = {}) => ({
   type: 'S136_EXTENSION_AUTHORISED',
   detentionId,
-  authoriser: { name: 'Dr P. Mensah', gmcNumber: '7012345', profession: 'registeredMedicalPractitioner', responsibleForExamination: true },
+  authoriser: {
+    name: 'Dr P. Mensah',
+    gmcNumber: '7012345',
+    profession: 'registeredMedicalPractitioner',
+    responsibleForExamination: true,
+  },
   hours: 12,
   ground: 'personsCondition',
   reason: 'too intoxicated to be assessed; needs to sober before the interview',
@@ -183,6 +215,8 @@ export async function clearResources(h: Harness, id: string) {
   const at = h.clock.at();
   for (const r of view.resources ?? []) {
     if (r.status === 'cleared') continue;
-    await steps(h, id, [{ type: 'RESOURCE_CLEARED', occurredAt: at, assignmentId: r.assignmentId, segments: segmentsFor(r, at) }]);
+    await steps(h, id, [
+      { type: 'RESOURCE_CLEARED', occurredAt: at, assignmentId: r.assignmentId, segments: segmentsFor(r, at) },
+    ]);
   }
 }

@@ -50,11 +50,30 @@ export function createHarness(opts: HarnessOptions = {}) {
   const config = parseForceConfig(opts.config ? opts.config(structuredClone(base)) : base, 'test');
   const uow = opts.commit === 'serial' ? serialUnitOfWork(db.$client) : groupCommitUnitOfWork(db.$client);
   const partnerLinks = new PartnerLinks(LINK_SECRET, 'http://localhost:3000');
-  const deps: CommandDeps = { db, clock, config, keyer: new PersonKeyer('test-secret-for-person-keys-0123456789'), mailEnabled: opts.mailEnabled ?? false, uow, partnerLinks };
-  const app = createApp({ ...deps, ...(opts.logger ? { logger: opts.logger } : {}), ...(opts.maxBodyBytes ? { maxBodyBytes: opts.maxBodyBytes } : {}) });
-  const tokens = Object.fromEntries(ROLES.map((r) => [r, issueToken(db, clock, `Test ${r}`, r).token])) as Record<UserRole, string>;
+  const deps: CommandDeps = {
+    db,
+    clock,
+    config,
+    keyer: new PersonKeyer('test-secret-for-person-keys-0123456789'),
+    mailEnabled: opts.mailEnabled ?? false,
+    uow,
+    partnerLinks,
+  };
+  const app = createApp({
+    ...deps,
+    ...(opts.logger ? { logger: opts.logger } : {}),
+    ...(opts.maxBodyBytes ? { maxBodyBytes: opts.maxBodyBytes } : {}),
+  });
+  const tokens = Object.fromEntries(ROLES.map((r) => [r, issueToken(db, clock, `Test ${r}`, r).token])) as Record<
+    UserRole,
+    string
+  >;
 
-  async function request<T = any>(method: string, path: string, init: { body?: unknown; raw?: string; token?: string | null; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
+  async function request<T = any>(
+    method: string,
+    path: string,
+    init: { body?: unknown; raw?: string; token?: string | null; headers?: Record<string, string> } = {},
+  ): Promise<ApiResponse<T>> {
     if (path.startsWith('http://localhost:3000')) path = path.slice('http://localhost:3000'.length);
     const headers: Record<string, string> = { ...(init.headers ?? {}) };
     const token = init.token === undefined ? tokens.call_handler : init.token;
@@ -62,7 +81,8 @@ export function createHarness(opts: HarnessOptions = {}) {
     let body: string | undefined;
     if (init.raw !== undefined) body = init.raw;
     else if (init.body !== undefined) body = JSON.stringify(init.body);
-    if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+    if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+      headers['content-type'] = 'application/json';
     const res = await app.request(path, { method, headers, ...(body !== undefined ? { body } : {}) });
     const text = await res.text();
     let parsed: unknown = text;
@@ -75,12 +95,22 @@ export function createHarness(opts: HarnessOptions = {}) {
   }
 
   /** POST an event with If-Match set to `version` (or the incident's current version when omitted). */
-  async function event(id: string, body: Record<string, unknown>, o: { version?: number; token?: string; key?: string } = {}) {
+  async function event(
+    id: string,
+    body: Record<string, unknown>,
+    o: { version?: number; token?: string; key?: string } = {},
+  ) {
     let version = o.version;
-    if (version === undefined) version = (await request('GET', `/api/incidents/${id}`, { token: o.token ?? tokens.call_handler })).body.version as number;
+    if (version === undefined)
+      version = (await request('GET', `/api/incidents/${id}`, { token: o.token ?? tokens.call_handler })).body
+        .version as number;
     const headers: Record<string, string> = { 'if-match': `"${version}"` };
     if (o.key) headers['idempotency-key'] = o.key;
-    return request('POST', `/api/incidents/${id}/events`, { body: { occurredAt: clock.at(), ...body }, headers, token: o.token ?? tokens.call_handler });
+    return request('POST', `/api/incidents/${id}/events`, {
+      body: { occurredAt: clock.at(), ...body },
+      headers,
+      token: o.token ?? tokens.call_handler,
+    });
   }
 
   function count(table: string): number {

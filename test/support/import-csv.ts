@@ -14,9 +14,16 @@ export function csvLine(values: Partial<Record<keyof typeof IMPORT_COLUMNS, stri
 }
 
 /** A one-incident extract equivalent to a model INCIDENT_IMPORTED event, dated receivedAt → closedAt. */
-export function importCsvFor(e: Extract<IncidentEvent, { type: 'INCIDENT_IMPORTED' }>, receivedAt: string, closedAt: string): string {
+export function importCsvFor(
+  e: Extract<IncidentEvent, { type: 'INCIDENT_IMPORTED' }>,
+  receivedAt: string,
+  closedAt: string,
+): string {
   const resources = e.resources
-    .map((r) => `${r.callSign}|${r.officers}|${r.resourceType}|dispatched@${receivedAt}|arrived@${receivedAt}|cleared@${closedAt}`)
+    .map(
+      (r) =>
+        `${r.callSign}|${r.officers}|${r.resourceType}|dispatched@${receivedAt}|arrived@${receivedAt}|cleared@${closedAt}`,
+    )
     .join(';');
   return `${IMPORT_HEADER}\n${csvLine({
     incident_ref: e.reference,

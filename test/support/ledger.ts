@@ -16,7 +16,12 @@ export function segmentsFor(r: { dispatchedAt: string; arrivedAt: string | null 
 }
 
 /** A body for RESOURCE_ARRIVED, RESOURCE_CLEARED or CALL_HANDLING_RECORDED valid at `at`; null when none applies. */
-export function ledgerBody(type: string, view: LedgerView, at: string, variant: number): Record<string, unknown> | null {
+export function ledgerBody(
+  type: string,
+  view: LedgerView,
+  at: string,
+  variant: number,
+): Record<string, unknown> | null {
   const open = (view.resources ?? []).filter((r) => r.status !== 'cleared');
   switch (type) {
     case 'RESOURCE_ARRIVED': {

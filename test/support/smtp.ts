@@ -48,7 +48,8 @@ export async function startSmtp(port = 0): Promise<TestSmtp> {
     set failing(v: boolean) {
       state.failing = v;
     },
-    waitFor: (n) => new Promise<void>((resolve) => (state.messages.length >= n ? resolve() : waiters.push({ n, resolve }))),
+    waitFor: (n) =>
+      new Promise<void>((resolve) => (state.messages.length >= n ? resolve() : waiters.push({ n, resolve }))),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -12,7 +12,6 @@ import { launchChromium } from '../support/browser.js';
 import { createHarness, type Harness } from '../support/harness.js';
 import { decision, emailReferral, gradedIncident, steps } from '../support/flows.js';
 
-
 let browser: Browser;
 let h: Harness;
 let server: ServerType;
@@ -47,7 +46,13 @@ describe('partner response page in a browser', () => {
     const page = await browser.newPage();
     const problems: string[] = [];
     // Chromium reports a CSP violation as a console error ("Refused to … Content Security Policy"); the 422 page below is logged too, as a failed load, and is expected.
-    page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource: the server responded with a status of 422') && problems.push(m.text()));
+    page.on(
+      'console',
+      (m) =>
+        m.type() === 'error' &&
+        !m.text().startsWith('Failed to load resource: the server responded with a status of 422') &&
+        problems.push(m.text()),
+    );
     page.on('pageerror', (e) => problems.push(e.message));
 
     const res = await page.goto(link);
@@ -80,7 +85,9 @@ describe('partner response page in a browser', () => {
     // Going back fetches the page again (no-store): the answer is shown, and no form to change it.
     await page.goBack();
     expect(await page.locator('form').count()).toBe(0);
-    expect(await page.locator('body').textContent()).toContain('This referral has been accepted (J Smith, SPoA nurse). Nothing more to do here');
+    expect(await page.locator('body').textContent()).toContain(
+      'This referral has been accepted (J Smith, SPoA nurse). Nothing more to do here',
+    );
     expect((await referral()).state).toBe('accepted');
 
     expect(problems, 'no CSP violations or script errors').toEqual([]);
@@ -93,7 +100,13 @@ describe('partner response page in a browser', () => {
     page.on('console', (m) => m.type() === 'error' && blocked.push(m.text()));
     await page.setContent(`<iframe id="f" src="${link}"></iframe>`);
     await expect.poll(() => blocked.join('\n')).toMatch(/frame-ancestors|X-Frame-Options|refused/i);
-    expect(await page.frameLocator('#f').locator('body').textContent().catch(() => '')).not.toContain('KENT-20261123-0777');
+    expect(
+      await page
+        .frameLocator('#f')
+        .locator('body')
+        .textContent()
+        .catch(() => ''),
+    ).not.toContain('KENT-20261123-0777');
     await page.close();
   });
 });

@@ -64,7 +64,9 @@ describe('the evidence pack in a browser', () => {
     const report = await apiJson(`/api/reports/demand?from=${FROM}&to=${TO}&groupBy=month`, h.tokens.pcc_analyst);
     const mh = report.sections.find((s: { id: string }) => s.id === 'mhIncidents').total.cells.mhRelated as number;
     expect(mh).toBeGreaterThan(100);
-    await expect.poll(() => pack.locator('.fig', { hasText: 'MH-related incidents' }).locator('b').textContent()).toBe(mh.toLocaleString('en-GB'));
+    await expect
+      .poll(() => pack.locator('.fig', { hasText: 'MH-related incidents' }).locator('b').textContent())
+      .toBe(mh.toLocaleString('en-GB'));
 
     const charts = pack.locator('.chart svg');
     expect(await charts.count()).toBe(7);
@@ -83,7 +85,9 @@ describe('the evidence pack in a browser', () => {
   it('a wrong token shows the reason on the page and no pack', async () => {
     const page = await reportsPage('not-a-real-token');
     await page.click('text=Open evidence pack');
-    await expect.poll(() => page.locator('#msg').textContent()).toMatch(/^Authentication required: the bearer token is not valid/);
+    await expect
+      .poll(() => page.locator('#msg').textContent())
+      .toMatch(/^Authentication required: the bearer token is not valid/);
     expect(await page.locator('#pack').getAttribute('srcdoc')).toBeNull();
     await page.close();
   });
@@ -93,13 +97,24 @@ describe('the evidence pack in a browser', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Download CSVs (ZIP)')]);
     expect(download.suggestedFilename()).toBe('evidence-pack.zip');
     const files = unzipSync(readFileSync((await download.path())!));
-    expect(Object.keys(files)).toEqual(expect.arrayContaining(['demand-report.csv', 'definitions.csv', 'monthly-trend.csv', 's136-by-place-of-safety.csv', 's136-outcomes.csv', 'README.txt']));
+    expect(Object.keys(files)).toEqual(
+      expect.arrayContaining([
+        'demand-report.csv',
+        'definitions.csv',
+        'monthly-trend.csv',
+        's136-by-place-of-safety.csv',
+        's136-outcomes.csv',
+        'README.txt',
+      ]),
+    );
     expect(new TextDecoder().decode(files['definitions.csv']!)).toContain('s136Outcomes');
     await page.close();
   });
 
   it('prints to A4: self-contained, every table column inside the page, every figure of every section in a table', async () => {
-    const r = await fetch(`${base}/api/reports/evidence-pack?from=${FROM}&to=${TO}`, { headers: { authorization: `Bearer ${h.tokens.pcc_analyst}` } });
+    const r = await fetch(`${base}/api/reports/evidence-pack?from=${FROM}&to=${TO}`, {
+      headers: { authorization: `Bearer ${h.tokens.pcc_analyst}` },
+    });
     const html = await r.text();
     const report = await apiJson(`/api/reports/demand?from=${FROM}&to=${TO}&groupBy=month`, h.tokens.pcc_analyst);
     const page = await browser.newPage({ viewport: { width: A4_PRINTABLE_PX, height: 1000 } });
@@ -111,7 +126,9 @@ describe('the evidence pack in a browser', () => {
     const layout = await page.evaluate(() => ({
       scrollWidth: document.documentElement.scrollWidth,
       clientWidth: document.documentElement.clientWidth,
-      overflowing: [...document.querySelectorAll('table, svg')].filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5).length,
+      overflowing: [...document.querySelectorAll('table, svg')].filter(
+        (e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5,
+      ).length,
     }));
     expect(layout.overflowing).toBe(0);
     expect(layout.scrollWidth).toBeLessThanOrEqual(layout.clientWidth);

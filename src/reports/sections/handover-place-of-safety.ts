@@ -1,5 +1,13 @@
 /** Handover at places of safety (R35): how long officers stayed after arriving with a detained person. */
-import { byGroup, detentionRows, median, minutesBetween, oneDecimal, type DetentionGrouping, type DetentionRow } from '../detention-rows.js';
+import {
+  byGroup,
+  detentionRows,
+  median,
+  minutesBetween,
+  oneDecimal,
+  type DetentionGrouping,
+  type DetentionRow,
+} from '../detention-rows.js';
 import { share } from '../sql.js';
 import type { AvailableSection, Sums } from '../types.js';
 
@@ -35,8 +43,20 @@ export const handoverAtPlaceOfSafety: AvailableSection = {
     "For each s.136/s.135 detention on an incident received in the period that reached a place of safety: arrival at the first place of safety → NHS acceptance → police departure (R35). Handover time = police departure − arrival, measured against the National Partnership Agreement's expectation of one hour (configured: s136.handoverMinutes).",
   groupings: ['month', 'district', 'category'],
   measures: [
-    { id: 'handovers', label: 'Handovers completed', unit: 'count', definition: 'Detentions with an arrival and a police departure at the first place of safety.', value: (s) => s.handovers! },
-    { id: 'awaiting', label: 'Police still waiting', unit: 'count', definition: 'Detentions still running where police arrived and have not yet left.', value: (s) => s.awaiting! },
+    {
+      id: 'handovers',
+      label: 'Handovers completed',
+      unit: 'count',
+      definition: 'Detentions with an arrival and a police departure at the first place of safety.',
+      value: (s) => s.handovers!,
+    },
+    {
+      id: 'awaiting',
+      label: 'Police still waiting',
+      unit: 'count',
+      definition: 'Detentions still running where police arrived and have not yet left.',
+      value: (s) => s.awaiting!,
+    },
     {
       id: 'medianHandoverMinutes',
       label: 'Median handover time (minutes)',
@@ -53,7 +73,13 @@ export const handoverAtPlaceOfSafety: AvailableSection = {
       value: (s) => (s.handovers ? oneDecimal(s.handoverMinutes! / s.handovers) : null),
       base: (s) => s.handovers!,
     },
-    { id: 'over60', label: 'Handovers over the expectation', unit: 'count', definition: 'Handovers where police departure − arrival exceeded the expectation (60 minutes by default).', value: (s) => s.over60! },
+    {
+      id: 'over60',
+      label: 'Handovers over the expectation',
+      unit: 'count',
+      definition: 'Handovers where police departure − arrival exceeded the expectation (60 minutes by default).',
+      value: (s) => s.over60!,
+    },
     {
       id: 'over60Share',
       label: 'Share over the expectation',

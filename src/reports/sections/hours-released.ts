@@ -11,8 +11,20 @@ export const hoursReleased: AvailableSection = {
   groupings: ['month', 'district', 'category', 'agency'],
   agencyMeaning: "the agency of the incident's first referral ('(none)' without one)",
   measures: [
-    { id: 'handedToPartner', label: 'Incidents handed to a partner', unit: 'count', definition: 'MH-related incidents with at least one accepted referral (before or after police attended).', value: (s) => s.handedToPartner! },
-    { id: 'releasedIncidents', label: 'Handed over after police attended', unit: 'count', definition: 'Incidents with officer-hours and a referral accepted that was made at or after the first dispatch.', value: (s) => s.releasedIncidents! },
+    {
+      id: 'handedToPartner',
+      label: 'Incidents handed to a partner',
+      unit: 'count',
+      definition: 'MH-related incidents with at least one accepted referral (before or after police attended).',
+      value: (s) => s.handedToPartner!,
+    },
+    {
+      id: 'releasedIncidents',
+      label: 'Handed over after police attended',
+      unit: 'count',
+      definition: 'Incidents with officer-hours and a referral accepted that was made at or after the first dispatch.',
+      value: (s) => s.releasedIncidents!,
+    },
     {
       id: 'releasedOfficerHours',
       label: 'Officer-hours on them ("hours released")',
@@ -31,5 +43,12 @@ export const hoursReleased: AvailableSection = {
     },
   ],
   partitions: [],
-  query: (ctx, p, groupBy) => sectionSums(ctx, 'demand_rollup', ['handed_to_partner', 'released_incidents', 'released_officer_seconds', 'officer_seconds'], p, groupBy),
+  query: (ctx, p, groupBy) =>
+    sectionSums(
+      ctx,
+      'demand_rollup',
+      ['handed_to_partner', 'released_incidents', 'released_officer_seconds', 'officer_seconds'],
+      p,
+      groupBy,
+    ),
 };

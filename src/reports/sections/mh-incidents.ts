@@ -2,7 +2,18 @@
 import { prepared, sectionSums, share } from '../sql.js';
 import type { AvailableSection, GroupBy, ReportParams, SectionContext, Sums } from '../types.js';
 
-const COLUMNS = ['incidents', 'mh_flag_at_call', 'mh_flag_at_close', 'close_flag_known', 'flags_agree', 'flagged_at_call_only', 'flagged_at_close_only', 'closed', 'imported', 'mh_related'];
+const COLUMNS = [
+  'incidents',
+  'mh_flag_at_call',
+  'mh_flag_at_close',
+  'close_flag_known',
+  'flags_agree',
+  'flagged_at_call_only',
+  'flagged_at_close_only',
+  'closed',
+  'imported',
+  'mh_related',
+];
 
 /** Months (YYYY-MM) lying wholly inside [from, to]. */
 function wholeMonths(from: string, to: string): string[] {
@@ -10,7 +21,7 @@ function wholeMonths(from: string, to: string): string[] {
   let [y, m] = from.slice(0, 7).split('-').map(Number) as [number, number];
   if (from.slice(8) !== '01') m++;
   for (;;) {
-    if (m > 12) (y++, (m = 1));
+    if (m > 12) y++, (m = 1);
     const month = `${y}-${String(m).padStart(2, '0')}`;
     const last = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
     if (last > to) break;
@@ -27,7 +38,8 @@ function wholeMonths(from: string, to: string): string[] {
  */
 function volumes(ctx: SectionContext, p: ReportParams, groupBy: GroupBy | null) {
   const months = wholeMonths(p.from, p.to);
-  if (months.length === 0 || !(groupBy === null || groupBy === 'month' || groupBy === 'district')) return new Map<string, { all: number; mh: number }>();
+  if (months.length === 0 || !(groupBy === null || groupBy === 'month' || groupBy === 'district'))
+    return new Map<string, { all: number; mh: number }>();
   const byDistrict = groupBy === 'district';
   const rows = prepared(
     ctx.db,
@@ -36,7 +48,13 @@ function volumes(ctx: SectionContext, p: ReportParams, groupBy: GroupBy | null) 
               WHERE r.dim = ? AND r.month = v.month AND (? = 0 OR r.grp = v.district)) AS mh
      FROM incident_volumes v
      WHERE v.month IN (SELECT value FROM json_each(?)) AND ((? = 0 AND v.district = '(all)') OR (? = 1 AND v.district <> '(all)'))`,
-  ).all(byDistrict ? 'district' : 'all', byDistrict ? 1 : 0, JSON.stringify(months), byDistrict ? 1 : 0, byDistrict ? 1 : 0) as Array<{
+  ).all(
+    byDistrict ? 'district' : 'all',
+    byDistrict ? 1 : 0,
+    JSON.stringify(months),
+    byDistrict ? 1 : 0,
+    byDistrict ? 1 : 0,
+  ) as Array<{
     month: string;
     district: string;
     allIncidents: number;
@@ -63,12 +81,49 @@ export const mhIncidents: AvailableSection = {
   groupings: ['month', 'district', 'category', 'agency'],
   agencyMeaning: "the agency of the incident's first referral ('(none)' without one)",
   measures: [
-    { id: 'incidents', label: 'Incidents recorded', unit: 'count', definition: 'Incidents received in the period, whatever their flags.', value: (s) => s.incidents! },
-    { id: 'mhRelated', label: 'MH-related incidents', unit: 'count', definition: 'Flag at close when recorded, else flag at call.', value: (s) => s.mhRelated! },
-    { id: 'mhFlagAtCall', label: 'Flagged MH at call', unit: 'count', definition: "Incidents the call handler flagged as MH-related when the call was taken (mhFlagAtCall).", value: (s) => s.mhFlagAtCall! },
-    { id: 'mhFlagAtClose', label: 'Flagged MH at close', unit: 'count', definition: 'Incidents confirmed MH-related at closure (mhFlagAtClose = true).', value: (s) => s.mhFlagAtClose! },
-    { id: 'closeFlagKnown', label: 'With a close flag', unit: 'count', definition: 'Incidents with mhFlagAtClose recorded (true or false): closed in this system, or imported with the flag filled in.', value: (s) => s.closeFlagKnown! },
-    { id: 'flagsAgree', label: 'Call and close flags agree', unit: 'count', definition: 'Of incidents with a close flag, those whose flag at call equals the flag at close.', value: (s) => s.flagsAgree! },
+    {
+      id: 'incidents',
+      label: 'Incidents recorded',
+      unit: 'count',
+      definition: 'Incidents received in the period, whatever their flags.',
+      value: (s) => s.incidents!,
+    },
+    {
+      id: 'mhRelated',
+      label: 'MH-related incidents',
+      unit: 'count',
+      definition: 'Flag at close when recorded, else flag at call.',
+      value: (s) => s.mhRelated!,
+    },
+    {
+      id: 'mhFlagAtCall',
+      label: 'Flagged MH at call',
+      unit: 'count',
+      definition: 'Incidents the call handler flagged as MH-related when the call was taken (mhFlagAtCall).',
+      value: (s) => s.mhFlagAtCall!,
+    },
+    {
+      id: 'mhFlagAtClose',
+      label: 'Flagged MH at close',
+      unit: 'count',
+      definition: 'Incidents confirmed MH-related at closure (mhFlagAtClose = true).',
+      value: (s) => s.mhFlagAtClose!,
+    },
+    {
+      id: 'closeFlagKnown',
+      label: 'With a close flag',
+      unit: 'count',
+      definition:
+        'Incidents with mhFlagAtClose recorded (true or false): closed in this system, or imported with the flag filled in.',
+      value: (s) => s.closeFlagKnown!,
+    },
+    {
+      id: 'flagsAgree',
+      label: 'Call and close flags agree',
+      unit: 'count',
+      definition: 'Of incidents with a close flag, those whose flag at call equals the flag at close.',
+      value: (s) => s.flagsAgree!,
+    },
     {
       id: 'flagAgreement',
       label: 'Flag agreement',
@@ -77,8 +132,20 @@ export const mhIncidents: AvailableSection = {
       value: (s) => share(s.flagsAgree!, s.closeFlagKnown!),
       base: (s) => s.closeFlagKnown!,
     },
-    { id: 'flaggedAtCallOnly', label: 'Flagged at call, not at close', unit: 'count', definition: 'Flag at call true, flag at close false.', value: (s) => s.flaggedAtCallOnly! },
-    { id: 'flaggedAtCloseOnly', label: 'Recognised only at close', unit: 'count', definition: 'Flag at call false, flag at close true: MH need not recognised at first contact (HMICFRS 2018).', value: (s) => s.flaggedAtCloseOnly! },
+    {
+      id: 'flaggedAtCallOnly',
+      label: 'Flagged at call, not at close',
+      unit: 'count',
+      definition: 'Flag at call true, flag at close false.',
+      value: (s) => s.flaggedAtCallOnly!,
+    },
+    {
+      id: 'flaggedAtCloseOnly',
+      label: 'Recognised only at close',
+      unit: 'count',
+      definition: 'Flag at call false, flag at close true: MH need not recognised at first contact (HMICFRS 2018).',
+      value: (s) => s.flaggedAtCloseOnly!,
+    },
     {
       id: 'shareOfAllIncidents',
       label: 'Share of all incidents',

@@ -11,8 +11,20 @@ export const referralAcknowledgement: AvailableSection = {
   groupings: ['month', 'district', 'category', 'agency'],
   agencyMeaning: "the referral's own agency (an incident referred to two agencies counts under both)",
   measures: [
-    { id: 'reached', label: 'Referrals that reached the agency', unit: 'count', definition: 'Referrals with a time they reached the agency (an email not yet delivered has none).', value: (s) => s.reached! },
-    { id: 'acknowledged', label: 'Acknowledged', unit: 'count', definition: 'Referrals with an acknowledgement recorded.', value: (s) => s.acknowledged! },
+    {
+      id: 'reached',
+      label: 'Referrals that reached the agency',
+      unit: 'count',
+      definition: 'Referrals with a time they reached the agency (an email not yet delivered has none).',
+      value: (s) => s.reached!,
+    },
+    {
+      id: 'acknowledged',
+      label: 'Acknowledged',
+      unit: 'count',
+      definition: 'Referrals with an acknowledgement recorded.',
+      value: (s) => s.acknowledged!,
+    },
     {
       id: 'acknowledgedShare',
       label: 'Acknowledged share',
@@ -39,5 +51,6 @@ export const referralAcknowledgement: AvailableSection = {
     },
   ],
   partitions: [],
-  query: (ctx, p, groupBy) => sectionSums(ctx, 'referral_rollup', ['reached', 'acknowledged', 'ack_seconds', 'ack_within_1h'], p, groupBy),
+  query: (ctx, p, groupBy) =>
+    sectionSums(ctx, 'referral_rollup', ['reached', 'acknowledged', 'ack_seconds', 'ack_within_1h'], p, groupBy),
 };

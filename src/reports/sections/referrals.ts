@@ -14,14 +14,56 @@ export const referrals: AvailableSection = {
   groupings: ['month', 'district', 'category', 'agency'],
   agencyMeaning: "the referral's own agency (an incident referred to two agencies counts under both)",
   measures: [
-    { id: 'referrals', label: 'Referrals made', unit: 'count', definition: 'Referrals on MH-related incidents.', value: (s) => s.referrals! },
+    {
+      id: 'referrals',
+      label: 'Referrals made',
+      unit: 'count',
+      definition: 'Referrals on MH-related incidents.',
+      value: (s) => s.referrals!,
+    },
     { id: 'accepted', label: 'Accepted', unit: 'count', definition: 'The agency accepted.', value: (s) => s.accepted! },
-    { id: 'declined', label: 'Declined', unit: 'count', definition: 'The agency declined (a reason is always recorded, R11).', value: (s) => s.declined! },
-    { id: 'noResponse', label: 'No response', unit: 'count', definition: 'Recorded as no response and not answered since.', value: (s) => s.noResponse! },
-    { id: 'pending', label: 'Awaiting an answer', unit: 'count', definition: 'No answer recorded yet.', value: (s) => s.pending! },
-    { id: 'resolved', label: 'Resolved after escalation', unit: 'count', definition: 'An escalation ended with police responding, an alternative arranged or no further action (R13).', value: (s) => s.resolved! },
-    { id: 'withdrawn', label: 'Withdrawn', unit: 'count', definition: 'Withdrawn by the control room (no longer needed).', value: (s) => s.withdrawn! },
-    { id: 'escalated', label: 'Escalated', unit: 'count', definition: 'Referrals escalated at least once (R13), whatever their status now.', value: (s) => s.escalated! },
+    {
+      id: 'declined',
+      label: 'Declined',
+      unit: 'count',
+      definition: 'The agency declined (a reason is always recorded, R11).',
+      value: (s) => s.declined!,
+    },
+    {
+      id: 'noResponse',
+      label: 'No response',
+      unit: 'count',
+      definition: 'Recorded as no response and not answered since.',
+      value: (s) => s.noResponse!,
+    },
+    {
+      id: 'pending',
+      label: 'Awaiting an answer',
+      unit: 'count',
+      definition: 'No answer recorded yet.',
+      value: (s) => s.pending!,
+    },
+    {
+      id: 'resolved',
+      label: 'Resolved after escalation',
+      unit: 'count',
+      definition: 'An escalation ended with police responding, an alternative arranged or no further action (R13).',
+      value: (s) => s.resolved!,
+    },
+    {
+      id: 'withdrawn',
+      label: 'Withdrawn',
+      unit: 'count',
+      definition: 'Withdrawn by the control room (no longer needed).',
+      value: (s) => s.withdrawn!,
+    },
+    {
+      id: 'escalated',
+      label: 'Escalated',
+      unit: 'count',
+      definition: 'Referrals escalated at least once (R13), whatever their status now.',
+      value: (s) => s.escalated!,
+    },
     {
       id: 'acceptedShare',
       label: 'Accepted share',
@@ -38,11 +80,13 @@ export const referrals: AvailableSection = {
       value: (s) => (s.answered ? Math.round((s.answerSeconds! / 60 / s.answered) * 10) / 10 : null),
       base: (s) => s.answered!,
     },
-    ...([
-      ['answeredWithin1h', '1 hour'],
-      ['answeredWithin4h', '4 hours'],
-      ['answeredWithin24h', '24 hours'],
-    ] as const).map(([id, within]) => ({
+    ...(
+      [
+        ['answeredWithin1h', '1 hour'],
+        ['answeredWithin4h', '4 hours'],
+        ['answeredWithin24h', '24 hours'],
+      ] as const
+    ).map(([id, within]) => ({
       id: id.replace('answered', 'answeredShare'),
       label: `Answered within ${within}`,
       unit: 'share' as const,
@@ -51,12 +95,28 @@ export const referrals: AvailableSection = {
       base: (s: Record<string, number>) => s.answered!,
     })),
   ],
-  partitions: [{ parts: ['accepted', 'declined', 'noResponse', 'pending', 'resolved', 'withdrawn'], total: 'referrals' }],
+  partitions: [
+    { parts: ['accepted', 'declined', 'noResponse', 'pending', 'resolved', 'withdrawn'], total: 'referrals' },
+  ],
   query: (ctx, p, groupBy) =>
     sectionSums(
       ctx,
       'referral_rollup',
-      ['referrals', 'accepted', 'declined', 'no_response', 'pending', 'resolved', 'withdrawn', 'escalated', 'answered', 'answer_seconds', 'answered_within_1h', 'answered_within_4h', 'answered_within_24h'],
+      [
+        'referrals',
+        'accepted',
+        'declined',
+        'no_response',
+        'pending',
+        'resolved',
+        'withdrawn',
+        'escalated',
+        'answered',
+        'answer_seconds',
+        'answered_within_1h',
+        'answered_within_4h',
+        'answered_within_24h',
+      ],
       p,
       groupBy,
     ),

@@ -16,10 +16,34 @@ export const repeatDemand: AvailableSection = {
     'Among MH-related incidents about an identified person (linked by their pseudonymous key), a person is high-intensity in the period when, at some incident received in the period, they had at least N incidents within the W days up to and including it (N and W are configured: reporting.highIntensity). Counts people and their incidents in the period; never who they are. People are told apart by their first pseudonymous key, so one person recorded once by NHS number and once by name only counts twice (repeat demand is undercounted, never overcounted).',
   groupings: [],
   measures: [
-    { id: 'identifiedIncidents', label: 'MH-related incidents about an identified person', unit: 'count', definition: 'Incidents whose subject has a pseudonymous key.', value: (s) => s.identifiedIncidents! },
-    { id: 'people', label: 'People identified', unit: 'count', definition: 'Distinct people among those incidents.', value: (s) => s.people! },
-    { id: 'highIntensityPeople', label: 'High-intensity people', unit: 'count', definition: 'People meeting the threshold (≥ N incidents in W days) in the period.', value: (s) => s.highIntensityPeople! },
-    { id: 'highIntensityIncidents', label: 'Their incidents in the period', unit: 'count', definition: 'Incidents in the period about high-intensity people.', value: (s) => s.highIntensityIncidents! },
+    {
+      id: 'identifiedIncidents',
+      label: 'MH-related incidents about an identified person',
+      unit: 'count',
+      definition: 'Incidents whose subject has a pseudonymous key.',
+      value: (s) => s.identifiedIncidents!,
+    },
+    {
+      id: 'people',
+      label: 'People identified',
+      unit: 'count',
+      definition: 'Distinct people among those incidents.',
+      value: (s) => s.people!,
+    },
+    {
+      id: 'highIntensityPeople',
+      label: 'High-intensity people',
+      unit: 'count',
+      definition: 'People meeting the threshold (≥ N incidents in W days) in the period.',
+      value: (s) => s.highIntensityPeople!,
+    },
+    {
+      id: 'highIntensityIncidents',
+      label: 'Their incidents in the period',
+      unit: 'count',
+      definition: 'Incidents in the period about high-intensity people.',
+      value: (s) => s.highIntensityIncidents!,
+    },
     {
       id: 'highIntensityShare',
       label: 'Share of identified incidents',
@@ -76,7 +100,12 @@ export const repeatDemand: AvailableSection = {
     ).get(JSON.stringify(high), fromS, toS) as { n: number; os: number };
     return {
       groups: [],
-      total: { ...period, highIntensityPeople: high.length, highIntensityIncidents: theirs.n, highIntensitySeconds: theirs.os },
+      total: {
+        ...period,
+        highIntensityPeople: high.length,
+        highIntensityIncidents: theirs.n,
+        highIntensitySeconds: theirs.os,
+      },
     };
   },
 };

@@ -42,7 +42,13 @@ function sums(rows: DetentionRow[]): Sums {
   return s;
 }
 
-const count = (id: string, label: string, definition: string): Measure => ({ id, label, unit: 'count', definition, value: (s) => s[id] ?? 0 });
+const count = (id: string, label: string, definition: string): Measure => ({
+  id,
+  label,
+  unit: 'count',
+  definition,
+  value: (s) => s[id] ?? 0,
+});
 
 export const s136Detentions: AvailableSection = {
   id: 's136Detentions',
@@ -53,12 +59,36 @@ export const s136Detentions: AvailableSection = {
   groupings: ['month', 'district', 'category'],
   measures: [
     count('detentions', 's.136 detentions', 'Detentions under s.136 (a decision to detain recorded).'),
-    ...PLACE_TYPES.map((t) => count(posId(t), `First place of safety: ${LABEL[t]}`, `Detentions whose first place of safety was a ${LABEL[t]}.`)),
-    count('posNone', 'Not taken to a place of safety (yet)', 'Detentions with no arrival at a place of safety: released before arrival, or still on the way.'),
-    ...CONVEYANCE_METHODS.map((m) => count(convId(m), `Conveyed by ${LABEL[m]}`, `Detentions whose conveyance to the first place of safety was recorded as ${LABEL[m]}.`)),
+    ...PLACE_TYPES.map((t) =>
+      count(
+        posId(t),
+        `First place of safety: ${LABEL[t]}`,
+        `Detentions whose first place of safety was a ${LABEL[t]}.`,
+      ),
+    ),
+    count(
+      'posNone',
+      'Not taken to a place of safety (yet)',
+      'Detentions with no arrival at a place of safety: released before arrival, or still on the way.',
+    ),
+    ...CONVEYANCE_METHODS.map((m) =>
+      count(
+        convId(m),
+        `Conveyed by ${LABEL[m]}`,
+        `Detentions whose conveyance to the first place of safety was recorded as ${LABEL[m]}.`,
+      ),
+    ),
     count('convNone', 'Conveyance not recorded', 'Detentions with no conveyance recorded.'),
-    count('consideredNotDetained', 'Considered, not detained', 'Occasions an officer considered s.136 (or held a consultation) and recorded that the person was not detained.'),
-    count('s135', 's.135 warrants executed', 'Entries to premises under a s.135 warrant (not part of the s.136 total).'),
+    count(
+      'consideredNotDetained',
+      'Considered, not detained',
+      'Occasions an officer considered s.136 (or held a consultation) and recorded that the person was not detained.',
+    ),
+    count(
+      's135',
+      's.135 warrants executed',
+      'Entries to premises under a s.135 warrant (not part of the s.136 total).',
+    ),
   ],
   partitions: [
     { parts: [...PLACE_TYPES.map(posId), 'posNone'], total: 'detentions' },

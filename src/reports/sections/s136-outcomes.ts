@@ -4,7 +4,15 @@
  * people were detained and what the outcome was (DOMAIN §4.5 item 5).
  */
 import { OUTCOMES } from '../../../machines/s136.machine.js';
-import { byGroup, detentionRows, median, minutesBetween, oneDecimal, type DetentionGrouping, type DetentionRow } from '../detention-rows.js';
+import {
+  byGroup,
+  detentionRows,
+  median,
+  minutesBetween,
+  oneDecimal,
+  type DetentionGrouping,
+  type DetentionRow,
+} from '../detention-rows.js';
 import { share } from '../sql.js';
 import type { AvailableSection, Measure, Sums } from '../types.js';
 
@@ -23,7 +31,17 @@ const OUTCOME_LABEL: Record<(typeof OUTCOMES)[number], string> = {
 const outcomeId = (o: string) => `outcome_${o}`;
 
 function sums(rows: DetentionRow[], lateAfterMinutes: number): Sums {
-  const s: Sums = { detentions: 0, running: 0, assessed: 0, assessmentLate: 0, extended: 0, transferred: 0, ranOut: 0, ended: 0, detainedMinutes: 0 };
+  const s: Sums = {
+    detentions: 0,
+    running: 0,
+    assessed: 0,
+    assessmentLate: 0,
+    extended: 0,
+    transferred: 0,
+    ranOut: 0,
+    ended: 0,
+    detainedMinutes: 0,
+  };
   for (const o of OUTCOMES) s[outcomeId(o)] = 0;
   const toAssessment: number[] = [];
   const detained: number[] = [];
@@ -58,7 +76,13 @@ function sums(rows: DetentionRow[], lateAfterMinutes: number): Sums {
   return s;
 }
 
-const count = (id: string, label: string, definition: string): Measure => ({ id, label, unit: 'count', definition, value: (s) => s[id] ?? 0 });
+const count = (id: string, label: string, definition: string): Measure => ({
+  id,
+  label,
+  unit: 'count',
+  definition,
+  value: (s) => s[id] ?? 0,
+});
 
 export const s136Outcomes: AvailableSection = {
   id: 's136Outcomes',
@@ -74,11 +98,16 @@ export const s136Outcomes: AvailableSection = {
       id: 'medianMinutesToAssessment',
       label: 'Median wait for the assessment (minutes)',
       unit: 'minutes',
-      definition: 'Median of assessment start − clock start (arrival at the first place of safety), over detentions with both recorded.',
+      definition:
+        'Median of assessment start − clock start (arrival at the first place of safety), over detentions with both recorded.',
       value: (s) => oneDecimal(s.medianMinutesToAssessment ?? null),
       base: (s) => s.timedAssessments!,
     },
-    count('assessmentLate', 'Assessment started late', 'Detentions whose assessment started more than s136.assessmentStartFlagHours (3 by default, the national guideline) after the clock started (R37).'),
+    count(
+      'assessmentLate',
+      'Assessment started late',
+      'Detentions whose assessment started more than s136.assessmentStartFlagHours (3 by default, the national guideline) after the clock started (R37).',
+    ),
     {
       id: 'assessmentLateShare',
       label: 'Share of assessments started late',
@@ -87,9 +116,21 @@ export const s136Outcomes: AvailableSection = {
       value: (s) => share(s.assessmentLate!, s.timedAssessments!),
       base: (s) => s.timedAssessments!,
     },
-    count('extended', 'Extended (s.136B)', 'Detentions whose permitted period was extended by a registered medical practitioner (s.136B), by any number of hours.'),
-    count('transferred', 'Transferred', 'Detentions where the person was moved from the first place of safety to another (s.136(3)).'),
-    count('ranOut', 'Permitted period ran out', 'Detentions where the 24 hours (plus any extension) passed with no outcome recorded (R23): the legal authority to detain had ended.'),
+    count(
+      'extended',
+      'Extended (s.136B)',
+      'Detentions whose permitted period was extended by a registered medical practitioner (s.136B), by any number of hours.',
+    ),
+    count(
+      'transferred',
+      'Transferred',
+      'Detentions where the person was moved from the first place of safety to another (s.136(3)).',
+    ),
+    count(
+      'ranOut',
+      'Permitted period ran out',
+      'Detentions where the 24 hours (plus any extension) passed with no outcome recorded (R23): the legal authority to detain had ended.',
+    ),
     count('ended', 'Ended (outcome recorded)', 'Detentions with an outcome recorded.'),
     count('running', 'Still running', 'Detentions with no outcome recorded yet.'),
     {
@@ -108,7 +149,13 @@ export const s136Outcomes: AvailableSection = {
       value: (s) => (s.ended ? oneDecimal(s.detainedMinutes! / 60 / s.ended) : null),
       base: (s) => s.ended!,
     },
-    ...OUTCOMES.map((o) => count(outcomeId(o), `Outcome: ${OUTCOME_LABEL[o]}`, `Detentions whose recorded outcome was '${o}' (${OUTCOME_LABEL[o]}).`)),
+    ...OUTCOMES.map((o) =>
+      count(
+        outcomeId(o),
+        `Outcome: ${OUTCOME_LABEL[o]}`,
+        `Detentions whose recorded outcome was '${o}' (${OUTCOME_LABEL[o]}).`,
+      ),
+    ),
   ],
   partitions: [
     { parts: [...OUTCOMES.map(outcomeId), 'running'], total: 'detentions' },
