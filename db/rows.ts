@@ -78,14 +78,18 @@ export function rowSyncer<T extends SQLiteTable>(
     .prepare(`SELECT ${cols.map(([, c]) => `"${c.name}"`).join(', ')} FROM "${name}" WHERE ${where}`)
     .raw();
   const insert = sqlite.prepare(
-    `INSERT INTO "${name}" (${cols.map(([, c]) => `"${c.name}"`).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`,
+    `INSERT INTO "${name}" (${cols.map(([, c]) => `"${c.name}"`).join(', ')}) VALUES ` +
+      `(${cols.map(() => '?').join(', ')})`,
   );
   const allColumns = cols.map((_, i) => i);
   const updates = new Map<string, { stmt: Database.Statement; set: number[] }>();
   const updateOf = (changed: number[]) => {
     let shape = changed.join(',');
     let u = updates.get(shape);
-    if (!u && updates.size >= MAX_UPDATE_SHAPES) u = updates.get((shape = '*'));
+    if (!u && updates.size >= MAX_UPDATE_SHAPES) {
+      shape = '*';
+      u = updates.get(shape);
+    }
     if (!u) {
       const set = shape === '*' ? allColumns : changed;
       u = {

@@ -310,7 +310,8 @@ export const detentions = sqliteTable(
     state: text('state').notNull(),
     /** considering | notDetained | running | lapsed | ended | closed */
     status: text('status').notNull(),
-    /** The incident subject's primary pseudonymous key when the detention was last written (R30 links by incident_person_keys). */
+    /** The incident subject's primary pseudonymous key when the detention was last written (R30 links by
+     * incident_person_keys). */
     personKey: text('person_key'),
     startedAt: text('started_at').notNull(), // considered, or detained for a warrant
     detainedAt: text('detained_at'),

@@ -7,7 +7,15 @@
  * event (`policy`, `gradePolicy`), so replaying the log never depends on today's configuration.
  */
 import { assign, setup, type SnapshotFrom } from 'xstate';
-import { addMinutes, isBlank, type DeadlineSpec, type EventMeta, type Flag, type Violation } from './types.js';
+import {
+  addMinutes,
+  isBlank,
+  laterInstant,
+  type DeadlineSpec,
+  type EventMeta,
+  type Flag,
+  type Violation,
+} from './types.js';
 import { isChild, type PriorContact, type Subject } from './subject.js';
 import { isSupervisoryRank, type Rank } from './ranks.js';
 import { canBeAwol, LEGAL_STATUSES } from './legal-status.js';
@@ -243,7 +251,8 @@ export interface IncidentContext {
   /** What the incident knows of each resource assignment (the resource machine owns the times, R38/R39). */
   resources: Record<string, { callSign: string; officers: number; status: string }>;
   firstArrivedAt: string | null;
-  /** R5: the grade in effect when the first arrival was recorded (its target is the one that counts); absent before R5. */
+  /** R5: the grade in effect when the first arrival was recorded (its target is the one that counts); absent before R5.
+   * */
   arrivalGrade?: IncidentContext['grade'];
   /** Control-room handling of each call about the incident. */
   callHandling: CallHandling[];
@@ -294,7 +303,8 @@ function decisionPermits(ctx: IncidentContext, what: string, permitted: readonly
     return v(
       'R8',
       'RCRP_DECISION_CONFLICT',
-      `the recorded RCRP decision is '${d}', which does not allow ${what}; record a new decision (with a fresh THRIVE) first`,
+      `the recorded RCRP decision is '${d}', which does not allow ${what}; record a new decision (with a fresh ` +
+        `THRIVE) first`,
     );
   }
   return null;
@@ -316,7 +326,9 @@ function awolStatusViolation(
     return v(
       'R14',
       'AWOL_INFORMAL_PATIENT',
-      `category '${category}' is for patients liable to be detained; this patient is informal (legal status 01): an informal patient who leaves is a walk-out or a missing person — use walkOutFromHealthcare or missingPersonMhConcern`,
+      `category '${category}' is for patients liable to be detained; this patient is informal (legal status 01): an ` +
+        `informal patient who leaves is a walk-out or a missing person — use walkOutFromHealthcare or ` +
+        `missingPersonMhConcern`,
     );
   }
   if (code === null || !canBeAwol(code)) {
@@ -327,7 +339,8 @@ function awolStatusViolation(
     return v(
       'R14',
       'AWOL_LEGAL_STATUS_REQUIRED',
-      `category '${category}' needs the patient's MHA legal status to be detained, a community treatment order or guardianship (subject.legalStatus), but ${what}`,
+      `category '${category}' needs the patient's MHA legal status to be detained, a community treatment order or ` +
+        `guardianship (subject.legalStatus), but ${what}`,
     );
   }
   return null;
@@ -355,7 +368,8 @@ const pre: { [K in IncidentEventType]?: (ctx: IncidentContext) => Violation | nu
       return v(
         'R2',
         'REASSESSMENT_REQUIRED',
-        `changing the RCRP decision needs a new THRIVE assessment recorded after the current decision (event #${ctx.decision.seq})`,
+        `changing the RCRP decision needs a new THRIVE assessment recorded after the current decision (event ` +
+          `#${ctx.decision.seq})`,
       );
     }
     return null;
@@ -505,7 +519,8 @@ const check: { [K in IncidentEventType]: (ctx: IncidentContext, e: EventOf<K>) =
       return v(
         'R2',
         'REASSESSMENT_BEFORE_TRIGGER',
-        `this re-assessment is dated ${e.occurredAt}, before the change it must answer (${p.lastType} at ${p.lastOccurredAt})`,
+        `this re-assessment is dated ${e.occurredAt}, before the change it must answer (${p.lastType} at ` +
+          `${p.lastOccurredAt})`,
       );
     }
     return null;
@@ -533,7 +548,8 @@ const check: { [K in IncidentEventType]: (ctx: IncidentContext, e: EventOf<K>) =
         return v(
           'R9',
           'RCRP_THRESHOLD_MET',
-          `'${e.decision}' is not allowed when a crime is occurring or there is a real and immediate risk to life or of serious harm, unless a supervisor override (name, rank, reason) is recorded`,
+          `'${e.decision}' is not allowed when a crime is occurring or there is a real and immediate risk to life or ` +
+            `of serious harm, unless a supervisor override (name, rank, reason) is recorded`,
         );
       }
       if (isBlank(o.name) || isBlank(o.reason))
@@ -554,7 +570,8 @@ const check: { [K in IncidentEventType]: (ctx: IncidentContext, e: EventOf<K>) =
       return v(
         'R10',
         'CHILD_EXCLUDED_FROM_RCRP',
-        'children are excluded from Right Care Right Person in this force: police deploy (decision deploy or jointResponse)',
+        'children are excluded from Right Care Right Person in this force: police deploy (decision deploy or ' +
+          'jointResponse)',
       );
     }
     return null;
@@ -676,13 +693,16 @@ export function attendanceOutcome(
   return { ...clock, status: breached ? 'breached' : 'notAttended', minutesToArrival: null };
 }
 
-/** R5: flag a breach once it is known. Historic imports carry no flags (nothing to act on); their breaches show in the view. */
+/** R5: flag a breach once it is known. Historic imports carry no flags (nothing to act on); their breaches show in the
+ * view. */
 function attendanceFlag(ctx: IncidentContext, e: { seq: number; occurredAt: string }): Flag[] {
   const a = attendanceOutcome(ctx);
-  if (!a || a.status !== 'breached' || ctx.imported) return ctx.flags;
+  if (a?.status !== 'breached' || ctx.imported) return ctx.flags;
   const g = ((ctx.firstArrivedAt && ctx.arrivalGrade) || ctx.grade)!;
   const from = a.startEvent === 'callReceived' ? 'the call' : 'dispatch';
-  const target = `the grade ${g.code} (${g.policy.label}) target is ${a.minutes} min from ${from}${g.policy.targetSplit ? ` (${ctx.locationClass})` : ''}`;
+  const target =
+    `the grade ${g.code} (${g.policy.label}) target is ${a.minutes} min from ` +
+    `${from}${g.policy.targetSplit ? ` (${ctx.locationClass})` : ''}`;
   const message =
     a.minutesToArrival !== null
       ? `police first arrived ${a.minutesToArrival} min after ${from}: ${target}`
@@ -727,7 +747,9 @@ function subjectFlags(
       key: 'R15',
       rule: 'R15',
       severity: 'warning',
-      message: `repeat contact about the same person within ${ctx.policy.repeatContactWindowHours} h of a no-deploy decision (${repeat.length} earlier incident${repeat.length > 1 ? 's' : ''})`,
+      message:
+        `repeat contact about the same person within ${ctx.policy.repeatContactWindowHours} h of a no-deploy ` +
+        `decision (${repeat.length} earlier incident${repeat.length > 1 ? 's' : ''})`,
       raisedAt: e.occurredAt,
       seq: e.seq,
       notify: 'supervisor',
@@ -974,7 +996,9 @@ const reduce: { [K in IncidentEventType]: (ctx: IncidentContext, e: EventOf<K>) 
         key: e.deadlineKey,
         rule: 'R6',
         severity: 'warning',
-        message: `grade ${g.code} (${g.policy.label}) incident still has no police resource ${g.policy.unresourcedAlertAfterMinutes} min after grading`,
+        message:
+          `grade ${g.code} (${g.policy.label}) incident still has no police resource ` +
+          `${g.policy.unresourcedAlertAfterMinutes} min after grading`,
         raisedAt: e.occurredAt,
         seq: e.seq,
         notify: g.policy.unresourcedNotify,
@@ -985,7 +1009,7 @@ const reduce: { [K in IncidentEventType]: (ctx: IncidentContext, e: EventOf<K>) 
 
 function applyEvent(ctx: IncidentContext, e: IncidentEvent): IncidentContext {
   const next = (reduce[e.type] as (c: IncidentContext, ev: IncidentEvent) => IncidentContext)(ctx, e);
-  return { ...next, lastOccurredAt: next.lastOccurredAt > e.occurredAt ? next.lastOccurredAt : e.occurredAt };
+  return { ...next, lastOccurredAt: laterInstant(next.lastOccurredAt, e.occurredAt) };
 }
 
 // ---------------------------------------------------------------------------------------------

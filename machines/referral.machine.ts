@@ -23,7 +23,15 @@
  */
 import { and, assign, setup, type SnapshotFrom } from 'xstate';
 import type { Rank } from './ranks.js';
-import { addMinutes, isBlank, type DeadlineSpec, type EventMeta, type Flag, type Violation } from './types.js';
+import {
+  addMinutes,
+  isBlank,
+  laterInstant,
+  type DeadlineSpec,
+  type EventMeta,
+  type Flag,
+  type Violation,
+} from './types.js';
 
 export const REFERRAL_MACHINE_VERSION = 'referral@2';
 
@@ -353,21 +361,24 @@ const check: { [K in ReferralEventType]: (ctx: ReferralContext, e: EventOf<K>, s
       return v(
         'R11',
         'AGENCY_HAS_NO_EMAIL',
-        `${route.agencyLabel || e.agency} has no referral email address in the directory: phone them (contactMethod phone) or ask an admin to add the address`,
+        `${route.agencyLabel || e.agency} has no referral email address in the directory: phone them (contactMethod ` +
+          `phone) or ask an admin to add the address`,
       );
     }
     if (route.delivery !== 'conversation' && isBlank(e.shared?.riskSummary)) {
       return v(
         'R11',
         'RISK_SUMMARY_REQUIRED',
-        'a referral sent in writing needs a risk summary for the partner (riskSummary); personal details go by phone through the callback route',
+        'a referral sent in writing needs a risk summary for the partner (riskSummary); personal details go by phone ' +
+          'through the callback route',
       );
     }
     if (!isBlank(e.shared?.narrative) && !route.freeTextAllowed) {
       return v(
         null,
         'FREE_TEXT_NOT_ALLOWED',
-        `${route.agencyLabel || e.agency} is not configured to receive a free-text narrative (minimum necessary sharing): remove narrative, or put what the partner needs in riskSummary`,
+        `${route.agencyLabel || e.agency} is not configured to receive a free-text narrative (minimum necessary ` +
+          `sharing): remove narrative, or put what the partner needs in riskSummary`,
       );
     }
     return null;
@@ -674,7 +685,9 @@ const reduce: { [K in ReferralEventType]: (ctx: ReferralContext, e: EventOf<K>) 
           key: 'undelivered',
           rule: 'R11',
           severity: 'warning',
-          message: `the referral email to ${agency} (referral ${ctx.referralId}) was not delivered within ${ctx.route.deliveryMinutes} min: contact the agency by phone`,
+          message:
+            `the referral email to ${agency} (referral ${ctx.referralId}) was not delivered within ` +
+            `${ctx.route.deliveryMinutes} min: contact the agency by phone`,
           raisedAt: e.occurredAt,
           seq: e.seq,
           notify: level1?.notify ?? null,
@@ -709,7 +722,7 @@ const reduce: { [K in ReferralEventType]: (ctx: ReferralContext, e: EventOf<K>) 
 
 function applyEvent(ctx: ReferralContext, e: ReferralEvent): ReferralContext {
   const next = (reduce[e.type] as (c: ReferralContext, ev: ReferralEvent) => ReferralContext)(ctx, e);
-  return { ...next, lastOccurredAt: next.lastOccurredAt > e.occurredAt ? next.lastOccurredAt : e.occurredAt };
+  return { ...next, lastOccurredAt: laterInstant(next.lastOccurredAt, e.occurredAt) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -864,6 +877,7 @@ export function referralBlocksClosure(state: string, ctx: ReferralContext, id: s
   return v(
     'R13',
     'ESCALATION_OPEN',
-    `referral ${id} is escalated at level ${open.level} (${open.label}) with no outcome: record the outcome (REFERRAL_RESOLVED) before closing`,
+    `referral ${id} is escalated at level ${open.level} (${open.label}) with no outcome: record the outcome ` +
+      `(REFERRAL_RESOLVED) before closing`,
   );
 }

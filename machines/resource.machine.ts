@@ -120,7 +120,8 @@ export function checkSegments(
       return v(
         'R39',
         'SEGMENT_OUTSIDE_ASSIGNMENT',
-        `${callSign}: the ${s.activity} segment ${s.startAt}–${s.endAt} is outside the assignment (${dispatchedAt}–${clearedAt})`,
+        `${callSign}: the ${s.activity} segment ${s.startAt}–${s.endAt} is outside the assignment ` +
+          `(${dispatchedAt}–${clearedAt})`,
       );
     }
   }
@@ -132,7 +133,8 @@ export function checkSegments(
       return v(
         'R39',
         'SEGMENTS_OVERLAP',
-        `${callSign}: the ${cur.activity} segment starting ${cur.startAt} overlaps the ${prev.activity} segment ending ${prev.endAt}`,
+        `${callSign}: the ${cur.activity} segment starting ${cur.startAt} overlaps the ${prev.activity} segment ` +
+          `ending ${prev.endAt}`,
       );
     }
   }
@@ -142,7 +144,9 @@ export function checkSegments(
     return v(
       'R39',
       'SEGMENTS_DO_NOT_SUM',
-      `${callSign}: the segments add up to ${(sum / 60).toFixed(1)} min but the assignment lasted ${(total / 60).toFixed(1)} min (dispatched → cleared); they must match within ${SEGMENT_SUM_TOLERANCE_SECONDS / 60} min`,
+      `${callSign}: the segments add up to ${(sum / 60).toFixed(1)} min but the assignment lasted ` +
+        `${(total / 60).toFixed(1)} min (dispatched → cleared); they must match within ` +
+        `${SEGMENT_SUM_TOLERANCE_SECONDS / 60} min`,
     );
   }
   return null;

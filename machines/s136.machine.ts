@@ -16,7 +16,7 @@
  * always 86,400 s, across a BST→GMT change too (R7).
  */
 import { and, assign, not, setup, type SnapshotFrom } from 'xstate';
-import { isBlank, type DeadlineSpec, type EventMeta, type Flag, type Violation } from './types.js';
+import { isBlank, laterInstant, type DeadlineSpec, type EventMeta, type Flag, type Violation } from './types.js';
 import { ageBandFor, type AgeBand, type Ethnicity, type Gender } from './subject.js';
 import { rankAtLeast, type Rank } from './ranks.js';
 
@@ -444,7 +444,8 @@ const plus = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOSt
 const hoursText = (ms: number) => `${Math.round((ms / HOUR) * 100) / 100} h`;
 const powerLabel = (p: Power) => (p === 's136' ? 's.136' : p === 's135_1' ? 's.135(1)' : 's.135(2)');
 
-/** How a place is named in alerts: a configured site's label, else only its type (a typed description may hold an address). */
+/** How a place is named in alerts: a configured site's label, else only its type (a typed description may hold an
+ * address). */
 export const placeName = (p: Place): string => (p.site ? p.label : `a place of type ${p.type}`);
 
 export const currentStay = (c: DetentionContext): Stay | null => c.stays[c.stays.length - 1] ?? null;
@@ -487,7 +488,8 @@ function officerViolation(ctx: { policy: DetentionPolicy }, o: Officer, what: st
   return v(
     'R17',
     'NOT_A_CONSTABLE',
-    `only a constable may ${what === 'a s.136 detention' ? 'detain under s.136' : 'execute the warrant'}; the officer recorded is ${who}`,
+    `only a constable may ${what === 'a s.136 detention' ? 'detain under s.136' : 'execute the warrant'}; the ` +
+      `officer recorded is ${who}`,
   );
 }
 
@@ -500,20 +502,23 @@ function priorDetentionViolation(at: string, priors: PriorDetention[], self: str
         return v(
           'R30',
           'CONSECUTIVE_DETENTION',
-          `consecutive detentions are unlawful: ${powerLabel(p.power)} detention ${p.detentionId} of this person expired at ${p.expiresAt} and no release or outcome is recorded; record its outcome first`,
+          `consecutive detentions are unlawful: ${powerLabel(p.power)} detention ${p.detentionId} of this person ` +
+            `expired at ${p.expiresAt} and no release or outcome is recorded; record its outcome first`,
         );
       }
       return v(
         'R30',
         'ALREADY_DETAINED',
-        `this person is already detained under ${powerLabel(p.power)} (detention ${p.detentionId}); record its transfer or outcome instead of a new detention`,
+        `this person is already detained under ${powerLabel(p.power)} (detention ${p.detentionId}); record its ` +
+          `transfer or outcome instead of a new detention`,
       );
     }
     if (p.endedAt > at) {
       return v(
         'R30',
         'OVERLAPPING_DETENTION',
-        `this person's detention ${p.detentionId} did not end until ${p.endedAt}; a new detention cannot start before that`,
+        `this person's detention ${p.detentionId} did not end until ${p.endedAt}; a new detention cannot start ` +
+          `before that`,
       );
     }
   }
@@ -530,7 +535,8 @@ function placeViolation(ctx: DetentionContext, place: Place, age: AgeAtTime, at:
       return v(
         'R24',
         'CHILD_AT_POLICE_STATION',
-        'a police station can never be a place of safety for a person under 18 (s.136A): choose a health-based place of safety or an emergency department',
+        'a police station can never be a place of safety for a person under 18 (s.136A): choose a health-based place ' +
+          'of safety or an emergency department',
       );
     }
     if (!ctx.policy.policeStationPermitted) {
@@ -545,13 +551,15 @@ function placeViolation(ctx: DetentionContext, place: Place, age: AgeAtTime, at:
       return v(
         'R25',
         'POLICE_STATION_CONDITIONS_REQUIRED',
-        'a police station for an adult needs the Regulations record: imminent risk, why no other place, healthcare presence, decision-maker and (below inspector) authorisation',
+        'a police station for an adult needs the Regulations record: imminent risk, why no other place, healthcare ' +
+          'presence, decision-maker and (below inspector) authorisation',
       );
     if (!ps.imminentRiskOfSeriousHarm)
       return v(
         'R25',
         'NO_IMMINENT_RISK',
-        "a police station may be used only when the person's behaviour poses an imminent risk of serious injury or death",
+        "a police station may be used only when the person's behaviour poses an imminent risk of serious injury or " +
+          'death',
       );
     if (isBlank(ps.noOtherPlaceReason))
       return v(
@@ -563,7 +571,8 @@ function placeViolation(ctx: DetentionContext, place: Place, age: AgeAtTime, at:
       return v(
         'R25',
         'HEALTHCARE_REQUIREMENT',
-        'a police station may be used only when a healthcare professional will check the person at least every 30 minutes (reg 4)',
+        'a police station may be used only when a healthcare professional will check the person at least every 30 ' +
+          'minutes (reg 4)',
       );
     if (isBlank(ps.decisionMaker.name))
       return v('R25', 'DECISION_MAKER_REQUIRED', 'record who decided to use the police station (name and rank)');
@@ -573,7 +582,8 @@ function placeViolation(ctx: DetentionContext, place: Place, age: AgeAtTime, at:
         return v(
           'R25',
           'INSPECTOR_AUTHORISATION_REQUIRED',
-          `the decision-maker is a ${ps.decisionMaker.rank}: an inspector or above must authorise a police station (name, rank, time)`,
+          `the decision-maker is a ${ps.decisionMaker.rank}: an inspector or above must authorise a police station ` +
+            `(name, rank, time)`,
         );
       if (!rankAtLeast(a.rank, 'inspector'))
         return v(
@@ -605,7 +615,7 @@ function placeViolation(ctx: DetentionContext, place: Place, age: AgeAtTime, at:
   }
   if (place.type === 'privateDwelling') {
     const c = place.consent;
-    if (!c || c.personAgreed !== true)
+    if (c?.personAgreed !== true)
       return v('R27', 'CONSENT_REQUIRED', 'a home is a place of safety only if the person agrees (s.135(7))');
     if (c.personLivesThere === null)
       return v('R27', 'CONSENT_REQUIRED', 'record whether the person lives at this home');
@@ -624,7 +634,8 @@ function placeViolation(ctx: DetentionContext, place: Place, age: AgeAtTime, at:
     return v(
       'R27',
       'MANAGER_CONSENT_REQUIRED',
-      'another suitable place needs the agreement of the person who appears to be responsible for managing it (s.135(7))',
+      'another suitable place needs the agreement of the person who appears to be responsible for managing it ' +
+        '(s.135(7))',
     );
   }
   return null;
@@ -636,7 +647,8 @@ function afterExpiry(ctx: DetentionContext, at: string, what: string): Violation
     return v(
       'R23',
       'DETENTION_EXPIRED',
-      `${what} at ${at} implies continuing detention, but the permitted period expired at ${ctx.expiresAt}; record the outcome 'lapsed'`,
+      `${what} at ${at} implies continuing detention, but the permitted period expired at ${ctx.expiresAt}; record ` +
+        `the outcome 'lapsed'`,
     );
   }
   return null;
@@ -737,7 +749,8 @@ const check: { [K in DetentionEventType]: (ctx: DetentionContext, e: EventOf<K>)
         return v(
           'R19',
           'CONSULTEE_NOT_ALLOWED',
-          `the person consulted must be one of: ${CONSULTEE_PROFESSIONS.join(', ')} (s.136(1C), reg 8); got '${e.profession ?? ''}'`,
+          `the person consulted must be one of: ${CONSULTEE_PROFESSIONS.join(', ')} (s.136(1C), reg 8); got ` +
+            `'${e.profession ?? ''}'`,
         );
       }
       if (isBlank(e.advice)) return v('R19', 'ADVICE_REQUIRED', 'record a summary of the advice given');
@@ -763,7 +776,8 @@ const check: { [K in DetentionEventType]: (ctx: DetentionContext, e: EventOf<K>)
       return v(
         'R16',
         'DWELLING',
-        's.136 cannot be used in a house, flat or room where the person or anyone else lives, or its private yard, garden, garage or outhouse (s.136(1A)); consider s.135 or the Mental Capacity Act',
+        's.136 cannot be used in a house, flat or room where the person or anyone else lives, or its private yard, ' +
+          'garden, garage or outhouse (s.136(1A)); consider s.135 or the Mental Capacity Act',
       );
     }
     const officer = officerViolation(ctx, e.officer, 'a s.136 detention');
@@ -844,7 +858,7 @@ const check: { [K in DetentionEventType]: (ctx: DetentionContext, e: EventOf<K>)
   },
   S136_HEALTHCARE_CHECK_RECORDED(ctx, e) {
     const stay = currentStay(ctx);
-    if (!stay || stay.place.type !== 'policeStation')
+    if (stay?.place.type !== 'policeStation')
       return v(
         'R26',
         'NOT_AT_POLICE_STATION',
@@ -920,14 +934,16 @@ const check: { [K in DetentionEventType]: (ctx: DetentionContext, e: EventOf<K>)
       return v(
         'R28',
         'EXTENSION_AUTHORISER',
-        'only the registered medical practitioner responsible for the examination may extend the detention (s.136B): record their name and that they are responsible',
+        'only the registered medical practitioner responsible for the examination may extend the detention (s.136B): ' +
+          'record their name and that they are responsible',
       );
     }
     if (e.ground !== 'personsCondition') {
       return v(
         'R28',
         'EXTENSION_GROUND_NOT_LAWFUL',
-        `'${e.ground}' is not a lawful ground: the only ground is that the person's condition makes it impracticable to complete the assessment within 24 hours (unavailability of a bed, AMHP, doctor or transport is not)`,
+        `'${e.ground}' is not a lawful ground: the only ground is that the person's condition makes it impracticable ` +
+          `to complete the assessment within 24 hours (unavailability of a bed, AMHP, doctor or transport is not)`,
       );
     }
     if (isBlank(e.reason))
@@ -938,7 +954,8 @@ const check: { [K in DetentionEventType]: (ctx: DetentionContext, e: EventOf<K>)
       return v(
         'R28',
         'EXTENSION_AFTER_EXPIRY',
-        `an extension must be authorised before the 24-hour period expires (${ctx.baseExpiresAt}); it was recorded at ${e.occurredAt}`,
+        `an extension must be authorised before the 24-hour period expires (${ctx.baseExpiresAt}); it was recorded ` +
+          `at ${e.occurredAt}`,
       );
     }
     const used = ctx.extensions.reduce((n, x) => n + x.minutes, 0) * MINUTE;
@@ -947,7 +964,8 @@ const check: { [K in DetentionEventType]: (ctx: DetentionContext, e: EventOf<K>)
       return v(
         'R28',
         'EXTENSION_TOO_LONG',
-        `extensions may total at most 12 hours (36 hours in all); ${hoursText(used)} already granted, ${hoursText(asked)} asked`,
+        `extensions may total at most 12 hours (36 hours in all); ${hoursText(used)} already granted, ` +
+          `${hoursText(asked)} asked`,
       );
     }
     if (atPoliceStation(ctx) && e.assessmentAtPoliceStation !== false) {
@@ -956,7 +974,8 @@ const check: { [K in DetentionEventType]: (ctx: DetentionContext, e: EventOf<K>)
         return v(
           'R29',
           'SUPERINTENDENT_APPROVAL_REQUIRED',
-          'the person is held at a police station: an officer of superintendent rank or above must approve the extension (s.136B(3))',
+          'the person is held at a police station: an officer of superintendent rank or above must approve the ' +
+            'extension (s.136B(3))',
         );
       if (!rankAtLeast(s.rank, 'superintendent'))
         return v(
@@ -973,7 +992,8 @@ const check: { [K in DetentionEventType]: (ctx: DetentionContext, e: EventOf<K>)
       return v(
         'R36',
         'OUTCOME_NEEDS_PLACE_OF_SAFETY',
-        `'${o}' follows an assessment at a place of safety; before arrival the outcome can only be ${PRE_ARRIVAL_OUTCOMES.join(' or ')}`,
+        `'${o}' follows an assessment at a place of safety; before arrival the outcome can only be ` +
+          `${PRE_ARRIVAL_OUTCOMES.join(' or ')}`,
       );
     }
     const start = notBefore(e.occurredAt, ctx.detainedAt, 'the detention');
@@ -1006,7 +1026,8 @@ const check: { [K in DetentionEventType]: (ctx: DetentionContext, e: EventOf<K>)
         return v(
           'R36',
           'APPLICATION_REQUIRED',
-          `'${o}' needs the AMHP application time and ${need} medical recommendation${need > 1 ? 's' : ''}, or reportedByHealth when the NHS holds those records`,
+          `'${o}' needs the AMHP application time and ${need} medical recommendation${need > 1 ? 's' : ''}, or ` +
+            `reportedByHealth when the NHS holds those records`,
         );
       }
     }
@@ -1042,7 +1063,8 @@ const check: { [K in DetentionEventType]: (ctx: DetentionContext, e: EventOf<K>)
       return v(
         'R31',
         'SUPERVISOR_REVIEW_REQUIRED',
-        'a release by police before the assessment outcome must be reviewed by a supervisor (sergeant or above): name and rank',
+        'a release by police before the assessment outcome must be reviewed by a supervisor (sergeant or above): ' +
+          'name and rank',
       );
     }
     return (
@@ -1074,7 +1096,8 @@ const check: { [K in DetentionEventType]: (ctx: DetentionContext, e: EventOf<K>)
       return v(
         'R42',
         'ADR_INCOMPLETE',
-        `the Home Office ADR record is incomplete; missing: ${missing.join(', ')} (record "notKnown" where it is not known)`,
+        `the Home Office ADR record is incomplete; missing: ${missing.join(', ')} (record "notKnown" where it is not ` +
+          `known)`,
       );
     }
     const open = ctx.stays.find((s) => s.acceptedAt && !s.departedAt);
@@ -1097,7 +1120,8 @@ const consultationMissing = () =>
   v(
     'R19',
     'CONSULTATION_REQUIRED',
-    'before deciding to detain, record the consultation (doctor, nurse, AMHP, paramedic or occupational therapist) or that it was not practicable and why',
+    'before deciding to detain, record the consultation (doctor, nurse, AMHP, paramedic or occupational therapist) ' +
+      'or that it was not practicable and why',
   );
 
 /** Why `e` would be refused by the rules (not by the state), or null. */
@@ -1162,7 +1186,7 @@ export function detentionDeadlines(c: DetentionContext): DeadlineSpec[] {
     });
   }
   const stay = currentStay(c);
-  if (stay && stay.policeInAttendance && stay.handoverRuleApplies && !stay.acceptedAt && !stay.extendedStay) {
+  if (stay?.policeInAttendance && stay.handoverRuleApplies && !stay.acceptedAt && !stay.extendedStay) {
     out.push({
       key: `R35:handover:${stay.seq}`,
       rule: 'R35',
@@ -1192,7 +1216,9 @@ function deadlineFlag(c: DetentionContext, key: string, e: EventMeta): Flag {
       rule: 'R23',
       severity: 'warning',
       notify: c.policy.notify.clockWarning,
-      message: `${label}: ${hoursText(Number(arg) * MINUTE)} left on the detention clock (expires ${c.expiresAt} UTC) and no outcome yet`,
+      message:
+        `${label}: ${hoursText(Number(arg) * MINUTE)} left on the detention clock (expires ${c.expiresAt} ` +
+        `UTC) and no outcome yet`,
     };
   }
   if (kind === 'expiry') {
@@ -1201,7 +1227,9 @@ function deadlineFlag(c: DetentionContext, key: string, e: EventMeta): Flag {
       rule: 'R23',
       severity: 'critical',
       notify: c.policy.notify.clockExpired,
-      message: `${label}: detention authority lapsed — the permitted period expired at ${c.expiresAt} UTC with no outcome recorded; the person may not be held under this power`,
+      message:
+        `${label}: detention authority lapsed — the permitted period expired at ${c.expiresAt} UTC with no ` +
+        `outcome recorded; the person may not be held under this power`,
     };
   }
   if (kind === 'handover') {
@@ -1220,7 +1248,9 @@ function deadlineFlag(c: DetentionContext, key: string, e: EventMeta): Flag {
       rule: 'R26',
       severity: 'warning',
       notify: c.policy.notify.healthcareCheck,
-      message: `${label}: no healthcare-professional welfare check recorded for ${c.policy.healthcareCheckMinutes} min at the police station`,
+      message:
+        `${label}: no healthcare-professional welfare check recorded for ${c.policy.healthcareCheckMinutes} ` +
+        `min at the police station`,
     };
   }
   if (rule === 'R37') {
@@ -1229,7 +1259,7 @@ function deadlineFlag(c: DetentionContext, key: string, e: EventMeta): Flag {
       rule: 'R37',
       severity: 'warning',
       notify: c.policy.notify.assessmentDelay,
-      message: `${label}: the assessment has not started ${c.policy.assessmentStartFlagHours} h after the clock started`,
+      message: `${label}: no assessment ${c.policy.assessmentStartFlagHours} h after the clock started`,
     };
   }
   return {
@@ -1290,7 +1320,9 @@ function childAtStationFlag(c: DetentionContext, e: EventMeta): DetentionContext
       key: 'R24:childAtPoliceStation',
       rule: 'R24',
       severity: 'critical',
-      message: `${powerLabel(c.power)} detention ${c.detentionId}: the person is now recorded as under 18 but was held at a police station`,
+      message:
+        `${powerLabel(c.power)} detention ${c.detentionId}: the person is now recorded as under 18 but was ` +
+        `held at a police station`,
       raisedAt: e.occurredAt,
       seq: e.seq,
       notify: c.policy.notify.childAtPoliceStation,
@@ -1374,7 +1406,7 @@ const reduce: { [K in DetentionEventType]: (ctx: DetentionContext, e: EventOf<K>
           key: 'R34',
           rule: 'R34',
           severity: 'warning',
-          message: `s.136 detention ${c.detentionId}: conveyed in a police vehicle without an ambulance being requested`,
+          message: `s.136 detention ${c.detentionId}: conveyed in a police vehicle, no ambulance requested`,
           raisedAt: e.occurredAt,
           seq: e.seq,
           notify: c.policy.notify.conveyance,
@@ -1395,7 +1427,9 @@ const reduce: { [K in DetentionEventType]: (ctx: DetentionContext, e: EventOf<K>
         key: `R26:notPresent:${e.seq}`,
         rule: 'R26',
         severity: 'warning',
-        message: `${powerLabel(c.power)} detention ${c.detentionId}: no healthcare professional present and available at the police station (reg 4)`,
+        message:
+          `${powerLabel(c.power)} detention ${c.detentionId}: no healthcare professional present and ` +
+          `available at the police station (reg 4)`,
         raisedAt: e.occurredAt,
         seq: e.seq,
         notify: c.policy.notify.healthcareCheck,
@@ -1416,7 +1450,10 @@ const reduce: { [K in DetentionEventType]: (ctx: DetentionContext, e: EventOf<K>
         key: `R35:departure:${stay.seq}`,
         rule: 'R35',
         severity: 'warning',
-        message: `${powerLabel(c.power)} detention ${c.detentionId}: police left ${placeName(stay.place)} ${Math.round(waited / MINUTE)} min after arrival (expected within ${c.policy.handoverMinutes} min; no agreed extended stay)`,
+        message:
+          `${powerLabel(c.power)} detention ${c.detentionId}: police left ${placeName(stay.place)} ` +
+          `${Math.round(waited / MINUTE)} min after arrival (expected within ${c.policy.handoverMinutes} min; no ` +
+          `agreed extended stay)`,
         raisedAt: e.occurredAt,
         seq: e.seq,
         notify: c.policy.notify.handover,
@@ -1482,7 +1519,9 @@ const reduce: { [K in DetentionEventType]: (ctx: DetentionContext, e: EventOf<K>
       key: 'R31',
       rule: 'R31',
       severity: 'warning',
-      message: `${powerLabel(c.power)} detention ${c.detentionId}: released by police before an assessment outcome (reviewed by ${e.supervisor.rank})`,
+      message:
+        `${powerLabel(c.power)} detention ${c.detentionId}: released by police before an assessment outcome ` +
+        `(reviewed by ${e.supervisor.rank})`,
       raisedAt: e.occurredAt,
       seq: e.seq,
       notify: c.policy.notify.release,
@@ -1515,7 +1554,7 @@ const reduce: { [K in DetentionEventType]: (ctx: DetentionContext, e: EventOf<K>
 
 function applyEvent(ctx: DetentionContext, e: DetentionEvent): DetentionContext {
   const next = (reduce[e.type] as (c: DetentionContext, ev: DetentionEvent) => DetentionContext)(ctx, e);
-  return { ...next, lastAt: next.lastAt > e.occurredAt ? next.lastAt : e.occurredAt };
+  return { ...next, lastAt: laterInstant(next.lastAt, e.occurredAt) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1648,7 +1687,7 @@ export function detentionAllowedEvents(s: DetentionSnapshot): string[] {
   if (stay?.place.type !== 'policeStation') drop('S136_HEALTHCARE_CHECK_RECORDED');
   if (!stay?.acceptedAt || stay.departedAt) drop('S136_POLICE_DEPARTED');
   if (stay && (stay.acceptedAt || stay.place.type === 'policeStation')) drop('S136_NHS_ACCEPTED');
-  if (!stay || !stay.policeInAttendance || stay.departedAt || stay.extendedStay || stay.place.type === 'policeStation')
+  if (!stay?.policeInAttendance || stay.departedAt || stay.extendedStay || stay.place.type === 'policeStation')
     drop('S136_EXTENDED_STAY_AGREED');
   if (c.assessmentStartedAt) drop('S136_ASSESSMENT_STARTED');
   if (lapsed) {

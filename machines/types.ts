@@ -73,7 +73,9 @@ export function checkEventTime(
     return {
       rule: 'R7',
       code: 'TIME_BEFORE_START',
-      message: `${field} ${e.occurredAt} is before ${notBeforeLabel} (${notBefore}); an interval cannot end before it starts`,
+      message:
+        `${field} ${e.occurredAt} is before ${notBeforeLabel} (${notBefore}); an interval cannot end before ` +
+        `it starts`,
     };
   }
   const latest = new Date(Date.parse(e.recordedAt) + futureToleranceSeconds * 1000).toISOString();
@@ -81,8 +83,13 @@ export function checkEventTime(
     return {
       rule: 'R7',
       code: 'TIME_IN_FUTURE',
-      message: `${field} ${e.occurredAt} is in the future (server time ${e.recordedAt}, tolerance ${futureToleranceSeconds}s)`,
+      message:
+        `${field} ${e.occurredAt} is in the future (server time ${e.recordedAt}, tolerance ` +
+        `${futureToleranceSeconds}s)`,
     };
   }
   return null;
 }
+
+/** The later of two ISO-8601 UTC instants (they compare lexically). */
+export const laterInstant = (a: string, b: string): string => (a > b ? a : b);

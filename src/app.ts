@@ -154,7 +154,10 @@ export function createApp(deps: AppDeps) {
       title: `Mental-health demand and triage API — ${deps.config.force.name}`,
       version: '0.1.0',
       description:
-        'Incidents from call to close: THRIVE, grading, Right Care Right Person decisions, dispatch, partner referrals (emailed with a partner response link, acknowledged, answered, escalated), the partner directory, the handover audit, MHA s.136/s.135 detentions and the Home Office ADR return. Errors are RFC 9457 problem+json; 422 names the rule (DOMAIN.md R1–R45).',
+        'Incidents from call to close: THRIVE, grading, Right Care Right Person decisions, dispatch, partner ' +
+        'referrals (emailed with a partner response link, acknowledged, answered, escalated), the partner ' +
+        'directory, the handover audit, MHA s.136/s.135 detentions and the Home Office ADR return. Errors are ' +
+        'RFC 9457 problem+json; 422 names the rule (DOMAIN.md R1–R45).',
     },
   });
 

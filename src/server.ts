@@ -10,6 +10,7 @@ import { systemClock } from './clock.js';
 import type { CommandDeps } from './commands/deps.js';
 import { groupCommitUnitOfWork } from './commands/unit-of-work.js';
 import { ConfigError, DEFAULT_CONFIG_PATH, loadForceConfig } from './config/load.js';
+import type { ForceConfig } from './config/schema.js';
 import { PersonKeyer, resolvePersonKeySecret } from './domain/person-key.js';
 import { createLogger } from './log.js';
 import { deliverOutbox } from './commands/deliver-mail.js';
@@ -21,11 +22,11 @@ const logger = createLogger();
 const env = process.env;
 
 function fail(message: string): never {
-  process.stderr.write(message + '\n');
+  process.stderr.write(`${message}\n`);
   process.exit(1);
 }
 
-let config;
+let config: ForceConfig;
 try {
   config = loadForceConfig(env.FORCE_CONFIG ?? DEFAULT_CONFIG_PATH);
 } catch (e) {
@@ -41,14 +42,16 @@ const secret = resolvePersonKeySecret(env.PERSON_KEY_SECRET, `${databasePath}.pe
 if (secret.source === 'generated') {
   logger.warn(
     { file: `${databasePath}.person-key` },
-    'PERSON_KEY_SECRET is not set: generated a person-key secret and saved it beside the database. Back it up with the database; without it repeat contacts cannot be linked. Set PERSON_KEY_SECRET in production.',
+    'PERSON_KEY_SECRET is not set: generated a person-key secret and saved it beside the database. Back it up with ' +
+      'the database; without it repeat contacts cannot be linked. Set PERSON_KEY_SECRET in production.',
   );
 }
 const linkSecret = resolvePersonKeySecret(env.REFERRAL_LINK_SECRET, `${databasePath}.link-key`);
 if (linkSecret.source === 'generated') {
   logger.warn(
     { file: `${databasePath}.link-key` },
-    'REFERRAL_LINK_SECRET is not set: generated a secret for partner response links and saved it beside the database. Set REFERRAL_LINK_SECRET in production; changing it invalidates links already emailed.',
+    'REFERRAL_LINK_SECRET is not set: generated a secret for partner response links and saved it beside the ' +
+      'database. Set REFERRAL_LINK_SECRET in production; changing it invalidates links already emailed.',
   );
 }
 const publicBaseUrl = env.PUBLIC_BASE_URL ?? `http://localhost:${port}`;
@@ -56,7 +59,8 @@ const mail = mailSettingsFromEnv(env);
 if (mail && isCapture(mail)) {
   logger.warn(
     { dir: mail.captureDir },
-    'MAIL_CAPTURE_DIR is set and SMTP_URL is not: emails are written to files, not sent (development only; production must set SMTP_URL)',
+    'MAIL_CAPTURE_DIR is set and SMTP_URL is not: emails are written to files, not sent (development only; ' +
+      'production must set SMTP_URL)',
   );
 }
 const uow = groupCommitUnitOfWork(db.$client, (e) =>

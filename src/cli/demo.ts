@@ -64,14 +64,17 @@ try {
     const detentions = r.plans.filter((p) => p.detention).length;
     const warrants = r.plans.filter((p) => p.warrant).length;
     process.stdout.write(
-      `\n${r.plans.length} incidents (${detentions} with a s.136 detention, ${warrants} with a s.135 warrant), ${r.commands} events through the command path in ${r.seconds.toFixed(0)} s (${Math.round(r.commands / r.seconds)} commands/s)\n\n`,
+      `\n${r.plans.length} incidents (${detentions} with a s.136 detention, ${warrants} with a s.135 warrant), ` +
+        `${r.commands} events through the command path in ${r.seconds.toFixed(0)} s ` +
+        `(${Math.round(r.commands / r.seconds)} commands/s)\n\n`,
     );
     process.stdout.write(
       '| figure | published | generated | tolerance | within | source |\n|---|---:|---:|---|---|---|\n',
     );
     for (const l of lines)
       process.stdout.write(
-        `| ${l.figure} | ${l.published ?? ''} | ${l.generated ?? '—'} | ${l.tolerance} | ${l.within === null ? '—' : l.within ? 'yes' : 'NO'} | ${l.source} |\n`,
+        `| ${l.figure} | ${l.published ?? ''} | ${l.generated ?? '—'} | ${l.tolerance} | ` +
+          `${l.within === null ? '—' : l.within ? 'yes' : 'NO'} | ${l.source} |\n`,
       );
   }
   const pcc = issueToken(db, systemClock, 'Demo PCC analyst', 'pcc_analyst').token;

@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { closeDatabase, openDatabase } from '../../db/client.js';
 import { systemClock } from '../clock.js';
 import { ConfigError, DEFAULT_CONFIG_PATH, loadForceConfig } from '../config/load.js';
+import type { ForceConfig } from '../config/schema.js';
 import { AgencyDirectory, seedDirectory } from '../directory/directory.js';
 import { importOruk, orukDocumentSchema } from '../directory/oruk-import.js';
 
@@ -24,11 +25,11 @@ if (!file || positionals.length > 1) {
   process.stderr.write('usage: npm run directory:import -- <oruk.json> [--activate]\n');
   process.exit(2);
 }
-let config;
+let config: ForceConfig;
 try {
   config = loadForceConfig(process.env.FORCE_CONFIG ?? DEFAULT_CONFIG_PATH);
 } catch (e) {
-  process.stderr.write((e instanceof ConfigError ? e.message : String(e)) + '\n');
+  process.stderr.write(`${e instanceof ConfigError ? e.message : String(e)}\n`);
   process.exit(1);
 }
 let doc: unknown;
@@ -40,7 +41,8 @@ try {
 }
 if (!orukDocumentSchema.safeParse(doc).success) {
   process.stderr.write(
-    `${file} is not an Open Referral UK document (an organization with services, organizations, {"content": [...]} or services)\n`,
+    `${file} is not an Open Referral UK document (an organization with services, organizations, {"content": [...]} ` +
+      `or services)\n`,
   );
   process.exit(1);
 }
@@ -54,9 +56,11 @@ try {
     actorId: 'cli:directory-import',
     now,
   });
-  process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   process.stderr.write(
-    `imported into ${path}: ${report.created.length} created${values.activate ? '' : ' (inactive until an admin reviews them)'}, ${report.updated.length} updated, ${report.unchanged} unchanged, ${report.skipped.length} skipped, ${report.warnings.length} warnings\n`,
+    `imported into ${path}: ${report.created.length} ` +
+      `created${values.activate ? '' : ' (inactive until an admin reviews them)'}, ${report.updated.length} updated, ` +
+      `${report.unchanged} unchanged, ${report.skipped.length} skipped, ${report.warnings.length} warnings\n`,
   );
 } finally {
   closeDatabase(db);

@@ -37,7 +37,8 @@ try {
     onBatch: (s) => process.stderr.write(`  ${s.rows} rows read, ${s.imported} imported\n`),
   });
   process.stdout.write(
-    `${file}: ${r.rows} rows; ${r.imported} imported, ${r.alreadyPresent} already present, ${r.errorCount} refused; ${r.seconds.toFixed(1)} s (${Math.round(r.rows / Math.max(r.seconds, 1e-9))} rows/s)\n`,
+    `${file}: ${r.rows} rows; ${r.imported} imported, ${r.alreadyPresent} already present, ${r.errorCount} refused; ` +
+      `${r.seconds.toFixed(1)} s (${Math.round(r.rows / Math.max(r.seconds, 1e-9))} rows/s)\n`,
   );
   if (r.errorCount > 0) {
     for (const e of r.errors.slice(0, 20))

@@ -13,7 +13,8 @@ try {
   const started = performance.now();
   const r = rebuildProjections(db);
   process.stdout.write(
-    `rebuilt ${r.incidents} incidents from ${r.events} events in ${Math.round(performance.now() - started)} ms (${path})\n`,
+    `rebuilt ${r.incidents} incidents from ${r.events} events in ${Math.round(performance.now() - started)} ms ` +
+      `(${path})\n`,
   );
 } finally {
   closeDatabase(db);

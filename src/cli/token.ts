@@ -26,7 +26,7 @@ try {
   process.stdout.write(`token (shown once; keep it secret):\n${token}\n`);
 } catch (e) {
   if (e instanceof UserRoleConflict) {
-    process.stderr.write(e.message + '\n');
+    process.stderr.write(`${e.message}\n`);
     process.exit(1);
   }
   throw e;

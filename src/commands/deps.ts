@@ -13,7 +13,8 @@ export interface CommandDeps {
   clock: Clock;
   config: ForceConfig;
   keyer: PersonKeyer;
-  /** When false, no email is queued (no mail transport configured): alerts stay in the API, email referrals are refused. */
+  /** When false, no email is queued (no mail transport configured): alerts stay in the API, email referrals are
+   * refused. */
   mailEnabled: boolean;
   /** Signs the partner response links put in referral emails (absent: emails carry no link). */
   partnerLinks?: PartnerLinks;

@@ -114,7 +114,7 @@ function priorDetentions(deps: CommandDeps, state: AggregateState, self: string)
   const ctx = state.incident.context;
   const siblings = Object.entries(state.children.detention)
     .filter(([id]) => id !== self)
-    .map(([id, d]) => d.context as DetentionContext)
+    .map(([, d]) => d.context as DetentionContext)
     .filter((d) => d.detainedAt !== null)
     .map((d) => ({
       detentionId: d.detentionId,

@@ -54,7 +54,9 @@ const alertMails: EffectSource = ({ deps, beforeRows, afterProjection: after }) 
         recipient: to,
         subject: `[${a.severity.toUpperCase()}] ${a.rule} on incident ${ref}`,
         // Minimum necessary: rule, message and reference; no names, no free text from the call.
-        body: `${a.message}\n\nIncident: ${ref} (id ${after.incident.id})\nRule: ${a.rule}\nRaised at: ${a.raisedAt} (UTC)\n`,
+        body:
+          `${a.message}\n\nIncident: ${ref} (id ${after.incident.id})\nRule: ${a.rule}\nRaised at: ${a.raisedAt} ` +
+          `(UTC)\n`,
       },
     });
   }
@@ -78,7 +80,8 @@ const referralMails: EffectSource = ({ deps, before, event, after }) => {
     const priorState = prior ? childStateName(prior) : null;
     const key = referralMailKey(incident.id, id);
     if (!prior && state === 'drafted') {
-      if (!deps.mailEnabled || !r.route.email) continue; // the translator refuses email referrals without mail; belt and braces
+      // the translator refuses email referrals without mail; belt and braces
+      if (!deps.mailEnabled || !r.route.email) continue;
       const link =
         deps.partnerLinks && r.route.linkExpiresAt
           ? deps.partnerLinks.url(deps.partnerLinks.token(incident.id, id, r.route.linkExpiresAt))

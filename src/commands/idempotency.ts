@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../../db/client.js';
 import { rowWriter } from '../../db/rows.js';
 import { idempotencyKeys } from '../../db/schema.js';
+import { getOrInsert } from '../lib/maps.js';
 
 export interface StoredAnswer {
   requestHash: string;
@@ -37,7 +38,5 @@ export class IdempotencyStore {
 
 const stores = new WeakMap<Db, IdempotencyStore>();
 export function idempotencyStore(db: Db): IdempotencyStore {
-  let s = stores.get(db);
-  if (!s) stores.set(db, (s = new IdempotencyStore(db)));
-  return s;
+  return getOrInsert(stores, db, () => new IdempotencyStore(db));
 }

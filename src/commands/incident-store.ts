@@ -24,6 +24,7 @@ import type { PriorContact } from '../../machines/subject.js';
 import { MACHINE_VERSIONS, replay, serializeAggregate, type AggregateEvent } from '../domain/incident-aggregate.js';
 import type { Projection, ProjectionRows } from '../domain/projection.js';
 import { RollupWriter } from './rollup.js';
+import { getOrInsert } from '../lib/maps.js';
 
 const ENVELOPE = new Set(['type', 'seq', 'occurredAt', 'recordedAt', 'actor']);
 
@@ -129,7 +130,8 @@ export class IncidentStore {
     this.#rollup = new RollupWriter(s);
   }
 
-  /** The incident's version and snapshot; an incident stored without one (imported history) is replayed from its events. */
+  /** The incident's version and snapshot; an incident stored without one (imported history) is replayed from its
+   * events. */
   load(id: string): { version: number; snapshot: string } | null {
     const row = this.#load.get(id) as { version: number; snapshot: string | null } | undefined;
     if (!row) return null;
@@ -198,7 +200,5 @@ export class IncidentStore {
 
 const stores = new WeakMap<Db, IncidentStore>();
 export function incidentStore(db: Db): IncidentStore {
-  let s = stores.get(db);
-  if (!s) stores.set(db, (s = new IncidentStore(db)));
-  return s;
+  return getOrInsert(stores, db, () => new IncidentStore(db));
 }

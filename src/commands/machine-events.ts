@@ -25,7 +25,8 @@ export function incidentPolicy(config: ForceConfig, category: string): IncidentP
 
 export function gradePolicy(config: ForceConfig, code: string): GradePolicy {
   const g = config.grades.find((x) => x.code === code);
-  if (!g) throw new Error(`grade ${code} is not configured`); // unreachable: the input schema is built from the same config
+  // unreachable: the input schema is built from the same config
+  if (!g) throw new Error(`grade ${code} is not configured`);
   const t = g.attendanceTarget;
   return {
     label: g.label,

@@ -57,7 +57,9 @@ export function partnerRefusal(p: PartnerReferral, action: PartnerAction | null)
       status: 409,
       code: 'ALREADY_ANSWERED',
       title: 'This referral has already been answered',
-      message: `It was ${answered}${r.answeredAt ? ` at ${r.answeredAt}` : ''}. This link works once; nothing was changed. To change the answer, ring the control room.`,
+      message:
+        `It was ${answered}${r.answeredAt ? ` at ${r.answeredAt}` : ''}. This link works once; nothing was ` +
+        `changed. To change the answer, ring the control room.`,
     };
   }
   if (action === 'acknowledge' && !r.acknowledgedAt && p.state !== 'drafted' && p.state !== 'sent') {
@@ -66,7 +68,8 @@ export function partnerRefusal(p: PartnerReferral, action: PartnerAction | null)
       code: 'ACKNOWLEDGEMENT_TOO_LATE',
       title: 'Please accept or decline',
       message:
-        'No acknowledgement reached us in time, so this referral has been escalated. Please accept or decline it now, or ring the control room.',
+        'No acknowledgement reached us in time, so this referral has been escalated. Please accept or decline it ' +
+        'now, or ring the control room.',
     };
   }
   return null;

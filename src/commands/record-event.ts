@@ -31,7 +31,8 @@ export function recordEvent(deps: CommandDeps, meta: CommandMeta, req: RecordEve
           409,
           'STALE_VERSION',
           'Incident changed since you read it',
-          `you sent If-Match "${req.ifMatch}" but the incident is at version ${row.version}; reload it and decide again`,
+          `you sent If-Match "${req.ifMatch}" but the incident is at version ${row.version}; reload it and decide ` +
+            `again`,
           {
             currentVersion: row.version,
           },

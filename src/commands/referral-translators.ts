@@ -10,13 +10,13 @@ import { AgencyDirectory } from '../directory/directory.js';
 import { isOpenAt } from '../directory/hours.js';
 import { problem } from '../http/problem.js';
 import type { Translators } from './translate-event.js';
+import { getOrInsert } from '../lib/maps.js';
 
 const directories = new WeakMap<object, AgencyDirectory>();
 
 export const referralTranslators: Translators = {
   REFERRAL_MADE(deps, state, i, occurredAt) {
-    let dir = directories.get(deps.db);
-    if (!dir) directories.set(deps.db, (dir = new AgencyDirectory(deps.db)));
+    const dir = getOrInsert(directories, deps.db, () => new AgencyDirectory(deps.db));
     const agency = dir.get(i.agency);
     if (!agency) {
       return problem(
@@ -34,7 +34,8 @@ export const referralTranslators: Translators = {
         422,
         'AGENCY_INACTIVE',
         'Rule R11 not met',
-        `${agency.label} (${agency.code}) is not active in the directory: choose another agency, or ask an admin to review and activate it`,
+        `${agency.label} (${agency.code}) is not active in the directory: choose another agency, or ask an admin to ` +
+          `review and activate it`,
         { rule: 'R11' },
       );
     }
@@ -45,7 +46,8 @@ export const referralTranslators: Translators = {
         422,
         'EMAIL_NOT_CONFIGURED',
         'Email is not configured',
-        `this server has no mail transport (SMTP_URL), so the referral cannot be emailed: contact ${agency.label} another way (e.g. phone) and record that`,
+        `this server has no mail transport (SMTP_URL), so the referral cannot be emailed: contact ${agency.label} ` +
+          `another way (e.g. phone) and record that`,
         { rule: null },
       );
     }

@@ -18,6 +18,7 @@ import {
   type IncidentLedgerRow,
   type ReferralLedgerRow,
 } from '../domain/demand-ledger.js';
+import { getOrInsert } from '../lib/maps.js';
 
 /** The dimensions a report can group by, and each row's value for it. */
 export const DIMENSIONS = ['all', 'district', 'category', 'agency'] as const;
@@ -60,8 +61,7 @@ class Table {
     const period = this.#period(row.day);
     for (const d of DIMENSIONS) {
       const key = `${d}\u0000${period}\u0000${dimValue(row, d)}`;
-      let acc = this.#pending.get(key);
-      if (!acc) this.#pending.set(key, (acc = new Array<number>(this.measures.length).fill(0)));
+      const acc = getOrInsert(this.#pending, key, () => new Array<number>(this.measures.length).fill(0));
       for (let i = 0; i < this.measures.length; i++) acc[i]! += sign * (row[this.measures[i]!] as number);
     }
   }

@@ -16,6 +16,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { CommandResult } from './deps.js';
+import { getOrInsert } from '../lib/maps.js';
 
 export interface UnitOfWork {
   /** Run `work` atomically: all its writes, or none if it returns a refusal or throws. */
@@ -110,7 +111,5 @@ export function groupCommitUnitOfWork(
 const serialByDb = new WeakMap<Database.Database, UnitOfWork>();
 /** The per-database default: one transaction per command. */
 export function defaultUnitOfWork(sqlite: Database.Database): UnitOfWork {
-  let u = serialByDb.get(sqlite);
-  if (!u) serialByDb.set(sqlite, (u = serialUnitOfWork(sqlite)));
-  return u;
+  return getOrInsert(serialByDb, sqlite, () => serialUnitOfWork(sqlite));
 }

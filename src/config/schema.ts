@@ -122,7 +122,8 @@ const escalationLevel = z.object({
 
 const referrals = z
   .object({
-    /** How each contact method reaches the agency: email (sent by this system), message (portal, fax …), conversation (spoke to a person). */
+    /** How each contact method reaches the agency: email (sent by this system), message (portal, fax …), conversation
+     * (spoke to a person). */
     contactMethodDelivery: z.record(z.string(), z.enum(DELIVERIES)),
     responseTimes: z.object({
       default: responseTimes,
@@ -165,7 +166,8 @@ const codedList = <T extends z.ZodType<{ code: string }>>(item: T) =>
       });
     });
 
-/** Place-of-safety types (DOMAIN §2.4), defined with the s.136 machine; the ADR's "first place of safety" groups them (§5.2). */
+/** Place-of-safety types (DOMAIN §2.4), defined with the s.136 machine; the ADR's "first place of safety" groups them
+ * (§5.2). */
 export const PLACE_OF_SAFETY_TYPES = PLACE_TYPES;
 
 const minutesBefore = z

@@ -78,7 +78,8 @@ const POLICE_STATION_RECORD = {
 
 /**
  * The detention's events in a valid order (README "A detention, step by step"): considered,
- * consultation, decision (for s.135, the warrant's execution instead), conveyance, arrival (the clock starts), then by time the agreed extended
+ * consultation, decision (for s.135, the warrant's execution instead), conveyance, arrival (the clock starts), then by
+ * time the agreed extended
  * stay, NHS acceptance, police departure, assessment start, welfare checks at a police station and
  * the outcome; then the close (its ADR record is complete from the subject and the steps).
  */
@@ -284,15 +285,12 @@ export function applyPlan(
         },
       ],
     });
-    plan.resources
-      .slice(1)
-      .forEach((r, k) =>
-        step({
-          type: 'POLICE_DISPATCHED',
-          occurredAt: r.dispatchedAt,
-          resources: [{ callSign: r.callSign, officers: r.officers, type: r.type, assignmentId: `r${k + 2}` }],
-        }),
-      );
+    for (const [k, r] of plan.resources.slice(1).entries())
+      step({
+        type: 'POLICE_DISPATCHED',
+        occurredAt: r.dispatchedAt,
+        resources: [{ callSign: r.callSign, officers: r.officers, type: r.type, assignmentId: `r${k + 2}` }],
+      });
   }
   if (plan.decision === 'adviceOnly')
     step({
@@ -338,9 +336,8 @@ export function applyPlan(
     const last = ref.answers[ref.answers.length - 1]!.answer;
     if (last === 'noResponse') safetyNet = true;
   });
-  plan.resources.forEach((r, k) =>
-    step({ type: 'RESOURCE_CLEARED', occurredAt: r.clearedAt, assignmentId: `r${k + 1}`, segments: r.segments }),
-  );
+  for (const [k, r] of plan.resources.entries())
+    step({ type: 'RESOURCE_CLEARED', occurredAt: r.clearedAt, assignmentId: `r${k + 1}`, segments: r.segments });
   if (needsThrive) {
     // A decline or silence means someone looks at the risk again (R2/R12) before closing.
     step({

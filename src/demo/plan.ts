@@ -256,7 +256,10 @@ const HOUR_WEIGHTS = [
 function pickWeighted<T>(rand: () => number, xs: Weighted<T>): T {
   const total = xs.reduce((a, [, w]) => a + w, 0);
   let r = rand() * total;
-  for (const [x, w] of xs) if ((r -= w) < 0) return x;
+  for (const [x, w] of xs) {
+    r -= w;
+    if (r < 0) return x;
+  }
   return xs[xs.length - 1]![0];
 }
 
@@ -318,7 +321,12 @@ export function planYear(config: ForceConfig, o: PlanOptions): IncidentPlan[] {
     let d = 0;
     while (d < o.days - 1 && cum[d]! < target) d++;
     let h = 0;
-    for (let r = rand() * hourTotal; h < 23 && (r -= HOUR_WEIGHTS[h]!) >= 0; h++);
+    let r = rand() * hourTotal;
+    while (h < 23) {
+      r -= HOUR_WEIGHTS[h]!;
+      if (r < 0) break;
+      h++;
+    }
     const received = startMs + d * 86_400_000 + h * 3_600_000 + Math.floor(rand() * 3_600_000);
     const mh = isMh[n]!;
     const category = mh
@@ -390,7 +398,7 @@ export function planYear(config: ForceConfig, o: PlanOptions): IncidentPlan[] {
         t = Math.max(t, at);
       }
       // Call signs are unique within an incident (R39: one resource, one assignment at a time).
-      resources.forEach((r, k) => (r.callSign = `${r.callSign}${k ? `-${k}` : ''}`));
+      for (const [k, r] of resources.entries()) r.callSign = `${r.callSign}${k ? `-${k}` : ''}`;
     }
     const referrals: PlannedReferral[] = [];
     const refer = decision === 'handover' || decision === 'jointResponse' || (deploy && rand() < 0.2);
@@ -488,7 +496,8 @@ export function planYear(config: ForceConfig, o: PlanOptions): IncidentPlan[] {
   return plans;
 }
 
-/** Monthly all-incident totals for the year (the denominator of "share of all incidents"), with the same seasonality. */
+/** Monthly all-incident totals for the year (the denominator of "share of all incidents"), with the same seasonality.
+ * */
 export function planVolumes(o: PlanOptions): Array<{ month: string; allIncidents: number }> {
   const startMs = Date.parse(`${o.start}T00:00:00Z`);
   const byMonth = new Map<string, number>();
@@ -561,7 +570,8 @@ const ETHNICITY_WEIGHTS: Weighted<Ethnicity> = [
   ['other', 2],
   ['notStated', 3],
 ];
-/** Outcomes of the assessment (an assumption, roughly the published NHS picture: most discharged, about a quarter detained). */
+/** Outcomes of the assessment (an assumption, roughly the published NHS picture: most discharged, about a quarter
+ * detained). */
 const OUTCOME_WEIGHTS: Weighted<Outcome> = [
   ['dischargedWithReferral', 38],
   ['dischargedNFA', 17],
@@ -584,7 +594,8 @@ const CONSULTEES: Weighted<readonly [string, string]> = [
   [['amhp', 'duty AMHP'], 10],
   [['registeredMedicalPractitioner', 'duty psychiatrist'], 5],
 ];
-/** The nearest configured place of each kind by district (any configured site of the type when the code is not configured). */
+/** The nearest configured place of each kind by district (any configured site of the type when the code is not
+ * configured). */
 const NEAREST: Record<string, { hbpos: string; ed: string; custody: string }> = {
   Medway: { hbpos: 'kmptDartford', ed: 'edMedway', custody: 'custodyMedway' },
   Maidstone: { hbpos: 'kmptMaidstone', ed: 'edMaidstone', custody: 'custodyMaidstone' },
@@ -651,7 +662,8 @@ function placeFor(config: ForceConfig, kind: FirstPlace, district: string): Plan
 
 /** Where s.135(1) warrants are executed (assumption [U]): mostly brought to a health-based place of safety. */
 const S135_FIRST_PLACE = { healthBasedPlaceOfSafety: 0.85, emergencyDepartment: 0.15 };
-/** How people removed under a warrant travel (assumption [U]: the visit is planned, so an ambulance is usually booked). */
+/** How people removed under a warrant travel (assumption [U]: the visit is planned, so an ambulance is usually booked).
+ * */
 const S135_CONVEYANCE = { ambulance: 0.6, policeVehicle: 0.3, otherHealthVehicle: 0.1 };
 const COURTS = [
   "Maidstone Magistrates' Court",

@@ -87,8 +87,11 @@ export function detentionFigures(db: Db, timeZone: string, period: { from: strin
     pos: string | null;
     conv: string | null;
   }>;
-  const tally = (xs: Array<string | null>) =>
-    xs.reduce<Record<string, number>>((m, x) => ((m[x ?? 'none'] = (m[x ?? 'none'] ?? 0) + 1), m), {});
+  const tally = (xs: Array<string | null>) => {
+    const counts: Record<string, number> = {};
+    for (const x of xs) counts[x ?? 'none'] = (counts[x ?? 'none'] ?? 0) + 1;
+    return counts;
+  };
   return {
     detentions: rows.length,
     firstPlace: tally(rows.map((r) => r.pos)),

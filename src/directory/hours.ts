@@ -1,23 +1,24 @@
 /** Whether a partner's listed opening hours include an instant, in the force's local time. */
 import { WEEKDAYS, type Hours } from '../config/schema.js';
+import { getOrInsert } from '../lib/maps.js';
 
 type Weekday = (typeof WEEKDAYS)[number];
 const SHORT: Record<string, Weekday> = { Mon: 'MO', Tue: 'TU', Wed: 'WE', Thu: 'TH', Fri: 'FR', Sat: 'SA', Sun: 'SU' };
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 function localParts(iso: string, timeZone: string): { day: Weekday; minutes: number } {
-  let f = formatters.get(timeZone);
-  if (!f)
-    formatters.set(
-      timeZone,
-      (f = new Intl.DateTimeFormat('en-GB', {
+  const f = getOrInsert(
+    formatters,
+    timeZone,
+    () =>
+      new Intl.DateTimeFormat('en-GB', {
         timeZone,
         weekday: 'short',
         hour: '2-digit',
         minute: '2-digit',
         hourCycle: 'h23',
-      })),
-    );
+      }),
+  );
   const parts = Object.fromEntries(f.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
   return { day: SHORT[parts.weekday!]!, minutes: Number(parts.hour) * 60 + Number(parts.minute) };
 }

@@ -19,7 +19,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { AGENCY_TYPES, WEEKDAYS, type AgencyType, type ForceConfig, type Hours } from '../config/schema.js';
-import { AGENCY_CODE, AgencyDirectory, editable, type Agency, type Contact } from './directory.js';
+import { AGENCY_CODE, type AgencyDirectory, editable, type Agency, type Contact } from './directory.js';
 
 const loose = <T extends z.ZodRawShape>(shape: T) => z.looseObject(shape);
 const str = z.string().nullish();

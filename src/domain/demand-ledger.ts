@@ -17,6 +17,7 @@ import { attendanceOutcome } from '../../machines/incident.machine.js';
 import { referralStatus, type ReferralContext } from '../../machines/referral.machine.js';
 import type { Activity, ResourceContext } from '../../machines/resource.machine.js';
 import { childStateName, type AggregateState } from './incident-aggregate.js';
+import { getOrInsert } from '../lib/maps.js';
 
 export type IncidentLedgerRow = typeof incidentLedger.$inferInsert;
 export type ReferralLedgerRow = typeof referralLedger.$inferInsert;
@@ -126,7 +127,7 @@ function offsetMinutes(iso: string, timeZone: string): number {
   const dayKey = `${timeZone}|${iso.slice(0, 10)}`;
   let off = offsetCache.get(dayKey);
   if (off === undefined) {
-    const start = Date.parse(iso.slice(0, 10) + 'T00:00:00Z');
+    const start = Date.parse(`${iso.slice(0, 10)}T00:00:00Z`);
     const a = intlOffset(start, timeZone);
     off = a === intlOffset(start + 23 * 3_600_000, timeZone) ? a : Number.NaN;
     if (offsetCache.size > 100_000) offsetCache.clear();
@@ -134,9 +135,7 @@ function offsetMinutes(iso: string, timeZone: string): number {
   }
   if (!Number.isNaN(off)) return off;
   const hourKey = `${timeZone}|${iso.slice(0, 13)}`;
-  let h = offsetCache.get(hourKey);
-  if (h === undefined) offsetCache.set(hourKey, (h = intlOffset(Date.parse(iso.slice(0, 13) + ':00:00Z'), timeZone)));
-  return h;
+  return getOrInsert(offsetCache, hourKey, () => intlOffset(Date.parse(`${iso.slice(0, 13)}:00:00Z`), timeZone));
 }
 
 /** The local calendar date (YYYY-MM-DD) of a UTC instant in `timeZone`. */

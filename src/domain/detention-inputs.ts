@@ -64,11 +64,9 @@ function placeSchema(config: ForceConfig) {
     .strictObject({
       imminentRiskOfSeriousHarm: z.boolean(),
       noOtherPlaceReason: text(2000),
-      healthcareRequirementWillBeMet: z
-        .boolean()
-        .openapi({
-          description: 'A healthcare professional will check at least every 30 minutes and be present (reg 4)',
-        }),
+      healthcareRequirementWillBeMet: z.boolean().openapi({
+        description: 'A healthcare professional will check at least every 30 minutes and be present (reg 4)',
+      }),
       decisionMaker: namedRank,
       authorisation: namedRank
         .extend({ at: instant })
@@ -129,12 +127,10 @@ export function detentionEventInputs(config: ForceConfig) {
       .optional()
       .openapi({ description: 'Generated when omitted; unique across incidents' }),
   };
-  const mode = z
-    .enum(['removed', 'kept'])
-    .openapi({
-      description:
-        "'kept': the person is already at a place of safety and is kept there (the clock starts at the decision)",
-    });
+  const mode = z.enum(['removed', 'kept']).openapi({
+    description:
+      "'kept': the person is already at a place of safety and is kept there (the clock starts at the decision)",
+  });
   const psReason = enumOf(config.s136.adr.policeStationReasons.map((r) => r.code));
 
   return {
@@ -173,7 +169,8 @@ export function detentionEventInputs(config: ForceConfig) {
           .optional()
           .openapi({
             description:
-              'registeredMedicalPractitioner, registeredNurse, amhp, registeredParamedic, registeredOccupationalTherapist (R19)',
+              'registeredMedicalPractitioner, registeredNurse, amhp, registeredParamedic, ' +
+              'registeredOccupationalTherapist (R19)',
           }),
         consultee: note(200),
         advice: note(4000),
@@ -225,12 +222,9 @@ export function detentionEventInputs(config: ForceConfig) {
         placeOfSafety: place,
         by: z.enum(TRANSFER_BY),
         byName: text(200),
-        policeAccompanying: z
-          .boolean()
-          .optional()
-          .openapi({
-            description: "Police go with the person and hand over again (default: true when by is 'constable')",
-          }),
+        policeAccompanying: z.boolean().optional().openapi({
+          description: "Police go with the person and hand over again (default: true when by is 'constable')",
+        }),
       })
       .openapi('S136Transferred'),
     S136_HEALTHCARE_CHECK_RECORDED: z
@@ -239,11 +233,9 @@ export function detentionEventInputs(config: ForceConfig) {
         ...at,
         ...id,
         professional: text(200),
-        professionalPresent: z
-          .boolean()
-          .openapi({
-            description: 'A healthcare professional was present and available throughout since the last check (reg 4)',
-          }),
+        professionalPresent: z.boolean().openapi({
+          description: 'A healthcare professional was present and available throughout since the last check (reg 4)',
+        }),
         note: note(2000),
       })
       .openapi('S136HealthcareCheckRecorded'),

@@ -62,6 +62,7 @@ import {
   type DetentionSnapshot,
 } from '../../machines/s136.machine.js';
 import { checkEventTime, type DeadlineSpec, type Flag, type Violation } from '../../machines/types.js';
+import { getOrInsert } from '../lib/maps.js';
 
 export type AggregateEvent =
   | IncidentEvent
@@ -107,12 +108,10 @@ export interface ChildKind {
 /** Initial snapshots are immutable: one per machine, shared (resolveState costs ~20 µs). */
 const initialChildren = new Map<string, AnyMachineSnapshot>();
 function initialChild(kind: ChildKindName): AnyMachineSnapshot {
-  let s = initialChildren.get(kind);
-  if (!s) {
+  return getOrInsert(initialChildren, kind, () => {
     const m = CHILD_KINDS[kind].machine as AnyStateMachine;
-    initialChildren.set(kind, (s = m.resolveState({ value: m.config.initial as string, context: {} })));
-  }
-  return s;
+    return m.resolveState({ value: m.config.initial as string, context: {} });
+  });
 }
 
 const stateValue = (s: AnyMachineSnapshot) => (typeof s.value === 'string' ? s.value : JSON.stringify(s.value));
@@ -204,14 +203,18 @@ const CHILD_KINDS = {
         return {
           rule: null,
           code: 'DETENTION_OPEN',
-          message: `detention ${id} is '${state}': record its outcome (or that s.136 was not used) before closing the incident`,
+          message:
+            `detention ${id} is '${state}': record its outcome (or that s.136 was not used) before closing ` +
+            `the incident`,
         };
       }
       if (state === 'ended')
         return {
           rule: 'R42',
           code: 'DETENTION_NOT_CLOSED',
-          message: `detention ${id} has its outcome but is not closed: complete its ADR record and close it (S136_CLOSED) first`,
+          message:
+            `detention ${id} has its outcome but is not closed: complete its ADR record and close it ` +
+            `(S136_CLOSED) first`,
         };
       return null;
     },
@@ -569,7 +572,7 @@ function stringify(v: unknown): string | undefined {
       if (Array.isArray(v)) {
         let out = '[';
         for (let i = 0; i < v.length; i++) out += (i ? ',' : '') + (stringify(v[i]) ?? 'null');
-        return out + ']';
+        return `${out}]`;
       }
       const keys = Object.keys(v as object).sort();
       let out = '{';
@@ -577,10 +580,10 @@ function stringify(v: unknown): string | undefined {
       for (const k of keys) {
         const s = stringify((v as Record<string, unknown>)[k]);
         if (s === undefined) continue;
-        out += (first ? '' : ',') + JSON.stringify(k) + ':' + s;
+        out += `${(first ? '' : ',') + JSON.stringify(k)}:${s}`;
         first = false;
       }
-      return out + '}';
+      return `${out}}`;
     }
     default:
       return undefined; // undefined, functions, symbols: left out, as JSON.stringify does

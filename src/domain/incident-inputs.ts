@@ -53,7 +53,8 @@ export const subjectInputSchema = z
       .optional()
       .openapi({
         description:
-          "MHA legal status (NHS legal-status classification code, e.g. '01' informal, '03' s.3; 'CTO' community treatment order). Required for an AWOL category (R14); kept from the previous record when omitted",
+          "MHA legal status (NHS legal-status classification code, e.g. '01' informal, '03' s.3; 'CTO' community " +
+          'treatment order). Required for an AWOL category (R14); kept from the previous record when omitted',
       }),
   })
   .openapi('SubjectInput');
@@ -108,7 +109,6 @@ export const inputParts = {
 
 function coreEventInputs(config: ForceConfig) {
   const grade = enumOf(config.grades.map((g) => g.code));
-  const contactMethod = enumOf(config.contactMethods);
   const closureCode = enumOf(config.closureCodes);
   const resolution = enumOf(config.resolutionCodes);
   const { at, note } = inputParts;

@@ -35,11 +35,9 @@ export const referralViewSchema = z
     status: z
       .string()
       .openapi({ description: 'R11 acceptance status: pending, accepted, declined, noResponse, resolved, withdrawn' }),
-    state: z
-      .string()
-      .openapi({
-        description: 'drafted, sent, acknowledged, accepted, declined, noResponse, escalated, resolved, withdrawn',
-      }),
+    state: z.string().openapi({
+      description: 'drafted, sent, acknowledged, accepted, declined, noResponse, escalated, resolved, withdrawn',
+    }),
     madeAt: instant,
     sentAt: instant.nullable(),
     acknowledgedAt: instant.nullable(),
@@ -79,11 +77,9 @@ export const incidentViewSchema = z
     id: z.string(),
     reference: z.string().nullable(),
     version: z.number().int(),
-    state: z
-      .string()
-      .openapi({
-        description: 'new, assessed, graded, policeResponse, partnerResponse, jointResponse, noDeployment, closed',
-      }),
+    state: z.string().openapi({
+      description: 'new, assessed, graded, policeResponse, partnerResponse, jointResponse, noDeployment, closed',
+    }),
     status: z.enum(['open', 'closed']),
     allowedEvents: z.array(z.string()),
     channel: z.enum(CHANNELS),
@@ -162,7 +158,10 @@ export const incidentViewSchema = z
       .nullable()
       .openapi({
         description:
-          "R4/R5: the grade's attendance target for the incident's location class, from call or dispatch. met/breached by the first arrival; breached also when closed after dueAt with police needed and none arrived; awaiting while open with no arrival (compare dueAt with now). Null when the grade has no target or its clock has not started.",
+          "R4/R5: the grade's attendance target for the incident's location class, from call or dispatch. " +
+          'met/breached by the first arrival; breached also when closed after dueAt with police needed and none ' +
+          'arrived; awaiting while open with no arrival (compare dueAt with now). Null when the grade has no ' +
+          'target or its clock has not started.',
       }),
     resources: z.array(
       z.object({
@@ -185,11 +184,9 @@ export const incidentViewSchema = z
     imported: z
       .boolean()
       .openapi({ description: 'A closed historic incident imported from a command-and-control extract' }),
-    repeatContactOf: z
-      .array(z.string())
-      .openapi({
-        description: 'Earlier incidents about the same person with a no-deploy decision inside the window (R15)',
-      }),
+    repeatContactOf: z.array(z.string()).openapi({
+      description: 'Earlier incidents about the same person with a no-deploy decision inside the window (R15)',
+    }),
     flags: z.array(flagSchema),
     createdAt: instant,
     updatedAt: instant,

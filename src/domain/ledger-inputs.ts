@@ -24,7 +24,8 @@ export const segmentInput = () =>
     })
     .openapi('ActivitySegment', {
       description:
-        'What the resource was doing from startAt to endAt (R39: no overlaps; together they cover dispatched → cleared)',
+        'What the resource was doing from startAt to endAt (R39: no overlaps; together they cover dispatched → ' +
+        'cleared)',
     });
 
 export function ledgerEventInputs() {
@@ -44,7 +45,8 @@ export function ledgerEventInputs() {
       })
       .openapi('ResourceCleared', {
         description:
-          'occurredAt = when the resource became free. The segments account for all of its time from dispatch to clear (R39, within 1 minute); officer-hours are derived from them.',
+          'occurredAt = when the resource became free. The segments account for all of its time from dispatch to ' +
+          'clear (R39, within 1 minute); officer-hours are derived from them.',
       }),
     CALL_HANDLING_RECORDED: z
       .strictObject({ type: z.literal('CALL_HANDLING_RECORDED'), ...at, answeredAt: inputParts.instant })

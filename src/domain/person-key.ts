@@ -40,7 +40,7 @@ export class PersonKeyer {
   }
 
   #key(kind: string, value: string): string {
-    return 'pk_' + createHmac('sha256', this.#secret).update(`${kind}:${value}`).digest('hex').slice(0, 40);
+    return `pk_${createHmac('sha256', this.#secret).update(`${kind}:${value}`).digest('hex').slice(0, 40)}`;
   }
 
   /** One key per identifier supplied, most reliable first (NHS number, force id, name + DOB). */
@@ -64,6 +64,6 @@ export function resolvePersonKeySecret(
   if (envSecret && envSecret.length > 0) return { secret: envSecret, source: 'env' };
   if (existsSync(secretFile)) return { secret: readFileSync(secretFile, 'utf8').trim(), source: 'file' };
   const secret = randomBytes(32).toString('base64url');
-  writeFileSync(secretFile, secret + '\n', { mode: 0o600, flag: 'wx' });
+  writeFileSync(secretFile, `${secret}\n`, { mode: 0o600, flag: 'wx' });
   return { secret, source: 'generated' };
 }

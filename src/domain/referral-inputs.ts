@@ -15,11 +15,9 @@ import type { ForceConfig } from '../config/schema.js';
 import { inputParts } from './incident-inputs.js';
 
 const referralId = z.string().min(1).max(64);
-const person = z
-  .strictObject({ name: z.string().max(200), rank: z.enum(RANKS) })
-  .openapi('PersonWithRank', {
-    description: 'Who did it: name and rank (police staff supervisors: controlRoomSupervisor)',
-  });
+const person = z.strictObject({ name: z.string().max(200), rank: z.enum(RANKS) }).openapi('PersonWithRank', {
+  description: 'Who did it: name and rank (police staff supervisors: controlRoomSupervisor)',
+});
 
 export function referralEventInputs(config: ForceConfig) {
   const { text, enumOf, at, note } = inputParts;
@@ -40,14 +38,16 @@ export function referralEventInputs(config: ForceConfig) {
           .openapi({ description: 'Agency code from the directory (GET /api/agencies)' }),
         contactMethod: contactMethod.openapi({
           description:
-            'How the referral reaches the agency; configuration says which are emailed by this system (referrals.contactMethodDelivery)',
+            'How the referral reaches the agency; configuration says which are emailed by this system ' +
+            '(referrals.contactMethodDelivery)',
         }),
         namedContact: text(200).openapi({ description: 'The named role or person contacted (R11)' }),
         agencyReference: note(100),
         location: note(500).openapi({ description: 'Where the partner should go or look (shared with the partner)' }),
         riskSummary: note(1000).openapi({
           description:
-            'Minimum-necessary risk summary for the partner; required for written referrals (R11). No names or identifiers: those go by phone',
+            'Minimum-necessary risk summary for the partner; required for written referrals (R11). No names or ' +
+            'identifiers: those go by phone',
         }),
         callbackRoute: note(300).openapi({
           description: 'How the partner reaches the control room; defaults to referrals.callbackRoute',
@@ -82,14 +82,9 @@ export function referralEventInputs(config: ForceConfig) {
         type: z.literal('REFERRAL_ESCALATED'),
         ...at,
         referralId,
-        level: z
-          .number()
-          .int()
-          .min(1)
-          .max(20)
-          .openapi({
-            description: 'Escalation ladder level (referrals.escalation.levels, R13); above the current one',
-          }),
+        level: z.number().int().min(1).max(20).openapi({
+          description: 'Escalation ladder level (referrals.escalation.levels, R13); above the current one',
+        }),
         reason: z.enum(ESCALATION_REASONS),
         escalatedBy: person,
         partnerContact: note(200).openapi({ description: 'Who at the partner was contacted' }),

@@ -57,11 +57,14 @@ export const IMPORT_COLUMNS = {
   referral_answer: 'optional: accepted | declined | noResponse; blank = no answer recorded',
   referral_answered_at: 'optional (with referral_answer): when the agency answered',
   person_ref:
-    'optional: the force person reference of the subject (turned into a pseudonymous key and dropped; links repeat demand, R41)',
+    'optional: the force person reference of the subject (turned into a pseudonymous key and dropped; links repeat ' +
+    'demand, R41)',
   resources:
-    'optional: assignments separated by ";", each CALLSIGN|OFFICERS|TYPE|status@time|status@time…; statuses dispatched (first), arrived, atScene, travelling, conveying, atED, atHBPoS, inCustody, other, cleared (last)',
+    'optional: assignments separated by ";", each CALLSIGN|OFFICERS|TYPE|status@time|status@time…; statuses ' +
+    'dispatched (first), arrived, atScene, travelling, conveying, atED, atHBPoS, inCustody, other, cleared (last)',
   referrals:
-    'optional, instead of the referral_* columns: several referrals separated by ";", each AGENCY|made_at|answer|answered_at (answer and answered_at both blank when no answer is recorded)',
+    'optional, instead of the referral_* columns: several referrals separated by ";", each ' +
+    'AGENCY|made_at|answer|answered_at (answer and answered_at both blank when no answer is recorded)',
 } as const;
 export type ImportColumn = keyof typeof IMPORT_COLUMNS;
 
@@ -185,7 +188,8 @@ export function parseResources(cell: string, resourceTypes: ReadonlySet<string>)
       const end = steps[k + 1]!.time;
       if (end > time) segments.push({ activity, startAt: time, endAt: end });
       else if (end < time) {
-        // Before its dispatch or arrival is R38's dispatched ≤ arrived ≤ cleared; any other disorder would make segments overlap (R39).
+        // Before its dispatch or arrival is R38's dispatched ≤ arrived ≤ cleared; any other disorder would make
+        // segments overlap (R39).
         const next = steps[k + 1]!.status;
         const r38 = status === 'dispatched' || next === 'arrived' || next === 'cleared';
         throw new RowError(
@@ -372,7 +376,8 @@ function rowReader(config: ForceConfig, keyer: CommandDeps['keyer']) {
 type ImportedBody = ReturnType<ReturnType<typeof rowReader>>['body'];
 type Pending = { line: number; ref: string; receivedAt: string; body: ImportedBody };
 
-/** The extract's columns behind each field of an INCIDENT_IMPORTED event (the policies come from the configuration, not the row). */
+/** The extract's columns behind each field of an INCIDENT_IMPORTED event (the policies come from the configuration, not
+ * the row). */
 const FIELD_COLUMNS: Record<string, string> = {
   channel: 'channel',
   category: 'category',
@@ -435,7 +440,8 @@ export async function importCsvStream(
   const read = rowReader(deps.config, deps.keyer);
   const store = incidentStore(deps.db);
   const sqlite = deps.db.$client;
-  // The first event of each incident already stored under one of the batch's references: what a re-imported row is compared with.
+  // The first event of each incident already stored under one of the batch's references: what a re-imported row is
+  // compared with.
   const storedFirst = sqlite.prepare(
     `SELECT i.reference, e.type, e.payload, e.occurred_at AS occurredAt
      FROM incidents i JOIN incident_events e ON e.incident_id = i.id AND e.seq = 1
@@ -457,7 +463,8 @@ export async function importCsvStream(
     const earlier = new Map<string, Pending>();
     const recordedAt = deps.clock.now().toISOString();
     for (const row of rows) {
-      // Already stored, or earlier in this batch: the same row is skipped; a different one is refused, never overwritten.
+      // Already stored, or earlier in this batch: the same row is skipped; a different one is refused, never
+      // overwritten.
       const before = stored.get(row.ref);
       const inBatch = earlier.get(row.ref);
       if (before || inBatch) {
@@ -522,7 +529,8 @@ export async function importCsvStream(
       const h = headerSchema.safeParse(record.map((c) => c.trim()));
       if (!h.success)
         throw new ImportHeaderError(
-          `line ${line}: the header is not one this importer understands:\n${h.error.issues.map((i) => `  - ${i.message}`).join('\n')}`,
+          `line ${line}: the header is not one this importer ` +
+            `understands:\n${h.error.issues.map((i) => `  - ${i.message}`).join('\n')}`,
         );
       header = h.data;
       continue;

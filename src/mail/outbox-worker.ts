@@ -53,7 +53,8 @@ export async function deliverDueMail(
   const claim = s.transaction((): OutboxRow[] => {
     const rows = s
       .prepare(
-        `SELECT id, kind, incident_id AS incidentId, correlation, recipient, subject, body, attempts, message_id AS messageId FROM outbox
+        `SELECT id, kind, incident_id AS incidentId, correlation, recipient, subject, body, attempts,
+        message_id AS messageId FROM outbox
          WHERE status IN ('pending', 'sending') AND next_attempt_at <= ? ORDER BY id LIMIT ?`,
       )
       .all(clock.now().toISOString(), batch) as OutboxRow[];

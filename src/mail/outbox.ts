@@ -31,12 +31,15 @@ function prepared(db: Db) {
   if (!s) {
     s = {
       insert: db.$client.prepare(
-        `INSERT INTO outbox (dedupe_key, kind, incident_id, recipient, subject, body, status, attempts, next_attempt_at, message_id, created_at, correlation)
-         VALUES (@dedupeKey, @kind, @incidentId, @recipient, @subject, @body, 'pending', 0, @now, @messageId, @now, @correlation)
+        `INSERT INTO outbox (dedupe_key, kind, incident_id, recipient, subject, body, status, attempts,
+        next_attempt_at, message_id, created_at, correlation)
+         VALUES (@dedupeKey, @kind, @incidentId, @recipient, @subject, @body, 'pending', 0, @now, @messageId, @now,
+         @correlation)
          ON CONFLICT(dedupe_key) DO NOTHING`,
       ),
       settle: db.$client.prepare(
-        `UPDATE outbox SET status = @status, sent_at = CASE WHEN @status = 'sent' THEN COALESCE(sent_at, @now) ELSE sent_at END, last_error = @note
+        `UPDATE outbox SET status = @status, sent_at = CASE WHEN @status = 'sent' THEN COALESCE(sent_at,
+        @now) ELSE sent_at END, last_error = @note
          WHERE dedupe_key = @dedupeKey AND status IN ('pending', 'sending')`,
       ),
     };

@@ -52,7 +52,9 @@ export function referralEmail(x: ReferralEmailInput): { subject: string; body: s
   // The clocks start when the email reaches the agency; "by" times are the earliest they can be.
   const ackBy = r.route.acknowledgeMinutes !== null ? addMinutes(r.madeAt, r.route.acknowledgeMinutes) : null;
   const answerBy = r.route.answerMinutes !== null ? addMinutes(r.madeAt, r.route.answerMinutes) : null;
-  const subject = `${config.force.name} referral ${ref}: ${category}${answerBy ? ` — please answer by ${localClock(answerBy, tz)}` : ''}`;
+  const subject =
+    `${config.force.name} referral ${ref}: ` +
+    `${category}${answerBy ? ` — please answer by ${localClock(answerBy, tz)}` : ''}`;
   const lines = [
     `${config.force.name} control room referral (Right Care, Right Person)`,
     '',
@@ -66,8 +68,10 @@ export function referralEmail(x: ReferralEmailInput): { subject: string; body: s
     ...(r.shared.narrative && r.route.freeTextAllowed ? ['', 'Narrative:', r.shared.narrative] : []),
     '',
     'What we ask:',
-    `  - acknowledge that you have this referral${ackBy ? ` within ${r.route.acknowledgeMinutes} minutes (by about ${localTime(ackBy, tz)})` : ''}`,
-    `  - accept or decline it (with your reason)${answerBy ? ` within ${r.route.answerMinutes} minutes (by about ${localTime(answerBy, tz)})` : ''}`,
+    `  - acknowledge that you have this ` +
+      `referral${ackBy ? ` within ${r.route.acknowledgeMinutes} minutes (by about ${localTime(ackBy, tz)})` : ''}`,
+    `  - accept or decline it (with your ` +
+      `reason)${answerBy ? ` within ${r.route.answerMinutes} minutes (by about ${localTime(answerBy, tz)})` : ''}`,
     '  If we hear nothing in time the referral is escalated to managers on both sides.',
     '',
     ...(x.link
@@ -83,7 +87,7 @@ export function referralEmail(x: ReferralEmailInput): { subject: string; body: s
     "The person's name and details are not in this email. Ring the callback number, quoting the",
     'reference, to get them or to talk the referral through.',
   ];
-  return { subject, body: lines.join('\n') + '\n' };
+  return { subject, body: `${lines.join('\n')}\n` };
 }
 
 export function withdrawalEmail(x: Omit<ReferralEmailInput, 'link'>): { subject: string; body: string } {
@@ -91,14 +95,14 @@ export function withdrawalEmail(x: Omit<ReferralEmailInput, 'link'>): { subject:
   const ref = incident.reference ?? incident.id;
   return {
     subject: `${config.force.name} referral ${ref}: WITHDRAWN — no action needed`,
-    body:
-      [
-        `${config.force.name} has withdrawn referral ${r.referralId} (reference ${ref}) sent to ${r.route.agencyLabel} on ${localTime(r.madeAt, config.force.timezone)}.`,
-        '',
-        `Reason: ${r.withdrawn?.reason ?? ''}`,
-        '',
-        'No action is needed. The response link in the original email no longer works.',
-        `Questions: ${r.shared.callbackRoute}`,
-      ].join('\n') + '\n',
+    body: `${[
+      `${config.force.name} has withdrawn referral ${r.referralId} (reference ${ref}) sent to ` +
+        `${r.route.agencyLabel} on ${localTime(r.madeAt, config.force.timezone)}.`,
+      '',
+      `Reason: ${r.withdrawn?.reason ?? ''}`,
+      '',
+      'No action is needed. The response link in the original email no longer works.',
+      `Questions: ${r.shared.callbackRoute}`,
+    ].join('\n')}\n`,
   };
 }

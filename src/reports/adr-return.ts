@@ -247,10 +247,14 @@ export function adrReturn(db: Db, config: ForceConfig, financialYear: string): A
   const when = counting === 'clockStart' ? 'COALESCE(d.clock_start, d.detained_at)' : 'd.detained_at';
   const rows = db.$client
     .prepare(
-      `SELECT d.id, d.incident_id AS incidentId, i.reference, d.power, d.status, d.detained_at AS detainedAt, d.clock_start AS clockStart,
-              d.age_band AS ageBand, d.gender, d.ethnicity, d.first_pos_type AS firstPosType, d.police_station_used AS policeStationUsed,
-              d.police_station_reason AS policeStationReason, d.arrested_for_offence AS arrestedForOffence, d.conveyance_method AS conveyanceMethod,
-              d.ambulance_requested AS ambulanceRequested, d.police_vehicle_reason AS policeVehicleReason, d.extension_minutes AS extensionMinutes,
+      `SELECT d.id, d.incident_id AS incidentId, i.reference, d.power, d.status, d.detained_at AS detainedAt,
+      d.clock_start AS clockStart,
+              d.age_band AS ageBand, d.gender, d.ethnicity, d.first_pos_type AS firstPosType,
+              d.police_station_used AS policeStationUsed,
+              d.police_station_reason AS policeStationReason, d.arrested_for_offence AS arrestedForOffence,
+              d.conveyance_method AS conveyanceMethod,
+              d.ambulance_requested AS ambulanceRequested, d.police_vehicle_reason AS policeVehicleReason,
+              d.extension_minutes AS extensionMinutes,
               d.outcome, d.adr_missing AS adrMissing
        FROM detentions d JOIN incidents i ON i.id = d.incident_id
        WHERE d.detained_at IS NOT NULL AND ${when} >= ? AND ${when} < ?
@@ -342,7 +346,7 @@ export function toCsv(header: string[], rows: Array<Array<string | number>>): st
     const s = String(v);
     return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
   };
-  return [header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
+  return `${[header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`;
 }
 
 export function recordsCsv(r: AdrReturn): string {

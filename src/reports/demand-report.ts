@@ -34,10 +34,14 @@ export const SECTIONS: readonly Section[] = [
 ];
 
 export const POPULATION =
-  'Incidents recorded in this system (created here or imported from command-and-control extracts) whose call was received between the first and last day of the period, in force-local dates. Except in the first section, only MH-related incidents count (flag at close, else flag at call).';
+  'Incidents recorded in this system (created here or imported from command-and-control extracts) whose call was ' +
+  'received between the first and last day of the period, in force-local dates. Except in the first section, only ' +
+  'MH-related incidents count (flag at close, else flag at call).';
 
 export const SUPPRESSION_RULE = (t: number) =>
-  `R44: in outputs for the PCC role any count below ${t} (0 included) is withheld and shown as "<${t}", as is any figure derived from fewer than ${t} incidents, people or referrals; where a withheld value could be worked out from a published total, the next smallest value is withheld too. No output carries personal identifiers.`;
+  `R44: in outputs for the PCC role any count below ${t} (0 included) is withheld and shown as "<${t}", as is any ` +
+  `figure derived from fewer than ${t} incidents, people or referrals; where a withheld value could be worked out ` +
+  `from a published total, the next smallest value is withheld too. No output carries personal identifiers.`;
 
 export interface RunOptions {
   db: Db;
@@ -83,14 +87,17 @@ function dataQuality(o: RunOptions): DataQualityNote[] {
   const p = o.params;
   const t = prepared(
     o.db,
-    `SELECT coalesce(sum(incidents), 0) AS incidents, coalesce(sum(close_flag_known), 0) AS closeFlagKnown, coalesce(sum(closed), 0) AS closed,
-            coalesce(sum(imported), 0) AS imported, coalesce(sum(assignments_open), 0) AS assignmentsOpen, coalesce(sum(assignments), 0) AS assignments
+    `SELECT coalesce(sum(incidents), 0) AS incidents, coalesce(sum(close_flag_known), 0) AS closeFlagKnown,
+    coalesce(sum(closed), 0) AS closed,
+            coalesce(sum(imported), 0) AS imported, coalesce(sum(assignments_open), 0) AS assignmentsOpen,
+            coalesce(sum(assignments), 0) AS assignments
      FROM demand_rollup WHERE dim = 'all' AND day BETWEEN ? AND ?`,
   ).get(p.from, p.to) as Record<string, number>;
   const noDistrict =
     (prepared(
       o.db,
-      `SELECT coalesce(sum(incidents), 0) FROM demand_rollup WHERE dim = 'district' AND grp = '(none)' AND day BETWEEN ? AND ?`,
+      `SELECT coalesce(sum(incidents), 0) FROM demand_rollup WHERE dim = 'district' AND grp = '(none)' AND day ` +
+        `BETWEEN ? AND ?`,
     )
       .pluck()
       .get(p.from, p.to) as number) ?? 0;
@@ -114,7 +121,8 @@ function dataQuality(o: RunOptions): DataQualityNote[] {
   return [
     note(
       'missingCloseFlag',
-      'Incidents without a flag at close (still open, or imported with the flag blank): they count as MH-related by their flag at call.',
+      'Incidents without a flag at close (still open, or imported with the flag blank): they count as MH-related by ' +
+        'their flag at call.',
       missingClose,
       'count',
     ),
@@ -138,14 +146,16 @@ function dataQuality(o: RunOptions): DataQualityNote[] {
     ),
     note(
       'importedIncidents',
-      'Historic incidents imported from command-and-control extracts: they carry no THRIVE, subject, detention or referral acknowledgement details, at most one referral, and RCRP decisions without threshold answers.',
+      'Historic incidents imported from command-and-control extracts: they carry no THRIVE, subject, detention or ' +
+        'referral acknowledgement details, at most one referral, and RCRP decisions without threshold answers.',
       t.imported!,
       'count',
     ),
     note('noDistrict', 'Incidents without a district (grouped as "(none)" by district).', noDistrict, 'count'),
     note(
       'monthsWithoutVolume',
-      'Months in the period with no all-incidents total from command and control: the share of all incidents is not known for them.',
+      'Months in the period with no all-incidents total from command and control: the share of all incidents is not ' +
+        'known for them.',
       missingVolume,
       null,
     ),

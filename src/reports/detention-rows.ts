@@ -5,6 +5,7 @@
  */
 import { prepared } from './sql.js';
 import type { GroupBy, ReportParams, SectionContext } from './types.js';
+import { getOrInsert } from '../lib/maps.js';
 
 export interface DetentionRow {
   g: string;
@@ -37,10 +38,14 @@ export type DetentionGrouping = Exclude<GroupBy, 'agency'>;
 export function detentionRows(ctx: SectionContext, p: ReportParams, groupBy: DetentionGrouping | null): DetentionRow[] {
   return prepared(
     ctx.db,
-    `SELECT ${GROUP_SQL[groupBy ?? 'all']} AS g, d.power, d.status, d.detained_at AS detainedAt, d.first_pos_type AS firstPosType,
-            d.conveyance_method AS conveyanceMethod, d.first_arrived_at AS firstArrivedAt, d.first_accepted_at AS firstAcceptedAt,
-            d.first_departed_at AS firstDepartedAt, d.clock_start AS clockStart, d.assessment_started_at AS assessmentStartedAt,
-            d.outcome, d.ended_at AS endedAt, d.lapsed_at AS lapsedAt, d.extension_minutes AS extensionMinutes, d.transfers
+    `SELECT ${GROUP_SQL[groupBy ?? 'all']} AS g, d.power, d.status, d.detained_at AS detainedAt,
+    d.first_pos_type AS firstPosType,
+            d.conveyance_method AS conveyanceMethod, d.first_arrived_at AS firstArrivedAt,
+            d.first_accepted_at AS firstAcceptedAt,
+            d.first_departed_at AS firstDepartedAt, d.clock_start AS clockStart,
+            d.assessment_started_at AS assessmentStartedAt,
+            d.outcome, d.ended_at AS endedAt, d.lapsed_at AS lapsedAt, d.extension_minutes AS extensionMinutes,
+            d.transfers
      FROM detentions d CROSS JOIN incident_ledger l ON l.incident_id = d.incident_id
      WHERE l.day BETWEEN ? AND ? ORDER BY g`,
   ).all(p.from, p.to) as DetentionRow[];
@@ -53,9 +58,7 @@ export function byGroup(rows: DetentionRow[]): {
 } {
   const groups = new Map<string, DetentionRow[]>();
   for (const r of rows) {
-    let list = groups.get(r.g);
-    if (!list) groups.set(r.g, (list = []));
-    list.push(r);
+    getOrInsert(groups, r.g, () => []).push(r);
   }
   return { groups: [...groups].map(([group, rs]) => ({ group, rows: rs })), all: rows };
 }

@@ -35,6 +35,12 @@ function cell(r: DemandReport, s: OutputSection, row: OutputRow | null, id: stri
   return fmt(row.cells[id], measure(s, id).unit, row.suppressed.includes(id), r.suppression.threshold);
 }
 
+/** The row header of a grouped table: a month as "Apr 25", a district or category by its label. */
+function groupLabel(r: DemandReport, s: OutputSection, group: string): string {
+  if (group === 'all') return 'All';
+  return esc(s.groupBy === 'month' ? monthLabel(group) : (r.labels[group] ?? group));
+}
+
 // Charts -----------------------------------------------------------------------------------------
 
 interface Bar {
@@ -64,7 +70,11 @@ function hbars(title: string, bars: Bar[], unit: string): string {
       );
     })
     .join('');
-  return `<svg role="img" aria-label="${esc(title)}" viewBox="0 0 ${w} ${h}" width="100%" xmlns="http://www.w3.org/2000/svg"><title>${esc(title)}</title><text x="0" y="14" class="t">${esc(title)} (${esc(unit)})</text>${items}</svg>`;
+  return (
+    `<svg role="img" aria-label="${esc(title)}" viewBox="0 0 ${w} ${h}" width="100%" ` +
+    `xmlns="http://www.w3.org/2000/svg"><title>${esc(title)}</title><text x="0" y="14" class="t">${esc(title)} ` +
+    `(${esc(unit)})</text>${items}</svg>`
+  );
 }
 
 /** Vertical bars over months. */
@@ -81,14 +91,21 @@ function monthBars(title: string, bars: Bar[], unit: string): string {
       const bh = b.value && !b.suppressed ? ((bottom - 40) * b.value) / max : 0;
       return (
         (bh
-          ? `<rect x="${(x + slot * 0.15).toFixed(1)}" y="${(bottom - bh).toFixed(1)}" width="${(slot * 0.7).toFixed(1)}" height="${bh.toFixed(1)}" class="b"/>`
+          ? `<rect x="${(x + slot * 0.15).toFixed(1)}" y="${(bottom - bh).toFixed(1)}" ` +
+            `width="${(slot * 0.7).toFixed(1)}" height="${bh.toFixed(1)}" class="b"/>`
           : '') +
-        `<text x="${(x + slot / 2).toFixed(1)}" y="${(bottom - bh - 4).toFixed(1)}" text-anchor="middle" class="v s" data-unit="${b.unit ?? ''}">${b.text}</text>` +
-        `<text x="${(x + slot / 2).toFixed(1)}" y="${bottom + 16}" text-anchor="middle" class="l s">${esc(b.label)}</text>`
+        `<text x="${(x + slot / 2).toFixed(1)}" y="${(bottom - bh - 4).toFixed(1)}" text-anchor="middle" class="v s" ` +
+        `data-unit="${b.unit ?? ''}">${b.text}</text>` +
+        `<text x="${(x + slot / 2).toFixed(1)}" y="${bottom + 16}" text-anchor="middle" class="l ` +
+        `s">${esc(b.label)}</text>`
       );
     })
     .join('');
-  return `<svg role="img" aria-label="${esc(title)}" viewBox="0 0 ${w} ${h}" width="100%" xmlns="http://www.w3.org/2000/svg"><title>${esc(title)}</title><text x="0" y="14" class="t">${esc(title)} (${esc(unit)})</text><line x1="40" y1="${bottom}" x2="${w}" y2="${bottom}" class="ax"/>${items}</svg>`;
+  return (
+    `<svg role="img" aria-label="${esc(title)}" viewBox="0 0 ${w} ${h}" width="100%" ` +
+    `xmlns="http://www.w3.org/2000/svg"><title>${esc(title)}</title><text x="0" y="14" class="t">${esc(title)} ` +
+    `(${esc(unit)})</text><line x1="40" y1="${bottom}" x2="${w}" y2="${bottom}" class="ax"/>${items}</svg>`
+  );
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -251,16 +268,22 @@ export function charts(r: DemandReport): Chart[] {
   ];
 }
 
-const CSS = `body{font-family:Georgia,'Times New Roman',serif;max-width:52rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b;line-height:1.45}
-h1{font-size:1.7rem;margin-bottom:.2rem}h2{font-size:1.25rem;margin-top:2rem;border-bottom:1px solid #bbb;page-break-after:avoid}
-.sub{color:#555}table{border-collapse:collapse;width:100%;margin:.6rem 0;font-size:.92rem}th,td{border:1px solid #ccc;padding:.25rem .45rem;text-align:left;vertical-align:top}
-td.n{text-align:right;white-space:nowrap}.head{display:grid;grid-template-columns:repeat(auto-fill,minmax(14rem,1fr));gap:.6rem}
+const CSS = `body{font-family:Georgia,'Times New Roman',serif;max-width:52rem;margin:2rem auto;padding:0 1rem;
+color:#1b1b1b;line-height:1.45}
+h1{font-size:1.7rem;margin-bottom:.2rem}
+h2{font-size:1.25rem;margin-top:2rem;border-bottom:1px solid #bbb;page-break-after:avoid}
+.sub{color:#555}table{border-collapse:collapse;width:100%;margin:.6rem 0;font-size:.92rem}
+th,td{border:1px solid #ccc;padding:.25rem .45rem;text-align:left;vertical-align:top}
+td.n{text-align:right;white-space:nowrap}
+.head{display:grid;grid-template-columns:repeat(auto-fill,minmax(14rem,1fr));gap:.6rem}
 .fig{border:1px solid #ccc;padding:.5rem .7rem}.fig b{font-size:1.4rem;display:block}
-svg text{font-family:Arial,Helvetica,sans-serif;font-size:12px}svg .t{font-weight:bold;font-size:13px}svg .b{fill:#1d4f91}svg .s{font-size:10px}svg .ax{stroke:#888}
+svg text{font-family:Arial,Helvetica,sans-serif;font-size:12px}svg .t{font-weight:bold;font-size:13px}
+svg .b{fill:#1d4f91}svg .s{font-size:10px}svg .ax{stroke:#888}
 .chart{page-break-inside:avoid;margin:1rem 0}.note{background:#fff8e1;border-left:4px solid #e0a800;padding:.4rem .7rem}
 @media print{body{margin:0;max-width:none}a{color:inherit}}`;
 
-/** Figures per printed table: a section with more is split into tables of at most this many, so every column fits an A4 page. */
+/** Figures per printed table: a section with more is split into tables of at most this many, so every column fits an A4
+ * page. */
 const MAX_TABLE_MEASURES = 6;
 
 function table(r: DemandReport, s: OutputSection): string {
@@ -270,11 +293,14 @@ function table(r: DemandReport, s: OutputSection): string {
   const chunks = Array.from({ length: parts }, (_, i) => s.measures.slice(i * size, (i + 1) * size));
   return chunks
     .map((measures) => {
-      const head = `<tr><th>${s.groupBy ? esc(s.groupBy) : ''}</th>${measures.map((m) => `<th>${esc(m.label)}</th>`).join('')}</tr>`;
+      const labels = measures.map((m) => `<th>${esc(m.label)}</th>`).join('');
+      const head = `<tr><th>${s.groupBy ? esc(s.groupBy) : ''}</th>${labels}</tr>`;
       const body = rows
         .map(
           (row) =>
-            `<tr><th>${row.group === 'all' ? 'All' : esc(s.groupBy === 'month' ? monthLabel(row.group) : (r.labels[row.group] ?? row.group))}</th>${measures.map((m) => `<td class="n" data-unit="${m.unit}">${cell(r, s, row, m.id)}</td>`).join('')}</tr>`,
+            `<tr><th>${groupLabel(r, s, row.group)}</th>` +
+            measures.map((m) => `<td class="n" data-unit="${m.unit}">${cell(r, s, row, m.id)}</td>`).join('') +
+            '</tr>',
         )
         .join('');
       return `<table data-section="${esc(s.id)}">${head}${body}</table>`;
@@ -319,33 +345,53 @@ export function evidencePackHtml(r: DemandReport, generatedBy: string): string {
   const definitions = r.sections
     .map(
       (s) =>
-        `<h3>${esc(s.title)}</h3><p>${esc(s.definition)}</p>${s.groupingNote ? `<p><i>${esc(s.groupingNote)}</i></p>` : ''}<table><tr><th>Figure</th><th>Definition</th></tr>${s.measures.map((m) => `<tr><td>${esc(m.label)}</td><td>${esc(m.definition)}</td></tr>`).join('')}</table>`,
+        `<h3>${esc(s.title)}</h3><p>${esc(s.definition)}</p>` +
+        (s.groupingNote ? `<p><i>${esc(s.groupingNote)}</i></p>` : '') +
+        '<table><tr><th>Figure</th><th>Definition</th></tr>' +
+        s.measures.map((m) => `<tr><td>${esc(m.label)}</td><td>${esc(m.definition)}</td></tr>`).join('') +
+        '</table>',
     )
     .join('');
   const quality = r.dataQuality
     .map(
       (n) =>
-        `<tr><td>${esc(n.text)}</td><td class="n" data-unit="${n.unit ?? ''}">${n.value === null && !n.suppressed ? '' : fmt(n.value, n.unit ?? 'count', n.suppressed, t)}</td></tr>`,
+        `<tr><td>${esc(n.text)}</td><td class="n" ` +
+        `data-unit="${n.unit ?? ''}">` +
+        (n.value === null && !n.suppressed ? '' : fmt(n.value, n.unit ?? 'count', n.suppressed, t)) +
+        '</td></tr>',
     )
     .join('');
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${esc(r.title)}: evidence pack ${esc(r.period.from)} to ${esc(r.period.to)}</title><style>${CSS}</style></head>
+<html lang="en"><head><meta charset="utf-8">
+<title>${esc(r.title)}: evidence pack ${esc(r.period.from)} to ${esc(r.period.to)}</title>
+<style>${CSS}</style></head>
 <body>
 <h1>${esc(r.title)}</h1>
-<p class="sub">Evidence pack for the period ${esc(r.period.from)} to ${esc(r.period.to)} (force-local dates, ${esc(r.period.timeZone)}). Generated ${esc(r.generatedAt)} for ${esc(generatedBy)}.</p>
+<p class="sub">Evidence pack for the period ${esc(r.period.from)} to ${esc(r.period.to)}
+(force-local dates, ${esc(r.period.timeZone)}). Generated ${esc(r.generatedAt)} for ${esc(generatedBy)}.</p>
 <p>${esc(r.population)}</p>
-${r.suppression.applied ? `<p class="note">${esc(r.suppression.rule)}</p>` : `<p class="note">Small-number suppression is <b>not</b> applied to this copy (role allowed to see all figures). Do not publish it as is.</p>`}
+${
+  r.suppression.applied
+    ? `<p class="note">${esc(r.suppression.rule)}</p>`
+    : `<p class="note">Small-number ` +
+      `suppression is <b>not</b> applied to this copy (role allowed to see all figures). Do not publish it as is.</p>`
+}
 <h2>Headline figures</h2>
-<div class="head">${head.map(([k, v, d, u]) => `<div class="fig" title="${esc(d)}">${esc(k)}<b data-unit="${u}">${v}</b></div>`).join('')}</div>
+<div class="head">${head
+    .map(([k, v, d, u]) => `<div class="fig" title="${esc(d)}">${esc(k)}<b ` + `data-unit="${u}">${v}</b></div>`)
+    .join('')}</div>
 <h2>Charts</h2>
-${cs.map((c) => `<div class="chart" id="${c.id}">${c.svg}<p class="sub">Data: ${c.id}.csv in the ZIP of CSVs.</p></div>`).join('\n')}
+${cs
+  .map((c) => `<div class="chart" id="${c.id}">${c.svg}<p class="sub">Data: ${c.id}.csv in the ZIP of CSVs.</p></div>`)
+  .join('\n')}
 <h2>Tables</h2>
 ${r.sections.map((s) => `<h3>${esc(s.title)}</h3>${table(r, s)}`).join('\n')}
 <h2>Data quality</h2>
 <table>${quality}</table>
 <h2>Definitions</h2>
 ${definitions}
-<p class="sub">The figures are computed from the event log of this system; every figure above has its definition here and in the CSV files. No personal identifiers are included.</p>
+<p class="sub">The figures are computed from the event log of this system; every figure above has its definition
+here and in the CSV files. No personal identifiers are included.</p>
 </body></html>`;
 }
 
@@ -371,7 +417,11 @@ export function evidencePackZip(r: DemandReport): Uint8Array {
     ),
   );
   files['README.txt'] = strToU8(
-    `${r.title}\nPeriod ${r.period.from} to ${r.period.to} (${r.period.timeZone}); generated ${r.generatedAt}.\n\n${r.population}\n\n${r.suppression.applied ? r.suppression.rule : 'Small-number suppression NOT applied: do not publish as is.'}\n\nFiles: one CSV per chart in the evidence pack, demand-report.csv (every figure, columns ${CSV_COLUMNS.join(', ')}), data-quality.csv, definitions.csv.\n`,
+    `${r.title}\nPeriod ${r.period.from} to ${r.period.to} (${r.period.timeZone}); generated ` +
+      `${r.generatedAt}.\n\n${r.population}\n\n` +
+      (r.suppression.applied ? r.suppression.rule : 'Small-number suppression NOT applied: do not publish as is.') +
+      '\n\nFiles: one CSV per chart in the evidence pack, demand-report.csv ' +
+      `(every figure, columns ${CSV_COLUMNS.join(', ')}), data-quality.csv, definitions.csv.\n`,
   );
   return zipSync(files, { level: 6, mtime: new Date(r.generatedAt) });
 }

@@ -101,12 +101,16 @@ export function handoverReport(db: Db, q: HandoverQuery): HandoverReport {
   const s = db.$client;
   const rows = s
     .prepare(
-      `SELECT r.incident_id AS incidentId, i.reference AS incidentReference, i.category, i.district, i.rcrp_decision AS rcrpDecision,
-              i.no_deploy_at AS noDeployAt, r.id AS referralId, r.agency, r.agency_label AS agencyLabel, r.agency_type AS agencyType,
+      `SELECT r.incident_id AS incidentId, i.reference AS incidentReference, i.category, i.district,
+      i.rcrp_decision AS rcrpDecision,
+              i.no_deploy_at AS noDeployAt, r.id AS referralId, r.agency, r.agency_label AS agencyLabel,
+              r.agency_type AS agencyType,
               r.contact_method AS contactMethod, r.delivery, r.recipient, r.named_contact AS namedContact,
-              COALESCE(u.name, r.made_by) AS madeBy, r.made_at AS madeAt, r.sent_at AS sentAt, r.acknowledged_at AS acknowledgedAt,
+              COALESCE(u.name, r.made_by) AS madeBy, r.made_at AS madeAt, r.sent_at AS sentAt,
+              r.acknowledged_at AS acknowledgedAt,
               r.answered_at AS answeredAt, r.answer, r.answered_via AS answeredVia, r.reason, r.status, r.state,
-              r.no_response_cause AS noResponseCause, r.resolution, r.resolved_at AS resolvedAt, r.withdrawn_at AS withdrawnAt,
+              r.no_response_cause AS noResponseCause, r.resolution, r.resolved_at AS resolvedAt,
+              r.withdrawn_at AS withdrawnAt,
               r.caller_informed_at AS callerInformedAt, r.caller_told_who_will_attend AS callerToldWhoWillAttend
        FROM referrals r JOIN incidents i ON i.id = r.incident_id LEFT JOIN users u ON u.id = r.made_by
        WHERE r.made_at >= @from AND r.made_at < @to AND (@agency IS NULL OR r.agency = @agency)
@@ -118,11 +122,13 @@ export function handoverReport(db: Db, q: HandoverQuery): HandoverReport {
 
   const escalations = s.prepare(
     `SELECT level, label, reason, opened_at AS openedAt, opened_by AS openedBy,
-            CASE WHEN escalated_by_name IS NULL THEN NULL ELSE escalated_by_name || ' (' || escalated_by_rank || ')' END AS escalatedBy,
+            CASE WHEN escalated_by_name IS NULL THEN NULL
+              ELSE escalated_by_name || ' (' || escalated_by_rank || ')' END AS escalatedBy,
             partner_contact AS partnerContact, closed_at AS closedAt, outcome
      FROM referral_escalations WHERE incident_id = ? AND referral_id = ? ORDER BY level`,
   );
-  // Later incidents about the same person (any shared pseudonymous key) within the window after the no-deploy decision (R15).
+  // Later incidents about the same person (any shared pseudonymous key) within the window after the no-deploy decision
+  // (R15).
   const recontacts = s.prepare(
     `SELECT DISTINCT o.id AS incidentId, o.reference, o.received_at AS receivedAt
      FROM incident_person_keys k
@@ -226,7 +232,9 @@ export function handoversCsv(r: HandoverReport): string {
     escalations: i.escalations
       .map(
         (e) =>
-          `L${e.level} ${e.label}: opened ${e.openedAt} by ${e.escalatedBy ?? e.openedBy} (${e.reason})${e.partnerContact ? ` partner ${e.partnerContact}` : ''}${e.closedAt ? ` -> ${e.outcome} at ${e.closedAt}` : ' -> open'}`,
+          `L${e.level} ${e.label}: opened ${e.openedAt} by ${e.escalatedBy ?? e.openedBy} ` +
+          `(${e.reason})${e.partnerContact ? ` partner ${e.partnerContact}` : ''}` +
+          (e.closedAt ? ` -> ${e.outcome} at ${e.closedAt}` : ' -> open'),
       )
       .join(' | '),
     recontactsWithinWindow: i.recontacts.length,

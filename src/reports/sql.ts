@@ -4,6 +4,7 @@ import type { Db } from '../../db/client.js';
 import { demandRollup, referralRollup } from '../../db/schema.js';
 import { INCIDENT_MEASURES, REFERRAL_MEASURES } from '../domain/demand-ledger.js';
 import type { GroupBy, ReportParams, SectionContext, SectionResult, Sums } from './types.js';
+import { getOrInsert } from '../lib/maps.js';
 
 const ALL_COLUMNS = {
   demand_rollup: INCIDENT_MEASURES.map((m) => getTableColumns(demandRollup)[m].name),
@@ -24,18 +25,13 @@ export function sectionSums(
   for (const c of columns) if (!ALL_COLUMNS[table].includes(c)) throw new Error(`${table} has no measure ${c}`);
   if (!ctx.scans) return sumRollup(ctx.db, table, columns, p, groupBy);
   const key = `${table}|${groupBy}|${p.from}|${p.to}`;
-  let r = ctx.scans.get(key);
-  if (!r) ctx.scans.set(key, (r = sumRollup(ctx.db, table, ALL_COLUMNS[table], p, groupBy)));
-  return r;
+  return getOrInsert(ctx.scans, key, () => sumRollup(ctx.db, table, ALL_COLUMNS[table], p, groupBy));
 }
 
 const stmts = new WeakMap<Db, Map<string, import('better-sqlite3').Statement>>();
 export function prepared(db: Db, sql: string) {
-  let m = stmts.get(db);
-  if (!m) stmts.set(db, (m = new Map()));
-  let s = m.get(sql);
-  if (!s) m.set(sql, (s = db.$client.prepare(sql)));
-  return s;
+  const m = getOrInsert(stmts, db, () => new Map());
+  return getOrInsert(m, sql, () => db.$client.prepare(sql));
 }
 
 const camel = (c: string) => c.replace(/_([a-z0-9])/g, (_m, x: string) => x.toUpperCase());

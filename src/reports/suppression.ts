@@ -52,7 +52,10 @@ export function toRows(
         if (hidden[i]!.has(p.total)) continue;
         if (p.parts.filter((id) => hidden[i]!.has(id)).length === 1) {
           const extra = smallestVisible(i, p.parts);
-          if (extra) hidden[i]!.add(extra), (changed = true);
+          if (extra) {
+            hidden[i]!.add(extra);
+            changed = true;
+          }
         }
       }
     });
@@ -66,7 +69,10 @@ export function toRows(
             .map((r, i) => ({ i, v: r.cells[id] }))
             .filter((x) => !hidden[x.i]!.has(id) && x.v !== null);
           candidates.sort((a, b) => (a.v as number) - (b.v as number));
-          if (candidates[0]) hidden[candidates[0].i]!.add(id), (changed = true);
+          if (candidates[0]) {
+            hidden[candidates[0].i]!.add(id);
+            changed = true;
+          }
         }
       }
     }

@@ -18,8 +18,10 @@ export async function recordVolumes(
 ): Promise<number> {
   const upsert = prepared(
     deps.db,
-    `INSERT INTO incident_volumes (month, district, all_incidents, source, recorded_at, recorded_by) VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT(month, district) DO UPDATE SET all_incidents = excluded.all_incidents, source = excluded.source, recorded_at = excluded.recorded_at, recorded_by = excluded.recorded_by`,
+    `INSERT INTO incident_volumes (month, district, all_incidents, source, recorded_at, recorded_by) VALUES (?, ?, ?,
+    ?, ?, ?)
+     ON CONFLICT(month, district) DO UPDATE SET all_incidents = excluded.all_incidents, source = excluded.source,
+     recorded_at = excluded.recorded_at, recorded_by = excluded.recorded_by`,
   );
   const now = deps.clock.now().toISOString();
   const uow = deps.uow ?? defaultUnitOfWork(deps.db.$client);

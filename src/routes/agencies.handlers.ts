@@ -163,7 +163,8 @@ export function registerAgencyHandlers(
           400,
           'NOT_AN_ORUK_DOCUMENT',
           'Not an Open Referral UK document',
-          'send an ORUK organization with services, an array of organizations, {"organizations": [...]}, {"content": [services]} or an array of services',
+          'send an ORUK organization with services, an array of organizations, {"organizations": [...]}, {"content": ' +
+            '[services]} or an array of services',
         ),
       ) as never;
     }

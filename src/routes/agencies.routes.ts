@@ -42,12 +42,9 @@ export const importReportSchema = z
 export function agencyRoutes(config: ForceConfig) {
   const input = agencyInputSchema(config);
   const listItem = agencySchema.extend({
-    openAt: z
-      .boolean()
-      .nullable()
-      .openapi({
-        description: 'Open at the time asked (openAt, default now) by its listed hours; null when no hours are listed',
-      }),
+    openAt: z.boolean().nullable().openapi({
+      description: 'Open at the time asked (openAt, default now) by its listed hours; null when no hours are listed',
+    }),
   });
 
   const list = createRoute({
@@ -219,7 +216,10 @@ export function agencyRoutes(config: ForceConfig) {
     tags: ['Directory'],
     summary: 'Import services from an Open Referral UK JSON document (admin)',
     description:
-      'Body: an ORUK organization with services, an array of organizations, {"organizations": [...]}, an ORUK API page {"content": [services]} or an array of services. New services arrive inactive for review unless activateNew=true; re-imports update contact details by ORUK service id. Up to 5 MiB; larger files: npm run directory:import.',
+      'Body: an ORUK organization with services, an array of organizations, {"organizations": [...]}, an ORUK API ' +
+      'page {"content": [services]} or an array of services. New services arrive inactive for review unless ' +
+      'activateNew=true; re-imports update contact details by ORUK service id. Up to 5 MiB; larger files: npm ' +
+      'run directory:import.',
     security,
     request: {
       query: z.object({ activateNew: z.enum(['true', 'false']).optional() }),

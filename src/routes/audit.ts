@@ -73,9 +73,11 @@ const route = createRoute({
   path: '/api/audit/handovers',
   tags: ['Audit'],
   summary:
-    'Referral handover audit: who was asked, when, what they answered, how long it took, escalations and re-contacts (JSON or CSV)',
+    'Referral handover audit: who was asked, when, what they answered, how long it took, escalations and re-contacts ' +
+    '(JSON or CSV)',
   description:
-    'Referrals made in [from, to) (default: the last 30 days; at most 366 days). format=csv (or Accept: text/csv) downloads one row per referral. Roles: mh_lead, supervisor, admin.',
+    'Referrals made in [from, to) (default: the last 30 days; at most 366 days). format=csv (or Accept: text/csv) ' +
+    'downloads one row per referral. Roles: mh_lead, supervisor, admin.',
   security,
   request: {
     query: z.object({

@@ -263,9 +263,10 @@ export function registerDetentionHandlers(
     const r = adrReturn(deps.db, deps.config, q.year);
     if (q.format === 'json') return c.json(r as unknown as Record<string, unknown>, 200);
     const csv = q.table === 'records' ? recordsCsv(r) : tableCsv(r, q.table);
+    const filename = `adr-s136-${deps.config.force.code.toLowerCase()}-${q.year}-${q.table}.csv`;
     return c.body(csv, 200, {
       'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="adr-s136-${deps.config.force.code.toLowerCase()}-${q.year}-${q.table}.csv"`,
+      'content-disposition': `attachment; filename="${filename}"`,
     }) as never;
   });
 }
@@ -276,10 +277,12 @@ type Entry = {
   occurredAt: string;
   recordedAt: string;
   actor: { id: string; name: string; role: string };
+  // biome-ignore lint/suspicious/noExplicitAny: the payload of one of several stored event types, read field by field
   data: Record<string, any>;
 };
 
-/** R45: the authorisations, police-station uses, extensions and overrides of a detention, from its (append-only) events. */
+/** R45: the authorisations, police-station uses, extensions and overrides of a detention, from its (append-only)
+ * events. */
 interface AuditEntry {
   seq: number;
   kind: 'detention' | 'policeStationUse' | 'extension' | 'policeRelease' | 'adrAmendment';

@@ -194,7 +194,8 @@ export function detentionRoutes() {
     path: '/api/detentions/{id}',
     tags: ['Detentions'],
     summary:
-      'A detention: state, clock, places of safety, handover, assessment, outcome, ADR completeness, audit and legal timeline',
+      'A detention: state, clock, places of safety, handover, assessment, outcome, ADR completeness, audit and legal ' +
+      'timeline',
     security,
     request: {
       params: z.object({
@@ -217,9 +218,11 @@ export function detentionRoutes() {
     path: '/api/returns/adr',
     tags: ['Returns'],
     summary:
-      'Home Office ADR return for s.135/s.136 detentions in a financial year (per-detention records and aggregate tables)',
+      'Home Office ADR return for s.135/s.136 detentions in a financial year (per-detention records and aggregate ' +
+      'tables)',
     description:
-      'JSON by default (totals, tables, records). format=csv gives one CSV: table=records (default; one row per detention) or an aggregate table.',
+      'JSON by default (totals, tables, records). format=csv gives one CSV: table=records (default; one row per ' +
+      'detention) or an aggregate table.',
     security,
     request: {
       query: z.object({

@@ -164,7 +164,8 @@ export function registerIncidentHandlers(
         405,
         'EVENTS_ARE_APPEND_ONLY',
         'Events cannot be changed',
-        'recorded events (including THRIVE assessments) are never edited or deleted; record a new event, e.g. a new THRIVE_RECORDED, to correct one',
+        'recorded events (including THRIVE assessments) are never edited or deleted; record a new event, e.g. a new ' +
+          'THRIVE_RECORDED, to correct one',
         { rule: 'R3' },
       ),
     );

@@ -136,7 +136,8 @@ export function incidentRoutes(inputs: IncidentInputs) {
     tags: ['Incidents'],
     summary: 'Record a step (THRIVE, grade, RCRP decision, dispatch, referral, closure …)',
     description:
-      'Send If-Match with the version you last read. 409 when someone else changed the incident; 422 names the rule that refused it and lists the events allowed now.',
+      'Send If-Match with the version you last read. 409 when someone else changed the incident; 422 names the rule ' +
+      'that refused it and lists the events allowed now.',
     security,
     request: {
       params: idParam,

@@ -24,21 +24,15 @@ const day = z.iso.date().openapi({ example: '2025-04-01', description: 'Force-lo
 const periodQuery = {
   from: day,
   to: day,
-  suppress: z
-    .enum(['true', 'false'])
-    .optional()
-    .openapi({
-      description:
-        'Apply small-number suppression (R44) although your role does not require it (a preview of the PCC output)',
-    }),
+  suppress: z.enum(['true', 'false']).optional().openapi({
+    description:
+      'Apply small-number suppression (R44) although your role does not require it (a preview of the PCC output)',
+  }),
 };
 
-const reportSchema = z
-  .object({})
-  .passthrough()
-  .openapi('DemandReport', {
-    description: 'Sections (each with its definition, measures and rows), suppression and data-quality notes',
-  });
+const reportSchema = z.object({}).passthrough().openapi('DemandReport', {
+  description: 'Sections (each with its definition, measures and rows), suppression and data-quality notes',
+});
 
 const demandRoute = createRoute({
   method: 'get',
@@ -138,7 +132,8 @@ const markerRoute = createRoute({
   path: '/api/incidents/{id}/high-intensity',
   tags: ['Reports'],
   summary:
-    'R41: whether the subject of this incident was high-intensity at the time of the call (computed; access restricted and audited)',
+    'R41: whether the subject of this incident was high-intensity at the time of the call (computed; access ' +
+    'restricted and audited)',
   security,
   request: {
     params: z.object({

@@ -16,7 +16,8 @@ export function sweepDeadlines(deps: CommandDeps, batch = 500): SweepResult {
   const now = deps.clock.now().toISOString();
   const due = deps.db.$client
     .prepare(
-      `SELECT incident_id AS incidentId, key, due_at AS dueAt FROM deadlines WHERE status = 'pending' AND due_at <= ? ORDER BY due_at, incident_id LIMIT ?`,
+      `SELECT incident_id AS incidentId, key, due_at AS dueAt FROM deadlines WHERE status = 'pending' AND due_at <= ` +
+        `? ORDER BY due_at, incident_id LIMIT ?`,
     )
     .all(now, batch) as Array<{ incidentId: string; key: string; dueAt: string }>;
   let fired = 0;

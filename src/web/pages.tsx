@@ -4,8 +4,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { ForceConfig } from '../config/schema.js';
+import type { AppEnv } from '../http/types.js';
 
-const css = `body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#1b1b1b}
+const css = `body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5;
+color:#1b1b1b}
 h1{font-size:1.6rem}code{background:#f3f3f3;padding:0 .25rem}a{color:#1d4f91}`;
 
 function Landing({ force }: { force: string }) {
@@ -43,13 +45,13 @@ function Landing({ force }: { force: string }) {
   );
 }
 
-export function registerPages(app: Hono<any>, config: ForceConfig) {
+export function registerPages(app: Hono<AppEnv>, config: ForceConfig) {
   const dist = dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
   const assets: Record<string, { body: string; type: string }> = {
     'swagger-ui.css': { body: readFileSync(join(dist, 'swagger-ui.css'), 'utf8'), type: 'text/css' },
     'swagger-ui-bundle.js': { body: readFileSync(join(dist, 'swagger-ui-bundle.js'), 'utf8'), type: 'text/javascript' },
   };
-  app.get('/', (c) => c.html('<!doctype html>' + String(<Landing force={config.force.name} />)));
+  app.get('/', (c) => c.html(`<!doctype html>${String(<Landing force={config.force.name} />)}`));
   app.get('/docs', (c) =>
     c.html(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>API — ${config.force.name}</title>
 <link rel="stylesheet" href="/docs/assets/swagger-ui.css"></head><body><div id="ui"></div>
@@ -76,20 +78,27 @@ export function registerPages(app: Hono<any>, config: ForceConfig) {
  * shows it; the ZIP of CSVs and the demand CSV download the same way. The page itself holds no data.
  */
 export function registerReportPage(
-  app: Hono<any>,
+  app: Hono<AppEnv>,
   config: ForceConfig,
   defaultPeriod: () => { from: string; to: string },
 ) {
   app.get('/reports', (c) => {
     const p = defaultPeriod();
-    return c.html(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Evidence pack — ${config.force.name}</title>
-<style>${css}body{max-width:none;margin:1rem 2rem}form{display:flex;gap:.8rem;flex-wrap:wrap;align-items:end}label{display:flex;flex-direction:column;font-size:.9rem}
-input{font:inherit;padding:.2rem .3rem}button{font:inherit;padding:.3rem .8rem}iframe{width:100%;height:80vh;border:1px solid #bbb;margin-top:1rem}#msg{color:#a00}</style></head>
+    return c.html(`<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Evidence pack — ${config.force.name}</title>
+<style>${css}body{max-width:none;margin:1rem 2rem}form{display:flex;gap:.8rem;flex-wrap:wrap;align-items:end}
+label{display:flex;flex-direction:column;font-size:.9rem}
+input{font:inherit;padding:.2rem .3rem}button{font:inherit;padding:.3rem .8rem}
+iframe{width:100%;height:80vh;border:1px solid #bbb;margin-top:1rem}#msg{color:#a00}</style></head>
 <body><h1>Demand evidence — ${config.force.name}</h1>
-<p>Paste an API token for a role that may read reports (PCC analyst, MH lead, supervisor, admin; <code>npm run demo</code> prints two). It stays in this browser tab only. Figures for the PCC analyst role are suppressed below ${config.reporting.suppressionThreshold} (R44). Each view is audited.</p>
+<p>Paste an API token for a role that may read reports (PCC analyst, MH lead, supervisor, admin;
+<code>npm run demo</code> prints two). It stays in this browser tab only. Figures for the PCC analyst role are
+suppressed below ${config.reporting.suppressionThreshold} (R44). Each view is audited.</p>
 <form id="f"><label>Token<input id="token" type="password" size="48" autocomplete="off" required></label>
-<label>From<input id="from" type="date" value="${p.from}" required></label><label>To<input id="to" type="date" value="${p.to}" required></label>
-<button type="submit">Open evidence pack</button><button type="button" id="zip">Download CSVs (ZIP)</button><button type="button" id="csv">Demand report CSV</button></form>
+<label>From<input id="from" type="date" value="${p.from}" required></label>
+<label>To<input id="to" type="date" value="${p.to}" required></label>
+<button type="submit">Open evidence pack</button><button type="button" id="zip">Download CSVs (ZIP)</button>
+<button type="button" id="csv">Demand report CSV</button></form>
 <p id="msg" role="status"></p><iframe id="pack" title="Evidence pack"></iframe>
 <script>
 const $ = (id) => document.getElementById(id);
@@ -97,17 +106,27 @@ $('token').value = sessionStorage.getItem('token') || '';
 async function get(path) {
   sessionStorage.setItem('token', $('token').value.trim());
   $('msg').textContent = '';
-  const r = await fetch(path + '?from=' + $('from').value + '&to=' + $('to').value + arguments[1], { headers: { authorization: 'Bearer ' + $('token').value.trim() } });
-  if (!r.ok) { const p = await r.json().catch(() => ({})); $('msg').textContent = (p.title || r.status) + ': ' + (p.detail || ''); return null; }
+  const r = await fetch(path + '?from=' + $('from').value + '&to=' + $('to').value + arguments[1],
+    { headers: { authorization: 'Bearer ' + $('token').value.trim() } });
+  if (!r.ok) {
+    const p = await r.json().catch(() => ({}));
+    $('msg').textContent = (p.title || r.status) + ': ' + (p.detail || '');
+    return null;
+  }
   return r;
 }
 async function download(path, extra, name) {
   const r = await get(path, extra); if (!r) return;
   const a = document.createElement('a'); a.href = URL.createObjectURL(await r.blob()); a.download = name; a.click();
 }
-$('f').addEventListener('submit', async (e) => { e.preventDefault(); const r = await get('/api/reports/evidence-pack', ''); if (r) $('pack').srcdoc = await r.text(); });
+$('f').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  const r = await get('/api/reports/evidence-pack', '');
+  if (r) $('pack').srcdoc = await r.text();
+});
 $('zip').addEventListener('click', () => download('/api/reports/evidence-pack', '&format=zip', 'evidence-pack.zip'));
-$('csv').addEventListener('click', () => download('/api/reports/demand', '&format=csv&groupBy=month', 'demand-report.csv'));
+$('csv').addEventListener('click', () =>
+  download('/api/reports/demand', '&format=csv&groupBy=month', 'demand-report.csv'));
 </script></body></html>`);
   });
 }

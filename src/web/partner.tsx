@@ -19,11 +19,15 @@ import {
 import { categoryLabel, localTime } from '../referrals/referral-email.js';
 import type { PartnerLinks } from '../referrals/partner-link.js';
 import { referralDeadlines } from '../../machines/referral.machine.js';
+import type { AppEnv } from '../http/types.js';
 
-const css = `body{font-family:system-ui,sans-serif;max-width:42rem;margin:1.5rem auto;padding:0 1rem;line-height:1.5;color:#1b1b1b}
+const css = `body{font-family:system-ui,sans-serif;max-width:42rem;margin:1.5rem auto;padding:0 1rem;line-height:1.5;
+color:#1b1b1b}
 h1{font-size:1.4rem}dl{display:grid;grid-template-columns:11rem 1fr;gap:.25rem .75rem}dt{font-weight:600}dd{margin:0}
-.box{border:1px solid #ccc;border-radius:.4rem;padding:1rem;margin:1rem 0}.refused{border-color:#b00020;background:#fff5f5}.done{border-color:#1b7a3a;background:#f3fbf5}
-label{display:block;margin:.5rem 0 .2rem;font-weight:600}input[type=text],textarea{width:100%;box-sizing:border-box;padding:.4rem;font:inherit}
+.box{border:1px solid #ccc;border-radius:.4rem;padding:1rem;margin:1rem 0}
+.refused{border-color:#b00020;background:#fff5f5}.done{border-color:#1b7a3a;background:#f3fbf5}
+label{display:block;margin:.5rem 0 .2rem;font-weight:600}
+input[type=text],textarea{width:100%;box-sizing:border-box;padding:.4rem;font:inherit}
 button{font:inherit;padding:.5rem 1rem;margin:.5rem .5rem 0 0;cursor:pointer}.muted{color:#555;font-size:.9rem}`;
 
 const HEADERS = {
@@ -138,7 +142,7 @@ const formSchema = z.object({
 
 type LinkProblem = { status: number; title: string; message: string };
 
-export function registerPartnerPages(app: Hono<any>, deps: CommandDeps, links: PartnerLinks | undefined) {
+export function registerPartnerPages(app: Hono<AppEnv>, deps: CommandDeps, links: PartnerLinks | undefined) {
   const force = deps.config.force.name;
   const callback = deps.config.referrals.callbackRoute;
   const html = (c: Context, status: number, title: string, body: unknown) => {
@@ -184,7 +188,10 @@ export function registerPartnerPages(app: Hono<any>, deps: CommandDeps, links: P
           problem: {
             status: 410,
             title: 'This link has expired',
-            message: `Links work for a limited time; this one expired ${localTime(check.expiresAt, deps.config.force.timezone)}. Ring the control room to answer the referral.`,
+            message:
+              `Links work for a limited time; this one expired ` +
+              `${localTime(check.expiresAt, deps.config.force.timezone)}. Ring the control room to answer the ` +
+              `referral.`,
           },
           p: loadPartnerReferral(deps, check.incidentId, check.referralId),
         };
@@ -194,7 +201,8 @@ export function registerPartnerPages(app: Hono<any>, deps: CommandDeps, links: P
           status: 403,
           title: 'This link is not valid',
           message:
-            'The link is incomplete or has been altered. Use the link exactly as it is in the email, or ring the control room.',
+            'The link is incomplete or has been altered. Use the link exactly as it is in the email, or ring the ' +
+            'control room.',
         },
       };
     }
@@ -286,8 +294,10 @@ export function registerPartnerPages(app: Hono<any>, deps: CommandDeps, links: P
       const done = result.nothingToDo
         ? 'We already had your acknowledgement.'
         : f.action === 'acknowledge'
-          ? 'Thank you: we have recorded that you have the referral. Please accept or decline it as soon as you can (use this link again).'
-          : `Thank you: the referral is recorded as ${f.action === 'accept' ? 'accepted' : 'declined'}. The control room has been updated.`;
+          ? 'Thank you: we have recorded that you have the referral. Please accept or decline it as soon as you can ' +
+            '(use this link again).'
+          : `Thank you: the referral is recorded as ${f.action === 'accept' ? 'accepted' : 'declined'}. The control ` +
+            `room has been updated.`;
       return html(
         c,
         200,

@@ -67,7 +67,8 @@ describe('R5 attendance targets', () => {
         key: 'R5:attendance',
         severity: 'warning',
         message:
-          'police first arrived 17 min after the call: the grade G1 (Emergency) target is 15 min from the call (urban)',
+          'police first arrived 17 min after the call: the grade G1 (Emergency) target is 15 min from the call ' +
+          '(urban)',
       }),
     ]);
     expect(
@@ -128,51 +129,56 @@ describe('R5 attendance targets', () => {
     });
   });
 
-  it('R5 closed after the due time with police needed and no arrival (crew diverted) is a breach; handed to a partner it is not', async () => {
-    h = createHarness({ start: '2026-11-23T12:00:00Z' });
-    // The crew was diverted before it got there: cleared with only travel, then the incident closed.
-    const id = await dispatched('G2');
-    await steps(h, id, [
-      {
-        type: 'RESOURCE_CLEARED',
-        occurredAt: at('11:20'),
-        assignmentId: 'a4-1',
-        segments: [seg('travel', '10:05', '11:20')],
-      },
-      { ...close(), occurredAt: at('11:30') },
-    ]);
-    const v = await view(id);
-    expect(v.attendance).toMatchObject({ targetMinutes: 60, status: 'breached', minutesToArrival: null });
-    expect(r5Flags(v)[0].message).toBe(
-      'closed with no police arrival recorded: the grade G2 (Priority) target is 60 min from the call',
-    );
+  it(
+    'R5 closed after the due time with police needed and no arrival (crew diverted) is a breach; handed to a ' +
+      'partner it is not',
+    async () => {
+      h = createHarness({ start: '2026-11-23T12:00:00Z' });
+      // The crew was diverted before it got there: cleared with only travel, then the incident closed.
+      const id = await dispatched('G2');
+      await steps(h, id, [
+        {
+          type: 'RESOURCE_CLEARED',
+          occurredAt: at('11:20'),
+          assignmentId: 'a4-1',
+          segments: [seg('travel', '10:05', '11:20')],
+        },
+        { ...close(), occurredAt: at('11:30') },
+      ]);
+      const v = await view(id);
+      expect(v.attendance).toMatchObject({ targetMinutes: 60, status: 'breached', minutesToArrival: null });
+      expect(r5Flags(v)[0].message).toBe(
+        'closed with no police arrival recorded: the grade G2 (Priority) target is 60 min from the call',
+      );
 
-    const handed = await createIncident(h, { receivedAt: at('10:00') });
-    await steps(h, handed, [
-      { ...thrive(), occurredAt: at('10:01') },
-      { ...grade('G2'), occurredAt: at('10:02') },
-      { ...decision('handover'), occurredAt: at('10:03') },
-      {
-        type: 'REFERRAL_MADE',
-        occurredAt: at('10:04'),
-        referralId: 'r1',
-        agency: 'kmptSpoa',
-        contactMethod: 'phone',
-        namedContact: 'duty nurse',
-      },
-      { type: 'REFERRAL_ANSWERED', occurredAt: at('10:20'), referralId: 'r1', answer: 'accepted' },
-      { ...close(), occurredAt: at('11:30') },
-    ]);
-    const hv = await view(handed);
-    expect(hv.attendance).toMatchObject({ status: 'notAttended' });
-    expect(r5Flags(hv)).toEqual([]);
-  });
+      const handed = await createIncident(h, { receivedAt: at('10:00') });
+      await steps(h, handed, [
+        { ...thrive(), occurredAt: at('10:01') },
+        { ...grade('G2'), occurredAt: at('10:02') },
+        { ...decision('handover'), occurredAt: at('10:03') },
+        {
+          type: 'REFERRAL_MADE',
+          occurredAt: at('10:04'),
+          referralId: 'r1',
+          agency: 'kmptSpoa',
+          contactMethod: 'phone',
+          namedContact: 'duty nurse',
+        },
+        { type: 'REFERRAL_ANSWERED', occurredAt: at('10:20'), referralId: 'r1', answer: 'accepted' },
+        { ...close(), occurredAt: at('11:30') },
+      ]);
+      const hv = await view(handed);
+      expect(hv.attendance).toMatchObject({ status: 'notAttended' });
+      expect(r5Flags(hv)).toEqual([]);
+    },
+  );
 
   it('R5 imported history shows its attendance outcome in the view but raises no alert; a rebuild gives the same', async () => {
     h = createHarness({ start: '2026-11-23T12:00:00Z' });
     const csv = [
       'incident_ref,received_at,closed_at,channel,category,grade,location_class,mh_flag_at_call,resources',
-      'H-1,2025-06-01T20:00:00Z,2025-06-01T23:00:00Z,999,mhCrisisInPublic,G1,urban,Y,KT12|2|response|dispatched@2025-06-01T20:02:00Z|arrived@2025-06-01T20:25:00Z|cleared@2025-06-01T22:30:00Z',
+      'H-1,2025-06-01T20:00:00Z,2025-06-01T23:00:00Z,999,mhCrisisInPublic,G1,urban,Y,' +
+        'KT12|2|response|dispatched@2025-06-01T20:02:00Z|arrived@2025-06-01T20:25:00Z|cleared@2025-06-01T22:30:00Z',
     ].join('\n');
     const r = await importCsvText(h.deps, csv);
     expect(r).toMatchObject({ imported: 1, errorCount: 0 });

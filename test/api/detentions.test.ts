@@ -132,36 +132,44 @@ describe('detention events through the command path', () => {
     ).toBe(1);
   });
 
-  it('bad input answers 400 naming the field, an id used on another incident 409, an unknown detention 422; nothing is written', async () => {
-    const id = await policeIncident(h);
-    await steps(h, id, [considered('d1'), consulted('d1'), detained('d1'), conveyed('d1')]);
-    const other = await policeIncident(h);
-    const before = h.count('incident_events');
-    const cases: Array<[Record<string, unknown>, number, string]> = [
-      [arrived('d1', { site: 'nowhere' }), 400, 'body.placeOfSafety.site'],
-      [arrived('d1', { site: 'kmptMaidstone', type: 'policeStation' }), 400, 'body.placeOfSafety.type'],
-      [arrived('d1', { type: 'otherSuitablePlace' }), 400, 'body.placeOfSafety'],
-      [{ ...detained('d9'), criteria: { apparentMentalDisorder: 'yes' } }, 400, 'body.criteria.apparentMentalDisorder'],
-      [{ ...considered('bad id!') }, 400, 'body.detentionId'],
-      [{ ...considered('d1'), surplus: 1 }, 400, 'body'],
-    ];
-    for (const [body, status, path] of cases) {
-      const r = await h.event(id, body);
-      expect(r.status, JSON.stringify(r.body)).toBe(status);
-      expect(r.body.issues.map((i: { path: string }) => i.path).join(' '), JSON.stringify(r.body)).toContain(path);
-    }
-    const taken = await h.event(other, considered('d1'));
-    expect(taken.status).toBe(409);
-    expect(taken.body.code).toBe('DETENTION_ID_TAKEN');
-    const dup = await h.event(id, considered('d1'));
-    expect(dup.status).toBe(422);
-    expect(dup.body.code).toBe('DUPLICATE_ID');
-    const unknown = await h.event(id, nhsAccepted('nope'));
-    expect(unknown.status).toBe(422);
-    expect(unknown.body.code).toBe('UNKNOWN_CHILD');
-    expect(h.count('incident_events')).toBe(before);
-    expect((await h.request('GET', '/api/detentions/nope')).status).toBe(404);
-  });
+  it(
+    'bad input answers 400 naming the field, an id used on another incident 409, an unknown detention 422; nothing ' +
+      'is written',
+    async () => {
+      const id = await policeIncident(h);
+      await steps(h, id, [considered('d1'), consulted('d1'), detained('d1'), conveyed('d1')]);
+      const other = await policeIncident(h);
+      const before = h.count('incident_events');
+      const cases: Array<[Record<string, unknown>, number, string]> = [
+        [arrived('d1', { site: 'nowhere' }), 400, 'body.placeOfSafety.site'],
+        [arrived('d1', { site: 'kmptMaidstone', type: 'policeStation' }), 400, 'body.placeOfSafety.type'],
+        [arrived('d1', { type: 'otherSuitablePlace' }), 400, 'body.placeOfSafety'],
+        [
+          { ...detained('d9'), criteria: { apparentMentalDisorder: 'yes' } },
+          400,
+          'body.criteria.apparentMentalDisorder',
+        ],
+        [{ ...considered('bad id!') }, 400, 'body.detentionId'],
+        [{ ...considered('d1'), surplus: 1 }, 400, 'body'],
+      ];
+      for (const [body, status, path] of cases) {
+        const r = await h.event(id, body);
+        expect(r.status, JSON.stringify(r.body)).toBe(status);
+        expect(r.body.issues.map((i: { path: string }) => i.path).join(' '), JSON.stringify(r.body)).toContain(path);
+      }
+      const taken = await h.event(other, considered('d1'));
+      expect(taken.status).toBe(409);
+      expect(taken.body.code).toBe('DETENTION_ID_TAKEN');
+      const dup = await h.event(id, considered('d1'));
+      expect(dup.status).toBe(422);
+      expect(dup.body.code).toBe('DUPLICATE_ID');
+      const unknown = await h.event(id, nhsAccepted('nope'));
+      expect(unknown.status).toBe(422);
+      expect(unknown.body.code).toBe('UNKNOWN_CHILD');
+      expect(h.count('incident_events')).toBe(before);
+      expect((await h.request('GET', '/api/detentions/nope')).status).toBe(404);
+    },
+  );
 
   it('an omitted detention id is generated and returned', async () => {
     const id = await policeIncident(h);

@@ -93,7 +93,8 @@ describe('incidents API', () => {
     expect((await h.request('GET', '/api/incidents?grade=G1')).body.total).toBe(1);
     const window = await h.request(
       'GET',
-      `/api/incidents?from=${encodeURIComponent('2026-11-23T09:19:00Z')}&to=${encodeURIComponent('2026-11-23T09:39:00Z')}`,
+      `/api/incidents?from=${encodeURIComponent('2026-11-23T09:19:00Z')}` +
+        `&to=${encodeURIComponent('2026-11-23T09:39:00Z')}`,
     );
     expect(window.body.items.map((i: { id: string }) => i.id)).toEqual([ids[2], ids[1]]);
     expect((await h.request('GET', '/api/incidents?cursor=garbage')).status).toBe(400);

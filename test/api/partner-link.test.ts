@@ -80,7 +80,8 @@ describe('partner link tokens', () => {
     const payload = JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString());
     await refused(forge(payload, 'another-secret-of-sufficient-length-0000'), 403, 'This link is not valid');
     await refused(forge({ ...payload, p: 'password-reset' }), 403, 'This link is not valid');
-    // Sanity: the same forging with the real secret and purpose is accepted, so the refusals above are about the changes.
+    // Sanity: the same forging with the real secret and purpose is accepted, so the refusals above are about the
+    // changes.
     expect((await h.request('POST', url(forge(payload)), form(accept))).status).toBe(200);
   });
 

@@ -192,100 +192,121 @@ describe('R12 closure and re-THRIVE', () => {
 });
 
 describe('R13 escalation', () => {
-  it('R13 no response by the deadline → exactly one escalation and one alert, however often the sweeper runs; then the ladder climbs', async () => {
-    h = createHarness();
-    const id = await gradedIncident(h, { category: 'concernForWelfare' });
-    await steps(h, id, [decision('handover'), referral()]); // by phone: acknowledged at 09:00; crisis team answers within 60 min
-    const deadlines = () =>
-      h.db.$client
-        .prepare('SELECT key, due_at AS dueAt, status FROM deadlines WHERE incident_id = ? ORDER BY key')
-        .all(id);
-    expect(deadlines()).toEqual([{ key: 'referral:r1:answer', dueAt: '2026-11-23T10:00:00.000Z', status: 'pending' }]);
-    h.clock.advanceMinutes(59);
-    expect(sweepDeadlines(h.deps).fired).toBe(0);
-    h.clock.advanceMinutes(1);
-    expect(sweepDeadlines(h.deps).fired).toBe(1);
-    for (let k = 0; k < 4; k++) expect(sweepDeadlines(h.deps).fired).toBe(0);
-    const got = (await h.request('GET', `/api/incidents/${id}`)).body;
-    expect(got.referrals[0]).toMatchObject({
-      state: 'escalated',
-      status: 'noResponse',
-      escalations: [
-        {
-          level: 1,
-          reason: 'noAnswer',
-          openedAt: '2026-11-23T10:00:00.000Z',
-          openedBy: 'system',
-          escalatedBy: null,
-          outcome: null,
-        },
-      ],
-    });
-    expect(got.reassessmentRequired).not.toBeNull();
-    expect(got.timeline.filter((e: { type: string }) => e.type === 'DEADLINE_REACHED')).toHaveLength(1);
-    const alerts = (await h.request('GET', `/api/alerts?rule=R13&incidentId=${id}`)).body.items;
-    expect(alerts).toHaveLength(1);
-    expect(alerts[0]).toMatchObject({ notify: 'sergeant', severity: 'warning', raisedAt: '2026-11-23T10:00:00.000Z' });
-    expect(h.db.$client.prepare('SELECT count(*) FROM referral_escalations').pluck().get()).toBe(1);
-    // Level 1 has 30 minutes for an outcome; then level 2 (inspector), exactly once.
-    h.clock.advanceMinutes(30);
-    expect(sweepDeadlines(h.deps).fired).toBe(1);
-    expect(sweepDeadlines(h.deps).fired).toBe(0);
-    expect(
-      (await h.request('GET', `/api/alerts?rule=R13&incidentId=${id}`)).body.items
-        .map((a: { notify: string }) => a.notify)
-        .sort(),
-    ).toEqual(['inspector', 'sergeant']);
-    // A person records the outcome (R13): level, person, time, outcome.
-    await refused(id, resolve('r1', 'policeWillRespond', { resolvedBy: { name: ' ', rank: 'inspector' } }), 422, 'R13');
-    const done = await steps(h, id, [resolve('r1', 'policeWillRespond')]);
-    expect(done.referrals[0]).toMatchObject({
-      state: 'resolved',
-      status: 'resolved',
-      resolution: { outcome: 'policeWillRespond', by: { name: 'Insp B Khan', rank: 'inspector' } },
-    });
-    expect(deadlines()).toEqual([]);
-  });
+  it(
+    'R13 no response by the deadline → exactly one escalation and one alert, however often the sweeper runs; then ' +
+      'the ladder climbs',
+    async () => {
+      h = createHarness();
+      const id = await gradedIncident(h, { category: 'concernForWelfare' });
+      // by phone: acknowledged at 09:00; crisis team answers within 60 min
+      await steps(h, id, [decision('handover'), referral()]);
+      const deadlines = () =>
+        h.db.$client
+          .prepare('SELECT key, due_at AS dueAt, status FROM deadlines WHERE incident_id = ? ORDER BY key')
+          .all(id);
+      expect(deadlines()).toEqual([
+        { key: 'referral:r1:answer', dueAt: '2026-11-23T10:00:00.000Z', status: 'pending' },
+      ]);
+      h.clock.advanceMinutes(59);
+      expect(sweepDeadlines(h.deps).fired).toBe(0);
+      h.clock.advanceMinutes(1);
+      expect(sweepDeadlines(h.deps).fired).toBe(1);
+      for (let k = 0; k < 4; k++) expect(sweepDeadlines(h.deps).fired).toBe(0);
+      const got = (await h.request('GET', `/api/incidents/${id}`)).body;
+      expect(got.referrals[0]).toMatchObject({
+        state: 'escalated',
+        status: 'noResponse',
+        escalations: [
+          {
+            level: 1,
+            reason: 'noAnswer',
+            openedAt: '2026-11-23T10:00:00.000Z',
+            openedBy: 'system',
+            escalatedBy: null,
+            outcome: null,
+          },
+        ],
+      });
+      expect(got.reassessmentRequired).not.toBeNull();
+      expect(got.timeline.filter((e: { type: string }) => e.type === 'DEADLINE_REACHED')).toHaveLength(1);
+      const alerts = (await h.request('GET', `/api/alerts?rule=R13&incidentId=${id}`)).body.items;
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]).toMatchObject({
+        notify: 'sergeant',
+        severity: 'warning',
+        raisedAt: '2026-11-23T10:00:00.000Z',
+      });
+      expect(h.db.$client.prepare('SELECT count(*) FROM referral_escalations').pluck().get()).toBe(1);
+      // Level 1 has 30 minutes for an outcome; then level 2 (inspector), exactly once.
+      h.clock.advanceMinutes(30);
+      expect(sweepDeadlines(h.deps).fired).toBe(1);
+      expect(sweepDeadlines(h.deps).fired).toBe(0);
+      expect(
+        (await h.request('GET', `/api/alerts?rule=R13&incidentId=${id}`)).body.items
+          .map((a: { notify: string }) => a.notify)
+          .sort(),
+      ).toEqual(['inspector', 'sergeant']);
+      // A person records the outcome (R13): level, person, time, outcome.
+      await refused(
+        id,
+        resolve('r1', 'policeWillRespond', { resolvedBy: { name: ' ', rank: 'inspector' } }),
+        422,
+        'R13',
+      );
+      const done = await steps(h, id, [resolve('r1', 'policeWillRespond')]);
+      expect(done.referrals[0]).toMatchObject({
+        state: 'resolved',
+        status: 'resolved',
+        resolution: { outcome: 'policeWillRespond', by: { name: 'Insp B Khan', rank: 'inspector' } },
+      });
+      expect(deadlines()).toEqual([]);
+    },
+  );
 
-  it('R13 a disputed decline is escalated by a named person to a configured level; an open escalation blocks closure', async () => {
-    h = createHarness();
-    const id = await gradedIncident(h);
-    await steps(h, id, [
-      decision('handover'),
-      referral(),
-      answer('r1', 'declined'),
-      thrive({ safetyNet: 'police to attend if no partner by 23:00' }),
-    ]);
-    await refused(id, escalate('r1', 7), 422, 'R13');
-    await refused(id, escalate('r1', 1, { escalatedBy: { name: '', rank: 'sergeant' } }), 422, 'R13');
-    const bad = await h.event(id, escalate('r1', 1, { escalatedBy: { name: 'PC X', rank: 'cadet' } }));
-    expect(bad.status).toBe(400);
-    await steps(h, id, [escalate('r1', 1)]);
-    expect((await refused(id, close(), 422, 'R13')).code).toBe('ESCALATION_OPEN');
-    await steps(h, id, [
-      escalate('r1', 2, { escalatedBy: { name: 'Insp B Khan', rank: 'inspector' } }),
-      resolve('r1', 'partnerWillRespond'),
-    ]);
-    const rows = h.db.$client
-      .prepare(
-        'SELECT level, reason, escalated_by_name AS who, escalated_by_rank AS rank, outcome FROM referral_escalations WHERE incident_id = ? ORDER BY level',
-      )
-      .all(id);
-    expect(rows).toEqual([
-      { level: 1, reason: 'declineDisputed', who: 'Sgt A Patel', rank: 'sergeant', outcome: 'escalated to level 2' },
-      { level: 2, reason: 'declineDisputed', who: 'Insp B Khan', rank: 'inspector', outcome: 'partnerWillRespond' },
-    ]);
-    expect(referralRow(id)).toMatchObject({
-      status: 'accepted',
-      state: 'resolved',
-      escalation_level: 2,
-      resolution: 'partnerWillRespond',
-    });
-    // R45: escalation records are immutable events.
-    expect(() =>
-      h.db.$client.prepare(`UPDATE incident_events SET payload = '{}' WHERE type = 'REFERRAL_ESCALATED'`).run(),
-    ).toThrow(/append-only/);
-  });
+  it(
+    'R13 a disputed decline is escalated by a named person to a configured level; an open escalation blocks ' +
+      'closure',
+    async () => {
+      h = createHarness();
+      const id = await gradedIncident(h);
+      await steps(h, id, [
+        decision('handover'),
+        referral(),
+        answer('r1', 'declined'),
+        thrive({ safetyNet: 'police to attend if no partner by 23:00' }),
+      ]);
+      await refused(id, escalate('r1', 7), 422, 'R13');
+      await refused(id, escalate('r1', 1, { escalatedBy: { name: '', rank: 'sergeant' } }), 422, 'R13');
+      const bad = await h.event(id, escalate('r1', 1, { escalatedBy: { name: 'PC X', rank: 'cadet' } }));
+      expect(bad.status).toBe(400);
+      await steps(h, id, [escalate('r1', 1)]);
+      expect((await refused(id, close(), 422, 'R13')).code).toBe('ESCALATION_OPEN');
+      await steps(h, id, [
+        escalate('r1', 2, { escalatedBy: { name: 'Insp B Khan', rank: 'inspector' } }),
+        resolve('r1', 'partnerWillRespond'),
+      ]);
+      const rows = h.db.$client
+        .prepare(
+          'SELECT level, reason, escalated_by_name AS who, escalated_by_rank AS rank, outcome FROM ' +
+            'referral_escalations WHERE incident_id = ? ORDER BY level',
+        )
+        .all(id);
+      expect(rows).toEqual([
+        { level: 1, reason: 'declineDisputed', who: 'Sgt A Patel', rank: 'sergeant', outcome: 'escalated to level 2' },
+        { level: 2, reason: 'declineDisputed', who: 'Insp B Khan', rank: 'inspector', outcome: 'partnerWillRespond' },
+      ]);
+      expect(referralRow(id)).toMatchObject({
+        status: 'accepted',
+        state: 'resolved',
+        escalation_level: 2,
+        resolution: 'partnerWillRespond',
+      });
+      // R45: escalation records are immutable events.
+      expect(() =>
+        h.db.$client.prepare(`UPDATE incident_events SET payload = '{}' WHERE type = 'REFERRAL_ESCALATED'`).run(),
+      ).toThrow(/append-only/);
+    },
+  );
 });
 
 describe('R14 AWOL needs a detained, CTO or guardianship legal status', () => {
@@ -327,136 +348,144 @@ describe('R14 AWOL needs a detained, CTO or guardianship legal status', () => {
     });
   });
 
-  it('R14 accepts a detained (s.3), CTO or guardianship patient as AWOL, and keeps the status through later subject records', async () => {
-    h = createHarness();
-    for (const legalStatus of ['03', 'CTO', '35'])
-      await createIncident(h, { channel: 'partnerAgency', category: 'awolPatient', subject: { legalStatus } });
-    const id = await createIncident(h, {
-      channel: 'partnerAgency',
-      category: 'awolPatient',
-      subject: { legalStatus: '03', ageYears: 30 },
-    });
-    // A later subject record without a status keeps s.3; one saying informal is refused.
-    const later = await steps(h, id, [
-      { type: 'SUBJECT_RECORDED', subject: { identifiers: { forcePersonId: 'KP-1' } } },
-    ]);
-    expect(later.subject.legalStatus).toBe('03');
-    await refused(id, { type: 'SUBJECT_RECORDED', subject: { legalStatus: '01' } }, 422, 'R14');
-    expect((await h.event(id, { type: 'SUBJECT_RECORDED', subject: { legalStatus: 'xx' } })).status).toBe(400);
-  });
+  it(
+    'R14 accepts a detained (s.3), CTO or guardianship patient as AWOL, and keeps the status through later subject ' +
+      'records',
+    async () => {
+      h = createHarness();
+      for (const legalStatus of ['03', 'CTO', '35'])
+        await createIncident(h, { channel: 'partnerAgency', category: 'awolPatient', subject: { legalStatus } });
+      const id = await createIncident(h, {
+        channel: 'partnerAgency',
+        category: 'awolPatient',
+        subject: { legalStatus: '03', ageYears: 30 },
+      });
+      // A later subject record without a status keeps s.3; one saying informal is refused.
+      const later = await steps(h, id, [
+        { type: 'SUBJECT_RECORDED', subject: { identifiers: { forcePersonId: 'KP-1' } } },
+      ]);
+      expect(later.subject.legalStatus).toBe('03');
+      await refused(id, { type: 'SUBJECT_RECORDED', subject: { legalStatus: '01' } }, 422, 'R14');
+      expect((await h.event(id, { type: 'SUBJECT_RECORDED', subject: { legalStatus: 'xx' } })).status).toBe(400);
+    },
+  );
 });
 
 describe('handover audit (R15 re-contacts, R45 export)', () => {
-  it('lists who was asked, when, what they answered, how long it took, escalations, and re-contacts within 72 h after a no-deploy decision (R15)', async () => {
-    h = createHarness({ start: '2026-11-23T21:00:00Z' });
-    const subject = { identifiers: { nhsNumber: '943 476 5919' }, ageYears: 40 };
-    const id = await gradedIncident(h, { reference: 'KENT-20261123-0421', subject });
-    await steps(h, id, [decision('handover'), referral('r1', { agencyReference: 'SPOA-9' })]);
-    h.clock.advanceMinutes(25);
-    await steps(h, id, [
-      answer('r1', 'declined', { respondent: 'J Smith' }),
-      thrive({ safetyNet: 'crisis line number given; call back at 23:00' }),
-    ]);
-    await steps(h, id, [
-      escalate('r1', 1),
-      resolve('r1', 'partnerDeclineUpheld'),
-      { type: 'REFERRAL_CALLER_INFORMED', referralId: 'r1', whoWillAttend: 'nobody', method: 'phone call back' },
-    ]);
-    await steps(h, id, [thrive(), close({ closureCode: 'adviceGiven' })]);
-    // The same person calls again 30 hours later: a re-contact after the no-deploy decision.
-    h.clock.advanceMinutes(30 * 60);
-    const again = await createIncident(h, { reference: 'KENT-20261125-0007', subject });
-    // And a different person's incident with a referral outside the agency filter.
-    const other = await gradedIncident(h);
-    await steps(h, other, [decision('handover'), referral('r1', { agency: 'secamb', namedContact: 'EOC' })]);
+  it(
+    'lists who was asked, when, what they answered, how long it took, escalations, and re-contacts within 72 h ' +
+      'after a no-deploy decision (R15)',
+    async () => {
+      h = createHarness({ start: '2026-11-23T21:00:00Z' });
+      const subject = { identifiers: { nhsNumber: '943 476 5919' }, ageYears: 40 };
+      const id = await gradedIncident(h, { reference: 'KENT-20261123-0421', subject });
+      await steps(h, id, [decision('handover'), referral('r1', { agencyReference: 'SPOA-9' })]);
+      h.clock.advanceMinutes(25);
+      await steps(h, id, [
+        answer('r1', 'declined', { respondent: 'J Smith' }),
+        thrive({ safetyNet: 'crisis line number given; call back at 23:00' }),
+      ]);
+      await steps(h, id, [
+        escalate('r1', 1),
+        resolve('r1', 'partnerDeclineUpheld'),
+        { type: 'REFERRAL_CALLER_INFORMED', referralId: 'r1', whoWillAttend: 'nobody', method: 'phone call back' },
+      ]);
+      await steps(h, id, [thrive(), close({ closureCode: 'adviceGiven' })]);
+      // The same person calls again 30 hours later: a re-contact after the no-deploy decision.
+      h.clock.advanceMinutes(30 * 60);
+      const again = await createIncident(h, { reference: 'KENT-20261125-0007', subject });
+      // And a different person's incident with a referral outside the agency filter.
+      const other = await gradedIncident(h);
+      await steps(h, other, [decision('handover'), referral('r1', { agency: 'secamb', namedContact: 'EOC' })]);
 
-    const denied = await h.request('GET', '/api/audit/handovers', { token: h.tokens.pcc_analyst });
-    expect(denied.status).toBe(403);
-    expect(
-      (
-        await h.request('GET', '/api/audit/handovers?from=2026-11-25T00:00:00Z&to=2026-11-24T00:00:00Z', {
-          token: h.tokens.mh_lead,
-        })
-      ).status,
-    ).toBe(400);
+      const denied = await h.request('GET', '/api/audit/handovers', { token: h.tokens.pcc_analyst });
+      expect(denied.status).toBe(403);
+      expect(
+        (
+          await h.request('GET', '/api/audit/handovers?from=2026-11-25T00:00:00Z&to=2026-11-24T00:00:00Z', {
+            token: h.tokens.mh_lead,
+          })
+        ).status,
+      ).toBe(400);
 
-    const r = await h.request(
-      'GET',
-      '/api/audit/handovers?from=2026-11-23T00:00:00Z&to=2026-11-26T00:00:00Z&agency=kmptSpoa',
-      { token: h.tokens.mh_lead },
-    );
-    expect(r.status).toBe(200);
-    expect(r.body.items).toHaveLength(1);
-    const item = r.body.items[0];
-    expect(item).toMatchObject({
-      incidentReference: 'KENT-20261123-0421',
-      referralId: 'r1',
-      agency: 'kmptSpoa',
-      agencyType: 'crisisTeam',
-      namedContact: 'duty crisis nurse',
-      madeBy: 'Test call_handler',
-      madeAt: '2026-11-23T21:00:00.000Z',
-      sentAt: '2026-11-23T21:00:00.000Z',
-      acknowledgedAt: '2026-11-23T21:00:00.000Z',
-      answeredAt: '2026-11-23T21:25:00.000Z',
-      answer: 'declined',
-      reason: 'no capacity tonight',
-      status: 'declined',
-      state: 'resolved',
-      minutesToAcknowledge: 0,
-      minutesToAnswer: 25,
-      resolution: 'partnerDeclineUpheld',
-      callerToldWhoWillAttend: 'nobody',
-      noDeployAt: '2026-11-23T21:00:00.000Z',
-    });
-    expect(item.escalations).toEqual([
-      expect.objectContaining({
-        level: 1,
-        escalatedBy: 'Sgt A Patel (sergeant)',
-        reason: 'declineDisputed',
-        outcome: 'partnerDeclineUpheld',
-      }),
-    ]);
-    expect(item.recontacts).toEqual([
-      { incidentId: again, reference: 'KENT-20261125-0007', receivedAt: '2026-11-25T03:15:00.000Z' },
-    ]);
-    expect(r.body.summary).toMatchObject({
-      referrals: 1,
-      byStatus: { declined: 1 },
-      escalated: 1,
-      callerInformed: 1,
-      withRecontact: 1,
-      medianMinutesToAnswer: 25,
-    });
-    expect(
-      (
-        await h.request('GET', '/api/audit/handovers?from=2026-11-23T00:00:00Z&to=2026-11-26T00:00:00Z', {
-          token: h.tokens.supervisor,
-        })
-      ).body.items,
-    ).toHaveLength(2);
+      const r = await h.request(
+        'GET',
+        '/api/audit/handovers?from=2026-11-23T00:00:00Z&to=2026-11-26T00:00:00Z&agency=kmptSpoa',
+        { token: h.tokens.mh_lead },
+      );
+      expect(r.status).toBe(200);
+      expect(r.body.items).toHaveLength(1);
+      const item = r.body.items[0];
+      expect(item).toMatchObject({
+        incidentReference: 'KENT-20261123-0421',
+        referralId: 'r1',
+        agency: 'kmptSpoa',
+        agencyType: 'crisisTeam',
+        namedContact: 'duty crisis nurse',
+        madeBy: 'Test call_handler',
+        madeAt: '2026-11-23T21:00:00.000Z',
+        sentAt: '2026-11-23T21:00:00.000Z',
+        acknowledgedAt: '2026-11-23T21:00:00.000Z',
+        answeredAt: '2026-11-23T21:25:00.000Z',
+        answer: 'declined',
+        reason: 'no capacity tonight',
+        status: 'declined',
+        state: 'resolved',
+        minutesToAcknowledge: 0,
+        minutesToAnswer: 25,
+        resolution: 'partnerDeclineUpheld',
+        callerToldWhoWillAttend: 'nobody',
+        noDeployAt: '2026-11-23T21:00:00.000Z',
+      });
+      expect(item.escalations).toEqual([
+        expect.objectContaining({
+          level: 1,
+          escalatedBy: 'Sgt A Patel (sergeant)',
+          reason: 'declineDisputed',
+          outcome: 'partnerDeclineUpheld',
+        }),
+      ]);
+      expect(item.recontacts).toEqual([
+        { incidentId: again, reference: 'KENT-20261125-0007', receivedAt: '2026-11-25T03:15:00.000Z' },
+      ]);
+      expect(r.body.summary).toMatchObject({
+        referrals: 1,
+        byStatus: { declined: 1 },
+        escalated: 1,
+        callerInformed: 1,
+        withRecontact: 1,
+        medianMinutesToAnswer: 25,
+      });
+      expect(
+        (
+          await h.request('GET', '/api/audit/handovers?from=2026-11-23T00:00:00Z&to=2026-11-26T00:00:00Z', {
+            token: h.tokens.supervisor,
+          })
+        ).body.items,
+      ).toHaveLength(2);
 
-    const csv = await h.request(
-      'GET',
-      '/api/audit/handovers?from=2026-11-23T00:00:00Z&to=2026-11-26T00:00:00Z&format=csv',
-      { token: h.tokens.admin },
-    );
-    expect(csv.status).toBe(200);
-    expect(csv.headers.get('content-type')).toContain('text/csv');
-    expect(csv.headers.get('content-disposition')).toBe('attachment; filename="handovers_2026-11-23_2026-11-26.csv"');
-    const rows = parse(csv.body as string, { columns: true }) as Array<Record<string, string>>;
-    expect(Object.keys(rows[0]!)).toEqual([...HANDOVER_CSV_COLUMNS]);
-    expect(rows).toHaveLength(2);
-    expect(rows[0]).toMatchObject({
-      incidentReference: 'KENT-20261123-0421',
-      answer: 'declined',
-      minutesToAnswer: '25',
-      escalationLevels: '1',
-      recontactsWithinWindow: '1',
-      recontactIncidents: 'KENT-20261125-0007',
-    });
-    expect(rows[0]!.escalations).toContain('L1 FCR sergeant');
-  });
+      const csv = await h.request(
+        'GET',
+        '/api/audit/handovers?from=2026-11-23T00:00:00Z&to=2026-11-26T00:00:00Z&format=csv',
+        { token: h.tokens.admin },
+      );
+      expect(csv.status).toBe(200);
+      expect(csv.headers.get('content-type')).toContain('text/csv');
+      expect(csv.headers.get('content-disposition')).toBe('attachment; filename="handovers_2026-11-23_2026-11-26.csv"');
+      const rows = parse(csv.body as string, { columns: true }) as Array<Record<string, string>>;
+      expect(Object.keys(rows[0]!)).toEqual([...HANDOVER_CSV_COLUMNS]);
+      expect(rows).toHaveLength(2);
+      expect(rows[0]).toMatchObject({
+        incidentReference: 'KENT-20261123-0421',
+        answer: 'declined',
+        minutesToAnswer: '25',
+        escalationLevels: '1',
+        recontactsWithinWindow: '1',
+        recontactIncidents: 'KENT-20261125-0007',
+      });
+      expect(rows[0]!.escalations).toContain('L1 FCR sergeant');
+    },
+  );
 
   it('CSV cells a spreadsheet would run as formulas are escaped', async () => {
     h = createHarness();

@@ -531,7 +531,8 @@ function validBody(type: string, view: View, v: number, at: string): Record<stri
     case 'REFERRAL_MADE': {
       const agency = config.agencies[v % config.agencies.length]!;
       let contactMethod = config.contactMethods[v % config.contactMethods.length]!;
-      if (config.referrals.contactMethodDelivery[contactMethod] === 'email' && !agency.email) contactMethod = 'phone'; // no address to email (R11)
+      // no address to email (R11)
+      if (config.referrals.contactMethodDelivery[contactMethod] === 'email' && !agency.email) contactMethod = 'phone';
       return {
         ...base,
         referralId: `r${view.referrals.length + 1}`,
@@ -721,7 +722,8 @@ async function runWorkload(h: Harness, w: Workload): Promise<Tally> {
     expect(await deliverOutbox(h.deps, capture, { from: 'mh-triage@kent.police.test' })).toMatchObject({ sent: 1 });
     const expiresAt = h.db.$client
       .prepare(
-        `SELECT json_extract(payload, '$.route.linkExpiresAt') FROM incident_events WHERE incident_id = ? AND type = 'REFERRAL_MADE'`,
+        `SELECT json_extract(payload, '$.route.linkExpiresAt') FROM incident_events WHERE incident_id = ? AND type = ` +
+          `'REFERRAL_MADE'`,
       )
       .pluck()
       .get(r) as string;
@@ -792,7 +794,8 @@ async function runWorkload(h: Harness, w: Workload): Promise<Tally> {
       if (!r) continue;
       const expiresAt = h.db.$client
         .prepare(
-          `SELECT json_extract(payload, '$.route.linkExpiresAt') FROM incident_events WHERE incident_id = ? AND type = 'REFERRAL_MADE' AND json_extract(payload, '$.referralId') = ?`,
+          `SELECT json_extract(payload, '$.route.linkExpiresAt') FROM incident_events WHERE incident_id = ? AND type ` +
+            `= 'REFERRAL_MADE' AND json_extract(payload, '$.referralId') = ?`,
         )
         .pluck()
         .get(id, r.id) as string;
@@ -1133,7 +1136,8 @@ describe('event log and projections under a random workload', () => {
               outbox: h.db.$client.prepare('SELECT kind, status, count(*) n FROM outbox GROUP BY kind, status').all(),
               events: h.db.$client
                 .prepare(
-                  "SELECT type, actor_role, count(*) n FROM incident_events WHERE type LIKE 'REFERRAL%' GROUP BY type, actor_role",
+                  "SELECT type, actor_role, count(*) n FROM incident_events WHERE type LIKE 'REFERRAL%' GROUP BY " +
+                    'type, actor_role',
                 )
                 .all(),
             }),
@@ -1168,7 +1172,8 @@ describe('event log and projections under a random workload', () => {
     if (details.failed) {
       const err = details.errorInstance;
       throw new Error(
-        `random workload failed after ${details.numRuns} run(s); reproduce with FC_SEED=${details.seed} FC_PATH=${details.counterexamplePath}\n` +
+        `random workload failed after ${details.numRuns} run(s); reproduce with FC_SEED=${details.seed} ` +
+          `FC_PATH=${details.counterexamplePath}\n` +
           (err instanceof Error ? err.message : String(err)) +
           (err && typeof err === 'object' && 'actual' in err
             ? `\nactual: ${JSON.stringify(err.actual, null, 1).slice(0, 3000)}`

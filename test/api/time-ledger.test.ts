@@ -44,57 +44,62 @@ async function refused(id: string, body: Record<string, unknown>, rule: string |
 const seg = (activity: string, from: string, to: string) => ({ activity, startAt: at(from), endAt: at(to) });
 
 describe('time ledger (R38, R39)', () => {
-  it('R38 a dispatch creates an assignment with an id; arrival and clearance complete it; officer-hours are derived', async () => {
-    const id = await deployed();
-    const v = (await h.request('GET', `/api/incidents/${id}`)).body;
-    expect(v.resources).toEqual([
-      expect.objectContaining({
-        assignmentId: 'a5-1',
-        callSign: 'KM21',
-        officers: 2,
-        type: 'response',
-        status: 'dispatched',
-        dispatchedAt: at('10:05'),
-        officerHours: null,
-      }),
-    ]);
-    await steps(h, id, [
-      { type: 'RESOURCE_ARRIVED', occurredAt: at('10:17'), assignmentId: 'a5-1' },
-      {
-        type: 'RESOURCE_CLEARED',
-        occurredAt: at('11:35'),
-        assignmentId: 'a5-1',
-        segments: [
-          seg('travel', '10:05', '10:17'),
-          seg('scene', '10:17', '11:05'),
-          seg('conveyance', '11:05', '11:35'),
-        ],
-      },
-    ]);
-    const after = (await h.request('GET', `/api/incidents/${id}`)).body;
-    // 90 minutes × 2 officers = 3 officer-hours.
-    expect(after.resources[0]).toMatchObject({
-      status: 'cleared',
-      arrivedAt: at('10:17'),
-      clearedAt: at('11:35'),
-      officerHours: 3,
-    });
-    expect(after.firstArrivedAt).toBe(at('10:17'));
-    const row = h.db.$client
-      .prepare(
-        'SELECT officer_seconds AS os, os_travel AS travel, os_scene AS scene, os_conveyance AS conv FROM incident_ledger WHERE incident_id = ?',
-      )
-      .get(id);
-    expect(row).toEqual({ os: 90 * 60 * 2, travel: 12 * 60 * 2, scene: 48 * 60 * 2, conv: 30 * 60 * 2 });
-    const segs = h.db.$client
-      .prepare('SELECT activity, officer_seconds AS os FROM resource_segments WHERE incident_id = ? ORDER BY idx')
-      .all(id);
-    expect(segs).toEqual([
-      { activity: 'travel', os: 1440 },
-      { activity: 'scene', os: 5760 },
-      { activity: 'conveyance', os: 3600 },
-    ]);
-  });
+  it(
+    'R38 a dispatch creates an assignment with an id; arrival and clearance complete it; officer-hours are ' +
+      'derived',
+    async () => {
+      const id = await deployed();
+      const v = (await h.request('GET', `/api/incidents/${id}`)).body;
+      expect(v.resources).toEqual([
+        expect.objectContaining({
+          assignmentId: 'a5-1',
+          callSign: 'KM21',
+          officers: 2,
+          type: 'response',
+          status: 'dispatched',
+          dispatchedAt: at('10:05'),
+          officerHours: null,
+        }),
+      ]);
+      await steps(h, id, [
+        { type: 'RESOURCE_ARRIVED', occurredAt: at('10:17'), assignmentId: 'a5-1' },
+        {
+          type: 'RESOURCE_CLEARED',
+          occurredAt: at('11:35'),
+          assignmentId: 'a5-1',
+          segments: [
+            seg('travel', '10:05', '10:17'),
+            seg('scene', '10:17', '11:05'),
+            seg('conveyance', '11:05', '11:35'),
+          ],
+        },
+      ]);
+      const after = (await h.request('GET', `/api/incidents/${id}`)).body;
+      // 90 minutes × 2 officers = 3 officer-hours.
+      expect(after.resources[0]).toMatchObject({
+        status: 'cleared',
+        arrivedAt: at('10:17'),
+        clearedAt: at('11:35'),
+        officerHours: 3,
+      });
+      expect(after.firstArrivedAt).toBe(at('10:17'));
+      const row = h.db.$client
+        .prepare(
+          'SELECT officer_seconds AS os, os_travel AS travel, os_scene AS scene, os_conveyance AS conv FROM ' +
+            'incident_ledger WHERE incident_id = ?',
+        )
+        .get(id);
+      expect(row).toEqual({ os: 90 * 60 * 2, travel: 12 * 60 * 2, scene: 48 * 60 * 2, conv: 30 * 60 * 2 });
+      const segs = h.db.$client
+        .prepare('SELECT activity, officer_seconds AS os FROM resource_segments WHERE incident_id = ? ORDER BY idx')
+        .all(id);
+      expect(segs).toEqual([
+        { activity: 'travel', os: 1440 },
+        { activity: 'scene', os: 5760 },
+        { activity: 'conveyance', os: 3600 },
+      ]);
+    },
+  );
 
   it('R38 officer-hours cannot be typed in: a dispatch or clearance carrying hours is malformed (400)', async () => {
     const id = await deployed();
@@ -321,58 +326,64 @@ describe('time ledger (R38, R39)', () => {
     expect(row).toEqual({ calls: 2, secs: 330 + 300 });
   });
 
-  it('the ledger projections and rollups are rebuilt from the events byte for byte, and the rollup equals GROUP BY over the ledger', async () => {
-    const id = await deployed();
-    await steps(h, id, [
-      { type: 'RESOURCE_ARRIVED', occurredAt: at('10:17'), assignmentId: 'a5-1' },
-      {
-        type: 'REFERRAL_MADE',
-        occurredAt: at('10:30'),
-        referralId: 'r1',
-        agency: 'kmptSpoa',
-        contactMethod: 'phone',
-        namedContact: 'duty nurse',
-      },
-      { type: 'REFERRAL_ANSWERED', occurredAt: at('10:50'), referralId: 'r1', answer: 'accepted' },
-      {
-        type: 'RESOURCE_CLEARED',
-        occurredAt: at('11:35'),
-        assignmentId: 'a5-1',
-        segments: [seg('travel', '10:05', '10:17'), seg('scene', '10:17', '11:35')],
-      },
-      { ...close(), occurredAt: at('11:40') },
-    ]);
-    await createIncident(h, { receivedAt: at('09:00'), district: 'Dover' });
-    const tables = [
-      'resource_assignments',
-      'resource_segments',
-      'incident_ledger',
-      'referral_ledger',
-      'person_contacts',
-      'demand_rollup',
-      'referral_rollup',
-      'demand_rollup_month',
-      'referral_rollup_month',
-    ];
-    const dump = () =>
-      Object.fromEntries(tables.map((t) => [t, h.db.$client.prepare(`SELECT * FROM ${t} ORDER BY 1, 2, 3`).all()]));
-    const stored = dump();
-    expect(
-      (stored.incident_ledger as Array<{ released_incidents: number }>).map((r) => r.released_incidents).sort(),
-    ).toEqual([0, 1]);
-    const grouped = h.db.$client
-      .prepare(
-        `SELECT 'district' AS dim, day, district AS grp, sum(incidents) AS n, sum(officer_seconds) AS os, sum(released_officer_seconds) AS rel FROM incident_ledger GROUP BY day, district ORDER BY day, grp`,
-      )
-      .all();
-    expect(
-      h.db.$client
+  it(
+    'the ledger projections and rollups are rebuilt from the events byte for byte, and the rollup equals GROUP BY ' +
+      'over the ledger',
+    async () => {
+      const id = await deployed();
+      await steps(h, id, [
+        { type: 'RESOURCE_ARRIVED', occurredAt: at('10:17'), assignmentId: 'a5-1' },
+        {
+          type: 'REFERRAL_MADE',
+          occurredAt: at('10:30'),
+          referralId: 'r1',
+          agency: 'kmptSpoa',
+          contactMethod: 'phone',
+          namedContact: 'duty nurse',
+        },
+        { type: 'REFERRAL_ANSWERED', occurredAt: at('10:50'), referralId: 'r1', answer: 'accepted' },
+        {
+          type: 'RESOURCE_CLEARED',
+          occurredAt: at('11:35'),
+          assignmentId: 'a5-1',
+          segments: [seg('travel', '10:05', '10:17'), seg('scene', '10:17', '11:35')],
+        },
+        { ...close(), occurredAt: at('11:40') },
+      ]);
+      await createIncident(h, { receivedAt: at('09:00'), district: 'Dover' });
+      const tables = [
+        'resource_assignments',
+        'resource_segments',
+        'incident_ledger',
+        'referral_ledger',
+        'person_contacts',
+        'demand_rollup',
+        'referral_rollup',
+        'demand_rollup_month',
+        'referral_rollup_month',
+      ];
+      const dump = () =>
+        Object.fromEntries(tables.map((t) => [t, h.db.$client.prepare(`SELECT * FROM ${t} ORDER BY 1, 2, 3`).all()]));
+      const stored = dump();
+      expect(
+        (stored.incident_ledger as Array<{ released_incidents: number }>).map((r) => r.released_incidents).sort(),
+      ).toEqual([0, 1]);
+      const grouped = h.db.$client
         .prepare(
-          `SELECT dim, day, grp, incidents AS n, officer_seconds AS os, released_officer_seconds AS rel FROM demand_rollup WHERE dim = 'district' ORDER BY day, grp`,
+          `SELECT 'district' AS dim, day, district AS grp, sum(incidents) AS n, sum(officer_seconds) AS os, ` +
+            `sum(released_officer_seconds) AS rel FROM incident_ledger GROUP BY day, district ORDER BY day, grp`,
         )
-        .all(),
-    ).toEqual(grouped);
-    rebuildProjections(h.db);
-    expect(dump()).toEqual(stored);
-  });
+        .all();
+      expect(
+        h.db.$client
+          .prepare(
+            `SELECT dim, day, grp, incidents AS n, officer_seconds AS os, released_officer_seconds AS rel FROM ` +
+              `demand_rollup WHERE dim = 'district' ORDER BY day, grp`,
+          )
+          .all(),
+      ).toEqual(grouped);
+      rebuildProjections(h.db);
+      expect(dump()).toEqual(stored);
+    },
+  );
 });

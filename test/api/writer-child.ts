@@ -35,7 +35,7 @@ createInterface({ input: process.stdin }).once('line', () => {
     },
   );
   process.stdout.write(
-    JSON.stringify(r.ok ? { status: r.status } : { status: r.problem.status, code: r.problem.code }) + '\n',
+    `${JSON.stringify(r.ok ? { status: r.status } : { status: r.problem.status, code: r.problem.code })}\n`,
   );
   db.$client.close();
   process.exit(0);

@@ -29,7 +29,7 @@ export async function writeExtract(
   const start = Date.parse(opts.start ?? '2015-04-01T00:00:00Z');
   const span = (opts.years ?? 10) * 365.25 * 86_400_000;
   const out = createWriteStream(path);
-  out.write(Object.keys(IMPORT_COLUMNS).join(',') + '\n');
+  out.write(`${Object.keys(IMPORT_COLUMNS).join(',')}\n`);
   const iso = (t: number) => new Date(Math.round(t / 1000) * 1000).toISOString().replace('.000Z', 'Z');
   const cats = config.categories.map((c) => c.code);
   const agencies = config.agencies.map((a) => a.code);
@@ -44,7 +44,7 @@ export async function writeExtract(
         : Math.floor(r() * people);
   for (let i = 0; i < n; i++) {
     const received = start + (span * i) / n + rand() * 60_000;
-    let t = received + 60_000 + rand() * 600_000;
+    const t = received + 60_000 + rand() * 600_000;
     const resources: string[] = [];
     const nres = rand() < 0.3 ? 0 : rand() < 0.7 ? 1 : 2;
     let closed = t + 600_000;
@@ -90,7 +90,7 @@ export async function writeExtract(
       resources.join(';'),
       '', // referrals: this extract gives its one referral in the referral_* columns
     ];
-    if (!out.write(row.map((v) => (/[",]/.test(v) ? `"${v}"` : v)).join(',') + '\n')) await once(out, 'drain');
+    if (!out.write(`${row.map((v) => (/[",]/.test(v) ? `"${v}"` : v)).join(',')}\n`)) await once(out, 'drain');
   }
   out.end();
   await once(out, 'finish');

@@ -113,7 +113,8 @@ export function measureSqlFloor(
         .map((c) => `"${c}"`)
         .join(', ');
       return t.prepare(
-        `INSERT INTO main."${table}" (${columns}) SELECT ${columns} FROM src."${table}" WHERE "${key}" >= ? AND "${key}" <= ? ORDER BY rowid`,
+        `INSERT INTO main."${table}" (${columns}) SELECT ${columns} FROM src."${table}" WHERE "${key}" >= ? AND ` +
+          `"${key}" <= ? ORDER BY rowid`,
       );
     });
     const ids = t.prepare('SELECT id FROM src.incidents ORDER BY id').pluck().all() as string[];

@@ -69,7 +69,8 @@ const t0 = performance.now();
 for (let i = 0; i < n; i++) await post(i);
 const ms = performance.now() - t0;
 console.log(
-  `${sync}: ${n} commands in ${ms.toFixed(0)} ms → ${((ms * 1000) / n).toFixed(0)} µs/command, ${((n * 1000) / ms).toFixed(0)} commands/s (in process, sequential)`,
+  `${sync}: ${n} commands in ${ms.toFixed(0)} ms → ${((ms * 1000) / n).toFixed(0)} µs/command, ` +
+    `${((n * 1000) / ms).toFixed(0)} commands/s (in process, sequential)`,
 );
 closeDatabase(db);
 rmSync(dir, { recursive: true, force: true });

@@ -63,7 +63,7 @@ interface Measurement {
 }
 
 function log(line: string) {
-  process.stderr.write(line + '\n');
+  process.stderr.write(`${line}\n`);
 }
 
 function median(xs: number[]): number {
@@ -218,8 +218,10 @@ async function measure(kind: Kind, sync: Sync, run: number): Promise<Measurement
       ...(firstError ? { firstError } : {}),
     };
     log(
-      `  ${label.padEnd(18)} ${m.requestsPerSec.toFixed(0).padStart(6)} req/s  p50 ${m.latencyMs.p50} ms  p99 ${m.latencyMs.p99} ms  ` +
-        `non-2xx ${m.non2xx}  errors ${m.errors}  timeouts ${m.timeouts}  WAL ${(m.walBytesAfter / 1e6).toFixed(1)} MB  load ${m.loadAverage}`,
+      `  ${label.padEnd(18)} ${m.requestsPerSec.toFixed(0).padStart(6)} req/s  p50 ${m.latencyMs.p50} ms  p99 ` +
+        `${m.latencyMs.p99} ms  ` +
+        `non-2xx ${m.non2xx}  errors ${m.errors}  timeouts ${m.timeouts}  WAL ${(m.walBytesAfter / 1e6).toFixed(1)} ` +
+        `MB  load ${m.loadAverage}`,
     );
     if (firstError) log(`    first non-2xx: ${firstError}`);
     return m;
@@ -269,7 +271,8 @@ async function main() {
     platform: `${process.platform} ${process.arch}`,
   };
   log(
-    `bench: ${RUNS} run(s) × ${DURATION} s (+${WARMUP} s warm-up), ${CONNECTIONS} connections, synchronous ${SYNCS.join('/')}, ${machine.cpus} cores, node ${machine.node}`,
+    `bench: ${RUNS} run(s) × ${DURATION} s (+${WARMUP} s warm-up), ${CONNECTIONS} connections, synchronous ` +
+      `${SYNCS.join('/')}, ${machine.cpus} cores, node ${machine.node}`,
   );
 
   const measurements: Measurement[] = [];
@@ -308,7 +311,10 @@ async function main() {
       s.kind === 'system' && ratios[s.synchronous] !== undefined
         ? `${(ratios[s.synchronous]! * 100).toFixed(0)} %`
         : '—';
-    return `| ${label(s.kind)} | ${s.synchronous} | ${fmt(s.requestsPerSec)} | ${s.p50Ms} | ${s.p99Ms} | ${s.non2xx} | ${ratio} |`;
+    return (
+      `| ${label(s.kind)} | ${s.synchronous} | ${fmt(s.requestsPerSec)} | ${s.p50Ms} | ${s.p99Ms} | ${s.non2xx} ` +
+      `| ${ratio} |`
+    );
   });
   const table = [
     `| what | synchronous | req/s | p50 ms | p99 ms | non-2xx | vs baseline |`,
@@ -321,17 +327,21 @@ async function main() {
     '',
     `## Command throughput (\`npm run bench\`)`,
     '',
-    `${machine.cpus} cores (${machine.cpuModel}), Node ${machine.node}, SQLite ${sqliteVersion} WAL; autocannon ${CONNECTIONS} connections over loopback, ` +
-      `each server in its own process on a fresh database; median of ${RUNS} × ${DURATION} s after ${WARMUP} s warm-up.`,
+    `${machine.cpus} cores (${machine.cpuModel}), Node ${machine.node}, SQLite ${sqliteVersion} WAL; autocannon ` +
+      `${CONNECTIONS} connections over loopback, ` +
+      `each server in its own process on a fresh database; median of ${RUNS} × ${DURATION} s after ${WARMUP} s ` +
+      `warm-up.`,
     '',
     table,
     '',
-    `Target at synchronous=FULL: ≥ ${TARGET_RATIO * 100} % of baseline req/s — ${ratios.FULL !== undefined ? `${(ratios.FULL * 100).toFixed(1)} %` : 'n/a'} (${yes(verdict.ratioMet)}); ` +
+    `Target at synchronous=FULL: ≥ ${TARGET_RATIO * 100} % of baseline req/s — ` +
+      `${ratios.FULL !== undefined ? `${(ratios.FULL * 100).toFixed(1)} %` : 'n/a'} (${yes(verdict.ratioMet)}); ` +
       `p99 < ${TARGET_P99_MS} ms — ${full ? `${full.p99Ms} ms` : 'n/a'} (${yes(verdict.p99Met)}).`,
     ...(ratios.NORMAL !== undefined
       ? [`For information, synchronous=NORMAL: ${(ratios.NORMAL * 100).toFixed(1)} % of baseline.`]
       : []),
-    `(${CONNECTIONS} closed-loop connections: mean latency ≈ ${CONNECTIONS} / req/s, so a p99 under ${TARGET_P99_MS} ms needs well over ${fmt(CONNECTIONS / (TARGET_P99_MS / 1000))} req/s.)`,
+    `(${CONNECTIONS} closed-loop connections: mean latency ≈ ${CONNECTIONS} / req/s, so a p99 under ${TARGET_P99_MS} ` +
+      `ms needs well over ${fmt(CONNECTIONS / (TARGET_P99_MS / 1000))} req/s.)`,
     ...(verdict.non2xxTotal > 0
       ? [`WARNING: ${verdict.non2xxTotal} non-2xx answers during measurement; the numbers are not valid.`]
       : []),
@@ -360,7 +370,7 @@ async function main() {
     markdown: table,
     elapsedSeconds: Math.round((Date.now() - started) / 1000),
   };
-  writeFileSync(join(OUT_DIR, 'commands.json'), JSON.stringify(json, null, 2) + '\n');
+  writeFileSync(join(OUT_DIR, 'commands.json'), `${JSON.stringify(json, null, 2)}\n`);
   log(`wrote bench-results/commands.json (${json.elapsedSeconds} s)`);
 }
 

@@ -55,7 +55,7 @@ const receivedAt = new Date(Date.now() - 10 * 60_000).toISOString();
 let sqlite: Database.Database;
 let fetch: (req: Request) => Response | Promise<Response>;
 let token = 'baseline-does-not-check-tokens';
-let incidents: Array<{ id: string; version: number }> = [];
+const incidents: Array<{ id: string; version: number }> = [];
 let rowsTable: string;
 
 if (kind === 'system') {

@@ -44,7 +44,10 @@ describe('force configuration', () => {
     c.categories[0].rcrpPhase = null;
     c.agencies.push({ ...c.agencies[0] });
     expect(() => parseForceConfig(c, 'kent.json')).toThrowError(
-      /grades\.1\.attendanceTarget\.startEvent[\s\S]*grades\.1\.attendanceTarget\.minutes[\s\S]*categories\.0\.rcrpPhase|duplicate code/,
+      new RegExp(
+        String.raw`grades\.1\.attendanceTarget\.startEvent[\s\S]*grades\.1\.attendanceTarget\.minutes` +
+          String.raw`[\s\S]*categories\.0\.rcrpPhase|duplicate code`,
+      ),
     );
     try {
       parseForceConfig(c, 'kent.json');

@@ -96,66 +96,71 @@ describe('README', () => {
     }
   });
 
-  it('the referral walkthrough, replayed with mail captured and the partner declining through the link, ends with the referral resolved', async () => {
-    const h = createHarness({ start: '2026-11-23T21:10:30Z', mailEnabled: true });
-    try {
-      const bodiesOf = (from: string, to: string) =>
-        [...readme.slice(readme.indexOf(from), readme.indexOf(to)).matchAll(/-d '(\{[\s\S]*?\})'/g)].map(
-          (m) => JSON.parse(m[1]!) as Record<string, unknown>,
-        );
-      const call = bodiesOf('## A call, step by step', 'A refused step answers').slice(0, 4); // up to the handover decision
-      const referral = bodiesOf('### A referral by email, step by step', '### Email (SMTP)');
-      expect(referral.map((b) => b.type)).toEqual([
-        'REFERRAL_MADE',
-        'REFERRAL_CALLER_INFORMED',
-        'THRIVE_RECORDED',
-        'REFERRAL_ESCALATED',
-        'REFERRAL_RESOLVED',
-      ]);
-      const at = (b: Record<string, unknown>) => String(b.occurredAt ?? b.receivedAt);
-      const moveTo = (iso: string) => {
-        if (Date.parse(iso) + 30_000 > h.clock.now().getTime())
-          h.clock.set(new Date(Date.parse(iso) + 30_000).toISOString());
-      };
-      const created = await h.request('POST', '/api/incidents', { body: call[0] });
-      const id = created.body.id as string;
-      let last: any = created.body;
-      for (const b of [...call.slice(1), ...referral]) {
-        moveTo(at(b));
-        const r = await h.event(id, b, { version: last.version });
-        expect(r.status, `${String(b.type)}: ${JSON.stringify(r.body)}`).toBe(200);
-        last = r.body;
-        if (b.type === 'REFERRAL_MADE') {
-          // The worker sends it; the partner opens the link in the email and declines.
-          const dir = join(h.dir, 'mail');
-          expect(await deliverOutbox(h.deps, captureTransport(dir), { from: 'mh-triage@kent.police.test' })).toEqual({
-            sent: 1,
-            failed: 0,
-          });
-          const mail = await simpleParser(readFileSync(join(dir, readdirSync(dir)[0]!)));
-          const link = /http:\/\/localhost:3000\/partner\/referrals\/\S+/.exec(mail.text ?? '')![0];
-          h.clock.set('2026-11-23T21:30:00Z');
-          const declined = await h.request('POST', link, {
-            raw: 'action=decline&respondent=SPoA+nurse&reason=no+capacity+tonight',
-            headers: { 'content-type': 'application/x-www-form-urlencoded' },
-            token: null,
-          });
-          expect(declined.status).toBe(200);
-          last = (await h.request('GET', `/api/incidents/${id}`)).body;
-          expect(last.version).toBe(7); // the If-Match the README uses next
+  it(
+    'the referral walkthrough, replayed with mail captured and the partner declining through the link, ends with ' +
+      'the referral resolved',
+    async () => {
+      const h = createHarness({ start: '2026-11-23T21:10:30Z', mailEnabled: true });
+      try {
+        const bodiesOf = (from: string, to: string) =>
+          [...readme.slice(readme.indexOf(from), readme.indexOf(to)).matchAll(/-d '(\{[\s\S]*?\})'/g)].map(
+            (m) => JSON.parse(m[1]!) as Record<string, unknown>,
+          );
+        // up to the handover decision
+        const call = bodiesOf('## A call, step by step', 'A refused step answers').slice(0, 4);
+        const referral = bodiesOf('### A referral by email, step by step', '### Email (SMTP)');
+        expect(referral.map((b) => b.type)).toEqual([
+          'REFERRAL_MADE',
+          'REFERRAL_CALLER_INFORMED',
+          'THRIVE_RECORDED',
+          'REFERRAL_ESCALATED',
+          'REFERRAL_RESOLVED',
+        ]);
+        const at = (b: Record<string, unknown>) => String(b.occurredAt ?? b.receivedAt);
+        const moveTo = (iso: string) => {
+          if (Date.parse(iso) + 30_000 > h.clock.now().getTime())
+            h.clock.set(new Date(Date.parse(iso) + 30_000).toISOString());
+        };
+        const created = await h.request('POST', '/api/incidents', { body: call[0] });
+        const id = created.body.id as string;
+        let last: any = created.body;
+        for (const b of [...call.slice(1), ...referral]) {
+          moveTo(at(b));
+          const r = await h.event(id, b, { version: last.version });
+          expect(r.status, `${String(b.type)}: ${JSON.stringify(r.body)}`).toBe(200);
+          last = r.body;
+          if (b.type === 'REFERRAL_MADE') {
+            // The worker sends it; the partner opens the link in the email and declines.
+            const dir = join(h.dir, 'mail');
+            expect(await deliverOutbox(h.deps, captureTransport(dir), { from: 'mh-triage@kent.police.test' })).toEqual({
+              sent: 1,
+              failed: 0,
+            });
+            const mail = await simpleParser(readFileSync(join(dir, readdirSync(dir)[0]!)));
+            const link = /http:\/\/localhost:3000\/partner\/referrals\/\S+/.exec(mail.text ?? '')![0];
+            h.clock.set('2026-11-23T21:30:00Z');
+            const declined = await h.request('POST', link, {
+              raw: 'action=decline&respondent=SPoA+nurse&reason=no+capacity+tonight',
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+              token: null,
+            });
+            expect(declined.status).toBe(200);
+            last = (await h.request('GET', `/api/incidents/${id}`)).body;
+            expect(last.version).toBe(7); // the If-Match the README uses next
+          }
         }
+        expect(last.referrals[0]).toMatchObject({
+          state: 'resolved',
+          status: 'accepted',
+          answeredVia: 'partner',
+          reason: 'no capacity tonight',
+        });
+        expect(last.referrals[0].escalations).toMatchObject([
+          { level: 1, escalatedBy: { name: 'Sgt A Patel', rank: 'sergeant' }, outcome: 'partnerWillRespond' },
+        ]);
+      } finally {
+        await h.close();
       }
-      expect(last.referrals[0]).toMatchObject({
-        state: 'resolved',
-        status: 'accepted',
-        answeredVia: 'partner',
-        reason: 'no capacity tonight',
-      });
-      expect(last.referrals[0].escalations).toMatchObject([
-        { level: 1, escalatedBy: { name: 'Sgt A Patel', rank: 'sergeant' }, outcome: 'partnerWillRespond' },
-      ]);
-    } finally {
-      await h.close();
-    }
-  });
+    },
+  );
 });

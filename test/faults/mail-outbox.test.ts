@@ -34,7 +34,8 @@ const transportFor = (s: TestSmtp) => createTransport({ url: s.url, from: FROM, 
 const outbox = () =>
   h.db.$client
     .prepare(
-      `SELECT status, attempts, message_id AS messageId, sent_at AS sentAt, last_error AS lastError FROM outbox ORDER BY id`,
+      `SELECT status, attempts, message_id AS messageId, sent_at AS sentAt, last_error AS lastError FROM outbox ` +
+        `ORDER BY id`,
     )
     .all() as Array<Record<string, unknown>>;
 const countBy = <T>(xs: T[]) => xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<T, number>());
@@ -46,80 +47,90 @@ async function emailReferralIncident(n: number): Promise<string> {
 }
 
 describe('referral emails when SMTP is down', () => {
-  it('SMTP down while referrals are made: nothing lost; when it returns every email is delivered exactly once (counted by Message-ID at the server)', async () => {
-    smtp = await startSmtp();
-    const port = smtp.port;
-    await smtp.close(); // connection refused from here on
-    h = createHarness({ mailEnabled: true });
-    const ids: string[] = [];
-    for (let n = 1; n <= 5; n++) ids.push(await emailReferralIncident(n));
-    const transport = createTransport({ url: `smtp://127.0.0.1:${port}`, from: FROM, ignoreTLS: true });
-    expect(await deliverOutbox(h.deps, transport, { from: FROM })).toEqual({ sent: 0, failed: 5 });
-    expect(outbox().map((r) => [r.status, r.attempts])).toEqual(Array(5).fill(['pending', 1]));
-    expect(String(outbox()[0]!.lastError)).toMatch(/ECONNREFUSED/);
-    h.clock.advanceSeconds(30);
-    expect(await deliverOutbox(h.deps, transport, { from: FROM })).toEqual({ sent: 0, failed: 5 }); // still down; backing off
-    h.clock.advanceSeconds(30);
-    expect(await deliverOutbox(h.deps, transport, { from: FROM })).toEqual({ sent: 0, failed: 0 }); // next try not due yet (60 s)
-    // Referrals are still waiting to be sent; no clocks but delivery run yet.
-    const view = (await h.request('GET', `/api/incidents/${ids[0]}`)).body;
-    expect(view.referrals[0]).toMatchObject({ state: 'drafted', sentAt: null, deadlines: [{ key: 'delivery' }] });
+  it(
+    'SMTP down while referrals are made: nothing lost; when it returns every email is delivered exactly once ' +
+      '(counted by Message-ID at the server)',
+    async () => {
+      smtp = await startSmtp();
+      const port = smtp.port;
+      await smtp.close(); // connection refused from here on
+      h = createHarness({ mailEnabled: true });
+      const ids: string[] = [];
+      for (let n = 1; n <= 5; n++) ids.push(await emailReferralIncident(n));
+      const transport = createTransport({ url: `smtp://127.0.0.1:${port}`, from: FROM, ignoreTLS: true });
+      expect(await deliverOutbox(h.deps, transport, { from: FROM })).toEqual({ sent: 0, failed: 5 });
+      expect(outbox().map((r) => [r.status, r.attempts])).toEqual(Array(5).fill(['pending', 1]));
+      expect(String(outbox()[0]!.lastError)).toMatch(/ECONNREFUSED/);
+      h.clock.advanceSeconds(30);
+      // still down; backing off
+      expect(await deliverOutbox(h.deps, transport, { from: FROM })).toEqual({ sent: 0, failed: 5 });
+      h.clock.advanceSeconds(30);
+      // next try not due yet (60 s)
+      expect(await deliverOutbox(h.deps, transport, { from: FROM })).toEqual({ sent: 0, failed: 0 });
+      // Referrals are still waiting to be sent; no clocks but delivery run yet.
+      const view = (await h.request('GET', `/api/incidents/${ids[0]}`)).body;
+      expect(view.referrals[0]).toMatchObject({ state: 'drafted', sentAt: null, deadlines: [{ key: 'delivery' }] });
 
-    smtp = await startSmtp(port);
-    h.clock.advanceSeconds(60);
-    expect(await deliverOutbox(h.deps, transport, { from: FROM })).toEqual({ sent: 5, failed: 0 });
-    h.clock.advanceMinutes(5);
-    expect(await deliverOutbox(h.deps, transport, { from: FROM })).toEqual({ sent: 0, failed: 0 });
-    const ids_ = smtp.messages.map((m) => m.messageId);
-    expect(smtp.messages).toHaveLength(5);
-    expect([...countBy(ids_).values()]).toEqual([1, 1, 1, 1, 1]);
-    expect(new Set(ids_)).toEqual(new Set(outbox().map((r) => r.messageId)));
-    // Each referral is now "sent" at the moment the server accepted it; its clocks run from then.
-    const sentAt = '2026-11-23T09:02:00.000Z';
-    for (const id of ids) {
-      const r = (await h.request('GET', `/api/incidents/${id}`)).body.referrals[0];
-      expect(r).toMatchObject({ state: 'sent', sentAt });
-      expect(r.deadlines).toEqual([
-        { key: 'ack', dueAt: '2026-11-23T09:17:00.000Z' },
-        { key: 'answer', dueAt: '2026-11-23T10:02:00.000Z' },
-      ]);
-    }
-  });
+      smtp = await startSmtp(port);
+      h.clock.advanceSeconds(60);
+      expect(await deliverOutbox(h.deps, transport, { from: FROM })).toEqual({ sent: 5, failed: 0 });
+      h.clock.advanceMinutes(5);
+      expect(await deliverOutbox(h.deps, transport, { from: FROM })).toEqual({ sent: 0, failed: 0 });
+      const ids_ = smtp.messages.map((m) => m.messageId);
+      expect(smtp.messages).toHaveLength(5);
+      expect([...countBy(ids_).values()]).toEqual([1, 1, 1, 1, 1]);
+      expect(new Set(ids_)).toEqual(new Set(outbox().map((r) => r.messageId)));
+      // Each referral is now "sent" at the moment the server accepted it; its clocks run from then.
+      const sentAt = '2026-11-23T09:02:00.000Z';
+      for (const id of ids) {
+        const r = (await h.request('GET', `/api/incidents/${id}`)).body.referrals[0];
+        expect(r).toMatchObject({ state: 'sent', sentAt });
+        expect(r.deadlines).toEqual([
+          { key: 'ack', dueAt: '2026-11-23T09:17:00.000Z' },
+          { key: 'answer', dueAt: '2026-11-23T10:02:00.000Z' },
+        ]);
+      }
+    },
+  );
 
-  it('an email still undelivered after the delivery window alerts the control room to phone the agency; the incident needs a re-THRIVE', async () => {
-    smtp = await startSmtp();
-    smtp.failing = true; // reachable, but refusing with 451
-    h = createHarness({
-      mailEnabled: true,
-      config: (c) => ({ ...c, alerts: { emailTo: { sergeant: 'fcr-sergeant@kent.police.test' } } }),
-    });
-    const id = await emailReferralIncident(1);
-    const transport = transportFor(smtp);
-    for (let k = 0; k < 4; k++) {
+  it(
+    'an email still undelivered after the delivery window alerts the control room to phone the agency; the incident ' +
+      'needs a re-THRIVE',
+    async () => {
+      smtp = await startSmtp();
+      smtp.failing = true; // reachable, but refusing with 451
+      h = createHarness({
+        mailEnabled: true,
+        config: (c) => ({ ...c, alerts: { emailTo: { sergeant: 'fcr-sergeant@kent.police.test' } } }),
+      });
+      const id = await emailReferralIncident(1);
+      const transport = transportFor(smtp);
+      for (let k = 0; k < 4; k++) {
+        await deliverOutbox(h.deps, transport, { from: FROM });
+        h.clock.advanceMinutes(3);
+        sweepDeadlines(h.deps);
+      }
+      const got = (await h.request('GET', `/api/incidents/${id}`)).body;
+      expect(got.referrals[0]).toMatchObject({
+        state: 'noResponse',
+        status: 'noResponse',
+        flags: [{ key: 'undelivered', rule: 'R11' }],
+      });
+      expect(got.reassessmentRequired).not.toBeNull();
+      smtp.failing = false;
+      h.clock.advanceMinutes(60);
       await deliverOutbox(h.deps, transport, { from: FROM });
-      h.clock.advanceMinutes(3);
-      sweepDeadlines(h.deps);
-    }
-    const got = (await h.request('GET', `/api/incidents/${id}`)).body;
-    expect(got.referrals[0]).toMatchObject({
-      state: 'noResponse',
-      status: 'noResponse',
-      flags: [{ key: 'undelivered', rule: 'R11' }],
-    });
-    expect(got.reassessmentRequired).not.toBeNull();
-    smtp.failing = false;
-    h.clock.advanceMinutes(60);
-    await deliverOutbox(h.deps, transport, { from: FROM });
-    // The alert to the sergeant and, late, the referral itself; the late delivery is recorded.
-    expect(smtp.messages.map((m) => m.subject).sort()).toEqual([
-      'Kent Police referral KENT-20261123-0001: Concern for welfare — please answer by 10:00',
-      '[WARNING] R11 on incident KENT-20261123-0001',
-    ]);
-    expect((await h.request('GET', `/api/incidents/${id}`)).body.referrals[0]).toMatchObject({
-      state: 'noResponse',
-      sentAt: h.clock.at(),
-    });
-  });
+      // The alert to the sergeant and, late, the referral itself; the late delivery is recorded.
+      expect(smtp.messages.map((m) => m.subject).sort()).toEqual([
+        'Kent Police referral KENT-20261123-0001: Concern for welfare — please answer by 10:00',
+        '[WARNING] R11 on incident KENT-20261123-0001',
+      ]);
+      expect((await h.request('GET', `/api/incidents/${id}`)).body.referrals[0]).toMatchObject({
+        state: 'noResponse',
+        sentAt: h.clock.at(),
+      });
+    },
+  );
 });
 
 describe('a worker killed mid-send', () => {
@@ -138,35 +149,39 @@ describe('a worker killed mid-send', () => {
     return { signal, out };
   }
 
-  it('after the server accepted but before `sent` was recorded: resent with the same Message-ID, so at most one message per Message-ID reaches the reader', async () => {
-    smtp = await startSmtp();
-    h = createHarness({ mailEnabled: true });
-    const id = await emailReferralIncident(1);
-    const killed = await killAfterAccept(h.dbPath, smtp.url, h.clock.at());
-    expect(killed, killed.out).toMatchObject({ signal: 'SIGKILL' });
-    expect(killed.out).toContain('accepted');
-    expect(smtp.messages).toHaveLength(1);
-    expect(outbox()).toMatchObject([{ status: 'sending', attempts: 1, sentAt: null }]);
-    expect((await h.request('GET', `/api/incidents/${id}`)).body.referrals[0].state).toBe('drafted');
+  it(
+    'after the server accepted but before `sent` was recorded: resent with the same Message-ID, so at most one ' +
+      'message per Message-ID reaches the reader',
+    async () => {
+      smtp = await startSmtp();
+      h = createHarness({ mailEnabled: true });
+      const id = await emailReferralIncident(1);
+      const killed = await killAfterAccept(h.dbPath, smtp.url, h.clock.at());
+      expect(killed, killed.out).toMatchObject({ signal: 'SIGKILL' });
+      expect(killed.out).toContain('accepted');
+      expect(smtp.messages).toHaveLength(1);
+      expect(outbox()).toMatchObject([{ status: 'sending', attempts: 1, sentAt: null }]);
+      expect((await h.request('GET', `/api/incidents/${id}`)).body.referrals[0].state).toBe('drafted');
 
-    // Within the lease nothing is resent; after it (120 s), the restarted worker sends again.
-    h.clock.advanceSeconds(60);
-    expect(await deliverOutbox(h.deps, transportFor(smtp), { from: FROM })).toEqual({ sent: 0, failed: 0 });
-    h.clock.advanceSeconds(61);
-    expect(await deliverOutbox(h.deps, transportFor(smtp), { from: FROM })).toEqual({ sent: 1, failed: 0 });
-    expect(await deliverOutbox(h.deps, transportFor(smtp), { from: FROM })).toEqual({ sent: 0, failed: 0 });
+      // Within the lease nothing is resent; after it (120 s), the restarted worker sends again.
+      h.clock.advanceSeconds(60);
+      expect(await deliverOutbox(h.deps, transportFor(smtp), { from: FROM })).toEqual({ sent: 0, failed: 0 });
+      h.clock.advanceSeconds(61);
+      expect(await deliverOutbox(h.deps, transportFor(smtp), { from: FROM })).toEqual({ sent: 1, failed: 0 });
+      expect(await deliverOutbox(h.deps, transportFor(smtp), { from: FROM })).toEqual({ sent: 0, failed: 0 });
 
-    // Two deliveries at the SMTP level, one message: the same Message-ID both times.
-    expect(smtp.messages).toHaveLength(2);
-    const byId = countBy(smtp.messages.map((m) => m.messageId));
-    expect([...byId.keys()]).toEqual([outbox()[0]!.messageId]);
-    const deduplicated = [...new Map(smtp.messages.map((m) => [m.messageId, m])).values()];
-    expect(deduplicated).toHaveLength(1);
-    expect(smtp.messages[1]!.text).toBe(smtp.messages[0]!.text); // same link, same content
-    const got = (await h.request('GET', `/api/incidents/${id}`)).body;
-    expect(got.referrals[0]).toMatchObject({ state: 'sent' });
-    expect(got.timeline.filter((e: { type: string }) => e.type === 'REFERRAL_SENT')).toHaveLength(1);
-  });
+      // Two deliveries at the SMTP level, one message: the same Message-ID both times.
+      expect(smtp.messages).toHaveLength(2);
+      const byId = countBy(smtp.messages.map((m) => m.messageId));
+      expect([...byId.keys()]).toEqual([outbox()[0]!.messageId]);
+      const deduplicated = [...new Map(smtp.messages.map((m) => [m.messageId, m])).values()];
+      expect(deduplicated).toHaveLength(1);
+      expect(smtp.messages[1]!.text).toBe(smtp.messages[0]!.text); // same link, same content
+      const got = (await h.request('GET', `/api/incidents/${id}`)).body;
+      expect(got.referrals[0]).toMatchObject({ state: 'sent' });
+      expect(got.timeline.filter((e: { type: string }) => e.type === 'REFERRAL_SENT')).toHaveLength(1);
+    },
+  );
 
   it('does not send a second email when the partner has already answered through the first one', async () => {
     smtp = await startSmtp();

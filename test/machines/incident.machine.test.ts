@@ -248,16 +248,20 @@ describe('R2 fresh THRIVE before re-grade, decision change or closure', () => {
     i.must(thrive(), 5).must(decide('deploy'), 6);
     expect(i.ctx.decision?.decision).toBe('deploy');
   });
-  it('R2 new information blocks grading, decisions and closure until a THRIVE answers it, and the THRIVE references it', () => {
-    const i = graded().must(decide('handover'), 3).must(refer(), 4).must(answer('r1', 'accepted'), 5);
-    i.must({ type: 'NEW_INFORMATION', summary: 'caller says he has a knife', source: 'caller' }, 6);
-    expect(i.send(close(), 7)).toMatchObject({ ok: false, rule: 'R2', code: 'REASSESSMENT_REQUIRED' });
-    expect(i.send(decide('deploy', { crimeOccurring: true }), 7)).toMatchObject({ ok: false, rule: 'R2' });
-    expect(allowedEvents(i.s)).not.toContain('INCIDENT_CLOSED');
-    i.must(thrive({ threat: 'knife mentioned' }), 8);
-    expect(i.ctx.thrive?.reassessmentOf).toEqual({ fromSeq: 7, toSeq: 7 });
-    i.must(close(), 9);
-  });
+  it(
+    'R2 new information blocks grading, decisions and closure until a THRIVE answers it, and the THRIVE references ' +
+      'it',
+    () => {
+      const i = graded().must(decide('handover'), 3).must(refer(), 4).must(answer('r1', 'accepted'), 5);
+      i.must({ type: 'NEW_INFORMATION', summary: 'caller says he has a knife', source: 'caller' }, 6);
+      expect(i.send(close(), 7)).toMatchObject({ ok: false, rule: 'R2', code: 'REASSESSMENT_REQUIRED' });
+      expect(i.send(decide('deploy', { crimeOccurring: true }), 7)).toMatchObject({ ok: false, rule: 'R2' });
+      expect(allowedEvents(i.s)).not.toContain('INCIDENT_CLOSED');
+      i.must(thrive({ threat: 'knife mentioned' }), 8);
+      expect(i.ctx.thrive?.reassessmentOf).toEqual({ fromSeq: 7, toSeq: 7 });
+      i.must(close(), 9);
+    },
+  );
   it('R2 refuses a re-assessment dated before the change it must answer', () => {
     const i = graded().must({ type: 'NEW_INFORMATION', summary: 'update', source: 'officer' }, 10);
     expect(i.send(thrive(), 9)).toMatchObject({ ok: false, rule: 'R2', code: 'REASSESSMENT_BEFORE_TRIGGER' });

@@ -120,7 +120,8 @@ function sampleEvents(s: IncidentSnapshot): IncidentEvent[] {
           } satisfies IncidentEvent,
         ]
       : []),
-    // A resource's arrival and clearance reach the incident as CHILD_STATUS_CHANGED (from RESOURCE_ARRIVED / RESOURCE_CLEARED).
+    // A resource's arrival and clearance reach the incident as CHILD_STATUS_CHANGED (from RESOURCE_ARRIVED /
+    // RESOURCE_CLEARED).
     ...resources.flatMap(([childId, r]) => {
       const next = r.status === 'dispatched' ? ['arrived', 'cleared'] : r.status === 'arrived' ? ['cleared'] : [];
       return next.map(

@@ -217,43 +217,51 @@ const close = (over: Record<string, unknown> = {}) => ({
 });
 
 describe('how a referral starts depends on how it reaches the agency', () => {
-  it('an email waits as drafted until the mail server accepts it; a portal submission is sent; a phone call is acknowledged', () => {
-    const i = handoverIncident();
-    i.must(made(), 4);
-    i.must(made({ referralId: 'r2', contactMethod: 'referralPortal' }, { delivery: 'message' }), 4);
-    i.must(made({ referralId: 'r3', contactMethod: 'phone' }, { delivery: 'conversation' }), 4);
-    expect([i.referral('r1').state, i.referral('r2').state, i.referral('r3').state]).toEqual([
-      'drafted',
-      'sent',
+  it(
+    'an email waits as drafted until the mail server accepts it; a portal submission is sent; a phone call is ' +
       'acknowledged',
-    ]);
-    expect(i.referral('r3').ctx).toMatchObject({ sentAt: at(4), acknowledgedAt: at(4), acknowledgedBy: 'duty desk' });
-    // The incident sees the R11 acceptance status: all three are pending.
-    expect(Object.values(i.ctx.referrals).map((r) => r.status)).toEqual(['pending', 'pending', 'pending']);
-    i.must(sent(), 6, SYSTEM);
-    expect(i.referral('r1')).toMatchObject({
-      state: 'sent',
-      ctx: { sentAt: at(6), messageId: '<abc@mh-triage.invalid>' },
-    });
-  });
+    () => {
+      const i = handoverIncident();
+      i.must(made(), 4);
+      i.must(made({ referralId: 'r2', contactMethod: 'referralPortal' }, { delivery: 'message' }), 4);
+      i.must(made({ referralId: 'r3', contactMethod: 'phone' }, { delivery: 'conversation' }), 4);
+      expect([i.referral('r1').state, i.referral('r2').state, i.referral('r3').state]).toEqual([
+        'drafted',
+        'sent',
+        'acknowledged',
+      ]);
+      expect(i.referral('r3').ctx).toMatchObject({ sentAt: at(4), acknowledgedAt: at(4), acknowledgedBy: 'duty desk' });
+      // The incident sees the R11 acceptance status: all three are pending.
+      expect(Object.values(i.ctx.referrals).map((r) => r.status)).toEqual(['pending', 'pending', 'pending']);
+      i.must(sent(), 6, SYSTEM);
+      expect(i.referral('r1')).toMatchObject({
+        state: 'sent',
+        ctx: { sentAt: at(6), messageId: '<abc@mh-triage.invalid>' },
+      });
+    },
+  );
 
-  it('the acknowledgement and answer clocks run from when the email reached the mail server, not from when it was queued', () => {
-    const i = handoverIncident();
-    i.must(made(), 4);
-    expect(aggregateDeadlines(i.s).map((d) => [d.key, d.dueAt])).toEqual([['referral:r1:delivery', at(14)]]);
-    i.must(sent(), 9, SYSTEM);
-    expect(aggregateDeadlines(i.s).map((d) => [d.key, d.dueAt])).toEqual([
-      ['referral:r1:ack', at(24)],
-      ['referral:r1:answer', at(69)],
-    ]);
-    i.must(
-      { type: 'REFERRAL_ACKNOWLEDGED', referralId: 'r1', acknowledgedBy: 'J Smith', agencyReference: 'SPOA-77' },
-      12,
-      PARTNER,
-    );
-    expect(aggregateDeadlines(i.s).map((d) => d.key)).toEqual(['referral:r1:answer']);
-    expect(i.referral().ctx.agencyReference).toBe('SPOA-77');
-  });
+  it(
+    'the acknowledgement and answer clocks run from when the email reached the mail server, not from when it was ' +
+      'queued',
+    () => {
+      const i = handoverIncident();
+      i.must(made(), 4);
+      expect(aggregateDeadlines(i.s).map((d) => [d.key, d.dueAt])).toEqual([['referral:r1:delivery', at(14)]]);
+      i.must(sent(), 9, SYSTEM);
+      expect(aggregateDeadlines(i.s).map((d) => [d.key, d.dueAt])).toEqual([
+        ['referral:r1:ack', at(24)],
+        ['referral:r1:answer', at(69)],
+      ]);
+      i.must(
+        { type: 'REFERRAL_ACKNOWLEDGED', referralId: 'r1', acknowledgedBy: 'J Smith', agencyReference: 'SPOA-77' },
+        12,
+        PARTNER,
+      );
+      expect(aggregateDeadlines(i.s).map((d) => d.key)).toEqual(['referral:r1:answer']);
+      expect(i.referral().ctx.agencyReference).toBe('SPOA-77');
+    },
+  );
 
   it('an email not delivered in time counts as no response, alerts the level-1 role, and requires a re-THRIVE', () => {
     const i = handoverIncident();
@@ -270,28 +278,36 @@ describe('how a referral starts depends on how it reaches the agency', () => {
 });
 
 describe('R11 referral details', () => {
-  it('R11 refuses a referral without the named contact, an email referral to an agency without an address, and a written referral without a risk summary', () => {
-    const i = handoverIncident();
-    expect(i.send(made({ namedContact: ' ' }), 4)).toMatchObject({
-      ok: false,
-      rule: 'R11',
-      code: 'NAMED_CONTACT_REQUIRED',
-    });
-    expect(i.send(made({}, { email: null }), 4)).toMatchObject({ ok: false, rule: 'R11', code: 'AGENCY_HAS_NO_EMAIL' });
-    expect(i.send(made({ shared: { ...shared, riskSummary: '' } }), 4)).toMatchObject({
-      ok: false,
-      rule: 'R11',
-      code: 'RISK_SUMMARY_REQUIRED',
-    });
-    // By phone the summary is spoken: no written summary is needed.
-    i.must(
-      made(
-        { contactMethod: 'phone', shared: { ...shared, riskSummary: null } },
-        { delivery: 'conversation', email: null },
-      ),
-      4,
-    );
-  });
+  it(
+    'R11 refuses a referral without the named contact, an email referral to an agency without an address, and a ' +
+      'written referral without a risk summary',
+    () => {
+      const i = handoverIncident();
+      expect(i.send(made({ namedContact: ' ' }), 4)).toMatchObject({
+        ok: false,
+        rule: 'R11',
+        code: 'NAMED_CONTACT_REQUIRED',
+      });
+      expect(i.send(made({}, { email: null }), 4)).toMatchObject({
+        ok: false,
+        rule: 'R11',
+        code: 'AGENCY_HAS_NO_EMAIL',
+      });
+      expect(i.send(made({ shared: { ...shared, riskSummary: '' } }), 4)).toMatchObject({
+        ok: false,
+        rule: 'R11',
+        code: 'RISK_SUMMARY_REQUIRED',
+      });
+      // By phone the summary is spoken: no written summary is needed.
+      i.must(
+        made(
+          { contactMethod: 'phone', shared: { ...shared, riskSummary: null } },
+          { delivery: 'conversation', email: null },
+        ),
+        4,
+      );
+    },
+  );
 
   it('R11 a decline needs the reason the agency gave', () => {
     const i = handoverIncident();
@@ -385,43 +401,47 @@ describe('R12 the incident and its referrals', () => {
 });
 
 describe('R13 escalation', () => {
-  it('R13 no acknowledgement in time escalates to level 1 exactly once, alerts that level, and requires a re-THRIVE', () => {
-    const i = handoverIncident();
-    i.must(made(), 4).must(sent(), 5, SYSTEM);
-    i.sweep(19);
-    expect(i.referral().state).toBe('sent');
-    i.sweep(20);
-    const r = i.referral();
-    expect(r.state).toBe('escalated');
-    expect(r.ctx).toMatchObject({ answer: 'noResponse', noResponseCause: 'acknowledgement', noResponseAt: at(20) });
-    expect(r.ctx.escalations).toEqual([
-      expect.objectContaining({
-        level: 1,
-        label: 'FCR sergeant',
-        reason: 'noAcknowledgement',
-        openedAt: at(20),
-        openedBy: 'system',
-        escalatedBy: null,
-        closedAt: null,
-      }),
-    ]);
-    const flags = aggregateFlags(i.s);
-    expect(flags).toHaveLength(1);
-    expect(flags[0]).toMatchObject({
-      key: 'referral:r1:escalation:1',
-      rule: 'R13',
-      notify: 'sergeant',
-      raisedAt: at(20),
-    });
-    expect(flags[0]!.message).toContain('SPoA shift coordinator, 01632 960111');
-    expect(i.ctx.referrals.r1!.status).toBe('noResponse');
-    expect(i.ctx.pendingReassessment).not.toBeNull();
-    // The same deadline again is refused: it no longer applies.
-    expect(i.send({ type: 'DEADLINE_REACHED', deadlineKey: 'referral:r1:ack' }, 21, SYSTEM)).toMatchObject({
-      ok: false,
-      code: 'DEADLINE_NOT_LIVE',
-    });
-  });
+  it(
+    'R13 no acknowledgement in time escalates to level 1 exactly once, alerts that level, and requires a ' +
+      're-THRIVE',
+    () => {
+      const i = handoverIncident();
+      i.must(made(), 4).must(sent(), 5, SYSTEM);
+      i.sweep(19);
+      expect(i.referral().state).toBe('sent');
+      i.sweep(20);
+      const r = i.referral();
+      expect(r.state).toBe('escalated');
+      expect(r.ctx).toMatchObject({ answer: 'noResponse', noResponseCause: 'acknowledgement', noResponseAt: at(20) });
+      expect(r.ctx.escalations).toEqual([
+        expect.objectContaining({
+          level: 1,
+          label: 'FCR sergeant',
+          reason: 'noAcknowledgement',
+          openedAt: at(20),
+          openedBy: 'system',
+          escalatedBy: null,
+          closedAt: null,
+        }),
+      ]);
+      const flags = aggregateFlags(i.s);
+      expect(flags).toHaveLength(1);
+      expect(flags[0]).toMatchObject({
+        key: 'referral:r1:escalation:1',
+        rule: 'R13',
+        notify: 'sergeant',
+        raisedAt: at(20),
+      });
+      expect(flags[0]!.message).toContain('SPoA shift coordinator, 01632 960111');
+      expect(i.ctx.referrals.r1!.status).toBe('noResponse');
+      expect(i.ctx.pendingReassessment).not.toBeNull();
+      // The same deadline again is refused: it no longer applies.
+      expect(i.send({ type: 'DEADLINE_REACHED', deadlineKey: 'referral:r1:ack' }, 21, SYSTEM)).toMatchObject({
+        ok: false,
+        code: 'DEADLINE_NOT_LIVE',
+      });
+    },
+  );
 
   it('R13 a level left without an outcome climbs the ladder; the top level has no clock', () => {
     const i = handoverIncident();
@@ -562,17 +582,21 @@ describe('the rest of the lifecycle', () => {
     expect(a).not.toContain('DEADLINE_REACHED');
   });
 
-  it('replays from the log to the same snapshot, and a referral recorded before routes existed replays as a phone referral', () => {
-    const i = handoverIncident();
-    i.must(made(), 4).must(sent(), 5, SYSTEM);
-    i.sweep(60);
-    i.must(answer('declined'), 61, PARTNER).must(escalated(3), 62).must(resolved('alternativeArranged'), 63);
-    expect(serializeAggregate(replay(i.events))).toBe(serializeAggregate(i.s));
-    expect(serializeAggregate(restoreAggregate(serializeAggregate(i.s)))).toBe(serializeAggregate(i.s));
-    const legacy = handoverIncident();
-    const { route: _r, shared: _s, ...old } = made({ contactMethod: 'phone' });
-    legacy.must(old, 4);
-    expect(legacy.referral().state).toBe('acknowledged');
-    expect(aggregateDeadlines(legacy.s)).toEqual([]);
-  });
+  it(
+    'replays from the log to the same snapshot, and a referral recorded before routes existed replays as a phone ' +
+      'referral',
+    () => {
+      const i = handoverIncident();
+      i.must(made(), 4).must(sent(), 5, SYSTEM);
+      i.sweep(60);
+      i.must(answer('declined'), 61, PARTNER).must(escalated(3), 62).must(resolved('alternativeArranged'), 63);
+      expect(serializeAggregate(replay(i.events))).toBe(serializeAggregate(i.s));
+      expect(serializeAggregate(restoreAggregate(serializeAggregate(i.s)))).toBe(serializeAggregate(i.s));
+      const legacy = handoverIncident();
+      const { route: _r, shared: _s, ...old } = made({ contactMethod: 'phone' });
+      legacy.must(old, 4);
+      expect(legacy.referral().state).toBe('acknowledged');
+      expect(aggregateDeadlines(legacy.s)).toEqual([]);
+    },
+  );
 });

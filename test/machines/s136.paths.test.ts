@@ -512,7 +512,8 @@ function apiBody(e: DetentionEvent, detentionId: string): Record<string, unknown
     string,
     unknown
   >;
-  if ((e.type === 'S136_DETAINED' || e.type === 'S135_WARRANT_EXECUTED') && 'person' in body) delete body.person; // from the incident's subject
+  // from the incident's subject
+  if ((e.type === 'S136_DETAINED' || e.type === 'S135_WARRANT_EXECUTED') && 'person' in body) delete body.person;
   if ('placeOfSafety' in e && e.placeOfSafety) body.placeOfSafety = placeInput(e.placeOfSafety);
   return { ...body, detentionId, occurredAt: e.occurredAt };
 }
@@ -544,7 +545,8 @@ async function replayThroughApi(h: Harness, path: ModelPath, n: number): Promise
     if (e.type === 'DEADLINE_REACHED') {
       const row = h.db.$client
         .prepare(
-          `SELECT key, due_at AS dueAt FROM deadlines WHERE incident_id = ? AND status = 'pending' ORDER BY due_at LIMIT 1`,
+          `SELECT key, due_at AS dueAt FROM deadlines WHERE incident_id = ? AND status = 'pending' ORDER BY due_at ` +
+            `LIMIT 1`,
         )
         .get(id) as { key: string; dueAt: string } | undefined;
       expect(row, `${where}: the API must hold the clock the machine fires`).toBeDefined();
@@ -613,7 +615,8 @@ describe('s.136 detention machine: model-based path coverage', () => {
     });
     afterAll(() => h.close());
 
-    it('every generated path leads the API through the same detention states and allowed events the machine predicts', async () => {
+    it('every generated path leads the API through the same detention states and allowed events the machine ' +
+      'predicts', async () => {
       const paths = maximalPaths(model.all);
       const stepsChecked = new Set(paths.flatMap((p) => p.steps.map((s) => s.edge)));
       expect([...declaredEdges].filter((e) => !stepsChecked.has(e))).toEqual([]);

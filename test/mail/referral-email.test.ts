@@ -68,7 +68,8 @@ describe('referral email and partner link', () => {
     expect((m.to as { text: string }).text).toBe('kmpt-spoa.referrals@partners.example');
     expect(m.headers.get('auto-submitted')).toBe('auto-generated');
     expect(m.subject).toBe('Kent Police referral KENT-20261123-0421: Concern for welfare — please answer by 22:12');
-    // Minimum necessary: reference, category, location, risk summary, callback route — nothing identifying, no call narrative.
+    // Minimum necessary: reference, category, location, risk summary, callback route — nothing identifying, no call
+    // narrative.
     for (const s of [
       'KENT-20261123-0421',
       'Concern for welfare',
@@ -244,27 +245,31 @@ describe('referral email and partner link', () => {
     ]);
   });
 
-  it('development capture (MAIL_CAPTURE_DIR) writes each message as an .eml named by its Message-ID; a resend overwrites it', async () => {
-    h = createHarness({ mailEnabled: true });
-    const id = await gradedIncident(h);
-    await steps(h, id, [decision('handover'), emailReferral()]);
-    const dir = join(h.dir, 'mail');
-    expect(await deliverOutbox(h.deps, captureTransport(dir), { from: FROM })).toEqual({ sent: 1, failed: 0 });
-    const files = readdirSync(dir);
-    expect(files).toHaveLength(1);
-    const parsed = await simpleParser(readFileSync(join(dir, files[0]!)));
-    const messageId = h.db.$client.prepare('SELECT message_id FROM outbox').pluck().get() as string;
-    expect(parsed.messageId).toBe(messageId);
-    expect(files[0]).toBe(`${messageId.replace(/[<>]/g, '')}.eml`);
-    const link = linkIn(parsed.text)!;
-    expect((await h.request('GET', link, { token: null })).status).toBe(200);
-    await captureTransport(dir).sendMail({
-      from: FROM,
-      to: 'x@partners.example',
-      subject: 'again',
-      text: 'again',
-      messageId,
-    });
-    expect(readdirSync(dir)).toHaveLength(1);
-  });
+  it(
+    'development capture (MAIL_CAPTURE_DIR) writes each message as an .eml named by its Message-ID; a resend ' +
+      'overwrites it',
+    async () => {
+      h = createHarness({ mailEnabled: true });
+      const id = await gradedIncident(h);
+      await steps(h, id, [decision('handover'), emailReferral()]);
+      const dir = join(h.dir, 'mail');
+      expect(await deliverOutbox(h.deps, captureTransport(dir), { from: FROM })).toEqual({ sent: 1, failed: 0 });
+      const files = readdirSync(dir);
+      expect(files).toHaveLength(1);
+      const parsed = await simpleParser(readFileSync(join(dir, files[0]!)));
+      const messageId = h.db.$client.prepare('SELECT message_id FROM outbox').pluck().get() as string;
+      expect(parsed.messageId).toBe(messageId);
+      expect(files[0]).toBe(`${messageId.replace(/[<>]/g, '')}.eml`);
+      const link = linkIn(parsed.text)!;
+      expect((await h.request('GET', link, { token: null })).status).toBe(200);
+      await captureTransport(dir).sendMail({
+        from: FROM,
+        to: 'x@partners.example',
+        subject: 'again',
+        text: 'again',
+        messageId,
+      });
+      expect(readdirSync(dir)).toHaveLength(1);
+    },
+  );
 });

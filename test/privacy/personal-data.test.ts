@@ -25,7 +25,12 @@ describe('personal data', () => {
     const lines: string[] = [];
     const logger = pino(
       { level: 'debug' },
-      new Writable({ write: (chunk, _e, cb) => (lines.push(String(chunk)), cb()) }),
+      new Writable({
+        write: (chunk, _e, cb) => {
+          lines.push(String(chunk));
+          cb();
+        },
+      }),
     );
     const h = createHarness({ logger, mailEnabled: true });
     try {

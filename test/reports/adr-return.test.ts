@@ -4,6 +4,7 @@
  * (what it decided each detention would be), never from the return's query.
  */
 import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../support/harness.js';
 import {
@@ -240,7 +241,8 @@ function expectedCategory(p: Plan, table: string): string {
           }[p.vehicleReason];
     case 'policeStationReason':
       return p.pos === 'custody'
-        ? 'Behaviour posed an imminent risk of serious injury or death; no other place could reasonably detain (Regulations met)'
+        ? 'Behaviour posed an imminent risk of serious injury or death; no other place could reasonably detain ' +
+            '(Regulations met)'
         : 'Not applicable';
     case 'arrestedForOffence':
       return p.pos === 'custody' ? { yes: 'Yes', no: 'No' }[p.arrested] : 'Not applicable';
@@ -262,25 +264,9 @@ function expectedTable(plans: Plan[], table: string): Map<string, { s136: number
   return m;
 }
 
-/** A minimal RFC 4180 reader (quoted fields, doubled quotes). */
+/** The CSV as the recipient's tool reads it (RFC 4180). */
 function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(cell), (cell = '');
-    else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
-    } else cell += ch;
-  }
-  return rows;
+  return parse(text, { relaxColumnCount: false }) as string[][];
 }
 
 describe('ADR return for a generated year of detentions', () => {

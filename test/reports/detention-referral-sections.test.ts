@@ -82,7 +82,8 @@ async function scenario() {
   await steps(h, a, [outcome('A', 'dischargedNFA', { doctorExaminedAt: h.clock.at() }), closeDetention('A')]);
   await clearResources(h, a);
   await steps(h, a, [{ type: 'INCIDENT_CLOSED', mhFlagAtClose: true, closureCode: 'handedToPartner' }]);
-  // B: Swale, police vehicle (no ambulance within 30 minutes) to an emergency department; accepted after 20, left after 30.
+  // B: Swale, police vehicle (no ambulance within 30 minutes) to an emergency department; accepted after 20, left after
+  // 30.
   const b = await detainedTo(
     'B',
     'Swale',
@@ -137,34 +138,38 @@ async function scenario() {
 }
 
 describe('s.136 detentions and handovers in the demand report', () => {
-  it('counts s.136 detentions by first place of safety and by conveyance, with the not-detained decisions beside them', async () => {
-    await scenario();
-    const s = section(await report(h.tokens.mh_lead), 's136Detentions');
-    expect(s.groupBy).toBe('district');
-    expect(rowOf(s, 'all').cells).toMatchObject({
-      detentions: 3,
-      pos_healthBasedPlaceOfSafety: 2,
-      pos_emergencyDepartment: 1,
-      pos_policeStation: 0,
-      posNone: 0,
-      conv_ambulance: 2,
-      conv_policeVehicle: 1,
-      convNone: 0,
-      consideredNotDetained: 1,
-      s135: 0,
-    });
-    expect(rowOf(s, 'Maidstone').cells).toMatchObject({
-      detentions: 2,
-      pos_healthBasedPlaceOfSafety: 2,
-      conv_ambulance: 2,
-    });
-    expect(rowOf(s, 'Swale').cells).toMatchObject({
-      detentions: 1,
-      pos_emergencyDepartment: 1,
-      conv_policeVehicle: 1,
-      consideredNotDetained: 1,
-    });
-  });
+  it(
+    'counts s.136 detentions by first place of safety and by conveyance, with the not-detained decisions beside ' +
+      'them',
+    async () => {
+      await scenario();
+      const s = section(await report(h.tokens.mh_lead), 's136Detentions');
+      expect(s.groupBy).toBe('district');
+      expect(rowOf(s, 'all').cells).toMatchObject({
+        detentions: 3,
+        pos_healthBasedPlaceOfSafety: 2,
+        pos_emergencyDepartment: 1,
+        pos_policeStation: 0,
+        posNone: 0,
+        conv_ambulance: 2,
+        conv_policeVehicle: 1,
+        convNone: 0,
+        consideredNotDetained: 1,
+        s135: 0,
+      });
+      expect(rowOf(s, 'Maidstone').cells).toMatchObject({
+        detentions: 2,
+        pos_healthBasedPlaceOfSafety: 2,
+        conv_ambulance: 2,
+      });
+      expect(rowOf(s, 'Swale').cells).toMatchObject({
+        detentions: 1,
+        pos_emergencyDepartment: 1,
+        conv_policeVehicle: 1,
+        consideredNotDetained: 1,
+      });
+    },
+  );
 
   it('measures handover from arrival to police departure against the one-hour expectation (R35)', async () => {
     await scenario();
@@ -209,7 +214,8 @@ async function assessmentScenario() {
   const a = await detainedTo('A', 'Maidstone', { method: 'ambulance' }, { site: 'kmptMaidstone' });
   const b = await detainedTo('B', 'Swale', { method: 'ambulance' }, { site: 'kmptDartford' });
   await detainedTo('C', 'Swale', { method: 'ambulance' }, { site: 'edMedway' });
-  // detainedTo takes 10 minutes each: A was detained at t0 and arrived at t0+10, B at t0+10 and t0+20, C at t0+20 and t0+30 (now).
+  // detainedTo takes 10 minutes each: A was detained at t0 and arrived at t0+10, B at t0+10 and t0+20, C at t0+20 and
+  // t0+30 (now).
   h.clock.advanceMinutes(100); // t0+130
   await steps(h, a, [assessmentStarted('A')]);
   h.clock.advanceMinutes(60); // t0+190
@@ -223,43 +229,47 @@ async function assessmentScenario() {
 }
 
 describe('s.136 assessment, extensions and outcomes in the demand report', () => {
-  it('measures the wait for the assessment against the 3-hour guideline (R37), extensions, detentions that ran out (R23), time detained and outcomes', async () => {
-    await assessmentScenario();
-    const s = section(await report(h.tokens.mh_lead), 's136Outcomes');
-    expect(rowOf(s, 'all').cells).toMatchObject({
-      detentions: 3,
-      assessed: 2,
-      medianMinutesToAssessment: 180, // 120 and 240
-      assessmentLate: 1,
-      assessmentLateShare: 0.5,
-      extended: 1,
-      transferred: 0,
-      ranOut: 1,
-      ended: 2,
-      running: 1,
-      medianHoursDetained: 4.7, // (190 + 370) / 2 min
-      meanHoursDetained: 4.7,
-      outcome_dischargedNFA: 1,
-      outcome_informalAdmission: 1,
-      outcome_lapsed: 0,
-    });
-    expect(rowOf(s, 'Maidstone').cells).toMatchObject({
-      detentions: 1,
-      assessmentLate: 0,
-      extended: 0,
-      ranOut: 0,
-      medianHoursDetained: 3.2,
-    });
-    expect(rowOf(s, 'Swale').cells).toMatchObject({
-      detentions: 2,
-      assessmentLate: 1,
-      extended: 1,
-      ranOut: 1,
-      running: 1,
-      medianHoursDetained: 6.2,
-      medianMinutesToAssessment: 240,
-    });
-  });
+  it(
+    'measures the wait for the assessment against the 3-hour guideline (R37), extensions, detentions that ran out ' +
+      '(R23), time detained and outcomes',
+    async () => {
+      await assessmentScenario();
+      const s = section(await report(h.tokens.mh_lead), 's136Outcomes');
+      expect(rowOf(s, 'all').cells).toMatchObject({
+        detentions: 3,
+        assessed: 2,
+        medianMinutesToAssessment: 180, // 120 and 240
+        assessmentLate: 1,
+        assessmentLateShare: 0.5,
+        extended: 1,
+        transferred: 0,
+        ranOut: 1,
+        ended: 2,
+        running: 1,
+        medianHoursDetained: 4.7, // (190 + 370) / 2 min
+        meanHoursDetained: 4.7,
+        outcome_dischargedNFA: 1,
+        outcome_informalAdmission: 1,
+        outcome_lapsed: 0,
+      });
+      expect(rowOf(s, 'Maidstone').cells).toMatchObject({
+        detentions: 1,
+        assessmentLate: 0,
+        extended: 0,
+        ranOut: 0,
+        medianHoursDetained: 3.2,
+      });
+      expect(rowOf(s, 'Swale').cells).toMatchObject({
+        detentions: 2,
+        assessmentLate: 1,
+        extended: 1,
+        ranOut: 1,
+        running: 1,
+        medianHoursDetained: 6.2,
+        medianMinutesToAssessment: 240,
+      });
+    },
+  );
 });
 
 describe('referral statuses and acknowledgement times in the demand report', () => {
@@ -281,7 +291,11 @@ describe('referral statuses and acknowledgement times in the demand report', () 
       meanAcknowledgementMinutes: 120,
       acknowledgedWithin1hShare: 0,
     });
-    expect(rowOf(ack, 'kmptSpoa').cells).toMatchObject({ reached: 2, acknowledged: 2, meanAcknowledgementMinutes: 15 });
+    expect(rowOf(ack, 'kmptSpoa').cells).toMatchObject({
+      reached: 2,
+      acknowledged: 2,
+      meanAcknowledgementMinutes: 15,
+    });
     const ref = section(r, 'referrals');
     expect(ref.total.cells).toMatchObject({
       referrals: 4,

@@ -37,51 +37,61 @@ function noPersonalData(text: string) {
 }
 
 describe('R44 small-number suppression for the PCC role', () => {
-  it('R44 JSON: every count below the threshold is withheld in every grouping, and withheld cells cannot be recovered from totals', async () => {
-    let withheld = 0;
-    let shown = 0;
-    for (const groupBy of ['month', 'district', 'category', 'agency']) {
-      const r = await h.request('GET', `/api/reports/demand?${period}&groupBy=${groupBy}`, {
-        token: h.tokens.pcc_analyst,
-      });
-      expect(r.status).toBe(200);
-      expect(r.body.suppression).toMatchObject({ applied: true, threshold: T });
-      noPersonalData(JSON.stringify(r.body));
-      for (const s of r.body.sections) {
-        const counts = s.measures.filter((m: any) => m.unit === 'count').map((m: any) => m.id);
-        const rows = s.total ? [...s.rows, s.total] : [];
-        for (const row of rows) {
-          for (const id of counts) {
-            expect(isSafeCount(row.cells[id]), `${groupBy} ${s.id} ${row.group} ${id} = ${row.cells[id]}`).toBe(true);
-            if (row.cells[id] === null) expect(row.suppressed).toContain(id);
+  it(
+    'R44 JSON: every count below the threshold is withheld in every grouping, and withheld cells cannot be ' +
+      'recovered from totals',
+    async () => {
+      let withheld = 0;
+      let shown = 0;
+      for (const groupBy of ['month', 'district', 'category', 'agency']) {
+        const r = await h.request('GET', `/api/reports/demand?${period}&groupBy=${groupBy}`, {
+          token: h.tokens.pcc_analyst,
+        });
+        expect(r.status).toBe(200);
+        expect(r.body.suppression).toMatchObject({ applied: true, threshold: T });
+        noPersonalData(JSON.stringify(r.body));
+        for (const s of r.body.sections) {
+          const counts = s.measures.filter((m: any) => m.unit === 'count').map((m: any) => m.id);
+          const rows = s.total ? [...s.rows, s.total] : [];
+          for (const row of rows) {
+            for (const id of counts) {
+              expect(isSafeCount(row.cells[id]), `${groupBy} ${s.id} ${row.group} ${id} = ${row.cells[id]}`).toBe(true);
+              if (row.cells[id] === null) expect(row.suppressed).toContain(id);
+            }
+            withheld += row.suppressed.length;
+            shown += counts.filter((id: string) => row.cells[id] !== null).length;
           }
-          withheld += row.suppressed.length;
-          shown += counts.filter((id: string) => row.cells[id] !== null).length;
-        }
-        // Complementary suppression: never exactly one withheld group in a column with a published total.
-        if (s.total && s.rows.length > 1) {
-          for (const id of counts) {
-            if (s.total.cells[id] === null) continue;
-            expect(
-              s.rows.filter((x: any) => x.suppressed.includes(id)).length,
-              `${groupBy} ${s.id} column ${id}`,
-            ).not.toBe(1);
+          // Complementary suppression: never exactly one withheld group in a column with a published total.
+          if (s.total && s.rows.length > 1) {
+            for (const id of counts) {
+              if (s.total.cells[id] === null) continue;
+              expect(
+                s.rows.filter((x: any) => x.suppressed.includes(id)).length,
+                `${groupBy} ${s.id} column ${id}`,
+              ).not.toBe(1);
+            }
           }
         }
+        const rcrp = r.body.sections.find((s: any) => s.id === 'rcrp');
+        for (const row of [...rcrp.rows, rcrp.total]) {
+          if (row.cells.rcrpScope === null) continue;
+          const parts = [
+            'decisionDeploy',
+            'decisionJoint',
+            'decisionHandover',
+            'decisionAdvice',
+            'decisionNone',
+          ].filter((id) => row.suppressed.includes(id));
+          expect(parts.length, `rcrp ${row.group}: one withheld decision could be recovered from the total`).not.toBe(
+            1,
+          );
+        }
+        for (const n of r.body.dataQuality) if (n.unit === 'count') expect(isSafeCount(n.value), n.id).toBe(true);
       }
-      const rcrp = r.body.sections.find((s: any) => s.id === 'rcrp');
-      for (const row of [...rcrp.rows, rcrp.total]) {
-        if (row.cells.rcrpScope === null) continue;
-        const parts = ['decisionDeploy', 'decisionJoint', 'decisionHandover', 'decisionAdvice', 'decisionNone'].filter(
-          (id) => row.suppressed.includes(id),
-        );
-        expect(parts.length, `rcrp ${row.group}: one withheld decision could be recovered from the total`).not.toBe(1);
-      }
-      for (const n of r.body.dataQuality) if (n.unit === 'count') expect(isSafeCount(n.value), n.id).toBe(true);
-    }
-    expect(withheld, 'the small dataset must exercise suppression').toBeGreaterThan(20);
-    expect(shown).toBeGreaterThan(20);
-  });
+      expect(withheld, 'the small dataset must exercise suppression').toBeGreaterThan(20);
+      expect(shown).toBeGreaterThan(20);
+    },
+  );
 
   it('R44 CSV: counts below the threshold appear only as "<5"', async () => {
     const r = await get(`/api/reports/demand?${period}&groupBy=district&format=csv`, h.tokens.pcc_analyst);
@@ -134,7 +144,7 @@ describe('R44 small-number suppression for the PCC role', () => {
         's136-outcomes.csv',
       ].sort(),
     );
-    for (const [name, bytes] of Object.entries(files)) noPersonalData(strFromU8(bytes));
+    for (const bytes of Object.values(files)) noPersonalData(strFromU8(bytes));
     const csv = (name: string) => parse(strFromU8(files[name]!), { columns: true }) as Array<Record<string, string>>;
     for (const x of csv('demand-report.csv').filter((x) => x.unit === 'count' && x.value !== ''))
       expect(isSafeText(x.value!), `${x.section} ${x.measure}`).toBe(true);

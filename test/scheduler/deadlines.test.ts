@@ -22,34 +22,38 @@ const deadlineRows = () =>
   h.db.$client.prepare('SELECT key, rule, due_at AS dueAt, status FROM deadlines ORDER BY key').all();
 
 describe('R6 unresourced incident alerts', () => {
-  it('R6 a grade 2 incident with no resource alerts the sergeant once, at 40 minutes, however often the sweeper runs', async () => {
-    h = createHarness();
-    const id = await gradedIncident(h);
-    expect(deadlineRows()).toEqual([
-      { key: 'R6:unresourced:3', rule: 'R6', dueAt: '2026-11-23T09:40:00.000Z', status: 'pending' },
-    ]);
-    h.clock.advanceMinutes(39);
-    expect(sweepDeadlines(h.deps)).toEqual({ fired: 0, skipped: 0 });
-    h.clock.advanceMinutes(1);
-    expect(sweepDeadlines(h.deps)).toEqual({ fired: 1, skipped: 0 });
-    for (let i = 0; i < 5; i++) {
-      h.clock.advanceMinutes(10);
-      expect(sweepDeadlines(h.deps).fired).toBe(0);
-    }
-    const alerts = await h.request('GET', '/api/alerts?rule=R6');
-    expect(alerts.body.items).toHaveLength(1);
-    expect(alerts.body.items[0]).toMatchObject({
-      incidentId: id,
-      notify: 'sergeant',
-      severity: 'warning',
-      raisedAt: '2026-11-23T09:40:00.000Z',
-    });
-    const got = await h.request('GET', `/api/incidents/${id}`);
-    const fired = got.body.timeline.filter((e: { type: string }) => e.type === 'DEADLINE_REACHED');
-    expect(fired).toHaveLength(1);
-    expect(fired[0].actor).toMatchObject({ id: 'system', role: 'system' });
-    expect(deadlineRows()).toMatchObject([{ status: 'fired' }]);
-  });
+  it(
+    'R6 a grade 2 incident with no resource alerts the sergeant once, at 40 minutes, however often the sweeper ' +
+      'runs',
+    async () => {
+      h = createHarness();
+      const id = await gradedIncident(h);
+      expect(deadlineRows()).toEqual([
+        { key: 'R6:unresourced:3', rule: 'R6', dueAt: '2026-11-23T09:40:00.000Z', status: 'pending' },
+      ]);
+      h.clock.advanceMinutes(39);
+      expect(sweepDeadlines(h.deps)).toEqual({ fired: 0, skipped: 0 });
+      h.clock.advanceMinutes(1);
+      expect(sweepDeadlines(h.deps)).toEqual({ fired: 1, skipped: 0 });
+      for (let i = 0; i < 5; i++) {
+        h.clock.advanceMinutes(10);
+        expect(sweepDeadlines(h.deps).fired).toBe(0);
+      }
+      const alerts = await h.request('GET', '/api/alerts?rule=R6');
+      expect(alerts.body.items).toHaveLength(1);
+      expect(alerts.body.items[0]).toMatchObject({
+        incidentId: id,
+        notify: 'sergeant',
+        severity: 'warning',
+        raisedAt: '2026-11-23T09:40:00.000Z',
+      });
+      const got = await h.request('GET', `/api/incidents/${id}`);
+      const fired = got.body.timeline.filter((e: { type: string }) => e.type === 'DEADLINE_REACHED');
+      expect(fired).toHaveLength(1);
+      expect(fired[0].actor).toMatchObject({ id: 'system', role: 'system' });
+      expect(deadlineRows()).toMatchObject([{ status: 'fired' }]);
+    },
+  );
 
   it('R6 dispatching a resource before the threshold cancels the clock; nothing fires', async () => {
     h = createHarness();
@@ -127,7 +131,8 @@ describe('R6 unresourced incident alerts', () => {
     const transport = createTransport({ url: smtp.url, from: 'a@b.test', ignoreTLS: true });
     expect(await deliverDueMail(h.db, h.clock, transport, { from: 'a@b.test' })).toEqual({ sent: 0, failed: 1 });
     smtp.failing = false;
-    expect(await deliverDueMail(h.db, h.clock, transport, { from: 'a@b.test' })).toEqual({ sent: 0, failed: 0 }); // backing off
+    // backing off
+    expect(await deliverDueMail(h.db, h.clock, transport, { from: 'a@b.test' })).toEqual({ sent: 0, failed: 0 });
     h.clock.advanceMinutes(1);
     expect(await deliverDueMail(h.db, h.clock, transport, { from: 'a@b.test' })).toEqual({ sent: 1, failed: 0 });
     expect(smtp.messages).toHaveLength(1);

@@ -60,7 +60,7 @@ function token(dbPath: string, name: string, role: string) {
 }
 
 describe('the server process', () => {
-  it('starts on a fresh path, applies migrations, serves the API; the token CLI prints a token as its last line', async () => {
+  it('starts on a fresh path, applies migrations, serves the API; the token CLI prints the token last', async () => {
     const dir = tempDir();
     const dbPath = join(dir, 'nested', 'triage.sqlite');
     const t = token(dbPath, 'A Handler', 'call_handler');
@@ -99,44 +99,48 @@ describe('the server process', () => {
     expect(s.output()).not.toContain('Private Person');
   });
 
-  it("a newcomer's path: the demo CLI fills a fresh database, then the started server serves the evidence pack to the printed PCC token", async () => {
-    const dir = tempDir();
-    const dbPath = join(dir, 'triage.sqlite');
-    // A short, scaled-down year: the same code path as `npm run demo`, in seconds.
-    const demo = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/demo.ts', '--from', '2025-04-01', '--days', '60', '--scale', '0.1'],
-      {
+  it(
+    "a newcomer's path: the demo CLI fills a fresh database, then the started server serves the evidence pack to " +
+      'the printed PCC token',
+    async () => {
+      const dir = tempDir();
+      const dbPath = join(dir, 'triage.sqlite');
+      // A short, scaled-down year: the same code path as `npm run demo`, in seconds.
+      const demo = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', 'src/cli/demo.ts', '--from', '2025-04-01', '--days', '60', '--scale', '0.1'],
+        {
+          env: { ...process.env, DATABASE_PATH: dbPath },
+          encoding: 'utf8',
+        },
+      );
+      expect(demo.status, demo.stderr).toBe(0);
+      const detentions = Number(/\((\d+) with a s\.136 detention, \d+ with a s\.135 warrant\)/.exec(demo.stdout)?.[1]);
+      expect(detentions).toBeGreaterThan(0);
+      const pcc = /PCC analyst \(suppressed figures, R44\): (\S+)/.exec(demo.stdout)![1]!;
+      // Running it again adds nothing.
+      const again = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/demo.ts'], {
         env: { ...process.env, DATABASE_PATH: dbPath },
         encoding: 'utf8',
-      },
-    );
-    expect(demo.status, demo.stderr).toBe(0);
-    const detentions = Number(/\((\d+) with a s\.136 detention, \d+ with a s\.135 warrant\)/.exec(demo.stdout)?.[1]);
-    expect(detentions).toBeGreaterThan(0);
-    const pcc = /PCC analyst \(suppressed figures, R44\): (\S+)/.exec(demo.stdout)![1]!;
-    // Running it again adds nothing.
-    const again = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/demo.ts'], {
-      env: { ...process.env, DATABASE_PATH: dbPath },
-      encoding: 'utf8',
-    });
-    expect(again.status).toBe(0);
-    expect(again.stdout).toContain('nothing added');
+      });
+      expect(again.status).toBe(0);
+      expect(again.stdout).toContain('nothing added');
 
-    const port = await freePort();
-    const s = start({ DATABASE_PATH: dbPath, PORT: String(port) });
-    await s.ready;
-    const pack = await fetch(`http://127.0.0.1:${port}/api/reports/evidence-pack?from=2025-04-01&to=2025-05-30`, {
-      headers: { authorization: `Bearer ${pcc}` },
-    });
-    expect(pack.status).toBe(200);
-    const html = await pack.text();
-    expect(html).toContain('<svg');
-    expect(html).toContain('s.136 detentions by first place of safety');
-    expect(html).toMatch(/MH-related incidents<b data-unit="count">[1-9][\d,]*</);
-    s.child.kill('SIGTERM');
-    expect(await s.exited).toBe(0);
-  });
+      const port = await freePort();
+      const s = start({ DATABASE_PATH: dbPath, PORT: String(port) });
+      await s.ready;
+      const pack = await fetch(`http://127.0.0.1:${port}/api/reports/evidence-pack?from=2025-04-01&to=2025-05-30`, {
+        headers: { authorization: `Bearer ${pcc}` },
+      });
+      expect(pack.status).toBe(200);
+      const html = await pack.text();
+      expect(html).toContain('<svg');
+      expect(html).toContain('s.136 detentions by first place of safety');
+      expect(html).toMatch(/MH-related incidents<b data-unit="count">[1-9][\d,]*</);
+      s.child.kill('SIGTERM');
+      expect(await s.exited).toBe(0);
+    },
+  );
 
   it('a second token for the same user works; a conflicting role is refused; an unknown role is refused', () => {
     const dbPath = join(tempDir(), 't.sqlite');
@@ -164,7 +168,7 @@ describe('the server process', () => {
       category: 'other',
       mhFlagAtCall: false,
     });
-    const body = json.slice(0, -1) + ' '.repeat(30_000) + '}';
+    const body = `${json.slice(0, -1) + ' '.repeat(30_000)}}`;
     const { request } = await import('node:http');
     const result = new Promise<number>((resolve, reject) => {
       const req = request(
@@ -204,108 +208,112 @@ describe('the server process', () => {
     db.close();
   });
 
-  it('with SMTP_URL, the running server emails a referral through its worker and answers the partner link itself (PUBLIC_BASE_URL)', async () => {
-    const smtp = await startSmtp();
-    try {
-      const dir = tempDir();
-      const dbPath = join(dir, 't.sqlite');
-      const tok = token(dbPath, 'A Handler', 'call_handler').stdout.trim().split('\n').pop()!;
-      const port = await freePort();
-      const base = `http://127.0.0.1:${port}`;
-      const s = start({
-        DATABASE_PATH: dbPath,
-        PORT: String(port),
-        SMTP_URL: smtp.url,
-        SMTP_IGNORE_TLS: '1',
-        MAIL_FROM: 'mh-triage@kent.police.test',
-        OUTBOX_INTERVAL_MS: '100',
-        PUBLIC_BASE_URL: base,
-      });
-      await s.ready;
-      expect(s.output()).toContain('REFERRAL_LINK_SECRET is not set');
-      expect(existsSync(`${dbPath}.link-key`)).toBe(true);
-      const api = async (method: string, path: string, body?: unknown, version?: number) => {
-        const r = await fetch(`${base}${path}`, {
-          method,
-          headers: {
-            authorization: `Bearer ${tok}`,
-            'content-type': 'application/json',
-            ...(version ? { 'if-match': `"${version}"` } : {}),
-          },
-          ...(body ? { body: JSON.stringify(body) } : {}),
+  it(
+    'with SMTP_URL, the running server emails a referral through its worker and answers the partner link itself ' +
+      '(PUBLIC_BASE_URL)',
+    async () => {
+      const smtp = await startSmtp();
+      try {
+        const dir = tempDir();
+        const dbPath = join(dir, 't.sqlite');
+        const tok = token(dbPath, 'A Handler', 'call_handler').stdout.trim().split('\n').pop()!;
+        const port = await freePort();
+        const base = `http://127.0.0.1:${port}`;
+        const s = start({
+          DATABASE_PATH: dbPath,
+          PORT: String(port),
+          SMTP_URL: smtp.url,
+          SMTP_IGNORE_TLS: '1',
+          MAIL_FROM: 'mh-triage@kent.police.test',
+          OUTBOX_INTERVAL_MS: '100',
+          PUBLIC_BASE_URL: base,
         });
-        return { status: r.status, body: (await r.json()) as any };
-      };
-      const now = () => new Date().toISOString();
-      const created = await api('POST', '/api/incidents', {
-        receivedAt: new Date(Date.now() - 60_000).toISOString(),
-        reference: 'KENT-SRV-1',
-        channel: '999',
-        category: 'concernForWelfare',
-        district: 'Maidstone',
-        mhFlagAtCall: true,
-      });
-      const id = created.body.id as string;
-      const steps = [
-        {
-          type: 'THRIVE_RECORDED',
-          occurredAt: now(),
-          threat: 'n',
-          harm: 'n',
-          risk: 'low',
-          investigation: 'n',
-          vulnerability: 'lives alone',
-          engagement: 'n',
-          rationale: 'welfare',
-        },
-        { type: 'GRADE_SET', occurredAt: now(), grade: 'G3' },
-        {
-          type: 'RCRP_DECISION_RECORDED',
-          occurredAt: now(),
-          crimeOccurring: false,
-          riskToLife: false,
-          riskOfSeriousHarm: false,
-          decision: 'handover',
-          rationale: 'health-led',
-        },
-        {
-          type: 'REFERRAL_MADE',
-          occurredAt: now(),
-          referralId: 'r1',
-          agency: 'kmptSpoa',
-          contactMethod: 'secureEmail',
-          namedContact: 'SPoA duty desk',
-          riskSummary: 'not seen for 3 days',
-        },
-      ];
-      let version = 1;
-      for (const e of steps) {
-        const r = await api('POST', `/api/incidents/${id}/events`, e, version);
-        expect(r.status, JSON.stringify(r.body)).toBe(200);
-        version = r.body.version;
+        await s.ready;
+        expect(s.output()).toContain('REFERRAL_LINK_SECRET is not set');
+        expect(existsSync(`${dbPath}.link-key`)).toBe(true);
+        const api = async (method: string, path: string, body?: unknown, version?: number) => {
+          const r = await fetch(`${base}${path}`, {
+            method,
+            headers: {
+              authorization: `Bearer ${tok}`,
+              'content-type': 'application/json',
+              ...(version ? { 'if-match': `"${version}"` } : {}),
+            },
+            ...(body ? { body: JSON.stringify(body) } : {}),
+          });
+          return { status: r.status, body: (await r.json()) as any };
+        };
+        const now = () => new Date().toISOString();
+        const created = await api('POST', '/api/incidents', {
+          receivedAt: new Date(Date.now() - 60_000).toISOString(),
+          reference: 'KENT-SRV-1',
+          channel: '999',
+          category: 'concernForWelfare',
+          district: 'Maidstone',
+          mhFlagAtCall: true,
+        });
+        const id = created.body.id as string;
+        const steps = [
+          {
+            type: 'THRIVE_RECORDED',
+            occurredAt: now(),
+            threat: 'n',
+            harm: 'n',
+            risk: 'low',
+            investigation: 'n',
+            vulnerability: 'lives alone',
+            engagement: 'n',
+            rationale: 'welfare',
+          },
+          { type: 'GRADE_SET', occurredAt: now(), grade: 'G3' },
+          {
+            type: 'RCRP_DECISION_RECORDED',
+            occurredAt: now(),
+            crimeOccurring: false,
+            riskToLife: false,
+            riskOfSeriousHarm: false,
+            decision: 'handover',
+            rationale: 'health-led',
+          },
+          {
+            type: 'REFERRAL_MADE',
+            occurredAt: now(),
+            referralId: 'r1',
+            agency: 'kmptSpoa',
+            contactMethod: 'secureEmail',
+            namedContact: 'SPoA duty desk',
+            riskSummary: 'not seen for 3 days',
+          },
+        ];
+        let version = 1;
+        for (const e of steps) {
+          const r = await api('POST', `/api/incidents/${id}/events`, e, version);
+          expect(r.status, JSON.stringify(r.body)).toBe(200);
+          version = r.body.version;
+        }
+        await smtp.waitFor(1);
+        const link = new RegExp(`${base}/partner/referrals/[A-Za-z0-9_.-]+`).exec(smtp.messages[0]!.text ?? '')![0];
+        const page = await fetch(link);
+        expect(page.status).toBe(200);
+        const answer = await fetch(link, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'action=accept&respondent=J+Smith',
+        });
+        expect(answer.status).toBe(200);
+        const got = await api('GET', `/api/incidents/${id}`);
+        expect(got.body.referrals[0]).toMatchObject({ state: 'accepted', answeredVia: 'partner' });
+        expect(got.body.timeline.map((e: { type: string }) => e.type)).toContain('REFERRAL_SENT');
+        // The link (a capability) never reaches the logs: routes are logged by pattern.
+        expect(s.output()).not.toContain(link.split('/').pop()!);
+        expect(s.output()).toContain('/partner/referrals/:token');
+        s.child.kill('SIGTERM');
+        expect(await s.exited).toBe(0);
+      } finally {
+        await smtp.close();
       }
-      await smtp.waitFor(1);
-      const link = new RegExp(`${base}/partner/referrals/[A-Za-z0-9_.-]+`).exec(smtp.messages[0]!.text ?? '')![0];
-      const page = await fetch(link);
-      expect(page.status).toBe(200);
-      const answer = await fetch(link, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: 'action=accept&respondent=J+Smith',
-      });
-      expect(answer.status).toBe(200);
-      const got = await api('GET', `/api/incidents/${id}`);
-      expect(got.body.referrals[0]).toMatchObject({ state: 'accepted', answeredVia: 'partner' });
-      expect(got.body.timeline.map((e: { type: string }) => e.type)).toContain('REFERRAL_SENT');
-      // The link (a capability) never reaches the logs: routes are logged by pattern.
-      expect(s.output()).not.toContain(link.split('/').pop()!);
-      expect(s.output()).toContain('/partner/referrals/:token');
-      s.child.kill('SIGTERM');
-      expect(await s.exited).toBe(0);
-    } finally {
-      await smtp.close();
-    }
-  });
+    },
+  );
 
   it('with MAIL_CAPTURE_DIR and no SMTP_URL (development), referral emails are written as .eml files', async () => {
     const dir = tempDir();

@@ -22,7 +22,8 @@ export function importCsvFor(
   const resources = e.resources
     .map(
       (r) =>
-        `${r.callSign}|${r.officers}|${r.resourceType}|dispatched@${receivedAt}|arrived@${receivedAt}|cleared@${closedAt}`,
+        `${r.callSign}|${r.officers}|${r.resourceType}|` +
+        `dispatched@${receivedAt}|arrived@${receivedAt}|cleared@${closedAt}`,
     )
     .join(';');
   return `${IMPORT_HEADER}\n${csvLine({

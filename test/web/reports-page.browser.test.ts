@@ -55,32 +55,36 @@ async function apiJson(path: string, token: string) {
 }
 
 describe('the evidence pack in a browser', () => {
-  it('a PCC analyst pastes a token and opens the pack: headline figures as the API gives them, every chart drawn, small numbers withheld (R44)', async () => {
-    const page = await reportsPage(h.tokens.pcc_analyst);
-    await page.click('text=Open evidence pack');
-    const pack = page.frameLocator('#pack');
-    await pack.locator('h2', { hasText: 'Headline figures' }).waitFor();
+  it(
+    'a PCC analyst pastes a token and opens the pack: headline figures as the API gives them, every chart drawn, ' +
+      'small numbers withheld (R44)',
+    async () => {
+      const page = await reportsPage(h.tokens.pcc_analyst);
+      await page.click('text=Open evidence pack');
+      const pack = page.frameLocator('#pack');
+      await pack.locator('h2', { hasText: 'Headline figures' }).waitFor();
 
-    const report = await apiJson(`/api/reports/demand?from=${FROM}&to=${TO}&groupBy=month`, h.tokens.pcc_analyst);
-    const mh = report.sections.find((s: { id: string }) => s.id === 'mhIncidents').total.cells.mhRelated as number;
-    expect(mh).toBeGreaterThan(100);
-    await expect
-      .poll(() => pack.locator('.fig', { hasText: 'MH-related incidents' }).locator('b').textContent())
-      .toBe(mh.toLocaleString('en-GB'));
+      const report = await apiJson(`/api/reports/demand?from=${FROM}&to=${TO}&groupBy=month`, h.tokens.pcc_analyst);
+      const mh = report.sections.find((s: { id: string }) => s.id === 'mhIncidents').total.cells.mhRelated as number;
+      expect(mh).toBeGreaterThan(100);
+      await expect
+        .poll(() => pack.locator('.fig', { hasText: 'MH-related incidents' }).locator('b').textContent())
+        .toBe(mh.toLocaleString('en-GB'));
 
-    const charts = pack.locator('.chart svg');
-    expect(await charts.count()).toBe(7);
-    for (const svg of await charts.all()) {
-      const box = await svg.boundingBox();
-      expect(box!.width).toBeGreaterThan(200);
-      expect(box!.height).toBeGreaterThan(100);
-    }
-    expect(await pack.locator('td', { hasText: '<5' }).count()).toBeGreaterThan(0);
-    // The token stays in this tab: nothing in localStorage or cookies.
-    expect(await page.evaluate(() => localStorage.length)).toBe(0);
-    expect(await page.context().cookies()).toEqual([]);
-    await page.close();
-  });
+      const charts = pack.locator('.chart svg');
+      expect(await charts.count()).toBe(7);
+      for (const svg of await charts.all()) {
+        const box = await svg.boundingBox();
+        expect(box!.width).toBeGreaterThan(200);
+        expect(box!.height).toBeGreaterThan(100);
+      }
+      expect(await pack.locator('td', { hasText: '<5' }).count()).toBeGreaterThan(0);
+      // The token stays in this tab: nothing in localStorage or cookies.
+      expect(await page.evaluate(() => localStorage.length)).toBe(0);
+      expect(await page.context().cookies()).toEqual([]);
+      await page.close();
+    },
+  );
 
   it('a wrong token shows the reason on the page and no pack', async () => {
     const page = await reportsPage('not-a-real-token');
@@ -111,7 +115,7 @@ describe('the evidence pack in a browser', () => {
     await page.close();
   });
 
-  it('prints to A4: self-contained, every table column inside the page, every figure of every section in a table', async () => {
+  it('prints to A4: self-contained, every column inside the page, every figure of every section tabled', async () => {
     const r = await fetch(`${base}/api/reports/evidence-pack?from=${FROM}&to=${TO}`, {
       headers: { authorization: `Bearer ${h.tokens.pcc_analyst}` },
     });

@@ -7,7 +7,12 @@ export const attendance: AvailableSection = {
   title: 'Attendance against the grade targets',
   status: 'available',
   definition:
-    'MH-related incidents received in the period whose grade (in effect at the first police arrival) has a configured attendance target (R4/R5): minutes from the call or from dispatch, urban or rural where the force splits them. Met when the first police arrival was at or before the due time; breached when it was later, or when the incident was closed after the due time with police needed and none arrived. Incidents still awaiting police, and incidents closed without an arrival that was not needed (handed to a partner, advice only), are not measured.',
+    'MH-related incidents received in the period whose grade (in effect at the first police arrival) has a ' +
+    'configured attendance target (R4/R5): minutes from the call or from dispatch, urban or rural where the force ' +
+    'splits them. Met when the first police arrival was at or before the due time; breached when it was later, ' +
+    'or when the incident was closed after the due time with police needed and none arrived. Incidents still ' +
+    'awaiting police, and incidents closed without an arrival that was not needed (handed to a partner, ' +
+    'advice only), are not measured.',
   groupings: ['month', 'district', 'category', 'agency'],
   agencyMeaning: "the agency of the incident's first referral ('(none)' without one)",
   measures: [
@@ -30,7 +35,8 @@ export const attendance: AvailableSection = {
       label: 'Target breached',
       unit: 'count',
       definition:
-        'First arrival after the due time, or closed after it with police needed and no arrival (each raised an R5 alert, except imported history).',
+        'First arrival after the due time, or closed after it with police needed and no arrival (each raised an R5 ' +
+        'alert, except imported history).',
       value: (s) => s.attendanceBreached!,
     },
     {

@@ -40,7 +40,10 @@ export const handoverAtPlaceOfSafety: AvailableSection = {
   title: 'Handover at places of safety',
   status: 'available',
   definition:
-    "For each s.136/s.135 detention on an incident received in the period that reached a place of safety: arrival at the first place of safety → NHS acceptance → police departure (R35). Handover time = police departure − arrival, measured against the National Partnership Agreement's expectation of one hour (configured: s136.handoverMinutes).",
+    'For each s.136/s.135 detention on an incident received in the period that reached a place of safety: arrival at ' +
+    'the first place of safety → NHS acceptance → police departure (R35). Handover time = police departure − ' +
+    "arrival, measured against the National Partnership Agreement's expectation of one hour (configured: " +
+    's136.handoverMinutes).',
   groupings: ['month', 'district', 'category'],
   measures: [
     {

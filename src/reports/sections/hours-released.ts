@@ -7,7 +7,9 @@ export const hoursReleased: AvailableSection = {
   title: 'Hours released: police time on incidents later handed to partners',
   status: 'available',
   definition:
-    'MH-related incidents received in the period where police attended (officer-hours recorded) and a referral made at or after the first dispatch was accepted by the partner agency. Their officer-hours are time that went to incidents a partner ended up owning: the time an earlier handover under RCRP could release.',
+    'MH-related incidents received in the period where police attended (officer-hours recorded) and a referral made ' +
+    'at or after the first dispatch was accepted by the partner agency. Their officer-hours are time that went to ' +
+    'incidents a partner ended up owning: the time an earlier handover under RCRP could release.',
   groupings: ['month', 'district', 'category', 'agency'],
   agencyMeaning: "the agency of the incident's first referral ('(none)' without one)",
   measures: [

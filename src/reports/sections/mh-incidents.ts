@@ -21,7 +21,10 @@ function wholeMonths(from: string, to: string): string[] {
   let [y, m] = from.slice(0, 7).split('-').map(Number) as [number, number];
   if (from.slice(8) !== '01') m++;
   for (;;) {
-    if (m > 12) y++, (m = 1);
+    if (m > 12) {
+      y++;
+      m = 1;
+    }
     const month = `${y}-${String(m).padStart(2, '0')}`;
     const last = new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
     if (last > to) break;
@@ -47,7 +50,8 @@ function volumes(ctx: SectionContext, p: ReportParams, groupBy: GroupBy | null) 
             (SELECT coalesce(sum(r.mh_related), 0) FROM demand_rollup_month r
               WHERE r.dim = ? AND r.month = v.month AND (? = 0 OR r.grp = v.district)) AS mh
      FROM incident_volumes v
-     WHERE v.month IN (SELECT value FROM json_each(?)) AND ((? = 0 AND v.district = '(all)') OR (? = 1 AND v.district <> '(all)'))`,
+     WHERE v.month IN (SELECT value FROM json_each(?)) AND ((? = 0 AND v.district = '(all)') OR (? = 1
+       AND v.district <> '(all)'))`,
   ).all(
     byDistrict ? 'district' : 'all',
     byDistrict ? 1 : 0,
@@ -77,7 +81,9 @@ export const mhIncidents: AvailableSection = {
   title: 'Mental-health-related incidents',
   status: 'available',
   definition:
-    'Every incident recorded in this system whose call was received in the period (force-local dates). "MH-related" uses the best available flag: the flag at close (NPCC/College of Policing 2019 definition) when recorded, otherwise the call handler\'s flag at call. All other sections count MH-related incidents only.',
+    'Every incident recorded in this system whose call was received in the period (force-local dates). "MH-related" ' +
+    'uses the best available flag: the flag at close (NPCC/College of Policing 2019 definition) when recorded, ' +
+    "otherwise the call handler's flag at call. All other sections count MH-related incidents only.",
   groupings: ['month', 'district', 'category', 'agency'],
   agencyMeaning: "the agency of the incident's first referral ('(none)' without one)",
   measures: [
@@ -114,7 +120,8 @@ export const mhIncidents: AvailableSection = {
       label: 'With a close flag',
       unit: 'count',
       definition:
-        'Incidents with mhFlagAtClose recorded (true or false): closed in this system, or imported with the flag filled in.',
+        'Incidents with mhFlagAtClose recorded (true or false): closed in this system, or imported with the flag ' +
+        'filled in.',
       value: (s) => s.closeFlagKnown!,
     },
     {
@@ -151,7 +158,9 @@ export const mhIncidents: AvailableSection = {
       label: 'Share of all incidents',
       unit: 'share',
       definition:
-        'MH-related incidents ÷ ALL incidents recorded in command and control (monthly totals supplied to incident_volumes), over the months wholly inside the period that have a total. Empty where no total is known (category and agency groupings: never known).',
+        'MH-related incidents ÷ ALL incidents recorded in command and control (monthly totals supplied to ' +
+        'incident_volumes), over the months wholly inside the period that have a total. Empty where no total is ' +
+        'known (category and agency groupings: never known).',
       value: (s) => (s.volumeAll ? share(s.volumeMh ?? 0, s.volumeAll) : null),
       base: (s) => s.volumeMh ?? 0,
     },

@@ -22,7 +22,11 @@ export const officerHours: AvailableSection = {
   title: 'Police time: officer-hours and where they went',
   status: 'available',
   definition:
-    "Officer-hours are derived, never typed: for each resource assignment on an MH-related incident received in the period, (cleared − dispatched) × officers on the resource (R38). Each assignment's time is split into activity segments that do not overlap and add up to it within a minute (R39); hours per activity are segment length × officers. Only cleared assignments count. Hours are attributed to the period of the incident's call, even when officers were still busy after it.",
+    'Officer-hours are derived, never typed: for each resource assignment on an MH-related incident received in the ' +
+    "period, (cleared − dispatched) × officers on the resource (R38). Each assignment's time is split into " +
+    'activity segments that do not overlap and add up to it within a minute (R39); hours per activity are ' +
+    'segment length × officers. Only cleared assignments count. Hours are attributed to the period of the ' +
+    "incident's call, even when officers were still busy after it.",
   groupings: ['month', 'district', 'category', 'agency'],
   agencyMeaning: "the agency of the incident's first referral ('(none)' without one)",
   measures: [

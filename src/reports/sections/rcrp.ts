@@ -7,7 +7,9 @@ export const rcrp: AvailableSection = {
   title: 'Right Care Right Person decisions',
   status: 'available',
   definition:
-    'MH-related incidents received in the period whose category is in RCRP scope (as configured when the call was taken), by the latest RCRP decision recorded: deploy, joint response (police and partner), handed over to a partner, advice only. The deployment rate is deploy + joint over incidents with a decision.',
+    'MH-related incidents received in the period whose category is in RCRP scope (as configured when the call was ' +
+    'taken), by the latest RCRP decision recorded: deploy, joint response (police and partner), handed over to a ' +
+    'partner, advice only. The deployment rate is deploy + joint over incidents with a decision.',
   groupings: ['month', 'district', 'category', 'agency'],
   agencyMeaning: "the agency of the incident's first referral ('(none)' without one)",
   measures: [
@@ -74,7 +76,8 @@ export const rcrp: AvailableSection = {
       label: 'Repeat contacts after a no-deploy decision',
       unit: 'count',
       definition:
-        'MH-related incidents flagged R15: the same person was the subject of a no-deploy decision within the configured window (72 h) before this call. A safety signal.',
+        'MH-related incidents flagged R15: the same person was the subject of a no-deploy decision within the ' +
+        'configured window (72 h) before this call. A safety signal.',
       value: (s) => s.repeatAfterNoDeploy!,
     },
   ],

@@ -7,7 +7,10 @@ export const referralAcknowledgement: AvailableSection = {
   title: 'Referral acknowledgement times',
   status: 'available',
   definition:
-    'Referrals made on MH-related incidents received in the period, from the moment the referral reached the agency (the email was accepted by its mail server, or the call or portal entry was made) to the agency acknowledging it (through the partner link or to the control room). Acknowledgement is receipt, not an answer: answers are in the referrals section.',
+    'Referrals made on MH-related incidents received in the period, from the moment the referral reached the agency ' +
+    '(the email was accepted by its mail server, or the call or portal entry was made) to the agency acknowledging ' +
+    'it (through the partner link or to the control room). Acknowledgement is receipt, not an answer: answers ' +
+    'are in the referrals section.',
   groupings: ['month', 'district', 'category', 'agency'],
   agencyMeaning: "the referral's own agency (an incident referred to two agencies counts under both)",
   measures: [

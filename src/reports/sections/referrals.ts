@@ -10,7 +10,12 @@ export const referrals: AvailableSection = {
   title: 'Referrals to partner agencies and their answers',
   status: 'available',
   definition:
-    "Referrals made on MH-related incidents received in the period, by their status now (R11): accepted, declined, no response (the agency did not answer in time), pending (no answer yet), resolved (after an escalation: police responded, an alternative was arranged or no further action) or withdrawn. An escalation that ends with the partner responding counts as accepted, one that upholds a decline as declined. Answer time = answeredAt − madeAt for referrals the agency itself accepted or declined (a late answer after 'no response' counts from when the referral was made).",
+    'Referrals made on MH-related incidents received in the period, by their status now (R11): accepted, declined, ' +
+    'no response (the agency did not answer in time), pending (no answer yet), resolved (after an escalation: ' +
+    'police responded, an alternative was arranged or no further action) or withdrawn. An escalation that ends ' +
+    'with the partner responding counts as accepted, one that upholds a decline as declined. Answer time = ' +
+    "answeredAt − madeAt for referrals the agency itself accepted or declined (a late answer after 'no " +
+    "response' counts from when the referral was made).",
   groupings: ['month', 'district', 'category', 'agency'],
   agencyMeaning: "the referral's own agency (an incident referred to two agencies counts under both)",
   measures: [

@@ -89,7 +89,12 @@ export const s136Outcomes: AvailableSection = {
   title: 's.136 detentions: assessment, extensions and outcomes',
   status: 'available',
   definition:
-    "Detentions under MHA s.136 (a decision to detain recorded) on incidents received in the period (the incident's local date), from the start of the 24-hour clock on arrival at a place of safety (R21) to the outcome: the wait for the Mental Health Act assessment (flagged when it starts more than the configured s136.assessmentStartFlagHours after the clock started, R37), extensions of the permitted period (s.136B), transfers between places of safety, detentions whose permitted period ran out before an outcome (R23), how long people were detained (detention to outcome), and the outcome.",
+    "Detentions under MHA s.136 (a decision to detain recorded) on incidents received in the period (the incident's " +
+    'local date), from the start of the 24-hour clock on arrival at a place of safety (R21) to the outcome: the ' +
+    'wait for the Mental Health Act assessment (flagged when it starts more than the configured ' +
+    's136.assessmentStartFlagHours after the clock started, R37), extensions of the permitted period (s.136B), ' +
+    'transfers between places of safety, detentions whose permitted period ran out before an outcome (R23), ' +
+    'how long people were detained (detention to outcome), and the outcome.',
   groupings: ['month', 'district', 'category'],
   measures: [
     count('detentions', 's.136 detentions', 'Detentions under s.136 (a decision to detain recorded).'),
@@ -99,14 +104,16 @@ export const s136Outcomes: AvailableSection = {
       label: 'Median wait for the assessment (minutes)',
       unit: 'minutes',
       definition:
-        'Median of assessment start − clock start (arrival at the first place of safety), over detentions with both recorded.',
+        'Median of assessment start − clock start (arrival at the first place of safety), over detentions with both ' +
+        'recorded.',
       value: (s) => oneDecimal(s.medianMinutesToAssessment ?? null),
       base: (s) => s.timedAssessments!,
     },
     count(
       'assessmentLate',
       'Assessment started late',
-      'Detentions whose assessment started more than s136.assessmentStartFlagHours (3 by default, the national guideline) after the clock started (R37).',
+      'Detentions whose assessment started more than s136.assessmentStartFlagHours (3 by default, the national ' +
+        'guideline) after the clock started (R37).',
     ),
     {
       id: 'assessmentLateShare',
@@ -119,7 +126,8 @@ export const s136Outcomes: AvailableSection = {
     count(
       'extended',
       'Extended (s.136B)',
-      'Detentions whose permitted period was extended by a registered medical practitioner (s.136B), by any number of hours.',
+      'Detentions whose permitted period was extended by a registered medical practitioner (s.136B), by any number ' +
+        'of hours.',
     ),
     count(
       'transferred',
@@ -129,7 +137,8 @@ export const s136Outcomes: AvailableSection = {
     count(
       'ranOut',
       'Permitted period ran out',
-      'Detentions where the 24 hours (plus any extension) passed with no outcome recorded (R23): the legal authority to detain had ended.',
+      'Detentions where the 24 hours (plus any extension) passed with no outcome recorded (R23): the legal authority ' +
+        'to detain had ended.',
     ),
     count('ended', 'Ended (outcome recorded)', 'Detentions with an outcome recorded.'),
     count('running', 'Still running', 'Detentions with no outcome recorded yet.'),
