@@ -66,7 +66,7 @@ describe('R6 unresourced incident alerts', () => {
     expect(h.count('alerts')).toBe(0);
   });
 
-  it('R6 a no-deploy decision removes the clock; a re-grade to grade 1 starts a new one that fires immediately', async () => {
+  it('R6 a no-deploy decision removes the clock; a re-grade to grade 1 starts one that fires at once', async () => {
     h = createHarness();
     const id = await gradedIncident(h);
     await steps(h, id, [decision('handover')]);
