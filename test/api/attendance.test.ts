@@ -51,7 +51,7 @@ describe('R5 attendance targets', () => {
     expect(r5Flags(v)).toEqual([]);
   });
 
-  it('R5 the same arrival at 17 minutes breaches the urban target and is flagged, once, as an alert to review', async () => {
+  it('R5 the same arrival at 17 minutes breaches the urban target and is flagged once for review', async () => {
     h = createHarness({ start: '2026-11-23T12:00:00Z' });
     const id = await dispatched('G1');
     await steps(h, id, [arrive('10:17')]);
@@ -173,7 +173,7 @@ describe('R5 attendance targets', () => {
     },
   );
 
-  it('R5 imported history shows its attendance outcome in the view but raises no alert; a rebuild gives the same', async () => {
+  it('R5 imported history shows its attendance outcome but raises no alert; a rebuild gives the same', async () => {
     h = createHarness({ start: '2026-11-23T12:00:00Z' });
     const csv = [
       'incident_ref,received_at,closed_at,channel,category,grade,location_class,mh_flag_at_call,resources',

@@ -299,7 +299,7 @@ describe('bad input to the directory, the audit and the partner page', () => {
     );
   });
 
-  it('referral events: unknown agency, referral id or answer → 400 or 422 naming the problem; nothing written', async () => {
+  it('referral events: unknown agency, referral id or answer → 400 or 422 naming it; nothing written', async () => {
     const id = await gradedIncident(h);
     await expectRejected(400, () =>
       h.event(id, { type: 'REFERRAL_MADE', agency: 'x y', contactMethod: 'carrierPigeon', namedContact: 'n' }),

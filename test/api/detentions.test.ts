@@ -44,7 +44,7 @@ async function toPlaceOfSafety(
 }
 
 describe('detention events through the command path', () => {
-  it('a detention cannot start before police are dispatched, and the incident cannot close while one runs', async () => {
+  it('a detention cannot start before police are dispatched; the incident cannot close while one runs', async () => {
     const id = (
       await h.request('POST', '/api/incidents', {
         body: {
@@ -99,7 +99,7 @@ describe('detention events through the command path', () => {
     expect(late.body.code).toBe('INCIDENT_CLOSED');
   });
 
-  it('uses If-Match (409 when stale) and Idempotency-Key (a retry returns the first answer and writes nothing)', async () => {
+  it('uses If-Match (409 when stale) and Idempotency-Key (a retry gets the first answer, writes nothing)', async () => {
     const id = await policeIncident(h);
     const v = (await h.request('GET', `/api/incidents/${id}`)).body.version as number;
     const first = await h.event(id, considered(), { version: v, key: 'k-consider-1' });

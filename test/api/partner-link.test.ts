@@ -129,7 +129,7 @@ describe('partner link tokens', () => {
     expect(big.status).toBe(413);
   });
 
-  it('links are signed by the secret alone: a second signer with the same secret verifies them; GET never writes', async () => {
+  it('links are signed by the secret alone: another signer with it verifies them; GET never writes', async () => {
     const again = new PartnerLinks(LINK_SECRET, 'https://mh.kent.police.example');
     expect(again.check(token, h.clock.now())).toMatchObject({ ok: true, incidentId: id, referralId: 'r1' });
     const before = writes();

@@ -310,7 +310,7 @@ describe('R13 escalation', () => {
 });
 
 describe('R14 AWOL needs a detained, CTO or guardianship legal status', () => {
-  it('R14 refuses category awolPatient for an informal patient (legal status 01) and when no status is recorded', async () => {
+  it('R14 refuses category awolPatient for an informal patient (legal status 01) or with no status', async () => {
     h = createHarness();
     const before = h.count('incident_events');
     const informal = await h.request('POST', '/api/incidents', {

@@ -198,7 +198,7 @@ describe('s.136 legality checks through the API', () => {
     await refused(id, detained('d1', { occurredAt: '2026-11-23T20:59:00Z' }), 'R19', 'CONSULTATION_AFTER_DECISION');
   });
 
-  it('R20 does not refuse s.136 for a child: a 16-year-old is detained and taken to a health-based place of safety', async () => {
+  it('R20 does not refuse s.136 for a child: a 16-year-old is detained and taken to a health-based PoS', async () => {
     h = createHarness({ start: T0 });
     const id = await atPlaceOfSafety({ site: 'kmptMaidstone' }, child);
     const d = await detention('d1');
@@ -231,7 +231,7 @@ describe('s.136 legality checks through the API', () => {
     },
   );
 
-  it('R21 already in A&E, the officer decides at 03:20 to keep the person there: the clock starts at 03:20', async () => {
+  it('R21 already in A&E, the officer decides at 03:20 to keep the person there: clock starts 03:20', async () => {
     h = createHarness({ start: '2026-11-24T03:00:00Z' });
     const id = await policeIncident(h);
     await steps(h, id, [considered(), consulted()]);
@@ -580,7 +580,7 @@ describe('s.136 legality checks through the API', () => {
     await refused(id, detained('d2'), 'R30', 'ALREADY_DETAINED');
   });
 
-  it('R31 a police release before an assessment outcome needs a reason and supervisor review, and is flagged', async () => {
+  it('R31 a police release before an assessment outcome needs a reason and supervisor review; flagged', async () => {
     h = createHarness({ start: T0 });
     const id = await atPlaceOfSafety();
     const release = (supervisor: Record<string, unknown>) => ({
@@ -666,7 +666,7 @@ describe('s.136 legality checks through the API', () => {
     },
   );
 
-  it('R33 a police-vehicle conveyance needs the ambulance request and a reason; arrival needs the conveyance first', async () => {
+  it('R33 a police-vehicle conveyance needs the ambulance request and a reason; arrival needs conveyance', async () => {
     h = createHarness({ start: T0 });
     const id = await streetDetention();
     await refused(id, arrived(), 'R33', 'CONVEYANCE_REQUIRED');

@@ -180,7 +180,7 @@ describe('time ledger (R38, R39)', () => {
     expect(p.detail).toMatch(/overlaps/);
   });
 
-  it('R39 refuses segments that do not add up to the assignment, and accepts a difference within one minute', async () => {
+  it('R39 refuses segments that do not add up to the assignment; accepts a difference within a minute', async () => {
     const id = await deployed();
     // 10:05 → 11:00 is 55 min; the segments cover 10:05 → 10:50 (a 10-minute gap).
     await refused(

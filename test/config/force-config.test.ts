@@ -5,7 +5,7 @@ import { createHarness } from '../support/harness.js';
 import { createIncident, steps, thrive } from '../support/flows.js';
 
 describe('force configuration', () => {
-  it('the bundled default (modelled on Kent) validates and has the categories, grades and agencies the issue names', () => {
+  it('the bundled default (modelled on Kent) validates, with the categories, grades and agencies named', () => {
     const c = loadForceConfig();
     expect(c.force.name).toBe('Kent Police');
     expect(c.categories.map((x) => x.code)).toEqual(

@@ -61,7 +61,7 @@ describe('README', () => {
     }
   });
 
-  it('the s.136 walkthrough replays with its own If-Match values, ends closed, and its ADR record is the one shown', async () => {
+  it('the s.136 walkthrough replays with its own If-Match values, ends closed, its ADR record as shown', async () => {
     const h = createHarness({ start: '2026-11-24T02:00:00Z' });
     try {
       const section = readme.slice(

@@ -229,7 +229,7 @@ describe('import of historic command-and-control extracts', () => {
     },
   );
 
-  it('an imported incident is a closed historic incident with its time ledger, and rebuilds byte for byte', async () => {
+  it('an imported incident is a closed historic incident with its time ledger; rebuilds byte for byte', async () => {
     await importCsvText(h.deps, `${IMPORT_HEADER}\n${good('KENT-H-1')}\n`);
     const id = h.db.$client.prepare(`SELECT id FROM incidents WHERE reference = 'KENT-H-1'`).pluck().get() as string;
     const v = (await h.request('GET', `/api/incidents/${id}`)).body;

@@ -169,7 +169,7 @@ describe('referral email and partner link', () => {
     expect(byTo['kcc-asc.referrals@partners.example']).not.toContain('Narrative');
   });
 
-  it('R13 an escalation alert is emailed once to the configured role, naming the partner escalation contact', async () => {
+  it('R13 an escalation alert is emailed once to the configured role, naming the partner contact', async () => {
     smtp = await startSmtp();
     h = createHarness({
       mailEnabled: true,

@@ -74,7 +74,7 @@ describe('personal data', () => {
     }
   });
 
-  it('the age is derived from the date of birth at the call date (Europe/London), then the date is dropped', async () => {
+  it('the age is derived from the date of birth at the call date (Europe/London), then it is dropped', async () => {
     const h = createHarness();
     try {
       const id = await createIncident(h, {
@@ -106,7 +106,7 @@ describe('personal data', () => {
     expect(isValidNhsNumber('12345')).toBe(false);
   });
 
-  it('without PERSON_KEY_SECRET a secret is generated once, kept beside the database, readable by the owner only', () => {
+  it('without PERSON_KEY_SECRET a secret is generated once beside the database, readable by owner only', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mh-secret-'));
     try {
       const file = join(dir, 'triage.sqlite.person-key');

@@ -151,7 +151,7 @@ describe('demand report on a generated year', () => {
     expect(section(byCat, 'mhIncidents').rows.every((x: any) => x.cells.shareOfAllIncidents === null)).toBe(true);
   });
 
-  it('by agency: referrals by answer, mean answer time and answer-time shares equal the generator records', async () => {
+  it('by agency: referrals by answer, mean answer time and answer-time shares equal the generator', async () => {
     const r = await report('agency');
     const s = section(r, 'referrals');
     expect(s.groupingNote).toMatch(/referral's own agency/);
@@ -335,7 +335,7 @@ describe('demand report on a generated year', () => {
       for (const m of sec.measures) expect(m.definition.length, `${sec.id}.${m.id}`).toBeGreaterThan(10);
   });
 
-  it('the generated year lands within the stated tolerance of the published figures (at 3% of Kent volume)', async () => {
+  it('the generated year lands within the stated tolerance of published figures (at 3% of Kent volume)', async () => {
     const r = await report('month');
     const lines = calibration(r, O, detentionFigures(h.db, h.config.force.timezone, { from: FROM, to: TO }));
     for (const l of lines)

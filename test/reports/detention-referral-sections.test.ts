@@ -273,7 +273,7 @@ describe('s.136 assessment, extensions and outcomes in the demand report', () =>
 });
 
 describe('referral statuses and acknowledgement times in the demand report', () => {
-  it('acknowledgement counts from when the referral reached the agency; statuses add up to the referrals made', async () => {
+  it('acknowledgement counts from when the referral reached the agency; statuses add up to referrals', async () => {
     await scenario();
     const r = await report(h.tokens.mh_lead, 'agency');
     const ack = section(r, 'referralAcknowledgement');

@@ -15,7 +15,7 @@ afterEach(() => h.close());
 const person = { identifiers: { forcePersonId: 'KP-4471' }, ageYears: 41 };
 
 describe('R41 high-intensity marker', () => {
-  it('R41 is computed: at least N incidents about the person within W days of the call (defaults 5 in 90 days)', async () => {
+  it('R41 is computed: at least N incidents about the person within W days of the call (default 5 in 90)', async () => {
     const ids: string[] = [];
     // Five incidents about the same person over ~80 days, and one 200 days earlier (outside the window).
     for (const daysAgo of [200, 80, 60, 40, 20, 1])
@@ -33,7 +33,7 @@ describe('R41 high-intensity marker', () => {
     expect(await marker(anon)).toMatchObject({ highIntensity: null, reason: 'the subject is not identified' });
   });
 
-  it('R41 is never typed in: a marker sent with an incident or an event is refused (400) and nothing is written', async () => {
+  it('R41 is never typed in: a marker sent with an incident or event is refused (400), nothing written', async () => {
     const before = h.count('incident_events');
     const r = await h.request('POST', '/api/incidents', {
       body: {
