@@ -2,7 +2,8 @@
  * Entry point: environment → configuration → database (migrated) → HTTP server → scheduler and
  * outbox worker. SIGTERM/SIGINT: stop accepting, let in-flight requests finish, close the database.
  */
-import { serve } from '@hono/node-server';
+import { createAdaptorServer } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { closeDatabase, openDatabase } from '../db/client.js';
 import { createApp } from './app.js';
@@ -54,7 +55,6 @@ if (linkSecret.source === 'generated') {
       'database. Set REFERRAL_LINK_SECRET in production; changing it invalidates links already emailed.',
   );
 }
-const publicBaseUrl = env.PUBLIC_BASE_URL ?? `http://localhost:${port}`;
 const mail = mailSettingsFromEnv(env);
 if (mail && isCapture(mail)) {
   logger.warn(
@@ -66,6 +66,28 @@ if (mail && isCapture(mail)) {
 const uow = groupCommitUnitOfWork(db.$client, (e) =>
   logger.error({ err: e.message }, 'commit failed; the batch was not saved'),
 );
+// Listen first, so PORT=0 (any free port, as tests use) gives the real port to the links and the log.
+let app: ReturnType<typeof createApp> | null = null;
+let inFlight = 0;
+const server = createAdaptorServer({
+  fetch: async (req, ...rest) => {
+    if (!app) return new Response(null, { status: 503 }); // never: the app exists before the first request
+    inFlight++;
+    try {
+      return await app.fetch(req, ...rest);
+    } finally {
+      inFlight--;
+    }
+  },
+});
+await new Promise<void>((listening) => {
+  server.once('error', (e: NodeJS.ErrnoException) =>
+    fail(e.code === 'EADDRINUSE' ? `PORT ${port} is already in use` : `Cannot listen on PORT ${port}: ${e.message}`),
+  );
+  server.listen(port, listening);
+});
+const boundPort = (server.address() as AddressInfo).port;
+const publicBaseUrl = env.PUBLIC_BASE_URL ?? `http://localhost:${boundPort}`;
 const deps: CommandDeps = {
   db,
   clock: systemClock,
@@ -75,29 +97,16 @@ const deps: CommandDeps = {
   uow,
   partnerLinks: new PartnerLinks(linkSecret.secret, publicBaseUrl),
 };
-const app = createApp({ ...deps, logger });
-
-let inFlight = 0;
-const server = serve({
-  fetch: async (req, ...rest) => {
-    inFlight++;
-    try {
-      return await app.fetch(req, ...rest);
-    } finally {
-      inFlight--;
-    }
-  },
-  port,
-});
+app = createApp({ ...deps, logger });
 logger.info(
   {
-    port,
+    port: boundPort,
     database: databasePath,
     force: config.force.name,
     mail: mail ? (isCapture(mail) ? 'capture' : 'smtp') : 'off',
     publicBaseUrl,
   },
-  `serving on http://localhost:${port} (evidence pack: http://localhost:${port}/reports)`,
+  `serving on http://localhost:${boundPort} (evidence pack: http://localhost:${boundPort}/reports)`,
 );
 
 const sweepEvery = Number(env.SWEEP_INTERVAL_MS ?? 15_000);
