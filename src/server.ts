@@ -11,6 +11,7 @@ import { systemClock } from './clock.js';
 import type { CommandDeps } from './commands/deps.js';
 import { groupCommitUnitOfWork } from './commands/unit-of-work.js';
 import { ConfigError, DEFAULT_CONFIG_PATH, loadForceConfig } from './config/load.js';
+import { listenPort, localUrl } from './config/listen.js';
 import type { ForceConfig } from './config/schema.js';
 import { PersonKeyer, resolvePersonKeySecret } from './domain/person-key.js';
 import { createLogger } from './log.js';
@@ -35,8 +36,9 @@ try {
 }
 
 const databasePath = resolve(env.DATABASE_PATH ?? './data/triage.sqlite');
-const port = Number(env.PORT ?? 3000);
-if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT must be a port number, not '${env.PORT}'`);
+const listen = listenPort(env);
+if ('error' in listen) fail(listen.error);
+const { port } = listen;
 
 const db = openDatabase(databasePath, { synchronous: 'FULL' });
 const secret = resolvePersonKeySecret(env.PERSON_KEY_SECRET, `${databasePath}.person-key`);
@@ -87,7 +89,7 @@ await new Promise<void>((listening) => {
   server.listen(port, listening);
 });
 const boundPort = (server.address() as AddressInfo).port;
-const publicBaseUrl = env.PUBLIC_BASE_URL ?? `http://localhost:${boundPort}`;
+const publicBaseUrl = env.PUBLIC_BASE_URL ?? localUrl(boundPort);
 const deps: CommandDeps = {
   db,
   clock: systemClock,
@@ -106,7 +108,7 @@ logger.info(
     mail: mail ? (isCapture(mail) ? 'capture' : 'smtp') : 'off',
     publicBaseUrl,
   },
-  `serving on http://localhost:${boundPort} (evidence pack: http://localhost:${boundPort}/reports)`,
+  `serving on ${localUrl(boundPort)} (evidence pack: ${localUrl(boundPort)}/reports)`,
 );
 
 const sweepEvery = Number(env.SWEEP_INTERVAL_MS ?? 15_000);

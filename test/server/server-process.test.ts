@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
+import { closeDatabase, openDatabase } from '../../db/client.js';
+import { tokenAuthenticator } from '../../src/auth/tokens.js';
 import type { AddressObject } from 'mailparser';
 import { partnerLink, readEml } from '../support/mail.js';
 import { startServer } from '../support/server-process.js';
@@ -20,6 +22,9 @@ afterEach(() => {
   for (const p of procs.splice(0)) if (p.exitCode === null) p.kill('SIGKILL');
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
+
+/** This process's environment without `name` (so an ambient value cannot change what a test sees). */
+const envWithout = (name: string) => Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== name));
 
 const tempDir = () => {
   const d = mkdtempSync(join(tmpdir(), 'mh-server-'));
@@ -33,8 +38,9 @@ function start(env: Record<string, string>) {
   return s;
 }
 
-function token(dbPath: string, name: string, role: string) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/token.ts', '--name', name, '--role', role], {
+function token(dbPath: string, name: string, role: string, ...more: string[]) {
+  const args = ['--import', 'tsx', 'src/cli/token.ts', '--name', name, '--role', role, ...more];
+  const r = spawnSync(process.execPath, args, {
     env: { ...process.env, DATABASE_PATH: dbPath },
     encoding: 'utf8',
   });
@@ -91,21 +97,25 @@ describe('the server process', () => {
         process.execPath,
         ['--import', 'tsx', 'src/cli/demo.ts', '--from', '2025-04-01', '--days', '60', '--scale', '0.1'],
         {
-          env: { ...process.env, DATABASE_PATH: dbPath },
+          env: { ...envWithout('PORT'), DATABASE_PATH: dbPath },
           encoding: 'utf8',
         },
       );
       expect(demo.status, demo.stderr).toBe(0);
+      expect(demo.stdout).toContain('npm start, then open http://localhost:3000/reports'); // the default port
       const detentions = Number(/\((\d+) with a s\.136 detention, \d+ with a s\.135 warrant\)/.exec(demo.stdout)?.[1]);
       expect(detentions).toBeGreaterThan(0);
       const pcc = /PCC analyst \(suppressed figures, R44\): (\S+)/.exec(demo.stdout)![1]!;
       // Running it again adds nothing.
       const again = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/demo.ts'], {
-        env: { ...process.env, DATABASE_PATH: dbPath },
+        env: { ...process.env, DATABASE_PATH: dbPath, PORT: '4321' },
         encoding: 'utf8',
       });
       expect(again.status).toBe(0);
       expect(again.stdout).toContain('nothing added');
+      // The page is where `npm start` with the same PORT will serve it.
+      expect(again.stdout).toContain('npm start, then open http://localhost:4321/reports');
+      expect(again.stdout).not.toContain(':3000');
 
       const s = start({ DATABASE_PATH: dbPath });
       const port = await s.ready;
@@ -129,9 +139,36 @@ describe('the server process', () => {
     const conflict = token(dbPath, 'Sgt Day', 'admin');
     expect(conflict.status).toBe(1);
     expect(conflict.stderr).toContain('already exists with role supervisor');
+    expect(conflict.stderr).toContain('No token issued. To change the role, run again with --change-role.');
+    expect(conflict.stdout).not.toMatch(/mht_/);
     const bad = token(dbPath, 'X', 'chief');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('call_handler');
+  });
+
+  it('the token CLI changes an existing role only with --change-role, says so, and the new token has the new role', () => {
+    const dbPath = join(tempDir(), 't.sqlite');
+    const first = token(dbPath, 'Sgt Day', 'supervisor');
+    const oldToken = first.stdout.trim().split('\n').pop()!;
+    const changed = token(dbPath, 'Sgt Day', 'admin', '--change-role');
+    expect(changed.status, changed.stderr).toBe(0);
+    expect(changed.stderr).toContain("changed the role of 'Sgt Day' from supervisor to admin");
+    expect(changed.stdout).toContain('user Sgt Day (admin)');
+    const newToken = changed.stdout.trim().split('\n').pop()!;
+    expect(newToken).toMatch(/^mht_/);
+    const db = openDatabase(dbPath, { migrate: false });
+    try {
+      const who = tokenAuthenticator(db);
+      expect(who(newToken)).toMatchObject({ name: 'Sgt Day', role: 'admin' });
+      expect(who(oldToken)).toMatchObject({ name: 'Sgt Day', role: 'admin' }); // one user, one role
+      expect(db.$client.prepare('SELECT count(*) FROM users').pluck().get()).toBe(1);
+    } finally {
+      closeDatabase(db);
+    }
+    // Asking again for the role the user already has changes nothing and says nothing about roles.
+    const same = token(dbPath, 'Sgt Day', 'admin', '--change-role');
+    expect(same.status).toBe(0);
+    expect(same.stderr).not.toContain('changed the role');
   });
 
   it('SIGTERM lets a request in flight finish before the database closes', async () => {
