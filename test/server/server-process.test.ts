@@ -146,7 +146,7 @@ describe('the server process', () => {
     expect(bad.stderr).toContain('call_handler');
   });
 
-  it('the token CLI changes an existing role only with --change-role, says so, and the new token has the new role', () => {
+  it('the token CLI changes a role only with --change-role, says so, and the new token has the new role', () => {
     const dbPath = join(tempDir(), 't.sqlite');
     const first = token(dbPath, 'Sgt Day', 'supervisor');
     const oldToken = first.stdout.trim().split('\n').pop()!;
