@@ -23,7 +23,7 @@ describe('acknowledged means durable', () => {
       const token = issueToken(setup, systemClock, 'Load', 'call_handler').token;
       closeDatabase(setup);
       const server = startServer({ DATABASE_PATH: dbPath, PERSON_KEY_SECRET: 'ack-test-secret-0123456789' });
-      const exited = new Promise<NodeJS.Signals | null>((r) => server.child.once('exit', (_c, sig) => r(sig)));
+      const exited = new Promise<NodeJS.Signals | null>((r) => server.child.once('close', (_c, sig) => r(sig)));
       const base = `http://127.0.0.1:${await server.ready}`;
 
       const acked = new Map<string, number>(); // incident id → highest version acknowledged

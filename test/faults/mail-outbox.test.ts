@@ -148,7 +148,8 @@ describe('a worker killed mid-send', () => {
     let out = '';
     child.stdout.on('data', (d) => (out += String(d)));
     child.stderr.on('data', (d) => (out += String(d)));
-    const signal = await new Promise<string | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
+    // 'close' (not 'exit') comes after the child's last output has been read.
+    const signal = await new Promise<string | null>((resolve) => child.on('close', (_code, sig) => resolve(sig)));
     return { signal, out };
   }
 

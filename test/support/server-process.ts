@@ -19,13 +19,22 @@ export function startServer(env: Record<string, string>) {
   };
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': it comes after the process's last output has been read.
+  let closed = false;
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('close', (code) => {
+      closed = true;
+      resolve(code);
+    }),
+  );
   /** Resolves once `test()` holds, checked whenever output arrives; rejects if the process exits first. */
   const until = (test: () => boolean) =>
     new Promise<void>((resolve, reject) => {
+      const gone = () => reject(new Error(`server exited ${child.exitCode}: ${out}`));
       const check = () => (test() ? resolve() : waiters.push(check));
-      child.once('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
+      child.once('close', gone);
       check();
+      if (closed) gone();
     });
   const serving = () =>
     out
