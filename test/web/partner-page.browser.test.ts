@@ -20,7 +20,7 @@ let incidentId: string;
 
 beforeAll(async () => {
   browser = await launchChromium();
-}, 60_000);
+});
 afterAll(async () => {
   await browser?.close();
 });
