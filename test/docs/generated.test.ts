@@ -8,7 +8,10 @@ const pages = docsPages().map((path) => ({ path, text: readFileSync(path, 'utf8'
 describe('generated blocks in docs/', () => {
   it('every state diagram and the table of report figures has its place in some page', () => {
     for (const marker of generatedMarkers())
-      expect(pages.filter((p) => p.text.includes(marker)).map((p) => p.path), marker).toHaveLength(1);
+      expect(
+        pages.filter((p) => p.text.includes(marker)).map((p) => p.path),
+        marker,
+      ).toHaveLength(1);
   });
 
   it('carry state diagrams identical to the ones generated from the machines (run npm run docs:diagrams)', () => {

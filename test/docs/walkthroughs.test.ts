@@ -117,10 +117,15 @@ describe('docs/referrals.md: a referral by email, step by step', () => {
         const view = (await h.request('GET', `/api/incidents/${s.body.id}`)).body;
         expect(view.version, 'the If-Match the page uses next').toBe(7);
       };
-      const steps = await replay(h, walkthroughBlock(referrals, 'referral'), {}, {
-        before: moveClock,
-        after: partnerDeclines,
-      });
+      const steps = await replay(
+        h,
+        walkthroughBlock(referrals, 'referral'),
+        {},
+        {
+          before: moveClock,
+          after: partnerDeclines,
+        },
+      );
       expect(eventSteps(steps).map((s) => bodyOf(s).type)).toEqual([
         'THRIVE_RECORDED',
         'GRADE_SET',

@@ -1,5 +1,5 @@
 /**
- * The Home Office ADR return (DOMAIN §5, R42, R43) for a generated year of detentions, recorded
+ * The Home Office ADR return (R42, R43) for a generated year of detentions, recorded
  * through the API. The expected totals and tables are computed here from the generator's own plan
  * (what it decided each detention would be), never from the return's query.
  */
