@@ -7,6 +7,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { unzipSync } from 'fflate';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +19,8 @@ const FROM = '2025-04-01';
 const TO = '2025-05-31';
 /** A4 at 96 px per inch (794 px) less Chromium's default print margins (0.4 in each side). */
 const A4_PRINTABLE_PX = 718;
+/** Screenshots of the pages under test (kept out of git; docs/images has the one the README shows). */
+const SCREENS = '.test-results/screens';
 
 let h: Harness;
 let server: ServerType;
@@ -80,6 +83,10 @@ describe('the evidence pack in a browser', () => {
         expect(box!.height).toBeGreaterThan(100);
       }
       expect(await pack.locator('td', { hasText: '<5' }).count()).toBeGreaterThan(0);
+      // What the pack looks like, for docs/images/evidence-pack.png (copied from one run by hand).
+      await page.setViewportSize({ width: 1280, height: 1500 });
+      await pack.locator('h2', { hasText: 'Headline figures' }).evaluate((e) => e.scrollIntoView());
+      await page.screenshot({ path: join(SCREENS, 'evidence-pack.png') });
       // The token stays in this tab: nothing in localStorage or cookies.
       expect(await page.evaluate(() => localStorage.length)).toBe(0);
       expect(await page.context().cookies()).toEqual([]);
