@@ -36,7 +36,7 @@ export function issueToken(
         );
       }
       if (!user) {
-        user = { id: randomUUID(), name, role, createdAt: now, disabledAt: null };
+        user = { id: randomUUID(), name, role, createdAt: now, disabledAt: null, oidcIssuer: null, oidcSubject: null };
         tx.insert(users).values(user).run();
       }
       const token = `mht_${randomBytes(32).toString('base64url')}`;
