@@ -5,6 +5,7 @@
 import { serve } from '@hono/node-server';
 import { resolve } from 'node:path';
 import { closeDatabase, openDatabase } from '../db/client.js';
+import { SessionConfigError } from './access/session/index.js';
 import { createApp } from './app.js';
 import { systemClock } from './clock.js';
 import type { CommandDeps } from './commands/deps.js';
@@ -75,7 +76,17 @@ const deps: CommandDeps = {
   uow,
   partnerLinks: new PartnerLinks(linkSecret.secret, publicBaseUrl),
 };
-const app = createApp({ ...deps, logger });
+let app: ReturnType<typeof createApp>;
+try {
+  app = createApp({
+    ...deps,
+    logger,
+    ...(env.OIDC_CLIENT_SECRET ? { oidcClientSecret: env.OIDC_CLIENT_SECRET } : {}),
+    publicOrigins: [new URL(publicBaseUrl).origin],
+  });
+} catch (e) {
+  fail(e instanceof SessionConfigError ? e.message : `Cannot start: ${(e as Error).message}`);
+}
 
 let inFlight = 0;
 const server = serve({
