@@ -7,14 +7,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../support/harness.js';
-import {
-  browserRequest,
-  csrfOf,
-  hiddenField,
-  ORIGIN,
-  setCookies,
-  signInWithToken,
-} from '../support/sessions.js';
+import { browserRequest, csrfOf, hiddenField, ORIGIN, setCookies, signInWithToken } from '../support/sessions.js';
 
 let h: Harness;
 beforeEach(() => {
@@ -244,7 +237,11 @@ describe('CSRF and sign-out', () => {
       summary: 'welfare concern',
     });
     const headers = { 'content-type': 'application/json', origin: ORIGIN };
-    const without = await browserRequest(h, 'POST', '/api/incidents', { cookie, headers: { ...headers }, origin: null });
+    const without = await browserRequest(h, 'POST', '/api/incidents', {
+      cookie,
+      headers: { ...headers },
+      origin: null,
+    });
     expect(without.status).toBe(403);
     expect((await without.json()).code).toBe('CSRF_TOKEN_REQUIRED');
     expect(h.count('incidents')).toBe(0);
