@@ -100,19 +100,26 @@ function Summary({ p, deps }: { p: PartnerReferral; deps: CommandDeps }) {
   );
 }
 
+/** Which referral this is, and nothing more (what an answered referral's link may still show). */
+function Which({ p }: { p: PartnerReferral }) {
+  return (
+    <dl>
+      <dt>Reference</dt>
+      <dd>
+        {p.incident.reference ?? p.incident.id} (referral {p.referralId})
+      </dd>
+      <dt>To</dt>
+      <dd>{p.referral.route.agencyLabel || p.referral.agency}</dd>
+    </dl>
+  );
+}
+
 /** What an answered referral's link shows: which referral and the answer, nothing of the person or the risk. */
 function Answered({ p, answer }: { p: PartnerReferral; answer: 'accepted' | 'declined' | 'resolved' }) {
   const r = p.referral;
   return (
     <>
-      <dl>
-        <dt>Reference</dt>
-        <dd>
-          {p.incident.reference ?? p.incident.id} (referral {p.referralId})
-        </dd>
-        <dt>To</dt>
-        <dd>{r.route.agencyLabel || r.agency}</dd>
-      </dl>
+      <Which p={p} />
       <div class="box done">
         <p>
           {answer === 'resolved'
@@ -346,7 +353,7 @@ export function registerPartnerPages(app: Hono<AppEnv>, deps: CommandDeps, links
           <div class="box done">
             <p>{done}</p>
           </div>
-          {f.action === 'acknowledge' ? <Summary p={result.referral} deps={deps} /> : null}
+          {f.action === 'acknowledge' ? <Summary p={result.referral} deps={deps} /> : <Which p={result.referral} />}
         </>,
       );
     },
