@@ -36,7 +36,7 @@ describe('token sign-in', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
   });
 
-  it('a valid token becomes a server-side session; the cookie is HttpOnly, SameSite=Strict, Path=/, not Secure', async () => {
+  it('a valid token becomes a server-side session; cookie HttpOnly, SameSite=Strict, Path=/, not Secure', async () => {
     const { res, cookie, setCookie } = await signInWithToken(h, h.tokens.supervisor, '/account?tab=1');
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/account?tab=1');
@@ -120,7 +120,7 @@ describe('pages behind sign-in', () => {
     expect(hiddenField(form, 'next')).toBe('/account?x=1');
   });
 
-  it('next must be a path on this site: other sites, //host, schemes and backslashes fall back to /account', async () => {
+  it('next must be a path on this site: other sites, //host, schemes, backslashes → /account', async () => {
     for (const next of ['https://evil.example/', '//evil.example/x', '/\\evil.example', 'javascript:alert(1)', 'x']) {
       const form = await (await browserRequest(h, 'GET', `/sign-in?next=${encodeURIComponent(next)}`)).text();
       expect(hiddenField(form, 'next'), next).toBe('/account');
@@ -192,7 +192,7 @@ describe('timeouts (injected clock)', () => {
 });
 
 describe('CSRF and sign-out', () => {
-  it('sign-out without the session CSRF token, or from another origin, is refused with 403 and changes nothing', async () => {
+  it('sign-out without the CSRF token, or from another origin: 403 and nothing changes', async () => {
     const { cookie } = await signInWithToken(h, h.tokens.call_handler);
     const csrf = await csrfOf(h, cookie!);
     const attempts = [

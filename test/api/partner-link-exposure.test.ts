@@ -55,7 +55,7 @@ describe('an answered referral link', () => {
     expect(String(after.body)).toContain('This referral has been accepted (J Smith, SPoA nurse)');
   });
 
-  it('after the control room records a decline, the link shows that and nothing of the person or the risk', async () => {
+  it('after the control room records a decline, the link shows that and nothing of the person or risk', async () => {
     h = createHarness({ mailEnabled: true });
     const { id, path } = await referralLink(h);
     await steps(h, id, [answer('r1', 'declined')]);

@@ -397,7 +397,7 @@ describe('the server process', () => {
     expect(await s.exited).toBe(0);
   });
 
-  it('creates the database, its WAL and shared-memory files and the key files readable by the service user only', async () => {
+  it('creates the database, its WAL and SHM files and the key files readable by their owner only', async () => {
     const dir = tempDir();
     const dbPath = join(dir, 'data', 'triage.sqlite');
     const s = start({ DATABASE_PATH: dbPath, PORT: String(await freePort()) });
@@ -409,7 +409,7 @@ describe('the server process', () => {
     expect(await s.exited).toBe(0);
   });
 
-  it('refuses to start when the configuration names an identity provider and OIDC_CLIENT_SECRET is not set', async () => {
+  it('refuses to start when an identity provider is configured and OIDC_CLIENT_SECRET is not set', async () => {
     const dir = tempDir();
     const cfg = join(dir, 'force.json');
     const base = JSON.parse(readFileSync('src/config/default-force.json', 'utf8'));

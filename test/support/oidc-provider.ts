@@ -4,6 +4,7 @@
  * can change between sign-ins. Its development login page accepts any password for a known login
  * and then asks for consent. The `roles` claim goes into the ID token, as Entra ID puts app roles.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
@@ -31,6 +32,12 @@ export async function startOidcProvider(redirectUri: string, accounts: Record<st
         token_endpoint_auth_method: 'client_secret_post',
       },
     ],
+    // A signing key of its own, made for this run.
+    jwks: {
+      keys: [
+        { ...generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' }), use: 'sig' },
+      ],
+    },
     claims: { openid: ['sub', 'roles'], profile: ['name', 'preferred_username'] },
     conformIdTokenClaims: false,
     cookies: { keys: ['test-cookie-signing-key-0123456789'] },
@@ -48,7 +55,6 @@ export async function startOidcProvider(redirectUri: string, accounts: Record<st
       };
     },
   });
-  // The development login page is meant for exactly this; silence its reminder that it is not for production.
   provider.on('server_error', (_ctx, err) => console.error('oidc-provider error', err));
   server.on('request', provider.callback());
   return {

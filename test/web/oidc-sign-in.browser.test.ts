@@ -145,4 +145,27 @@ describe('OIDC sign-in in a browser', () => {
     expect(h.count('sessions')).toBe(0);
     expect((await context.cookies(base)).some((c) => c.name === 'mht_session')).toBe(false);
   }, 60_000);
+
+  it('the provider step must finish within ten minutes, in the browser that started it', async () => {
+    const start = await h.app.request('/sign-in/oidc?next=%2Faccount');
+    expect(start.status).toBe(302);
+    const to = new URL(start.headers.get('location')!);
+    expect(to.origin).toBe(idp.issuer);
+    expect(to.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(to.searchParams.get('redirect_uri')).toBe(`${base}/sign-in/oidc/callback`);
+    const attempt = start.headers.getSetCookie().find((c) => c.startsWith('mht_oidc_attempt='))!;
+    expect(attempt).toMatch(/; HttpOnly/);
+    expect(attempt).toMatch(/; SameSite=Lax/);
+    expect(attempt).toMatch(/; Path=\/sign-in\/oidc/);
+    const callback = (cookie?: string) =>
+      h.app.request(`/sign-in/oidc/callback?code=abc&state=${to.searchParams.get('state')}`, {
+        headers: cookie ? { cookie } : {},
+      });
+    expect((await callback()).status).toBe(400);
+    h.clock.advanceMinutes(10);
+    const late = await callback(attempt.split(';')[0]);
+    expect(late.status).toBe(400);
+    expect(await late.text()).toContain('Sign-in expired');
+    expect(h.count('sessions')).toBe(0);
+  });
 });

@@ -18,7 +18,7 @@ export const DEFAULT_NEXT = '/account';
 /** `raw` when it is a path on this site (not `//host`, not a scheme, no backslash or control characters), else null. */
 export function localPath(raw: string | undefined | null): string | null {
   if (!raw || raw.length > 2000 || !raw.startsWith('/') || raw.startsWith('//')) return null;
-  if (/[\\\u0000-\u001f\u007f]/.test(raw)) return null;
+  for (const ch of raw) if (ch === '\\' || ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f) return null;
   const base = 'http://this.invalid';
   let url: URL;
   try {

@@ -219,5 +219,6 @@ function describeOidcError(e: unknown): string {
   if (err.error === 'access_denied') return 'You cancelled the sign-in, or the identity provider refused it.';
   if (err.error)
     return `The identity provider answered '${err.error}'${err.error_description ? `: ${err.error_description}` : ''}.`;
-  return `The answer from the identity provider did not pass the checks (${err.message ?? 'unknown error'}). Start again.`;
+  const why = err.message ?? 'unknown error';
+  return `The answer from the identity provider did not pass the checks (${why}). Start again.`;
 }
