@@ -55,8 +55,12 @@ export function cspOverride(changes: Directives): MiddlewareHandler {
   });
 }
 
-/** Marks the response as never to be stored by a browser or proxy (it carries personal data). */
+/**
+ * Marks the response as never to be stored by a browser or proxy (it carries personal data). Set on
+ * the finished response's headers in place, as secure-headers does (c.header after the handler
+ * would copy the response).
+ */
 export const noStore: MiddlewareHandler = async (c, next) => {
   await next();
-  c.header('Cache-Control', 'no-store');
+  c.res.headers.set('Cache-Control', 'no-store');
 };

@@ -92,7 +92,7 @@ export const requireSignedIn: MiddlewareHandler<AppEnv> = async (c, next) => {
     return c.text('Your session has ended. Sign in again at /sign-in.', 401);
   }
   await next();
-  c.header('Cache-Control', 'no-store');
+  c.res.headers.set('Cache-Control', 'no-store');
 };
 
 /**
