@@ -30,10 +30,10 @@ import {
   localPath,
   originCheck,
   requireSignedIn,
+  sessionToken,
   type SessionCookies,
 } from './session-http.js';
 import { sameSecret, type SessionStore, type SignInMethod } from './session-store.js';
-import { sessionToken } from './session-http.js';
 
 const FORM_COOKIE = 'mht_signin_form';
 const ATTEMPT_COOKIE = 'mht_oidc_attempt';
