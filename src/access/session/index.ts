@@ -6,8 +6,7 @@
  */
 import type { Hono, MiddlewareHandler } from 'hono';
 import type { CommandDeps } from '../../commands/deps.js';
-import { problem } from '../../http/problem.js';
-import { sendProblem } from '../../http/respond.js';
+import { problem, problemBody } from '../../http/problem.js';
 import type { AppEnv } from '../../http/types.js';
 import { OidcSignIn } from './oidc-client.js';
 import { resolveSession, SessionCookies } from './session-http.js';
@@ -58,14 +57,17 @@ export function createSessions(deps: CommandDeps, opts: SessionOptions = {}) {
         const session = c.var.session;
         if (c.req.header('authorization') !== undefined || !session) return bearer(c, next);
         if (!SAFE_METHOD.test(c.req.method) && !sameSecret(c.req.header('x-csrf-token'), session.csrfToken))
-          return sendProblem(
-            c,
-            problem(
-              403,
-              'CSRF_TOKEN_REQUIRED',
-              'CSRF token required',
-              'a change made with a session cookie must send the session’s CSRF token in X-CSRF-Token',
+          return c.json(
+            problemBody(
+              problem(
+                403,
+                'CSRF_TOKEN_REQUIRED',
+                'CSRF token required',
+                'a change made with a session cookie must send the session’s CSRF token in X-CSRF-Token',
+              ),
             ),
+            403,
+            { 'content-type': 'application/problem+json' },
           );
         await next();
       };
