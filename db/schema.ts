@@ -12,13 +12,20 @@
 
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
-export const users = sqliteTable('users', {
-  id: text('id').primaryKey(),
-  name: text('name').notNull().unique(),
-  role: text('role').notNull(),
-  createdAt: text('created_at').notNull(),
-  disabledAt: text('disabled_at'),
-});
+export const users = sqliteTable(
+  'users',
+  {
+    id: text('id').primaryKey(),
+    name: text('name').notNull().unique(),
+    role: text('role').notNull(),
+    createdAt: text('created_at').notNull(),
+    disabledAt: text('disabled_at'),
+    /** For a user who signs in with OpenID Connect: the identity provider and its subject (`sub`). */
+    oidcIssuer: text('oidc_issuer'),
+    oidcSubject: text('oidc_subject'),
+  },
+  (t) => [uniqueIndex('users_oidc_subject').on(t.oidcIssuer, t.oidcSubject)],
+);
 
 export const apiTokens = sqliteTable(
   'api_tokens',
@@ -615,4 +622,29 @@ export const accessAudit = sqliteTable(
     outcome: text('outcome').notNull(), // shown | refused
   },
   (t) => [index('access_audit_at').on(t.at)],
+);
+
+/**
+ * Console sessions (server-side). The session id lives only in the user's cookie; the table keeps its
+ * SHA-256, so a copy of the database cannot be used to take over a session. Rows are kept after the
+ * session ends (ended_at, end_reason) as the record of who was signed in when.
+ */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    /** How the user signed in: 'oidc' (identity provider) or 'token' (API token exchanged at /sign-in). */
+    method: text('method').notNull(),
+    createdAt: text('created_at').notNull(),
+    lastSeenAt: text('last_seen_at').notNull(),
+    /** The absolute timeout: the session ends then whatever the activity. */
+    expiresAt: text('expires_at').notNull(),
+    endedAt: text('ended_at'),
+    /** signedOut | idle | absolute | replaced | userDisabled */
+    endReason: text('end_reason'),
+  },
+  (t) => [index('sessions_user').on(t.userId)],
 );

@@ -7,11 +7,13 @@ import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
 import { randomUUID } from 'node:crypto';
 import type { ZodError } from 'zod';
+import { createSessions } from './access/session/index.js';
 import { requireUser } from './auth/middleware.js';
 import type { CommandDeps } from './commands/deps.js';
 import { seedDirectory } from './directory/directory.js';
 import { buildIncidentInputs } from './domain/incident-inputs.js';
 import { problem } from './http/problem.js';
+import { cspOverride, noStore, securityHeaders } from './http/security-headers.js';
 import { sendProblem } from './http/respond.js';
 import type { AppEnv } from './http/types.js';
 import { silentLogger, type Logger } from './log.js';
@@ -24,6 +26,7 @@ import { registerAuditRoutes } from './routes/audit.js';
 import { incidentRoutes } from './routes/incidents.routes.js';
 import { registerIncidentHandlers } from './routes/incidents.handlers.js';
 import { registerMetaRoutes } from './routes/meta.js';
+import { registerAssets } from './web/assets.js';
 import { registerPartnerPages } from './web/partner.js';
 import { registerReportRoutes } from './routes/reports.js';
 import { registerPages, registerReportPage } from './web/pages.js';
@@ -34,6 +37,10 @@ export interface AppDeps extends CommandDeps {
   maxBodyBytes?: number;
   /** Largest directory import (POST /api/agencies/import) in bytes (default 5 MiB). */
   maxImportBytes?: number;
+  /** The OIDC client secret (OIDC_CLIENT_SECRET); required when the configuration names an identity provider. */
+  oidcClientSecret?: string;
+  /** Origins people reach this server by besides the request's own (PUBLIC_BASE_URL), for form posts' Origin check. */
+  publicOrigins?: string[];
 }
 
 const LARGE_BODY_PATHS = new Set(['/api/agencies/import']);
@@ -86,8 +93,25 @@ export function createApp(deps: AppDeps) {
     );
   });
 
+  // Security headers on every response; the routes below that cannot yet meet the strict CSP say so.
+  app.use('*', securityHeaders({ tls: deps.config.signIn.tlsTerminatedInFront }));
+  // /reports keeps its inline script and style until the page moves to the session (another change).
+  app.use(
+    '/reports',
+    cspOverride({ scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"] }),
+  );
+  // Swagger UI sets inline styles and draws its icons from data: URLs.
+  app.use('/docs', cspOverride({ styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] }));
+  // The evidence pack is a self-contained HTML document (inline style, no script) when opened on its own.
+  app.use('/api/reports/evidence-pack', cspOverride({ styleSrc: ["'unsafe-inline'"], imgSrc: ['data:'] }));
+  // Every API answer but the OpenAPI document may carry personal data: never stored by a browser or proxy.
+  app.use('/api/*', async (c, next) => (c.req.path === '/api/openapi.json' ? next() : noStore(c, next)));
+  app.use('/reports', noStore);
+
+  const sessions = createSessions(deps, { oidcClientSecret: deps.oidcClientSecret, publicOrigins: deps.publicOrigins });
+  app.use('*', sessions.resolve);
   // Built once: requireUser prepares its token statement (building it per request cost a prepare each time).
-  const authenticate = requireUser(deps.db);
+  const authenticate = sessions.apiAuth(requireUser(deps.db));
   app.use('/api/*', async (c, next) => (c.req.path === '/api/openapi.json' ? next() : authenticate(c, next)));
   const defaultMaxBody = deps.maxBodyBytes ?? 64 * 1024;
   const importMaxBody = deps.maxImportBytes ?? 5 * 1024 * 1024;
@@ -132,6 +156,8 @@ export function createApp(deps: AppDeps) {
   registerReportRoutes(app, deps);
   registerMetaRoutes(app, deps.db, deps.config);
   registerPages(app, deps.config);
+  registerAssets(app);
+  sessions.register(app);
   const span = deps.db.$client.prepare(
     `SELECT min(day) AS first, max(day) AS last FROM demand_rollup WHERE dim = 'all'`,
   );

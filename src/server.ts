@@ -6,6 +6,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { closeDatabase, openDatabase } from '../db/client.js';
+import { SessionConfigError } from './access/session/index.js';
 import { createApp } from './app.js';
 import { systemClock } from './clock.js';
 import type { CommandDeps } from './commands/deps.js';
@@ -99,7 +100,16 @@ const deps: CommandDeps = {
   uow,
   partnerLinks: new PartnerLinks(linkSecret.secret, publicBaseUrl),
 };
-app = createApp({ ...deps, logger });
+try {
+  app = createApp({
+    ...deps,
+    logger,
+    ...(env.OIDC_CLIENT_SECRET ? { oidcClientSecret: env.OIDC_CLIENT_SECRET } : {}),
+    publicOrigins: [new URL(publicBaseUrl).origin],
+  });
+} catch (e) {
+  fail(e instanceof SessionConfigError ? e.message : `Cannot start: ${(e as Error).message}`);
+}
 logger.info(
   {
     port: boundPort,

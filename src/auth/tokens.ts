@@ -46,7 +46,7 @@ export function issueToken(
         user = { ...user, role };
       }
       if (!user) {
-        user = { id: randomUUID(), name, role, createdAt: now, disabledAt: null };
+        user = { id: randomUUID(), name, role, createdAt: now, disabledAt: null, oidcIssuer: null, oidcSubject: null };
         tx.insert(users).values(user).run();
       }
       const token = `mht_${randomBytes(32).toString('base64url')}`;

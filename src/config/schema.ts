@@ -217,6 +217,65 @@ const s136 = z.object({
   }),
 });
 
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * OpenID Connect sign-in for the console (the force's identity provider, e.g. Microsoft Entra ID).
+ * The client secret is not here: it comes from the environment (OIDC_CLIENT_SECRET).
+ */
+const oidcSchema = z.object({
+  /** Shown on the sign-in page: "Sign in with <providerName>". */
+  providerName: z.string().min(1).max(80),
+  /** The issuer URL (discovery at <issuer>/.well-known/openid-configuration). https, or http on this machine only. */
+  issuer: z.url().refine((u) => {
+    const url = new URL(u);
+    return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
+  }, 'the issuer must be an https URL (http only for a provider on this machine: localhost or 127.0.0.1)'),
+  clientId: z.string().min(1),
+  /** Registered at the provider; its path must be /sign-in/oidc/callback. */
+  redirectUrl: z
+    .url()
+    .refine((u) => new URL(u).pathname === '/sign-in/oidc/callback', 'the path must be /sign-in/oidc/callback'),
+  scopes: z.array(z.string().min(1)).default(['openid', 'profile', 'email']),
+  /** The ID token claim that carries the user's app roles or groups (Entra ID: "roles" or "groups"). */
+  roleClaim: z.string().min(1),
+  /** Claim value (app role value or group object id) → role. The first entry the user has decides. */
+  roleMapping: z.array(z.object({ claimValue: z.string().min(1), role: z.enum(USER_ROLES) })).min(1),
+  /** The claim shown as the user's name. */
+  nameClaim: z.string().min(1).default('name'),
+});
+export type OidcConfig = z.infer<typeof oidcSchema>;
+
+/** Console sessions and sign-in (ACCESS.md "Sign-in and sessions"). */
+const signInSchema = z.object({
+  /** A session unused this long ends (control-room PCs are shared). */
+  idleTimeoutMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
+  /** A session ends this long after sign-in, however active (a shift). */
+  absoluteTimeoutHours: z.number().int().min(1).max(24).default(12),
+  /** TLS is terminated in front of this server: cookies get Secure (and the __Host- prefix). */
+  tlsTerminatedInFront: z.boolean().default(false),
+  /** null: no identity provider; sign-in with an API token only. */
+  oidc: oidcSchema.nullable().default(null),
+});
+
+/** HTTP details that depend on how the server is deployed. */
+const webSchema = z.object({
+  /**
+   * A proxy in front sets X-Forwarded-For: take the client address from its last entry. Leave false
+   * when clients reach this server directly (the header could then be forged).
+   */
+  trustForwardedFor: z.boolean().default(false),
+  /** Partner link requests (GET and POST /partner/referrals/…) allowed per client address per window. */
+  partnerLinkRateLimit: z
+    .object({ requests: z.number().int().min(1).max(10_000), windowSeconds: z.number().int().min(1).max(3600) })
+    .default({ requests: 30, windowSeconds: 60 }),
+});
+
 export const forceConfigSchema = z
   .object({
     force: z.object({ name: z.string().min(1), code, timezone: z.string().min(1) }),
@@ -268,6 +327,13 @@ export const forceConfigSchema = z
       emailTo: z.record(z.string(), z.email()),
     }),
     referrals,
+    signIn: signInSchema.default({
+      idleTimeoutMinutes: 15,
+      absoluteTimeoutHours: 12,
+      tlsTerminatedInFront: false,
+      oidc: null,
+    }),
+    web: webSchema.default({ trustForwardedFor: false, partnerLinkRateLimit: { requests: 30, windowSeconds: 60 } }),
   })
   .superRefine((c, ctx) => {
     for (const m of Object.keys(c.referrals.contactMethodDelivery)) {

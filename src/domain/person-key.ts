@@ -4,7 +4,7 @@
  * identifiers themselves are then dropped and never stored, logged or echoed in errors.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 export interface PersonIdentifiers {
   nhsNumber?: string | undefined;
@@ -62,7 +62,10 @@ export function resolvePersonKeySecret(
   secretFile: string,
 ): { secret: string; source: 'env' | 'file' | 'generated' } {
   if (envSecret && envSecret.length > 0) return { secret: envSecret, source: 'env' };
-  if (existsSync(secretFile)) return { secret: readFileSync(secretFile, 'utf8').trim(), source: 'file' };
+  if (existsSync(secretFile)) {
+    chmodSync(secretFile, 0o600); // a file from an older version may be wider
+    return { secret: readFileSync(secretFile, 'utf8').trim(), source: 'file' };
+  }
   const secret = randomBytes(32).toString('base64url');
   writeFileSync(secretFile, `${secret}\n`, { mode: 0o600, flag: 'wx' });
   return { secret, source: 'generated' };

@@ -16,7 +16,7 @@ function Landing({ force }: { force: string }) {
       <head>
         <meta charset="utf-8" />
         <title>Mental-health demand and triage — {force}</title>
-        <style>{css}</style>
+        <link rel="stylesheet" href="/assets/site.css" />
       </head>
       <body>
         <h1>Mental-health demand and triage</h1>

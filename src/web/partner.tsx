@@ -19,24 +19,17 @@ import {
 import { categoryLabel, localTime } from '../referrals/referral-email.js';
 import type { PartnerLinks } from '../referrals/partner-link.js';
 import { referralDeadlines } from '../../machines/referral.machine.js';
+import { clientAddress } from '../http/client-address.js';
+import { clockedRateLimit } from '../http/rate-limit.js';
 import type { AppEnv } from '../http/types.js';
 
-const css = `body{font-family:system-ui,sans-serif;max-width:42rem;margin:1.5rem auto;padding:0 1rem;line-height:1.5;
-color:#1b1b1b}
-h1{font-size:1.4rem}dl{display:grid;grid-template-columns:11rem 1fr;gap:.25rem .75rem}dt{font-weight:600}dd{margin:0}
-.box{border:1px solid #ccc;border-radius:.4rem;padding:1rem;margin:1rem 0}
-.refused{border-color:#b00020;background:#fff5f5}.done{border-color:#1b7a3a;background:#f3fbf5}
-label{display:block;margin:.5rem 0 .2rem;font-weight:600}
-input[type=text],textarea{width:100%;box-sizing:border-box;padding:.4rem;font:inherit}
-button{font:inherit;padding:.5rem 1rem;margin:.5rem .5rem 0 0;cursor:pointer}.muted{color:#555;font-size:.9rem}`;
-
+/**
+ * Headers of their own: never cached or indexed. The security headers (CSP, no referrer, no framing)
+ * come from the app-wide middleware; the page's style is the served file /assets/partner.css.
+ */
 const HEADERS = {
   'cache-control': 'no-store',
-  'referrer-policy': 'no-referrer',
   'x-robots-tag': 'noindex, nofollow',
-  'x-frame-options': 'DENY',
-  'content-security-policy':
-    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
 };
 
 function Page({ title, force, children }: { title: string; force: string; children: unknown }) {
@@ -49,7 +42,7 @@ function Page({ title, force, children }: { title: string; force: string; childr
         <title>
           {title} — {force}
         </title>
-        <style>{css}</style>
+        <link rel="stylesheet" href="/assets/partner.css" />
       </head>
       <body>
         <p class="muted">{force} — partner referral</p>
@@ -104,6 +97,38 @@ function Summary({ p, deps }: { p: PartnerReferral; deps: CommandDeps }) {
         </>
       ))}
     </dl>
+  );
+}
+
+/** Which referral this is, and nothing more (what an answered referral's link may still show). */
+function Which({ p }: { p: PartnerReferral }) {
+  return (
+    <dl>
+      <dt>Reference</dt>
+      <dd>
+        {p.incident.reference ?? p.incident.id} (referral {p.referralId})
+      </dd>
+      <dt>To</dt>
+      <dd>{p.referral.route.agencyLabel || p.referral.agency}</dd>
+    </dl>
+  );
+}
+
+/** What an answered referral's link shows: which referral and the answer, nothing of the person or the risk. */
+function Answered({ p, answer }: { p: PartnerReferral; answer: 'accepted' | 'declined' | 'resolved' }) {
+  const r = p.referral;
+  return (
+    <>
+      <Which p={p} />
+      <div class="box done">
+        <p>
+          {answer === 'resolved'
+            ? 'The control room has recorded the outcome of this referral. Nothing more to do here.'
+            : `This referral has been ${answer} (${r.respondent ?? 'recorded by the control room'}). Nothing more to ` +
+              'do here; to change the answer, ring the control room.'}
+        </p>
+      </div>
+    </>
   );
 }
 
@@ -171,6 +196,24 @@ export function registerPartnerPages(app: Hono<AppEnv>, deps: CommandDeps, links
       </>,
     );
 
+  // Link requests per client address (web.partnerLinkRateLimit): guessing or hammering links gets 429.
+  const perClient = deps.config.web.partnerLinkRateLimit;
+  app.use(
+    '/partner/referrals/*',
+    clockedRateLimit<AppEnv>({
+      clock: deps.clock,
+      limit: perClient.requests,
+      windowMs: perClient.windowSeconds * 1000,
+      key: (c) => clientAddress(c, deps.config.web.trustForwardedFor),
+      limited: (c, seconds) =>
+        refusal(c, {
+          status: 429,
+          title: 'Too many requests',
+          message: `Too many requests for partner links from your address. Try again in ${seconds} seconds.`,
+        }),
+    }),
+  );
+
   /** The referral this link is for, or why the link cannot be used. */
   function open(token: string): { p: PartnerReferral } | { problem: LinkProblem; p?: PartnerReferral | null } {
     if (!links)
@@ -225,7 +268,19 @@ export function registerPartnerPages(app: Hono<AppEnv>, deps: CommandDeps, links
     const stop = partnerRefusal(p, null);
     if (stop) return refusal(c, stop, p);
     const r = p.referral;
-    const answered = r.answer === 'accepted' || r.answer === 'declined';
+    const answer = r.answer === 'accepted' || r.answer === 'declined' ? r.answer : r.resolution ? 'resolved' : null;
+    if (answer) {
+      // Answered: the link shows the answer only, nothing of the person or the risk any more.
+      return html(
+        c,
+        200,
+        `Referral ${p.incident.reference ?? p.referralId}`,
+        <>
+          <h1>Referral from {force}</h1>
+          <Answered p={p} answer={answer} />
+        </>,
+      );
+    }
     return html(
       c,
       200,
@@ -233,16 +288,7 @@ export function registerPartnerPages(app: Hono<AppEnv>, deps: CommandDeps, links
       <>
         <h1>Referral from {force}</h1>
         <Summary p={p} deps={deps} />
-        {answered ? (
-          <div class="box done">
-            <p>
-              This referral has been {r.answer} ({r.respondent ?? 'recorded by the control room'}). Nothing more to do
-              here; to change the answer, ring the control room.
-            </p>
-          </div>
-        ) : (
-          <Form p={p} />
-        )}
+        <Form p={p} />
       </>,
     );
   });
@@ -307,7 +353,7 @@ export function registerPartnerPages(app: Hono<AppEnv>, deps: CommandDeps, links
           <div class="box done">
             <p>{done}</p>
           </div>
-          <Summary p={result.referral} deps={deps} />
+          {f.action === 'acknowledge' ? <Summary p={result.referral} deps={deps} /> : <Which p={result.referral} />}
         </>,
       );
     },

@@ -4,7 +4,7 @@
  * refusal to start on bad configuration.
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, watch, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -407,6 +407,42 @@ describe('the server process', () => {
     expect(partnerLink(mail)).toMatch(new RegExp(`^http://localhost:${port}/partner/referrals/[A-Za-z0-9_.-]+$`));
     s.child.kill('SIGTERM');
     expect(await s.exited).toBe(0);
+  });
+
+  it('creates the database, its WAL and SHM files and the key files readable by their owner only', async () => {
+    const dir = tempDir();
+    const dbPath = join(dir, 'data', 'triage.sqlite');
+    const s = start({ DATABASE_PATH: dbPath });
+    await s.ready;
+    const files = [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, `${dbPath}.person-key`, `${dbPath}.link-key`];
+    const modes = Object.fromEntries(files.map((f) => [f.slice(dir.length), statSync(f).mode & 0o777]));
+    expect(modes).toEqual(Object.fromEntries(files.map((f) => [f.slice(dir.length), 0o600])));
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+  });
+
+  it('refuses to start when an identity provider is configured and OIDC_CLIENT_SECRET is not set', async () => {
+    const dir = tempDir();
+    const cfg = join(dir, 'force.json');
+    const base = JSON.parse(readFileSync('src/config/default-force.json', 'utf8'));
+    base.signIn.oidc = {
+      providerName: 'Force Entra ID',
+      issuer: 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0',
+      clientId: '11111111-1111-1111-1111-111111111111',
+      redirectUrl: 'https://triage.force.example/sign-in/oidc/callback',
+      roleClaim: 'roles',
+      roleMapping: [{ claimValue: 'MH.CallHandler', role: 'call_handler' }],
+    };
+    writeFileSync(cfg, JSON.stringify(base));
+    const env = { DATABASE_PATH: join(dir, 't.sqlite'), FORCE_CONFIG: cfg };
+    const s = start({ ...env, OIDC_CLIENT_SECRET: '' });
+    await expect(s.ready).rejects.toThrow(/exited 1/);
+    expect(s.output()).toContain('OIDC_CLIENT_SECRET is not set');
+    // With the secret the server starts (discovery waits for the first sign-in, so no provider is needed here).
+    const ok = start({ ...env, OIDC_CLIENT_SECRET: 'a-client-secret' });
+    await ok.ready;
+    ok.child.kill('SIGTERM');
+    expect(await ok.exited).toBe(0);
   });
 
   it('refuses to start with an invalid force configuration, naming the field', async () => {

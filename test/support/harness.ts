@@ -31,6 +31,8 @@ export interface HarnessOptions {
   maxBodyBytes?: number;
   /** 'group' (default, as the server runs) or 'serial' (one transaction per command). */
   commit?: 'group' | 'serial';
+  /** The OIDC client secret, for a configuration that names an identity provider. */
+  oidcClientSecret?: string;
 }
 
 export interface ApiResponse<T = any> {
@@ -63,6 +65,7 @@ export function createHarness(opts: HarnessOptions = {}) {
     ...deps,
     ...(opts.logger ? { logger: opts.logger } : {}),
     ...(opts.maxBodyBytes ? { maxBodyBytes: opts.maxBodyBytes } : {}),
+    ...(opts.oidcClientSecret ? { oidcClientSecret: opts.oidcClientSecret } : {}),
   });
   const tokens = Object.fromEntries(ROLES.map((r) => [r, issueToken(db, clock, `Test ${r}`, r).token])) as Record<
     UserRole,

@@ -1,0 +1,224 @@
+/**
+ * The sign-in routes of the console:
+ *   GET  /sign-in                 the form (API token; "Sign in with <provider>" when OIDC is configured)
+ *   POST /sign-in                 exchange a valid API token for a session
+ *   GET  /sign-in/oidc            start the authorization code flow (PKCE) at the identity provider
+ *   GET  /sign-in/oidc/callback   back from the provider: role from the mapped claim, then a session
+ *   POST /sign-out                end the session on the server
+ *   GET  /account                 who is signed in, until when (a page behind sign-in)
+ *
+ * After the provider the browser gets a small page that refreshes to where it was going, not a
+ * redirect: the session cookie is SameSite=Strict, and a browser does not send it on a redirect
+ * chain that began at another site, so the first page would look signed out.
+ * Failed token sign-ins are rate-limited per client address (429 with Retry-After).
+ */
+import { randomBytes } from 'node:crypto';
+import type { Context, Hono } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { tokenAuthenticator } from '../../auth/tokens.js';
+import type { CommandDeps } from '../../commands/deps.js';
+import { clientAddress } from '../../http/client-address.js';
+import { clockedRateLimit } from '../../http/rate-limit.js';
+import type { AppEnv } from '../../http/types.js';
+import { OidcUnavailable, type OidcSignIn } from './oidc-client.js';
+import { signInOidcUser } from './oidc-users.js';
+import { AccountPage, ContinuePage, RefusedPage, render, SignInPage } from './pages.js';
+import { roleFromClaims } from './role-mapping.js';
+import {
+  DEFAULT_NEXT,
+  formGuard,
+  localPath,
+  originCheck,
+  requireSignedIn,
+  sessionToken,
+  type SessionCookies,
+} from './session-http.js';
+import { sameSecret, type SessionStore, type SignInMethod } from './session-store.js';
+
+const FORM_COOKIE = 'mht_signin_form';
+const ATTEMPT_COOKIE = 'mht_oidc_attempt';
+const OIDC_PATH = '/sign-in/oidc';
+
+export interface SignInParts {
+  store: SessionStore;
+  cookies: SessionCookies;
+  oidc: OidcSignIn | null;
+  publicOrigins: readonly string[];
+  /** Failed token sign-ins allowed per client address per minute. */
+  failedSignInsPerMinute?: number;
+}
+
+export function registerSignInRoutes(app: Hono<AppEnv>, deps: CommandDeps, parts: SignInParts) {
+  const { store, cookies, oidc } = parts;
+  const force = deps.config.force.name;
+  const authenticate = tokenAuthenticator(deps.db);
+  const page = (c: Context, status: number, body: unknown) => {
+    c.header('Cache-Control', 'no-store');
+    return c.html(render(body), status as 200);
+  };
+  const refused = (c: Context, status: number, title: string, message: string) =>
+    page(c, status, <RefusedPage force={force} title={title} message={message} />);
+  const formRefused = (c: Context) =>
+    refused(
+      c,
+      403,
+      'Form not accepted',
+      'This form did not come from this site or has expired. Nothing was changed. Reload the page and try again.',
+    );
+
+  /** The sign-in form, with a fresh form token (double-submitted: cookie and hidden field). */
+  const signInForm = (c: Context<AppEnv>, status: number, next: string, extra: { message?: string } = {}) => {
+    const formToken = randomBytes(24).toString('base64url');
+    cookies.writeShort(c, FORM_COOKIE, formToken, { path: '/sign-in', sameSite: 'Strict' });
+    return page(
+      c,
+      status,
+      <SignInPage
+        force={force}
+        next={next}
+        formToken={formToken}
+        providerName={oidc?.config.providerName ?? null}
+        message={extra.message}
+        signedOut={c.req.query('signedOut') === '1'}
+      />,
+    );
+  };
+
+  const begin = async (c: Context<AppEnv>, userId: string, method: SignInMethod) => {
+    const old = cookies.read(c);
+    if (old) store.end(old, 'replaced');
+    const id = store.start(userId, method);
+    await deps.uow?.durable();
+    cookies.write(c, id);
+  };
+
+  app.get('/sign-in', (c) => signInForm(c, 200, localPath(c.req.query('next')) ?? DEFAULT_NEXT));
+
+  app.post(
+    '/sign-in',
+    clockedRateLimit<AppEnv>({
+      clock: deps.clock,
+      limit: parts.failedSignInsPerMinute ?? 10,
+      windowMs: 60_000,
+      key: (c) => clientAddress(c, deps.config.web.trustForwardedFor),
+      countFailuresOnly: true,
+      limited: (c, seconds) =>
+        refused(c, 429, 'Too many attempts', `Too many sign-in attempts from this address. Try again in ${seconds} s.`),
+    }),
+    formGuard(
+      originCheck(parts.publicOrigins),
+      (c, form) => sameSecret(typeof form.csrf === 'string' ? form.csrf : null, getCookie(c, FORM_COOKIE) ?? ''),
+      formRefused,
+    ),
+    async (c) => {
+      const form = await c.req.parseBody();
+      const next = localPath(typeof form.next === 'string' ? form.next : null) ?? DEFAULT_NEXT;
+      const token = typeof form.token === 'string' ? form.token.trim() : '';
+      const user = token ? authenticate(token) : null;
+      if (!user)
+        return signInForm(c, 401, next, {
+          message: token
+            ? 'That API token is not valid (unknown, revoked, or its user is disabled).'
+            : 'Enter your API token.',
+        });
+      cookies.clearShort(c, FORM_COOKIE, '/sign-in');
+      await begin(c, user.id, 'token');
+      return c.redirect(next, 303);
+    },
+  );
+
+  app.get(OIDC_PATH, async (c) => {
+    if (!oidc)
+      return refused(c, 404, 'Not available', 'This server is not set up to sign in with an identity provider.');
+    const next = localPath(c.req.query('next')) ?? DEFAULT_NEXT;
+    try {
+      const { url, attemptId } = await oidc.begin(next);
+      cookies.writeShort(c, ATTEMPT_COOKIE, attemptId, { path: OIDC_PATH, sameSite: 'Lax' });
+      c.header('Cache-Control', 'no-store');
+      return c.redirect(url.href, 302);
+    } catch (e) {
+      if (e instanceof OidcUnavailable)
+        return refused(
+          c,
+          503,
+          'Identity provider unavailable',
+          `${e.message}. Try again, or sign in with an API token.`,
+        );
+      throw e;
+    }
+  });
+
+  app.get(`${OIDC_PATH}/callback`, async (c) => {
+    if (!oidc)
+      return refused(c, 404, 'Not available', 'This server is not set up to sign in with an identity provider.');
+    const attemptId = getCookie(c, ATTEMPT_COOKIE);
+    cookies.clearShort(c, ATTEMPT_COOKIE, OIDC_PATH);
+    let done: Awaited<ReturnType<OidcSignIn['finish']>>;
+    try {
+      done = await oidc.finish(attemptId, new URL(c.req.url).search);
+    } catch (e) {
+      const detail = e instanceof OidcUnavailable ? e.message : describeOidcError(e);
+      return refused(c, e instanceof OidcUnavailable ? 503 : 400, 'Sign-in did not complete', detail);
+    }
+    if (!done)
+      return refused(
+        c,
+        400,
+        'Sign-in expired',
+        'This sign-in was started too long ago, in another browser, or has already been used. Start again.',
+      );
+    const decision = roleFromClaims(done.claims, oidc.config);
+    if (!decision.ok)
+      return refused(
+        c,
+        403,
+        'No access to this system',
+        `You signed in, but ${decision.reason}. Nothing was recorded. Ask your system administrator for access.`,
+      );
+    const str = (k: string) => (typeof done.claims[k] === 'string' ? (done.claims[k] as string) : null);
+    const result = signInOidcUser(
+      deps.db,
+      deps.clock,
+      {
+        issuer: done.issuer,
+        subject: String(done.claims.sub),
+        displayName: str(oidc.config.nameClaim),
+        username: str('preferred_username') ?? str('email'),
+      },
+      decision.role,
+    );
+    if (!result.ok)
+      return refused(c, 403, 'Account disabled', 'Your account in this system is disabled. Ask your administrator.');
+    await begin(c, result.user.id, 'oidc');
+    return page(c, 200, <ContinuePage force={force} next={done.next} />);
+  });
+
+  app.post(
+    '/sign-out',
+    formGuard(originCheck(parts.publicOrigins), (c, form) => !c.var.session || sessionToken(c, form), formRefused),
+    async (c) => {
+      const id = cookies.read(c);
+      if (id && c.var.session) {
+        store.end(id, 'signedOut');
+        await deps.uow?.durable();
+      }
+      cookies.clear(c);
+      c.header('Cache-Control', 'no-store');
+      return c.redirect('/sign-in?signedOut=1', 303);
+    },
+  );
+
+  app.get('/account', requireSignedIn, (c) =>
+    page(c, 200, <AccountPage force={force} session={c.var.session!} timeZone={deps.config.force.timezone} />),
+  );
+}
+
+/** A provider's refusal or a failed check, in words a person can pass on (no tokens, no claims). */
+function describeOidcError(e: unknown): string {
+  const err = e as { error?: string; error_description?: string; message?: string };
+  if (err.error === 'access_denied') return 'You cancelled the sign-in, or the identity provider refused it.';
+  if (err.error)
+    return `The identity provider answered '${err.error}'${err.error_description ? `: ${err.error_description}` : ''}.`;
+  const why = err.message ?? 'unknown error';
+  return `The answer from the identity provider did not pass the checks (${why}). Start again.`;
+}
