@@ -1,7 +1,7 @@
-import { incidentMachine } from '../../machines/incident.machine.js';
-import { referralMachine } from '../../machines/referral.machine.js';
-import { s136Machine } from '../../machines/s136.machine.js';
-import { resourceMachine } from '../../machines/resource.machine.js';
+import { incidentMachine } from '../../machines/incident/index.js';
+import { referralMachine } from '../../machines/referral/index.js';
+import { s136Machine } from '../../machines/detention/index.js';
+import { resourceMachine } from '../../machines/resource/index.js';
 import { mermaidStateDiagram } from './mermaid.js';
 
 /** The diagrams the README carries, by marker name. */

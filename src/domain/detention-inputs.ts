@@ -16,7 +16,7 @@ import {
   POLICE_VEHICLE_REASONS,
   TRANSFER_BY,
   YES_NO_NOT_KNOWN,
-} from '../../machines/s136.machine.js';
+} from '../../machines/detention/index.js';
 import { AGE_BANDS, ETHNICITIES, GENDERS } from '../../machines/subject.js';
 import type { ForceConfig } from '../config/schema.js';
 import { inputParts } from './incident-inputs.js';

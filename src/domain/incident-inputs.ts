@@ -4,7 +4,7 @@
  * allowed now is the machines' job (422 naming the rule).
  */
 import { z } from '@hono/zod-openapi';
-import { CHANNELS, RCRP_DECISIONS } from '../../machines/incident.machine.js';
+import { CHANNELS, RCRP_DECISIONS } from '../../machines/incident/index.js';
 import { LEGAL_STATUS_CODES, type LegalStatusCode } from '../../machines/legal-status.js';
 import { RANKS } from '../../machines/ranks.js';
 import { AGE_BANDS, ETHNICITIES, ETHNICITY_BASES, GENDERS } from '../../machines/subject.js';

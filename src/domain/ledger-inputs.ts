@@ -3,7 +3,7 @@
  * only. Whether the times fit together is the resource machine's job (422 naming the rule).
  */
 import { z } from '@hono/zod-openapi';
-import { ACTIVITIES } from '../../machines/resource.machine.js';
+import { ACTIVITIES } from '../../machines/resource/index.js';
 import { inputParts } from './incident-inputs.js';
 
 const assignmentId = z

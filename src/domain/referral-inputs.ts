@@ -9,7 +9,7 @@ import {
   REFERRAL_ANSWERS,
   RESOLUTION_OUTCOMES,
   WHO_WILL_ATTEND,
-} from '../../machines/referral.machine.js';
+} from '../../machines/referral/index.js';
 import { RANKS } from '../../machines/ranks.js';
 import type { ForceConfig } from '../config/schema.js';
 import { inputParts } from './incident-inputs.js';

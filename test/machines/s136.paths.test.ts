@@ -30,7 +30,7 @@ import {
   type DetentionEvent,
   type DetentionSnapshot,
   type Place,
-} from '../../machines/s136.machine.js';
+} from '../../machines/detention/index.js';
 import { detentionPerson, detentionPolicy, resolvePlace } from '../../src/commands/detention-events.js';
 import { loadForceConfig } from '../../src/config/load.js';
 import type { PlaceInput } from '../../src/domain/detention-inputs.js';
