@@ -12,7 +12,7 @@ import {
 } from '../../machines/referral/index.js';
 import { RANKS } from '../../machines/ranks.js';
 import type { ForceConfig } from '../config/schema.js';
-import { inputParts } from './incident-inputs.js';
+import { inputParts } from './input-parts.js';
 
 const referralId = z.string().min(1).max(64);
 const person = z.strictObject({ name: z.string().max(200), rank: z.enum(RANKS) }).openapi('PersonWithRank', {
