@@ -145,7 +145,11 @@ const reducers: {
     const next = updateStay(c, (s) => ({ ...s, lastCheckAt: e.occurredAt, lastCheckSeq: e.seq }));
     return { ...next, flags: withFlag(next.flags, noProfessionalPresentFlag(c, e)) };
   },
-  S136_NHS_ACCEPTED: (c, e) => updateStay(c, (s) => ({ ...s, acceptedAt: e.occurredAt, acceptedBy: e.acceptedBy })),
+  S136_NHS_ACCEPTED(c, e) {
+    const next = updateStay(c, (s) => ({ ...s, acceptedAt: e.occurredAt, acceptedBy: e.acceptedBy }));
+    // A late acceptance is flagged when it is recorded, even if the handover clock was never swept.
+    return { ...next, flags: withFlag(next.flags, lateHandoverFlag(c, currentStay(c)!, e, 'acceptance')) };
+  },
   S136_EXTENDED_STAY_AGREED: (c, e) =>
     updateStay(c, (s) => ({ ...s, extendedStay: { reason: e.reason, nhsContact: e.nhsContact, at: e.occurredAt } })),
   S136_POLICE_DEPARTED(c, e) {

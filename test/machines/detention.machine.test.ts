@@ -687,6 +687,27 @@ describe('conveyance, handover and outcome', () => {
     expect(strict.deadlines.map((x) => x.key)).toContain('R35:handover:5');
   });
 
+  it('R35 an NHS acceptance recorded after the fact, over 60 min after arrival, is flagged when it is recorded', () => {
+    // Nobody swept the handover clock: the acceptance at 23:10 is written down later, in one go.
+    const d = atPlaceOfSafety().must(nhsAccepted(), CLOCK_START + 75);
+    expect(d.flags).toMatchObject([{ key: 'R35:handover:5', rule: 'R35', severity: 'warning', notify: 'sergeant' }]);
+    expect(d.flags[0]!.message).toContain('NHS accepted the person 75 min after arrival at Maidstone HBPoS');
+    expect(
+      d.deadlines.map((x) => x.kind),
+      'the handover clock is spent: it cannot alert again',
+    ).not.toContain('handover');
+    d.must(departed(), CLOCK_START + 80);
+    expect(d.flags.map((f) => f.key)).toEqual(['R35:handover:5', 'R35:departure:5']);
+
+    expect(atPlaceOfSafety().must(nhsAccepted(), CLOCK_START + 60).flags, 'within the hour').toEqual([]);
+    const agreed = atPlaceOfSafety()
+      .must(extendedStay(), 70)
+      .must(nhsAccepted(), CLOCK_START + 90);
+    expect(agreed.flags, 'an agreed extended stay').toEqual([]);
+    const ae = atPlaceOfSafety(ed).must(nhsAccepted(), CLOCK_START + 90);
+    expect(ae.flags, 'the hour does not apply at this ED').toEqual([]);
+  });
+
   it('R35 no handover at a police station: acceptance is refused there and closing needs the departure', () => {
     const d = atPlaceOfSafety(custody());
     d.refuses(nhsAccepted(), 70, 'R35', 'NO_HANDOVER_AT_POLICE_STATION');
