@@ -6,8 +6,7 @@
  * (the person's age at the time, earlier detentions of the same person) arrive stamped in the event
  * that needs them.
  */
-import type { EventMeta, EventOf, Flag } from '../kit.js';
-import { HOUR_MS } from '../kit.js';
+import { type EventMeta, type EventOf, type Flag, HOUR_MS } from '../kit.js';
 import type { Rank } from '../ranks.js';
 import { type AgeBand, ageBandFor, type Ethnicity, type Gender } from '../subject.js';
 
