@@ -147,7 +147,7 @@ const reducers: {
   },
   S136_NHS_ACCEPTED(c, e) {
     const next = updateStay(c, (s) => ({ ...s, acceptedAt: e.occurredAt, acceptedBy: e.acceptedBy }));
-    // A late acceptance is flagged when it is recorded, even if the handover clock was never swept.
+    // A late acceptance is flagged when it is recorded, even when no sweep reached the handover clock.
     return { ...next, flags: withFlag(next.flags, lateHandoverFlag(c, currentStay(c)!, e, 'acceptance')) };
   },
   S136_EXTENDED_STAY_AGREED: (c, e) =>
