@@ -3,10 +3,11 @@
  * status classification" codes, plus `CTO` for a community treatment order (s.17A),
  * which the NHS data sets record separately rather than as a legal-status code.
  *
- * R14: a patient is AWOL (MHA s.18) only when liable to be detained, on a CTO or under
- * guardianship. An informal patient who leaves is a walk-out or a missing person; a person who
- * escapes from s.135/s.136 is retaken under s.138, not s.18. The classification below is ours
- * (LAW as we read it; s.5(2)/(4) counted as detained is an assumption to confirm).
+ * A patient is AWOL (MHA s.18) only when liable to be detained, on a CTO or under guardianship
+ * (the incident's rules refuse an AWOL category otherwise). An informal patient who leaves is a
+ * walk-out or a missing person; a person who escapes from s.135/s.136 is retaken under s.138, not
+ * s.18. The classification below is ours (the law as we read it; s.5(2)/(4) counted as detained
+ * is an assumption to confirm).
  */
 
 export type LegalStatusKind =

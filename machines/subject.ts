@@ -18,7 +18,7 @@ export const AGE_BANDS = [
 export type AgeBand = (typeof AGE_BANDS)[number];
 export const GENDERS = ['male', 'female', 'other', 'notKnown'] as const;
 export type Gender = (typeof GENDERS)[number];
-/** ONS 5+1 groups used in the Home Office ADR tables (docs/detentions.md). */
+/** ONS 5+1 groups used in the Home Office ADR tables (published per detention). */
 export const ETHNICITIES = ['white', 'black', 'asian', 'mixed', 'other', 'notStated'] as const;
 export type Ethnicity = (typeof ETHNICITIES)[number];
 export const ETHNICITY_BASES = ['selfDefined', 'officerPerceived', 'notKnown'] as const;
@@ -36,11 +36,11 @@ export interface Subject {
   gender: Gender;
   ethnicity: Ethnicity;
   ethnicityBasis: EthnicityBasis;
-  /** MHA legal status when the person is (or was) a patient (R14); absent when not recorded. */
+  /** MHA legal status when the person is (or was) a patient (AWOL needs one); absent when not recorded. */
   legalStatus?: LegalStatusCode | null;
 }
 
-/** A prior incident about the same person where police were not deployed (found by the shell, R15). */
+/** A prior incident about the same person where police were not deployed (found by the shell: repeat contact). */
 export interface PriorContact {
   incidentId: string;
   noDeployAt: string;

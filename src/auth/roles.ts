@@ -1,6 +1,6 @@
 /** Per-route role checks, where an issue names who may do something (e.g. "CRUD for admins"). */
 import type { Context } from 'hono';
-import type { UserRole } from '../../machines/types.js';
+import type { UserRole } from '../../machines/kit.js';
 import { problem } from '../http/problem.js';
 import { sendProblem } from '../http/respond.js';
 import type { AppEnv } from '../http/types.js';

@@ -6,7 +6,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { apiTokens, users } from '../../db/schema.js';
-import type { UserRole } from '../../machines/types.js';
+import type { UserRole } from '../../machines/kit.js';
 import type { Clock } from '../clock.js';
 
 export interface AuthenticatedUser {

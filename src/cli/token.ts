@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { closeDatabase, openDatabase } from '../../db/client.js';
-import { ROLES, type UserRole } from '../../machines/types.js';
+import { ROLES, type UserRole } from '../../machines/kit.js';
 import { issueToken, UserRoleConflict } from '../auth/tokens.js';
 import { systemClock } from '../clock.js';
 

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client.js';
-import type { Actor } from '../../machines/types.js';
+import type { Actor } from '../../machines/kit.js';
 import type { Clock } from '../clock.js';
 import type { ForceConfig } from '../config/schema.js';
 import type { PersonKeyer } from '../domain/person-key.js';

@@ -13,7 +13,7 @@ import type {
   DetentionPolicy,
   Place,
   PriorDetention,
-} from '../../machines/s136.machine.js';
+} from '../../machines/detention/index.js';
 import { ageBandFor, type Subject } from '../../machines/subject.js';
 import type { ForceConfig } from '../config/schema.js';
 import type { DetentionPersonInput, PlaceInput } from '../domain/detention-inputs.js';

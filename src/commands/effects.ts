@@ -12,7 +12,7 @@
  *    response recorded meanwhile) still goes. A withdrawn referral that had been emailed gets a
  *    withdrawal notice.
  */
-import type { ReferralContext } from '../../machines/referral.machine.js';
+import type { ReferralContext } from '../../machines/referral/index.js';
 import type { AggregateEvent, AggregateState } from '../domain/incident-aggregate.js';
 import { childStateName } from '../domain/incident-aggregate.js';
 import type { Projection, ProjectionRows } from '../domain/projection.js';

@@ -19,7 +19,7 @@ import {
   resourceAssignments,
   resourceSegments,
 } from '../../db/schema.js';
-import type { PriorDetention } from '../../machines/s136.machine.js';
+import type { PriorDetention } from '../../machines/detention/index.js';
 import type { PriorContact } from '../../machines/subject.js';
 import { MACHINE_VERSIONS, replay, serializeAggregate, type AggregateEvent } from '../domain/incident-aggregate.js';
 import type { Projection, ProjectionRows } from '../domain/projection.js';

@@ -3,7 +3,7 @@
  * policy in effect is stamped in (so replay never depends on today's configuration), and personal
  * identifiers are replaced by pseudonymous keys.
  */
-import type { GradePolicy, IncidentPolicy } from '../../machines/incident.machine.js';
+import type { GradePolicy, IncidentPolicy } from '../../machines/incident/index.js';
 import { ageBandFor, type PriorContact, type Subject } from '../../machines/subject.js';
 import type { ForceConfig } from '../config/schema.js';
 import type { SubjectInput } from '../domain/incident-inputs.js';

@@ -5,7 +5,7 @@
  * referral's state: once accepted or declined (or withdrawn, or the incident closed) a second use of
  * the link is refused and nothing is written.
  */
-import type { ReferralContext } from '../../machines/referral.machine.js';
+import type { ReferralContext } from '../../machines/referral/index.js';
 import {
   childStateName,
   restoreAggregate,

@@ -5,7 +5,7 @@
  * so replaying the log never depends on today's directory or configuration.
  */
 import { randomUUID } from 'node:crypto';
-import type { ReferralRoute } from '../../machines/referral.machine.js';
+import type { ReferralRoute } from '../../machines/referral/index.js';
 import { AgencyDirectory } from '../directory/directory.js';
 import { isOpenAt } from '../directory/hours.js';
 import { problem } from '../http/problem.js';

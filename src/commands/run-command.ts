@@ -13,7 +13,7 @@ import {
   type AggregateState,
 } from '../domain/incident-aggregate.js';
 import { problem, type Problem } from '../http/problem.js';
-import type { Violation } from '../../machines/types.js';
+import type { Violation } from '../../machines/kit.js';
 import type { CommandDeps, CommandMeta, CommandResult } from './deps.js';
 import { applyEffects } from './effects.js';
 import { idempotencyStore } from './idempotency.js';

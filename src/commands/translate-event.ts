@@ -6,8 +6,8 @@
 import type { AggregateEvent, AggregateState } from '../domain/incident-aggregate.js';
 import type { IncidentEventInput } from '../domain/incident-inputs.js';
 import type { Problem } from '../http/problem.js';
-import type { EventMeta } from '../../machines/types.js';
-import { defaultAssignmentId } from '../../machines/resource.machine.js';
+import type { EventMeta } from '../../machines/kit.js';
+import { defaultAssignmentId } from '../../machines/resource/index.js';
 import type { CommandDeps } from './deps.js';
 import { incidentStore } from './incident-store.js';
 import { buildSubject, gradePolicy, isProblem, priorContactWindow } from './machine-events.js';

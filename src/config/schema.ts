@@ -3,9 +3,9 @@
  * an invalid file stops the server with a message naming the field.
  */
 import { z } from 'zod';
-import { PLACE_TYPES } from '../../machines/s136.machine.js';
-import { DELIVERIES } from '../../machines/referral.machine.js';
-import { ROLES as USER_ROLES } from '../../machines/types.js';
+import { PLACE_TYPES } from '../../machines/detention/index.js';
+import { DELIVERIES } from '../../machines/referral/index.js';
+import { ROLES as USER_ROLES } from '../../machines/kit.js';
 
 const code = z
   .string()
@@ -360,4 +360,4 @@ export type ForceConfig = z.infer<typeof forceConfigSchema>;
 export type GradeConfig = ForceConfig['grades'][number];
 export type AgencyConfig = ForceConfig['agencies'][number];
 export type AgencyType = (typeof AGENCY_TYPES)[number];
-export type { Delivery } from '../../machines/referral.machine.js';
+export type { Delivery } from '../../machines/referral/index.js';

@@ -9,8 +9,8 @@
  * incidents gets a detention, with its whole legal timeline, and the detaining crew's activity
  * segments are redrawn to show the scene, the conveyance and the wait at the place of safety.
  */
-import type { Activity } from '../../machines/resource.machine.js';
-import type { RcrpDecision } from '../../machines/incident.machine.js';
+import type { Activity } from '../../machines/resource/index.js';
+import type { RcrpDecision } from '../../machines/incident/index.js';
 import type {
   ConveyanceMethod,
   LocationType,
@@ -18,7 +18,7 @@ import type {
   PlaceType,
   PoliceVehicleReason,
   Power,
-} from '../../machines/s136.machine.js';
+} from '../../machines/detention/index.js';
 import type { Ethnicity, EthnicityBasis, Gender } from '../../machines/subject.js';
 import type { ForceConfig } from '../config/schema.js';
 

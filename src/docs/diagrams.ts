@@ -2,10 +2,10 @@
  * The lifecycle diagrams in docs/incidents.md, docs/referrals.md and docs/detentions.md, drawn from
  * the machines themselves (`npm run docs:diagrams` writes them; a test fails when a page drifts).
  */
-import { incidentMachine } from '../../machines/incident.machine.js';
-import { referralMachine } from '../../machines/referral.machine.js';
-import { s136Machine } from '../../machines/s136.machine.js';
-import { resourceMachine } from '../../machines/resource.machine.js';
+import { incidentMachine } from '../../machines/incident/index.js';
+import { referralMachine } from '../../machines/referral/index.js';
+import { s136Machine } from '../../machines/detention/index.js';
+import { resourceMachine } from '../../machines/resource/index.js';
 import { mermaidStateDiagram } from './mermaid.js';
 
 /** The state diagrams docs/ carries, by marker name (<!-- diagram:NAME --> … <!-- /diagram:NAME -->). */

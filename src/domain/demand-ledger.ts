@@ -13,9 +13,9 @@ import type {
   resourceAssignments,
   resourceSegments,
 } from '../../db/schema.js';
-import { attendanceOutcome } from '../../machines/incident.machine.js';
-import { referralStatus, type ReferralContext } from '../../machines/referral.machine.js';
-import type { Activity, ResourceContext } from '../../machines/resource.machine.js';
+import { attendanceOutcome } from '../../machines/incident/index.js';
+import { referralStatus, type ReferralContext } from '../../machines/referral/index.js';
+import type { Activity, ResourceContext } from '../../machines/resource/index.js';
 import { childStateName, type AggregateState } from './incident-aggregate.js';
 import { getOrInsert } from '../lib/maps.js';
 

@@ -16,13 +16,11 @@ import {
   POLICE_VEHICLE_REASONS,
   TRANSFER_BY,
   YES_NO_NOT_KNOWN,
-} from '../../machines/s136.machine.js';
+} from '../../machines/detention/index.js';
 import { AGE_BANDS, ETHNICITIES, GENDERS } from '../../machines/subject.js';
 import type { ForceConfig } from '../config/schema.js';
-import { inputParts } from './incident-inputs.js';
+import { inputParts } from './input-parts.js';
 
-// Built inside functions: incident-inputs.ts imports this module (an import cycle), so nothing of
-// inputParts may be read while the modules are still loading.
 export const detentionIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ or -, at most 64');
 
 function parts() {

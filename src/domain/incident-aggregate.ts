@@ -16,7 +16,21 @@
  *    (never stored; recomputed on replay), so consequences such as "a declined referral requires
  *    a re-THRIVE" live in the incident machine whatever made the child change.
  */
-import { createActor, type AnyActorScope, type AnyMachineSnapshot, type AnyStateMachine } from 'xstate';
+import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
+import {
+  DETENTION_CREATED_BY,
+  DETENTION_EVENT_TYPES,
+  detentionAllowedEvents,
+  detentionBlocksClosure,
+  detentionDeadlines,
+  detentionMachine,
+  detentionRuleViolation,
+  detentionStateRefusal,
+  S136_MACHINE_VERSION,
+  type DetentionContext,
+  type DetentionEvent,
+  type DetentionSnapshot,
+} from '../../machines/detention/index.js';
 import {
   incidentAccepts,
   incidentAllowedEvents,
@@ -28,8 +42,18 @@ import {
   type IncidentContext,
   type IncidentEvent,
   type IncidentSnapshot,
-} from '../../machines/incident.machine.js';
+} from '../../machines/incident/index.js';
 import {
+  acceptedEventTypes,
+  checkEventTime,
+  stateValue,
+  step,
+  type DeadlineSpec,
+  type Flag,
+  type Violation,
+} from '../../machines/kit.js';
+import {
+  referralAllowedEvents,
   referralBlocksClosure,
   referralDeadlines,
   referralMachine,
@@ -39,29 +63,19 @@ import {
   REFERRAL_SYSTEM_EVENT_TYPES,
   type ReferralContext,
   type ReferralEvent,
-} from '../../machines/referral.machine.js';
+  type ReferralSnapshot,
+} from '../../machines/referral/index.js';
 import {
   defaultAssignmentId,
+  resourceAllowedEvents,
+  resourceDeadlines,
   resourceMachine,
   resourceRuleViolation,
   RESOURCE_MACHINE_VERSION,
+  type ResourceContext,
   type ResourceEvent,
-} from '../../machines/resource.machine.js';
-import {
-  DETENTION_CREATED_BY,
-  DETENTION_EVENT_TYPES,
-  detentionAllowedEvents,
-  detentionDeadlines,
-  detentionRuleViolation,
-  detentionStateRefusal,
-  RUNNING,
-  s136Machine,
-  S136_MACHINE_VERSION,
-  type DetentionContext,
-  type DetentionEvent,
-  type DetentionSnapshot,
-} from '../../machines/s136.machine.js';
-import { checkEventTime, type DeadlineSpec, type Flag, type Violation } from '../../machines/types.js';
+  type ResourceSnapshot,
+} from '../../machines/resource/index.js';
 import { getOrInsert } from '../lib/maps.js';
 
 export type AggregateEvent =
@@ -87,16 +101,16 @@ export interface ChildKind {
    * the child ids and the event each of them sees. Without it: `eventTypes` and `idOf`.
    */
   route?(e: AggregateEvent): Array<{ id: string; event: unknown }> | null;
-  /** The rule a refused event broke (the machine's own check functions), given the child's state. */
-  violation(ctx: unknown, e: AggregateEvent, state: string): Violation | null;
+  /** The rule a refused event broke (the machine's own rules), given the child's state. */
+  violation(s: AnyMachineSnapshot, e: AggregateEvent): Violation | null;
   /** Why the current state, which has no transition for `e`, refuses it, when a rule explains it. */
   refusal?(s: AnyMachineSnapshot, e: AggregateEvent): Violation | null;
-  /** Event types a user could send to this child now (default: every type its state accepts). */
-  allowed?(s: AnyMachineSnapshot): string[];
+  /** Event types a user could send to this child now (derived from its rules). */
+  allowed(s: AnyMachineSnapshot): string[];
   /** Reported to the incident (CHILD_STATUS_CHANGED) whenever it changes. */
   status(s: AnyMachineSnapshot): string;
   /** Clocks this child needs watched; keys unique within the child. */
-  deadlines?(s: AnyMachineSnapshot): Array<DeadlineSpec & { fired: boolean }>;
+  deadlines(s: AnyMachineSnapshot): Array<DeadlineSpec & { fired: boolean }>;
   /** Why the incident may not close while this child is in its current state. */
   blocksClosure?(s: AnyMachineSnapshot, id: string): Violation | null;
   /** Whether a user may create one now (when the incident machine does not already decide); enforced. */
@@ -114,7 +128,9 @@ function initialChild(kind: ChildKindName): AnyMachineSnapshot {
   });
 }
 
-const stateValue = (s: AnyMachineSnapshot) => (typeof s.value === 'string' ? s.value : JSON.stringify(s.value));
+/** A child's clocks with whether each has fired (for kinds that keep `firedDeadlines` in their context). */
+const withFired = (specs: DeadlineSpec[], fired: readonly string[]) =>
+  specs.map((d) => ({ ...d, fired: fired.includes(d.key) }));
 
 const CHILD_KINDS = {
   referral: {
@@ -142,13 +158,14 @@ const CHILD_KINDS = {
         event: { ...r, ...meta, type: 'REFERRAL_IMPORTED' },
       }));
     },
-    violation: (ctx, e, state) => referralRuleViolation(ctx as ReferralContext, e as ReferralEvent, state),
-    // The incident hears the R11 acceptance status (pending, accepted, declined, noResponse …), not the detailed state.
+    violation: (s, e) => referralRuleViolation(s.context as ReferralContext, e as ReferralEvent, stateValue(s)),
+    allowed: (s) => referralAllowedEvents(s as ReferralSnapshot),
+    // The incident hears the acceptance status (pending, accepted, declined, noResponse …), not the detailed state.
     status: (s) => referralStatus(s.context as ReferralContext),
-    deadlines: (s) => referralDeadlines(stateValue(s) as never, s.context as ReferralContext),
+    deadlines: (s) => referralDeadlines(stateValue(s), s.context as ReferralContext),
     blocksClosure: (s, id) => referralBlocksClosure(stateValue(s), s.context as ReferralContext, id),
   },
-  /** The time ledger: one child per resource assignment (R38, R39). */
+  /** The time ledger: one child per resource assignment. */
   resource: {
     machine: resourceMachine,
     version: RESOURCE_MACHINE_VERSION,
@@ -179,45 +196,27 @@ const CHILD_KINDS = {
       }
       return null;
     },
-    violation: (ctx, e) => resourceRuleViolation(ctx as never, e as never),
+    violation: (s, e) => resourceRuleViolation(s.context as ResourceContext, e as ResourceEvent),
+    allowed: (s) => resourceAllowedEvents(s as ResourceSnapshot),
     status: stateValue,
+    deadlines: (s) => withFired(resourceDeadlines(s.context as ResourceContext), []),
   },
   detention: {
-    machine: s136Machine,
+    machine: detentionMachine,
     version: S136_MACHINE_VERSION,
     label: 'detention',
     eventTypes: DETENTION_EVENT_TYPES,
     createdBy: DETENTION_CREATED_BY,
     idOf: (e) => (e as { detentionId: string }).detentionId,
-    violation: (ctx, e) => detentionRuleViolation(ctx as DetentionContext, e as DetentionEvent),
+    violation: (s, e) => detentionRuleViolation(s.context as DetentionContext, e as DetentionEvent),
     refusal: (s, e) => detentionStateRefusal(stateValue(s), s.context as DetentionContext, e as DetentionEvent),
     status: stateValue,
     allowed: (s) => detentionAllowedEvents(s as DetentionSnapshot),
     deadlines(s) {
       const c = s.context as DetentionContext;
-      return detentionDeadlines(c).map((d) => ({ ...d, fired: c.firedDeadlines.includes(d.key) }));
+      return withFired(detentionDeadlines(c), c.firedDeadlines);
     },
-    blocksClosure(s, id) {
-      const state = stateValue(s);
-      if (RUNNING.includes(state)) {
-        return {
-          rule: null,
-          code: 'DETENTION_OPEN',
-          message:
-            `detention ${id} is '${state}': record its outcome (or that s.136 was not used) before closing ` +
-            `the incident`,
-        };
-      }
-      if (state === 'ended')
-        return {
-          rule: 'R42',
-          code: 'DETENTION_NOT_CLOSED',
-          message:
-            `detention ${id} has its outcome but is not closed: complete its ADR record and close it ` +
-            `(S136_CLOSED) first`,
-        };
-      return null;
-    },
+    blocksClosure: (s, id) => detentionBlocksClosure(stateValue(s), id),
     // Officers consider s.136 (or execute a warrant) when police are on the incident.
     creatable: (incident) => incidentStateName(incident) !== 'closed' && incident.context.firstDispatchedAt !== null,
     whyNotCreatable: (incident) =>
@@ -259,36 +258,6 @@ export function emptyAggregate(): AggregateState {
   return { version: 0, updatedAt: '', incident: unopened, children: emptyChildren() };
 }
 
-/**
- * The next snapshot, without running anything: what xstate's `transition(machine, snapshot, event)`
- * returns, minus its cost. That function builds a throwaway actor for every call (which also works
- * out the machine's initial snapshot), about 20 µs per command. Our machines only assign (no
- * spawned or invoked actors, no delayed or sent events), so one inert scope per machine serves
- * every call; actions that would need executing go to a no-op, as `transition` collects and drops
- * them for us anyway.
- */
-const inertScopes = new WeakMap<AnyStateMachine, AnyActorScope>();
-function pureTransition(machine: AnyStateMachine, s: AnyMachineSnapshot, e: AggregateEvent): AnyMachineSnapshot {
-  let scope = inertScopes.get(machine);
-  if (!scope) {
-    const self = createActor(machine);
-    const noop = () => {};
-    scope = {
-      self,
-      id: '',
-      sessionId: '',
-      system: self.system,
-      defer: noop,
-      logger: noop,
-      stopChild: noop,
-      emit: noop,
-      actionExecutor: noop,
-    } as AnyActorScope;
-    inertScopes.set(machine, scope);
-  }
-  return machine.transition(s, e, scope);
-}
-
 type Target = { kind: ChildKindName; id: string; event: AggregateEvent };
 
 /** The children a stored event concerns, and the event each sees (none: it is the incident's alone). */
@@ -322,7 +291,7 @@ function stepIncident(s: IncidentSnapshot, e: IncidentEvent): Step<IncidentSnaps
   }
   const violation = incidentRuleViolation(s.context, e);
   if (violation) return { ok: false, violation };
-  return { ok: true, next: pureTransition(incidentMachine, s, e) as IncidentSnapshot };
+  return { ok: true, next: step(incidentMachine, s, e) };
 }
 
 function stepChild(
@@ -356,13 +325,13 @@ function stepChild(
   // The state's own refusal (a rule that explains why it has no transition), then the rule checks
   // (they name the rule), then the transition; one that leaves the snapshot unchanged was not taken
   // (no branch's guard held), so the event is not allowed now.
-  if (!s._nodes.some((n: { ownEvents: string[] }) => n.ownEvents.includes(e.type))) {
+  if (!acceptedEventTypes(s).includes(e.type)) {
     const refusal = k.refusal?.(s, e);
     return refusal ? { ok: false, violation: refusal } : notAllowed();
   }
-  const violation = k.violation(s.context, e, stateValue(s));
+  const violation = k.violation(s, e);
   if (violation) return { ok: false, violation };
-  const next = pureTransition(k.machine, s, e);
+  const next = step(k.machine, s, e);
   return next === s ? notAllowed() : { ok: true, next };
 }
 
@@ -503,10 +472,7 @@ export function allowedEvents(state: AggregateState): string[] {
       const k = kindOf(kind);
       if (k.creatable?.(state.incident)) for (const t of k.createdBy) allowed.add(t);
       for (const child of Object.values(state.children[kind])) {
-        const types = k.allowed
-          ? k.allowed(child)
-          : (child._nodes as Array<{ ownEvents: string[] }>).flatMap((n) => n.ownEvents);
-        for (const t of types)
+        for (const t of k.allowed(child))
           if (k.eventTypes.includes(t) && !k.createdBy.includes(t) && !k.systemEventTypes?.includes(t)) allowed.add(t);
       }
     }
@@ -530,7 +496,9 @@ export function aggregateDeadlines(state: AggregateState): Array<DeadlineSpec & 
   const own = incidentDeadlines(ctx).map((d) => ({ ...d, fired: ctx.firedDeadlines.includes(d.key) }));
   const fromChildren = CHILD_KIND_NAMES.flatMap((kind) =>
     Object.entries(state.children[kind]).flatMap(([id, child]) =>
-      (kindOf(kind).deadlines?.(child) ?? []).map((d) => ({ ...d, key: `${kind}:${id}:${d.key}` })),
+      kindOf(kind)
+        .deadlines(child)
+        .map((d) => ({ ...d, key: `${kind}:${id}:${d.key}` })),
     ),
   );
   return [...own, ...fromChildren];
@@ -611,14 +579,13 @@ export function restoreAggregate(json: string): AggregateState {
   const raw = JSON.parse(json) as {
     version: number;
     updatedAt: string;
-    incident: { value: never; context: IncidentContext };
-    children: Record<string, Record<string, { value: never; context: unknown }>>;
+    incident: { value: IncidentSnapshot['value']; context: IncidentContext };
+    children: Record<string, Record<string, { value: string; context: unknown }>>;
   };
   const children = emptyChildren();
   for (const k of CHILD_KIND_NAMES) {
-    for (const [id, s] of Object.entries(raw.children[k] ?? {})) {
-      children[k][id] = CHILD_KINDS[k].machine.resolveState({ value: s.value, context: s.context as never });
-    }
+    const machine: AnyStateMachine = CHILD_KINDS[k].machine;
+    for (const [id, s] of Object.entries(raw.children[k] ?? {})) children[k][id] = machine.resolveState(s);
   }
   return {
     version: raw.version,

@@ -4,24 +4,20 @@
  * allowed now is the machines' job (422 naming the rule).
  */
 import { z } from '@hono/zod-openapi';
-import { CHANNELS, RCRP_DECISIONS } from '../../machines/incident.machine.js';
+import { CHANNELS, RCRP_DECISIONS } from '../../machines/incident/index.js';
 import { LEGAL_STATUS_CODES, type LegalStatusCode } from '../../machines/legal-status.js';
 import { RANKS } from '../../machines/ranks.js';
 import { AGE_BANDS, ETHNICITIES, ETHNICITY_BASES, GENDERS } from '../../machines/subject.js';
 import type { ForceConfig } from '../config/schema.js';
 import { detentionEventInputs } from './detention-inputs.js';
+import { inputParts, instant } from './input-parts.js';
 import { ledgerEventInputs } from './ledger-inputs.js';
 import { isValidNhsNumber } from './person-key.js';
 import { referralEventInputs } from './referral-inputs.js';
 
-const text = (max: number) => z.string().max(max);
-const enumOf = (values: readonly string[]) => z.enum(values as [string, ...string[]]);
+const { text, enumOf } = inputParts;
 
-/** An instant with an explicit offset ("Z" or "+01:00"), stored as UTC (R7). */
-export const instant = z.iso
-  .datetime({ offset: true })
-  .transform((s) => new Date(s).toISOString())
-  .openapi({ example: '2026-11-23T21:10:00Z', description: 'ISO-8601 instant with offset; stored as UTC' });
+export { inputParts, instant };
 
 export const identifiersSchema = z
   .strictObject({
@@ -72,8 +68,8 @@ export function buildIncidentInputs(config: ForceConfig) {
     ...detentionEventInputs(config),
     ...ledgerEventInputs(),
   };
-  const list = Object.values(events) as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]];
-  const incidentEvent = z.discriminatedUnion('type', list as never).openapi('IncidentEventInput');
+  const [first, ...rest] = Object.values(events);
+  const incidentEvent = z.discriminatedUnion('type', [first!, ...rest]).openapi('IncidentEventInput');
   return { createIncident: createIncidentInput(config), events, incidentEvent, eventTypes: Object.keys(events) };
 }
 
@@ -97,15 +93,6 @@ function createIncidentInput(config: ForceConfig) {
     })
     .openapi('CreateIncident');
 }
-
-/** Shared building blocks for area input modules. */
-export const inputParts = {
-  text,
-  enumOf,
-  instant,
-  at: { occurredAt: instant },
-  note: (max: number) => text(max).optional(),
-};
 
 function coreEventInputs(config: ForceConfig) {
   const grade = enumOf(config.grades.map((g) => g.code));

@@ -3,12 +3,16 @@
  * know. Person keys and identifiers are never part of it.
  */
 import { z } from '@hono/zod-openapi';
-import { attendanceOutcome, CHANNELS, RCRP_DECISIONS, type IncidentContext } from '../../machines/incident.machine.js';
-import { referralDeadlines, referralStatus, type ReferralContext } from '../../machines/referral.machine.js';
+import { attendanceOutcome, CHANNELS, RCRP_DECISIONS, type IncidentContext } from '../../machines/incident/index.js';
+import { referralDeadlines, referralStatus, type ReferralContext } from '../../machines/referral/index.js';
 import { LEGAL_STATUS_CODES, type LegalStatusCode } from '../../machines/legal-status.js';
-import { ACTIVITIES, type ResourceContext } from '../../machines/resource.machine.js';
+import { ACTIVITIES, type ResourceContext } from '../../machines/resource/index.js';
 import { AGE_BANDS, ETHNICITIES, ETHNICITY_BASES, GENDERS } from '../../machines/subject.js';
-import { detentionAllowedEvents, type DetentionContext, type DetentionSnapshot } from '../../machines/s136.machine.js';
+import {
+  detentionAllowedEvents,
+  type DetentionContext,
+  type DetentionSnapshot,
+} from '../../machines/detention/index.js';
 import { allowedEvents, childStateName, stateName, type AggregateState } from './incident-aggregate.js';
 
 const instant = z.string().openapi({ example: '2026-11-23T21:10:00.000Z' });
@@ -214,7 +218,7 @@ export function referralView(id: string, state: string, rc: ReferralContext): Re
     respondent: rc.respondent,
     reason: rc.reason,
     agencyReference: rc.agencyReference,
-    deadlines: referralDeadlines(state as never, rc)
+    deadlines: referralDeadlines(state, rc)
       .filter((d) => !d.fired)
       .map((d) => ({ key: d.key, dueAt: d.dueAt })),
     escalations: rc.escalations.map((e) => ({

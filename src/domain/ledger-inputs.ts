@@ -3,8 +3,8 @@
  * only. Whether the times fit together is the resource machine's job (422 naming the rule).
  */
 import { z } from '@hono/zod-openapi';
-import { ACTIVITIES } from '../../machines/resource.machine.js';
-import { inputParts } from './incident-inputs.js';
+import { ACTIVITIES } from '../../machines/resource/index.js';
+import { inputParts } from './input-parts.js';
 
 const assignmentId = z
   .string()
@@ -14,7 +14,7 @@ const assignmentId = z
       'The resource assignment (from the dispatch: `resources[].assignmentId`, generated as a<seq>-<n> when not given)',
   });
 
-/** Built on call: this module and incident-inputs.ts import each other. */
+/** The schema of one activity segment (a function, like every input builder here). */
 export const segmentInput = () =>
   z
     .strictObject({

@@ -20,7 +20,7 @@ import {
   stateName,
   type AggregateState,
 } from './incident-aggregate.js';
-import { referralStatus, type ReferralContext } from '../../machines/referral.machine.js';
+import { referralStatus, type ReferralContext } from '../../machines/referral/index.js';
 import {
   adrAgeBand,
   adrMissing,
@@ -29,7 +29,7 @@ import {
   policeStationReason,
   usedPoliceStation,
   type DetentionContext,
-} from '../../machines/s136.machine.js';
+} from '../../machines/detention/index.js';
 import type { AnyMachineSnapshot } from 'xstate';
 import { projectLedger, type LedgerProjection } from './demand-ledger.js';
 

@@ -9,10 +9,10 @@ import {
   REFERRAL_ANSWERS,
   RESOLUTION_OUTCOMES,
   WHO_WILL_ATTEND,
-} from '../../machines/referral.machine.js';
+} from '../../machines/referral/index.js';
 import { RANKS } from '../../machines/ranks.js';
 import type { ForceConfig } from '../config/schema.js';
-import { inputParts } from './incident-inputs.js';
+import { inputParts } from './input-parts.js';
 
 const referralId = z.string().min(1).max(64);
 const person = z.strictObject({ name: z.string().max(200), rank: z.enum(RANKS) }).openapi('PersonWithRank', {

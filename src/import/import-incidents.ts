@@ -25,9 +25,9 @@ import {
   type CallHandling,
   type ImportedReferral,
   type ImportedResource,
-} from '../../machines/incident.machine.js';
-import type { Activity, Segment } from '../../machines/resource.machine.js';
-import type { Actor } from '../../machines/types.js';
+} from '../../machines/incident/index.js';
+import type { Activity, Segment } from '../../machines/resource/index.js';
+import type { Actor } from '../../machines/kit.js';
 import type { Subject } from '../../machines/subject.js';
 import type { CommandDeps } from '../commands/deps.js';
 import { incidentStore } from '../commands/incident-store.js';

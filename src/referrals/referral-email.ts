@@ -4,8 +4,8 @@
  * birth or NHS numbers — the partner rings the callback route for those. The free-text narrative is
  * included only for agencies configured to receive it (and the machine refuses it otherwise).
  */
-import type { ReferralContext } from '../../machines/referral.machine.js';
-import { addMinutes } from '../../machines/types.js';
+import type { ReferralContext } from '../../machines/referral/index.js';
+import { addMinutes } from '../../machines/kit.js';
 import type { ForceConfig } from '../config/schema.js';
 import { type MessageBlock, type MessageDocument, renderMessage } from '../mail/message.js';
 

@@ -10,7 +10,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../../db/client.js';
-import { minutesBetween } from '../../machines/types.js';
+import { minutesBetween } from '../../machines/kit.js';
 
 export interface HandoverQuery {
   from: string;

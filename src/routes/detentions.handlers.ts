@@ -6,7 +6,7 @@ import {
   detentionAllowedEvents,
   type DetentionContext,
   type DetentionSnapshot,
-} from '../../machines/s136.machine.js';
+} from '../../machines/detention/index.js';
 import type { CommandDeps } from '../commands/deps.js';
 import { incidentStore } from '../commands/incident-store.js';
 import { childStateName, restoreAggregate } from '../domain/incident-aggregate.js';

@@ -1,6 +1,6 @@
 /** Route declarations for MHA s.136/s.135 detentions and the ADR return; handlers live apart. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { PLACE_TYPES } from '../../machines/s136.machine.js';
+import { PLACE_TYPES } from '../../machines/detention/index.js';
 import { ADR_TABLES } from '../reports/adr-return.js';
 import { problemResponse, security } from './shared.js';
 

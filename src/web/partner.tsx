@@ -18,7 +18,7 @@ import {
 } from '../commands/partner-response.js';
 import { categoryLabel, localTime } from '../referrals/referral-email.js';
 import type { PartnerLinks } from '../referrals/partner-link.js';
-import { referralDeadlines } from '../../machines/referral.machine.js';
+import { referralDeadlines } from '../../machines/referral/index.js';
 import { clientAddress } from '../http/client-address.js';
 import { clockedRateLimit } from '../http/rate-limit.js';
 import type { AppEnv } from '../http/types.js';
@@ -55,9 +55,7 @@ function Page({ title, force, children }: { title: string; force: string; childr
 function Summary({ p, deps }: { p: PartnerReferral; deps: CommandDeps }) {
   const r = p.referral;
   const tz = deps.config.force.timezone;
-  const clocks = referralDeadlines(p.state as never, r).filter(
-    (d) => !d.fired && (d.key === 'ack' || d.key === 'answer'),
-  );
+  const clocks = referralDeadlines(p.state, r).filter((d) => !d.fired && (d.key === 'ack' || d.key === 'answer'));
   return (
     <dl>
       <dt>Reference</dt>

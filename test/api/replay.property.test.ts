@@ -15,7 +15,7 @@
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { RCRP_DECISIONS } from '../../machines/incident.machine.js';
+import { RCRP_DECISIONS } from '../../machines/incident/index.js';
 import type { Db } from '../../db/client.js';
 import { rebuildProjections } from '../../src/commands/rebuild.js';
 import { incidentStore } from '../../src/commands/incident-store.js';

@@ -789,6 +789,23 @@ describe('s.136 legality checks through the API', () => {
     },
   );
 
+  it('R35 an NHS acceptance recorded after the fact, 75 min after arrival, raises the handover alert', async () => {
+    h = createHarness({ start: T0 });
+    const id = await atPlaceOfSafety();
+    at('2026-11-23T23:30:00Z'); // the scheduler has not swept since the arrival at 21:55
+    await steps(h, id, [{ ...nhsAccepted(), occurredAt: '2026-11-23T23:10:00Z' }]);
+    expect(await alerts('?rule=R35')).toMatchObject([
+      {
+        incidentId: id,
+        severity: 'warning',
+        notify: 'sergeant',
+        message: expect.stringContaining('NHS accepted the person 75 min after arrival'),
+      },
+    ]);
+    expect(sweepDeadlines(h.deps).fired, 'the spent handover clock does not alert again').toBe(0);
+    expect(await alerts('?rule=R35')).toHaveLength(1);
+  });
+
   it(
     'R35 no NHS acceptance 60 min after arrival raises one handover alert; at an ED only if the force applies the ' +
       'hour there',

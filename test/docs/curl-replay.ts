@@ -8,7 +8,7 @@
 import { parse, type ParseEntry } from 'shell-quote';
 import { expect } from 'vitest';
 import { issueToken } from '../../src/auth/tokens.js';
-import type { UserRole } from '../../machines/types.js';
+import type { UserRole } from '../../machines/kit.js';
 import type { Harness } from '../support/harness.js';
 
 /** The ```sh block that follows `<!-- walkthrough:NAME -->` in a markdown document. */

@@ -4,7 +4,7 @@
  * lawful alternative is accepted.
  */
 import { describe, expect, it } from 'vitest';
-import type { IncidentPolicy, GradePolicy } from '../../machines/incident.machine.js';
+import type { IncidentPolicy, GradePolicy } from '../../machines/incident/index.js';
 import type { Subject } from '../../machines/subject.js';
 import {
   aggregateDeadlines,

@@ -21,8 +21,8 @@ import {
   incidentStateName,
   type IncidentEvent,
   type IncidentSnapshot,
-} from '../../machines/incident.machine.js';
-import { referralMachine, REFERRAL_SYSTEM_EVENT_TYPES } from '../../machines/referral.machine.js';
+} from '../../machines/incident/index.js';
+import { referralMachine, REFERRAL_SYSTEM_EVENT_TYPES } from '../../machines/referral/index.js';
 import { gradePolicy, incidentPolicy } from '../../src/commands/machine-events.js';
 import { loadForceConfig } from '../../src/config/load.js';
 import { sweepDeadlines } from '../../src/scheduler/sweeper.js';
@@ -562,6 +562,6 @@ describe('incident machine: model-based path coverage', () => {
       expect([...declaredEdges].filter((e) => !stepsChecked.has(e))).toEqual([]);
       for (const p of paths) await replayThroughApi(h, p);
       expect(h.count('incidents')).toBe(paths.length);
-    });
+    }, 240_000);
   });
 });

@@ -4,7 +4,7 @@
  * lawful alternative is accepted.
  */
 import { describe, expect, it } from 'vitest';
-import type { ReferralContext, ReferralRoute } from '../../machines/referral.machine.js';
+import type { ReferralContext, ReferralRoute } from '../../machines/referral/index.js';
 import {
   aggregateDeadlines,
   aggregateFlags,

@@ -1,6 +1,6 @@
 /** The resource machine's rule checks on their own (pure): R38 times, R39 segments. */
 import { describe, expect, it } from 'vitest';
-import { checkAssignmentTimes, checkSegments, type Segment } from '../../machines/resource.machine.js';
+import { checkAssignmentTimes, checkSegments, type Segment } from '../../machines/resource/index.js';
 
 const t = (m: number) => new Date(Date.UTC(2026, 0, 1, 10, 0, 0) + m * 60_000).toISOString();
 const s = (activity: Segment['activity'], from: number, to: number): Segment => ({

@@ -30,7 +30,8 @@ import {
   type DetentionEvent,
   type DetentionSnapshot,
   type Place,
-} from '../../machines/s136.machine.js';
+} from '../../machines/detention/index.js';
+import { acceptedEventTypes } from '../../machines/kit.js';
 import { detentionPerson, detentionPolicy, resolvePlace } from '../../src/commands/detention-events.js';
 import { loadForceConfig } from '../../src/config/load.js';
 import type { PlaceInput } from '../../src/domain/detention-inputs.js';
@@ -365,7 +366,7 @@ function sampleEvents(s: DetentionSnapshot): DetentionEvent[] {
       actor: { id: 'system', role: 'system' },
       deadlineKey: due.key,
     });
-  return all.filter((e) => s._nodes.some((n) => n.ownEvents.includes(e.type)));
+  return all.filter((e) => acceptedEventTypes(s).includes(e.type));
 }
 
 /** What matters about a snapshot for what can happen next. */

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeDatabase, openDatabase, type Db } from '../../db/client.js';
-import { ROLES, type UserRole } from '../../machines/types.js';
+import { ROLES, type UserRole } from '../../machines/kit.js';
 import { createApp } from '../../src/app.js';
 import { issueToken } from '../../src/auth/tokens.js';
 import type { CommandDeps } from '../../src/commands/deps.js';

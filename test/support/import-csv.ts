@@ -1,5 +1,5 @@
 /** Build CSV text for the historic importer (tests). */
-import type { IncidentEvent } from '../../machines/incident.machine.js';
+import type { IncidentEvent } from '../../machines/incident/index.js';
 import { IMPORT_COLUMNS } from '../../src/import/import-incidents.js';
 
 export const IMPORT_HEADER = Object.keys(IMPORT_COLUMNS).join(',');

@@ -4,7 +4,7 @@
  * mapping. The first mapping entry whose value the person has decides, so a force lists its most
  * specific roles first. No matching value: no role, and sign-in is refused.
  */
-import type { UserRole } from '../../../machines/types.js';
+import type { UserRole } from '../../../machines/kit.js';
 import type { OidcConfig } from '../../config/schema.js';
 
 export type RoleDecision = { ok: true; role: UserRole } | { ok: false; reason: string };

@@ -10,7 +10,7 @@
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../../../db/client.js';
-import type { UserRole } from '../../../machines/types.js';
+import type { UserRole } from '../../../machines/kit.js';
 import type { AuthenticatedUser } from '../../auth/tokens.js';
 import type { Clock } from '../../clock.js';
 

@@ -1,5 +1,5 @@
 /** s.136 detentions by first place of safety and by conveyance (the PCC's view of the ADR figures). */
-import { CONVEYANCE_METHODS, PLACE_TYPES } from '../../../machines/s136.machine.js';
+import { CONVEYANCE_METHODS, PLACE_TYPES } from '../../../machines/detention/index.js';
 import { byGroup, detentionRows, type DetentionGrouping, type DetentionRow } from '../detention-rows.js';
 import type { AvailableSection, Measure, Sums } from '../types.js';
 

@@ -3,7 +3,7 @@
  * assessment (R37), extensions (s.136B), transfers, detentions that ran out of time (R23), how long
  * people were detained and what the outcome was (docs/reports.md).
  */
-import { OUTCOMES } from '../../../machines/s136.machine.js';
+import { OUTCOMES } from '../../../machines/detention/index.js';
 import {
   byGroup,
   detentionRows,
