@@ -97,10 +97,13 @@ function bar(row: OutputRow, id: string, label: string): Bar & { id: string } {
 
 const csvValue = (b: Bar) => (b.suppressed ? SUPPRESSED : b.value === null ? '' : b.value);
 
+/** A chart's data as CSV; a withheld value reads "[c]", with the reason on its own row (R44). */
 function chartCsv(rows: Array<Record<string, string | number | null>>, threshold: number | null): string {
-  const withNote = threshold === null ? rows : [...rows, { note: suppressionNote(threshold) }];
-  const columns = [...new Set(withNote.flatMap((r) => Object.keys(r)))];
-  return stringify(withNote, { header: true, columns });
+  const noted = rows.map((r) => ({
+    ...r,
+    note: threshold !== null && Object.values(r).includes(SUPPRESSED) ? suppressionNote(threshold) : '',
+  }));
+  return stringify(noted, { header: true });
 }
 
 /** Every category that occurred, and any withheld (a withheld 0 must not stand out by its absence). */
