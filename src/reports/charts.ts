@@ -85,16 +85,17 @@ export function byValue(bars: Bar[]): Bar[] {
 /** Horizontal bars, one category a row, sorted by value. */
 export function horizontalBars(id: string, t: ChartText, input: Bar[], width = 680): string {
   const bars = byValue(input);
-  const labelW = Math.min(230, Math.round(width * 0.38));
-  const rowH = 22;
-  const top = 48;
-  const plotW = width - labelW - 60;
+  const narrow = width < 500;
+  const labelW = narrow ? Math.round(width * 0.48) : Math.min(250, Math.round(width * 0.38));
+  const rowH = bars.length > 8 ? 18 : 20;
+  const top = 44;
+  const plotW = width - labelW - (narrow ? 44 : 60);
   const plotH = bars.length * rowH;
-  const h = top + plotH + 52;
-  const ticks = niceTicks(Math.max(0, ...bars.map((b) => (b.suppressed ? 0 : (b.value ?? 0)))));
+  const h = top + plotH + 40;
+  const ticks = niceTicks(Math.max(0, ...bars.map((b) => (b.suppressed ? 0 : (b.value ?? 0)))), narrow ? 3 : 5);
   const max = ticks[ticks.length - 1]!;
   const x = (v: number) => labelW + (plotW * v) / max;
-  const maxChars = Math.floor(labelW / 6.2);
+  const maxChars = Math.floor(labelW / 5.6);
   const grid = ticks
     .map(
       (v) =>
@@ -109,13 +110,13 @@ export function horizontalBars(id: string, t: ChartText, input: Bar[], width = 6
       const label = b.label.length > maxChars ? `${b.label.slice(0, maxChars - 1)}…` : b.label;
       const bw = !b.suppressed && b.value ? Math.max(1, x(b.value) - labelW) : 0;
       return (
-        `<text x="${labelW - 6}" y="${y + 15}" text-anchor="end">${esc(label)}` +
+        `<text x="${labelW - 6}" y="${y + 14}" text-anchor="end" font-size="11">${esc(label)}` +
         (label === b.label ? '' : `<title>${esc(b.label)}</title>`) +
         '</text>' +
         (bw
-          ? `<rect x="${labelW}" y="${y + 4}" width="${bw.toFixed(1)}" height="${rowH - 8}" fill="${OKABE_ITO.blue}"/>`
+          ? `<rect x="${labelW}" y="${y + 4}" width="${bw.toFixed(1)}" height="${rowH - 7}" fill="${OKABE_ITO.blue}"/>`
           : '') +
-        `<text x="${(labelW + bw + 5).toFixed(1)}" y="${y + 15}" font-size="11">${esc(valueText(b, t.unit))}</text>`
+        `<text class="value" x="${(labelW + bw + 5).toFixed(1)}" y="${y + 14}" font-size="11">${esc(valueText(b, t.unit))}</text>`
       );
     })
     .join('');
@@ -124,7 +125,7 @@ export function horizontalBars(id: string, t: ChartText, input: Bar[], width = 6
     grid +
     `<line x1="${labelW}" y1="${top}" x2="${labelW}" y2="${top + plotH}" stroke="#555555"/>` +
     rows +
-    `<text x="${labelW + plotW / 2}" y="${h - 8}" text-anchor="middle" font-size="11" fill="#444444">` +
+    `<text x="${labelW + plotW / 2}" y="${h - 6}" text-anchor="middle" font-size="11" fill="#444444">` +
     `${esc(t.axis)}</text></svg>`
   );
 }
@@ -143,7 +144,7 @@ export function monthBars(id: string, t: ChartText, current: MonthSeries, previo
   const left = 56;
   const top = 58;
   const plotW = width - left - 10;
-  const plotH = 150;
+  const plotH = 120;
   const h = top + plotH + 46;
   const values = [...current.bars, ...(previous?.bars ?? [])].map((b) => (b.suppressed ? 0 : (b.value ?? 0)));
   const ticks = niceTicks(Math.max(0, ...values), 4);

@@ -53,8 +53,8 @@ export function sum(a: Cell, b: Cell, digits = 1): Cell {
 
 /**
  * The change from `previous` to `current`: for a share, the difference in percentage points (one
- * decimal); otherwise the relative change in per cent, to the nearest whole per cent (none when the
- * previous figure is 0 or missing).
+ * decimal); otherwise the relative change in per cent, to one decimal (none when the previous figure
+ * is 0 or missing). Shown to the nearest whole per cent, or to one decimal below 1%.
  */
 export function change(current: Cell, previous: Cell, unit: Unit): Change {
   const kind = unit === 'share' ? 'points' : 'percent';
@@ -63,7 +63,11 @@ export function change(current: Cell, previous: Cell, unit: Unit): Change {
   if (kind === 'points')
     return { kind, value: Math.round((current.value - previous.value) * 1000) / 10, suppressed: false };
   if (previous.value === 0) return { kind, value: null, suppressed: false };
-  return { kind, value: Math.round(((current.value - previous.value) / previous.value) * 100), suppressed: false };
+  return {
+    kind,
+    value: Math.round(((current.value - previous.value) / previous.value) * 1000) / 10,
+    suppressed: false,
+  };
 }
 
 /** Per 100,000 people, to one decimal place. */
@@ -107,7 +111,7 @@ export const HEADLINES: ReadonlyArray<
   },
   {
     id: 'officerHours',
-    label: 'Officer-hours on MH-related incidents',
+    label: 'Officer-hours',
     unit: 'hours',
     definition: measureDefinition('officerHours', 'officerHours'),
     cell: (r) => total(r, 'officerHours', 'officerHours'),

@@ -128,7 +128,10 @@ export function charts(r: DemandReport, prev: DemandReport, period: NamedPeriod,
   const trend = mh.rows.map((row) => bar(row, 'mhRelated', monthLabel(row.group).slice(0, 3)));
   const trendPrev = mhPrev.rows.length === mh.rows.length ? mhPrev.rows.map((row) => bar(row, 'mhRelated', '')) : [];
   const segIds = hours.measures.filter((m) => m.id.startsWith('hours') && m.id !== 'hours').map((m) => m.id);
-  const segments = segIds.map((id) => bar(hours.total, id, measure(hours, id).label.replace('Officer-hours: ', '')));
+  const capital = (s: string) => `${s[0]!.toUpperCase()}${s.slice(1)}`;
+  const segments = segIds.map((id) =>
+    bar(hours.total, id, capital(measure(hours, id).label.replace('Officer-hours: ', ''))),
+  );
   const decisions = ['decisionDeploy', 'decisionJoint', 'decisionHandover', 'decisionAdvice', 'decisionNone'].map(
     (id) => bar(rc.total, id, measure(rc, id).label),
   );
@@ -138,13 +141,13 @@ export function charts(r: DemandReport, prev: DemandReport, period: NamedPeriod,
     referrals: cellOf(row, 'referrals'),
   }));
   const places = occurred(s136, 'pos_', 'posNone').map((id) =>
-    bar(s136.total, id, measure(s136, id).label.replace('First place of safety: ', '')),
+    bar(s136.total, id, capital(measure(s136, id).label.replace('First place of safety: ', ''))),
   );
   const conveyance = occurred(s136, 'conv_', 'convNone').map((id) =>
-    bar(s136.total, id, measure(s136, id).label.replace('Conveyed by ', '')),
+    bar(s136.total, id, capital(measure(s136, id).label.replace('Conveyed by ', ''))),
   );
   const outcomeBars = occurred(outcomes, 'outcome_', 'running').map((id) =>
-    bar(outcomes.total, id, measure(outcomes, id).label.replace('Outcome: ', '')),
+    bar(outcomes.total, id, capital(measure(outcomes, id).label.replace('Outcome: ', ''))),
   );
   const sorted = <B extends Bar>(bars: B[]) => byValue(bars) as B[];
 

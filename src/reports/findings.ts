@@ -19,10 +19,13 @@ export interface FindingsInput {
 
 const shown = (c: Cell | null | undefined): c is Cell & { value: number } => !!c && !c.suppressed && c.value !== null;
 
+/** A relative change as printed: whole per cent, or one decimal below 1% (so +0.3% never reads "unchanged"). */
+export const percent = (v: number) => (Math.abs(v) < 1 ? Math.abs(v).toFixed(1) : String(Math.round(Math.abs(v))));
+
 export function changeText(c: Change, previousName: string): string | null {
   if (c.suppressed || c.value === null) return null;
   const v = c.value;
-  const size = c.kind === 'points' ? `${Math.abs(v).toFixed(1)} percentage points` : `${Math.abs(v)}%`;
+  const size = c.kind === 'points' ? `${Math.abs(v).toFixed(1)} percentage points` : `${percent(v)}%`;
   if (v === 0) return `unchanged on ${previousName}`;
   return `${v > 0 ? 'up' : 'down'} ${size} on ${previousName}`;
 }

@@ -20,7 +20,8 @@ export function formatCell(c: Cell, unit: Unit | 'rate'): string {
   if (c.value === null) return '—';
   if (unit === 'share') return `${(c.value * 100).toFixed(1)}%`;
   if (unit === 'minutes') return `${num(c.value, 0)} min`;
-  if (unit === 'hours' || unit === 'rate') return num(c.value, 1);
+  if (unit === 'rate') return c.value.toLocaleString('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  if (unit === 'hours') return num(c.value, 1);
   return num(c.value, 0);
 }
 

@@ -9,13 +9,21 @@
 import { type Change, cellOf, change as changeBetween } from './comparison.js';
 import type { Chart, EvidencePack } from './evidence-pack.js';
 import { monthLabel } from './evidence-pack.js';
-import { changeText } from './findings.js';
+import { changeText, percent } from './findings.js';
 import { type Cell, formatCell } from './format.js';
 import { suppressionNote, SUPPRESSED } from './suppression.js';
 import type { DemandReport, OutputRow, OutputSection } from './types.js';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const cssString = (s: string) => `"${s.replace(/["\\]/g, (c) => `\\${c}`).replace(/\n/g, ' ')}"`;
+
+/** Who a copy was produced for, as a reader names them. */
+const ROLE_NAME: Record<string, string> = {
+  pcc_analyst: "the PCC's analyst (small figures withheld)",
+  mh_lead: 'the force mental-health lead (all figures)',
+  supervisor: 'a control-room supervisor (all figures)',
+  admin: 'an administrator (all figures)',
+};
 
 /** Figures per printed table: a section with more is split into tables of at most this many, so every column fits. */
 const MAX_TABLE_MEASURES = 6;
@@ -47,16 +55,19 @@ nav.contents ol{padding-left:1.4rem}dl.defs dt{font-weight:bold;margin-top:.35re
 @bottom-center{content:${cssString(marking)};font:bold 9pt Arial,Helvetica,sans-serif}
 @bottom-left{content:${cssString(running)};font:8pt Arial,Helvetica,sans-serif;color:#444}
 @bottom-right{content:"Page " counter(page) " of " counter(pages);font:9pt Arial,Helvetica,sans-serif}}
-@media print{body{margin:0;max-width:none;padding:0;font-size:10.5pt}.marking,.dl{display:none}
+@media print{body{margin:0;max-width:none;padding:0;font-size:10pt}.marking,.dl{display:none}
+.fig{padding:.2rem .4rem;font-size:.78rem}.fig b{font-size:1.15rem;margin:0}.fig span{font-size:.74rem}
+#summary h2{margin:.7rem 0 .35rem}ul.findings li{margin:.12rem 0}#summary-charts h2{margin:0 0 .3rem}
+figure{margin:.15rem 0}.charts{gap:.1rem .8rem}.note{font-size:.74rem;padding:.2rem .5rem;margin:.3rem 0}
 .summary-page{break-after:page}nav.contents{break-after:page}thead{display:table-header-group}
-tr{break-inside:avoid}a{color:inherit;text-decoration:none}h2{margin-top:0}section.sec{break-before:page}}`;
+tr{break-inside:avoid}a{color:inherit;text-decoration:none}#sec-headlines{break-before:page}}`;
 }
 
 function fmtChange(c: Change): string {
   if (c.suppressed) return SUPPRESSED;
   if (c.value === null) return '—';
   const sign = c.value > 0 ? '+' : c.value < 0 ? '−' : '';
-  return c.kind === 'points' ? `${sign}${Math.abs(c.value).toFixed(1)} pts` : `${sign}${Math.abs(c.value)}%`;
+  return c.kind === 'points' ? `${sign}${Math.abs(c.value).toFixed(1)} pts` : `${sign}${percent(c.value)}%`;
 }
 
 const td = (c: Cell, unit: string) =>
@@ -269,7 +280,7 @@ export function evidencePackHtml(pack: EvidencePack, generatedBy: string): strin
 <h1>${esc(r.title)}</h1>
 <p class="sub">${esc(pack.period.name === pack.period.text ? pack.period.text : `${pack.period.name}: ${pack.period.text}`)}
 (force-local dates, ${esc(r.period.timeZone)}), compared with ${esc(pack.previousPeriod.name)}. Produced
-${esc(r.generatedAt.slice(0, 10))} for the ${esc(generatedBy)} role.</p>
+${esc(r.generatedAt.slice(0, 10))} for ${esc(ROLE_NAME[generatedBy] ?? generatedBy)}.</p>
 <h2>Headline figures</h2>
 <div class="head">${headlineTiles(pack)}</div>
 <h2>Key findings</h2>

@@ -61,7 +61,7 @@ describe('R44 secondary suppression, marked honestly', () => {
       csv.find((x) => x.section === 'mhIncidents' && x.group === g && x.measure === 'mhRelated')!;
     expect([cell('2025-04').value, cell('2025-05').value, cell('all').value]).toEqual(['[c]', '[c]', '11']);
     expect(csv.find((x) => x.section === 'notes')!.definition).toMatch(/^\[c\] = confidential/);
-    expect(csv.some((x) => x.value.startsWith('<'))).toBe(false);
+    expect(csv.some((x) => x.value!.startsWith('<'))).toBe(false);
 
     const html = strFromU8((await get(`/api/reports/evidence-pack?${period}`, pcc)).bytes);
     const table = /<table data-section="mhIncidents">[\s\S]*?<\/table>/.exec(html)![0];
@@ -123,11 +123,11 @@ describe('comparison with the previous equal period, and rates per 100,000 peopl
     );
     // Hand-computed: (12 − 10) / 10 = +20%; 12 / 200,000 × 100,000 = 6.0; 10 / 200,000 × 100,000 = 5.0.
     expect(html).toMatch(
-      /MH-related incidents<b data-unit="count">12<\/b><span>2024\/25: 10 \(up 20%\)<\/span><span>6 per 100,000 people/,
+      /MH-related incidents<b data-unit="count">12<\/b><span>2024\/25: 10 \(up 20%\)<\/span><span>6\.0 per 100,000 people/,
     );
-    expect(html).toContain('<li>MH-related incidents: 12, up 20% on 2024/25 (6 per 100,000 people).</li>');
+    expect(html).toContain('<li>MH-related incidents: 12, up 20% on 2024/25 (6.0 per 100,000 people).</li>');
     const headline = /<th scope="row">MH-related incidents<\/th>(.*?)<\/tr>/.exec(html)![1]!;
-    expect([...headline.matchAll(/>([^<]+)<\/td>/g)].map((m) => m[1])).toEqual(['12', '10', '+20%', '6', '5']);
+    expect([...headline.matchAll(/>([^<]+)<\/td>/g)].map((m) => m[1])).toEqual(['12', '10', '+20%', '6.0', '5.0']);
     // Every section total has the previous period's total and the change beside it.
     const table = /<table data-section="mhIncidents">[\s\S]*?<\/table>/.exec(html)![0];
     expect(table).toMatch(/<th scope="row">Total 2025\/26<\/th><td class="n" data-unit="count">12<\/td>/);
@@ -142,6 +142,7 @@ describe('comparison with the previous equal period, and rates per 100,000 peopl
   it('changes: per cent for counts, percentage points for shares, none from 0 or when withheld', () => {
     const c = (value: number | null, suppressed = false) => ({ value, suppressed });
     expect(change(c(4248), c(4827), 'hours')).toEqual({ kind: 'percent', value: -12, suppressed: false });
+    expect(change(c(730), c(728), 'count').value, '+0.27%: printed "up 0.3%", never "unchanged"').toBe(0.3);
     expect(change(c(0.41), c(0.365), 'share')).toEqual({ kind: 'points', value: 4.5, suppressed: false });
     expect(change(c(7), c(0), 'count').value).toBeNull();
     expect(change(c(7), c(null, true), 'count')).toEqual({ kind: 'percent', value: null, suppressed: true });
