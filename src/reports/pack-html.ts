@@ -42,14 +42,15 @@ ul.findings{padding-left:1.2rem;margin:.3rem 0}ul.findings li{margin:.25rem 0}
 .charts{display:grid;grid-template-columns:1fr 1fr;gap:.4rem .8rem}.charts .wide{grid-column:1 / -1}
 figure{margin:.5rem 0;break-inside:avoid}figure svg{max-width:100%;height:auto;display:block}
 figcaption{font-size:.8rem;color:#444}a{color:#1d4f91}
-table{border-collapse:collapse;width:100%;margin:.5rem 0 .9rem;font-size:.82rem;break-inside:avoid}
+table{border-collapse:collapse;width:calc(100% - 2px);margin:.5rem 0 .9rem;font-size:.82rem;break-inside:avoid}
 caption{text-align:left;font-weight:bold;padding:.2rem 0;caption-side:top}
 th,td{border:1px solid #b1b4b6;padding:.2rem .4rem;text-align:left;vertical-align:top}
 thead th{background:#f3f2f1}td.n{text-align:right;white-space:nowrap}
 tr.total th,tr.total td{font-weight:bold;border-top:2px solid #1b1b1b}tr.prev th,tr.prev td,tr.chg th,tr.chg td{color:#333}
 .note{background:#f3f2f1;border-left:5px solid #1d70b8;padding:.4rem .7rem;font-size:.85rem}
 .warn{background:#fff7d6;border-left:5px solid #b58800;padding:.4rem .7rem}
-nav.contents ol{padding-left:1.4rem}dl.defs dt{font-weight:bold;margin-top:.35rem}dl.defs dd{margin:0 0 0 1rem}
+nav.contents ul{list-style:none;padding-left:0}nav.contents li{margin:.15rem 0}
+table[data-table="quality"] tbody th{font-weight:normal}dl.defs dt{font-weight:bold;margin-top:.35rem}dl.defs dd{margin:0 0 0 1rem}
 @page{size:A4;margin:18mm 14mm 17mm;
 @top-center{content:${cssString(marking)};font:bold 9pt Arial,Helvetica,sans-serif}
 @bottom-center{content:${cssString(marking)};font:bold 9pt Arial,Helvetica,sans-serif}
@@ -206,7 +207,8 @@ function notes(pack: EvidencePack): string {
     `<h3>Who is counted</h3><p>${esc(r.population)}</p>` +
     `<h3>Comparisons</h3><p>Each figure is set beside the same figure for the previous period of equal length ` +
     `(${esc(pack.previousPeriod.text)}), computed in the same way. Changes in counts, hours and times are given ` +
-    'in per cent of the earlier figure, to the nearest whole per cent; changes in shares are given in percentage ' +
+    'in per cent of the earlier figure (to the nearest whole per cent, or to one decimal below 1%); changes in ' +
+    'shares are given in percentage ' +
     'points. No change is given where either figure is withheld or the earlier figure is 0.</p>' +
     '<h3>Medians</h3><p>Waiting and answer times are medians: half of the cases took longer and half less, so a ' +
     'few very long waits do not distort the figure as they would an average.</p>' +
@@ -259,7 +261,7 @@ export function evidencePackHtml(pack: EvidencePack, generatedBy: string): strin
     })
     .join('\n');
   const contents = [
-    ['sec-headlines', '1. Headline figures compared with the previous period'],
+    ['sec-headlines', '1. Comparison with the previous period'],
     ...r.sections.map((s, i) => [`sec-${s.id}`, `${i + 2}. ${s.title}`]),
     ['notes', 'Notes: the [c] symbol, comparisons, rates, sources and data quality'],
   ]
@@ -291,9 +293,9 @@ ${esc(r.generatedAt.slice(0, 10))} for ${esc(ROLE_NAME[generatedBy] ?? generated
 <div class="charts">${keyCharts.map((c) => figure(c, c.id === 'monthly-trend' || c.id === 'agency-answer-times')).join('')}</div>
 ${suppression}
 </div>
-<nav class="contents" aria-labelledby="h-contents"><h2 id="h-contents">Contents</h2><ol>${contents}</ol></nav>
-<section class="sec" id="sec-headlines" aria-labelledby="h-headlines"><h2 id="h-headlines">1. Headline figures
-compared with the previous period</h2>${headlineTable(pack)}<dl class="defs">${pack.headlines
+<nav class="contents" aria-labelledby="h-contents"><h2 id="h-contents">Contents</h2><ul>${contents}</ul></nav>
+<section class="sec" id="sec-headlines" aria-labelledby="h-headlines"><h2 id="h-headlines">1. Comparison with
+the previous period</h2>${headlineTable(pack)}<dl class="defs">${pack.headlines
     .map((h) => `<dt>${esc(h.label)}</dt><dd>${esc(h.definition)}</dd>`)
     .join('')}</dl></section>
 ${sections}

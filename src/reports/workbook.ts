@@ -158,8 +158,8 @@ function notesRows(pack: EvidencePack): Value[][] {
     [
       'Comparisons',
       `Each figure is set beside the same figure for the previous period of equal length (${pack.previousPeriod.text}). ` +
-        'Changes in counts, hours and times are in per cent of the earlier figure (nearest whole per cent); changes ' +
-        'in shares are in percentage points.',
+        'Changes in counts, hours and times are in per cent of the earlier figure (one decimal); changes in shares ' +
+        'are in percentage points.',
     ],
     ['Medians', 'Waiting and answer times are medians: half of the cases took longer and half less.'],
     [
