@@ -69,7 +69,13 @@ try {
     };
     if (years === 2) {
       // The year before, so the evidence pack compares the demo year with a previous one (issue 14).
-      const before = { ...o, seed: o.seed + 1, start: `${Number(o.start.slice(0, 4)) - 1}${o.start.slice(4)}` };
+      // 5% busier than the demo year, so the comparison has something to show (demo data, not a finding).
+      const before = {
+        ...o,
+        seed: o.seed + 1,
+        scale: o.scale * 1.05,
+        start: `${Number(o.start.slice(0, 4)) - 1}${o.start.slice(4)}`,
+      };
       process.stderr.write(`demo: first the year before, from ${before.start} (seed ${before.seed})\n`);
       await runDemo({ db, config, keyer: new PersonKeyer(secret.secret), mailEnabled: false }, before, progress);
     }

@@ -32,7 +32,11 @@ export function changeText(c: Change, previousName: string): string | null {
 
 export function keyFindings(o: FindingsInput): string[] {
   const h = (id: string) => o.headlines.find((x) => x.id === id)!;
-  const f = (c: Cell, unit: Unit | 'rate') => formatCell(c, unit);
+  // In a sentence, hours read as whole hours ("4,248"); tables keep the tenth.
+  const f = (c: Cell, unit: Unit | 'rate') =>
+    unit === 'hours' && c.value !== null && !c.suppressed
+      ? Math.round(c.value).toLocaleString('en-GB')
+      : formatCell(c, unit);
   const ch = (x: Headline) => (o.previousHasData ? changeText(x.change, o.previousName) : null);
   const out: string[] = [];
 
