@@ -33,9 +33,14 @@ const periodQuery = {
   }),
 };
 
-const reportSchema = z.object({}).passthrough().openapi('DemandReport', {
-  description: 'Sections (each with its definition, measures and rows), suppression and data-quality notes',
-});
+const reportSchema = z
+  .object({})
+  .passthrough()
+  .openapi('DemandReport', {
+    description:
+      'Sections (each with its definition, measures and rows), suppression and data-quality notes. A figure withheld ' +
+      'by small-number suppression (R44) is the string "[c]" in its cell and is listed in the row\'s `suppressed`.',
+  });
 
 const demandRoute = createRoute({
   method: 'get',

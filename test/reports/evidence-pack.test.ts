@@ -228,4 +228,25 @@ describe('the workbook', () => {
     )!;
     expect(nov.getCell(mhCol).value).toBe('[c]');
   });
+
+  it('the workbook follows the pack: roles that may not read reports are refused and audited; bad periods are 400', async () => {
+    h = createHarness({ start: '2026-06-01T09:00:00Z' });
+    const refused = await h.request('GET', '/api/reports/workbook?from=2025-04-01&to=2026-03-31', {
+      token: h.tokens.call_handler,
+    });
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('ROLE_NOT_ALLOWED');
+    for (const q of ['from=2026-01-01&to=2025-01-01', 'from=2025-13-01&to=2026-01-01', 'to=2026-01-01']) {
+      const r = await h.request('GET', `/api/reports/workbook?${q}`, { token: h.tokens.pcc_analyst });
+      expect(r.status, q).toBe(400);
+    }
+    await get('/api/reports/workbook?from=2025-04-01&to=2026-03-31', h.tokens.pcc_analyst);
+    const audit = h.db.$client.prepare('SELECT role, action, outcome FROM access_audit ORDER BY id').all() as Array<
+      Record<string, string>
+    >;
+    expect(audit.filter((a) => a.action === 'report.workbook')).toEqual([
+      { role: 'call_handler', action: 'report.workbook', outcome: 'refused' },
+      { role: 'pcc_analyst', action: 'report.workbook', outcome: 'shown' },
+    ]);
+  });
 });
