@@ -116,7 +116,8 @@ export function horizontalBars(id: string, t: ChartText, input: Bar[], width = 6
         (bw
           ? `<rect x="${labelW}" y="${y + 4}" width="${bw.toFixed(1)}" height="${rowH - 7}" fill="${OKABE_ITO.blue}"/>`
           : '') +
-        `<text class="value" x="${(labelW + bw + 5).toFixed(1)}" y="${y + 14}" font-size="11">${esc(valueText(b, t.unit))}</text>`
+        `<text class="value" x="${(labelW + bw + 5).toFixed(1)}" y="${y + 14}" font-size="11">` +
+        `${esc(valueText(b, t.unit))}</text>`
       );
     })
     .join('');
@@ -156,14 +157,16 @@ export function monthBars(id: string, t: ChartText, current: MonthSeries, previo
     .map(
       (v) =>
         `<line x1="${left}" y1="${y(v).toFixed(1)}" x2="${width - 10}" y2="${y(v).toFixed(1)}" stroke="${GRID}"/>` +
-        `<text x="${left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" font-size="11">${tickText(v, t.unit)}</text>`,
+        `<text x="${left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" font-size="11">` +
+        `${tickText(v, t.unit)}</text>`,
     )
     .join('');
   const bar = (b: Bar | undefined, x0: number, colour: string) => {
     if (!b) return '';
     if (b.suppressed || !b.value)
       return b.suppressed
-        ? `<text x="${(x0 + barW / 2).toFixed(1)}" y="${top + plotH - 4}" text-anchor="middle" font-size="9">${SUPPRESSED}</text>`
+        ? `<text x="${(x0 + barW / 2).toFixed(1)}" y="${top + plotH - 4}" text-anchor="middle" font-size="9">` +
+            `${SUPPRESSED}</text>`
         : '';
     return (
       `<rect x="${x0.toFixed(1)}" y="${y(b.value).toFixed(1)}" width="${barW.toFixed(1)}" ` +
@@ -185,7 +188,10 @@ export function monthBars(id: string, t: ChartText, current: MonthSeries, previo
     .map((s, i) => {
       const x0 = width - 10 - (previous ? 2 - i : 1) * 150;
       const colour = s === current ? OKABE_ITO.blue : OKABE_ITO.orange;
-      return `<rect x="${x0}" y="40" width="12" height="12" fill="${colour}"/><text x="${x0 + 17}" y="50">${esc(s.name)}</text>`;
+      return (
+        `<rect x="${x0}" y="40" width="12" height="12" fill="${colour}"/>` +
+        `<text x="${x0 + 17}" y="50">${esc(s.name)}</text>`
+      );
     })
     .join('');
   const desc =

@@ -17,6 +17,9 @@ import type { DemandReport, OutputRow, OutputSection } from './types.js';
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const cssString = (s: string) => `"${s.replace(/["\\]/g, (c) => `\\${c}`).replace(/\n/g, ' ')}"`;
 
+/** Key charts drawn across the page; the others sit two to a row. */
+const WIDE = new Set(['monthly-trend', 'agency-answer-times']);
+
 /** Who a copy was produced for, as a reader names them. */
 const ROLE_NAME: Record<string, string> = {
   pcc_analyst: "the PCC's analyst (small figures withheld)",
@@ -46,11 +49,13 @@ table{border-collapse:collapse;width:calc(100% - 2px);margin:.5rem 0 .9rem;font-
 caption{text-align:left;font-weight:bold;padding:.2rem 0;caption-side:top}
 th,td{border:1px solid #b1b4b6;padding:.2rem .4rem;text-align:left;vertical-align:top}
 thead th{background:#f3f2f1}td.n{text-align:right;white-space:nowrap}
-tr.total th,tr.total td{font-weight:bold;border-top:2px solid #1b1b1b}tr.prev th,tr.prev td,tr.chg th,tr.chg td{color:#333}
+tr.total th,tr.total td{font-weight:bold;border-top:2px solid #1b1b1b}
+tr.prev th,tr.prev td,tr.chg th,tr.chg td{color:#333}
 .note{background:#f3f2f1;border-left:5px solid #1d70b8;padding:.4rem .7rem;font-size:.85rem}
 .warn{background:#fff7d6;border-left:5px solid #b58800;padding:.4rem .7rem}
 nav.contents ul{list-style:none;padding-left:0}nav.contents li{margin:.15rem 0}
-table[data-table="quality"] tbody th{font-weight:normal}dl.defs dt{font-weight:bold;margin-top:.35rem}dl.defs dd{margin:0 0 0 1rem}
+table[data-table="quality"] tbody th{font-weight:normal}
+dl.defs dt{font-weight:bold;margin-top:.35rem}dl.defs dd{margin:0 0 0 1rem}
 @page{size:A4;margin:18mm 14mm 17mm;
 @top-center{content:${cssString(marking)};font:bold 9pt Arial,Helvetica,sans-serif}
 @bottom-center{content:${cssString(marking)};font:bold 9pt Arial,Helvetica,sans-serif}
@@ -134,7 +139,8 @@ const changeOf = (cur: Cell, prev: Cell, unit: OutputSection['measures'][number]
 function figure(c: Chart, wide: boolean): string {
   const data = Buffer.from(c.svg, 'utf8').toString('base64');
   return (
-    `<figure class="chart${wide ? ' wide' : ''}" id="${c.id}">${c.svg}<figcaption>Data: ${c.id}.csv in the ZIP of CSVs. ` +
+    `<figure class="chart${wide ? ' wide' : ''}" id="${c.id}">${c.svg}` +
+    `<figcaption>Data: ${c.id}.csv in the ZIP of CSVs. ` +
     `<a class="dl" download="${c.id}.svg" href="data:image/svg+xml;base64,${data}">Download “${esc(c.title)}” ` +
     'as SVG</a></figcaption></figure>'
   );
@@ -164,7 +170,8 @@ function headlineTable(pack: EvidencePack): string {
       (h) =>
         `<tr><th scope="row">${esc(h.label)}</th>${td(h.current, h.unit)}` +
         `${pack.previousHasData ? td(h.previous, h.unit) : '<td class="n">no data</td>'}` +
-        `<td class="n" data-unit="change">${fmtChange(pack.previousHasData ? h.change : { ...h.change, value: null })}</td>` +
+        `<td class="n" data-unit="change">` +
+        `${fmtChange(pack.previousHasData ? h.change : { ...h.change, value: null })}</td>` +
         `${h.rate ? td(h.rate, 'rate') : '<td class="n">—</td>'}` +
         `${h.previousRate && pack.previousHasData ? td(h.previousRate, 'rate') : '<td class="n">—</td>'}</tr>`,
     )
@@ -238,6 +245,8 @@ export function evidencePackHtml(pack: EvidencePack, generatedBy: string): strin
   const r = pack.report;
   const keyCharts = pack.charts.filter((c) => c.key);
   const running = `${r.title}, ${pack.period.name}`;
+  const periodLine =
+    pack.period.name === pack.period.text ? pack.period.text : `${pack.period.name}: ${pack.period.text}`;
   const sections = r.sections
     .map((s, i) => {
       const n = i + 2;
@@ -280,7 +289,7 @@ export function evidencePackHtml(pack: EvidencePack, generatedBy: string): strin
 <div class="summary-page" id="summary">
 <p class="kicker">Evidence pack for the Police and Crime Commissioner</p>
 <h1>${esc(r.title)}</h1>
-<p class="sub">${esc(pack.period.name === pack.period.text ? pack.period.text : `${pack.period.name}: ${pack.period.text}`)}
+<p class="sub">${esc(periodLine)}
 (force-local dates, ${esc(r.period.timeZone)}), compared with ${esc(pack.previousPeriod.name)}. Produced
 ${esc(r.generatedAt.slice(0, 10))} for ${esc(ROLE_NAME[generatedBy] ?? generatedBy)}.</p>
 <h2>Headline figures</h2>
@@ -290,7 +299,7 @@ ${esc(r.generatedAt.slice(0, 10))} for ${esc(ROLE_NAME[generatedBy] ?? generated
 </div>
 <div class="summary-page" id="summary-charts">
 <h2>Key charts</h2>
-<div class="charts">${keyCharts.map((c) => figure(c, c.id === 'monthly-trend' || c.id === 'agency-answer-times')).join('')}</div>
+<div class="charts">${keyCharts.map((c) => figure(c, WIDE.has(c.id))).join('')}</div>
 ${suppression}
 </div>
 <nav class="contents" aria-labelledby="h-contents"><h2 id="h-contents">Contents</h2><ul>${contents}</ul></nav>

@@ -19,10 +19,10 @@ export const SUPPRESSED = '[c]';
 
 /** The note that explains the symbol wherever figures are published (HTML, CSV, workbook). */
 export const suppressionNote = (t: number) =>
-  `[c] = confidential: figure withheld to protect confidentiality. A figure is withheld when it is a count below ${t} ` +
-  `(0 included) or rests on fewer than ${t} incidents, people or referrals; another figure, of any size, is withheld ` +
-  `as well wherever the first could otherwise be worked out by subtraction from a published total. Totals are true ` +
-  `totals: they include the withheld figures.`;
+  `[c] = confidential: figure withheld to protect confidentiality. A figure is withheld when it is a count ` +
+  `below ${t} (0 included) or rests on fewer than ${t} incidents, people or referrals; another figure, of any ` +
+  `size, is withheld as well wherever the first could otherwise be worked out by subtraction from a published ` +
+  `total. Totals are true totals: they include the withheld figures.`;
 
 /** A figure as published: its value, or "[c]" when withheld. */
 export type PublishedValue = number | null | typeof SUPPRESSED;

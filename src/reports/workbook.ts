@@ -76,6 +76,7 @@ function sectionSheet(pack: EvidencePack, s: OutputSection, n: number): TableShe
   const prev = pack.previous.sections.find((x) => x.id === s.id)!;
   const groups = s.rows.length > 1 ? s.rows : [];
   const heading = s.groupBy && groups.length ? GROUP_HEADING[s.groupBy]! : 'Period';
+  const by = groups.length && s.groupBy ? ` by ${heading.toLowerCase()}` : '';
   const label = (g: string) => (s.groupBy === 'month' ? monthLabel(g) : (pack.report.labels[g] ?? g));
   const rowOf = (name: string, row: OutputSection['total']): Value[] => [
     name,
@@ -83,7 +84,7 @@ function sectionSheet(pack: EvidencePack, s: OutputSection, n: number): TableShe
   ];
   return {
     name: `Table_${n}`,
-    title: `Table ${n}: ${s.title}${groups.length && s.groupBy ? ` by ${heading.toLowerCase()}` : ''}, ${pack.period.text}`,
+    title: `Table ${n}: ${s.title}${by}, ${pack.period.text}`,
     columns: [
       { name: heading, width: 34 },
       ...s.measures.map((m) => ({ name: `${m.label}${UNIT_SUFFIX[m.unit]}`, format: FORMAT[m.unit] })),
@@ -157,7 +158,8 @@ function notesRows(pack: EvidencePack): Value[][] {
     ['Who is counted', r.population],
     [
       'Comparisons',
-      `Each figure is set beside the same figure for the previous period of equal length (${pack.previousPeriod.text}). ` +
+      'Each figure is set beside the same figure for the previous period of equal length ' +
+        `(${pack.previousPeriod.text}). ` +
         'Changes in counts, hours and times are in per cent of the earlier figure (one decimal); changes in shares ' +
         'are in percentage points.',
     ],
@@ -172,7 +174,8 @@ function notesRows(pack: EvidencePack): Value[][] {
       ? [
           [
             'National comparison',
-            `s.136 detentions in England and Wales, ${n.year}: ${n.detentions.toLocaleString('en-GB')} (${n.source}); ` +
+            `s.136 detentions in England and Wales, ${n.year}: ${n.detentions.toLocaleString('en-GB')} ` +
+              `(${n.source}); ` +
               `population ${n.population.toLocaleString('en-GB')} (${n.populationSource}).`,
           ] as [string, string],
         ]

@@ -1,6 +1,7 @@
 /**
  * Demand evidence for PCCs: the demand report (JSON or CSV), the evidence pack (HTML or a ZIP of
- * the CSVs behind its charts) and its workbook (.xlsx), the all-incidents volumes that give "share of all incidents", and
+ * the CSVs behind its charts) and its workbook (.xlsx), the all-incidents volumes that give "share
+ * of all incidents", and
  * the R41 high-intensity marker of one incident. Role-restricted (configuration) and every view is
  * audited; suppression (R44) is applied for the roles configured for it.
  */

@@ -94,7 +94,8 @@ export function registerReportPage(
     const options = choices
       .map(
         (y) =>
-          `<option value="${y.label}" data-from="${y.from}" data-to="${y.to}"${y.label === selected.label ? ' selected' : ''}>` +
+          `<option value="${y.label}" data-from="${y.from}" data-to="${y.to}"` +
+          `${y.label === selected.label ? ' selected' : ''}>` +
           `${y.label} (1 April ${y.from.slice(0, 4)} to 31 March ${y.to.slice(0, 4)})</option>`,
       )
       .join('');

@@ -12,7 +12,8 @@ $('year').addEventListener('change', () => {
   if (o && o.dataset.from) { $('from').value = o.dataset.from; $('to').value = o.dataset.to; }
 });
 const toCustom = () => {
-  const match = [...$('year').options].find((o) => o.dataset.from === $('from').value && o.dataset.to === $('to').value);
+  const match = [...$('year').options]
+    .find((o) => o.dataset.from === $('from').value && o.dataset.to === $('to').value);
   $('year').value = match ? match.value : 'custom';
 };
 $('from').addEventListener('change', toCustom);

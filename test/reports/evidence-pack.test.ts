@@ -38,7 +38,7 @@ describe('R44 secondary suppression, marked honestly', () => {
   // April: 3 MH-related incidents (below 5: withheld). May: 8 (withheld as well, or 11 − 8 would give April back).
   const period = 'from=2025-04-01&to=2025-05-31';
 
-  it('R44 JSON, CSV, HTML, ZIP and workbook show [c] for the small cell and the cell withheld to protect it', async () => {
+  it('R44 JSON, CSV, HTML, ZIP and workbook show [c] for a small cell and the one withheld to protect it', async () => {
     h = createHarness({ start: '2025-06-10T09:00:00Z' });
     await incidents([...repeat('2025-04-10', 3), ...repeat('2025-05-12', 8)]);
     const pcc = h.tokens.pcc_analyst;
@@ -123,7 +123,10 @@ describe('comparison with the previous equal period, and rates per 100,000 peopl
     );
     // Hand-computed: (12 − 10) / 10 = +20%; 12 / 200,000 × 100,000 = 6.0; 10 / 200,000 × 100,000 = 5.0.
     expect(html).toMatch(
-      /MH-related incidents<b data-unit="count">12<\/b><span>2024\/25: 10 \(up 20%\)<\/span><span>6\.0 per 100,000 people/,
+      new RegExp(
+        'MH-related incidents<b data-unit="count">12</b><span>2024/25: 10 \\(up 20%\\)</span>' +
+          '<span>6\\.0 per 100,000 people',
+      ),
     );
     expect(html).toContain('<li>MH-related incidents: 12, up 20% on 2024/25 (6.0 per 100,000 people).</li>');
     const headline = /<th scope="row">MH-related incidents<\/th>(.*?)<\/tr>/.exec(html)![1]!;
@@ -177,7 +180,7 @@ describe('comparison with the previous equal period, and rates per 100,000 peopl
 });
 
 describe('the workbook', () => {
-  it('cover, contents, notes, then one titled table a sheet: no merged cells, no blank rows inside a table', async () => {
+  it('cover, contents, notes, then one titled table a sheet; no merged cells, no blank rows in a table', async () => {
     h = createHarness({ start: '2026-06-01T09:00:00Z', config: withPopulation });
     await incidents([...repeat('2025-04-03', 6), ...repeat('2025-11-11', 2)]);
     const r = await get('/api/reports/workbook?from=2025-04-01&to=2026-03-31', h.tokens.pcc_analyst);
@@ -229,7 +232,7 @@ describe('the workbook', () => {
     expect(nov.getCell(mhCol).value).toBe('[c]');
   });
 
-  it('the workbook follows the pack: roles that may not read reports are refused and audited; bad periods are 400', async () => {
+  it('the workbook follows the pack: other roles refused and audited; bad periods are 400', async () => {
     h = createHarness({ start: '2026-06-01T09:00:00Z' });
     const refused = await h.request('GET', '/api/reports/workbook?from=2025-04-01&to=2026-03-31', {
       token: h.tokens.call_handler,

@@ -103,6 +103,7 @@ describe('the evidence pack a PCC lifts into a paper', () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.setContent(await packHtml(h.tokens.pcc_analyst));
     expect(await axe(page)).toEqual([]);
+    // biome-ignore lint/performance/useDomNodeTextContent: the text as a reader sees it, with its line breaks.
     const text = await page.evaluate(() => document.body.innerText);
     expect(text.match(/\b[a-z]+[A-Z][A-Za-z]*\b/g) ?? [], 'camelCase identifiers').toEqual([]);
     expect(text.match(/\b[a-z]+_[a-z_]+\b/g) ?? [], 'snake_case identifiers').toEqual([]);
@@ -141,7 +142,7 @@ describe('the evidence pack a PCC lifts into a paper', () => {
     await page.close();
   });
 
-  it('the /reports page defaults to the last complete financial year, offers each year, and downloads the workbook', async () => {
+  it('R43 /reports defaults to the last complete financial year, offers each year, gives the workbook', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${base}/reports`);
     expect(await page.inputValue('#year')).toBe('2025/26');
