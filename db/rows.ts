@@ -1,6 +1,6 @@
 /**
  * Prepared row writers generated from the drizzle tables, for the command hot path: drizzle builds
- * SQL per call (20-40 µs, STACK-NOTES trap 5); these are prepared once and map values with each
+ * SQL per call (20-40 µs measured); these are prepared once and map values with each
  * column's own driver mapping (booleans → 0/1), so the schema stays the single source of truth.
  */
 import type Database from 'better-sqlite3';

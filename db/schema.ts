@@ -236,6 +236,8 @@ export const outbox = sqliteTable(
     recipient: text('recipient').notNull(),
     subject: text('subject').notNull(),
     body: text('body').notNull(),
+    /** The HTML alternative of `body` (same content, real links); null for text-only emails. */
+    html: text('html'),
     status: text('status').notNull(), // pending | sending | sent | failed
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: text('next_attempt_at').notNull(),

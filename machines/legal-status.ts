@@ -1,6 +1,6 @@
 /**
  * Mental Health Act legal status of a patient, as NHS Data Dictionary "Mental Health Act legal
- * status classification" codes (DOMAIN §8), plus `CTO` for a community treatment order (s.17A),
+ * status classification" codes, plus `CTO` for a community treatment order (s.17A),
  * which the NHS data sets record separately rather than as a legal-status code.
  *
  * R14: a patient is AWOL (MHA s.18) only when liable to be detained, on a CTO or under

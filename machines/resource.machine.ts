@@ -11,11 +11,11 @@ import type { EventMeta, Flag, Violation } from './types.js';
 
 export const RESOURCE_MACHINE_VERSION = 'resource@1';
 
-/** What officers were doing (DOMAIN §4.5 item 2); every second of an assignment is in exactly one. */
+/** What officers were doing (docs/reports.md, police time); every second of an assignment is in exactly one. */
 export const ACTIVITIES = ['travel', 'scene', 'conveyance', 'waitingED', 'waitingHBPoS', 'custody', 'other'] as const;
 export type Activity = (typeof ACTIVITIES)[number];
 
-/** R39: segments must add up to the assignment's total within this tolerance (DOMAIN: ≤ 1 min). */
+/** R39: segments must add up to the assignment's total within this tolerance (≤ 1 min). */
 export const SEGMENT_SUM_TOLERANCE_SECONDS = 60;
 
 export interface Segment {

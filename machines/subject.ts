@@ -18,7 +18,7 @@ export const AGE_BANDS = [
 export type AgeBand = (typeof AGE_BANDS)[number];
 export const GENDERS = ['male', 'female', 'other', 'notKnown'] as const;
 export type Gender = (typeof GENDERS)[number];
-/** ONS 5+1 groups used in the Home Office ADR tables (DOMAIN §5.2). */
+/** ONS 5+1 groups used in the Home Office ADR tables (docs/detentions.md). */
 export const ETHNICITIES = ['white', 'black', 'asian', 'mixed', 'other', 'notStated'] as const;
 export type Ethnicity = (typeof ETHNICITIES)[number];
 export const ETHNICITY_BASES = ['selfDefined', 'officerPerceived', 'notKnown'] as const;

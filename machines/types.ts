@@ -20,14 +20,14 @@ export interface EventMeta {
   actor: Actor;
 }
 
-/** Why a command was refused. `rule` names the DOMAIN.md rule when one applies. */
+/** Why a command was refused. `rule` names the rule (docs/rules.md) when one applies. */
 export interface Violation {
   rule: string | null;
   code: string;
   message: string;
 }
 
-/** A FLAG outcome (DOMAIN.md §7 legend): allowed, but raised as an alert exactly once. */
+/** A FLAG outcome (docs/rules.md, kinds): allowed, but raised as an alert exactly once. */
 export interface Flag {
   key: string;
   rule: string;

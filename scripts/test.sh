@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's test command: type-check, run every test once, then print one plain summary line
-# ("N passed, N failed, N skipped") that CI can read (STACK-NOTES trap 11).
+# ("N passed, N failed, N skipped") that CI can read (vitest's own summary is not such a line).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .test-results

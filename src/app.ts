@@ -154,7 +154,7 @@ export function createApp(deps: AppDeps) {
         'Incidents from call to close: THRIVE, grading, Right Care Right Person decisions, dispatch, partner ' +
         'referrals (emailed with a partner response link, acknowledged, answered, escalated), the partner ' +
         'directory, the handover audit, MHA s.136/s.135 detentions and the Home Office ADR return. Errors are ' +
-        'RFC 9457 problem+json; 422 names the rule (DOMAIN.md R1–R45).',
+        'RFC 9457 problem+json; 422 names the rule (R1–R45, docs/rules.md).',
     },
   });
 

@@ -2,7 +2,8 @@
  * Entry point: environment → configuration → database (migrated) → HTTP server → scheduler and
  * outbox worker. SIGTERM/SIGINT: stop accepting, let in-flight requests finish, close the database.
  */
-import { serve } from '@hono/node-server';
+import { createAdaptorServer } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { closeDatabase, openDatabase } from '../db/client.js';
 import { createApp } from './app.js';
@@ -10,6 +11,7 @@ import { systemClock } from './clock.js';
 import type { CommandDeps } from './commands/deps.js';
 import { groupCommitUnitOfWork } from './commands/unit-of-work.js';
 import { ConfigError, DEFAULT_CONFIG_PATH, loadForceConfig } from './config/load.js';
+import { listenPort, localUrl } from './config/listen.js';
 import type { ForceConfig } from './config/schema.js';
 import { PersonKeyer, resolvePersonKeySecret } from './domain/person-key.js';
 import { createLogger } from './log.js';
@@ -34,8 +36,9 @@ try {
 }
 
 const databasePath = resolve(env.DATABASE_PATH ?? './data/triage.sqlite');
-const port = Number(env.PORT ?? 3000);
-if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`PORT must be a port number, not '${env.PORT}'`);
+const listen = listenPort(env);
+if ('error' in listen) fail(listen.error);
+const { port } = listen;
 
 const db = openDatabase(databasePath, { synchronous: 'FULL' });
 const secret = resolvePersonKeySecret(env.PERSON_KEY_SECRET, `${databasePath}.person-key`);
@@ -54,7 +57,6 @@ if (linkSecret.source === 'generated') {
       'database. Set REFERRAL_LINK_SECRET in production; changing it invalidates links already emailed.',
   );
 }
-const publicBaseUrl = env.PUBLIC_BASE_URL ?? `http://localhost:${port}`;
 const mail = mailSettingsFromEnv(env);
 if (mail && isCapture(mail)) {
   logger.warn(
@@ -66,6 +68,28 @@ if (mail && isCapture(mail)) {
 const uow = groupCommitUnitOfWork(db.$client, (e) =>
   logger.error({ err: e.message }, 'commit failed; the batch was not saved'),
 );
+// Listen first, so PORT=0 (any free port, as tests use) gives the real port to the links and the log.
+let app: ReturnType<typeof createApp> | null = null;
+let inFlight = 0;
+const server = createAdaptorServer({
+  fetch: async (req, ...rest) => {
+    if (!app) return new Response(null, { status: 503 }); // never: the app exists before the first request
+    inFlight++;
+    try {
+      return await app.fetch(req, ...rest);
+    } finally {
+      inFlight--;
+    }
+  },
+});
+await new Promise<void>((listening) => {
+  server.once('error', (e: NodeJS.ErrnoException) =>
+    fail(e.code === 'EADDRINUSE' ? `PORT ${port} is already in use` : `Cannot listen on PORT ${port}: ${e.message}`),
+  );
+  server.listen(port, listening);
+});
+const boundPort = (server.address() as AddressInfo).port;
+const publicBaseUrl = env.PUBLIC_BASE_URL ?? localUrl(boundPort);
 const deps: CommandDeps = {
   db,
   clock: systemClock,
@@ -75,29 +99,16 @@ const deps: CommandDeps = {
   uow,
   partnerLinks: new PartnerLinks(linkSecret.secret, publicBaseUrl),
 };
-const app = createApp({ ...deps, logger });
-
-let inFlight = 0;
-const server = serve({
-  fetch: async (req, ...rest) => {
-    inFlight++;
-    try {
-      return await app.fetch(req, ...rest);
-    } finally {
-      inFlight--;
-    }
-  },
-  port,
-});
+app = createApp({ ...deps, logger });
 logger.info(
   {
-    port,
+    port: boundPort,
     database: databasePath,
     force: config.force.name,
     mail: mail ? (isCapture(mail) ? 'capture' : 'smtp') : 'off',
     publicBaseUrl,
   },
-  `serving on http://localhost:${port} (evidence pack: http://localhost:${port}/reports)`,
+  `serving on ${localUrl(boundPort)} (evidence pack: ${localUrl(boundPort)}/reports)`,
 );
 
 const sweepEvery = Number(env.SWEEP_INTERVAL_MS ?? 15_000);

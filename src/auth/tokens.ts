@@ -19,21 +19,31 @@ export const hashToken = (token: string) => createHash('sha256').update(token).d
 
 export class UserRoleConflict extends Error {}
 
-/** Create the user if needed (same name and role), then issue a new token for them. */
+/**
+ * Create the user if needed, then issue a new token for them. A user who exists with another role is
+ * refused (a token never silently carries a role other than the one asked for) unless `changeRole`:
+ * then the user's role changes — for every token they hold — and `previousRole` says from what.
+ */
 export function issueToken(
   db: Db,
   clock: Clock,
   name: string,
   role: UserRole,
-): { user: AuthenticatedUser; token: string } {
+  opts: { changeRole?: boolean } = {},
+): { user: AuthenticatedUser; token: string; previousRole: UserRole | null } {
   return db.transaction(
     (tx) => {
       const now = clock.now().toISOString();
       let user = tx.select().from(users).where(eq(users.name, name)).all()[0];
+      let previousRole: UserRole | null = null;
       if (user && user.role !== role) {
-        throw new UserRoleConflict(
-          `user '${name}' already exists with role ${user.role}; roles are not changed by issuing a token`,
-        );
+        if (!opts.changeRole)
+          throw new UserRoleConflict(
+            `user '${name}' already exists with role ${user.role}; roles are not changed by issuing a token`,
+          );
+        previousRole = user.role as UserRole;
+        tx.update(users).set({ role }).where(eq(users.id, user.id)).run();
+        user = { ...user, role };
       }
       if (!user) {
         user = { id: randomUUID(), name, role, createdAt: now, disabledAt: null };
@@ -43,7 +53,7 @@ export function issueToken(
       tx.insert(apiTokens)
         .values({ id: randomUUID(), userId: user.id, tokenHash: hashToken(token), createdAt: now, revokedAt: null })
         .run();
-      return { user: { id: user.id, name: user.name, role: user.role as UserRole }, token };
+      return { user: { id: user.id, name: user.name, role: user.role as UserRole }, token, previousRole };
     },
     { behavior: 'immediate' },
   );

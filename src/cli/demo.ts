@@ -12,6 +12,7 @@ import { closeDatabase, openDatabase } from '../../db/client.js';
 import { issueToken } from '../auth/tokens.js';
 import { systemClock } from '../clock.js';
 import { DEFAULT_CONFIG_PATH, loadForceConfig } from '../config/load.js';
+import { listenPort, localUrl } from '../config/listen.js';
 import { PersonKeyer, resolvePersonKeySecret } from '../domain/person-key.js';
 import { seedDirectory } from '../directory/directory.js';
 import { calibration, DEMO_DEFAULTS, demoReport, detentionFigures, runDemo } from '../demo/run-demo.js';
@@ -45,6 +46,14 @@ if (
   );
   process.exit(2);
 }
+/** Where `npm start` with this environment serves the evidence pack page. */
+function reportsAt(env: NodeJS.ProcessEnv): string {
+  const listen = listenPort(env);
+  if ('error' in listen) return `/reports at the address it prints (${listen.error})`;
+  if (listen.port === 0) return '/reports at the address it prints (PORT=0 picks a free port)';
+  return `${localUrl(listen.port)}/reports`;
+}
+
 const path = resolve(process.env.DATABASE_PATH ?? './data/triage.sqlite');
 const db = openDatabase(path);
 try {
@@ -80,7 +89,7 @@ try {
       await runDemo({ db, config, keyer: new PersonKeyer(secret.secret), mailEnabled: false }, before, progress);
     }
     const r = await runDemo({ db, config, keyer: new PersonKeyer(secret.secret), mailEnabled: false }, o, progress);
-    const report = demoReport({ db, config }, r.period, new Date());
+    const report = demoReport({ db, config }, r.period, systemClock.now());
     const lines = calibration(report, o, detentionFigures(db, config.force.timezone, r.period));
     const detentions = r.plans.filter((p) => p.detention).length;
     const warrants = r.plans.filter((p) => p.warrant).length;
@@ -101,7 +110,7 @@ try {
   const pcc = issueToken(db, systemClock, 'Demo PCC analyst', 'pcc_analyst').token;
   const lead = issueToken(db, systemClock, 'Demo MH lead', 'mh_lead').token;
   process.stdout.write(
-    `\nNow: npm start, then open http://localhost:3000/reports and paste a token.\n` +
+    `\nNow: npm start, then open ${reportsAt(process.env)} and paste a token.\n` +
       `  PCC analyst (suppressed figures, R44): ${pcc}\n  MH lead (all figures): ${lead}\n` +
       `The demo year is ${o.start} + ${o.days} days` +
       `${years === 2 ? ', after the same days a year earlier (the previous year the pack compares with)' : ''}.\n`,

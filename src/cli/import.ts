@@ -1,6 +1,6 @@
 /**
  * npm run import -- extract.csv [--batch 5000]
- * Imports a historic command-and-control extract (see README "Importing historic extracts").
+ * Imports a historic command-and-control extract (see docs/operations.md, "Importing historic extracts").
  * Good rows are kept, bad rows are reported with their line numbers (also written to
  * <file>.errors.csv), and running it again on the same file changes nothing.
  * Exit status: 0 all rows imported or already present; 3 some rows refused; 1 the file could not be read.

@@ -86,7 +86,7 @@ const referralMails: EffectSource = ({ deps, before, event, after }) => {
         deps.partnerLinks && r.route.linkExpiresAt
           ? deps.partnerLinks.url(deps.partnerLinks.token(incident.id, id, r.route.linkExpiresAt))
           : null;
-      const { subject, body } = referralEmail({ config: deps.config, referral: r, incident, link });
+      const { subject, body, html } = referralEmail({ config: deps.config, referral: r, incident, link });
       out.push({
         type: 'mail',
         mail: {
@@ -96,6 +96,7 @@ const referralMails: EffectSource = ({ deps, before, event, after }) => {
           recipient: r.route.email,
           subject,
           body,
+          html,
           correlation: id,
         },
       });
@@ -129,7 +130,7 @@ const referralMails: EffectSource = ({ deps, before, event, after }) => {
       r.route.email &&
       deps.mailEnabled
     ) {
-      const { subject, body } = withdrawalEmail({ config: deps.config, referral: r, incident });
+      const { subject, body, html } = withdrawalEmail({ config: deps.config, referral: r, incident });
       out.push({
         type: 'mail',
         mail: {
@@ -139,6 +140,7 @@ const referralMails: EffectSource = ({ deps, before, event, after }) => {
           recipient: r.route.email,
           subject,
           body,
+          html,
           correlation: id,
         },
       });

@@ -8,7 +8,19 @@ import { replay } from '../domain/incident-aggregate.js';
 import { project } from '../domain/projection.js';
 import { incidentStore, PROJECTION_CHILD_TABLES } from './incident-store.js';
 
-export function rebuildProjections(db: Db): { incidents: number; events: number } {
+/** How far a rebuild has got: streams (incidents) and events replayed so far, of how many. */
+export interface RebuildProgress {
+  incidents: number;
+  incidentsTotal: number;
+  events: number;
+  eventsTotal: number;
+}
+
+/** `onProgress` is called after each incident's stream is replayed (the caller decides how often to show it). */
+export function rebuildProjections(
+  db: Db,
+  onProgress?: (p: RebuildProgress) => void,
+): { incidents: number; events: number } {
   const store = incidentStore(db);
   return db.transaction(
     (tx) => {
@@ -28,6 +40,9 @@ export function rebuildProjections(db: Db): { incidents: number; events: number 
         .prepare('SELECT DISTINCT incident_id FROM incident_events ORDER BY incident_id')
         .pluck()
         .all() as string[];
+      const eventsTotal = onProgress
+        ? (db.$client.prepare('SELECT count(*) FROM incident_events').pluck().get() as number)
+        : 0;
       let events = 0;
       let done = 0;
       for (const id of ids) {
@@ -35,6 +50,7 @@ export function rebuildProjections(db: Db): { incidents: number; events: number 
         store.writeProjection(null, project(replay(stream)), rollup);
         events += stream.length;
         if (++done % 2000 === 0) rollup.flush();
+        onProgress?.({ incidents: done, incidentsTotal: ids.length, events, eventsTotal });
       }
       rollup.flush();
       return { incidents: ids.length, events };

@@ -1,5 +1,5 @@
 /**
- * Everything that differs by force (DOMAIN.md: "configuration, not code"). Validated at start;
+ * Everything that differs by force ("configuration, not code": docs/configuration.md). Validated at start;
  * an invalid file stops the server with a message naming the field.
  */
 import { z } from 'zod';
@@ -166,8 +166,8 @@ const codedList = <T extends z.ZodType<{ code: string }>>(item: T) =>
       });
     });
 
-/** Place-of-safety types (DOMAIN §2.4), defined with the s.136 machine; the ADR's "first place of safety" groups them
- * (§5.2). */
+/** Place-of-safety types (s.135(6)–(8), s.136A), defined with the s.136 machine; the ADR's "first place of safety"
+ * groups them (docs/detentions.md). */
 export const PLACE_OF_SAFETY_TYPES = PLACE_TYPES;
 
 const minutesBefore = z
@@ -176,7 +176,7 @@ const minutesBefore = z
   .positive()
   .max(24 * 60);
 
-/** MHA s.135/s.136 settings (DOMAIN §2, rules R16–R37, R42). Stamped into each detention when it starts. */
+/** MHA s.135/s.136 settings (rules R16–R37, R42 in docs/rules.md). Stamped into each detention when it starts. */
 const s136 = z.object({
   /** R23: warnings this many minutes before the clock expires (default T−6 h, T−2 h). */
   clockWarningsMinutesBeforeExpiry: z.array(minutesBefore).max(6),
@@ -190,7 +190,7 @@ const s136 = z.object({
   handoverRuleAtEmergencyDepartments: z.boolean(),
   /** R37: flag an assessment that has not started this many hours after the clock started. */
   assessmentStartFlagHours: z.number().positive().max(24),
-  /** DOMAIN §2.4: pending legislation may remove police stations as a place of safety. */
+  /** Pending legislation may remove police stations as a place of safety (R25). */
   policeStationAsPlaceOfSafety: z.boolean(),
   /** R26: longest gap between healthcare-professional welfare checks at a police station (reg 4). */
   healthcareCheckMinutes: z.number().int().positive().max(240),
@@ -212,7 +212,7 @@ const s136 = z.object({
   adr: z.object({
     /** R42 [U]: which moment puts a detention in a financial year (the decision to detain, or the clock start). */
     countingDate: z.enum(['detentionDecision', 'clockStart']),
-    /** Reasons a police station was used ([U] Home Office codes; DOMAIN §5.2). Include a "notKnown" code. */
+    /** Reasons a police station was used ([U] Home Office codes not found). Include a "notKnown" code. */
     policeStationReasons: codedList(z.object({ code, label: z.string().min(1) })),
   }),
 });

@@ -77,7 +77,7 @@ const POLICE_STATION_RECORD = {
 };
 
 /**
- * The detention's events in a valid order (README "A detention, step by step"): considered,
+ * The detention's events in a valid order (docs/detentions.md, "A detention, step by step"): considered,
  * consultation, decision (for s.135, the warrant's execution instead), conveyance, arrival (the clock starts), then by
  * time the agreed extended
  * stay, NHS acceptance, police departure, assessment start, welfare checks at a police station and

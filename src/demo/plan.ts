@@ -1,6 +1,6 @@
 /**
  * A year of mental-health demand for a Kent-sized force, as plain records (one per incident):
- * seeded and reproducible, calibrated from shared/data/published-figures.json (CALIBRATION below).
+ * seeded and reproducible, calibrated from published figures (CALIBRATION below names each source).
  * Pure: planning does no I/O. `apply.ts` drives each plan through the real command path; tests
  * compute expected report figures from these same records, independently of the report queries.
  *

@@ -5,7 +5,7 @@
  * an ORUK API page `{ content: [services] }`, or an array of services (each may embed its
  * `organization`). One directory agency per ORUK service, matched on re-import by the service id.
  *
- * Mapping (DOMAIN §8): name → label; organization.name → organization; email → referral email;
+ * Mapping: name → label; organization.name → organization; email → referral email;
  * first phone (service or contact) → phone; weekly schedules (byday, opens_at, closes_at) → hours;
  * service_areas whose text names one of the force's districts → districts (none matched = the whole
  * force area, with a warning); contacts → named contacts. The agency type comes from a taxonomy term

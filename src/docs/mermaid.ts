@@ -1,5 +1,5 @@
 /**
- * Mermaid state diagrams generated from the machine definitions, so the README can never describe a
+ * Mermaid state diagrams generated from the machine definitions, so the docs can never describe a
  * lifecycle the code does not implement (a test compares them). Leaf states are drawn flat; events a
  * parent state accepts in all its children without moving are listed in a note.
  */

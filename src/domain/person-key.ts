@@ -1,5 +1,5 @@
 /**
- * Pseudonymous person keys (DOMAIN §7 R15, R41; UK GDPR data minimisation). Identifiers are
+ * Pseudonymous person keys (R15, R41 in docs/rules.md; UK GDPR data minimisation). Identifiers are
  * normalised and turned into HMAC-SHA256 keys with a secret held outside the database; the
  * identifiers themselves are then dropped and never stored, logged or echoed in errors.
  */

@@ -10,7 +10,7 @@
  * accumulated per batch. Re-importing is idempotent: a row whose incident_ref is already stored is
  * skipped.
  *
- * Column mapping: see IMPORT_COLUMNS (and the README).
+ * Column mapping: see IMPORT_COLUMNS (and docs/operations.md).
  */
 import { parse } from 'csv-parse';
 import { randomUUID } from 'node:crypto';

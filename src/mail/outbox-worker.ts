@@ -17,6 +17,7 @@ export interface OutboxRow {
   recipient: string;
   subject: string;
   body: string;
+  html: string | null;
   attempts: number;
   messageId: string;
 }
@@ -53,7 +54,7 @@ export async function deliverDueMail(
   const claim = s.transaction((): OutboxRow[] => {
     const rows = s
       .prepare(
-        `SELECT id, kind, incident_id AS incidentId, correlation, recipient, subject, body, attempts,
+        `SELECT id, kind, incident_id AS incidentId, correlation, recipient, subject, body, html, attempts,
         message_id AS messageId FROM outbox
          WHERE status IN ('pending', 'sending') AND next_attempt_at <= ? ORDER BY id LIMIT ?`,
       )
@@ -74,6 +75,7 @@ export async function deliverDueMail(
         to: row.recipient,
         subject: row.subject,
         text: row.body,
+        ...(row.html ? { html: row.html } : {}),
         messageId: row.messageId,
         headers: { 'Auto-Submitted': 'auto-generated' },
       });

@@ -14,6 +14,8 @@ export interface MailToSend {
   recipient: string;
   subject: string;
   body: string;
+  /** The HTML alternative of `body` (rendered from the same document), when the email has one. */
+  html?: string | null;
   /** What the email is about inside its incident (e.g. a referral id), for what happens after sending. */
   correlation?: string | null;
 }
@@ -31,10 +33,10 @@ function prepared(db: Db) {
   if (!s) {
     s = {
       insert: db.$client.prepare(
-        `INSERT INTO outbox (dedupe_key, kind, incident_id, recipient, subject, body, status, attempts,
+        `INSERT INTO outbox (dedupe_key, kind, incident_id, recipient, subject, body, html, status, attempts,
         next_attempt_at, message_id, created_at, correlation)
-         VALUES (@dedupeKey, @kind, @incidentId, @recipient, @subject, @body, 'pending', 0, @now, @messageId, @now,
-         @correlation)
+         VALUES (@dedupeKey, @kind, @incidentId, @recipient, @subject, @body, @html, 'pending', 0, @now, @messageId,
+         @now, @correlation)
          ON CONFLICT(dedupe_key) DO NOTHING`,
       ),
       settle: db.$client.prepare(
@@ -54,6 +56,7 @@ export function enqueueMail(db: Db, mail: MailToSend, now: string, messageDomain
     prepared(db).insert.run({
       ...mail,
       correlation: mail.correlation ?? null,
+      html: mail.html ?? null,
       now,
       messageId: messageIdFor(mail.dedupeKey, messageDomain),
     }).changes === 1

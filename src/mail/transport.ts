@@ -15,7 +15,7 @@ import type Mail from 'nodemailer/lib/mailer/index.js';
 export interface SmtpSettings {
   url: string;
   from: string;
-  /** Only for local test servers without a valid certificate (STACK-NOTES trap 9). */
+  /** Only for local test servers without a valid certificate (smtp-server's bundled test certificate has expired). */
   ignoreTLS: boolean;
 }
 export interface CaptureSettings {

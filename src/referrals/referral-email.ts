@@ -7,6 +7,7 @@
 import type { ReferralContext } from '../../machines/referral.machine.js';
 import { addMinutes } from '../../machines/types.js';
 import type { ForceConfig } from '../config/schema.js';
+import { type MessageBlock, type MessageDocument, renderMessage } from '../mail/message.js';
 
 export interface ReferralEmailInput {
   config: ForceConfig;
@@ -44,7 +45,8 @@ export function categoryLabel(config: ForceConfig, code: string): string {
   return config.categories.find((c) => c.code === code)?.label ?? code;
 }
 
-export function referralEmail(x: ReferralEmailInput): { subject: string; body: string } {
+/** The referral email as one document: the plain-text and HTML parts both come from it. */
+export function referralMessage(x: ReferralEmailInput): MessageDocument {
   const { config, referral: r, incident } = x;
   const tz = config.force.timezone;
   const ref = incident.reference ?? incident.id;
@@ -55,54 +57,83 @@ export function referralEmail(x: ReferralEmailInput): { subject: string; body: s
   const subject =
     `${config.force.name} referral ${ref}: ` +
     `${category}${answerBy ? ` — please answer by ${localClock(answerBy, tz)}` : ''}`;
-  const lines = [
-    `${config.force.name} control room referral (Right Care, Right Person)`,
-    '',
-    `To:               ${r.route.agencyLabel} (${r.namedContact})`,
-    `Reference:        ${ref} (referral ${r.referralId})`,
-    `Referred:         ${localTime(r.madeAt, tz)} (UK time)`,
-    `Category:         ${category}`,
-    ...(incident.district ? [`District:         ${incident.district}`] : []),
-    `Location:         ${r.shared.location ?? 'not given: ask on the callback route'}`,
-    `Risk summary:     ${r.shared.riskSummary ?? ''}`,
-    ...(r.shared.narrative && r.route.freeTextAllowed ? ['', 'Narrative:', r.shared.narrative] : []),
-    '',
-    'What we ask:',
-    `  - acknowledge that you have this ` +
-      `referral${ackBy ? ` within ${r.route.acknowledgeMinutes} minutes (by about ${localTime(ackBy, tz)})` : ''}`,
-    `  - accept or decline it (with your ` +
-      `reason)${answerBy ? ` within ${r.route.answerMinutes} minutes (by about ${localTime(answerBy, tz)})` : ''}`,
-    '  If we hear nothing in time the referral is escalated to managers on both sides.',
-    '',
+  const blocks: MessageBlock[] = [
+    { kind: 'title', text: `${config.force.name} control room referral (Right Care, Right Person)` },
+    {
+      kind: 'fields',
+      rows: [
+        ['To', `${r.route.agencyLabel} (${r.namedContact})`],
+        ['Reference', `${ref} (referral ${r.referralId})`],
+        ['Referred', `${localTime(r.madeAt, tz)} (UK time)`],
+        ['Category', category],
+        ...(incident.district ? [['District', incident.district] as const] : []),
+        ['Location', r.shared.location ?? 'not given: ask on the callback route'],
+        ['Risk summary', r.shared.riskSummary ?? ''],
+      ],
+    },
+    ...(r.shared.narrative && r.route.freeTextAllowed
+      ? [{ kind: 'section', title: 'Narrative', text: r.shared.narrative } as const]
+      : []),
+    {
+      kind: 'list',
+      title: 'What we ask',
+      items: [
+        `acknowledge that you have this ` +
+          `referral${ackBy ? ` within ${r.route.acknowledgeMinutes} minutes (by about ${localTime(ackBy, tz)})` : ''}`,
+        `accept or decline it (with your ` +
+          `reason)${answerBy ? ` within ${r.route.answerMinutes} minutes (by about ${localTime(answerBy, tz)})` : ''}`,
+      ],
+      note: 'If we hear nothing in time the referral is escalated to managers on both sides.',
+    },
     ...(x.link
       ? [
-          'Answer here (no login needed; this link is only for this referral and works once):',
-          x.link,
-          ...(r.route.linkExpiresAt ? [`The link expires ${localTime(r.route.linkExpiresAt, tz)}.`] : []),
-          '',
+          {
+            kind: 'link',
+            intro: 'Answer here',
+            note: 'no login needed; this link is only for this referral and works once',
+            label: `Answer referral ${ref}`,
+            href: x.link,
+            ...(r.route.linkExpiresAt ? { after: `The link expires ${localTime(r.route.linkExpiresAt, tz)}.` } : {}),
+          } as const,
         ]
       : []),
-    `Call back:        ${r.shared.callbackRoute}`,
-    '',
-    "The person's name and details are not in this email. Ring the callback number, quoting the",
-    'reference, to get them or to talk the referral through.',
+    { kind: 'fields', rows: [['Call back', r.shared.callbackRoute]] },
+    {
+      kind: 'paragraph',
+      lines: [
+        "The person's name and details are not in this email. Ring the callback number, quoting the",
+        'reference, to get them or to talk the referral through.',
+      ],
+    },
   ];
-  return { subject, body: `${lines.join('\n')}\n` };
+  return { subject, blocks };
 }
 
-export function withdrawalEmail(x: Omit<ReferralEmailInput, 'link'>): { subject: string; body: string } {
+/** Subject, plain text and HTML of the referral email. */
+export const referralEmail = (x: ReferralEmailInput) => renderMessage(referralMessage(x));
+
+/** The withdrawal notice for an emailed referral (text and HTML from one document). */
+export function withdrawalEmail(x: Omit<ReferralEmailInput, 'link'>): { subject: string; body: string; html: string } {
   const { config, referral: r, incident } = x;
   const ref = incident.reference ?? incident.id;
-  return {
+  return renderMessage({
     subject: `${config.force.name} referral ${ref}: WITHDRAWN — no action needed`,
-    body: `${[
-      `${config.force.name} has withdrawn referral ${r.referralId} (reference ${ref}) sent to ` +
-        `${r.route.agencyLabel} on ${localTime(r.madeAt, config.force.timezone)}.`,
-      '',
-      `Reason: ${r.withdrawn?.reason ?? ''}`,
-      '',
-      'No action is needed. The response link in the original email no longer works.',
-      `Questions: ${r.shared.callbackRoute}`,
-    ].join('\n')}\n`,
-  };
+    blocks: [
+      {
+        kind: 'paragraph',
+        lines: [
+          `${config.force.name} has withdrawn referral ${r.referralId} (reference ${ref}) sent to ` +
+            `${r.route.agencyLabel} on ${localTime(r.madeAt, config.force.timezone)}.`,
+        ],
+      },
+      { kind: 'paragraph', lines: [`Reason: ${r.withdrawn?.reason ?? ''}`] },
+      {
+        kind: 'paragraph',
+        lines: [
+          'No action is needed. The response link in the original email no longer works.',
+          `Questions: ${r.shared.callbackRoute}`,
+        ],
+      },
+    ],
+  });
 }

@@ -1,6 +1,6 @@
 /**
- * The Home Office Annual Data Requirement (ADR) return for MHA s.135/s.136 detentions (DOMAIN §5),
- * from the `detentions` projection: one record per detention in the financial year with the §5.2
+ * The Home Office Annual Data Requirement (ADR) return for MHA s.135/s.136 detentions,
+ * from the `detentions` projection: one record per detention in the financial year with the ADR
  * fields and explicit "Not known" codes, and the aggregate tables the published statistics carry
  * (age, gender, ethnicity, first place of safety, conveyance and reasons, police-station reasons),
  * each split s.136 / s.135.
@@ -8,7 +8,7 @@
  * R43: the financial year is 1 April–31 March by the local date in the force's time zone
  * (Europe/London), so a detention at 23:30 UTC on 31 March (00:30 BST on 1 April) counts in the
  * new year. Which moment is counted (the decision to detain, or the clock start) is configuration
- * (`s136.adr.countingDate`, [U] in DOMAIN R42).
+ * (`s136.adr.countingDate`, [U]: docs/configuration.md).
  *
  * No personal data: codes, dates and ids only.
  */
@@ -57,7 +57,7 @@ const ETHNICITY: Record<string, string> = {
   other: 'Other',
   notStated: 'Not stated',
 };
-/** DOMAIN §5.2 "place of safety first used" categories. */
+/** The ADR's "place of safety first used" categories. */
 const FIRST_POS: Record<string, string> = {
   healthBasedPlaceOfSafety: 'Health-based place of safety',
   emergencyDepartment: 'A&E',

@@ -30,11 +30,3 @@ export function formatNumber(v: number, unit: Unit | 'rate'): string {
   if (unit === 'share') return `${Math.round(v * 100)}%`;
   return num(v, unit === 'hours' || unit === 'rate' ? 1 : 0);
 }
-
-/** What a unit is called in a heading or an axis title. */
-export const UNIT_NAME: Record<Unit, string> = {
-  count: 'number',
-  hours: 'officer-hours',
-  share: 'per cent',
-  minutes: 'minutes',
-};

@@ -11,7 +11,7 @@ export const problemSchema = z
       .string()
       .nullable()
       .optional()
-      .openapi({ example: 'R9', description: 'The DOMAIN.md rule that refused the command' }),
+      .openapi({ example: 'R9', description: 'The rule that refused the command (R1–R45, docs/rules.md)' }),
     allowedEvents: z.array(z.string()).optional(),
     state: z.string().optional(),
     currentVersion: z.number().int().optional(),

@@ -1,5 +1,5 @@
 /**
- * The MHA s.136/s.135 rules (DOMAIN R16–R37, R42, R43, R45) through the HTTP API on a real SQLite
+ * The MHA s.136/s.135 rules (R16–R37, R42, R43, R45 in docs/rules.md) through the HTTP API on a real SQLite
  * file. A refused command answers 422 naming the rule and writes nothing; flags become alerts.
  */
 import { afterEach, describe, expect, it } from 'vitest';

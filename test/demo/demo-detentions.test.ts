@@ -32,7 +32,7 @@ beforeAll(async () => {
   const deps: CommandDeps = { ...h.deps, clock, uow };
   for (const p of applied) applyPlan(deps, clock, p);
   await uow.durable();
-}, 60_000);
+});
 afterAll(() => h.close());
 
 describe('demo s.136 detentions (a full year, seed 42)', () => {
@@ -179,7 +179,7 @@ describe('demo s.135 warrants (the same year)', () => {
     const uow = groupCommitUnitOfWork(hw.db.$client);
     for (const p of warranted) applyPlan({ ...hw.deps, clock, uow }, clock, p);
     await uow.durable();
-  }, 60_000);
+  });
   afterAll(() => hw.close());
 
   it(

@@ -1,15 +1,28 @@
-/** The README stays true: its diagrams come from the machines and its curl walkthrough works. */
-import { readdirSync, readFileSync } from 'node:fs';
+/**
+ * The README is what a newcomer reads first: short, the two commands near the top, and every link
+ * leads to a page of the manual that exists. The manual's own links are checked the same way.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, normalize } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { diagramSections, replaceDiagrams } from '../../src/docs/readme-diagrams.js';
-import { join } from 'node:path';
-import { simpleParser } from 'mailparser';
-import { deliverOutbox } from '../../src/commands/deliver-mail.js';
-import { captureTransport } from '../../src/mail/transport.js';
-import { replaceDefinitions } from '../../src/docs/readme-definitions.js';
-import { createHarness } from '../support/harness.js';
+import { docsPages } from '../../src/docs/generated.js';
+import { anchorsOf, links } from './links.js';
 
-const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const readme = readFileSync('README.md', 'utf8');
+
+/** Problems with the relative links of a page: missing files, missing headings. */
+function brokenLinks(page: string): string[] {
+  const broken: string[] = [];
+  for (const { target } of links(readFileSync(page, 'utf8'))) {
+    if (/^[a-z]+:/.test(target)) continue;
+    const [file, fragment] = target.split('#') as [string, string | undefined];
+    const path = file ? normalize(join(dirname(page), file)) : page;
+    if (!existsSync(path)) broken.push(`${page}: ${target} (no such file)`);
+    else if (fragment && path.endsWith('.md') && !anchorsOf(path).has(fragment))
+      broken.push(`${page}: ${target} (no such heading)`);
+  }
+  return broken;
+}
 
 describe('README', () => {
   it('shows the start and test commands near the top', () => {
@@ -18,149 +31,41 @@ describe('README', () => {
     expect(top).toMatch(/^npm test\b/m);
   });
 
-  it('carries state diagrams identical to the ones generated from the machines (run npm run docs:diagrams)', () => {
-    expect(replaceDiagrams(readme, diagramSections())).toBe(readme);
+  it('is at most 250 lines', () => {
+    expect(readme.trimEnd().split('\n').length).toBeLessThanOrEqual(250);
   });
 
-  it('explains every report figure with the definition the report itself carries (run npm run docs:diagrams)', () => {
-    expect(readme).toContain('<!-- definitions -->');
-    expect(replaceDefinitions(readme)).toBe(readme);
+  it('links only to pages and images under docs/ that exist, and to the local server', () => {
+    const targets = links(readme).map((l) => l.target);
+    expect(targets.length).toBeGreaterThan(10);
+    for (const t of targets) {
+      if (/^[a-z]+:/.test(t)) expect(t, 'an outside link').toMatch(/^http:\/\/localhost:3000\//);
+      else expect(t, 'a link outside docs/').toMatch(/^docs\//);
+    }
+    expect(brokenLinks('README.md')).toEqual([]);
   });
 
-  it('the curl walkthrough, replayed against a real database, is accepted step by step and ends closed', async () => {
-    const h = createHarness({ start: '2026-11-23T21:50:00Z' });
-    try {
-      const section = readme.slice(readme.indexOf('## A call, step by step'), readme.indexOf('A refused step answers'));
-      const bodies = [...section.matchAll(/-d '(\{[\s\S]*?\})'/g)].map(
-        (m) => JSON.parse(m[1]!) as Record<string, unknown>,
-      );
-      expect(bodies.length).toBeGreaterThanOrEqual(7);
-      const created = await h.request('POST', '/api/incidents', { body: bodies[0] });
-      expect(created.status, JSON.stringify(created.body)).toBe(201);
-      let version = 1;
-      let last: any = created.body;
-      for (const b of bodies.slice(1)) {
-        const r = await h.event(created.body.id, b, { version });
-        expect(r.status, `${String(b.type)}: ${JSON.stringify(r.body)}`).toBe(200);
-        version = r.body.version;
-        last = r.body;
-      }
-      expect(last.state).toBe('closed');
-      // The refusal example in the README is what the API really says for R9.
-      const example = JSON.parse(
-        /```json\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('A refused step answers')))![1]!,
-      );
-      const h2 = await h.request('POST', '/api/incidents', { body: { ...bodies[0], reference: 'other' } });
-      const id = h2.body.id as string;
-      await h.event(id, bodies[1]!, { version: 1 });
-      await h.event(id, bodies[2]!, { version: 2 });
-      const refused = await h.event(id, { ...bodies[3], riskToLife: true }, { version: 3 });
-      expect(refused.body).toEqual(example);
-    } finally {
-      await h.close();
+  it('shows the evidence pack screenshot committed under docs/images', () => {
+    const image = links(readme).find((l) => l.target.endsWith('.png'))!;
+    expect(image.target).toBe('docs/images/evidence-pack.png');
+    expect(readFileSync(image.target).subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('reaches every page of the manual', () => {
+    const linked = new Set(links(readme).map((l) => l.target.split('#')[0]));
+    for (const page of docsPages()) expect(linked, page).toContain(page);
+  });
+});
+
+describe('the manual in docs/', () => {
+  it('every relative link leads to a file and heading that exist', () => {
+    expect(docsPages().flatMap(brokenLinks)).toEqual([]);
+  });
+
+  it('points at nothing outside the repository', () => {
+    for (const page of ['README.md', ...docsPages()]) {
+      const text = readFileSync(page, 'utf8');
+      expect(text, page).not.toMatch(/\.\.\/shared|DOMAIN\.md|DOMAIN §|shared\/data/);
     }
   });
-
-  it('the s.136 walkthrough replays with its own If-Match values, ends closed, its ADR record as shown', async () => {
-    const h = createHarness({ start: '2026-11-24T02:00:00Z' });
-    try {
-      const section = readme.slice(
-        readme.indexOf('### A detention, step by step'),
-        readme.indexOf('### Reading detentions'),
-      );
-      const bodies = [...section.matchAll(/-d '(\{[\s\S]*?\})'/g)].map(
-        (m) => JSON.parse(m[1]!) as Record<string, unknown>,
-      );
-      const ifMatch = [...section.matchAll(/If-Match: "(\d+)"/g)].map((m) => Number(m[1]));
-      expect(bodies.length).toBeGreaterThanOrEqual(15);
-      expect(ifMatch).toHaveLength(bodies.length - 1);
-      const created = await h.request('POST', '/api/incidents', { body: bodies[0] });
-      expect(created.status, JSON.stringify(created.body)).toBe(201);
-      let last: any = created.body;
-      for (const [i, b] of bodies.slice(1).entries()) {
-        const r = await h.event(created.body.id, b, { version: ifMatch[i]! });
-        expect(r.status, `${String(b.type)}: ${JSON.stringify(r.body)}`).toBe(200);
-        last = r.body;
-      }
-      expect(last.state).toBe('closed');
-      expect(last.detentions[0]).toMatchObject({
-        state: 'closed',
-        clockStart: '2026-11-23T21:55:00.000Z',
-        expiresAt: '2026-11-24T21:55:00.000Z',
-      });
-      const csv = (await h.request('GET', '/api/returns/adr?year=2026-27&format=csv')).body as string;
-      const shown = /<!-- adr-example:walkthrough -->\n```csv\n([\s\S]*?)```/.exec(readme)![1]!;
-      expect(csv.replaceAll(created.body.id, '<incident id>').replaceAll('\r\n', '\n')).toBe(shown);
-    } finally {
-      await h.close();
-    }
-  });
-
-  it(
-    'the referral walkthrough, replayed with mail captured and the partner declining through the link, ends with ' +
-      'the referral resolved',
-    async () => {
-      const h = createHarness({ start: '2026-11-23T21:10:30Z', mailEnabled: true });
-      try {
-        const bodiesOf = (from: string, to: string) =>
-          [...readme.slice(readme.indexOf(from), readme.indexOf(to)).matchAll(/-d '(\{[\s\S]*?\})'/g)].map(
-            (m) => JSON.parse(m[1]!) as Record<string, unknown>,
-          );
-        // up to the handover decision
-        const call = bodiesOf('## A call, step by step', 'A refused step answers').slice(0, 4);
-        const referral = bodiesOf('### A referral by email, step by step', '### Email (SMTP)');
-        expect(referral.map((b) => b.type)).toEqual([
-          'REFERRAL_MADE',
-          'REFERRAL_CALLER_INFORMED',
-          'THRIVE_RECORDED',
-          'REFERRAL_ESCALATED',
-          'REFERRAL_RESOLVED',
-        ]);
-        const at = (b: Record<string, unknown>) => String(b.occurredAt ?? b.receivedAt);
-        const moveTo = (iso: string) => {
-          if (Date.parse(iso) + 30_000 > h.clock.now().getTime())
-            h.clock.set(new Date(Date.parse(iso) + 30_000).toISOString());
-        };
-        const created = await h.request('POST', '/api/incidents', { body: call[0] });
-        const id = created.body.id as string;
-        let last: any = created.body;
-        for (const b of [...call.slice(1), ...referral]) {
-          moveTo(at(b));
-          const r = await h.event(id, b, { version: last.version });
-          expect(r.status, `${String(b.type)}: ${JSON.stringify(r.body)}`).toBe(200);
-          last = r.body;
-          if (b.type === 'REFERRAL_MADE') {
-            // The worker sends it; the partner opens the link in the email and declines.
-            const dir = join(h.dir, 'mail');
-            expect(await deliverOutbox(h.deps, captureTransport(dir), { from: 'mh-triage@kent.police.test' })).toEqual({
-              sent: 1,
-              failed: 0,
-            });
-            const mail = await simpleParser(readFileSync(join(dir, readdirSync(dir)[0]!)));
-            const link = /http:\/\/localhost:3000\/partner\/referrals\/\S+/.exec(mail.text ?? '')![0];
-            h.clock.set('2026-11-23T21:30:00Z');
-            const declined = await h.request('POST', link, {
-              raw: 'action=decline&respondent=SPoA+nurse&reason=no+capacity+tonight',
-              headers: { 'content-type': 'application/x-www-form-urlencoded' },
-              token: null,
-            });
-            expect(declined.status).toBe(200);
-            last = (await h.request('GET', `/api/incidents/${id}`)).body;
-            expect(last.version).toBe(7); // the If-Match the README uses next
-          }
-        }
-        expect(last.referrals[0]).toMatchObject({
-          state: 'resolved',
-          status: 'accepted',
-          answeredVia: 'partner',
-          reason: 'no capacity tonight',
-        });
-        expect(last.referrals[0].escalations).toMatchObject([
-          { level: 1, escalatedBy: { name: 'Sgt A Patel', rank: 'sergeant' }, outcome: 'partnerWillRespond' },
-        ]);
-      } finally {
-        await h.close();
-      }
-    },
-  );
 });

@@ -3,9 +3,7 @@
  * synchronous=FULL) takes concurrent writes from many clients, is killed with SIGKILL, and every
  * change it acknowledged must be in the database afterwards, with no partial command.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,14 +12,7 @@ import { issueToken } from '../../src/auth/tokens.js';
 import { systemClock } from '../../src/clock.js';
 import { replay, restoreAggregate, serializeAggregate } from '../../src/domain/incident-aggregate.js';
 import { incidentStore } from '../../src/commands/incident-store.js';
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
+import { startServer } from '../support/server-process.js';
 
 describe('acknowledged means durable', () => {
   it('after SIGKILL, every change the server answered 2xx to is stored, and every stream is whole', async () => {
@@ -31,34 +22,22 @@ describe('acknowledged means durable', () => {
       const setup = openDatabase(dbPath);
       const token = issueToken(setup, systemClock, 'Load', 'call_handler').token;
       closeDatabase(setup);
-      const port = await freePort();
-      const server = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-        env: {
-          ...process.env,
-          DATABASE_PATH: dbPath,
-          PORT: String(port),
-          PERSON_KEY_SECRET: 'ack-test-secret-0123456789',
-          LOG_LEVEL: 'warn',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      server.stdout!.on('data', (d) => (out += d));
-      server.stderr!.on('data', (d) => (out += d));
-      const exited = new Promise<NodeJS.Signals | null>((r) => server.once('exit', (_c, sig) => r(sig)));
-      const base = `http://127.0.0.1:${port}`;
-      for (let i = 0; i < 200; i++) {
-        try {
-          if ((await fetch(`${base}/healthz`)).ok) break;
-        } catch {
-          /* not listening yet */
-        }
-        await new Promise((r) => setTimeout(r, 50)); // waiting for a child process to listen, not for test time
-      }
+      const server = startServer({ DATABASE_PATH: dbPath, PERSON_KEY_SECRET: 'ack-test-secret-0123456789' });
+      const exited = new Promise<NodeJS.Signals | null>((r) => server.child.once('close', (_c, sig) => r(sig)));
+      const base = `http://127.0.0.1:${await server.ready}`;
 
       const acked = new Map<string, number>(); // incident id → highest version acknowledged
       let acks = 0;
       let stop = false;
+      // Resolved by the 400th acknowledgement itself (no polling).
+      let reached400!: () => void;
+      const fourHundred = new Promise<void>((resolve) => {
+        reached400 = resolve;
+      });
+      const acknowledged = (id: string, version: number) => {
+        acked.set(id, version);
+        if (++acks === 400) reached400();
+      };
       const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
       const client = async () => {
         while (!stop) {
@@ -79,8 +58,7 @@ describe('acknowledged means durable', () => {
             const body = (await r.json()) as { id: string; version: number };
             id = body.id;
             version = body.version;
-            acked.set(id, version);
-            acks++;
+            acknowledged(id, version);
           } catch {
             return; // server gone
           }
@@ -98,8 +76,7 @@ describe('acknowledged means durable', () => {
               });
               if (r.status !== 200) return;
               version = ((await r.json()) as { version: number }).version;
-              acked.set(id, version);
-              acks++;
+              acknowledged(id, version);
             } catch {
               return;
             }
@@ -107,11 +84,17 @@ describe('acknowledged means durable', () => {
         }
       };
       const clients = Array.from({ length: 24 }, client);
-      while (acks < 400) await new Promise((r) => setTimeout(r, 10));
-      server.kill('SIGKILL');
+      const clientsDone = Promise.all(clients);
+      await Promise.race([
+        fourHundred,
+        clientsDone.then(() => {
+          throw new Error(`the clients stopped after ${acks} acknowledgements: ${server.output()}`);
+        }),
+      ]);
+      server.child.kill('SIGKILL');
       stop = true;
       expect(await exited).toBe('SIGKILL');
-      await Promise.all(clients);
+      await clientsDone;
 
       const db = openDatabase(dbPath);
       try {

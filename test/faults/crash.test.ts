@@ -40,7 +40,11 @@ interface Committed {
   key: string | null;
 }
 
-/** Run the worker until at least `target` commits are reported, then SIGKILL it. */
+/**
+ * Run the worker until at least `target` commits are reported, then SIGKILL it. No deadline of our
+ * own: a worker that dies early resolves here and fails the checks below; a stuck one hits the test's
+ * timeout.
+ */
 function runUntilKilled(
   dbPath: string,
   seed: number,
@@ -54,10 +58,6 @@ function runUntilKilled(
     let partial = '';
     let stderr = '';
     let killed = false;
-    const guard = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`worker did not reach ${target} commits in time (got ${committed.length}); stderr: ${stderr}`));
-    }, 45_000);
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.stdout.on('data', (d: Buffer) => {
       const lines = (partial + d.toString()).split('\n');
@@ -75,7 +75,6 @@ function runUntilKilled(
     child.on('error', reject);
     // 'close' fires after the process died and its stdout was drained: lines written before death count.
     child.on('close', (_code, signal) => {
-      clearTimeout(guard);
       resolve({ committed, signal, stderr });
     });
   });

@@ -17,6 +17,7 @@ import { createTransport } from '../../src/mail/transport.js';
 import { sweepDeadlines } from '../../src/scheduler/sweeper.js';
 import { createHarness, type Harness } from '../support/harness.js';
 import { decision, emailReferral, gradedIncident, steps } from '../support/flows.js';
+import { partnerLink } from '../support/mail.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
 
 const WORKER = new URL('./mail-crash-worker.ts', import.meta.url).pathname;
@@ -52,12 +53,12 @@ describe('referral emails when SMTP is down', () => {
       '(counted by Message-ID at the server)',
     async () => {
       smtp = await startSmtp();
-      const port = smtp.port;
+      const down = transportFor(smtp);
       await smtp.close(); // connection refused from here on
       h = createHarness({ mailEnabled: true });
       const ids: string[] = [];
       for (let n = 1; n <= 5; n++) ids.push(await emailReferralIncident(n));
-      const transport = createTransport({ url: `smtp://127.0.0.1:${port}`, from: FROM, ignoreTLS: true });
+      let transport = down;
       expect(await deliverOutbox(h.deps, transport, { from: FROM })).toEqual({ sent: 0, failed: 5 });
       expect(outbox().map((r) => [r.status, r.attempts])).toEqual(Array(5).fill(['pending', 1]));
       expect(String(outbox()[0]!.lastError)).toMatch(/ECONNREFUSED/);
@@ -71,7 +72,9 @@ describe('referral emails when SMTP is down', () => {
       const view = (await h.request('GET', `/api/incidents/${ids[0]}`)).body;
       expect(view.referrals[0]).toMatchObject({ state: 'drafted', sentAt: null, deadlines: [{ key: 'delivery' }] });
 
-      smtp = await startSmtp(port);
+      // Back up — on a fresh free port, as binding the old one again could race with any other process taking it.
+      smtp = await startSmtp();
+      transport = transportFor(smtp);
       h.clock.advanceSeconds(60);
       expect(await deliverOutbox(h.deps, transport, { from: FROM })).toEqual({ sent: 5, failed: 0 });
       h.clock.advanceMinutes(5);
@@ -145,7 +148,8 @@ describe('a worker killed mid-send', () => {
     let out = '';
     child.stdout.on('data', (d) => (out += String(d)));
     child.stderr.on('data', (d) => (out += String(d)));
-    const signal = await new Promise<string | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
+    // 'close' (not 'exit') comes after the child's last output has been read.
+    const signal = await new Promise<string | null>((resolve) => child.on('close', (_code, sig) => resolve(sig)));
     return { signal, out };
   }
 
@@ -192,7 +196,7 @@ describe('a worker killed mid-send', () => {
     expect(smtp.messages).toHaveLength(1);
 
     // The partner reads the email that did arrive and accepts through its link.
-    const link = /http:\/\/localhost:3000\/partner\/referrals\/\S+/.exec(smtp.messages[0]!.text ?? '')![0];
+    const link = partnerLink(smtp.messages[0]!)!;
     h.clock.advanceMinutes(4);
     const r = await h.request('POST', link, {
       raw: 'action=accept&respondent=J+Smith%2C+crisis+nurse',

@@ -1,6 +1,6 @@
 /**
  * The incident machine on its own: pure (state, event) → state, no database. Each rule test is named
- * by its DOMAIN.md number and checks both that the rule refuses (naming itself) and that the
+ * by its number (docs/rules.md) and checks both that the rule refuses (naming itself) and that the
  * lawful alternative is accepted.
  */
 import { describe, expect, it } from 'vitest';

@@ -2,7 +2,7 @@
  * Model-based path coverage of the incident machine (@xstate/graph).
  *
  * The machine is traversed with sample events for every event type. Its context is unbounded
- * (seqs, times, referral maps), so traversal uses an abstract state (STACK-NOTES trap 8): the leaf
+ * (seqs, times, referral maps), so traversal uses an abstract state (@xstate/graph's traversal limit): the leaf
  * state name, whether the category is in RCRP scope, the events a user may record next (which folds
  * in THRIVE/grade/decision/reassessment/referral/safety-net preconditions) and how many referrals
  * exist. From the shortest path to every abstract state, plus one extra step wherever a declared

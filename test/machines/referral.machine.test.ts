@@ -1,6 +1,6 @@
 /**
  * The referral machine inside the incident aggregate: pure (state, event) → state, no database.
- * Rule tests are named by DOMAIN.md number; each checks the refusal names the rule and that the
+ * Rule tests are named by rule number (docs/rules.md); each checks the refusal names the rule and that the
  * lawful alternative is accepted.
  */
 import { describe, expect, it } from 'vitest';

@@ -4,7 +4,7 @@
  * The machine is traversed with sample events for every event type (both powers, removed and kept,
  * health-based place of safety, emergency department and police station, transfers, handover,
  * extension, outcomes, ADR amendments, and the scheduler's deadlines). Context is unbounded (seqs,
- * times, lists), so the traversal uses an abstract state (STACK-NOTES trap 8): the state, the power
+ * times, lists), so the traversal uses an abstract state (@xstate/graph's traversal limit): the state, the power
  * and mode, where the person is and how the handover stands, which clocks have fired, whether the
  * ADR record is complete, and the events a user may send next. Time is part of the model: each
  * event happens a minute after the latest one, and a deadline happens at its due time, so rules

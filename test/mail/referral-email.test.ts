@@ -13,6 +13,7 @@ import { captureTransport, createTransport } from '../../src/mail/transport.js';
 import { sweepDeadlines } from '../../src/scheduler/sweeper.js';
 import { createHarness, type Harness } from '../support/harness.js';
 import { decision, emailReferral, gradedIncident, steps } from '../support/flows.js';
+import { htmlLinks, partnerLink } from '../support/mail.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
 
 const FROM = 'mh-triage@kent.police.test';
@@ -30,8 +31,6 @@ afterEach(async () => {
   smtp = null;
 });
 
-const linkIn = (text: string | undefined) =>
-  /http:\/\/localhost:3000\/partner\/referrals\/[A-Za-z0-9_.-]+/.exec(text ?? '')?.[0] ?? null;
 const form = (fields: Record<string, string>) => ({
   raw: new URLSearchParams(fields).toString(),
   headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -70,17 +69,29 @@ describe('referral email and partner link', () => {
     expect(m.subject).toBe('Kent Police referral KENT-20261123-0421: Concern for welfare — please answer by 22:12');
     // Minimum necessary: reference, category, location, risk summary, callback route — nothing identifying, no call
     // narrative.
-    for (const s of [
+    const facts = [
       'KENT-20261123-0421',
       'Concern for welfare',
       'flat 2, 10 High Street, Maidstone',
       'adult not seen for three days; no threats; lives alone',
       'Kent Police control room partner line 01632 960000',
-    ]) {
+    ];
+    for (const s of facts) {
       expect(m.text).toContain(s);
     }
     for (const s of ['Siobhan', '9434765919', '943 476 5919', '1979-03-14', 'ending her life', 'pk_'])
       expect(m.text).not.toContain(s);
+    // Beside the text, simple accessible HTML saying the same: a real link with words for a screen reader, the same
+    // facts, nothing identifying, nothing fetched from elsewhere (no images, styles or scripts).
+    const htmlPart = String(m.html);
+    expect(htmlPart).toMatch(/^<!DOCTYPE html>\n<html lang="en-GB">/);
+    expect(htmlPart).toContain(`<title>${m.subject}</title>`);
+    expect(htmlPart).toContain('<dt>Risk summary</dt><dd>adult not seen for three days; no threats; lives alone</dd>');
+    expect(htmlPart).toMatch(/<a href="[^"]+">Answer referral KENT-20261123-0421<\/a>/);
+    for (const s of facts) expect(htmlPart).toContain(s);
+    for (const s of ['Siobhan', '9434765919', '943 476 5919', '1979-03-14', 'ending her life', 'pk_'])
+      expect(htmlPart).not.toContain(s);
+    expect(htmlPart).not.toMatch(/<img|<script|<style|<link|<iframe|src=|url\(/i);
 
     // Sent: the clocks run from the mail server's acceptance; the send is an event by the system.
     let got = (await h.request('GET', `/api/incidents/${id}`)).body;
@@ -99,8 +110,10 @@ describe('referral email and partner link', () => {
     });
 
     // The partner opens the link: a page that changes nothing (mail scanners fetch links too).
-    const link = linkIn(m.text);
+    const link = partnerLink(m);
     expect(link).not.toBeNull();
+    expect(link).toMatch(/^http:\/\/localhost:3000\/partner\/referrals\/[A-Za-z0-9_.-]+$/);
+    expect(htmlLinks(m)).toEqual([link]); // the only link in the email
     const events = h.count('incident_events');
     const page = await h.request('GET', link!, { token: null });
     expect(page.status).toBe(200);
@@ -198,7 +211,7 @@ describe('referral email and partner link', () => {
     await steps(h, id, [decision('handover'), emailReferral()]);
     const transport = createTransport({ url: smtp.url, from: FROM, ignoreTLS: true });
     await deliverOutbox(h.deps, transport, { from: FROM });
-    const link = linkIn(smtp.messages[0]!.text)!;
+    const link = partnerLink(smtp.messages[0]!)!;
     await steps(h, id, [{ type: 'REFERRAL_WITHDRAWN', referralId: 'r1', reason: 'person found safe by family' }]);
     await deliverOutbox(h.deps, transport, { from: FROM });
     expect(smtp.messages.map((m) => m.subject)).toEqual([
@@ -260,7 +273,7 @@ describe('referral email and partner link', () => {
       const messageId = h.db.$client.prepare('SELECT message_id FROM outbox').pluck().get() as string;
       expect(parsed.messageId).toBe(messageId);
       expect(files[0]).toBe(`${messageId.replace(/[<>]/g, '')}.eml`);
-      const link = linkIn(parsed.text)!;
+      const link = partnerLink(parsed)!;
       expect((await h.request('GET', link, { token: null })).status).toBe(200);
       await captureTransport(dir).sendMail({
         from: FROM,

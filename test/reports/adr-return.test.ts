@@ -1,5 +1,5 @@
 /**
- * The Home Office ADR return (DOMAIN §5, R42, R43) for a generated year of detentions, recorded
+ * The Home Office ADR return (R42, R43) for a generated year of detentions, recorded
  * through the API. The expected totals and tables are computed here from the generator's own plan
  * (what it decided each detention would be), never from the return's query.
  */
@@ -385,9 +385,9 @@ describe('ADR return for a generated year of detentions', () => {
     );
   });
 
-  it("the README's example tables are this year's", async () => {
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    const block = /<!-- adr-example:generated -->\n([\s\S]*?)<!-- \/adr-example:generated -->/.exec(readme)![1]!;
+  it("the example tables in docs/detentions.md are this year's", async () => {
+    const doc = readFileSync(new URL('../../docs/detentions.md', import.meta.url), 'utf8');
+    const block = /<!-- adr-example:generated -->\n([\s\S]*?)<!-- \/adr-example:generated -->/.exec(doc)![1]!;
     const shown = [...block.matchAll(/```csv\n([\s\S]*?)```/g)].map((m) => m[1]!);
     const real = await Promise.all(
       ['firstPlaceOfSafety', 'policeVehicleReason'].map(async (t) =>

@@ -3,13 +3,17 @@
  * boot, a generated person-key secret with a warning, the token CLI, graceful SIGTERM, and a clear
  * refusal to start on bad configuration.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
+import { closeDatabase, openDatabase } from '../../db/client.js';
+import { tokenAuthenticator } from '../../src/auth/tokens.js';
+import type { AddressObject } from 'mailparser';
+import { partnerLink, readEml } from '../support/mail.js';
+import { startServer } from '../support/server-process.js';
 import { startSmtp } from '../support/smtp.js';
 
 const dirs: string[] = [];
@@ -19,40 +23,24 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
+/** This process's environment without `name` (so an ambient value cannot change what a test sees). */
+const envWithout = (name: string) => Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== name));
+
 const tempDir = () => {
   const d = mkdtempSync(join(tmpdir(), 'mh-server-'));
   dirs.push(d);
   return d;
 };
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-
 function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  procs.push(child);
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const ready = new Promise<void>((resolve, reject) => {
-    const check = () => (out.includes('serving on') ? resolve() : undefined);
-    child.stdout!.on('data', check);
-    child.once('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, ready, exited, output: () => out };
+  const s = startServer(env);
+  procs.push(s.child);
+  return s;
 }
 
-function token(dbPath: string, name: string, role: string) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/token.ts', '--name', name, '--role', role], {
+function token(dbPath: string, name: string, role: string, ...more: string[]) {
+  const args = ['--import', 'tsx', 'src/cli/token.ts', '--name', name, '--role', role, ...more];
+  const r = spawnSync(process.execPath, args, {
     env: { ...process.env, DATABASE_PATH: dbPath },
     encoding: 'utf8',
   });
@@ -73,9 +61,8 @@ describe('the server process', () => {
     );
     db.close();
 
-    const port = await freePort();
-    const s = start({ DATABASE_PATH: dbPath, PORT: String(port) });
-    await s.ready;
+    const s = start({ DATABASE_PATH: dbPath });
+    const port = await s.ready;
     expect(s.output()).toContain('PERSON_KEY_SECRET is not set');
     expect(existsSync(`${dbPath}.person-key`)).toBe(true);
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
@@ -110,25 +97,28 @@ describe('the server process', () => {
         process.execPath,
         ['--import', 'tsx', 'src/cli/demo.ts', '--from', '2025-04-01', '--days', '60', '--scale', '0.1'],
         {
-          env: { ...process.env, DATABASE_PATH: dbPath },
+          env: { ...envWithout('PORT'), DATABASE_PATH: dbPath },
           encoding: 'utf8',
         },
       );
       expect(demo.status, demo.stderr).toBe(0);
+      expect(demo.stdout).toContain('npm start, then open http://localhost:3000/reports'); // the default port
       const detentions = Number(/\((\d+) with a s\.136 detention, \d+ with a s\.135 warrant\)/.exec(demo.stdout)?.[1]);
       expect(detentions).toBeGreaterThan(0);
       const pcc = /PCC analyst \(suppressed figures, R44\): (\S+)/.exec(demo.stdout)![1]!;
       // Running it again adds nothing.
       const again = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/demo.ts'], {
-        env: { ...process.env, DATABASE_PATH: dbPath },
+        env: { ...process.env, DATABASE_PATH: dbPath, PORT: '4321' },
         encoding: 'utf8',
       });
       expect(again.status).toBe(0);
       expect(again.stdout).toContain('nothing added');
+      // The page is where `npm start` with the same PORT will serve it.
+      expect(again.stdout).toContain('npm start, then open http://localhost:4321/reports');
+      expect(again.stdout).not.toContain(':3000');
 
-      const port = await freePort();
-      const s = start({ DATABASE_PATH: dbPath, PORT: String(port) });
-      await s.ready;
+      const s = start({ DATABASE_PATH: dbPath });
+      const port = await s.ready;
       const pack = await fetch(`http://127.0.0.1:${port}/api/reports/evidence-pack?from=2025-04-01&to=2025-05-30`, {
         headers: { authorization: `Bearer ${pcc}` },
       });
@@ -149,26 +139,52 @@ describe('the server process', () => {
     const conflict = token(dbPath, 'Sgt Day', 'admin');
     expect(conflict.status).toBe(1);
     expect(conflict.stderr).toContain('already exists with role supervisor');
+    expect(conflict.stderr).toContain('No token issued. To change the role, run again with --change-role.');
+    expect(conflict.stdout).not.toMatch(/mht_/);
     const bad = token(dbPath, 'X', 'chief');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('call_handler');
+  });
+
+  it('the token CLI changes a role only with --change-role, says so, and the new token has the new role', () => {
+    const dbPath = join(tempDir(), 't.sqlite');
+    const first = token(dbPath, 'Sgt Day', 'supervisor');
+    const oldToken = first.stdout.trim().split('\n').pop()!;
+    const changed = token(dbPath, 'Sgt Day', 'admin', '--change-role');
+    expect(changed.status, changed.stderr).toBe(0);
+    expect(changed.stderr).toContain("changed the role of 'Sgt Day' from supervisor to admin");
+    expect(changed.stdout).toContain('user Sgt Day (admin)');
+    const newToken = changed.stdout.trim().split('\n').pop()!;
+    expect(newToken).toMatch(/^mht_/);
+    const db = openDatabase(dbPath, { migrate: false });
+    try {
+      const who = tokenAuthenticator(db);
+      expect(who(newToken)).toMatchObject({ name: 'Sgt Day', role: 'admin' });
+      expect(who(oldToken)).toMatchObject({ name: 'Sgt Day', role: 'admin' }); // one user, one role
+      expect(db.$client.prepare('SELECT count(*) FROM users').pluck().get()).toBe(1);
+    } finally {
+      closeDatabase(db);
+    }
+    // Asking again for the role the user already has changes nothing and says nothing about roles.
+    const same = token(dbPath, 'Sgt Day', 'admin', '--change-role');
+    expect(same.status).toBe(0);
+    expect(same.stderr).not.toContain('changed the role');
   });
 
   it('SIGTERM lets a request in flight finish before the database closes', async () => {
     const dir = tempDir();
     const dbPath = join(dir, 't.sqlite');
     const tok = token(dbPath, 'A', 'call_handler').stdout.trim().split('\n').pop()!;
-    const port = await freePort();
-    const s = start({ DATABASE_PATH: dbPath, PORT: String(port) });
-    await s.ready;
-    // A large body trickled slowly keeps a request in flight while SIGTERM arrives.
-    const json = JSON.stringify({
+    const s = start({ DATABASE_PATH: dbPath });
+    const port = await s.ready;
+    // A request in flight when SIGTERM arrives: its headers reach the server (which answers "100 Continue", so it has
+    // taken the request), then SIGTERM, then — once the server says it is shutting down — the body.
+    const body = JSON.stringify({
       receivedAt: new Date(Date.now() - 60_000).toISOString(),
       channel: '101',
       category: 'other',
       mhFlagAtCall: false,
     });
-    const body = `${json.slice(0, -1) + ' '.repeat(30_000)}}`;
     const { request } = await import('node:http');
     const result = new Promise<number>((resolve, reject) => {
       const req = request(
@@ -181,6 +197,9 @@ describe('the server process', () => {
             authorization: `Bearer ${tok}`,
             'content-type': 'application/json',
             'content-length': Buffer.byteLength(body),
+            expect: '100-continue',
+            // No idle keep-alive connection left behind to hold the shutdown until its timeout.
+            connection: 'close',
           },
         },
         (res) => {
@@ -189,17 +208,11 @@ describe('the server process', () => {
         },
       );
       req.on('error', reject);
-      req.write(body.slice(0, 10));
-      setImmediate(() => {
+      req.on('continue', () => {
         s.child.kill('SIGTERM');
-        const rest = body.slice(10);
-        const timer = setInterval(() => {
-          if (s.output().includes('shutting down')) {
-            clearInterval(timer);
-            req.end(rest);
-          }
-        }, 5);
+        s.until('shutting down').then(() => req.end(body), reject);
       });
+      req.flushHeaders();
     });
     expect(await result).toBe(201);
     expect(await s.exited).toBe(0);
@@ -217,18 +230,17 @@ describe('the server process', () => {
         const dir = tempDir();
         const dbPath = join(dir, 't.sqlite');
         const tok = token(dbPath, 'A Handler', 'call_handler').stdout.trim().split('\n').pop()!;
-        const port = await freePort();
-        const base = `http://127.0.0.1:${port}`;
+        // The address partners see (as behind a reverse proxy); the test reaches the same server on its own port.
+        const publicBase = 'https://triage.kent.police.test';
         const s = start({
           DATABASE_PATH: dbPath,
-          PORT: String(port),
           SMTP_URL: smtp.url,
           SMTP_IGNORE_TLS: '1',
           MAIL_FROM: 'mh-triage@kent.police.test',
           OUTBOX_INTERVAL_MS: '100',
-          PUBLIC_BASE_URL: base,
+          PUBLIC_BASE_URL: publicBase,
         });
-        await s.ready;
+        const base = `http://127.0.0.1:${await s.ready}`;
         expect(s.output()).toContain('REFERRAL_LINK_SECRET is not set');
         expect(existsSync(`${dbPath}.link-key`)).toBe(true);
         const api = async (method: string, path: string, body?: unknown, version?: number) => {
@@ -292,10 +304,11 @@ describe('the server process', () => {
           version = r.body.version;
         }
         await smtp.waitFor(1);
-        const link = new RegExp(`${base}/partner/referrals/[A-Za-z0-9_.-]+`).exec(smtp.messages[0]!.text ?? '')![0];
-        const page = await fetch(link);
+        const link = partnerLink(smtp.messages[0]!)!;
+        expect(link).toMatch(/^https:\/\/triage\.kent\.police\.test\/partner\/referrals\/[A-Za-z0-9_.-]+$/);
+        const page = await fetch(`${base}${new URL(link).pathname}`);
         expect(page.status).toBe(200);
-        const answer = await fetch(link, {
+        const answer = await fetch(`${base}${new URL(link).pathname}`, {
           method: 'POST',
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
           body: 'action=accept&respondent=J+Smith',
@@ -321,15 +334,13 @@ describe('the server process', () => {
     mkdirSync(mailDir);
     const dbPath = join(dir, 't.sqlite');
     const tok = token(dbPath, 'A Handler', 'call_handler').stdout.trim().split('\n').pop()!;
-    const port = await freePort();
     const s = start({
       DATABASE_PATH: dbPath,
-      PORT: String(port),
       MAIL_CAPTURE_DIR: mailDir,
       OUTBOX_INTERVAL_MS: '100',
       SMTP_URL: '',
     });
-    await s.ready;
+    const port = await s.ready;
     expect(s.output()).toContain('development only; production must set SMTP_URL');
     const written = new Promise<string>((resolve) => {
       const w = watch(mailDir, (_e, name) => {
@@ -390,9 +401,10 @@ describe('the server process', () => {
       expect(r.status).toBe(200);
     }
     const name = await written;
-    const eml = readFileSync(join(mailDir, name), 'utf8');
-    expect(eml).toContain('kent-amhp.referrals@partners.example');
-    expect(eml).toContain(`http://localhost:${port}/partner/referrals/`);
+    // Read as a mail client reads it (decoded), never by searching the raw quoted-printable MIME.
+    const mail = await readEml(join(mailDir, name));
+    expect((mail.to as AddressObject).text).toBe('kent-amhp.referrals@partners.example');
+    expect(partnerLink(mail)).toMatch(new RegExp(`^http://localhost:${port}/partner/referrals/[A-Za-z0-9_.-]+$`));
     s.child.kill('SIGTERM');
     expect(await s.exited).toBe(0);
   });
@@ -401,7 +413,7 @@ describe('the server process', () => {
     const dir = tempDir();
     const cfg = join(dir, 'force.json');
     writeFileSync(cfg, JSON.stringify({ force: { name: 'X', code: 'X', timezone: 'Europe/London' } }));
-    const s = start({ DATABASE_PATH: join(dir, 't.sqlite'), PORT: String(await freePort()), FORCE_CONFIG: cfg });
+    const s = start({ DATABASE_PATH: join(dir, 't.sqlite'), FORCE_CONFIG: cfg });
     await expect(s.ready).rejects.toThrow(/exited 1/);
     expect(s.output()).toContain('Invalid force configuration');
     expect(s.output()).toContain('grades');

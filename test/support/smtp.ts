@@ -14,7 +14,8 @@ export interface TestSmtp {
   close(): Promise<void>;
 }
 
-export async function startSmtp(port = 0): Promise<TestSmtp> {
+/** Listens on a free port the system picks (never a fixed or reused one). */
+export async function startSmtp(): Promise<TestSmtp> {
   const state: { messages: ParsedMail[]; failing: boolean } = { messages: [], failing: false };
   const waiters: Array<{ n: number; resolve: () => void }> = [];
   const notify = () => {
@@ -34,7 +35,7 @@ export async function startSmtp(port = 0): Promise<TestSmtp> {
         .catch(callback);
     },
   });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const p = (server.server.address() as AddressInfo).port;
   return {
     port: p,

@@ -7,6 +7,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { unzipSync } from 'fflate';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +19,8 @@ const FROM = '2025-04-01';
 const TO = '2025-05-31';
 /** A4 at 96 px per inch (794 px) less Chromium's default print margins (0.4 in each side). */
 const A4_PRINTABLE_PX = 718;
+/** Screenshots of the pages under test (kept out of git; docs/images has the one the README shows). */
+const SCREENS = '.test-results/screens';
 
 let h: Harness;
 let server: ServerType;
@@ -67,9 +70,10 @@ describe('the evidence pack in a browser', () => {
       const report = await apiJson(`/api/reports/demand?from=${FROM}&to=${TO}&groupBy=month`, h.tokens.pcc_analyst);
       const mh = report.sections.find((s: { id: string }) => s.id === 'mhIncidents').total.cells.mhRelated as number;
       expect(mh).toBeGreaterThan(100);
-      await expect
-        .poll(() => pack.locator('.fig', { hasText: 'MH-related incidents' }).locator('b').textContent())
-        .toBe(mh.toLocaleString('en-GB'));
+      // The pack arrives whole (one srcdoc): once its heading is there, so are its figures.
+      expect(await pack.locator('.fig', { hasText: 'MH-related incidents' }).locator('b').textContent()).toBe(
+        mh.toLocaleString('en-GB'),
+      );
 
       const charts = pack.locator('.chart svg');
       expect(await charts.count()).toBe(7);
@@ -81,6 +85,10 @@ describe('the evidence pack in a browser', () => {
       // Withheld figures read "[c]" (UK official statistics), never a range such as "<5" (issue 14).
       expect(await pack.locator('td', { hasText: '[c]' }).count()).toBeGreaterThan(0);
       expect(await pack.locator('td', { hasText: '<5' }).count()).toBe(0);
+      // What the pack looks like, for docs/images/evidence-pack.png (copied from one run by hand).
+      await page.setViewportSize({ width: 1280, height: 1500 });
+      await pack.locator('h2', { hasText: 'Headline figures' }).evaluate((e) => e.scrollIntoView());
+      await page.screenshot({ path: join(SCREENS, 'evidence-pack.png') });
       // The token stays in this tab: nothing in localStorage or cookies.
       expect(await page.evaluate(() => localStorage.length)).toBe(0);
       expect(await page.context().cookies()).toEqual([]);
@@ -91,9 +99,8 @@ describe('the evidence pack in a browser', () => {
   it('a wrong token shows the reason on the page and no pack', async () => {
     const page = await reportsPage('not-a-real-token');
     await page.click('text=Open evidence pack');
-    await expect
-      .poll(() => page.locator('#msg').textContent())
-      .toMatch(/^Authentication required: the bearer token is not valid/);
+    await page.locator('#msg:not(:empty)').waitFor(); // the page's answer, whatever it says
+    expect(await page.locator('#msg').textContent()).toMatch(/^Authentication required: the bearer token is not valid/);
     expect(await page.locator('#pack').getAttribute('srcdoc')).toBeNull();
     await page.close();
   });

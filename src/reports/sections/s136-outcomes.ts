@@ -1,7 +1,7 @@
 /**
  * s.136 detentions from the clock to the end: how long people waited for the Mental Health Act
  * assessment (R37), extensions (s.136B), transfers, detentions that ran out of time (R23), how long
- * people were detained and what the outcome was (DOMAIN §4.5 item 5).
+ * people were detained and what the outcome was (docs/reports.md).
  */
 import { OUTCOMES } from '../../../machines/s136.machine.js';
 import {

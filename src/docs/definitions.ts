@@ -1,6 +1,6 @@
 /**
- * The README's table of every report figure and its definition, generated from the report's
- * section modules (so the README says exactly what the report does). Between
+ * The table of every report figure and its definition in docs/reports.md, generated from the
+ * report's section modules (so the docs say exactly what the report does). Between
  * <!-- definitions --> and <!-- /definitions -->; `npm run docs:diagrams` rewrites it.
  */
 import { SECTIONS } from '../reports/demand-report.js';
@@ -17,8 +17,8 @@ export function definitionsMarkdown(): string {
   return out.join('\n').trimEnd();
 }
 
-export function replaceDefinitions(readme: string, table = definitionsMarkdown()): string {
-  return readme.replace(
+export function replaceDefinitions(markdown: string, table = definitionsMarkdown()): string {
+  return markdown.replace(
     /(<!-- definitions -->\n)[\s\S]*?(\n<!-- \/definitions -->)/,
     (_m, a: string, b: string) => `${a}${table}${b}`,
   );
