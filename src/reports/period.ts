@@ -12,6 +12,9 @@ export interface Period {
   to: string;
 }
 
+/** A financial year: its dates and its name ("2025/26"). */
+export type FinancialYear = Period & { label: string };
+
 const MONTHS = [
   'January',
   'February',
@@ -32,7 +35,7 @@ const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const lastOfMonth = (y: number, m: number) => isoDay(Date.UTC(y, m, 0));
 
 /** The financial year starting 1 April of `startYear`. */
-export function financialYear(startYear: number): Period & { label: string } {
+export function financialYear(startYear: number): FinancialYear {
   return {
     from: `${startYear}-04-01`,
     to: `${startYear + 1}-03-31`,
@@ -79,13 +82,13 @@ export function previousPeriod(p: Period): Period {
 }
 
 /** Financial years holding at least one incident, newest first (the reports page's picker). */
-export function financialYearsWithData(db: Db): Array<Period & { label: string }> {
+export function financialYearsWithData(db: Db): FinancialYear[] {
   const { first, last } = prepared(
     db,
     `SELECT min(day) AS first, max(day) AS last FROM demand_rollup WHERE dim = 'all'`,
   ).get() as { first: string | null; last: string | null };
   if (!first || !last) return [];
-  const years: Array<Period & { label: string }> = [];
+  const years: FinancialYear[] = [];
   const has = prepared(db, `SELECT 1 FROM demand_rollup WHERE dim = 'all' AND day BETWEEN ? AND ? LIMIT 1`).pluck();
   for (let y = financialYearStart(last); y >= financialYearStart(first); y--) {
     const fy = financialYear(y);
@@ -99,10 +102,7 @@ export function financialYearsWithData(db: Db): Array<Period & { label: string }
  * date) and holds data; with none, the financial year of the latest data; with no data at all,
  * the last financial year that has ended.
  */
-export function defaultReportPeriod(
-  years: Array<Period & { label: string }>,
-  today: string,
-): Period & { label: string } {
+export function defaultReportPeriod(years: FinancialYear[], today: string): FinancialYear {
   const complete = years.find((y) => y.to < today);
   if (complete) return complete;
   if (years[0]) return years[0];

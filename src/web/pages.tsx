@@ -5,10 +5,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { ForceConfig } from '../config/schema.js';
 import type { AppEnv } from '../http/types.js';
-import type { financialYear } from '../reports/period.js';
+import type { FinancialYear } from '../reports/period.js';
 import { REPORTS_PAGE_SCRIPT } from './reports-page-script.js';
-
-type FinancialYear = ReturnType<typeof financialYear>;
 
 const css = `body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5;
 color:#1b1b1b}
