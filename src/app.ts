@@ -30,6 +30,8 @@ import { registerAssets } from './web/assets.js';
 import { registerPartnerPages } from './web/partner.js';
 import { registerReportRoutes } from './routes/reports.js';
 import { registerPages, registerReportPage } from './web/pages.js';
+import { localDay } from './domain/demand-ledger.js';
+import { defaultReportPeriod, financialYearsWithData } from './reports/period.js';
 
 export interface AppDeps extends CommandDeps {
   logger?: Logger;
@@ -158,15 +160,10 @@ export function createApp(deps: AppDeps) {
   registerPages(app, deps.config);
   registerAssets(app);
   sessions.register(app);
-  const span = deps.db.$client.prepare(
-    `SELECT min(day) AS first, max(day) AS last FROM demand_rollup WHERE dim = 'all'`,
-  );
   registerReportPage(app, deps.config, () => {
-    // The last twelve months with data (or the twelve months to today when there is none).
-    const { first, last } = span.get() as { first: string | null; last: string | null };
-    const to = last ?? deps.clock.now().toISOString().slice(0, 10);
-    const from = new Date(Date.parse(to) - 364 * 86_400_000).toISOString().slice(0, 10);
-    return { from: first && first > from ? first : from, to };
+    const years = financialYearsWithData(deps.db);
+    const today = localDay(deps.clock.now().toISOString(), deps.config.force.timezone);
+    return { years, selected: defaultReportPeriod(years, today) };
   });
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

@@ -1,8 +1,10 @@
 /**
- * npm run demo [-- --seed 42 --from 2025-04-01 --days 365 --scale 1]
+ * npm run demo [-- --seed 42 --from 2025-04-01 --days 365 --scale 1 --years 2]
  * Fills DATABASE_PATH (default ./data/triage.sqlite) with a year of demo demand through the real
- * command path, prints a calibration table and tokens to open the evidence pack. Run it once on a
- * fresh database; a second run finds the demo data and stops.
+ * command path — and, with --years 2 (the default), the year before it too (seed + 1), so the
+ * evidence pack has a previous year to compare with — prints a calibration table for the main year
+ * and tokens to open the evidence pack. Run it once on a fresh database; a second run finds the
+ * demo data and stops.
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
@@ -16,7 +18,13 @@ import { seedDirectory } from '../directory/directory.js';
 import { calibration, DEMO_DEFAULTS, demoReport, detentionFigures, runDemo } from '../demo/run-demo.js';
 
 const { values } = parseArgs({
-  options: { seed: { type: 'string' }, from: { type: 'string' }, days: { type: 'string' }, scale: { type: 'string' } },
+  options: {
+    seed: { type: 'string' },
+    from: { type: 'string' },
+    days: { type: 'string' },
+    scale: { type: 'string' },
+    years: { type: 'string' },
+  },
   strict: true,
 });
 const o = {
@@ -25,13 +33,17 @@ const o = {
   days: Number(values.days ?? DEMO_DEFAULTS.days),
   scale: Number(values.scale ?? DEMO_DEFAULTS.scale),
 };
+const years = Number(values.years ?? 2);
 if (
   !Number.isInteger(o.seed) ||
   !/^\d{4}-\d{2}-\d{2}$/.test(o.start) ||
   !(o.days >= 1 && o.days <= 366) ||
-  !(o.scale > 0 && o.scale <= 2)
+  !(o.scale > 0 && o.scale <= 2) ||
+  !(years === 1 || years === 2)
 ) {
-  process.stderr.write('usage: npm run demo -- [--seed N] [--from YYYY-MM-DD] [--days 1..366] [--scale 0..2]\n');
+  process.stderr.write(
+    'usage: npm run demo -- [--seed N] [--from YYYY-MM-DD] [--days 1..366] [--scale 0..2] [--years 1|2]\n',
+  );
   process.exit(2);
 }
 /** Where `npm start` with this environment serves the evidence pack page. */
@@ -61,13 +73,22 @@ try {
     process.stderr.write(
       `demo: a year from ${o.start} (${o.days} days, scale ${o.scale}, seed ${o.seed}) into ${path}\n`,
     );
-    const r = await runDemo(
-      { db, config, keyer: new PersonKeyer(secret.secret), mailEnabled: false },
-      o,
-      (done, total) => {
-        if (done % 4000 === 0 || done === total) process.stderr.write(`  ${done}/${total} incidents\n`);
-      },
-    );
+    const progress = (done: number, total: number) => {
+      if (done % 4000 === 0 || done === total) process.stderr.write(`  ${done}/${total} incidents\n`);
+    };
+    if (years === 2) {
+      // The year before, so the evidence pack compares the demo year with a previous one (issue 14).
+      // 5% busier than the demo year, so the comparison has something to show (demo data, not a finding).
+      const before = {
+        ...o,
+        seed: o.seed + 1,
+        scale: o.scale * 1.05,
+        start: `${Number(o.start.slice(0, 4)) - 1}${o.start.slice(4)}`,
+      };
+      process.stderr.write(`demo: first the year before, from ${before.start} (seed ${before.seed})\n`);
+      await runDemo({ db, config, keyer: new PersonKeyer(secret.secret), mailEnabled: false }, before, progress);
+    }
+    const r = await runDemo({ db, config, keyer: new PersonKeyer(secret.secret), mailEnabled: false }, o, progress);
     const report = demoReport({ db, config }, r.period, systemClock.now());
     const lines = calibration(report, o, detentionFigures(db, config.force.timezone, r.period));
     const detentions = r.plans.filter((p) => p.detention).length;
@@ -91,7 +112,8 @@ try {
   process.stdout.write(
     `\nNow: npm start, then open ${reportsAt(process.env)} and paste a token.\n` +
       `  PCC analyst (suppressed figures, R44): ${pcc}\n  MH lead (all figures): ${lead}\n` +
-      `The demo year is ${o.start} + ${o.days} days.\n`,
+      `The demo year is ${o.start} + ${o.days} days` +
+      `${years === 2 ? ', after the same days a year earlier (the previous year the pack compares with)' : ''}.\n`,
   );
 } finally {
   closeDatabase(db);

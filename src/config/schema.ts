@@ -276,6 +276,14 @@ const webSchema = z.object({
     .default({ requests: 30, windowSeconds: 60 }),
 });
 
+/** A published figure with where it comes from (every figure a report quotes names its source). */
+const sourcedFigure = z.object({
+  value: z.number().int().positive(),
+  /** What it counts and when, e.g. "usual residents, Census day 21 March 2021". */
+  description: z.string().min(1),
+  source: z.string().min(1),
+});
+
 export const forceConfigSchema = z
   .object({
     force: z.object({ name: z.string().min(1), code, timezone: z.string().min(1) }),
@@ -307,6 +315,25 @@ export const forceConfigSchema = z
     reporting: z.object({
       /** R44: PCC/public outputs suppress any cell below this (and cells derived from fewer units). */
       suppressionThreshold: z.number().int().min(1),
+      /** Government Security Classification printed in the header and footer of the evidence pack and workbook. */
+      protectiveMarking: z.string().min(1).max(60).default('OFFICIAL-SENSITIVE'),
+      /** The force area's population, for rates per 100,000 people; null = no rates. */
+      population: sourcedFigure.nullable().default(null),
+      /**
+       * Published s.136 detentions for England and Wales by financial year ("2023/24"), with the population
+       * the national rate per 100,000 is worked out on; null = no national comparison.
+       */
+      nationalS136: z
+        .object({
+          source: z.string().min(1),
+          byYear: z.record(
+            z.string().regex(/^\d{4}\/\d{2}$/, 'a financial year such as 2023/24'),
+            z.number().int().min(0),
+          ),
+          population: sourcedFigure,
+        })
+        .nullable()
+        .default(null),
       /** Roles that may read demand reports and the evidence pack (every view is audited). */
       viewRoles: z.array(z.enum(USER_ROLES)).min(1).default(['pcc_analyst', 'mh_lead', 'supervisor', 'admin']),
       /** Roles whose outputs are always suppressed (R44). */

@@ -1,5 +1,9 @@
-/** The demand report as CSV: one line per figure, with its definition (long format, RFC 4180). */
+/**
+ * The demand report as CSV: one line per figure, with its definition (long format, RFC 4180). A
+ * withheld figure's value is "[c]" (R44), explained in a note line at the end.
+ */
 import { stringify } from 'csv-stringify/sync';
+import { SUPPRESSED, suppressionNote } from './suppression.js';
 import type { DemandReport, OutputSection } from './types.js';
 
 export const CSV_COLUMNS = [
@@ -13,7 +17,7 @@ export const CSV_COLUMNS = [
   'definition',
 ] as const;
 
-export function sectionRecords(s: OutputSection, threshold: number): string[][] {
+export function sectionRecords(s: OutputSection): string[][] {
   const out: string[][] = [];
   const rows = [...s.rows, s.total];
   for (const r of rows) {
@@ -26,7 +30,7 @@ export function sectionRecords(s: OutputSection, threshold: number): string[][] 
         m.id,
         m.label,
         m.unit,
-        suppressed ? `<${threshold}` : v === null || v === undefined ? '' : String(v),
+        suppressed ? SUPPRESSED : v === null || v === undefined ? '' : String(v),
         String(suppressed),
         m.definition,
       ]);
@@ -37,7 +41,7 @@ export function sectionRecords(s: OutputSection, threshold: number): string[][] 
 
 export function reportCsv(r: DemandReport): string {
   const records: string[][] = [];
-  for (const s of r.sections) records.push(...sectionRecords(s, r.suppression.threshold));
+  for (const s of r.sections) records.push(...sectionRecords(s));
   for (const n of r.dataQuality) {
     records.push([
       'dataQuality',
@@ -45,10 +49,23 @@ export function reportCsv(r: DemandReport): string {
       n.id,
       n.id,
       n.unit ?? '',
-      n.suppressed ? `<${r.suppression.threshold}` : n.value === null ? '' : String(n.value),
+      n.suppressed ? SUPPRESSED : n.value === null ? '' : String(n.value),
       String(n.suppressed),
       n.text,
     ]);
   }
+  if (r.suppression.applied) records.push(noteRecord(r.suppression.threshold));
   return stringify(records, { header: true, columns: [...CSV_COLUMNS] });
 }
+
+/** The line that explains "[c]" in a CSV of the long format. */
+export const noteRecord = (threshold: number) => [
+  'notes',
+  'all',
+  'symbol',
+  SUPPRESSED,
+  '',
+  '',
+  'false',
+  suppressionNote(threshold),
+];

@@ -39,9 +39,10 @@ export const POPULATION =
   'MH-related incidents count (flag at close, else flag at call).';
 
 export const SUPPRESSION_RULE = (t: number) =>
-  `R44: in outputs for the PCC role any count below ${t} (0 included) is withheld and shown as "<${t}", as is any ` +
-  `figure derived from fewer than ${t} incidents, people or referrals; where a withheld value could be worked out ` +
-  `from a published total, the next smallest value is withheld too. No output carries personal identifiers.`;
+  `R44: in outputs for the PCC role any count below ${t} (0 included) is withheld, as is any figure derived from ` +
+  `fewer than ${t} incidents, people or referrals (primary suppression); where a withheld figure could be worked ` +
+  `out from a published total, the next smallest figure is withheld too (secondary suppression), whatever its size. ` +
+  `Both are shown as "[c]". Totals stay true. No output carries personal identifiers.`;
 
 export interface RunOptions {
   db: Db;

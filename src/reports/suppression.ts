@@ -7,8 +7,41 @@
  * reader subtract their way back to one withheld value — exactly one withheld part in a row
  * partition, or exactly one withheld group in a column whose total is published — the next
  * smallest cell is withheld too. Repeated until nothing changes.
+ *
+ * Both kinds are published as "[c]" (confidential), the symbol of UK official statistics: a reader
+ * is never told a withheld figure is small (a cell withheld to stop subtraction may be large), and
+ * totals stay true (they include every withheld figure).
  */
-import type { AvailableSection, OutputRow, Sums } from './types.js';
+import type { AvailableSection, DataQualityNote, DemandReport, OutputRow, Sums } from './types.js';
+
+/** The symbol printed for every withheld figure, primary or secondary (UK official statistics). */
+export const SUPPRESSED = '[c]';
+
+/** The note that explains the symbol wherever figures are published (HTML, CSV, workbook). */
+export const suppressionNote = (t: number) =>
+  `[c] = confidential: figure withheld to protect confidentiality. A figure is withheld when it is a count ` +
+  `below ${t} (0 included) or rests on fewer than ${t} incidents, people or referrals; another figure, of any ` +
+  `size, is withheld as well wherever the first could otherwise be worked out by subtraction from a published ` +
+  `total. Totals are true totals: they include the withheld figures.`;
+
+/** A figure as published: its value, or "[c]" when withheld. */
+export type PublishedValue = number | null | typeof SUPPRESSED;
+
+export function publishedCells(row: OutputRow): Record<string, PublishedValue> {
+  const out: Record<string, PublishedValue> = { ...row.cells };
+  for (const id of row.suppressed) out[id] = SUPPRESSED;
+  return out;
+}
+
+/** The report as the API publishes it: withheld cells and notes carry "[c]" instead of a value. */
+export function publishedReport(r: DemandReport) {
+  const row = (x: OutputRow) => ({ ...x, cells: publishedCells(x) });
+  return {
+    ...r,
+    sections: r.sections.map((s) => ({ ...s, rows: s.rows.map(row), total: row(s.total) })),
+    dataQuality: r.dataQuality.map((n: DataQualityNote) => ({ ...n, value: n.suppressed ? SUPPRESSED : n.value })),
+  };
+}
 
 export interface RawRow {
   group: string;

@@ -1,6 +1,7 @@
 /**
  * Demand evidence for PCCs: the demand report (JSON or CSV), the evidence pack (HTML or a ZIP of
- * the CSVs behind its charts), the all-incidents volumes that give "share of all incidents", and
+ * the CSVs behind its charts) and its workbook (.xlsx), the all-incidents volumes that give "share
+ * of all incidents", and
  * the R41 high-intensity marker of one incident. Role-restricted (configuration) and every view is
  * audited; suppression (R44) is applied for the roles configured for it.
  */
@@ -14,7 +15,10 @@ import type { AppEnv } from '../http/types.js';
 import { auditAccess } from '../reports/access-audit.js';
 import { reportCsv } from '../reports/csv.js';
 import { runDemandReport } from '../reports/demand-report.js';
-import { evidencePackHtml, evidencePackZip, evidenceReport } from '../reports/evidence-pack.js';
+import { evidencePack, evidencePackZip } from '../reports/evidence-pack.js';
+import { evidencePackHtml } from '../reports/pack-html.js';
+import { publishedReport } from '../reports/suppression.js';
+import { evidenceWorkbook } from '../reports/workbook.js';
 import { prepared } from '../reports/sql.js';
 import { recordVolumes } from '../reports/volumes.js';
 import { GROUP_BYS } from '../reports/types.js';
@@ -30,9 +34,14 @@ const periodQuery = {
   }),
 };
 
-const reportSchema = z.object({}).passthrough().openapi('DemandReport', {
-  description: 'Sections (each with its definition, measures and rows), suppression and data-quality notes',
-});
+const reportSchema = z
+  .object({})
+  .passthrough()
+  .openapi('DemandReport', {
+    description:
+      'Sections (each with its definition, measures and rows), suppression and data-quality notes. A figure withheld ' +
+      'by small-number suppression (R44) is the string "[c]" in its cell and is listed in the row\'s `suppressed`.',
+  });
 
 const demandRoute = createRoute({
   method: 'get',
@@ -74,6 +83,25 @@ const packRoute = createRoute({
       },
       description: 'The evidence pack',
     },
+    400: problemResponse('Bad period'),
+    401: problemResponse('No valid bearer token'),
+    403: problemResponse('Your role may not read demand reports'),
+  },
+});
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+const workbookRoute = createRoute({
+  method: 'get',
+  path: '/api/reports/workbook',
+  tags: ['Reports'],
+  summary:
+    'The evidence pack as a workbook (.xlsx): cover, contents, notes, then one table a worksheet; withheld ' +
+    'figures are "[c]" for the roles that are suppressed (R44)',
+  security,
+  request: { query: z.object(periodQuery) },
+  responses: {
+    200: { content: { [XLSX]: { schema: z.string().openapi({ format: 'binary' }) } }, description: 'The workbook' },
     400: problemResponse('Bad period'),
     401: problemResponse('No valid bearer token'),
     403: problemResponse('Your role may not read demand reports'),
@@ -234,7 +262,7 @@ export function registerReportRoutes(app: OpenAPIHono<AppEnv>, deps: CommandDeps
         'content-disposition': `attachment; filename="demand-${q.from}-to-${q.to}-by-${q.groupBy}.csv"`,
       }) as never;
     }
-    return c.json(report, 200);
+    return c.json(publishedReport(report), 200);
   });
 
   app.openapi(packRoute, async (c) => {
@@ -245,7 +273,7 @@ export function registerReportRoutes(app: OpenAPIHono<AppEnv>, deps: CommandDeps
       return (await refuse(c, 'report.evidencePack', params)) as never;
     const bad = period(c, q.from, q.to);
     if (bad) return bad as never;
-    const report = evidenceReport({
+    const pack = evidencePack({
       db: deps.db,
       config: deps.config,
       params: { from: q.from, to: q.to },
@@ -261,12 +289,35 @@ export function registerReportRoutes(app: OpenAPIHono<AppEnv>, deps: CommandDeps
     });
     const name = `evidence-pack-${q.from}-to-${q.to}`;
     if (q.format === 'zip') {
-      return c.body(evidencePackZip(report) as unknown as ArrayBuffer, 200, {
+      return c.body(evidencePackZip(pack) as unknown as ArrayBuffer, 200, {
         'content-type': 'application/zip',
         'content-disposition': `attachment; filename="${name}.zip"`,
       }) as never;
     }
-    return c.html(evidencePackHtml(report, `${user.role}`), 200) as never;
+    return c.html(evidencePackHtml(pack, `${user.role}`), 200) as never;
+  });
+
+  app.openapi(workbookRoute, async (c) => {
+    const q = c.req.valid('query');
+    const user = c.get('user');
+    const params = { from: q.from, to: q.to, suppress: q.suppress ?? null };
+    if (!(reporting.viewRoles as readonly string[]).includes(user.role))
+      return (await refuse(c, 'report.workbook', params)) as never;
+    const bad = period(c, q.from, q.to);
+    if (bad) return bad as never;
+    const pack = evidencePack({
+      db: deps.db,
+      config: deps.config,
+      params: { from: q.from, to: q.to },
+      suppress: suppressFor(user.role, q.suppress),
+      now: deps.clock.now(),
+    });
+    const body = await evidenceWorkbook(pack, user.role);
+    await auditAccess(deps, { userId: user.id, role: user.role, action: 'report.workbook', params, outcome: 'shown' });
+    return c.body(body as unknown as ArrayBuffer, 200, {
+      'content-type': XLSX,
+      'content-disposition': `attachment; filename="evidence-tables-${q.from}-to-${q.to}.xlsx"`,
+    }) as never;
   });
 
   app.openapi(volumesRoute, async (c) => {

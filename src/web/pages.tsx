@@ -5,6 +5,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { ForceConfig } from '../config/schema.js';
 import type { AppEnv } from '../http/types.js';
+import type { FinancialYear } from '../reports/period.js';
+import { REPORTS_PAGE_SCRIPT } from './reports-page-script.js';
 
 const css = `body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5;
 color:#1b1b1b}
@@ -75,58 +77,44 @@ export function registerPages(app: Hono<AppEnv>, config: ForceConfig) {
 /**
  * GET /reports: a page to open the evidence pack in a browser. The API needs a bearer token, which a
  * link cannot carry: the page asks for one (kept in this tab only), fetches the pack with it and
- * shows it; the ZIP of CSVs and the demand CSV download the same way. The page itself holds no data.
+ * shows it; the workbook, the ZIP of CSVs and the demand CSV download the same way. The period is a
+ * financial year (those with data, newest first; the default is the last complete one, so it never
+ * moves when one incident is entered) or custom dates. The page itself holds no figures.
  */
 export function registerReportPage(
   app: Hono<AppEnv>,
   config: ForceConfig,
-  defaultPeriod: () => { from: string; to: string },
+  periods: () => { years: FinancialYear[]; selected: FinancialYear },
 ) {
   app.get('/reports', (c) => {
-    const p = defaultPeriod();
-    return c.html(`<!doctype html><html lang="en"><head><meta charset="utf-8">
+    const { years, selected } = periods();
+    const choices = years.some((y) => y.label === selected.label) ? years : [selected, ...years];
+    const options = choices
+      .map(
+        (y) =>
+          `<option value="${y.label}" data-from="${y.from}" data-to="${y.to}"` +
+          `${y.label === selected.label ? ' selected' : ''}>` +
+          `${y.label} (1 April ${y.from.slice(0, 4)} to 31 March ${y.to.slice(0, 4)})</option>`,
+      )
+      .join('');
+    return c.html(`<!doctype html><html lang="en-GB"><head><meta charset="utf-8">
 <title>Evidence pack — ${config.force.name}</title>
 <style>${css}body{max-width:none;margin:1rem 2rem}form{display:flex;gap:.8rem;flex-wrap:wrap;align-items:end}
 label{display:flex;flex-direction:column;font-size:.9rem}
-input{font:inherit;padding:.2rem .3rem}button{font:inherit;padding:.3rem .8rem}
+input,select{font:inherit;padding:.2rem .3rem}button{font:inherit;padding:.3rem .8rem}
 iframe{width:100%;height:80vh;border:1px solid #bbb;margin-top:1rem}#msg{color:#a00}</style></head>
-<body><h1>Demand evidence — ${config.force.name}</h1>
+<body><main><h1>Demand evidence — ${config.force.name}</h1>
 <p>Paste an API token for a role that may read reports (PCC analyst, MH lead, supervisor, admin;
 <code>npm run demo</code> prints two). It stays in this browser tab only. Figures for the PCC analyst role are
-suppressed below ${config.reporting.suppressionThreshold} (R44). Each view is audited.</p>
+withheld below ${config.reporting.suppressionThreshold} and shown as [c] (R44). Each view is audited.</p>
 <form id="f"><label>Token<input id="token" type="password" size="48" autocomplete="off" required></label>
-<label>From<input id="from" type="date" value="${p.from}" required></label>
-<label>To<input id="to" type="date" value="${p.to}" required></label>
-<button type="submit">Open evidence pack</button><button type="button" id="zip">Download CSVs (ZIP)</button>
+<label>Financial year<select id="year">${options}<option value="custom">Custom dates</option></select></label>
+<label>From<input id="from" type="date" value="${selected.from}" required></label>
+<label>To<input id="to" type="date" value="${selected.to}" required></label>
+<button type="submit">Open evidence pack</button><button type="button" id="xlsx">Download workbook (.xlsx)</button>
+<button type="button" id="zip">Download CSVs (ZIP)</button>
 <button type="button" id="csv">Demand report CSV</button></form>
-<p id="msg" role="status"></p><iframe id="pack" title="Evidence pack"></iframe>
-<script>
-const $ = (id) => document.getElementById(id);
-$('token').value = sessionStorage.getItem('token') || '';
-async function get(path) {
-  sessionStorage.setItem('token', $('token').value.trim());
-  $('msg').textContent = '';
-  const r = await fetch(path + '?from=' + $('from').value + '&to=' + $('to').value + arguments[1],
-    { headers: { authorization: 'Bearer ' + $('token').value.trim() } });
-  if (!r.ok) {
-    const p = await r.json().catch(() => ({}));
-    $('msg').textContent = (p.title || r.status) + ': ' + (p.detail || '');
-    return null;
-  }
-  return r;
-}
-async function download(path, extra, name) {
-  const r = await get(path, extra); if (!r) return;
-  const a = document.createElement('a'); a.href = URL.createObjectURL(await r.blob()); a.download = name; a.click();
-}
-$('f').addEventListener('submit', async (e) => {
-  e.preventDefault();
-  const r = await get('/api/reports/evidence-pack', '');
-  if (r) $('pack').srcdoc = await r.text();
-});
-$('zip').addEventListener('click', () => download('/api/reports/evidence-pack', '&format=zip', 'evidence-pack.zip'));
-$('csv').addEventListener('click', () =>
-  download('/api/reports/demand', '&format=csv&groupBy=month', 'demand-report.csv'));
-</script></body></html>`);
+<p id="msg" role="status"></p><iframe id="pack" title="Evidence pack"></iframe></main>
+<script>${REPORTS_PAGE_SCRIPT}</script></body></html>`);
   });
 }

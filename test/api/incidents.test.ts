@@ -141,6 +141,7 @@ describe('incidents API', () => {
       '/api/reports/demand',
       '/api/reports/evidence-pack',
       '/api/reports/incident-volumes',
+      '/api/reports/workbook',
       '/api/returns/adr',
       '/healthz',
     ]);

@@ -22,7 +22,8 @@ import { fileURLToPath } from 'node:url';
 import { openDatabase, closeDatabase } from '../../db/client.js';
 import { loadForceConfig } from '../../src/config/load.js';
 import { runDemandReport } from '../../src/reports/demand-report.js';
-import { evidencePackHtml, evidenceReport } from '../../src/reports/evidence-pack.js';
+import { evidencePack } from '../../src/reports/evidence-pack.js';
+import { evidencePackHtml } from '../../src/reports/pack-html.js';
 import { writeExtract } from './extract.js';
 import { measureImportFloor, measureSqlFloor } from './import-floor.js';
 
@@ -256,7 +257,7 @@ async function main() {
         }),
       ),
       evidencePack: timed(
-        () => evidencePackHtml(evidenceReport({ db, config, params: { from, to }, suppress: true, now }), 'bench'),
+        () => evidencePackHtml(evidencePack({ db, config, params: { from, to }, suppress: true, now }), 'bench'),
         3,
       ),
       handLedger: timed(() => handWrittenOverLedger(sqlite, from, to), 3),

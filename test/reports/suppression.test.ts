@@ -21,8 +21,9 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => h.close());
 
-const isSafeCount = (v: unknown) => v === null || (typeof v === 'number' && v >= T);
-const isSafeText = (t: string) => t === `<${T}` || t === `&lt;${T}` || Number(t.replace(/,/g, '')) >= T;
+// A withheld figure is published as "[c]" (UK official statistics), never as a range such as "<5" (issue 14).
+const isSafeCount = (v: unknown) => v === '[c]' || (typeof v === 'number' && v >= T);
+const isSafeText = (t: string) => t === '[c]' || Number(t.replace(/,/g, '')) >= T;
 
 async function get(path: string, token: string) {
   const r = await h.app.request(path, { headers: { authorization: `Bearer ${token}` } });
@@ -56,15 +57,15 @@ describe('R44 small-number suppression for the PCC role', () => {
           for (const row of rows) {
             for (const id of counts) {
               expect(isSafeCount(row.cells[id]), `${groupBy} ${s.id} ${row.group} ${id} = ${row.cells[id]}`).toBe(true);
-              if (row.cells[id] === null) expect(row.suppressed).toContain(id);
+              if (row.cells[id] === '[c]') expect(row.suppressed).toContain(id);
             }
             withheld += row.suppressed.length;
-            shown += counts.filter((id: string) => row.cells[id] !== null).length;
+            shown += counts.filter((id: string) => row.cells[id] !== '[c]').length;
           }
           // Complementary suppression: never exactly one withheld group in a column with a published total.
           if (s.total && s.rows.length > 1) {
             for (const id of counts) {
-              if (s.total.cells[id] === null) continue;
+              if (s.total.cells[id] === '[c]') continue;
               expect(
                 s.rows.filter((x: any) => x.suppressed.includes(id)).length,
                 `${groupBy} ${s.id} column ${id}`,
@@ -74,7 +75,7 @@ describe('R44 small-number suppression for the PCC role', () => {
         }
         const rcrp = r.body.sections.find((s: any) => s.id === 'rcrp');
         for (const row of [...rcrp.rows, rcrp.total]) {
-          if (row.cells.rcrpScope === null) continue;
+          if (row.cells.rcrpScope === '[c]') continue;
           const parts = [
             'decisionDeploy',
             'decisionJoint',
@@ -93,7 +94,7 @@ describe('R44 small-number suppression for the PCC role', () => {
     },
   );
 
-  it('R44 CSV: counts below the threshold appear only as "<5"', async () => {
+  it('R44 CSV: counts below the threshold appear only as "[c]"', async () => {
     const r = await get(`/api/reports/demand?${period}&groupBy=district&format=csv`, h.tokens.pcc_analyst);
     expect(r.status).toBe(200);
     expect(r.type).toContain('text/csv');
@@ -104,7 +105,8 @@ describe('R44 small-number suppression for the PCC role', () => {
     expect(counts.length).toBeGreaterThan(50);
     for (const x of counts)
       expect(isSafeText(x.value!), `${x.section} ${x.group} ${x.measure} = ${x.value}`).toBe(true);
-    expect(counts.some((x) => x.value === `<${T}`)).toBe(true);
+    expect(counts.some((x) => x.value === '[c]')).toBe(true);
+    expect(text).not.toContain(`<${T}`);
     expect(rows.every((x) => x.definition!.length > 0)).toBe(true);
   });
 
@@ -119,7 +121,8 @@ describe('R44 small-number suppression for the PCC role', () => {
     const counts = [...html.matchAll(/data-unit="count">([^<]*)</g)].map((m) => m[1]!);
     expect(counts.length).toBeGreaterThan(50);
     for (const c of counts) expect(isSafeText(c), `count cell '${c}'`).toBe(true);
-    expect(counts).toContain(`&lt;${T}`);
+    expect(counts).toContain('[c]');
+    expect(html).not.toContain(`&lt;${T}`);
     for (const id of ['s136-by-place-of-safety', 's136-by-conveyance', 's136-outcomes'])
       expect(html).toContain(`id="${id}"`);
   });

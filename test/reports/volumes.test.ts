@@ -56,14 +56,27 @@ describe('incident volumes', () => {
 });
 
 describe('the /reports page', () => {
-  it('asks for a token, carries no figures, and defaults to the last twelve months with data', async () => {
+  it('R43 asks for a token, carries no figures, defaults to the last complete financial year with data', async () => {
+    // Today is 15 March 2026: 2025/26 is not over, so the default is 2024/25 (the last complete year with data).
     await createIncident(h, { receivedAt: '2024-06-01T10:00:00Z' });
     await createIncident(h, { receivedAt: '2026-02-10T10:00:00Z' });
     const r = await h.request('GET', '/reports', { token: null });
     expect(r.status).toBe(200);
     expect(r.body).toContain('type="password"');
-    expect(r.body).toContain('id="from" type="date" value="2025-02-11"');
-    expect(r.body).toContain('id="to" type="date" value="2026-02-10"');
+    expect(r.body).toContain('id="from" type="date" value="2024-04-01"');
+    expect(r.body).toContain('id="to" type="date" value="2025-03-31"');
+    // The picker offers each financial year with data, the default selected, and custom dates.
+    expect(r.body).toContain('<option value="2024/25" data-from="2024-04-01" data-to="2025-03-31" selected>');
+    expect(r.body).toContain('<option value="2025/26" data-from="2025-04-01" data-to="2026-03-31">');
+    expect(r.body).toContain('<option value="custom">Custom dates</option>');
+    // One more incident entered today does not move the default period.
+    await createIncident(h, { receivedAt: '2026-03-15T11:00:00Z' });
+    const again = await h.request('GET', '/reports', { token: null });
+    expect(again.body).toContain('id="from" type="date" value="2024-04-01"');
+    expect(again.body).toContain('id="to" type="date" value="2025-03-31"');
+    // Once 2025/26 has ended, it becomes the default.
+    h.clock.set('2026-04-02T09:00:00Z');
+    expect((await h.request('GET', '/reports', { token: null })).body).toContain('value="2025-04-01"');
     expect(r.body).toContain('/api/reports/evidence-pack');
     expect(r.body).not.toMatch(/mht_|DEMO-/);
   });

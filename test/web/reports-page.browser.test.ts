@@ -82,7 +82,9 @@ describe('the evidence pack in a browser', () => {
         expect(box!.width).toBeGreaterThan(200);
         expect(box!.height).toBeGreaterThan(100);
       }
-      expect(await pack.locator('td', { hasText: '<5' }).count()).toBeGreaterThan(0);
+      // Withheld figures read "[c]" (UK official statistics), never a range such as "<5" (issue 14).
+      expect(await pack.locator('td', { hasText: '[c]' }).count()).toBeGreaterThan(0);
+      expect(await pack.locator('td', { hasText: '<5' }).count()).toBe(0);
       // What the pack looks like, for docs/images/evidence-pack.png (copied from one run by hand).
       await page.setViewportSize({ width: 1280, height: 1500 });
       await pack.locator('h2', { hasText: 'Headline figures' }).evaluate((e) => e.scrollIntoView());
@@ -145,7 +147,7 @@ describe('the evidence pack in a browser', () => {
     expect(layout.scrollWidth).toBeLessThanOrEqual(layout.clientWidth);
     // Split into narrower tables where a section has many figures, but none left out.
     for (const s of report.sections) {
-      const headers = await page.locator(`table[data-section="${s.id}"] tr:first-child th`).allTextContents();
+      const headers = await page.locator(`table[data-section="${s.id}"] thead th`).allTextContents();
       const tables = await page.locator(`table[data-section="${s.id}"]`).count();
       expect(headers.length - tables, s.id).toBe(s.measures.length);
       for (const m of s.measures) expect(headers, `${s.id}.${m.id}`).toContain(m.label);

@@ -42,8 +42,8 @@ export const handoverAtPlaceOfSafety: AvailableSection = {
   definition:
     'For each s.136/s.135 detention on an incident received in the period that reached a place of safety: arrival at ' +
     'the first place of safety → NHS acceptance → police departure (R35). Handover time = police departure − ' +
-    "arrival, measured against the National Partnership Agreement's expectation of one hour (configured: " +
-    's136.handoverMinutes).',
+    "arrival, measured against the National Partnership Agreement's expectation of one hour (the force " +
+    'configures it; 60 minutes by default).',
   groupings: ['month', 'district', 'category'],
   measures: [
     {

@@ -105,14 +105,14 @@ export const mhIncidents: AvailableSection = {
       id: 'mhFlagAtCall',
       label: 'Flagged MH at call',
       unit: 'count',
-      definition: 'Incidents the call handler flagged as MH-related when the call was taken (mhFlagAtCall).',
+      definition: 'Incidents the call handler flagged as MH-related when the call was taken.',
       value: (s) => s.mhFlagAtCall!,
     },
     {
       id: 'mhFlagAtClose',
       label: 'Flagged MH at close',
       unit: 'count',
-      definition: 'Incidents confirmed MH-related at closure (mhFlagAtClose = true).',
+      definition: 'Incidents confirmed as MH-related when they were closed.',
       value: (s) => s.mhFlagAtClose!,
     },
     {
@@ -120,7 +120,7 @@ export const mhIncidents: AvailableSection = {
       label: 'With a close flag',
       unit: 'count',
       definition:
-        'Incidents with mhFlagAtClose recorded (true or false): closed in this system, or imported with the flag ' +
+        'Incidents with the flag at close recorded (yes or no): closed in this system, or imported with the flag ' +
         'filled in.',
       value: (s) => s.closeFlagKnown!,
     },
@@ -158,8 +158,8 @@ export const mhIncidents: AvailableSection = {
       label: 'Share of all incidents',
       unit: 'share',
       definition:
-        'MH-related incidents ÷ ALL incidents recorded in command and control (monthly totals supplied to ' +
-        'incident_volumes), over the months wholly inside the period that have a total. Empty where no total is ' +
+        'MH-related incidents ÷ ALL incidents recorded in command and control (monthly totals supplied by the ' +
+        'force), over the months wholly inside the period that have a total. Empty where no total is ' +
         'known (category and agency groupings: never known).',
       value: (s) => (s.volumeAll ? share(s.volumeMh ?? 0, s.volumeAll) : null),
       base: (s) => s.volumeMh ?? 0,

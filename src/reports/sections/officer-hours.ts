@@ -54,7 +54,7 @@ export const officerHours: AvailableSection = {
     },
     ...SEGMENTS.map(([id, , label, what]) => ({
       id: id.replace(/^os/, 'hours'),
-      label: `Officer-hours: ${label.toLowerCase()}`,
+      label: `Officer-hours: ${label[0]!.toLowerCase()}${label.slice(1)}`,
       unit: 'hours' as const,
       definition: `Officer-hours in segments ${what}.`,
       value: (s: Record<string, number>) => hours(s[id]!),

@@ -24,28 +24,29 @@ export const rcrp: AvailableSection = {
       id: 'decisionDeploy',
       label: 'Deployed',
       unit: 'count',
-      definition: "Latest decision 'deploy'.",
+      definition: 'The latest RCRP decision was to deploy police.',
       value: (s) => s.decisionDeploy!,
     },
     {
       id: 'decisionJoint',
       label: 'Joint response',
       unit: 'count',
-      definition: "Latest decision 'jointResponse'.",
+      definition: 'The latest decision was a joint response by police and a partner agency.',
       value: (s) => s.decisionJoint!,
     },
     {
       id: 'decisionHandover',
       label: 'Handed over',
       unit: 'count',
-      definition: "Latest decision 'handover' (police not deployed; a partner responds).",
+      definition:
+        'The latest decision was to hand over to a partner agency (police not deployed; the partner responds).',
       value: (s) => s.decisionHandover!,
     },
     {
       id: 'decisionAdvice',
       label: 'Advice only',
       unit: 'count',
-      definition: "Latest decision 'adviceOnly'.",
+      definition: 'The latest decision was advice only (police not deployed).',
       value: (s) => s.decisionAdvice!,
     },
     {

@@ -40,7 +40,9 @@ export const referralAcknowledgement: AvailableSection = {
       id: 'meanAcknowledgementMinutes',
       label: 'Mean time to acknowledge (minutes)',
       unit: 'minutes',
-      definition: 'Mean of acknowledgedAt − reachedAt over acknowledged referrals.',
+      definition:
+        'Average (mean) time from the referral reaching the agency to the agency acknowledging it, over ' +
+        'acknowledged referrals.',
       value: (s) => (s.acknowledged ? Math.round((s.ackSeconds! / 60 / s.acknowledged) * 10) / 10 : null),
       base: (s) => s.acknowledged!,
     },

@@ -15,7 +15,7 @@ export const repeatDemand: AvailableSection = {
   definition:
     'Among MH-related incidents about an identified person (linked by their pseudonymous key), a person is ' +
     'high-intensity in the period when, at some incident received in the period, they had at least N incidents ' +
-    'within the W days up to and including it (N and W are configured: reporting.highIntensity). Counts people ' +
+    'within the W days up to and including it (N and W are set by the force: 5 in 90 days by default). Counts people ' +
     'and their incidents in the period; never who they are. People are told apart by their first pseudonymous ' +
     'key, so one person recorded once by NHS number and once by name only counts twice (repeat demand is ' +
     'undercounted, never overcounted).',

@@ -55,8 +55,8 @@ export const s136Detentions: AvailableSection = {
   title: 's.136 detentions: first place of safety and conveyance',
   status: 'available',
   definition:
-    "Detentions under MHA s.136 on incidents received in the period (the incident's local date; the Home Office ADR " +
-    'return, GET /api/returns/adr, counts by the date of detention instead, R43), by the type of the first place ' +
+    "Detentions under MHA s.136 on incidents received in the period (the incident's local date; the Home Office " +
+    'Annual Data Requirement return counts by the date of detention instead, R43), by the type of the first place ' +
     'of safety the person was taken to and by how they were conveyed there (R33). Officers who considered s.136 ' +
     'and decided not to detain, and s.135 warrants executed, are counted beside them.',
   groupings: ['month', 'district', 'category'],

@@ -92,7 +92,7 @@ export const s136Outcomes: AvailableSection = {
     "Detentions under MHA s.136 (a decision to detain recorded) on incidents received in the period (the incident's " +
     'local date), from the start of the 24-hour clock on arrival at a place of safety (R21) to the outcome: the ' +
     'wait for the Mental Health Act assessment (flagged when it starts more than the configured ' +
-    's136.assessmentStartFlagHours after the clock started, R37), extensions of the permitted period (s.136B), ' +
+    'number of hours, 3 by default, after the clock started, R37), extensions of the permitted period (s.136B), ' +
     'transfers between places of safety, detentions whose permitted period ran out before an outcome (R23), ' +
     'how long people were detained (detention to outcome), and the outcome.',
   groupings: ['month', 'district', 'category'],
@@ -112,8 +112,8 @@ export const s136Outcomes: AvailableSection = {
     count(
       'assessmentLate',
       'Assessment started late',
-      'Detentions whose assessment started more than s136.assessmentStartFlagHours (3 by default, the national ' +
-        'guideline) after the clock started (R37).',
+      'Detentions whose assessment started more than the configured number of hours (3 by default, the ' +
+        'national guideline) after the clock started (R37).',
     ),
     {
       id: 'assessmentLateShare',
@@ -162,7 +162,7 @@ export const s136Outcomes: AvailableSection = {
       count(
         outcomeId(o),
         `Outcome: ${OUTCOME_LABEL[o]}`,
-        `Detentions whose recorded outcome was '${o}' (${OUTCOME_LABEL[o]}).`,
+        `Detentions whose recorded outcome was: ${OUTCOME_LABEL[o]}.`,
       ),
     ),
   ],
