@@ -11,21 +11,18 @@ import { requireUser } from './auth/middleware.js';
 import type { CommandDeps } from './commands/deps.js';
 import { seedDirectory } from './directory/directory.js';
 import { buildIncidentInputs } from './domain/incident-inputs.js';
-import { problem } from './http/problem.js';
-import { sendProblem } from './http/respond.js';
+import { problem, sendProblem } from './http/problem.js';
 import type { AppEnv } from './http/types.js';
 import { silentLogger, type Logger } from './log.js';
-import { registerAgencyHandlers } from './routes/agencies.handlers.js';
-import { agencyRoutes } from './routes/agencies.routes.js';
-import { registerAlertRoutes } from './routes/alerts.js';
-import { registerDetentionHandlers } from './routes/detentions.handlers.js';
-import { detentionRoutes } from './routes/detentions.routes.js';
-import { registerAuditRoutes } from './routes/audit.js';
-import { incidentRoutes } from './routes/incidents.routes.js';
-import { registerIncidentHandlers } from './routes/incidents.handlers.js';
-import { registerMetaRoutes } from './routes/meta.js';
+import { defaultReportPeriod } from './queries/report-period.js';
+import { registerAgencies } from './routes/agencies/agencies.index.js';
+import { registerAlerts } from './routes/alerts/alerts.index.js';
+import { registerAudit } from './routes/audit/audit.index.js';
+import { registerDetentions } from './routes/detentions/detentions.index.js';
+import { registerIncidents } from './routes/incidents/incidents.index.js';
+import { registerMeta } from './routes/meta/meta.index.js';
+import { registerReports } from './routes/reports/reports.index.js';
 import { registerPartnerPages } from './web/partner.js';
-import { registerReportRoutes } from './routes/reports.js';
 import { registerPages, registerReportPage } from './web/pages.js';
 
 export interface AppDeps extends CommandDeps {
@@ -123,25 +120,16 @@ export function createApp(deps: AppDeps) {
     return limitStreamedBody(c, next);
   });
 
-  registerIncidentHandlers(app, deps, incidentRoutes(inputs));
-  registerDetentionHandlers(app, deps, detentionRoutes());
-  registerAgencyHandlers(app, deps, agencyRoutes(deps.config));
-  registerAuditRoutes(app, deps);
+  registerIncidents(app, deps, inputs);
+  registerDetentions(app, deps);
+  registerAgencies(app, deps);
+  registerAudit(app, deps);
   registerPartnerPages(app, deps, deps.partnerLinks);
-  registerAlertRoutes(app, deps.db);
-  registerReportRoutes(app, deps);
-  registerMetaRoutes(app, deps.db, deps.config);
+  registerAlerts(app, deps.db);
+  registerReports(app, deps);
+  registerMeta(app, deps.db, deps.config);
   registerPages(app, deps.config);
-  const span = deps.db.$client.prepare(
-    `SELECT min(day) AS first, max(day) AS last FROM demand_rollup WHERE dim = 'all'`,
-  );
-  registerReportPage(app, deps.config, () => {
-    // The last twelve months with data (or the twelve months to today when there is none).
-    const { first, last } = span.get() as { first: string | null; last: string | null };
-    const to = last ?? deps.clock.now().toISOString().slice(0, 10);
-    const from = new Date(Date.parse(to) - 364 * 86_400_000).toISOString().slice(0, 10);
-    return { from: first && first > from ? first : from, to };
-  });
+  registerReportPage(app, deps.config, () => defaultReportPeriod(deps.db, deps.clock));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

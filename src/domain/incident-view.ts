@@ -10,14 +10,22 @@ import { ACTIVITIES, type ResourceContext } from '../../machines/resource.machin
 import { AGE_BANDS, ETHNICITIES, ETHNICITY_BASES, GENDERS } from '../../machines/subject.js';
 import { detentionAllowedEvents, type DetentionContext, type DetentionSnapshot } from '../../machines/s136.machine.js';
 import { allowedEvents, childStateName, stateName, type AggregateState } from './incident-aggregate.js';
-
-const instant = z.string().openapi({ example: '2026-11-23T21:10:00.000Z' });
+import {
+  commandEventType,
+  detentionState,
+  incidentState,
+  instantOut as instant,
+  power,
+  referralState,
+  referralStatus as referralStatusSchema,
+  severity,
+} from './vocabulary.js';
 
 export const flagSchema = z
   .object({
     key: z.string(),
     rule: z.string(),
-    severity: z.enum(['info', 'warning', 'critical']),
+    severity,
     message: z.string(),
     raisedAt: instant,
   })
@@ -32,12 +40,8 @@ export const referralViewSchema = z
     contactMethod: z.string(),
     delivery: z.enum(['email', 'message', 'conversation']),
     namedContact: z.string(),
-    status: z
-      .string()
-      .openapi({ description: 'R11 acceptance status: pending, accepted, declined, noResponse, resolved, withdrawn' }),
-    state: z.string().openapi({
-      description: 'drafted, sent, acknowledged, accepted, declined, noResponse, escalated, resolved, withdrawn',
-    }),
+    status: referralStatusSchema.openapi({ description: 'R11 acceptance status' }),
+    state: referralState,
     madeAt: instant,
     sentAt: instant.nullable(),
     acknowledgedAt: instant.nullable(),
@@ -77,11 +81,9 @@ export const incidentViewSchema = z
     id: z.string(),
     reference: z.string().nullable(),
     version: z.number().int(),
-    state: z.string().openapi({
-      description: 'new, assessed, graded, policeResponse, partnerResponse, jointResponse, noDeployment, closed',
-    }),
+    state: incidentState,
     status: z.enum(['open', 'closed']),
-    allowedEvents: z.array(z.string()),
+    allowedEvents: z.array(commandEventType),
     channel: z.enum(CHANNELS),
     category: z.string(),
     district: z.string().nullable(),
@@ -132,9 +134,9 @@ export const incidentViewSchema = z
       .array(
         z.object({
           id: z.string(),
-          power: z.enum(['s136', 's135_1', 's135_2']),
-          state: z.string(),
-          allowedEvents: z.array(z.string()),
+          power,
+          state: detentionState,
+          allowedEvents: z.array(commandEventType),
           detainedAt: instant.nullable(),
           clockStart: instant.nullable(),
           expiresAt: instant.nullable(),

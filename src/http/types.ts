@@ -1,3 +1,13 @@
+/**
+ * The app's Hono environment, and handlers typed by their route (hono-open-api-starter's
+ * `AppRouteHandler`): a handler whose response status or body its route does not declare fails
+ * the type-check.
+ */
+import type { OpenAPIHono, RouteConfig, RouteHandler } from '@hono/zod-openapi';
 import type { AuthenticatedUser } from '../auth/tokens.js';
 
 export type AppEnv = { Variables: { user: AuthenticatedUser; requestId: string } };
+
+export type AppOpenAPI = OpenAPIHono<AppEnv>;
+
+export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
