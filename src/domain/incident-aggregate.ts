@@ -45,6 +45,7 @@ import {
   resourceMachine,
   resourceRuleViolation,
   RESOURCE_MACHINE_VERSION,
+  type ResourceContext,
   type ResourceEvent,
 } from '../../machines/resource.machine.js';
 import {
@@ -145,7 +146,7 @@ const CHILD_KINDS = {
     violation: (ctx, e, state) => referralRuleViolation(ctx as ReferralContext, e as ReferralEvent, state),
     // The incident hears the R11 acceptance status (pending, accepted, declined, noResponse …), not the detailed state.
     status: (s) => referralStatus(s.context as ReferralContext),
-    deadlines: (s) => referralDeadlines(stateValue(s) as never, s.context as ReferralContext),
+    deadlines: (s) => referralDeadlines(stateValue(s), s.context as ReferralContext),
     blocksClosure: (s, id) => referralBlocksClosure(stateValue(s), s.context as ReferralContext, id),
   },
   /** The time ledger: one child per resource assignment (R38, R39). */
@@ -179,7 +180,7 @@ const CHILD_KINDS = {
       }
       return null;
     },
-    violation: (ctx, e) => resourceRuleViolation(ctx as never, e as never),
+    violation: (ctx, e) => resourceRuleViolation(ctx as ResourceContext, e as ResourceEvent),
     status: stateValue,
   },
   detention: {
@@ -617,7 +618,8 @@ export function restoreAggregate(json: string): AggregateState {
   const children = emptyChildren();
   for (const k of CHILD_KIND_NAMES) {
     for (const [id, s] of Object.entries(raw.children[k] ?? {})) {
-      children[k][id] = CHILD_KINDS[k].machine.resolveState({ value: s.value, context: s.context as never });
+      const machine: AnyStateMachine = CHILD_KINDS[k].machine;
+      children[k][id] = machine.resolveState({ value: s.value, context: s.context });
     }
   }
   return {

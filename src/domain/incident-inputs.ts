@@ -72,8 +72,9 @@ export function buildIncidentInputs(config: ForceConfig) {
     ...detentionEventInputs(config),
     ...ledgerEventInputs(),
   };
-  const list = Object.values(events) as unknown as [z.ZodType, z.ZodType, ...z.ZodType[]];
-  const incidentEvent = z.discriminatedUnion('type', list as never).openapi('IncidentEventInput');
+  type EventSchema = (typeof events)[keyof typeof events];
+  const list = Object.values(events) as [EventSchema, ...EventSchema[]];
+  const incidentEvent = z.discriminatedUnion('type', list).openapi('IncidentEventInput');
   return { createIncident: createIncidentInput(config), events, incidentEvent, eventTypes: Object.keys(events) };
 }
 

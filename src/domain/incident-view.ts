@@ -216,7 +216,7 @@ export function referralView(id: string, state: string, rc: ReferralContext): Re
     respondent: rc.respondent,
     reason: rc.reason,
     agencyReference: rc.agencyReference,
-    deadlines: referralDeadlines(state as never, rc)
+    deadlines: referralDeadlines(state, rc)
       .filter((d) => !d.fired)
       .map((d) => ({ key: d.key, dueAt: d.dueAt })),
     escalations: rc.escalations.map((e) => ({

@@ -62,9 +62,7 @@ function Page({ title, force, children }: { title: string; force: string; childr
 function Summary({ p, deps }: { p: PartnerReferral; deps: CommandDeps }) {
   const r = p.referral;
   const tz = deps.config.force.timezone;
-  const clocks = referralDeadlines(p.state as never, r).filter(
-    (d) => !d.fired && (d.key === 'ack' || d.key === 'answer'),
-  );
+  const clocks = referralDeadlines(p.state, r).filter((d) => !d.fired && (d.key === 'ack' || d.key === 'answer'));
   return (
     <dl>
       <dt>Reference</dt>
