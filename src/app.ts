@@ -31,6 +31,8 @@ export interface AppDeps extends CommandDeps {
   maxBodyBytes?: number;
   /** Largest directory import (POST /api/agencies/import) in bytes (default 5 MiB). */
   maxImportBytes?: number;
+  /** The address clients use (PUBLIC_BASE_URL), named as the server in the OpenAPI document. */
+  publicBaseUrl?: string;
 }
 
 const LARGE_BODY_PATHS = new Set(['/api/agencies/import']);
@@ -138,6 +140,8 @@ export function createApp(deps: AppDeps) {
   });
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
+    // The public address when one is configured; else "/", the server this document was read from.
+    servers: [{ url: deps.publicBaseUrl ?? '/', description: 'This server' }],
     info: {
       title: `Mental-health demand and triage API — ${deps.config.force.name}`,
       version: '0.1.0',
@@ -145,7 +149,7 @@ export function createApp(deps: AppDeps) {
         'Incidents from call to close: THRIVE, grading, Right Care Right Person decisions, dispatch, partner ' +
         'referrals (emailed with a partner response link, acknowledged, answered, escalated), the partner ' +
         'directory, the handover audit, MHA s.136/s.135 detentions and the Home Office ADR return. Errors are ' +
-        'RFC 9457 problem+json; 422 names the rule (DOMAIN.md R1–R45).',
+        'RFC 9457 problem+json; 422 names the rule (R1–R45) and lists the events allowed now.',
     },
   });
 

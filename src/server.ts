@@ -75,7 +75,7 @@ const deps: CommandDeps = {
   uow,
   partnerLinks: new PartnerLinks(linkSecret.secret, publicBaseUrl),
 };
-const app = createApp({ ...deps, logger });
+const app = createApp({ ...deps, logger, publicBaseUrl });
 
 let inFlight = 0;
 const server = serve({

@@ -13,6 +13,7 @@ export const health = createRoute({
   operationId: 'getHealth',
   tags: ['System'],
   summary: 'Liveness and database check',
+  security: [],
   responses: {
     200: {
       content: { 'application/json': { schema: z.object({ status: z.literal('ok'), database: z.literal('ok') }) } },
