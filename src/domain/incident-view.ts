@@ -4,7 +4,12 @@
  */
 import { z } from '@hono/zod-openapi';
 import { attendanceOutcome, CHANNELS, RCRP_DECISIONS, type IncidentContext } from '../../machines/incident.machine.js';
-import { referralDeadlines, referralStatus, type ReferralContext } from '../../machines/referral.machine.js';
+import {
+  referralDeadlines,
+  referralStatus,
+  WHO_WILL_ATTEND,
+  type ReferralContext,
+} from '../../machines/referral.machine.js';
 import { LEGAL_STATUS_CODES, type LegalStatusCode } from '../../machines/legal-status.js';
 import { ACTIVITIES, type ResourceContext } from '../../machines/resource.machine.js';
 import { AGE_BANDS, ETHNICITIES, ETHNICITY_BASES, GENDERS } from '../../machines/subject.js';
@@ -70,7 +75,7 @@ export const referralViewSchema = z
       }),
     ),
     resolution: z.object({ outcome: z.string(), at: instant, by: personSchema }).nullable(),
-    callerInformed: z.array(z.object({ at: instant, whoWillAttend: z.string(), method: z.string() })),
+    callerInformed: z.array(z.object({ at: instant, whoWillAttend: z.enum(WHO_WILL_ATTEND), method: z.string() })),
     withdrawn: z.object({ at: instant, reason: z.string() }).nullable(),
     flags: z.array(flagSchema),
   })

@@ -49,7 +49,13 @@ export const security = [{ bearerAuth: [] }];
 
 /** Responses the app's middleware gives before a handler runs, and the last-resort 500. */
 const internalError = { 500: problemResponse('Something failed on our side; nothing was saved (quote X-Request-Id)') };
-export const authenticated = { 401: problemResponse('No valid bearer token'), ...internalError };
+export const authenticated = {
+  401: {
+    ...problemResponse('No valid bearer token'),
+    headers: z.object({ 'WWW-Authenticate': z.string().openapi({ example: 'Bearer realm="mh-triage"' }) }),
+  },
+  ...internalError,
+};
 export const withBody = {
   413: problemResponse('Body too large'),
   415: problemResponse('The body is not sent as application/json'),
@@ -126,6 +132,8 @@ export const headers = {
       .optional()
       .openapi({ description: 'attachment; filename="…" (CSV and ZIP downloads)' }),
   }),
+  /** Personal-data reports: never kept by a browser or proxy cache. */
+  noStore: z.object({ 'Cache-Control': z.literal('no-store') }),
 };
 
 /** A CSV download as a response content entry. */

@@ -37,7 +37,14 @@ export interface ObservedResponse {
 }
 
 /** Response headers whose presence the document must announce. */
-const ANNOUNCED_HEADERS = ['etag', 'location', 'idempotent-replayed', 'content-disposition'];
+const ANNOUNCED_HEADERS = [
+  'etag',
+  'location',
+  'idempotent-replayed',
+  'content-disposition',
+  'www-authenticate',
+  'cache-control',
+];
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace']);
 
 const pointer = (...parts: string[]) => parts.map((p) => p.replaceAll('~', '~0').replaceAll('/', '~1')).join('/');

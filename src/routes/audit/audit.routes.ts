@@ -119,7 +119,7 @@ export const handovers = createRoute({
         },
         ...csvContent,
       },
-      headers: headers.download,
+      headers: headers.download.extend(headers.noStore.shape),
       description: 'The audit',
     },
     400: problemResponse('Bad range'),

@@ -6,6 +6,7 @@ import {
   authenticated,
   commandEventType,
   csvContent,
+  DETENTION_STATES,
   detentionState,
   detentionStatus,
   headers,
@@ -187,7 +188,11 @@ export function detentionRoutes() {
       query: z.object({
         status: detentionStatus.optional(),
         open: z.enum(['true', 'false']).optional().openapi({ description: "'true': considering, running or lapsed" }),
-        state: z.string().max(40).optional(),
+        state: z
+          .string()
+          .max(40)
+          .optional()
+          .openapi({ description: `A state: ${DETENTION_STATES.join(', ')} (another value matches nothing)` }),
         power: power.optional(),
         placeOfSafety: z
           .string()

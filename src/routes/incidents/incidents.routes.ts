@@ -9,6 +9,7 @@ import {
   idempotencyHeader,
   idParam,
   ifMatchHeader,
+  INCIDENT_STATES,
   incidentState,
   instantOut,
   problemResponse,
@@ -85,7 +86,11 @@ export function incidentRoutes(inputs: IncidentInputs) {
     security,
     request: {
       query: z.object({
-        state: z.string().max(40).optional(),
+        state: z
+          .string()
+          .max(40)
+          .optional()
+          .openapi({ description: `A state: ${INCIDENT_STATES.join(', ')} (another value matches nothing)` }),
         status: z.enum(['open', 'closed']).optional(),
         grade: z.string().max(40).optional(),
         category: z.string().max(40).optional(),
