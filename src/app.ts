@@ -12,26 +12,22 @@ import { requireUser } from './auth/middleware.js';
 import type { CommandDeps } from './commands/deps.js';
 import { seedDirectory } from './directory/directory.js';
 import { buildIncidentInputs } from './domain/incident-inputs.js';
-import { problem } from './http/problem.js';
+import { problem, sendProblem } from './http/problem.js';
+import { carriesPersonalData, declareNoStore, OPENAPI_PATH } from './http/no-store.js';
 import { cspOverride, noStore, securityHeaders } from './http/security-headers.js';
-import { sendProblem } from './http/respond.js';
 import type { AppEnv } from './http/types.js';
 import { silentLogger, type Logger } from './log.js';
-import { registerAgencyHandlers } from './routes/agencies.handlers.js';
-import { agencyRoutes } from './routes/agencies.routes.js';
-import { registerAlertRoutes } from './routes/alerts.js';
-import { registerDetentionHandlers } from './routes/detentions.handlers.js';
-import { detentionRoutes } from './routes/detentions.routes.js';
-import { registerAuditRoutes } from './routes/audit.js';
-import { incidentRoutes } from './routes/incidents.routes.js';
-import { registerIncidentHandlers } from './routes/incidents.handlers.js';
-import { registerMetaRoutes } from './routes/meta.js';
+import { reportPagePeriods } from './queries/report-period.js';
+import { registerAgencies } from './routes/agencies/agencies.index.js';
+import { registerAlerts } from './routes/alerts/alerts.index.js';
+import { registerAudit } from './routes/audit/audit.index.js';
+import { registerDetentions } from './routes/detentions/detentions.index.js';
+import { registerIncidents } from './routes/incidents/incidents.index.js';
+import { registerMeta } from './routes/meta/meta.index.js';
+import { registerReports } from './routes/reports/reports.index.js';
 import { registerAssets } from './web/assets.js';
 import { registerPartnerPages } from './web/partner.js';
-import { registerReportRoutes } from './routes/reports.js';
 import { registerPages, registerReportPage } from './web/pages.js';
-import { localDay } from './domain/demand-ledger.js';
-import { defaultReportPeriod, financialYearsWithData } from './reports/period.js';
 
 export interface AppDeps extends CommandDeps {
   logger?: Logger;
@@ -43,6 +39,8 @@ export interface AppDeps extends CommandDeps {
   oidcClientSecret?: string;
   /** Origins people reach this server by besides the request's own (PUBLIC_BASE_URL), for form posts' Origin check. */
   publicOrigins?: string[];
+  /** The address clients use (PUBLIC_BASE_URL), named as the server in the OpenAPI document. */
+  publicBaseUrl?: string;
 }
 
 const LARGE_BODY_PATHS = new Set(['/api/agencies/import']);
@@ -107,7 +105,7 @@ export function createApp(deps: AppDeps) {
   // The evidence pack is a self-contained HTML document (inline style, no script) when opened on its own.
   app.use('/api/reports/evidence-pack', cspOverride({ styleSrc: ["'unsafe-inline'"], imgSrc: ['data:'] }));
   // Every API answer but the OpenAPI document may carry personal data: never stored by a browser or proxy.
-  app.use('/api/*', async (c, next) => (c.req.path === '/api/openapi.json' ? next() : noStore(c, next)));
+  app.use('/api/*', async (c, next) => (carriesPersonalData(c.req.path) ? noStore(c, next) : next()));
   app.use('/reports', noStore);
 
   const sessions = createSessions(deps, { oidcClientSecret: deps.oidcClientSecret, publicOrigins: deps.publicOrigins });
@@ -149,40 +147,41 @@ export function createApp(deps: AppDeps) {
     return limitStreamedBody(c, next);
   });
 
-  registerIncidentHandlers(app, deps, incidentRoutes(inputs));
-  registerDetentionHandlers(app, deps, detentionRoutes());
-  registerAgencyHandlers(app, deps, agencyRoutes(deps.config));
-  registerAuditRoutes(app, deps);
+  registerIncidents(app, deps, inputs);
+  registerDetentions(app, deps);
+  registerAgencies(app, deps);
+  registerAudit(app, deps);
   registerPartnerPages(app, deps, deps.partnerLinks);
-  registerAlertRoutes(app, deps.db);
-  registerReportRoutes(app, deps);
-  registerMetaRoutes(app, deps.db, deps.config);
+  registerAlerts(app, deps.db);
+  registerReports(app, deps);
+  registerMeta(app, deps.db, deps.config);
   registerPages(app, deps.config);
   registerAssets(app);
   sessions.register(app);
-  registerReportPage(app, deps.config, () => {
-    const years = financialYearsWithData(deps.db);
-    const today = localDay(deps.clock.now().toISOString(), deps.config.force.timezone);
-    return { years, selected: defaultReportPeriod(years, today) };
-  });
+  registerReportPage(app, deps.config, () => reportPagePeriods(deps.db, deps.clock, deps.config.force.timezone));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
     description: 'Token from `npm run token`',
   });
-  app.doc31('/api/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: `Mental-health demand and triage API — ${deps.config.force.name}`,
-      version: '0.1.0',
-      description:
-        'Incidents from call to close: THRIVE, grading, Right Care Right Person decisions, dispatch, partner ' +
-        'referrals (emailed with a partner response link, acknowledged, answered, escalated), the partner ' +
-        'directory, the handover audit, MHA s.136/s.135 detentions and the Home Office ADR return. Errors are ' +
-        'RFC 9457 problem+json; 422 names the rule (R1–R45, docs/rules.md).',
-    },
-  });
+  const document = () =>
+    app.getOpenAPI31Document({
+      openapi: '3.1.0',
+      // The public address when one is configured; else "/", the server this document was read from.
+      servers: [{ url: deps.publicBaseUrl ?? '/', description: 'This server' }],
+      info: {
+        title: `Mental-health demand and triage API — ${deps.config.force.name}`,
+        version: '0.1.0',
+        description:
+          'Incidents from call to close: THRIVE, grading, Right Care Right Person decisions, dispatch, partner ' +
+          'referrals (emailed with a partner response link, acknowledged, answered, escalated), the partner ' +
+          'directory, the handover audit, MHA s.136/s.135 detentions and the Home Office ADR return. Errors are ' +
+          'RFC 9457 problem+json; 422 names the rule (R1–R45, docs/rules.md) and lists the events allowed now.',
+      },
+    });
+  // Served by hand (not doc31) so the no-store header the middleware sets is declared on the same paths.
+  app.get(OPENAPI_PATH, (c) => c.json(declareNoStore(document())));
 
   app.notFound((c) =>
     sendProblem(c, problem(404, 'NOT_FOUND', 'Not found', `no route for ${c.req.method} ${c.req.path}`)),

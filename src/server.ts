@@ -105,6 +105,7 @@ try {
     ...deps,
     logger,
     ...(env.OIDC_CLIENT_SECRET ? { oidcClientSecret: env.OIDC_CLIENT_SECRET } : {}),
+    publicBaseUrl,
     publicOrigins: [new URL(publicBaseUrl).origin],
   });
 } catch (e) {

@@ -1,12 +1,11 @@
 /** Per-route role checks, where an issue names who may do something (e.g. "CRUD for admins"). */
 import type { Context } from 'hono';
 import type { UserRole } from '../../machines/kit.js';
-import { problem } from '../http/problem.js';
-import { sendProblem } from '../http/respond.js';
+import { problem, sendProblem } from '../http/problem.js';
 import type { AppEnv } from '../http/types.js';
 
-/** A 403 response when the user's role is not one of `roles`, else null. */
-export function forbidUnless(c: Context<AppEnv>, roles: readonly UserRole[], what: string): Response | null {
+/** A 403 response when the user's role is not one of `roles`, else null (typed: its route must declare 403). */
+export function forbidUnless(c: Context<AppEnv>, roles: readonly UserRole[], what: string) {
   const role = c.get('user').role;
   if (roles.includes(role)) return null;
   return sendProblem(

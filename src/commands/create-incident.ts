@@ -2,23 +2,24 @@
 import { randomUUID } from 'node:crypto';
 import { emptyAggregate, type AggregateEvent } from '../domain/incident-aggregate.js';
 import type { CreateIncidentInput } from '../domain/incident-inputs.js';
-import { incidentView } from '../domain/incident-view.js';
-import { problem } from '../http/problem.js';
+import { incidentView, type IncidentView } from '../domain/incident-view.js';
 import type { CommandDeps, CommandMeta, CommandResult } from './deps.js';
 import { incidentStore } from './incident-store.js';
-import { buildSubject, incidentPolicy, isProblem, priorContactWindow } from './machine-events.js';
+import { buildSubject, incidentPolicy, priorContactWindow } from './machine-events.js';
+import { conflict, isRefusal, type Conflict, type Invalid, type RuleViolation } from './refusal.js';
 import { commitEvent, inTransaction } from './run-command.js';
 
-export function createIncident(deps: CommandDeps, meta: CommandMeta, input: CreateIncidentInput): CommandResult {
-  return inTransaction(deps, meta, () => {
+export type CreateIncidentRefusal = Invalid | Conflict | RuleViolation;
+
+export function createIncident(deps: CommandDeps, meta: CommandMeta, input: CreateIncidentInput) {
+  return inTransaction(deps, meta, (): CommandResult<IncidentView, CreateIncidentRefusal> => {
     const store = incidentStore(deps.db);
     if (input.reference) {
       const existing = store.incidentWithReference(input.reference);
       if (existing) {
         return {
           ok: false,
-          problem: problem(
-            409,
+          refusal: conflict(
             'REFERENCE_EXISTS',
             'Reference already used',
             `incident ${existing} already has reference ${input.reference}`,
@@ -28,7 +29,7 @@ export function createIncident(deps: CommandDeps, meta: CommandMeta, input: Crea
     }
     const id = randomUUID();
     const subject = input.subject ? buildSubject(deps.config, deps.keyer, input.subject, input.receivedAt) : null;
-    if (isProblem(subject)) return { ok: false, problem: subject };
+    if (isRefusal(subject)) return { ok: false, refusal: subject };
     const window = priorContactWindow(deps.config, input.receivedAt);
     const event = {
       type: 'INCIDENT_CREATED',

@@ -3,8 +3,8 @@ import type { Actor } from '../../machines/kit.js';
 import type { Clock } from '../clock.js';
 import type { ForceConfig } from '../config/schema.js';
 import type { PersonKeyer } from '../domain/person-key.js';
-import type { Problem } from '../http/problem.js';
 import type { PartnerLinks } from '../referrals/partner-link.js';
+import type { Refusal } from './refusal.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
 /** Everything a command needs from the outside world, passed in (no globals). */
@@ -28,8 +28,9 @@ export interface CommandMeta {
   requestHash: string;
 }
 
-export type CommandResult =
-  | { ok: true; status: number; body: unknown; etag: string | null; replayed: boolean }
-  | { ok: false; problem: Problem };
+/** What a command did: its answer (stored for idempotent replay), or why it was refused (nothing written). */
+export type CommandResult<T = unknown, R = Refusal> =
+  | { ok: true; status: number; body: T; etag: string | null; replayed: boolean }
+  | { ok: false; refusal: R };
 
 export const SYSTEM_ACTOR: Actor = { id: 'system', role: 'system' };

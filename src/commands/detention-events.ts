@@ -18,9 +18,9 @@ import { ageBandFor, type Subject } from '../../machines/subject.js';
 import type { ForceConfig } from '../config/schema.js';
 import type { DetentionPersonInput, PlaceInput } from '../domain/detention-inputs.js';
 import type { AggregateState } from '../domain/incident-aggregate.js';
-import { problem, type Problem } from '../http/problem.js';
 import type { CommandDeps } from './deps.js';
 import { incidentStore } from './incident-store.js';
+import { badField, conflict, isRefusal, type Conflict, type Invalid } from './refusal.js';
 import type { Translators } from './translate-event.js';
 
 export function detentionPolicy(config: ForceConfig): DetentionPolicy {
@@ -38,11 +38,8 @@ export function detentionPolicy(config: ForceConfig): DetentionPolicy {
   };
 }
 
-const badField = (path: string, message: string): Problem =>
-  problem(400, 'VALIDATION_FAILED', 'Invalid request', `${path}: ${message}`, { issues: [{ path, message }] });
-
 /** A configured site, or a described place; consents and police-station record with explicit nulls. */
-export function resolvePlace(config: ForceConfig, input: PlaceInput, path = 'body.placeOfSafety'): Place | Problem {
+export function resolvePlace(config: ForceConfig, input: PlaceInput, path = 'body.placeOfSafety'): Place | Invalid {
   const site = input.site ? config.s136.placesOfSafety.find((p) => p.code === input.site) : undefined;
   if (site && input.type && input.type !== site.type)
     return badField(`${path}.type`, `site ${site.code} is a ${site.type}, not a ${input.type}`);
@@ -129,12 +126,11 @@ function priorDetentions(deps: CommandDeps, state: AggregateState, self: string)
 }
 
 /** A new detention's id: as given (unique across incidents) or generated. */
-function newDetentionId(deps: CommandDeps, state: AggregateState, given: string | undefined): string | Problem {
+function newDetentionId(deps: CommandDeps, state: AggregateState, given: string | undefined): string | Conflict {
   if (!given) return `det-${randomUUID().slice(0, 13)}`;
   const owner = incidentStore(deps.db).detentionIncident(given);
   if (owner && owner !== state.incident.context.incidentId) {
-    return problem(
-      409,
+    return conflict(
       'DETENTION_ID_TAKEN',
       'Detention id already used',
       `detention id ${given} is already used on another incident; omit detentionId to have one generated`,
@@ -145,13 +141,11 @@ function newDetentionId(deps: CommandDeps, state: AggregateState, given: string 
 
 const detentionOf = (state: AggregateState, id: string) =>
   (state.children.detention[id]?.context as DetentionContext | undefined) ?? null;
-const isProblemValue = (x: unknown): x is Problem =>
-  typeof x === 'object' && x !== null && 'status' in x && 'code' in x && 'detail' in x;
 
 export const detentionTranslators: Translators = {
   S136_CONSIDERED(deps, state, i) {
     const detentionId = newDetentionId(deps, state, i.detentionId);
-    if (isProblemValue(detentionId)) return detentionId;
+    if (isRefusal(detentionId)) return detentionId;
     return {
       type: 'S136_CONSIDERED',
       detentionId,
@@ -161,9 +155,9 @@ export const detentionTranslators: Translators = {
   },
   S135_WARRANT_EXECUTED(deps, state, i) {
     const detentionId = newDetentionId(deps, state, i.detentionId);
-    if (isProblemValue(detentionId)) return detentionId;
+    if (isRefusal(detentionId)) return detentionId;
     const place = i.placeOfSafety ? resolvePlace(deps.config, i.placeOfSafety) : null;
-    if (isProblemValue(place)) return place;
+    if (isRefusal(place)) return place;
     const person = detentionPerson(state.incident.context.subject, i.person);
     const w = i.warrant;
     return {
@@ -196,7 +190,7 @@ export const detentionTranslators: Translators = {
   }),
   S136_DETAINED(deps, state, i) {
     const place = i.placeOfSafety ? resolvePlace(deps.config, i.placeOfSafety) : null;
-    if (isProblemValue(place)) return place;
+    if (isRefusal(place)) return place;
     const person = detentionPerson(state.incident.context.subject, i.person);
     const { person: _p, placeOfSafety: _pl, ...rest } = i;
     return {
@@ -218,12 +212,12 @@ export const detentionTranslators: Translators = {
   }),
   S136_ARRIVED_AT_PLACE_OF_SAFETY(deps, state, i) {
     const place = resolvePlace(deps.config, i.placeOfSafety);
-    if (isProblemValue(place)) return place;
+    if (isRefusal(place)) return place;
     return { ...i, placeOfSafety: place, age: ageNow(state, detentionOf(state, i.detentionId)) };
   },
   S136_TRANSFERRED(deps, state, i) {
     const place = resolvePlace(deps.config, i.placeOfSafety);
-    if (isProblemValue(place)) return place;
+    if (isRefusal(place)) return place;
     return {
       ...i,
       placeOfSafety: place,

@@ -2,6 +2,7 @@
  * Reads and writes of one incident's stream and projections, with statements prepared once per
  * database. Used only inside a command's transaction (or by rebuild).
  */
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../db/client.js';
 import { rowDeleter, rowSyncer, rowWriter } from '../../db/rows.js';
 import {
@@ -80,6 +81,10 @@ const CHILD_TABLES = {
 type ChildTable = keyof typeof CHILD_TABLES;
 export const PROJECTION_CHILD_TABLES = CHILD_TABLES;
 
+/** One statement per child table, made by `make` (rows of every table are plain objects of its columns). */
+const perChildTable = <V>(make: (table: SQLiteTable) => V) =>
+  Object.fromEntries(Object.entries(CHILD_TABLES).map(([k, t]) => [k, make(t)])) as Record<ChildTable, V>;
+
 export class IncidentStore {
   readonly #load;
   readonly #events;
@@ -87,8 +92,8 @@ export class IncidentStore {
   readonly #insertEvent;
   readonly #upsertIncident;
   readonly #insertIncident;
-  readonly #insertChild: { [K in ChildTable]: (row: never) => void };
-  readonly #deleteChild: { [K in ChildTable]: (incidentId: string) => void };
+  readonly #insertChild: Record<ChildTable, (row: object) => void>;
+  readonly #deleteChild: Record<ChildTable, (incidentId: string) => void>;
   readonly #referenceExists;
   readonly #priorDetentions;
   readonly #detentionIncident;
@@ -123,10 +128,8 @@ export class IncidentStore {
     // change version, snapshot and updatedAt, which no index covers.
     this.#upsertIncident = rowSyncer(s, incidents, ['id']);
     this.#insertIncident = rowWriter(s, incidents);
-    this.#insertChild = Object.fromEntries(Object.entries(CHILD_TABLES).map(([k, t]) => [k, rowWriter(s, t)])) as never;
-    this.#deleteChild = Object.fromEntries(
-      Object.entries(CHILD_TABLES).map(([k, t]) => [k, rowDeleter(s, t, 'incident_id')]),
-    ) as never;
+    this.#insertChild = perChildTable((t) => rowWriter(s, t));
+    this.#deleteChild = perChildTable((t) => rowDeleter(s, t, 'incident_id'));
     this.#rollup = new RollupWriter(s);
   }
 
@@ -184,7 +187,7 @@ export class IncidentStore {
       if (t === 'incidentLedger' || t === 'referralLedger') ledgerChanged = true;
       if (t === 'personContacts') personsChanged = true;
       if (before) this.#deleteChild[t](after.incident.id);
-      for (const row of rows) this.#insertChild[t](row as never);
+      for (const row of rows) this.#insertChild[t](row);
     }
     const derived = rollup ?? this.#rollup;
     if (ledgerChanged) derived.change(before, after);

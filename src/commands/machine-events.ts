@@ -8,7 +8,7 @@ import { ageBandFor, type PriorContact, type Subject } from '../../machines/subj
 import type { ForceConfig } from '../config/schema.js';
 import type { SubjectInput } from '../domain/incident-inputs.js';
 import type { PersonKeyer } from '../domain/person-key.js';
-import { problem, type Problem } from '../http/problem.js';
+import { invalid, type Invalid } from './refusal.js';
 
 export function incidentPolicy(config: ForceConfig, category: string): IncidentPolicy {
   const cat = config.categories.find((c) => c.code === category);
@@ -63,32 +63,20 @@ export function buildSubject(
   input: SubjectInput,
   receivedAt: string,
   previous: Subject | null = null,
-): Subject | Problem {
+): Subject | Invalid {
   const ids = input.identifiers ?? {};
   let ageYears = input.ageYears ?? null;
   if (ids.dateOfBirth) {
     const fromDob = ageOn(ids.dateOfBirth, receivedAt, config.force.timezone);
     if (fromDob < 0 || fromDob > 120) {
-      return problem(
-        400,
-        'VALIDATION_FAILED',
-        'Invalid request',
-        'subject.identifiers.dateOfBirth is not a plausible date of birth for this call',
-        {
-          issues: [{ path: 'subject.identifiers.dateOfBirth', message: 'implausible date of birth' }],
-        },
-      );
+      return invalid('subject.identifiers.dateOfBirth is not a plausible date of birth for this call', [
+        { path: 'subject.identifiers.dateOfBirth', message: 'implausible date of birth' },
+      ]);
     }
     if (ageYears !== null && ageYears !== fromDob) {
-      return problem(
-        400,
-        'VALIDATION_FAILED',
-        'Invalid request',
-        'subject.ageYears does not match subject.identifiers.dateOfBirth',
-        {
-          issues: [{ path: 'subject.ageYears', message: 'conflicts with dateOfBirth' }],
-        },
-      );
+      return invalid('subject.ageYears does not match subject.identifiers.dateOfBirth', [
+        { path: 'subject.ageYears', message: 'conflicts with dateOfBirth' },
+      ]);
     }
     ageYears = fromDob;
   }
@@ -108,8 +96,5 @@ export function priorContactWindow(config: ForceConfig, receivedAt: string): { f
   const from = new Date(Date.parse(receivedAt) - config.repeatContact.windowHours * 3_600_000).toISOString();
   return { from, to: receivedAt };
 }
-
-export const isProblem = (x: unknown): x is Problem =>
-  typeof x === 'object' && x !== null && 'status' in x && 'code' in x && 'detail' in x;
 
 export type { PriorContact };

@@ -117,16 +117,13 @@ export function recordPartnerAnswer(deps: CommandDeps, a: PartnerAnswer): Partne
   let outcome: PartnerResult | null = null;
   const meta = { actor: { id: 'partner-link', role: 'partner' as const }, idempotencyKey: null, requestHash: '' };
   // The transaction commits only when the answer was recorded; `outcome` says what to show the partner.
-  inTransaction(deps, meta, (): CommandResult => {
+  inTransaction(deps, meta, (): CommandResult<null, PartnerRefusal> => {
     const row = incidentStore(deps.db).load(a.incidentId);
     const before = row ? restoreAggregate(row.snapshot) : null;
     const p = before ? partnerReferralOf(before, a.referralId) : null;
-    const refuse = (refusal: PartnerRefusal): CommandResult => {
+    const refuse = (refusal: PartnerRefusal): CommandResult<null, PartnerRefusal> => {
       outcome = { ok: false, refusal, referral: p };
-      return {
-        ok: false,
-        problem: { status: refusal.status, code: refusal.code, title: refusal.title, detail: refusal.message },
-      };
+      return { ok: false, refusal };
     };
     if (!before || !p)
       return refuse({
@@ -167,7 +164,7 @@ export function recordPartnerAnswer(deps: CommandDeps, a: PartnerAnswer): Partne
             ...envelope,
           };
     const c = commitEvent(deps, before, event, null);
-    if (!c.ok) return refuse({ status: 422, code: c.problem.code, title: 'Not recorded', message: c.problem.detail });
+    if (!c.ok) return refuse({ status: 422, code: c.refusal.code, title: 'Not recorded', message: c.refusal.message });
     outcome = { ok: true, referral: partnerReferralOf(c.state, a.referralId)!, nothingToDo: false };
     return { ok: true, status: 200, body: null, etag: `"${c.state.version}"`, replayed: false };
   });

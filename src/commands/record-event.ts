@@ -1,13 +1,19 @@
 /** A user records a step on an incident: the general command behind POST /api/incidents/:id/events. */
-import { allowedEvents, restoreAggregate, stateName, type AggregateEvent } from '../domain/incident-aggregate.js';
+import { restoreAggregate, type AggregateEvent } from '../domain/incident-aggregate.js';
 import type { IncidentEventInput } from '../domain/incident-inputs.js';
-import { incidentView } from '../domain/incident-view.js';
-import { problem } from '../http/problem.js';
+import { incidentView, type IncidentView } from '../domain/incident-view.js';
 import type { CommandDeps, CommandMeta, CommandResult } from './deps.js';
 import { incidentStore } from './incident-store.js';
-import { isProblem } from './machine-events.js';
+import {
+  isRefusal,
+  notFound,
+  staleVersion,
+  type TranslationRefusal,
+  type NotFound,
+  type StaleVersion,
+} from './refusal.js';
 import { toMachineEvent } from './translate-event.js';
-import { commitEvent, inTransaction } from './run-command.js';
+import { commitEvent, inTransaction, withStanding } from './run-command.js';
 
 export interface RecordEventRequest {
   incidentId: string;
@@ -16,38 +22,23 @@ export interface RecordEventRequest {
   input: IncidentEventInput;
 }
 
-export function recordEvent(deps: CommandDeps, meta: CommandMeta, req: RecordEventRequest): CommandResult {
-  return inTransaction(deps, meta, () => {
+export type RecordEventRefusal = NotFound | StaleVersion | TranslationRefusal;
+
+export function recordEvent(deps: CommandDeps, meta: CommandMeta, req: RecordEventRequest) {
+  return inTransaction(deps, meta, (): CommandResult<IncidentView, RecordEventRefusal> => {
     const row = incidentStore(deps.db).load(req.incidentId);
     if (!row)
       return {
         ok: false,
-        problem: problem(404, 'INCIDENT_NOT_FOUND', 'Unknown incident', `no incident with id ${req.incidentId}`),
+        refusal: notFound('INCIDENT_NOT_FOUND', 'Unknown incident', `no incident with id ${req.incidentId}`),
       };
-    if (req.ifMatch !== null && req.ifMatch !== row.version) {
-      return {
-        ok: false,
-        problem: problem(
-          409,
-          'STALE_VERSION',
-          'Incident changed since you read it',
-          `you sent If-Match "${req.ifMatch}" but the incident is at version ${row.version}; reload it and decide ` +
-            `again`,
-          {
-            currentVersion: row.version,
-          },
-        ),
-      };
-    }
+    if (req.ifMatch !== null && req.ifMatch !== row.version)
+      return { ok: false, refusal: staleVersion('incident', req.ifMatch, row.version) };
     const before = restoreAggregate(row.snapshot);
     const body = toMachineEvent(deps, before, req.input);
-    if (isProblem(body)) {
+    if (isRefusal(body)) {
       // A refusal by a translator (e.g. an inactive agency) says what is allowed now, like the machines' refusals.
-      const p =
-        body.status === 422
-          ? { ...body, allowedEvents: allowedEvents(before), state: stateName(before), currentVersion: before.version }
-          : body;
-      return { ok: false, problem: p };
+      return { ok: false, refusal: body.kind === 'ruleViolation' ? withStanding(body, before) : body };
     }
     const event = {
       ...body,

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { ReferralRoute } from '../../machines/referral/index.js';
 import { AgencyDirectory } from '../directory/directory.js';
 import { isOpenAt } from '../directory/hours.js';
-import { problem } from '../http/problem.js';
+import { invalid, ruleViolation } from './refusal.js';
 import type { Translators } from './translate-event.js';
 import { getOrInsert } from '../lib/maps.js';
 
@@ -19,36 +19,31 @@ export const referralTranslators: Translators = {
     const dir = getOrInsert(directories, deps.db, () => new AgencyDirectory(deps.db));
     const agency = dir.get(i.agency);
     if (!agency) {
-      return problem(
-        400,
-        'VALIDATION_FAILED',
-        'Invalid request',
-        `body.agency: unknown agency '${i.agency}'; GET /api/agencies lists the directory`,
-        {
-          issues: [{ path: 'body.agency', message: `unknown agency '${i.agency}'` }],
-        },
-      );
+      return invalid(`body.agency: unknown agency '${i.agency}'; GET /api/agencies lists the directory`, [
+        { path: 'body.agency', message: `unknown agency '${i.agency}'` },
+      ]);
     }
     if (!agency.active) {
-      return problem(
-        422,
-        'AGENCY_INACTIVE',
-        'Rule R11 not met',
-        `${agency.label} (${agency.code}) is not active in the directory: choose another agency, or ask an admin to ` +
-          `review and activate it`,
-        { rule: 'R11' },
-      );
+      return ruleViolation({
+        rule: 'R11',
+        code: 'AGENCY_INACTIVE',
+        message:
+          `${agency.label} (${agency.code}) is not active in the directory: choose another agency, or ask an admin ` +
+          `to review and activate it`,
+      });
     }
     const config = deps.config;
     const delivery = config.referrals.contactMethodDelivery[i.contactMethod] ?? 'message';
     if (delivery === 'email' && !deps.mailEnabled) {
-      return problem(
-        422,
-        'EMAIL_NOT_CONFIGURED',
+      return ruleViolation(
+        {
+          rule: null,
+          code: 'EMAIL_NOT_CONFIGURED',
+          message:
+            `this server has no mail transport (SMTP_URL), so the referral cannot be emailed: contact ` +
+            `${agency.label} another way (e.g. phone) and record that`,
+        },
         'Email is not configured',
-        `this server has no mail transport (SMTP_URL), so the referral cannot be emailed: contact ${agency.label} ` +
-          `another way (e.g. phone) and record that`,
-        { rule: null },
       );
     }
     const times = config.referrals.responseTimes.byAgencyType[agency.type] ?? config.referrals.responseTimes.default;

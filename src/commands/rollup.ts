@@ -110,12 +110,12 @@ export class RollupWriter {
     after: { incidentLedger: IncidentLedgerRow[]; referralLedger: ReferralLedgerRow[] },
   ) {
     for (const t of this.#incidents) {
-      for (const r of before?.incidentLedger ?? []) t.add(r as never, -1);
-      for (const r of after.incidentLedger) t.add(r as never, 1);
+      for (const r of before?.incidentLedger ?? []) t.add(r, -1);
+      for (const r of after.incidentLedger) t.add(r, 1);
     }
     for (const t of this.#referrals) {
-      for (const r of before?.referralLedger ?? []) t.add(r as never, -1);
-      for (const r of after.referralLedger) t.add(r as never, 1);
+      for (const r of before?.referralLedger ?? []) t.add(r, -1);
+      for (const r of after.referralLedger) t.add(r, 1);
     }
   }
   flush() {

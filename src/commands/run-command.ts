@@ -12,16 +12,20 @@ import {
   type AggregateEvent,
   type AggregateState,
 } from '../domain/incident-aggregate.js';
-import { problem, type Problem } from '../http/problem.js';
 import type { Violation } from '../../machines/kit.js';
 import type { CommandDeps, CommandMeta, CommandResult } from './deps.js';
 import { applyEffects } from './effects.js';
 import { idempotencyStore } from './idempotency.js';
 import { incidentStore } from './incident-store.js';
+import { ruleViolation, type KeyReused, type RuleViolation } from './refusal.js';
 import { defaultUnitOfWork } from './unit-of-work.js';
 
-export function inTransaction(deps: CommandDeps, meta: CommandMeta, work: () => CommandResult): CommandResult {
-  return (deps.uow ?? defaultUnitOfWork(deps.db.$client)).run(() => {
+export function inTransaction<T, R>(
+  deps: CommandDeps,
+  meta: CommandMeta,
+  work: () => CommandResult<T, R>,
+): CommandResult<T, R | KeyReused> {
+  return (deps.uow ?? defaultUnitOfWork(deps.db.$client)).run((): CommandResult<T, R | KeyReused> => {
     const idem = idempotencyStore(deps.db);
     if (meta.idempotencyKey) {
       const prior = idem.get(meta.actor.id, meta.idempotencyKey);
@@ -29,15 +33,17 @@ export function inTransaction(deps: CommandDeps, meta: CommandMeta, work: () => 
         if (prior.requestHash !== meta.requestHash) {
           return {
             ok: false,
-            problem: problem(
-              422,
-              'IDEMPOTENCY_KEY_REUSED',
-              'Idempotency key reused',
-              'this Idempotency-Key was already used for a different request; use a new key for a new request',
-            ),
+            refusal: {
+              kind: 'keyReused',
+              code: 'IDEMPOTENCY_KEY_REUSED',
+              title: 'Idempotency key reused',
+              message: 'this Idempotency-Key was already used for a different request; use a new key for a new request',
+            },
           };
         }
-        return { ok: true, status: prior.status, body: JSON.parse(prior.body), etag: prior.etag, replayed: true };
+        // The stored answer is the one this same command gave the first time.
+        const body = JSON.parse(prior.body) as T;
+        return { ok: true, status: prior.status, body, etag: prior.etag, replayed: true };
       }
     }
     const result = work();
@@ -53,15 +59,15 @@ export function inTransaction(deps: CommandDeps, meta: CommandMeta, work: () => 
   });
 }
 
-export function ruleProblem(v: Violation, s: AggregateState): Problem {
-  const title = v.rule ? `Rule ${v.rule} not met` : 'Not allowed now';
-  if (s.version === 0) return problem(422, v.code, title, v.message, { rule: v.rule });
-  return problem(422, v.code, title, v.message, {
-    rule: v.rule,
-    allowedEvents: allowedEvents(s),
-    state: stateName(s),
-    currentVersion: s.version,
-  });
+/** A rule's refusal, with where the incident stands (once it exists) and the events allowed now. */
+export function refusedByRule(v: Violation, s: AggregateState): RuleViolation {
+  return withStanding(ruleViolation(v), s);
+}
+
+/** What a person needs to choose again: the events allowed now, the state and the version (not before creation). */
+export function withStanding(r: RuleViolation, s: AggregateState): RuleViolation {
+  if (s.version === 0) return r;
+  return { ...r, allowedEvents: allowedEvents(s), state: stateName(s), currentVersion: s.version };
 }
 
 /** Apply, append and project one event. The caller is inside `inTransaction`. */
@@ -70,9 +76,9 @@ export function commitEvent(
   before: AggregateState,
   event: AggregateEvent,
   idempotencyKey: string | null,
-): { ok: true; state: AggregateState } | { ok: false; problem: Problem } {
+): { ok: true; state: AggregateState } | { ok: false; refusal: RuleViolation } {
   const r = applyToAggregate(before, event);
-  if (!r.ok) return { ok: false, problem: ruleProblem(r.violation, before) };
+  if (!r.ok) return { ok: false, refusal: refusedByRule(r.violation, before) };
   const store = incidentStore(deps.db);
   const id = r.state.incident.context.incidentId;
   store.append(id, event, idempotencyKey);

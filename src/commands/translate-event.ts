@@ -5,12 +5,12 @@
  */
 import type { AggregateEvent, AggregateState } from '../domain/incident-aggregate.js';
 import type { IncidentEventInput } from '../domain/incident-inputs.js';
-import type { Problem } from '../http/problem.js';
 import type { EventMeta } from '../../machines/kit.js';
 import { defaultAssignmentId } from '../../machines/resource/index.js';
 import type { CommandDeps } from './deps.js';
 import { incidentStore } from './incident-store.js';
-import { buildSubject, gradePolicy, isProblem, priorContactWindow } from './machine-events.js';
+import { buildSubject, gradePolicy, priorContactWindow } from './machine-events.js';
+import { isRefusal, type TranslationRefusal } from './refusal.js';
 import { detentionTranslators } from './detention-events.js';
 import { referralTranslators } from './referral-translators.js';
 
@@ -26,7 +26,7 @@ type Translator<T extends string> = (
   state: AggregateState,
   input: InputOf<T>,
   occurredAt: string,
-) => MachineEventBody | Problem;
+) => MachineEventBody | TranslationRefusal;
 export type Translators = { [T in IncidentEventInput['type']]?: Translator<T> };
 
 const coreTranslators: Translators = {
@@ -46,7 +46,7 @@ const coreTranslators: Translators = {
   SUBJECT_RECORDED(deps, state, i) {
     const ctx = state.incident.context;
     const subject = buildSubject(deps.config, deps.keyer, i.subject, ctx.receivedAt, ctx.subject);
-    if (isProblem(subject)) return subject;
+    if (isRefusal(subject)) return subject;
     const w = priorContactWindow(deps.config, ctx.receivedAt);
     return {
       type: 'SUBJECT_RECORDED',
@@ -62,8 +62,8 @@ export function toMachineEvent(
   deps: CommandDeps,
   state: AggregateState,
   input: IncidentEventInput,
-): MachineEventBody | Problem {
+): MachineEventBody | TranslationRefusal {
   const { occurredAt, ...rest } = input;
-  const t = translators[rest.type] as Translator<string> | undefined;
-  return t ? t(deps, state, rest as never, occurredAt) : (rest as MachineEventBody);
+  const t = translators[rest.type] as Translator<typeof rest.type> | undefined;
+  return t ? t(deps, state, rest, occurredAt) : (rest as MachineEventBody);
 }

@@ -15,33 +15,35 @@
  * batch sees the commands before it exactly as if each had committed on its own.
  */
 import type Database from 'better-sqlite3';
-import type { CommandResult } from './deps.js';
 import { getOrInsert } from '../lib/maps.js';
 
 export interface UnitOfWork {
-  /** Run `work` atomically: all its writes, or none if it returns a refusal or throws. */
-  run(work: () => CommandResult): CommandResult;
+  /** Run `work` atomically: all its writes, or none if it returns a refusal (`ok: false`) or throws. */
+  run<R extends Outcome>(work: () => R): R;
   /** Resolves once everything run so far is committed; rejects if that commit failed. */
   durable(): Promise<void>;
 }
 
+/** What a unit of work needs to know of a command's result: whether to keep its writes. */
+type Outcome = { ok: boolean };
+
 /** Thrown out of a better-sqlite3 transaction to roll back a refused command. */
 class Refused {
-  constructor(readonly result: CommandResult) {}
+  constructor(readonly result: Outcome) {}
 }
 
 export function serialUnitOfWork(sqlite: Database.Database): UnitOfWork {
-  const tx = sqlite.transaction((work: () => CommandResult) => {
+  const tx = sqlite.transaction((work: () => Outcome) => {
     const r = work();
     if (!r.ok) throw new Refused(r);
     return r;
   });
   return {
-    run(work) {
+    run<R extends Outcome>(work: () => R): R {
       try {
-        return tx.immediate(work);
+        return tx.immediate(work) as R;
       } catch (e) {
-        if (e instanceof Refused) return e.result;
+        if (e instanceof Refused) return e.result as R;
         throw e;
       }
     },
@@ -79,7 +81,7 @@ export function groupCommitUnitOfWork(
   };
 
   return {
-    run(work) {
+    run<R extends Outcome>(work: () => R): R {
       if (!batch) {
         sqlite.exec('BEGIN IMMEDIATE');
         let resolve!: () => void;
@@ -94,7 +96,7 @@ export function groupCommitUnitOfWork(
       }
       batch.size++;
       sqlite.exec('SAVEPOINT command');
-      let r: CommandResult;
+      let r: R;
       try {
         r = work();
       } catch (e) {

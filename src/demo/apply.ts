@@ -34,7 +34,7 @@ const THRIVE = {
 export class DemoError extends Error {}
 
 function must(r: CommandResult, what: string): { id: string; version: number } {
-  if (!r.ok) throw new DemoError(`demo step refused (${what}): ${r.problem.code} ${r.problem.detail}`);
+  if (!r.ok) throw new DemoError(`demo step refused (${what}): ${r.refusal.code} ${r.refusal.message}`);
   const b = r.body as { id: string; version: number };
   return b;
 }

@@ -94,8 +94,8 @@ export const agencySchema = z
     source: z.enum(['config', 'api', 'oruk']),
     orukServiceId: z.string().nullable(),
     version: z.number().int(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
     updatedBy: z.string(),
   })
   .openapi('Agency');
@@ -166,7 +166,8 @@ export const editable = (a: Agency): AgencyInput => ({
   notes: a.notes,
 });
 
-export type DirectoryChange = 'seeded' | 'created' | 'updated' | 'deactivated' | 'imported';
+export const DIRECTORY_CHANGES = ['seeded', 'created', 'updated', 'deactivated', 'imported'] as const;
+export type DirectoryChange = (typeof DIRECTORY_CHANGES)[number];
 
 export class AgencyDirectory {
   constructor(readonly db: Db) {}
@@ -204,7 +205,7 @@ export class AgencyDirectory {
       .all()
       .map((c) => ({
         version: c.version,
-        change: c.change,
+        change: c.change as DirectoryChange,
         actorId: c.actorId,
         at: c.at,
         data: JSON.parse(c.data) as AgencyInput,

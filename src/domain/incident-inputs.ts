@@ -68,8 +68,9 @@ export function buildIncidentInputs(config: ForceConfig) {
     ...detentionEventInputs(config),
     ...ledgerEventInputs(),
   };
-  const [first, ...rest] = Object.values(events);
-  const incidentEvent = z.discriminatedUnion('type', [first!, ...rest]).openapi('IncidentEventInput');
+  type EventSchema = (typeof events)[keyof typeof events];
+  const list = Object.values(events) as [EventSchema, ...EventSchema[]];
+  const incidentEvent = z.discriminatedUnion('type', list).openapi('IncidentEventInput');
   return { createIncident: createIncidentInput(config), events, incidentEvent, eventTypes: Object.keys(events) };
 }
 

@@ -4,7 +4,12 @@
  */
 import { z } from '@hono/zod-openapi';
 import { attendanceOutcome, CHANNELS, RCRP_DECISIONS, type IncidentContext } from '../../machines/incident/index.js';
-import { referralDeadlines, referralStatus, type ReferralContext } from '../../machines/referral/index.js';
+import {
+  referralDeadlines,
+  referralStatus,
+  WHO_WILL_ATTEND,
+  type ReferralContext,
+} from '../../machines/referral/index.js';
 import { LEGAL_STATUS_CODES, type LegalStatusCode } from '../../machines/legal-status.js';
 import { ACTIVITIES, type ResourceContext } from '../../machines/resource/index.js';
 import { AGE_BANDS, ETHNICITIES, ETHNICITY_BASES, GENDERS } from '../../machines/subject.js';
@@ -14,14 +19,22 @@ import {
   type DetentionSnapshot,
 } from '../../machines/detention/index.js';
 import { allowedEvents, childStateName, stateName, type AggregateState } from './incident-aggregate.js';
-
-const instant = z.string().openapi({ example: '2026-11-23T21:10:00.000Z' });
+import {
+  commandEventType,
+  detentionState,
+  incidentState,
+  instantOut as instant,
+  power,
+  referralState,
+  referralStatus as referralStatusSchema,
+  severity,
+} from './vocabulary.js';
 
 export const flagSchema = z
   .object({
     key: z.string(),
     rule: z.string(),
-    severity: z.enum(['info', 'warning', 'critical']),
+    severity,
     message: z.string(),
     raisedAt: instant,
   })
@@ -36,12 +49,8 @@ export const referralViewSchema = z
     contactMethod: z.string(),
     delivery: z.enum(['email', 'message', 'conversation']),
     namedContact: z.string(),
-    status: z
-      .string()
-      .openapi({ description: 'R11 acceptance status: pending, accepted, declined, noResponse, resolved, withdrawn' }),
-    state: z.string().openapi({
-      description: 'drafted, sent, acknowledged, accepted, declined, noResponse, escalated, resolved, withdrawn',
-    }),
+    status: referralStatusSchema.openapi({ description: 'R11 acceptance status' }),
+    state: referralState,
     madeAt: instant,
     sentAt: instant.nullable(),
     acknowledgedAt: instant.nullable(),
@@ -70,7 +79,7 @@ export const referralViewSchema = z
       }),
     ),
     resolution: z.object({ outcome: z.string(), at: instant, by: personSchema }).nullable(),
-    callerInformed: z.array(z.object({ at: instant, whoWillAttend: z.string(), method: z.string() })),
+    callerInformed: z.array(z.object({ at: instant, whoWillAttend: z.enum(WHO_WILL_ATTEND), method: z.string() })),
     withdrawn: z.object({ at: instant, reason: z.string() }).nullable(),
     flags: z.array(flagSchema),
   })
@@ -81,11 +90,9 @@ export const incidentViewSchema = z
     id: z.string(),
     reference: z.string().nullable(),
     version: z.number().int(),
-    state: z.string().openapi({
-      description: 'new, assessed, graded, policeResponse, partnerResponse, jointResponse, noDeployment, closed',
-    }),
+    state: incidentState,
     status: z.enum(['open', 'closed']),
-    allowedEvents: z.array(z.string()),
+    allowedEvents: z.array(commandEventType),
     channel: z.enum(CHANNELS),
     category: z.string(),
     district: z.string().nullable(),
@@ -136,9 +143,9 @@ export const incidentViewSchema = z
       .array(
         z.object({
           id: z.string(),
-          power: z.enum(['s136', 's135_1', 's135_2']),
-          state: z.string(),
-          allowedEvents: z.array(z.string()),
+          power,
+          state: detentionState,
+          allowedEvents: z.array(commandEventType),
           detainedAt: instant.nullable(),
           clockStart: instant.nullable(),
           expiresAt: instant.nullable(),

@@ -2,7 +2,7 @@
 import { problem, type Problem } from './problem.js';
 
 /** `If-Match: "3"` (also accepts W/"3" and a bare 3). */
-export function parseIfMatch(raw: string | undefined): number | Problem {
+export function parseIfMatch(raw: string | undefined): number | Problem<400 | 428> {
   if (raw === undefined || raw.trim() === '') {
     return problem(
       428,
@@ -18,7 +18,7 @@ export function parseIfMatch(raw: string | undefined): number | Problem {
 }
 
 /** `Idempotency-Key`: optional; 1–200 visible ASCII characters. */
-export function parseIdempotencyKey(raw: string | undefined): string | null | Problem {
+export function parseIdempotencyKey(raw: string | undefined): string | null | Problem<400> {
   if (raw === undefined) return null;
   if (!/^[\x21-\x7e]{1,200}$/.test(raw)) {
     return problem(

@@ -1,5 +1,14 @@
+/**
+ * The app's Hono environment, and handlers typed by their route (hono-open-api-starter's
+ * `AppRouteHandler`): a handler whose response status or body its route does not declare fails
+ * the type-check. `session` is set only when the request came with a live console session.
+ */
+import type { OpenAPIHono, RouteConfig, RouteHandler } from '@hono/zod-openapi';
 import type { ActiveSession } from '../access/session/session-store.js';
 import type { AuthenticatedUser } from '../auth/tokens.js';
 
-/** `session` is set only when the request came with a live console session (see access/session). */
 export type AppEnv = { Variables: { user: AuthenticatedUser; requestId: string; session: ActiveSession | undefined } };
+
+export type AppOpenAPI = OpenAPIHono<AppEnv>;
+
+export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppEnv>;

@@ -5,6 +5,7 @@
 import { createInterface } from 'node:readline';
 import { openDatabase } from '../../db/client.js';
 import { recordEvent } from '../../src/commands/record-event.js';
+import { REFUSAL_STATUS } from '../../src/http/refusal.js';
 import { loadForceConfig } from '../../src/config/load.js';
 import { PersonKeyer } from '../../src/domain/person-key.js';
 
@@ -34,9 +35,8 @@ createInterface({ input: process.stdin }).once('line', () => {
       input: { type: 'NEW_INFORMATION', occurredAt, summary: `update from process ${process.pid}`, source: 'officer' },
     },
   );
-  process.stdout.write(
-    `${JSON.stringify(r.ok ? { status: r.status } : { status: r.problem.status, code: r.problem.code })}\n`,
-  );
+  const answer = r.ok ? { status: r.status } : { status: REFUSAL_STATUS[r.refusal.kind], code: r.refusal.code };
+  process.stdout.write(`${JSON.stringify(answer)}\n`);
   db.$client.close();
   process.exit(0);
 });

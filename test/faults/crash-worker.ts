@@ -69,7 +69,7 @@ reloadOpen();
 
 function report(r: CommandResult, key: string | null): void {
   if (!r.ok) {
-    throw new Error(`the worker only sends valid commands, but one was refused: ${JSON.stringify(r.problem)}`);
+    throw new Error(`the worker only sends valid commands, but one was refused: ${JSON.stringify(r.refusal)}`);
   }
   const v = r.body as IncidentView;
   // Printed only after the command returned, i.e. after COMMIT.

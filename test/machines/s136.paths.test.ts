@@ -59,7 +59,7 @@ const officer = { name: 'PC 4521 A. Shah', role: 'constable' as const, rank: nul
 
 const place = (input: PlaceInput): Place => {
   const p = resolvePlace(config, input);
-  if ('status' in p) throw new Error(p.detail);
+  if ('kind' in p) throw new Error(p.message);
   return p;
 };
 const custody: PlaceInput = {

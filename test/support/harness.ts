@@ -1,7 +1,8 @@
 /**
  * A real system for one test: a fresh SQLite file on disk, migrations applied, the app built with
  * createApp, a manual clock, and a token per role. Requests go through app.request (no socket)
- * unless a test starts a real server.
+ * unless a test starts a real server. Every response `request` returns has been held to the API
+ * contract (test/support/contract.ts): one the OpenAPI document does not allow fails the test.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,21 @@ import { PartnerLinks } from '../../src/referrals/partner-link.js';
 export const LINK_SECRET = 'test-secret-for-partner-links-0123456789';
 import type { Logger } from '../../src/log.js';
 import { ManualClock } from './clock.js';
+import { Contract, type OpenApiDocument } from './contract.js';
+
+/** The document depends on the configuration only (its codes become enums): one contract per configuration. */
+const contracts = new Map<string, Promise<Contract>>();
+function contractFor(app: { request(path: string): Response | Promise<Response> }, config: ForceConfig) {
+  const key = JSON.stringify(config);
+  let c = contracts.get(key);
+  if (!c) {
+    c = Promise.resolve(app.request('/api/openapi.json'))
+      .then((r) => r.json())
+      .then((doc) => new Contract(doc as OpenApiDocument));
+    contracts.set(key, c);
+  }
+  return c;
+}
 
 export interface HarnessOptions {
   config?: (c: ForceConfig) => ForceConfig;
@@ -88,6 +104,14 @@ export function createHarness(opts: HarnessOptions = {}) {
       headers['content-type'] = 'application/json';
     const res = await app.request(path, { method, headers, ...(body !== undefined ? { body } : {}) });
     const text = await res.text();
+    const broken = (await contractFor(app, config)).violations({
+      method,
+      path,
+      status: res.status,
+      headers: res.headers,
+      text,
+    });
+    if (broken.length > 0) throw new Error(`the response breaks the API contract:\n${broken.join('\n')}`);
     let parsed: unknown = text;
     try {
       parsed = text ? JSON.parse(text) : null;

@@ -1,10 +1,24 @@
 /** Route declarations for MHA s.136/s.135 detentions and the ADR return; handlers live apart. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { PLACE_TYPES } from '../../machines/detention/index.js';
-import { ADR_TABLES } from '../reports/adr-return.js';
-import { problemResponse, security } from './shared.js';
+import { PLACE_TYPES } from '../../../machines/detention/index.js';
+import { ADR_RECORD_COLUMNS, ADR_TABLES, type AdrRecord, type AdrTable } from '../../reports/adr-return.js';
+import {
+  authenticated,
+  commandEventType,
+  csvContent,
+  DETENTION_STATES,
+  detentionState,
+  detentionStatus,
+  headers,
+  idParam,
+  instantOut as instant,
+  power,
+  problemResponse,
+  security,
+  severity,
+  timelineEntrySchema,
+} from '../schemas.js';
 
-const instant = z.string().openapi({ example: '2026-11-23T21:55:00.000Z' });
 const place = z.object({ type: z.string(), site: z.string().nullable() }).nullable();
 
 export const detentionListItemSchema = z
@@ -12,9 +26,9 @@ export const detentionListItemSchema = z
     id: z.string(),
     incidentId: z.string(),
     incidentReference: z.string().nullable(),
-    power: z.enum(['s136', 's135_1', 's135_2']),
-    state: z.string(),
-    status: z.enum(['considering', 'notDetained', 'running', 'lapsed', 'ended', 'closed']),
+    power,
+    state: detentionState,
+    status: detentionStatus,
     startedAt: instant,
     detainedAt: instant.nullable(),
     clockStart: instant.nullable(),
@@ -39,15 +53,6 @@ export const detentionListItemSchema = z
   })
   .openapi('DetentionListItem');
 
-const timelineEntry = z.object({
-  seq: z.number().int(),
-  type: z.string(),
-  occurredAt: instant,
-  recordedAt: instant,
-  actor: z.object({ id: z.string(), name: z.string(), role: z.string() }),
-  data: z.record(z.string(), z.unknown()),
-});
-
 const auditEntry = z
   .object({
     seq: z.number().int(),
@@ -71,7 +76,7 @@ export const detentionDetailSchema = detentionListItemSchema
       .number()
       .int()
       .openapi({ description: "The incident's version: send it as If-Match with the next event" }),
-    allowedEvents: z.array(z.string()),
+    allowedEvents: z.array(commandEventType),
     officer: z.object({ name: z.string(), role: z.string(), rank: z.string().nullable() }).nullable(),
     locationType: z.string().nullable(),
     warrant: z.record(z.string(), z.unknown()).nullable(),
@@ -123,27 +128,72 @@ export const detentionDetailSchema = detentionListItemSchema
     }),
     outcomeDetail: z.record(z.string(), z.unknown()).nullable(),
     adr: z.object({ complete: z.boolean(), missing: z.array(z.string()) }),
-    flags: z.array(
-      z.object({ key: z.string(), rule: z.string(), severity: z.string(), message: z.string(), raisedAt: instant }),
-    ),
+    flags: z.array(z.object({ key: z.string(), rule: z.string(), severity, message: z.string(), raisedAt: instant })),
     audit: z.array(auditEntry),
-    timeline: z.array(timelineEntry),
+    timeline: z.array(timelineEntrySchema),
   })
   .openapi('DetentionDetail');
+
+const adrTableRow = z.object({
+  category: z.string(),
+  s136: z.number().int(),
+  s135: z.number().int(),
+  total: z.number().int(),
+});
+
+export const adrReturnSchema = z
+  .object({
+    force: z.object({ name: z.string(), code: z.string() }),
+    financialYear: z.string().openapi({ example: '2025-26' }),
+    period: z.object({
+      from: instant,
+      to: instant,
+      timeZone: z.string(),
+      countingDate: z.enum(['detentionDecision', 'clockStart']),
+    }),
+    totals: z.object({
+      s136: z.number().int(),
+      s135: z.number().int(),
+      total: z.number().int(),
+      complete: z.number().int(),
+      incomplete: z.number().int(),
+    }),
+    tables: z
+      .object(
+        Object.fromEntries(ADR_TABLES.map((t) => [t, z.array(adrTableRow)])) as Record<
+          AdrTable,
+          z.ZodArray<typeof adrTableRow>
+        >,
+      )
+      .openapi({ description: 'One table per ADR breakdown: a row per category, then a Total row' }),
+    records: z.array(
+      z
+        .object(
+          Object.fromEntries(ADR_RECORD_COLUMNS.map((k) => [k, z.string()])) as Record<keyof AdrRecord, z.ZodString>,
+        )
+        .openapi('AdrRecord', { description: 'One detention as the Home Office return records it (all text)' }),
+    ),
+  })
+  .openapi('AdrReturn');
 
 export function detentionRoutes() {
   const list = createRoute({
     method: 'get',
     path: '/api/detentions',
+    operationId: 'listDetentions',
     tags: ['Detentions'],
     summary: 'MHA s.136/s.135 detentions with the time left on each clock',
     security,
     request: {
       query: z.object({
-        status: z.enum(['considering', 'notDetained', 'running', 'lapsed', 'ended', 'closed']).optional(),
+        status: detentionStatus.optional(),
         open: z.enum(['true', 'false']).optional().openapi({ description: "'true': considering, running or lapsed" }),
-        state: z.string().max(40).optional(),
-        power: z.enum(['s136', 's135_1', 's135_2']).optional(),
+        state: z
+          .string()
+          .max(40)
+          .optional()
+          .openapi({ description: `A state: ${DETENTION_STATES.join(', ')} (another value matches nothing)` }),
+        power: power.optional(),
         placeOfSafety: z
           .string()
           .max(60)
@@ -184,31 +234,29 @@ export function detentionRoutes() {
         },
         description: 'A page of detentions',
       },
-      400: problemResponse('Bad filter'),
-      401: problemResponse('No valid bearer token'),
+      400: problemResponse('Bad filter or cursor'),
+      ...authenticated,
     },
   });
 
   const get = createRoute({
     method: 'get',
     path: '/api/detentions/{id}',
+    operationId: 'getDetention',
     tags: ['Detentions'],
     summary:
       'A detention: state, clock, places of safety, handover, assessment, outcome, ADR completeness, audit and legal ' +
       'timeline',
     security,
-    request: {
-      params: z.object({
-        id: z
-          .string()
-          .min(1)
-          .max(64)
-          .openapi({ param: { name: 'id', in: 'path' } }),
-      }),
-    },
+    request: { params: idParam('id', 64) },
     responses: {
-      200: { content: { 'application/json': { schema: detentionDetailSchema } }, description: 'The detention' },
-      401: problemResponse('No valid bearer token'),
+      200: {
+        content: { 'application/json': { schema: detentionDetailSchema } },
+        headers: headers.etag('incident'),
+        description: 'The detention',
+      },
+      400: problemResponse('Bad id'),
+      ...authenticated,
       404: problemResponse('Unknown detention'),
     },
   });
@@ -216,6 +264,7 @@ export function detentionRoutes() {
   const adr = createRoute({
     method: 'get',
     path: '/api/returns/adr',
+    operationId: 'getAdrReturn',
     tags: ['Returns'],
     summary:
       'Home Office ADR return for s.135/s.136 detentions in a financial year (per-detention records and aggregate ' +
@@ -240,16 +289,16 @@ export function detentionRoutes() {
     },
     responses: {
       200: {
-        content: {
-          'application/json': { schema: z.record(z.string(), z.unknown()) },
-          'text/csv': { schema: z.string() },
-        },
+        content: { 'application/json': { schema: adrReturnSchema }, ...csvContent },
+        headers: headers.download,
         description: 'The return',
       },
       400: problemResponse('Bad year, format or table'),
-      401: problemResponse('No valid bearer token'),
+      ...authenticated,
     },
   });
 
   return { list, get, adr };
 }
+
+export type DetentionRoutes = ReturnType<typeof detentionRoutes>;

@@ -1,19 +1,22 @@
 /** Route declarations for incidents (request/response shapes per status); handlers live apart. */
 import { createRoute, z } from '@hono/zod-openapi';
-import type { IncidentInputs } from '../domain/incident-inputs.js';
-import { incidentViewSchema } from '../domain/incident-view.js';
-import { idempotencyHeader, problemResponse, security } from './shared.js';
-
-export const timelineEntrySchema = z
-  .object({
-    seq: z.number().int(),
-    type: z.string(),
-    occurredAt: z.string(),
-    recordedAt: z.string(),
-    actor: z.object({ id: z.string(), name: z.string(), role: z.string() }),
-    data: z.record(z.string(), z.unknown()),
-  })
-  .openapi('TimelineEntry');
+import { CHANNELS, RCRP_DECISIONS } from '../../../machines/incident/index.js';
+import type { IncidentInputs } from '../../domain/incident-inputs.js';
+import { incidentViewSchema } from '../../domain/incident-view.js';
+import {
+  authenticated,
+  headers,
+  idempotencyHeader,
+  idParam,
+  ifMatchHeader,
+  INCIDENT_STATES,
+  incidentState,
+  instantOut,
+  problemResponse,
+  security,
+  timelineEntrySchema,
+  withBody,
+} from '../schemas.js';
 
 export const incidentDetailSchema = incidentViewSchema
   .extend({ timeline: z.array(timelineEntrySchema) })
@@ -24,35 +27,32 @@ export const incidentListItemSchema = z
     id: z.string(),
     reference: z.string().nullable(),
     version: z.number().int(),
-    state: z.string(),
-    status: z.string(),
-    channel: z.string(),
+    state: incidentState,
+    status: z.enum(['open', 'closed']),
+    channel: z.enum(CHANNELS),
     category: z.string(),
     grade: z.string().nullable(),
-    rcrpDecision: z.string().nullable(),
+    rcrpDecision: z.enum(RCRP_DECISIONS).nullable(),
     district: z.string().nullable(),
-    receivedAt: z.string(),
-    closedAt: z.string().nullable(),
+    receivedAt: instantOut,
+    closedAt: instantOut.nullable(),
     mhFlagAtCall: z.boolean(),
     mhFlagAtClose: z.boolean().nullable(),
     repeatContact: z.boolean(),
-    updatedAt: z.string(),
+    updatedAt: instantOut,
   })
   .openapi('IncidentListItem');
 
-const idParam = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: 'id', in: 'path' } }),
-});
-const etagHeader = { ETag: { schema: { type: 'string' as const }, description: 'The incident version, for If-Match' } };
+const idParams = idParam('id', 64);
+const notSaved = problemResponse(
+  'The database could not commit: nothing was saved and the same request may be retried',
+);
 
 export function incidentRoutes(inputs: IncidentInputs) {
   const create = createRoute({
     method: 'post',
     path: '/api/incidents',
+    operationId: 'createIncident',
     tags: ['Incidents'],
     summary: 'Open an incident for a call',
     security,
@@ -63,28 +63,34 @@ export function incidentRoutes(inputs: IncidentInputs) {
     responses: {
       201: {
         content: { 'application/json': { schema: incidentViewSchema } },
-        headers: etagHeader,
+        headers: headers.createdByCommand('incident'),
         description: 'Created',
       },
-      400: problemResponse('Malformed input (issues name the fields)'),
-      401: problemResponse('No valid bearer token'),
+      400: problemResponse('Malformed input (issues name the fields) or a bad Idempotency-Key'),
+      ...authenticated,
       409: problemResponse('The reference is already used by another incident'),
-      413: problemResponse('Body too large'),
+      ...withBody,
       422: problemResponse(
         'A rule refused it (rule names it), or the Idempotency-Key was reused for a different request',
       ),
+      503: notSaved,
     },
   });
 
   const list = createRoute({
     method: 'get',
     path: '/api/incidents',
+    operationId: 'listIncidents',
     tags: ['Incidents'],
     summary: 'List incidents (newest first), filtered and paginated',
     security,
     request: {
       query: z.object({
-        state: z.string().max(40).optional(),
+        state: z
+          .string()
+          .max(40)
+          .optional()
+          .openapi({ description: `A state: ${INCIDENT_STATES.join(', ')} (another value matches nothing)` }),
         status: z.enum(['open', 'closed']).optional(),
         grade: z.string().max(40).optional(),
         category: z.string().max(40).optional(),
@@ -107,25 +113,27 @@ export function incidentRoutes(inputs: IncidentInputs) {
         },
         description: 'A page of incidents',
       },
-      400: problemResponse('Bad filter'),
-      401: problemResponse('No valid bearer token'),
+      400: problemResponse('Bad filter or cursor'),
+      ...authenticated,
     },
   });
 
   const get = createRoute({
     method: 'get',
     path: '/api/incidents/{id}',
+    operationId: 'getIncident',
     tags: ['Incidents'],
     summary: 'An incident: state, allowed events and full timeline',
     security,
-    request: { params: idParam },
+    request: { params: idParams },
     responses: {
       200: {
         content: { 'application/json': { schema: incidentDetailSchema } },
-        headers: etagHeader,
+        headers: headers.etag('incident'),
         description: 'The incident',
       },
-      401: problemResponse('No valid bearer token'),
+      400: problemResponse('Bad id'),
+      ...authenticated,
       404: problemResponse('Unknown incident'),
     },
   });
@@ -133,6 +141,7 @@ export function incidentRoutes(inputs: IncidentInputs) {
   const postEvent = createRoute({
     method: 'post',
     path: '/api/incidents/{id}/events',
+    operationId: 'recordIncidentEvent',
     tags: ['Incidents'],
     summary: 'Record a step (THRIVE, grade, RCRP decision, dispatch, referral, closure …)',
     description:
@@ -140,31 +149,28 @@ export function incidentRoutes(inputs: IncidentInputs) {
       'that refused it and lists the events allowed now.',
     security,
     request: {
-      params: idParam,
-      headers: z.object({
-        'if-match': z
-          .string()
-          .optional()
-          .openapi({ description: 'Required: the version you last read, e.g. "3"', example: '"3"' }),
-        'idempotency-key': idempotencyHeader,
-      }),
+      params: idParams,
+      headers: z.object({ 'if-match': ifMatchHeader('incident', '"3"'), 'idempotency-key': idempotencyHeader }),
       body: { required: true, content: { 'application/json': { schema: inputs.incidentEvent } } },
     },
     responses: {
       200: {
         content: { 'application/json': { schema: incidentViewSchema } },
-        headers: etagHeader,
+        headers: headers.command('incident'),
         description: 'The new state',
       },
-      400: problemResponse('Malformed input or unknown event type'),
-      401: problemResponse('No valid bearer token'),
+      400: problemResponse('Malformed input, unknown event type, bad id, If-Match or Idempotency-Key'),
+      ...authenticated,
       404: problemResponse('Unknown incident'),
-      409: problemResponse('Stale version: the incident changed since you read it'),
-      413: problemResponse('Body too large'),
+      409: problemResponse('Stale version (the incident changed since you read it), or an id already used elsewhere'),
+      ...withBody,
       422: problemResponse('A rule refused the event (rule names it; allowedEvents lists what is possible now)'),
       428: problemResponse('If-Match missing'),
+      503: notSaved,
     },
   });
 
   return { create, list, get, postEvent };
 }
+
+export type IncidentRoutes = ReturnType<typeof incidentRoutes>;

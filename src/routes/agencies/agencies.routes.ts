@@ -1,24 +1,21 @@
 /** Route declarations for the partner agency directory (handlers in agencies.handlers.ts). */
 import { createRoute, z } from '@hono/zod-openapi';
-import { AGENCY_TYPES } from '../config/schema.js';
-import { agencyInputSchema, agencySchema } from '../directory/directory.js';
-import type { ForceConfig } from '../config/schema.js';
-import { problemResponse, security } from './shared.js';
+import { AGENCY_TYPES, type ForceConfig } from '../../config/schema.js';
+import { AGENCY_CODE, agencyInputSchema, agencySchema, DIRECTORY_CHANGES } from '../../directory/directory.js';
+import {
+  authenticated,
+  bodyTooLarge,
+  headers,
+  idParam,
+  ifMatchHeader,
+  instantOut,
+  problemResponse,
+  security,
+  withBody,
+} from '../schemas.js';
 
-const codeParam = z.object({
-  code: z
-    .string()
-    .min(1)
-    .max(40)
-    .openapi({ param: { name: 'code', in: 'path' } }),
-});
-const etagHeader = { ETag: { schema: { type: 'string' as const }, description: 'The agency version, for If-Match' } };
-const ifMatchHeader = z.object({
-  'if-match': z
-    .string()
-    .optional()
-    .openapi({ description: 'Required: the version you last read, e.g. "2"', example: '"2"' }),
-});
+const codeParam = idParam('code', 40);
+const ifMatch = z.object({ 'if-match': ifMatchHeader('agency', '"2"') });
 
 export const importReportSchema = z
   .object({
@@ -50,6 +47,7 @@ export function agencyRoutes(config: ForceConfig) {
   const list = createRoute({
     method: 'get',
     path: '/api/agencies',
+    operationId: 'listAgencies',
     tags: ['Directory'],
     summary: 'Partner agencies and services (filter by type, district, active, open at a time)',
     security,
@@ -78,13 +76,14 @@ export function agencyRoutes(config: ForceConfig) {
         description: 'The directory',
       },
       400: problemResponse('Bad filter'),
-      401: problemResponse('No valid bearer token'),
+      ...authenticated,
     },
   });
 
   const get = createRoute({
     method: 'get',
     path: '/api/agencies/{code}',
+    operationId: 'getAgency',
     tags: ['Directory'],
     summary: 'One agency',
     security,
@@ -92,10 +91,11 @@ export function agencyRoutes(config: ForceConfig) {
     responses: {
       200: {
         content: { 'application/json': { schema: agencySchema } },
-        headers: etagHeader,
+        headers: headers.etag('agency'),
         description: 'The agency',
       },
-      401: problemResponse('No valid bearer token'),
+      400: problemResponse('Bad code'),
+      ...authenticated,
       404: problemResponse('Unknown agency'),
     },
   });
@@ -103,6 +103,7 @@ export function agencyRoutes(config: ForceConfig) {
   const create = createRoute({
     method: 'post',
     path: '/api/agencies',
+    operationId: 'createAgency',
     tags: ['Directory'],
     summary: 'Add an agency (admin)',
     security,
@@ -111,46 +112,56 @@ export function agencyRoutes(config: ForceConfig) {
         required: true,
         content: {
           'application/json': {
-            schema: input.extend({
-              code: z
-                .string()
-                .regex(
-                  /^[A-Za-z][A-Za-z0-9_-]{0,39}$/,
-                  'a short code: letters, digits, _ or -, starting with a letter',
-                ),
-            }),
+            // One object (not AgencyInput plus code): two strict objects combined could never both be met.
+            schema: z
+              .strictObject({
+                ...input.shape,
+                code: z.string().regex(AGENCY_CODE, 'a short code: letters, digits, _ or -, starting with a letter'),
+              })
+              .openapi('AgencyCreate'),
           },
         },
       },
     },
     responses: {
-      201: { content: { 'application/json': { schema: agencySchema } }, headers: etagHeader, description: 'Created' },
+      201: {
+        content: { 'application/json': { schema: agencySchema } },
+        headers: headers.created('agency'),
+        description: 'Created',
+      },
       400: problemResponse('Malformed input (issues name the fields)'),
-      401: problemResponse('No valid bearer token'),
+      ...authenticated,
       403: problemResponse('Not an admin'),
       409: problemResponse('The code is already used'),
+      ...withBody,
     },
   });
 
   const replace = createRoute({
     method: 'put',
     path: '/api/agencies/{code}',
+    operationId: 'replaceAgency',
     tags: ['Directory'],
     summary: 'Replace an agency’s details (admin; If-Match required)',
     description: 'Past referrals keep the routing facts they were made with; the change applies to new referrals.',
     security,
     request: {
       params: codeParam,
-      headers: ifMatchHeader,
+      headers: ifMatch,
       body: { required: true, content: { 'application/json': { schema: input } } },
     },
     responses: {
-      200: { content: { 'application/json': { schema: agencySchema } }, headers: etagHeader, description: 'Updated' },
-      400: problemResponse('Malformed input'),
-      401: problemResponse('No valid bearer token'),
+      200: {
+        content: { 'application/json': { schema: agencySchema } },
+        headers: headers.etag('agency'),
+        description: 'Updated',
+      },
+      400: problemResponse('Malformed input, bad code or If-Match'),
+      ...authenticated,
       403: problemResponse('Not an admin'),
       404: problemResponse('Unknown agency'),
       409: problemResponse('Stale If-Match'),
+      ...withBody,
       428: problemResponse('If-Match missing'),
     },
   });
@@ -158,21 +169,23 @@ export function agencyRoutes(config: ForceConfig) {
   const deactivate = createRoute({
     method: 'delete',
     path: '/api/agencies/{code}',
+    operationId: 'deactivateAgency',
     tags: ['Directory'],
     summary: 'Deactivate an agency (admin; If-Match required). Agencies are never deleted: past referrals name them',
     security,
-    request: { params: codeParam, headers: ifMatchHeader },
+    request: { params: codeParam, headers: ifMatch },
     responses: {
       200: {
         content: { 'application/json': { schema: agencySchema } },
-        headers: etagHeader,
+        headers: headers.etag('agency'),
         description: 'Deactivated',
       },
-      400: problemResponse('Bad If-Match'),
-      401: problemResponse('No valid bearer token'),
+      400: problemResponse('Bad code or If-Match'),
+      ...authenticated,
       403: problemResponse('Not an admin'),
       404: problemResponse('Unknown agency'),
       409: problemResponse('Stale If-Match'),
+      ...bodyTooLarge,
       428: problemResponse('If-Match missing'),
     },
   });
@@ -180,6 +193,7 @@ export function agencyRoutes(config: ForceConfig) {
   const history = createRoute({
     method: 'get',
     path: '/api/agencies/{code}/history',
+    operationId: 'getAgencyHistory',
     tags: ['Directory'],
     summary: 'Every change to an agency: who, when, what it became (admin, mh_lead)',
     security,
@@ -192,11 +206,11 @@ export function agencyRoutes(config: ForceConfig) {
               items: z.array(
                 z.object({
                   version: z.number().int(),
-                  change: z.string(),
+                  change: z.enum(DIRECTORY_CHANGES),
                   actorId: z.string(),
                   actorName: z.string(),
-                  at: z.string(),
-                  data: z.record(z.string(), z.unknown()),
+                  at: instantOut,
+                  data: input,
                 }),
               ),
             }),
@@ -204,7 +218,8 @@ export function agencyRoutes(config: ForceConfig) {
         },
         description: 'History, oldest first',
       },
-      401: problemResponse('No valid bearer token'),
+      400: problemResponse('Bad code'),
+      ...authenticated,
       403: problemResponse('Not allowed for your role'),
       404: problemResponse('Unknown agency'),
     },
@@ -213,6 +228,7 @@ export function agencyRoutes(config: ForceConfig) {
   const importOruk = createRoute({
     method: 'post',
     path: '/api/agencies/import',
+    operationId: 'importAgencies',
     tags: ['Directory'],
     summary: 'Import services from an Open Referral UK JSON document (admin)',
     description:
@@ -233,12 +249,14 @@ export function agencyRoutes(config: ForceConfig) {
         content: { 'application/json': { schema: importReportSchema } },
         description: 'What was created, updated, skipped',
       },
-      400: problemResponse('Not an ORUK document'),
-      401: problemResponse('No valid bearer token'),
+      400: problemResponse('Not an ORUK document, or a bad query'),
+      ...authenticated,
       403: problemResponse('Not an admin'),
-      413: problemResponse('Body too large'),
+      ...withBody,
     },
   });
 
   return { list, get, create, replace, deactivate, history, importOruk };
 }
+
+export type AgencyRoutes = ReturnType<typeof agencyRoutes>;
