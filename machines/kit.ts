@@ -22,7 +22,16 @@ import {
 // Who acts, and the envelope of every stored event.
 // ---------------------------------------------------------------------------------------------
 
-export const ROLES = ['call_handler', 'dispatcher', 'supervisor', 'mh_lead', 'pcc_analyst', 'admin'] as const;
+export const ROLES = [
+  'call_handler',
+  'dispatcher',
+  'supervisor',
+  'officer',
+  'mh_lead',
+  'pcc_analyst',
+  'auditor',
+  'admin',
+] as const;
 export type UserRole = (typeof ROLES)[number];
 export type ActorRole = UserRole | 'system' | 'partner';
 
