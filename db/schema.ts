@@ -69,7 +69,13 @@ export const incidents = sqliteTable(
   {
     id: text('id').primaryKey(),
     reference: text('reference').unique(),
+    /** The seq of the incident's last event: the event log's order. */
     version: integer('version').notNull(),
+    /**
+     * The version people see (the API's `version`, ETag and If-Match): advanced only by a person's or a
+     * partner's event, never by the system's own (a deadline reached, an email sent).
+     */
+    personVersion: integer('person_version').notNull().default(0),
     state: text('state').notNull(),
     status: text('status').notNull(),
     /**

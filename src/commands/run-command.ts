@@ -67,7 +67,7 @@ export function refusedByRule(v: Violation, s: AggregateState): RuleViolation {
 /** What a person needs to choose again: the events allowed now, the state and the version (not before creation). */
 export function withStanding(r: RuleViolation, s: AggregateState): RuleViolation {
   if (s.version === 0) return r;
-  return { ...r, allowedEvents: allowedEvents(s), state: stateName(s), currentVersion: s.version };
+  return { ...r, allowedEvents: allowedEvents(s), state: stateName(s), currentVersion: s.personVersion };
 }
 
 /** Apply, append and project one event. The caller is inside `inTransaction`. */
