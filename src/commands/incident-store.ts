@@ -118,7 +118,7 @@ export class IncidentStore {
       `SELECT e.seq, e.type, e.occurred_at AS occurredAt, e.recorded_at AS recordedAt, e.actor_id AS actorId,
               e.actor_role AS actorRole, COALESCE(u.name, e.actor_id) AS actorName
        FROM incident_events e LEFT JOIN users u ON u.id = e.actor_id
-       WHERE e.incident_id = ? AND e.actor_role <> 'system' ORDER BY e.seq`,
+       WHERE e.incident_id = ? AND (e.actor_role <> 'system' OR e.seq = 1) ORDER BY e.seq`,
     );
     this.#referenceExists = s.prepare('SELECT id FROM incidents WHERE reference = ?').pluck();
     this.#events = s.prepare(
@@ -167,7 +167,8 @@ export class IncidentStore {
 
   /**
    * What people and partners recorded after the version `since` (a version people see, not a seq):
-   * the events that make a form read at `since` stale. The system's own events are left out.
+   * the events that make a form read at `since` stale. The system's own events are left out (as in
+   * `advancesVersion`: the n-th of these rows is the event that made version n).
    */
   changesSince(id: string, since: number): Change[] {
     const rows = this.#changes.all(id) as ChangeRow[];

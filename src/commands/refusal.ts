@@ -78,12 +78,7 @@ export const conflict = (code: string, title: string, message: string): Conflict
   message,
 });
 
-export const staleVersion = (
-  what: string,
-  sent: number,
-  currentVersion: number,
-  changes?: Change[],
-): StaleVersion => ({
+export const staleVersion = (what: string, sent: number, currentVersion: number, changes?: Change[]): StaleVersion => ({
   kind: 'staleVersion',
   code: 'STALE_VERSION',
   title: `${what[0]!.toUpperCase()}${what.slice(1)} changed since you read it`,

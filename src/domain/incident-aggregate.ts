@@ -460,14 +460,19 @@ export function applyToAggregate(state: AggregateState, e: AggregateEvent): Appl
   return { ok: true, state: { ...advanced(state, e), incident, children } };
 }
 
-/** A person's or a partner's event, as opposed to the system's own bookkeeping (deadlines, mail sent). */
-export const madeByPerson = (e: { actor: { role: string } }): boolean => e.actor.role !== 'system';
+/**
+ * Whether `e` moves the version people see: a person's or a partner's event, or the one that created
+ * the incident (version 1, whoever recorded it — the importer records history as the system). The
+ * system's own bookkeeping after that (deadlines reached, emails sent) does not.
+ */
+export const advancesVersion = (e: { seq: number; actor: { role: string } }): boolean =>
+  e.seq === 1 || e.actor.role !== 'system';
 
 /** The versions and time after `e`: the log always moves on; the version people see only for their events. */
 function advanced(state: AggregateState, e: AggregateEvent) {
   return {
     version: e.seq,
-    personVersion: state.personVersion + (madeByPerson(e) ? 1 : 0),
+    personVersion: state.personVersion + (advancesVersion(e) ? 1 : 0),
     updatedAt: e.recordedAt,
   };
 }

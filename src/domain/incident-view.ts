@@ -89,11 +89,14 @@ export const incidentViewSchema = z
   .object({
     id: z.string(),
     reference: z.string().nullable(),
-    version: z.number().int().openapi({
-      description:
-        'The version people see: send it as If-Match. Advanced by what people and partners record, not by ' +
-        "the system's own events (deadlines, emails sent)",
-    }),
+    version: z
+      .number()
+      .int()
+      .openapi({
+        description:
+          'The version people see: send it as If-Match. Advanced by what people and partners record, not by ' +
+          "the system's own events (deadlines, emails sent)",
+      }),
     seq: z.number().int().openapi({ description: "The seq of the incident's last event (the event log's order)" }),
     state: incidentState,
     status: z.enum(['open', 'closed']),

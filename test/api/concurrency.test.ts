@@ -146,9 +146,13 @@ describe('stale versions: only people make a form stale', () => {
         token: null,
       });
       expect(answered.status).toBe(200);
-      const stale = await mh.event(id, { type: 'NEW_INFORMATION', summary: 'rang back', source: 'caller' }, {
-        version: read.body.version,
-      });
+      const stale = await mh.event(
+        id,
+        { type: 'NEW_INFORMATION', summary: 'rang back', source: 'caller' },
+        {
+          version: read.body.version,
+        },
+      );
       expect(stale.status).toBe(409);
       expect(stale.body.currentVersion).toBe(6);
       expect(stale.body.changes).toEqual([
