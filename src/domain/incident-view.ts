@@ -134,6 +134,14 @@ export const incidentViewSchema = z
       .object({ sinceEvent: z.number().int(), lastTrigger: z.string(), lastTriggerAt: instant })
       .nullable(),
     grade: z.object({ code: z.string(), label: z.string(), setAt: instant }).nullable(),
+    immediate: z
+      .object({ gradedAt: instant, thriveDueAt: instant, thriveRecorded: z.boolean() })
+      .nullable()
+      .openapi({
+        description:
+          'R1a: set when an immediate grade was given before THRIVE: when, and by when THRIVE is due (and before ' +
+          'closure)',
+      }),
     rcrpDecision: z
       .object({
         decision: z.enum(RCRP_DECISIONS),
@@ -316,6 +324,9 @@ export function incidentView(s: AggregateState): IncidentView {
         }
       : null,
     grade: c.grade ? { code: c.grade.code, label: c.grade.policy.label, setAt: c.grade.occurredAt } : null,
+    immediate: c.immediate
+      ? { gradedAt: c.immediate.occurredAt, thriveDueAt: c.immediate.thriveDueAt, thriveRecorded: c.thrive !== null }
+      : null,
     rcrpDecision: c.decision
       ? {
           decision: c.decision.decision,

@@ -34,7 +34,14 @@ describe('incidents API', () => {
       status: 'open',
       reference: 'KENT-01',
       rcrpInScope: true,
-      allowedEvents: ['CALL_HANDLING_RECORDED', 'NEW_INFORMATION', 'SUBJECT_RECORDED', 'THRIVE_RECORDED'],
+      // IMMEDIATE_GRADE_SET: the default force's G1 is immediate (R1a).
+      allowedEvents: [
+        'CALL_HANDLING_RECORDED',
+        'IMMEDIATE_GRADE_SET',
+        'NEW_INFORMATION',
+        'SUBJECT_RECORDED',
+        'THRIVE_RECORDED',
+      ],
     });
   });
 

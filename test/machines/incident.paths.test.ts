@@ -97,6 +97,13 @@ function sampleEvents(s: IncidentSnapshot): IncidentEvent[] {
     { type: 'THRIVE_RECORDED', ...meta, ...thriveNotes, safetyNet: null },
     { type: 'THRIVE_RECORDED', ...meta, ...thriveNotes, safetyNet: 'crisis team to call back within the hour' },
     { type: 'GRADE_SET', ...meta, grade: 'G2', reason: null, gradePolicy: gradePolicy(config, 'G2') },
+    {
+      type: 'IMMEDIATE_GRADE_SET',
+      ...meta,
+      grade: 'G1',
+      obviousThreat: 'caller says he has a knife',
+      gradePolicy: gradePolicy(config, 'G1'),
+    },
     ...(['deploy', 'jointResponse', 'handover', 'adviceOnly'] as const).map(
       (decision): IncidentEvent => ({
         type: 'RCRP_DECISION_RECORDED',
@@ -443,8 +450,8 @@ async function replayThroughApi(h: Harness, path: ModelPath): Promise<void> {
     } else if (e.type === 'DEADLINE_REACHED') {
       // The scheduler raises this one: let the clock pass the due time and sweep.
       const row = h.db.$client
-        .prepare(`SELECT key, due_at AS dueAt FROM deadlines WHERE incident_id = ? AND status = 'pending'`)
-        .get(id) as { key: string; dueAt: string } | undefined;
+        .prepare(`SELECT key, due_at AS dueAt FROM deadlines WHERE incident_id = ? AND key = ? AND status = 'pending'`)
+        .get(id, e.deadlineKey) as { key: string; dueAt: string } | undefined;
       expect(
         row,
         `${where}: the machine fires an unresourced clock, so the API must hold a pending deadline`,

@@ -15,7 +15,7 @@ import type { CommandDeps } from '../../src/commands/deps.js';
 import { groupCommitUnitOfWork, serialUnitOfWork } from '../../src/commands/unit-of-work.js';
 import { loadForceConfig } from '../../src/config/load.js';
 import { parseForceConfig } from '../../src/config/load.js';
-import type { ForceConfig } from '../../src/config/schema.js';
+import type { ForceConfig, ForceConfigInput } from '../../src/config/schema.js';
 import { PersonKeyer } from '../../src/domain/person-key.js';
 import type { ChangeFeed } from '../../src/live/change-feed.js';
 import { databaseFeed } from '../../src/live/database-feed.js';
@@ -42,7 +42,7 @@ function contractFor(app: { request(path: string): Response | Promise<Response> 
 }
 
 export interface HarnessOptions {
-  config?: (c: ForceConfig) => ForceConfig;
+  config?: (c: ForceConfig) => ForceConfigInput;
   mailEnabled?: boolean;
   logger?: Logger;
   start?: string;
