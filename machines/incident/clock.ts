@@ -1,7 +1,8 @@
 /**
- * The incident's clocks: the unresourced clock per grade (a row the scheduler sweeps) and the
- * attendance target (measured, not swept: its breach is flagged when police arrive, or at closure
- * if they never did). The rules they serve are named in rules.ts (CLOCK_RULES).
+ * The incident's clocks: the unresourced clock per grade and the THRIVE that must follow an immediate
+ * grade set before it (R1a) — rows the scheduler sweeps — and the attendance target (measured, not
+ * swept: its breach is flagged when police arrive, or at closure if they never did). The rules they
+ * serve are named in rules.ts (CLOCK_RULES).
  */
 import { addMinutes, type DeadlineSpec, type EventMeta, type Flag, type Violation, v, withFlag } from '../kit.js';
 import { type AttendanceTarget, type IncidentContext, NO_DEPLOY } from './events.js';
@@ -13,8 +14,21 @@ function needsPolice(ctx: IncidentContext): boolean {
   return !ctx.resolvedWithoutPolice;
 }
 
-/** An incident that needs police and has none gets a clock per grade. */
+/** Every clock the incident watches now. */
 export function incidentDeadlines(ctx: IncidentContext): DeadlineSpec[] {
+  return [...unresourcedDeadlines(ctx), ...immediateThriveDeadlines(ctx)];
+}
+
+/** R1a: an immediate grade set before THRIVE starts a clock for the THRIVE; recording it stops the clock. */
+function immediateThriveDeadlines(ctx: IncidentContext): DeadlineSpec[] {
+  const i = ctx.immediate;
+  if (!i || ctx.thrive || ctx.closedAt) return [];
+  const rule = CLOCK_RULES.immediateThrive;
+  return [{ key: `${rule}:thrive:${i.seq}`, rule, kind: 'thriveAfterImmediate', dueAt: i.thriveDueAt }];
+}
+
+/** An incident that needs police and has none gets a clock per grade. */
+function unresourcedDeadlines(ctx: IncidentContext): DeadlineSpec[] {
   const g = ctx.grade;
   if (!g || ctx.closedAt || g.policy.unresourcedAlertAfterMinutes === null || !g.policy.requiresDeployment) return [];
   if (ctx.firstDispatchedAt || !needsPolice(ctx)) return [];
@@ -35,8 +49,32 @@ export function incidentDeadlineViolation(ctx: IncidentContext, key: string): Vi
   return live ? null : v(null, 'DEADLINE_NOT_LIVE', `deadline ${key} no longer applies`);
 }
 
+/** The alert a clock raises when it runs out (each clock's key starts with its rule). */
+export function deadlineFlag(ctx: IncidentContext, e: EventMeta & { deadlineKey: string }): Flag {
+  return e.deadlineKey.startsWith(`${CLOCK_RULES.immediateThrive}:`)
+    ? immediateThriveFlag(ctx, e)
+    : unresourcedFlag(ctx, e);
+}
+
+/** R1a: the THRIVE after an immediate grade is overdue: alert the grade's configured role. */
+function immediateThriveFlag(ctx: IncidentContext, e: EventMeta & { deadlineKey: string }): Flag {
+  const i = ctx.immediate!;
+  const g = ctx.grade!;
+  return {
+    key: e.deadlineKey,
+    rule: CLOCK_RULES.immediateThrive,
+    severity: 'warning',
+    message:
+      `immediate grade ${g.code} (${g.policy.label}) was set at ${i.occurredAt} on an obvious threat and no THRIVE ` +
+      `assessment has been recorded within ${i.policy.thriveWithinMinutes} min`,
+    raisedAt: e.occurredAt,
+    seq: e.seq,
+    notify: i.policy.notify,
+  };
+}
+
 /** The unresourced clock ran out: alert the grade's configured role. */
-export function unresourcedFlag(ctx: IncidentContext, e: EventMeta & { deadlineKey: string }): Flag {
+function unresourcedFlag(ctx: IncidentContext, e: EventMeta & { deadlineKey: string }): Flag {
   const g = ctx.grade!;
   return {
     key: e.deadlineKey,

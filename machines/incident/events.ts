@@ -33,6 +33,8 @@ export interface IncidentPolicy {
   requiresDetainedLegalStatus?: boolean;
   /** The force's time zone (local calendar days and months in reports); absent in older events. */
   timeZone?: string;
+  /** R1a: the grades the force marks immediate (settable before THRIVE); absent in older events: none. */
+  immediateGrades?: string[];
 }
 
 /** The configured grade in effect when it was set (stamped into GRADE_SET). */
@@ -45,6 +47,14 @@ export interface GradePolicy {
   attendanceTarget?: AttendanceTarget | null;
   unresourcedAlertAfterMinutes: number | null;
   unresourcedNotify: string | null;
+  /** R1a: the grade is immediate (settable before THRIVE, which is then due within the minutes); absent: not. */
+  immediate?: ImmediatePolicy | null;
+}
+
+/** R1a: how soon THRIVE must follow an immediate grade set before it, and who is alerted when it does not. */
+export interface ImmediatePolicy {
+  thriveWithinMinutes: number;
+  notify: string;
 }
 
 export interface AttendanceTarget {
@@ -122,6 +132,8 @@ export type IncidentEvent = EventMeta &
     | { type: 'SUBJECT_RECORDED'; subject: Subject; priorContacts: PriorContact[] }
     | ({ type: 'THRIVE_RECORDED'; rationale: string; safetyNet: string | null } & ThriveNotes)
     | { type: 'GRADE_SET'; grade: string; reason: string | null; gradePolicy: GradePolicy }
+    /** R1a: an immediate grade on an obvious threat, before any THRIVE (which must follow). */
+    | { type: 'IMMEDIATE_GRADE_SET'; grade: string; obviousThreat: string; gradePolicy: GradePolicy }
     | {
         type: 'RCRP_DECISION_RECORDED';
         crimeOccurring: boolean;
@@ -216,6 +228,11 @@ export interface IncidentContext {
     reassessmentOf: { fromSeq: number; toSeq: number } | null;
   } | null;
   grade: { code: string; seq: number; occurredAt: string; policy: GradePolicy } | null;
+  /**
+   * R1a: set when an immediate grade was given before THRIVE, with when THRIVE falls due; the THRIVE
+   * that follows answers it. Absent in incidents that never took the immediate path.
+   */
+  immediate?: { seq: number; occurredAt: string; thriveDueAt: string; policy: ImmediatePolicy };
   decision: {
     decision: RcrpDecision;
     seq: number;

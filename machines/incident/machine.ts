@@ -45,7 +45,8 @@ export const incidentMachine = setup({
         DEADLINE_REACHED: { guard: 'deadlineLive', actions: 'apply' },
       },
       states: {
-        new: { on: { THRIVE_RECORDED: accept('assessed') } },
+        // R1a: an immediate grade on an obvious threat may come before THRIVE.
+        new: { on: { THRIVE_RECORDED: accept('assessed'), IMMEDIATE_GRADE_SET: accept('graded') } },
         assessed: { on: { GRADE_SET: accept('graded') } },
         graded: {
           on: {

@@ -3,9 +3,9 @@
  * including the flags it raises and what a child machine's change of status means here: a declined
  * or unanswered referral needs the risk looked at again (a fresh THRIVE).
  */
-import { type EventMeta, isBlank, laterInstant, withFlag } from '../kit.js';
+import { addMinutes, type EventMeta, isBlank, laterInstant, withFlag } from '../kit.js';
 import { defaultAssignmentId } from '../resource/index.js';
-import { attendanceFlag, unresourcedFlag } from './clock.js';
+import { attendanceFlag, deadlineFlag } from './clock.js';
 import {
   type IncidentContext,
   type IncidentEvent,
@@ -155,6 +155,19 @@ const reducers: {
     ...ctx,
     grade: { code: e.grade, seq: e.seq, occurredAt: e.occurredAt, policy: e.gradePolicy },
   }),
+  IMMEDIATE_GRADE_SET(ctx, e) {
+    const policy = e.gradePolicy.immediate!; // the rules refuse a grade that is not immediate
+    return {
+      ...ctx,
+      grade: { code: e.grade, seq: e.seq, occurredAt: e.occurredAt, policy: e.gradePolicy },
+      immediate: {
+        seq: e.seq,
+        occurredAt: e.occurredAt,
+        thriveDueAt: addMinutes(e.occurredAt, policy.thriveWithinMinutes),
+        policy,
+      },
+    };
+  },
   RCRP_DECISION_RECORDED(ctx, e) {
     const noDeploy = NO_DEPLOY.includes(e.decision);
     const next: IncidentContext = {
@@ -231,7 +244,7 @@ const reducers: {
   DEADLINE_REACHED: (ctx, e) => ({
     ...ctx,
     firedDeadlines: [...ctx.firedDeadlines, e.deadlineKey],
-    flags: withFlag(ctx.flags, unresourcedFlag(ctx, e)),
+    flags: withFlag(ctx.flags, deadlineFlag(ctx, e)),
   }),
 };
 

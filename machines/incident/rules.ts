@@ -1,7 +1,8 @@
 /**
- * Every rule the incident machine enforces: THRIVE before grading (R1) and after any change of
- * circumstances (R2), urban/rural targets (R5), the RCRP decision and its threshold (R8, R9),
- * children and RCRP (R10), referrals answered before closure (R12), AWOL only for patients liable
+ * Every rule the incident machine enforces: THRIVE before grading (R1), except an immediate grade on
+ * an obvious threat, whose THRIVE then follows before closure (R1a; its clock is in clock.ts), and
+ * THRIVE after any change of circumstances (R2), urban/rural targets (R5), the RCRP decision and its
+ * threshold (R8, R9), children and RCRP (R10), referrals answered before closure (R12), AWOL only for patients liable
  * to be detained (R14), repeat contact (R15) and the MH flag at closure (R40). Resources cleared
  * before closure, and never counted twice, are the resource machine's rules (it is called from
  * here); time order is kit.ts's.
@@ -27,6 +28,7 @@ import { isSupervisoryRank } from '../ranks.js';
 import { overlappingAssignments, resourcesNotCleared, sameResourceTwice } from '../resource/index.js';
 import { isChild, type PriorContact, type Subject } from '../subject.js';
 import {
+  type GradePolicy,
   type IncidentContext,
   type IncidentEvent,
   type IncidentEventOf,
@@ -35,8 +37,33 @@ import {
   THRIVE_DIMENSIONS,
 } from './events.js';
 
-/** The rules behind the incident's clocks (clock.ts): police unresourced too long, and the attendance target. */
-export const CLOCK_RULES = { unresourced: 'R6', attendance: 'R5' } as const;
+/**
+ * The rules behind the incident's clocks (clock.ts): police unresourced too long, the attendance target, and
+ * the THRIVE that must follow an immediate grade.
+ */
+export const CLOCK_RULES = { unresourced: 'R6', attendance: 'R5', immediateThrive: 'R1a' } as const;
+
+/** R1a: an immediate grade was set before THRIVE, and its THRIVE has not been recorded yet. */
+function immediateThriveMissing(ctx: IncidentContext, action: string): Violation | null {
+  const i = ctx.immediate;
+  if (!i || ctx.thrive) return null;
+  return v(
+    'R1a',
+    'THRIVE_REQUIRED',
+    `the immediate grade was set at ${i.occurredAt} on an obvious threat, before THRIVE: record the THRIVE ` +
+      `assessment before ${action}`,
+  );
+}
+
+/** R5: a grade whose targets differ for urban and rural needs the incident's location class. */
+function locationClassMissing(ctx: IncidentContext, grade: string, policy: GradePolicy): Violation | null {
+  if (!policy.targetSplit || ctx.locationClass !== null) return null;
+  return v(
+    'R5',
+    'LOCATION_CLASS_REQUIRED',
+    `grade ${grade} has separate urban and rural targets: the incident needs a location class (urban/rural)`,
+  );
+}
 
 /** R2: a change of circumstances must be answered by a fresh THRIVE before grade/decision/closure. */
 function reassessmentPending(ctx: IncidentContext, action: string): Violation | null {
@@ -201,15 +228,31 @@ export const incidentRules: RuleBook<IncidentContext, IncidentEvent> = {
       }
       return null;
     },
+    check: (ctx, e) => locationClassMissing(ctx, e.grade, e.gradePolicy),
+  },
+  IMMEDIATE_GRADE_SET: {
+    // Offered only on a new incident (before any THRIVE: the chart), where the force has an immediate grade.
+    when(ctx) {
+      if (!ctx.policy.immediateGrades?.length)
+        return v('R1a', 'NO_IMMEDIATE_GRADE', 'this force marks no grade immediate: record THRIVE first (R1)');
+      return null;
+    },
     check(ctx, e) {
-      if (e.gradePolicy.targetSplit && ctx.locationClass === null) {
+      if (!e.gradePolicy.immediate) {
         return v(
-          'R5',
-          'LOCATION_CLASS_REQUIRED',
-          `grade ${e.grade} has separate urban and rural targets: the incident needs a location class (urban/rural)`,
+          'R1a',
+          'GRADE_NOT_IMMEDIATE',
+          `grade ${e.grade} is not an immediate grade (immediate: ${(ctx.policy.immediateGrades ?? []).join(', ')}); ` +
+            `record THRIVE first, then GRADE_SET (R1)`,
         );
       }
-      return null;
+      if (isBlank(e.obviousThreat))
+        return v(
+          'R1a',
+          'OBVIOUS_THREAT_REQUIRED',
+          'an immediate grade before THRIVE needs a note of the obvious threat (obviousThreat)',
+        );
+      return locationClassMissing(ctx, e.grade, e.gradePolicy);
     },
   },
   RCRP_DECISION_RECORDED: {
@@ -292,7 +335,10 @@ export const incidentRules: RuleBook<IncidentContext, IncidentEvent> = {
   CHILD_STATUS_CHANGED: {},
   INCIDENT_CLOSED: {
     when: (ctx) =>
-      reassessmentPending(ctx, 'closure') ?? resourcesNotCleared(ctx.resources) ?? referralsUnanswered(ctx),
+      reassessmentPending(ctx, 'closure') ??
+      immediateThriveMissing(ctx, 'closure') ??
+      resourcesNotCleared(ctx.resources) ??
+      referralsUnanswered(ctx),
     check(ctx, e) {
       if (e.mhFlagAtClose === null || e.mhFlagAtClose === undefined) {
         return v(

@@ -92,6 +92,7 @@ export const OPERATIONS = Object.keys(MATRIX) as Operation[];
 export const EVENT_OPERATIONS = {
   THRIVE_RECORDED: 'incident.manage',
   GRADE_SET: 'incident.manage',
+  IMMEDIATE_GRADE_SET: 'incident.manage',
   RCRP_DECISION_RECORDED: 'incident.manage',
   NEW_INFORMATION: 'incident.manage',
   SUBJECT_RECORDED: 'incident.manage',

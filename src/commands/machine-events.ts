@@ -20,6 +20,7 @@ export function incidentPolicy(config: ForceConfig, category: string): IncidentP
     futureToleranceSeconds: config.time.futureToleranceSeconds,
     requiresDetainedLegalStatus: cat?.requiresDetainedLegalStatus ?? false,
     timeZone: config.force.timezone,
+    immediateGrades: config.grades.filter((g) => g.immediate).map((g) => g.code),
   };
 }
 
@@ -40,6 +41,7 @@ export function gradePolicy(config: ForceConfig, code: string): GradePolicy {
     },
     unresourcedAlertAfterMinutes: g.unresourcedAlert?.afterMinutes ?? null,
     unresourcedNotify: g.unresourcedAlert?.notify ?? null,
+    immediate: g.immediate,
   };
 }
 

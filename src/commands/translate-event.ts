@@ -32,6 +32,7 @@ export type Translators = { [T in IncidentEventInput['type']]?: Translator<T> };
 const coreTranslators: Translators = {
   THRIVE_RECORDED: (_d, _s, i) => ({ ...i, safetyNet: i.safetyNet ?? null }),
   GRADE_SET: (deps, _s, i) => ({ ...i, reason: i.reason ?? null, gradePolicy: gradePolicy(deps.config, i.grade) }),
+  IMMEDIATE_GRADE_SET: (deps, _s, i) => ({ ...i, gradePolicy: gradePolicy(deps.config, i.grade) }),
   RCRP_DECISION_RECORDED: (_d, _s, i) => ({ ...i, override: i.override ?? null }),
   RESOLVED_WITHOUT_DEPLOYMENT: (_d, _s, i) => ({ ...i, note: i.note ?? null }),
   // Each resource gets an assignment id (the time ledger's key): the sender's, or a<seq>-<n>.

@@ -45,6 +45,23 @@ const grade = z.object({
   attendanceTarget: attendanceTarget.nullable(),
   /** R6: flag an incident still unresourced this long after grading, to this role. */
   unresourcedAlert: z.object({ afterMinutes: z.number().int().min(0), notify: z.string().min(1) }).nullable(),
+  /**
+   * R1a: an immediate grade may be set (and police sent) on an obvious threat before THRIVE; the THRIVE
+   * must then follow within `thriveWithinMinutes` (an alert to `notify` if not) and before closure.
+   * null: the grade needs THRIVE first (R1).
+   */
+  immediate: z
+    .object({
+      thriveWithinMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .max(24 * 60)
+        .default(30),
+      notify: z.string().min(1).default('supervisor'),
+    })
+    .nullable()
+    .default(null),
 });
 
 const category = z
@@ -384,6 +401,8 @@ export const forceConfigSchema = z
   });
 
 export type ForceConfig = z.infer<typeof forceConfigSchema>;
+/** A configuration as written (fields with defaults may be left out). */
+export type ForceConfigInput = z.input<typeof forceConfigSchema>;
 export type GradeConfig = ForceConfig['grades'][number];
 export type AgencyConfig = ForceConfig['agencies'][number];
 export type AgencyType = (typeof AGENCY_TYPES)[number];

@@ -119,6 +119,21 @@ function coreEventInputs(config: ForceConfig) {
       })
       .openapi('ThriveRecorded'),
     GRADE_SET: z.strictObject({ type: z.literal('GRADE_SET'), ...at, grade, reason: note(1000) }).openapi('GradeSet'),
+    IMMEDIATE_GRADE_SET: z
+      .strictObject({
+        type: z.literal('IMMEDIATE_GRADE_SET'),
+        ...at,
+        grade,
+        obviousThreat: text(1000).openapi({
+          description: 'R1a: the obvious threat that justifies grading before THRIVE (THRIVE must follow)',
+          example: 'caller says her partner is at the door with a knife',
+        }),
+      })
+      .openapi('ImmediateGradeSet', {
+        description:
+          'R1a: a grade the force marks immediate, set before THRIVE on an obvious threat; THRIVE is due within ' +
+          "the grade's configured minutes (an alert if not) and before closure",
+      }),
     RCRP_DECISION_RECORDED: z
       .strictObject({
         type: z.literal('RCRP_DECISION_RECORDED'),

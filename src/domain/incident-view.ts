@@ -89,7 +89,15 @@ export const incidentViewSchema = z
   .object({
     id: z.string(),
     reference: z.string().nullable(),
-    version: z.number().int(),
+    version: z
+      .number()
+      .int()
+      .openapi({
+        description:
+          'The version people see: send it as If-Match. Advanced by what people and partners record, not by ' +
+          "the system's own events (deadlines, emails sent)",
+      }),
+    seq: z.number().int().openapi({ description: "The seq of the incident's last event (the event log's order)" }),
     state: incidentState,
     status: z.enum(['open', 'closed']),
     allowedEvents: z.array(commandEventType),
@@ -126,6 +134,14 @@ export const incidentViewSchema = z
       .object({ sinceEvent: z.number().int(), lastTrigger: z.string(), lastTriggerAt: instant })
       .nullable(),
     grade: z.object({ code: z.string(), label: z.string(), setAt: instant }).nullable(),
+    immediate: z
+      .object({ gradedAt: instant, thriveDueAt: instant, thriveRecorded: z.boolean() })
+      .nullable()
+      .openapi({
+        description:
+          'R1a: set when an immediate grade was given before THRIVE: when, and by when THRIVE is due (and before ' +
+          'closure)',
+      }),
     rcrpDecision: z
       .object({
         decision: z.enum(RCRP_DECISIONS),
@@ -266,7 +282,8 @@ export function incidentView(s: AggregateState): IncidentView {
   return {
     id: c.incidentId,
     reference: c.reference,
-    version: s.version,
+    version: s.personVersion,
+    seq: s.version,
     state,
     status: state === 'closed' ? ('closed' as const) : ('open' as const),
     allowedEvents: allowedEvents(s),
@@ -307,6 +324,9 @@ export function incidentView(s: AggregateState): IncidentView {
         }
       : null,
     grade: c.grade ? { code: c.grade.code, label: c.grade.policy.label, setAt: c.grade.occurredAt } : null,
+    immediate: c.immediate
+      ? { gradedAt: c.immediate.occurredAt, thriveDueAt: c.immediate.thriveDueAt, thriveRecorded: c.thrive !== null }
+      : null,
     rcrpDecision: c.decision
       ? {
           decision: c.decision.decision,

@@ -3,6 +3,7 @@
  * naming the rule and the events allowed now, and writes nothing.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sweepDeadlines } from '../../src/scheduler/sweeper.js';
 import { createHarness, type Harness } from '../support/harness.js';
 import {
   answer,
@@ -241,5 +242,73 @@ describe('incident rules through the API', () => {
       .prepare('SELECT mh_flag_at_call AS a, mh_flag_at_close AS b FROM incidents WHERE id = ?')
       .get(id);
     expect(row).toEqual({ a: 0, b: 1 });
+  });
+});
+
+describe('R1a immediate calls through the API', () => {
+  const immediate = (over: Record<string, unknown> = {}) => ({
+    type: 'IMMEDIATE_GRADE_SET',
+    grade: 'G1',
+    obviousThreat: 'caller says her partner is at the door with a knife',
+    ...over,
+  });
+  /** A new 999 call outside RCRP scope (a crisis in a public place), where police go on an obvious threat. */
+  const newCall = () => createIncident(h, { category: 'mhCrisisInPublic', summary: 'man on the bridge parapet' });
+
+  it('R1a grades an immediate call and dispatches police before THRIVE; a later THRIVE stops its clock', async () => {
+    const id = await newCall();
+    const fresh = await h.request('GET', `/api/incidents/${id}`);
+    expect(fresh.body.allowedEvents).toEqual(expect.arrayContaining(['IMMEDIATE_GRADE_SET', 'THRIVE_RECORDED']));
+    const graded = await steps(h, id, [immediate()]);
+    expect(graded).toMatchObject({ state: 'graded', grade: { code: 'G1' }, thrive: null });
+    expect(graded.immediate).toEqual({
+      gradedAt: h.clock.at(),
+      thriveDueAt: new Date(h.clock.now().getTime() + 30 * 60_000).toISOString(),
+      thriveRecorded: false,
+    });
+    const dispatched = await steps(h, id, [dispatch()]);
+    expect(dispatched.state).toBe('policeResponse');
+    const clock = () =>
+      h.db.$client.prepare(`SELECT key, status FROM deadlines WHERE incident_id = ? AND rule = 'R1a'`).all(id);
+    expect(clock()).toEqual([{ key: 'R1a:thrive:2', status: 'pending' }]);
+    h.clock.advanceMinutes(10);
+    const assessed = await steps(h, id, [thrive({ threat: 'knife seen by caller', risk: 'high' })]);
+    expect(assessed.immediate.thriveRecorded).toBe(true);
+    expect(clock()).toEqual([]);
+    h.clock.advanceMinutes(60);
+    sweepDeadlines(h.deps);
+    const alerts = (await h.request('GET', `/api/alerts?incidentId=${id}&rule=R1a`)).body.items;
+    expect(alerts).toEqual([]);
+  });
+
+  it('R1a alerts once when the THRIVE is late, and refuses closure until it is recorded', async () => {
+    const id = await newCall();
+    await steps(h, id, [immediate(), decision('adviceOnly'), { type: 'ADVICE_GIVEN', summary: 'he has gone home' }]);
+    h.clock.advanceMinutes(31);
+    expect(sweepDeadlines(h.deps).fired).toBeGreaterThanOrEqual(1);
+    expect(sweepDeadlines(h.deps).fired).toBe(0);
+    const alerts = (await h.request('GET', `/api/alerts?incidentId=${id}&rule=R1a`)).body.items;
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ severity: 'warning', notify: 'supervisor', acknowledgement: null });
+    expect(alerts[0].message).toContain('within 30 min');
+    const p = await refused(id, close(), 'R1a');
+    expect(p.code).toBe('THRIVE_REQUIRED');
+    expect(p.allowedEvents).toContain('THRIVE_RECORDED');
+    expect(p.allowedEvents).not.toContain('INCIDENT_CLOSED');
+    const closed = await steps(h, id, [thrive(), close()]);
+    expect(closed.state).toBe('closed');
+  });
+
+  it('R1a refuses a non-immediate grade or no obvious threat (422); an unknown grade is 400', async () => {
+    const id = await newCall();
+    const notImmediate = await refused(id, immediate({ grade: 'G2' }), 'R1a');
+    expect(notImmediate.code).toBe('GRADE_NOT_IMMEDIATE');
+    expect(notImmediate.detail).toContain('immediate: G1');
+    expect((await refused(id, immediate({ obviousThreat: ' ' }), 'R1a')).code).toBe('OBVIOUS_THREAT_REQUIRED');
+    const unknown = await h.event(id, immediate({ grade: 'G9' }));
+    expect(unknown.status).toBe(400);
+    const missing = await h.event(id, { type: 'IMMEDIATE_GRADE_SET', grade: 'G1' });
+    expect(missing.status).toBe(400);
+    expect(missing.body.issues.map((i: { path: string }) => i.path)).toContain('body.obviousThreat');
   });
 });

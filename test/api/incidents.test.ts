@@ -34,7 +34,14 @@ describe('incidents API', () => {
       status: 'open',
       reference: 'KENT-01',
       rcrpInScope: true,
-      allowedEvents: ['CALL_HANDLING_RECORDED', 'NEW_INFORMATION', 'SUBJECT_RECORDED', 'THRIVE_RECORDED'],
+      // IMMEDIATE_GRADE_SET: the default force's G1 is immediate (R1a).
+      allowedEvents: [
+        'CALL_HANDLING_RECORDED',
+        'IMMEDIATE_GRADE_SET',
+        'NEW_INFORMATION',
+        'SUBJECT_RECORDED',
+        'THRIVE_RECORDED',
+      ],
     });
   });
 
@@ -130,6 +137,9 @@ describe('incidents API', () => {
       '/api/agencies/{code}',
       '/api/agencies/{code}/history',
       '/api/alerts',
+      '/api/alerts/unacknowledged',
+      '/api/alerts/{id}/acknowledgements',
+      '/api/alerts/{id}/escalations',
       '/api/audit/handovers',
       '/api/config',
       '/api/detentions',
@@ -143,6 +153,7 @@ describe('incidents API', () => {
       '/api/reports/incident-volumes',
       '/api/reports/workbook',
       '/api/returns/adr',
+      '/api/stream',
       '/healthz',
     ]);
     const schemas = Object.keys(doc.components.schemas);

@@ -48,6 +48,7 @@ const config = loadForceConfig();
 const EVENT_TYPES = [
   'THRIVE_RECORDED',
   'GRADE_SET',
+  'IMMEDIATE_GRADE_SET',
   'RCRP_DECISION_RECORDED',
   'POLICE_DISPATCHED',
   'REFERRAL_MADE',
@@ -349,6 +350,7 @@ function forwardEvents(v: View): string[] {
 }
 
 const officer = { name: 'PC 77 J. Osei', role: 'constable' };
+const OBVIOUS_THREAT = 'caller says he has a knife and is threatening staff';
 
 /**
  * A well-formed body for a detention event, for a detention that allows it now; usually accepted,
@@ -495,6 +497,9 @@ function validBody(type: string, view: View, v: number, at: string): Record<stri
       if (grade === 'G1' && view.locationClass === null) grade = 'G2'; // G1's split targets need urban/rural (R5)
       return { ...base, grade, ...(v % 3 === 0 ? { reason: 'regraded on new information' } : {}) };
     }
+    case 'IMMEDIATE_GRADE_SET':
+      // G1 is the immediate grade, and its split targets need urban/rural (R5).
+      return view.locationClass === null ? null : { ...base, grade: 'G1', obviousThreat: OBVIOUS_THREAT };
     case 'RCRP_DECISION_RECORDED': {
       const decision = RCRP_DECISIONS[v % RCRP_DECISIONS.length]!;
       const risk = (v >> 2) % 3 === 0;
@@ -644,6 +649,7 @@ function shapedBody(type: string, view: View, v: number, at: string): Record<str
   const referralId = view.referrals[0]?.id ?? 'r-none';
   const by = { name: 'Sgt A Patel', rank: 'sergeant' };
   const shapes: Record<string, Record<string, unknown>> = {
+    IMMEDIATE_GRADE_SET: { grade: 'G1', obviousThreat: OBVIOUS_THREAT },
     REFERRAL_ACKNOWLEDGED: { referralId },
     REFERRAL_ANSWERED: { referralId, answer: 'accepted' },
     REFERRAL_ESCALATED: { referralId, level: 1, reason: 'noAnswer', escalatedBy: by },

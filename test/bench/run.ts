@@ -11,23 +11,26 @@
  * BENCH_SYNC=FULL,NORMAL BENCH_ONLY=system|baseline BENCH_PROFILE=1 (child --cpu-prof into
  * bench-results/profiles/<run>/; read one with `npx tsx test/bench/profile-summary.ts <file>`).
  * `npx tsx test/bench/inproc.ts` times the command path in process, without sockets.
- * Then (BENCH_SUITE=all, the default) test/bench/reports.ts: bulk import and the demand report over
- * 1,000,000 incidents; BENCH_SUITE=commands or BENCH_SUITE=reports runs one part.
+ * Then (BENCH_SUITE=all, the default) test/bench/live.ts: push latency of the live feed to 50 consoles
+ * and command latency under a fixed 200 requests/s; and test/bench/reports.ts: bulk import and the
+ * demand report over 1,000,000 incidents. BENCH_SUITE=commands, live or reports runs one part.
  */
-import autocannon from 'autocannon';
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { ServerReady, ServerStats } from './server.js';
-
-type Kind = 'baseline' | 'system';
-type Sync = 'FULL' | 'NORMAL';
-
-const HERE = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(HERE, '../..');
-const OUT_DIR = join(ROOT, 'bench-results');
+import { join } from 'node:path';
+import {
+  type Kind,
+  log,
+  median,
+  once,
+  OUT_DIR,
+  postEvents,
+  ROOT,
+  startServer as startChild,
+  stopServer,
+  type Sync,
+} from './server-control.js';
+import type { ServerStats } from './server.js';
 
 const env = process.env;
 const RUNS = Number(env.BENCH_RUNS ?? 3);
@@ -62,122 +65,17 @@ interface Measurement {
   firstError?: string;
 }
 
-function log(line: string) {
-  process.stderr.write(`${line}\n`);
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-function once<T>(child: ChildProcess, type: string): Promise<T> {
-  return new Promise((res, rej) => {
-    const onMessage = (m: { type?: string }) => {
-      if (m && m.type === type) {
-        cleanup();
-        res(m as T);
-      }
-    };
-    const onExit = (code: number | null) => {
-      cleanup();
-      rej(new Error(`bench server exited (${code}) before '${type}'`));
-    };
-    const cleanup = () => {
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-    };
-    child.on('message', onMessage);
-    child.on('exit', onExit);
-  });
-}
-
 async function startServer(kind: Kind, sync: Sync, dbPath: string, label: string) {
-  const execArgv = ['--import', 'tsx'];
-  if (PROFILE) {
-    const dir = join(OUT_DIR, 'profiles');
-    mkdirSync(dir, { recursive: true });
-    execArgv.push('--cpu-prof', `--cpu-prof-dir=${join(dir, label)}`);
-  }
-  const child = fork(join(HERE, 'server.ts'), [kind, sync, dbPath, String(2 * SET_SIZE)], {
-    cwd: ROOT,
-    execArgv,
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    env: { ...env, LOG_LEVEL: 'info' },
+  const started = await startChild(kind, sync, dbPath, {
+    incidents: 2 * SET_SIZE,
+    ...(PROFILE ? { profileLabel: label } : {}),
   });
-  const ready = await once<ServerReady>(child, 'ready');
-  sqliteVersion = ready.sqlite;
-  return { child, ready };
+  sqliteVersion = started.ready.sqlite;
+  return started;
 }
 
-async function stopServer(child: ChildProcess) {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
-}
-
-/** One autocannon run; each request checks an incident out of the pool and returns it on answer. */
-async function load(ready: ServerReady, pool: Array<{ id: string; version: number }>, seconds: number) {
-  const free = [...pool.map((p) => ({ ...p }))];
-  const statuses: Record<string, number> = {};
-  let firstError: string | undefined;
-  // occurredAt: after receivedAt (10 min ago), not in the future (tolerance 120 s).
-  const body = JSON.stringify({
-    type: 'NEW_INFORMATION',
-    occurredAt: new Date(Date.now() - 30_000).toISOString(),
-    summary: 'caller rang back: neighbour seen at the window, appeared confused',
-    source: 'caller',
-  });
-  const authorization = `Bearer ${ready.token}`;
-  type Ctx = { inc?: { id: string; version: number } };
-
-  const result = await autocannon({
-    url: `http://127.0.0.1:${ready.port}`,
-    connections: CONNECTIONS,
-    pipelining: 1,
-    duration: seconds,
-    // autocannon resets the per-connection context after every request when there is one request
-    // in the list, so the incident a connection holds lives in a checkout pool instead: while a
-    // request is in flight no other connection can use its incident, so If-Match never goes stale.
-    requests: [
-      {
-        method: 'POST',
-        setupRequest: (req: any, context: Ctx) => {
-          const inc = free.shift();
-          if (!inc) throw new Error('incident pool exhausted');
-          context.inc = inc;
-          return {
-            ...req,
-            method: 'POST',
-            path: `/api/incidents/${inc.id}/events`,
-            headers: { 'content-type': 'application/json', authorization, 'if-match': `"${inc.version}"` },
-            body,
-          };
-        },
-        onResponse: (status: number, resBody: string, context: Ctx, headers: Record<string, string>) => {
-          statuses[status] = (statuses[status] ?? 0) + 1;
-          const inc = context.inc!;
-          if (status >= 200 && status < 300) {
-            const etag = headers.etag ?? headers.ETag;
-            inc.version = etag ? Number(etag.replace(/"/g, '')) : inc.version + 1;
-          } else {
-            firstError ??= `${status} ${resBody.slice(0, 300)}`;
-            try {
-              const v = (JSON.parse(resBody) as { currentVersion?: number }).currentVersion;
-              if (typeof v === 'number') inc.version = v;
-            } catch {
-              /* not JSON */
-            }
-          }
-          free.push(inc);
-        },
-      },
-    ] as any,
-  });
-  return { result, statuses, firstError };
-}
+const load = (ready: Parameters<typeof postEvents>[0], pool: Parameters<typeof postEvents>[1], seconds: number) =>
+  postEvents(ready, pool, { seconds, connections: CONNECTIONS });
 
 async function measure(kind: Kind, sync: Sync, run: number): Promise<Measurement> {
   const dir = mkdtempSync(join(tmpdir(), `mh-bench-${kind}-`));
@@ -374,13 +272,15 @@ async function main() {
   log(`wrote bench-results/commands.json (${json.elapsedSeconds} s)`);
 }
 
-// BENCH_SUITE=commands|reports|all (default all): the command path, then import and reports over 1M incidents.
+// BENCH_SUITE=commands|live|reports|all (default all): the command path, the live feed (push latency and
+// command latency under a fixed rate: test/bench/live.ts), then import and reports over 1M incidents.
 const SUITE = env.BENCH_SUITE ?? 'all';
 (async () => {
   if (SUITE === 'all' || SUITE === 'commands') await main();
-  if (SUITE === 'all' || SUITE === 'reports') {
-    const { spawnSync } = await import('node:child_process');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(HERE, 'reports.ts')], {
+  const { spawnSync } = await import('node:child_process');
+  for (const part of ['live', 'reports']) {
+    if (SUITE !== 'all' && SUITE !== part) continue;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test/bench', `${part}.ts`)], {
       cwd: ROOT,
       stdio: 'inherit',
       env,

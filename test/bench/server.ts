@@ -9,7 +9,9 @@
  *            prepared better-sqlite3 INSERT, same pragmas (WAL, synchronous as given).
  *
  * Reports { port, token, incidents, sqlite } to the parent over IPC; answers 'stats'; exits on
- * SIGTERM after closing the database (so --cpu-prof profiles are written).
+ * SIGTERM after closing the database (so --cpu-prof profiles are written). The system server has a
+ * live change feed (GET /api/stream) as src/server.ts does; with BENCH_RECORD_PUBLISH=1 it notes when
+ * each notice is published (right after its commit) and answers 'published' with those times.
  */
 import { serve } from '@hono/node-server';
 import Database from 'better-sqlite3';
@@ -24,6 +26,7 @@ import { systemClock } from '../../src/clock.js';
 import type { CommandDeps } from '../../src/commands/deps.js';
 import { loadForceConfig } from '../../src/config/load.js';
 import { PersonKeyer } from '../../src/domain/person-key.js';
+import { databaseFeed } from '../../src/live/database-feed.js';
 import { createLogger } from '../../src/log.js';
 
 type Kind = 'system' | 'baseline';
@@ -42,6 +45,14 @@ export interface ServerStats {
   rows: number;
   walBytes: number;
 }
+/** Notice id → when it was published (ms, performance.timeOrigin + performance.now(): comparable across processes). */
+export interface PublishedTimes {
+  type: 'published';
+  times: Array<[string, number]>;
+}
+
+const wallMs = () => performance.timeOrigin + performance.now();
+const published = new Map<string, number>();
 
 const [kind, sync, dbPath, nText] = process.argv.slice(2) as [Kind, Sync, string, string];
 if (!['system', 'baseline'].includes(kind) || !['FULL', 'NORMAL'].includes(sync) || !dbPath) {
@@ -70,7 +81,13 @@ if (kind === 'system') {
     mailEnabled: false,
     // As src/server.ts runs: group commit (BENCH_COMMIT=serial measures one transaction per command).
     uow: process.env.BENCH_COMMIT === 'serial' ? serialUnitOfWork(db.$client) : groupCommitUnitOfWork(db.$client),
+    feed: databaseFeed(db),
   };
+  if (process.env.BENCH_RECORD_PUBLISH === '1')
+    deps.feed!.subscribe(
+      { send: (f) => void published.set(f.id, wallMs()), comment: () => {}, close: () => {} },
+      null,
+    );
   // Production logging (one pino line per request, to this child's stdout = /dev/null).
   const app = createApp({ ...deps, logger: createLogger('info') });
   token = issueToken(db, systemClock, 'Bench call handler', 'call_handler').token;
@@ -152,6 +169,12 @@ serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
 });
 
 process.on('message', (m) => {
+  if (m === 'published') {
+    const times: PublishedTimes = { type: 'published', times: [...published] };
+    published.clear();
+    process.send!(times);
+    return;
+  }
   if (m !== 'stats') return;
   let walBytes = 0;
   try {

@@ -1,7 +1,7 @@
 /**
- * docs/rules.md is where a 422 naming a rule leads, so it must stay true: every rule R1–R45 once,
- * and every test and file it cites present in the repository (a renamed test or moved file fails
- * here, naming what to update).
+ * docs/rules.md is where a 422 naming a rule leads, so it must stay true: every rule R1–R45 once
+ * (and each lettered rule added since, such as R1a, right after its parent), and every test and file
+ * it cites present in the repository (a renamed test or moved file fails here, naming what to update).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -9,15 +9,18 @@ import { testNames } from './test-names.js';
 
 const rules = readFileSync('docs/rules.md', 'utf8');
 
-/** Each rule's section: from its heading to the next heading. */
-function sections(): { rule: number; body: string }[] {
-  const heads = [...rules.matchAll(/^#{2,3} R(\d+)\b.*$/gm)];
+/** Each rule's section: from its heading to the next heading. `rule` is its number and letter (R1, R1a). */
+function sections(): { rule: string; body: string }[] {
+  const heads = [...rules.matchAll(/^#{2,3} (R\d+[a-z]?)\b.*$/gm)];
   return heads.map((m) => {
     const end = rules.slice(m.index + m[0].length).search(/^#{1,3} /m);
     const body = rules.slice(m.index, end < 0 ? undefined : m.index + m[0].length + end);
-    return { rule: Number(m[1]), body };
+    return { rule: m[1]!, body };
   });
 }
+
+/** Rules added to the numbered list since, each placed right after its parent. */
+const LETTERED = ['R1a'];
 
 /** `- \`test/file.test.ts\` › the test's name` */
 const CITED_TEST = /^- `(test\/[^`]+)` › (.+)$/gm;
@@ -33,13 +36,16 @@ const pendingMachineFolder = (p: string) =>
 
 describe('docs/rules.md', () => {
   it('lists every rule R1–R45 exactly once, in order', () => {
-    expect(sections().map((s) => s.rule)).toEqual(Array.from({ length: 45 }, (_, i) => i + 1));
+    const numbered = sections().filter((s) => !LETTERED.includes(s.rule));
+    expect(numbered.map((s) => s.rule)).toEqual(Array.from({ length: 45 }, (_, i) => `R${i + 1}`));
+    const all = sections().map((s) => s.rule);
+    for (const r of LETTERED) expect(all.indexOf(r), r).toBe(all.indexOf(r.replace(/[a-z]$/, '')) + 1);
   });
 
   it('says for every rule where it is enforced and names at least one test for it', () => {
     for (const { rule, body } of sections()) {
-      expect(body, `R${rule}`).toMatch(/\*\*Enforced in:\*\* \S/);
-      expect([...body.matchAll(CITED_TEST)].length, `R${rule} cites no test`).toBeGreaterThan(0);
+      expect(body, rule).toMatch(/\*\*Enforced in:\*\* \S/);
+      expect([...body.matchAll(CITED_TEST)].length, `${rule} cites no test`).toBeGreaterThan(0);
     }
   });
 

@@ -235,6 +235,129 @@ describe('R1 THRIVE before grading', () => {
   });
 });
 
+const g1Immediate: GradePolicy = {
+  ...g1Split,
+  targetSplit: false,
+  immediate: { thriveWithinMinutes: 30, notify: 'supervisor' },
+};
+const immediateGrade = (over: Record<string, unknown> = {}) => ({
+  type: 'IMMEDIATE_GRADE_SET',
+  grade: 'G1',
+  obviousThreat: 'caller says her partner is at the door with a knife',
+  gradePolicy: g1Immediate,
+  ...over,
+});
+const dispatch = { type: 'POLICE_DISPATCHED', resources: [{ callSign: 'KM21', officers: 2, type: 'response' }] };
+/** A new incident in a force whose G1 is immediate (a non-RCRP category unless `p` says otherwise). */
+const immediateCall = (p: Partial<IncidentPolicy> = {}) =>
+  new Incident().must(created({}, { rcrpCategory: false, immediateGrades: ['G1'], ...p }), 0);
+
+describe('R1a immediate calls: graded and dispatched before THRIVE, which follows', () => {
+  it('R1a offers the immediate grade on a new incident only where the force marks a grade immediate', () => {
+    expect(allowedEvents(immediateCall().s)).toEqual(
+      expect.arrayContaining(['IMMEDIATE_GRADE_SET', 'THRIVE_RECORDED']),
+    );
+    expect(allowedEvents(immediateCall().s)).not.toContain('GRADE_SET');
+    const none = new Incident().must(created({}, { rcrpCategory: false }), 0);
+    expect(allowedEvents(none.s)).not.toContain('IMMEDIATE_GRADE_SET');
+    expect(none.send(immediateGrade(), 1)).toMatchObject({ ok: false, rule: 'R1a', code: 'NO_IMMEDIATE_GRADE' });
+  });
+
+  it('R1a accepts an immediate grade with an obvious-threat note; police are dispatched before any THRIVE', () => {
+    const i = immediateCall().must(immediateGrade(), 1).must(dispatch, 2);
+    expect(i.state).toBe('policeResponse');
+    expect(i.ctx.thrive).toBeNull();
+    expect(i.ctx.grade).toMatchObject({ code: 'G1', seq: 2 });
+    expect(i.ctx.immediate).toMatchObject({ seq: 2, occurredAt: at(1), thriveDueAt: at(31) });
+  });
+
+  it('R1a refuses a grade the force does not mark immediate, and one without an obvious-threat note', () => {
+    const i = immediateCall();
+    expect(i.send(immediateGrade({ grade: 'G2', gradePolicy: g2 }), 1)).toMatchObject({
+      ok: false,
+      rule: 'R1a',
+      code: 'GRADE_NOT_IMMEDIATE',
+    });
+    expect(i.send(immediateGrade({ obviousThreat: '  ' }), 1)).toMatchObject({
+      ok: false,
+      rule: 'R1a',
+      code: 'OBVIOUS_THREAT_REQUIRED',
+    });
+    expect(i.state).toBe('new');
+  });
+
+  it('R1a is for before THRIVE: once a THRIVE is recorded the grade follows it (R1, GRADE_SET)', () => {
+    const i = immediateCall().must(thrive(), 1);
+    expect(allowedEvents(i.s)).not.toContain('IMMEDIATE_GRADE_SET');
+    expect(i.send(immediateGrade(), 2)).toMatchObject({ ok: false, code: 'EVENT_NOT_ALLOWED' });
+    i.must(grade('G1', g1Immediate), 2);
+    expect(i.ctx.immediate).toBeUndefined();
+    expect(aggregateDeadlines(i.s).map((d) => d.rule)).not.toContain('R1a');
+  });
+
+  it('R1a starts a THRIVE clock (the configured minutes) that recording the THRIVE stops', () => {
+    const i = immediateCall().must(immediateGrade(), 1).must(dispatch, 2);
+    expect(aggregateDeadlines(i.s)).toEqual([
+      { key: 'R1a:thrive:2', rule: 'R1a', kind: 'thriveAfterImmediate', dueAt: at(31), fired: false },
+    ]);
+    i.must(thrive(), 20);
+    expect(aggregateDeadlines(i.s)).toEqual([]);
+    expect(i.send({ type: 'DEADLINE_REACHED', deadlineKey: 'R1a:thrive:2' }, 31)).toMatchObject({
+      ok: false,
+      code: 'DEADLINE_NOT_LIVE',
+    });
+    expect(aggregateFlags(i.s)).toEqual([]);
+  });
+
+  it('R1a raises one alert to the configured role when the THRIVE is late; it cannot fire twice', () => {
+    const i = immediateCall().must(immediateGrade(), 1).must(dispatch, 2);
+    i.must({ type: 'DEADLINE_REACHED', deadlineKey: 'R1a:thrive:2' }, 31);
+    expect(aggregateFlags(i.s)).toEqual([
+      {
+        key: 'R1a:thrive:2',
+        rule: 'R1a',
+        severity: 'warning',
+        message: expect.stringContaining('no THRIVE assessment has been recorded within 30 min'),
+        raisedAt: at(31),
+        seq: 4,
+        notify: 'supervisor',
+      },
+    ]);
+    expect(i.send({ type: 'DEADLINE_REACHED', deadlineKey: 'R1a:thrive:2' }, 32)).toMatchObject({
+      ok: false,
+      code: 'DEADLINE_NOT_LIVE',
+    });
+    // A late THRIVE still answers it: the clock stops, the alert stays.
+    i.must(thrive(), 40);
+    expect(aggregateDeadlines(i.s)).toEqual([]);
+    expect(aggregateFlags(i.s)).toHaveLength(1);
+  });
+
+  it('R1a refuses closure until the THRIVE is recorded', () => {
+    const advised = (i: Incident) =>
+      i.must(decide('adviceOnly'), 2).must({ type: 'ADVICE_GIVEN', summary: 'threat gone: he has left' }, 3);
+    const i = advised(immediateCall().must(immediateGrade(), 1));
+    expect(i.send(close(), 5)).toMatchObject({ ok: false, rule: 'R1a', code: 'THRIVE_REQUIRED' });
+    expect(allowedEvents(i.s)).not.toContain('INCIDENT_CLOSED');
+    i.must(thrive(), 6).must(close(), 7);
+    expect(i.state).toBe('closed');
+  });
+
+  it('R1a leaves R1 for re-grading: a new grade needs the THRIVE first', () => {
+    const i = immediateCall().must(immediateGrade(), 1);
+    expect(i.send(grade(), 2)).toMatchObject({ ok: false, rule: 'R1', code: 'THRIVE_REQUIRED' });
+    i.must(thrive(), 3).must(grade(), 4);
+    expect(i.ctx.grade?.code).toBe('G2');
+  });
+
+  it('R1a leaves R8 in force: in an RCRP category the decision still comes before dispatch', () => {
+    const i = immediateCall({ rcrpCategory: true }).must(immediateGrade(), 1);
+    expect(i.send(dispatch, 2)).toMatchObject({ ok: false, rule: 'R8', code: 'RCRP_DECISION_REQUIRED' });
+    i.must(decide('deploy', { riskToLife: true }), 2).must(dispatch, 3);
+    expect(i.state).toBe('policeResponse');
+  });
+});
+
 describe('R2 fresh THRIVE before re-grade, decision change or closure', () => {
   it('R2 refuses a re-grade without a THRIVE recorded after the current grade', () => {
     const i = graded();

@@ -97,6 +97,13 @@ function sampleEvents(s: IncidentSnapshot): IncidentEvent[] {
     { type: 'THRIVE_RECORDED', ...meta, ...thriveNotes, safetyNet: null },
     { type: 'THRIVE_RECORDED', ...meta, ...thriveNotes, safetyNet: 'crisis team to call back within the hour' },
     { type: 'GRADE_SET', ...meta, grade: 'G2', reason: null, gradePolicy: gradePolicy(config, 'G2') },
+    {
+      type: 'IMMEDIATE_GRADE_SET',
+      ...meta,
+      grade: 'G1',
+      obviousThreat: 'caller says he has a knife',
+      gradePolicy: gradePolicy(config, 'G1'),
+    },
     ...(['deploy', 'jointResponse', 'handover', 'adviceOnly'] as const).map(
       (decision): IncidentEvent => ({
         type: 'RCRP_DECISION_RECORDED',
@@ -377,10 +384,14 @@ function maximalPaths(paths: ModelPath[]): ModelPath[] {
   return unique.filter(([k]) => !unique.some(([o]) => o !== k && o.startsWith(k))).map(([, p]) => p);
 }
 
+/** Steps the system records after creation (the scheduler's): they do not advance the version people see. */
+const SYSTEM_MADE = new Set(['DEADLINE_REACHED']);
+
 interface ApiView {
   status: number;
   state: string;
   version: number;
+  seq: number;
   allowedEvents: string[];
   body: unknown;
 }
@@ -432,14 +443,15 @@ async function replayThroughApi(h: Harness, path: ModelPath): Promise<void> {
         status: r.status,
         state: r.body.state,
         version: r.body.version,
+        seq: r.body.seq,
         allowedEvents: r.body.allowedEvents,
         body: r.body,
       };
     } else if (e.type === 'DEADLINE_REACHED') {
       // The scheduler raises this one: let the clock pass the due time and sweep.
       const row = h.db.$client
-        .prepare(`SELECT key, due_at AS dueAt FROM deadlines WHERE incident_id = ? AND status = 'pending'`)
-        .get(id) as { key: string; dueAt: string } | undefined;
+        .prepare(`SELECT key, due_at AS dueAt FROM deadlines WHERE incident_id = ? AND key = ? AND status = 'pending'`)
+        .get(id, e.deadlineKey) as { key: string; dueAt: string } | undefined;
       expect(
         row,
         `${where}: the machine fires an unresourced clock, so the API must hold a pending deadline`,
@@ -460,6 +472,7 @@ async function replayThroughApi(h: Harness, path: ModelPath): Promise<void> {
         status: r.status,
         state: r.body.state,
         version: r.body.version,
+        seq: r.body.seq,
         allowedEvents: r.body.allowedEvents,
         body: r.body,
       };
@@ -475,6 +488,7 @@ async function replayThroughApi(h: Harness, path: ModelPath): Promise<void> {
         status: 201,
         state: got.body.state,
         version: got.body.version,
+        seq: got.body.seq,
         allowedEvents: got.body.allowedEvents,
         body: got.body,
       };
@@ -499,6 +513,7 @@ async function replayThroughApi(h: Harness, path: ModelPath): Promise<void> {
         status: r.status,
         state: r.body.state,
         version: r.body.version,
+        seq: r.body.seq,
         allowedEvents: r.body.allowedEvents,
         body: r.body,
       };
@@ -507,7 +522,12 @@ async function replayThroughApi(h: Harness, path: ModelPath): Promise<void> {
       e.type === 'INCIDENT_CREATED' || e.type === 'INCIDENT_IMPORTED' ? 201 : 200,
     );
     expect(view.state, `${where}: API state`).toBe(incidentStateName(step.after));
-    expect(view.version, `${where}: API version`).toBe(i + 1);
+    // Every step is one event in the log; the version people see counts only people's events and the one
+    // that created the incident (not the scheduler's deadlines).
+    expect(view.seq, `${where}: API seq`).toBe(i + 1);
+    expect(view.version, `${where}: API version`).toBe(
+      path.steps.slice(0, i + 1).filter((s) => !SYSTEM_MADE.has(s.event.type)).length,
+    );
     expect(view.allowedEvents, `${where}: API allowedEvents`).toEqual(expectedAllowed(step.after));
     version = view.version;
   }
