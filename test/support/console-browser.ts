@@ -12,7 +12,8 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from './browser.js';
+import { chromium } from 'playwright-core';
+import { CHROMIUM } from './browser.js';
 import { createHarness, type Harness, type HarnessOptions } from './harness.js';
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -34,7 +35,21 @@ export async function startConsole(opts: HarnessOptions = {}): Promise<ConsoleRi
   const server: ServerType = serve({ fetch: h.app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise((r) => server.once('listening', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const browser = await launchChromium();
+  // As a UK control-room PC: British date and time formats in the date-time fields.
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--lang=en-GB',
+    ],
+    env: { ...process.env, LANG: 'en_GB.UTF-8' },
+  });
   return {
     h,
     base,
@@ -58,7 +73,7 @@ export interface SignedIn {
 
 /** A fresh browser context signed in with `token` at /sign-in, on `next` (default /console). */
 export async function signIn(rig: ConsoleRig, token: string, next = '/console'): Promise<SignedIn> {
-  const context = await rig.browser.newContext({ viewport: VIEWPORT });
+  const context = await rig.browser.newContext({ viewport: VIEWPORT, locale: 'en-GB', timezoneId: 'Europe/London' });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (m) => {

@@ -111,3 +111,21 @@ export function Elapsed({ since, due, now }: { since: string; due: string | null
     </span>
   );
 }
+
+/** A response grade: its code and label; the first (most urgent) grade stands out (in words too: its label). */
+export function GradeBadge({
+  code,
+  label,
+  first,
+}: {
+  code: string | null;
+  label?: string | undefined;
+  first: boolean;
+}) {
+  if (!code) return <Tag tone="info">Not graded</Tag>;
+  return (
+    <span class={`grade${first ? ' grade-first' : ''}`}>
+      <strong>{code}</strong> {label ?? ''}
+    </span>
+  );
+}

@@ -11,6 +11,10 @@ import type { IncidentInputs } from '../../domain/incident-inputs.js';
 import type { AppEnv } from '../../http/types.js';
 import { alertSummary } from '../../queries/alert-summary.js';
 import { liveStream, silentFeed, type LiveFeed } from './live.js';
+import { registerAlertsScreen } from './screens/alerts.js';
+import { registerBoardScreen } from './screens/board.js';
+import { registerIncidentScreen } from './screens/incident.js';
+import { registerNewCallScreen } from './screens/new-call.js';
 import { QUEUE_SHORTCUTS, QueueFilters, QueueSection, readQueueFilter } from './screens/queue.js';
 import { AlertBadge, AlertBanner, consoleRequest, renderConsole, renderPartial, type ConsoleRequest } from './shell.js';
 
@@ -83,4 +87,8 @@ export function registerConsole(app: Hono<AppEnv>, deps: CommandDeps, opts: Cons
   });
   app.get('/console/partials/badge', (c) => renderPartial(c, <AlertBadge summary={alertSummary(deps.db)} />));
   app.get('/console/live', (c) => liveStream(c, feed));
+  registerIncidentScreen(app, deps, opts.inputs);
+  registerNewCallScreen(app, deps, opts.inputs);
+  registerBoardScreen(app, deps);
+  registerAlertsScreen(app, deps);
 }

@@ -66,6 +66,8 @@ export interface FieldSpec {
   value?: string;
   /** Rows offered for an array (default: its minimum, at least one). */
   rows?: number;
+  /** Shown as required although the schema lets it out (a rule needs it: the machine says so if missing). */
+  required?: boolean;
   /** Extra attributes for the input (e.g. htmx attributes of a live check). */
   attrs?: Record<string, string>;
 }
@@ -136,6 +138,7 @@ function ErrorText({ id, text }: { id: string; text: string | undefined }) {
 function field(w: Walk, node: JsonNode, path: string, required: boolean): unknown {
   const spec = w.specs[specPath(path)] ?? w.specs[path] ?? {};
   if (spec.widget === 'omit') return null;
+  if (spec.required) required = true;
   const id = idOf(w.idPrefix, path);
   const kept = w.values[path];
   if (node.const !== undefined) return <input type="hidden" name={path} value={String(node.const)} />;

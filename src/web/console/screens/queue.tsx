@@ -6,7 +6,7 @@
  */
 import { INCIDENT_STATES } from '../../../domain/vocabulary.js';
 import { loadQueue, type Queue, type QueueFilter, type QueueRow } from '../../../queries/queue.js';
-import { Countdown, Elapsed, Tag } from '../components.js';
+import { Countdown, Elapsed, GradeBadge, Tag } from '../components.js';
 import { humanise, valueLabel } from '../labels.js';
 import type { Shortcut } from '../nav.js';
 import type { ConsoleRequest } from '../shell.js';
@@ -25,14 +25,8 @@ export function readQueueFilter(q: Record<string, string | undefined>): QueueFil
 }
 
 function gradeTag(r: ConsoleRequest, code: string | null) {
-  if (!code) return <Tag tone="info">Not graded</Tag>;
   const g = r.deps.config.grades.find((x) => x.code === code);
-  const tone = r.deps.config.grades[0]?.code === code ? 'danger' : 'neutral';
-  return (
-    <Tag tone={tone}>
-      {code} {g?.label ?? ''}
-    </Tag>
-  );
+  return <GradeBadge code={code} label={g?.label} first={r.deps.config.grades[0]?.code === code} />;
 }
 
 function Flags({ r, row }: { r: ConsoleRequest; row: QueueRow }) {
