@@ -426,7 +426,7 @@ export async function recordLiveShift(
         run: () => {
           const input = inputs.incidentEvent.parse({ ...payload, occurredAt: new Date(at).toISOString() });
           // The version as it stands (the clocks may have added to it), as a person's screen would show it.
-          const ifMatch = store.load(id)!.version;
+          const ifMatch = store.load(id)!.personVersion;
           must(
             recordEvent(deps, { ...meta, actor: actorFor(step.type) }, { incidentId: id, ifMatch, input }),
             `${reference} ${step.type}`,

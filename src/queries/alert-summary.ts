@@ -1,10 +1,10 @@
 /**
- * What every console page shows of the alerts: how many are waiting on open incidents, and the
- * critical ones (an s.136 clock expired, a child at a police station …) for the banner that stays
- * on screen until someone deals with them. One prepared statement per database.
+ * What every console page shows of the alerts: how many on open incidents nobody has acknowledged
+ * yet, and the critical ones among them (an s.136 clock expired, a child at a police station …) for
+ * the banner that stays on every screen until someone acknowledges them.
  */
 import type { Db } from '../../db/client.js';
-import { prepared } from '../reports/sql.js';
+import { listAlerts, unacknowledgedCounts } from './alerts.js';
 
 export interface CriticalAlert {
   id: string;
@@ -16,22 +16,25 @@ export interface CriticalAlert {
 }
 
 export interface AlertSummary {
-  /** Alerts waiting on open incidents, any severity. */
+  /** Unacknowledged alerts on open incidents, any severity. */
   waiting: number;
-  /** The critical ones, newest first (at most 5 listed). */
+  /** The unacknowledged critical ones, newest first (at most 5 listed). */
   critical: CriticalAlert[];
   criticalCount: number;
 }
 
-const WAITING = `FROM alerts a JOIN incidents i ON i.id = a.incident_id WHERE i.status = 'open'`;
-
 export function alertSummary(db: Db): AlertSummary {
-  const waiting = prepared(db, `SELECT count(*) ${WAITING}`).pluck().get() as number;
-  const criticalCount = prepared(db, `SELECT count(*) ${WAITING} AND a.severity = 'critical'`).pluck().get() as number;
-  const critical = prepared(
-    db,
-    `SELECT a.id, a.incident_id AS incidentId, i.reference, a.rule, a.message, a.raised_at AS raisedAt ${WAITING}
-       AND a.severity = 'critical' ORDER BY a.raised_at DESC, a.id LIMIT 5`,
-  ).all() as CriticalAlert[];
-  return { waiting, critical, criticalCount };
+  const counts = unacknowledgedCounts(db);
+  const critical =
+    counts.critical === 0
+      ? []
+      : listAlerts(db, { incidentStatus: 'open', severity: 'critical', acknowledged: false, limit: 5 }).map((a) => ({
+          id: a.id,
+          incidentId: a.incidentId,
+          reference: a.incidentReference,
+          rule: a.rule,
+          message: a.message,
+          raisedAt: a.raisedAt,
+        }));
+  return { waiting: counts.total, critical, criticalCount: counts.critical };
 }

@@ -8,6 +8,9 @@
  *    same words and tones the server rendered (src/web/console/components.tsx);
  *  - the live-connection indicator (#live-status) from the SSE extension's events: live, reconnecting
  *    by itself, or not connected (say so, and how to recover);
+ *  - which live parts reload for a change the feed reports: a part marked data-live-incident only for
+ *    a change to that incident, a part marked data-live-alerts only when the unacknowledged-alert
+ *    counts the notice carries differ from the ones it shows (no eval: htmx:confirm cancels the rest);
  *  - a form that was refused scrolls its error box into view and focuses it.
  */
 (() => {
@@ -158,6 +161,25 @@
     if (failures < 5) live('reconnecting', 'Reconnecting…');
     else live('lost', 'Not connected: updates paused. Check the network, or reload the page.');
   });
+  document.body.addEventListener('htmx:confirm', (e) => {
+    const elt = e.detail.elt;
+    const msg = e.detail.triggeringEvent?.detail;
+    if (!elt || !msg || typeof msg.data !== 'string' || msg.type === 'reload') return;
+    let notice;
+    try {
+      notice = JSON.parse(msg.data);
+    } catch {
+      return;
+    }
+    const incident = elt.dataset.liveIncident;
+    if (incident && notice.incidentId !== incident) e.preventDefault();
+    const shown = elt.dataset.liveAlerts;
+    if (shown && notice.alerts) {
+      const now = `${notice.alerts.unacknowledged},${notice.alerts.unacknowledgedCritical}`;
+      if (now === shown) e.preventDefault();
+    }
+  });
+
   // A page restored from the back/forward cache has stale data: load it again.
   window.addEventListener('pageshow', (e) => {
     if (e.persisted) window.location.reload();

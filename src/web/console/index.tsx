@@ -2,7 +2,8 @@
  * The control-room console at /console (CONSOLE.md): server-rendered pages behind the session
  * sign-in, each screen in screens/, the shared frame in shell.tsx, forms from the API's zod schemas
  * in schema-form.tsx. Form posts pass the Origin check and carry the session's CSRF token
- * (formGuard); what a role sees and may do comes from the policy module (access.ts).
+ * (formGuard); what a role sees and may do comes from the policy module (access.ts). Pages stay live
+ * through the change feed (GET /api/stream), see shell.tsx.
  */
 import type { Context, Hono } from 'hono';
 import { formGuard, originCheck, requireSignedIn, sessionToken } from '../../access/session/index.js';
@@ -10,7 +11,6 @@ import type { CommandDeps } from '../../commands/deps.js';
 import type { IncidentInputs } from '../../domain/incident-inputs.js';
 import type { AppEnv } from '../../http/types.js';
 import { alertSummary } from '../../queries/alert-summary.js';
-import { liveStream, silentFeed, type LiveFeed } from './live.js';
 import { registerAlertsScreen } from './screens/alerts.js';
 import { registerBoardScreen } from './screens/board.js';
 import { registerIncidentScreen } from './screens/incident.js';
@@ -22,8 +22,6 @@ export interface ConsoleOptions {
   inputs: IncidentInputs;
   /** Origins people reach this server by besides the request's own (PUBLIC_BASE_URL). */
   publicOrigins?: readonly string[] | undefined;
-  /** Where committed changes are heard from (the engine's feed); none: pages do not update by themselves. */
-  feed?: LiveFeed | undefined;
 }
 
 /** A page for a role with no console screen (PCC analyst, auditor, administrator). */
@@ -50,7 +48,6 @@ function nothingForRole(c: Context<AppEnv>, r: ConsoleRequest) {
 }
 
 export function registerConsole(app: Hono<AppEnv>, deps: CommandDeps, opts: ConsoleOptions) {
-  const feed = opts.feed ?? silentFeed;
   app.use('/console', requireSignedIn);
   app.use('/console/*', requireSignedIn);
   /** Every console form post: same origin, and the session's CSRF token in the hidden field `csrf`. */
@@ -86,7 +83,6 @@ export function registerConsole(app: Hono<AppEnv>, deps: CommandDeps, opts: Cons
     return renderPartial(c, <AlertBanner r={r} summary={alertSummary(deps.db)} />);
   });
   app.get('/console/partials/badge', (c) => renderPartial(c, <AlertBadge summary={alertSummary(deps.db)} />));
-  app.get('/console/live', (c) => liveStream(c, feed));
   registerIncidentScreen(app, deps, opts.inputs);
   registerNewCallScreen(app, deps, opts.inputs);
   registerBoardScreen(app, deps);

@@ -190,7 +190,9 @@ function field(w: Walk, node: JsonNode, path: string, required: boolean): unknow
       { value: 'true', label: 'Yes' },
       { value: 'false', label: 'No' },
     ];
-    const value = kept ?? spec.value ?? (node.default !== undefined ? String(node.default) : undefined);
+    // A schema default is pre-chosen only at the top: inside an optional group it would fill the group in.
+    const value =
+      kept ?? spec.value ?? (node.default !== undefined && !path.includes('.') ? String(node.default) : undefined);
     const asSelect = spec.widget === 'select' || (spec.widget !== 'radio' && choices.length > 5);
     if (asSelect) {
       return (

@@ -6,8 +6,8 @@
  * htmx 2 and its SSE extension from npm, and /assets/console.js (shortcuts, clocks, live status).
  *
  * A screen builds a `ConsoleRequest` (`consoleRequest(c, deps)`) and answers `renderConsole(...)`.
- * Live parts are htmx partials: an element with `hx-get` and `hx-trigger="sse:<event>"` reloads
- * itself when the page's event stream (`sse-connect` on <body>) sends that event.
+ * Live parts are htmx partials (`live(path, …)`): they reload themselves when the page's event stream
+ * (`sse-connect` on <body>, the change feed) reports a change they show.
  */
 import type { Context } from 'hono';
 import type { ActiveSession } from '../../access/session/index.js';
@@ -20,8 +20,31 @@ import { localTime } from './format.js';
 import { roleLabel } from './labels.js';
 import { GLOBAL_SHORTCUTS, NAV, type Shortcut } from './nav.js';
 
-/** Where the page's event stream comes from (see live.ts). */
-export const LIVE_PATH = '/console/live';
+/**
+ * The page's event stream: the change feed (src/live/change-feed.ts), which says of every committed
+ * change which incident it was and the unacknowledged-alert counts after it.
+ */
+export const LIVE_PATH = '/api/stream';
+
+/**
+ * htmx attributes of a part that reloads itself from `path` when the feed reports a change. `incident`:
+ * only a change to that incident; `alerts`: only when the unacknowledged counts differ from these
+ * (console.js compares them). After a reconnect that missed too much, the feed says `reload`: every
+ * part reloads.
+ */
+export function live(
+  path: string,
+  o: { incident?: string; alerts?: { waiting: number; critical: number } } = {},
+): Record<string, string> {
+  // A burst of changes (a grade, then a dispatch) reloads once, 150 ms after the last: never a stale last one.
+  return {
+    'hx-get': path,
+    'hx-trigger': 'sse:incident delay:150ms, sse:alert delay:150ms, sse:reload',
+    'hx-swap': 'outerHTML',
+    ...(o.incident ? { 'data-live-incident': o.incident } : {}),
+    ...(o.alerts ? { 'data-live-alerts': `${o.alerts.waiting},${o.alerts.critical}` } : {}),
+  };
+}
 
 /** Everything a console screen needs to know about this request. */
 export interface ConsoleRequest {
@@ -73,7 +96,9 @@ const HTMX_CONFIG = JSON.stringify({
 
 /** The unacknowledged critical alerts: on every screen, until someone deals with them. */
 export function AlertBanner({ r, summary }: { r: ConsoleRequest; summary: AlertSummary }) {
-  const attrs = { 'hx-get': '/console/partials/banner', 'hx-trigger': 'sse:alert', 'hx-swap': 'outerHTML' };
+  const attrs = live('/console/partials/banner', {
+    alerts: { waiting: summary.waiting, critical: summary.criticalCount },
+  });
   if (!r.access.can('alert.read')) return <div id="alert-banner" />;
   if (summary.criticalCount === 0) return <div id="alert-banner" {...attrs} />;
   return (
@@ -82,7 +107,7 @@ export function AlertBanner({ r, summary }: { r: ConsoleRequest; summary: AlertS
         <Tag tone="danger">
           {summary.criticalCount} critical alert{summary.criticalCount === 1 ? '' : 's'} not acknowledged
         </Tag>{' '}
-        <a href="/console/alerts?severity=critical">Deal with them</a>
+        <a href="/console/alerts?severity=critical">Acknowledge them</a>
       </p>
       <ul>
         {summary.critical.map((a) => (
@@ -103,14 +128,12 @@ export function AlertBadge({ summary }: { summary: AlertSummary }) {
     <span
       id="alert-badge"
       class={`badge${summary.criticalCount > 0 ? ' badge-danger' : ''}`}
-      hx-get="/console/partials/badge"
-      hx-trigger="sse:alert"
-      hx-swap="outerHTML"
+      {...live('/console/partials/badge', { alerts: { waiting: summary.waiting, critical: summary.criticalCount } })}
     >
       {summary.waiting > 0 ? (
         <>
           {summary.waiting}
-          <span class="visually-hidden"> waiting</span>
+          <span class="visually-hidden"> not acknowledged</span>
         </>
       ) : null}
     </span>
@@ -146,7 +169,7 @@ function Header({ r, page, summary }: { r: ConsoleRequest; page: ConsolePage; su
           ))}
         </ul>
       </nav>
-      <p id="live-status" class="live" role="status" data-state="connecting">
+      <p id="live-status" class="live" role="status" data-state="connecting" hidden={!r.access.can('incident.read')}>
         <span class="icon" aria-hidden="true">
           ●
         </span>
@@ -213,7 +236,12 @@ export function ConsoleShell({ r, page, summary }: { r: ConsoleRequest; page: Co
         <script src="/assets/vendor/htmx-sse.min.js" defer></script>
         <script src="/assets/console.js" defer></script>
       </head>
-      <body hx-ext="sse" sse-connect={LIVE_PATH} data-server-now={r.now.toISOString()} data-time-zone={r.timeZone}>
+      <body
+        // Only roles that may read incidents get the change feed (the stream refuses the others).
+        {...(r.access.can('incident.read') ? { 'hx-ext': 'sse', 'sse-connect': LIVE_PATH } : {})}
+        data-server-now={r.now.toISOString()}
+        data-time-zone={r.timeZone}
+      >
         <a class="skip-link" href="#main">
           Skip to the page
         </a>

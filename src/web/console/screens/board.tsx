@@ -11,7 +11,7 @@ import { type BoardRow, loadBoard } from '../../../queries/board.js';
 import { Countdown, Tag } from '../components.js';
 import { duration, localTime } from '../format.js';
 import { valueLabel } from '../labels.js';
-import { type ConsoleRequest, consoleRequest, renderConsole, renderPartial } from '../shell.js';
+import { type ConsoleRequest, consoleRequest, live, renderConsole, renderPartial } from '../shell.js';
 import { HANDOVER_STAGES, s136Stages } from './incident-view.js';
 
 function placeName(r: ConsoleRequest, d: BoardRow): string {
@@ -32,7 +32,7 @@ export function BoardSection({ r }: { r: ConsoleRequest }) {
   const b = loadBoard(r.deps.db);
   const stages = s136Stages(r);
   return (
-    <section id="board" hx-get="/console/partials/board" hx-trigger="sse:incident throttle:250ms" hx-swap="outerHTML">
+    <section id="board" {...live('/console/partials/board')}>
       <table class="grid board" data-rows>
         <caption>
           {b.running.length} running detention{b.running.length === 1 ? '' : 's'}, soonest expiry first

@@ -15,7 +15,7 @@ import { CONSULTEE_PROFESSIONS, PLACE_TYPES } from '../../../../machines/detenti
 import type { ConsoleIncident } from '../../../queries/incident-console.js';
 import { listAgencies } from '../../../queries/agencies.js';
 import { placesAllowed, placeTypesAllowed } from '../../../queries/places-of-safety.js';
-import type { Refusal } from '../../../commands/refusal.js';
+import type { Change, Refusal } from '../../../commands/refusal.js';
 import type { TimelineEntry } from '../../../queries/timeline.js';
 import { Tag } from '../components.js';
 import { localTime } from '../format.js';
@@ -79,8 +79,8 @@ export interface KeptForm {
   values: FormValues;
   errors?: FieldErrors;
   refusal?: Refusal;
-  /** 409: the version they read, and what was recorded since. */
-  stale?: { read: number; since: TimelineEntry[] };
+  /** 409: the version they read, and what people and partners recorded since (the command says). */
+  stale?: { read: number; since: Change[] };
 }
 
 interface FormPlan {

@@ -13,7 +13,7 @@ import { highIntensityMarker } from '../../../queries/high-intensity.js';
 import { Countdown, Elapsed, GradeBadge, type Stage, Tag, type Tone } from '../components.js';
 import { localTime } from '../format.js';
 import { eventLabel, fieldLabel, humanise, roleLabel, VALUE_LABELS, valueLabel } from '../labels.js';
-import type { ConsoleRequest } from '../shell.js';
+import { type ConsoleRequest, live } from '../shell.js';
 
 /** The s.136 warning stages from configuration: the nearest warning is danger, the others a warning. */
 export function s136Stages(r: ConsoleRequest): Stage[] {
@@ -135,9 +135,7 @@ export function IncidentHeader({ r, ci }: { r: ConsoleRequest; ci: ConsoleIncide
       id="incident-header"
       class="panel incident-header"
       aria-label="Where the incident stands"
-      hx-get={`/console/incidents/${v.id}/partials/header`}
-      hx-trigger={`sse:inc-${v.id}`}
-      hx-swap="outerHTML"
+      {...live(`/console/incidents/${v.id}/partials/header`, { incident: v.id })}
     >
       <div class="header-line">
         <Tag tone={stateTone(v.state)}>{valueLabel(v.state)}</Tag>
@@ -319,11 +317,11 @@ function EventDetails({ r, e }: { r: ConsoleRequest; e: TimelineEntry }) {
 export function Timeline({
   r,
   ci,
-  highlightAfter,
+  highlight,
 }: {
   r: ConsoleRequest;
   ci: ConsoleIncident;
-  highlightAfter?: number;
+  highlight?: Set<number> | undefined;
 }) {
   const id = ci.view.id;
   return (
@@ -331,9 +329,7 @@ export function Timeline({
       id="timeline"
       class="panel"
       aria-labelledby="timeline-title"
-      hx-get={`/console/incidents/${id}/partials/timeline`}
-      hx-trigger={`sse:inc-${id}`}
-      hx-swap="outerHTML"
+      {...live(`/console/incidents/${id}/partials/timeline`, { incident: id })}
     >
       <h2 id="timeline-title">Timeline</h2>
       <table class="grid timeline">
@@ -349,7 +345,7 @@ export function Timeline({
         </thead>
         <tbody>
           {[...ci.timeline].reverse().map((e) => (
-            <tr class={highlightAfter !== undefined && e.seq > highlightAfter ? 'changed' : undefined}>
+            <tr class={highlight?.has(e.seq) ? 'changed' : undefined}>
               <td>{e.seq}</td>
               <td>{localTime(e.occurredAt, r.timeZone, r.now)}</td>
               <td>{localTime(e.recordedAt, r.timeZone, r.now)}</td>

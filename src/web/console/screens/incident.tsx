@@ -50,7 +50,7 @@ function IncidentPage({
       <IncidentHeader r={r} ci={ci} />
       <div class="incident-columns">
         <Actions r={r} ci={ci} schemas={schemas} kept={kept} />
-        <Timeline r={r} ci={ci} highlightAfter={kept?.stale?.read} />
+        <Timeline r={r} ci={ci} highlight={new Set(kept?.stale?.since.map((e) => e.seq) ?? [])} />
       </div>
     </>
   );
@@ -170,8 +170,9 @@ export function registerIncidentScreen(app: Hono<AppEnv>, deps: CommandDeps, inp
     if (!result.ok) {
       const refusal = result.refusal;
       if (refusal.kind === 'staleVersion') {
-        const since = ci.timeline.filter((e) => e.seq > read);
-        return page(c, r, ci, { type, values: { ...values }, stale: { read, since } }, 409);
+        // The form is shown again against the incident as it is now (its version: the next send is a fresh decision).
+        const now = consoleIncident(deps.db, ci.view.id) ?? ci;
+        return page(c, r, now, { type, values, stale: { read, since: refusal.changes ?? [] } }, 409);
       }
       const errors = refusalErrors(refusal);
       return page(c, r, ci, { type, values, refusal, ...(errors ? { errors } : {}) }, STATUS_OF[refusal.kind]);

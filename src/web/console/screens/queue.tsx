@@ -9,7 +9,7 @@ import { loadQueue, QUEUE_WINDOW_HOURS, type Queue, type QueueFilter, type Queue
 import { Countdown, Elapsed, GradeBadge, Tag } from '../components.js';
 import { humanise, valueLabel } from '../labels.js';
 import type { Shortcut } from '../nav.js';
-import type { ConsoleRequest } from '../shell.js';
+import { type ConsoleRequest, live } from '../shell.js';
 
 export const QUEUE_SHORTCUTS: readonly Shortcut[] = [
   { keys: 'j / ↓', label: 'Next incident in the queue' },
@@ -110,9 +110,7 @@ export function QueueSection({ r, filter }: { r: ConsoleRequest; filter: QueueFi
     <section
       id="queue"
       aria-labelledby="queue-title"
-      hx-get={`/console/partials/queue?${query(filter)}`}
-      hx-trigger="sse:incident throttle:250ms"
-      hx-swap="outerHTML"
+      {...live(`/console/partials/queue?${query(filter)}`)}
       data-server-now={r.now.toISOString()}
     >
       <Counts r={r} q={q} />
