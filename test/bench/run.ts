@@ -12,7 +12,8 @@
  * bench-results/profiles/<run>/; read one with `npx tsx test/bench/profile-summary.ts <file>`).
  * `npx tsx test/bench/inproc.ts` times the command path in process, without sockets.
  * Then (BENCH_SUITE=all, the default) test/bench/reports.ts: bulk import and the demand report over
- * 1,000,000 incidents; BENCH_SUITE=commands or BENCH_SUITE=reports runs one part.
+ * 1,000,000 incidents, and test/bench/console.ts: the console's queue render with 1,000 open
+ * incidents; BENCH_SUITE=commands, reports or console runs one part.
  */
 import autocannon from 'autocannon';
 import { fork, type ChildProcess } from 'node:child_process';
@@ -374,13 +375,15 @@ async function main() {
   log(`wrote bench-results/commands.json (${json.elapsedSeconds} s)`);
 }
 
-// BENCH_SUITE=commands|reports|all (default all): the command path, then import and reports over 1M incidents.
+// BENCH_SUITE=commands|reports|console|all (default all): the command path, import and reports over 1M
+// incidents, the console's queue render with 1,000 open incidents.
 const SUITE = env.BENCH_SUITE ?? 'all';
 (async () => {
   if (SUITE === 'all' || SUITE === 'commands') await main();
-  if (SUITE === 'all' || SUITE === 'reports') {
-    const { spawnSync } = await import('node:child_process');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', join(HERE, 'reports.ts')], {
+  const { spawnSync } = await import('node:child_process');
+  for (const part of ['reports', 'console']) {
+    if (SUITE !== 'all' && SUITE !== part) continue;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(HERE, `${part}.ts`)], {
       cwd: ROOT,
       stdio: 'inherit',
       env,

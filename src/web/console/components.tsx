@@ -3,8 +3,12 @@
  * alone), and the two live clocks: a countdown to a deadline with its warning stages (the s.136
  * clock, the handover hour, a referral's answer deadline) and the time since a call against its
  * target. Both are rendered here with the server's time and then ticked each second by
- * /assets/console.js from the same data attributes, with the same words (see `clockText` there).
+ * /assets/console.js from the same data attributes, with the same words.
+ *
+ * Written with hono's `html` template rather than JSX elements: a queue of hundreds of rows renders
+ * several times faster, and the functions still work as JSX components.
  */
+import { html } from 'hono/html';
 import { duration } from './format.js';
 
 export type Tone = 'ok' | 'warn' | 'danger' | 'info' | 'neutral';
@@ -12,14 +16,9 @@ export const TONE_ICONS: Record<Tone, string> = { ok: '✔', warn: '▲', danger
 
 /** A status in colour, icon and words. */
 export function Tag({ tone, children }: { tone: Tone; children: unknown }) {
-  return (
-    <span class={`tag tag-${tone}`}>
-      <span class="icon" aria-hidden="true">
-        {TONE_ICONS[tone]}
-      </span>
-      {children}
-    </span>
-  );
+  return html`<span class="tag tag-${tone}"
+    ><span class="icon" aria-hidden="true">${TONE_ICONS[tone]}</span>${children}</span
+  >`;
 }
 
 /** A warning stage: from `minutesBefore` the deadline on, the clock shows `tone`. */
@@ -55,23 +54,16 @@ export function Countdown({
 }) {
   const left = Date.parse(due) - now.getTime();
   const tone = countdownTone(left, stages);
-  return (
-    <span
-      class={`clock tag tag-${tone}`}
-      data-clock="countdown"
-      data-due={due}
-      data-stages={stages.map((s) => `${s.minutesBefore}:${s.tone}`).join(',')}
-      data-prefix={prefix ?? ''}
-    >
-      <span class="icon" aria-hidden="true">
-        {TONE_ICONS[tone]}
-      </span>
-      <span class="clock-text">
-        {prefix ?? ''}
-        {countdownText(left)}
-      </span>
-    </span>
-  );
+  const data = stages.map((s) => `${s.minutesBefore}:${s.tone}`).join(',');
+  return html`<span
+    class="clock tag tag-${tone}"
+    data-clock="countdown"
+    data-due="${due}"
+    data-stages="${data}"
+    data-prefix="${prefix ?? ''}"
+    ><span class="icon" aria-hidden="true">${TONE_ICONS[tone]}</span
+    ><span class="clock-text">${prefix ?? ''}${countdownText(left)}</span></span
+  >`;
 }
 
 /** Share of the target after which the time since the call shows as a warning. */
@@ -96,20 +88,15 @@ export function Elapsed({ since, due, now }: { since: string; due: string | null
   const s = Date.parse(since);
   const d = due ? Date.parse(due) : null;
   const tone = elapsedTone(now.getTime(), s, d);
-  return (
-    <span
-      class={`clock tag tag-${tone}`}
-      data-clock="elapsed"
-      data-since={since}
-      data-due={due ?? ''}
-      data-warn-share={String(TARGET_WARNING_SHARE)}
-    >
-      <span class="icon" aria-hidden="true">
-        {TONE_ICONS[tone]}
-      </span>
-      <span class="clock-text">{elapsedText(now.getTime(), s, d)}</span>
-    </span>
-  );
+  return html`<span
+    class="clock tag tag-${tone}"
+    data-clock="elapsed"
+    data-since="${since}"
+    data-due="${due ?? ''}"
+    data-warn-share="${TARGET_WARNING_SHARE}"
+    ><span class="icon" aria-hidden="true">${TONE_ICONS[tone]}</span
+    ><span class="clock-text">${elapsedText(now.getTime(), s, d)}</span></span
+  >`;
 }
 
 /** A response grade: its code and label; the first (most urgent) grade stands out (in words too: its label). */
@@ -122,10 +109,6 @@ export function GradeBadge({
   label?: string | undefined;
   first: boolean;
 }) {
-  if (!code) return <Tag tone="info">Not graded</Tag>;
-  return (
-    <span class={`grade${first ? ' grade-first' : ''}`}>
-      <strong>{code}</strong> {label ?? ''}
-    </span>
-  );
+  if (!code) return Tag({ tone: 'info', children: 'Not graded' });
+  return html`<span class="grade${first ? ' grade-first' : ''}"><strong>${code}</strong> ${label ?? ''}</span>`;
 }

@@ -6,10 +6,12 @@
  */
 import { INCIDENT_STATES } from '../../../domain/vocabulary.js';
 import { loadQueue, QUEUE_WINDOW_HOURS, type Queue, type QueueFilter, type QueueRow } from '../../../queries/queue.js';
-import { Countdown, Elapsed, GradeBadge, Tag } from '../components.js';
+import { html } from 'hono/html';
+import { Countdown, Elapsed, GradeBadge, type Stage, Tag } from '../components.js';
 import { humanise, valueLabel } from '../labels.js';
 import type { Shortcut } from '../nav.js';
 import { type ConsoleRequest, live } from '../shell.js';
+import { REFERRAL_STAGES, s136Stages } from './incident-view.js';
 
 export const QUEUE_SHORTCUTS: readonly Shortcut[] = [
   { keys: 'j / ↓', label: 'Next incident in the queue' },
@@ -17,61 +19,80 @@ export const QUEUE_SHORTCUTS: readonly Shortcut[] = [
   { keys: 'Enter', label: 'Open the incident that has the focus' },
 ];
 
-const query = (f: QueueFilter) =>
+const query = (f: QueueView) =>
   new URLSearchParams(
     Object.entries(f)
       .filter(([, v]) => v)
       .map(([k, v]) => [k, v === true ? '1' : String(v)]),
   ).toString();
 
-export function readQueueFilter(q: Record<string, string | undefined>): QueueFilter {
+/** Rows listed at most (the most urgent); the rest one click away. Every open console reloads them on each change. */
+export const QUEUE_ROWS = 200;
+
+/** The queue's filters, and how much of it to list. */
+export type QueueView = QueueFilter & { rows?: 'all' | undefined };
+
+export function readQueueFilter(q: Record<string, string | undefined>): QueueView {
   return {
     district: q.district || undefined,
     grade: q.grade || undefined,
     state: q.state || undefined,
     all: q.all === '1' || undefined,
+    rows: q.rows === 'all' ? 'all' : undefined,
   };
 }
 
-function gradeTag(r: ConsoleRequest, code: string | null) {
-  const g = r.deps.config.grades.find((x) => x.code === code);
-  return <GradeBadge code={code} label={g?.label} first={r.deps.config.grades[0]?.code === code} />;
+/** The flags of a row: running s.136, a referral pending and its deadline, a child, repeat contact, alerts. */
+function flags(r: ConsoleRequest, row: QueueRow, s136: readonly Stage[]) {
+  const alerts = row.criticalAlerts > 0 ? row.criticalAlerts : row.alerts;
+  const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  return html`<div class="tags">${[
+    row.detentionExpiresAt
+      ? Countdown({ due: row.detentionExpiresAt, now: r.now, stages: s136, prefix: 's.136 running · ' })
+      : '',
+    row.pendingReferrals > 0
+      ? row.referralDueAt
+        ? Countdown({
+            due: row.referralDueAt,
+            now: r.now,
+            stages: REFERRAL_STAGES,
+            prefix: 'Referral pending · answer ',
+          })
+        : Tag({ tone: 'info', children: 'Referral pending' })
+      : '',
+    row.child ? Tag({ tone: 'warn', children: 'Child' }) : '',
+    row.repeatContact ? Tag({ tone: 'info', children: 'Repeat contact' }) : '',
+    alerts > 0
+      ? Tag({
+          tone: row.criticalAlerts > 0 ? 'danger' : 'warn',
+          children: row.criticalAlerts > 0 ? plural(alerts, 'critical alert') : plural(alerts, 'alert'),
+        })
+      : '',
+  ]}</div>`;
 }
 
-function Flags({ r, row }: { r: ConsoleRequest; row: QueueRow }) {
-  const answer = [
-    { minutesBefore: 30, tone: 'danger' as const },
-    { minutesBefore: 120, tone: 'warn' as const },
-  ];
-  const s136 = r.deps.config.s136.clockWarningsMinutesBeforeExpiry.map((m, _i, all) => ({
-    minutesBefore: m,
-    tone: m === Math.min(...all) ? ('danger' as const) : ('warn' as const),
-  }));
-  return (
-    <div class="tags">
-      {row.detentionExpiresAt ? (
-        <Countdown due={row.detentionExpiresAt} now={r.now} stages={s136} prefix="s.136 running · " />
-      ) : null}
-      {row.pendingReferrals > 0 ? (
-        row.referralDueAt ? (
-          <Countdown due={row.referralDueAt} now={r.now} stages={answer} prefix="Referral pending · answer " />
-        ) : (
-          <Tag tone="info">Referral pending</Tag>
-        )
-      ) : null}
-      {row.child ? <Tag tone="warn">Child</Tag> : null}
-      {row.repeatContact ? <Tag tone="info">Repeat contact</Tag> : null}
-      {row.criticalAlerts > 0 ? (
-        <Tag tone="danger">
-          {row.criticalAlerts} critical alert{row.criticalAlerts === 1 ? '' : 's'}
-        </Tag>
-      ) : row.alerts > 0 ? (
-        <Tag tone="warn">
-          {row.alerts} alert{row.alerts === 1 ? '' : 's'}
-        </Tag>
-      ) : null}
-    </div>
-  );
+/** One row of the queue (hono's html template: a queue of hundreds of rows renders several times faster). */
+function queueRow(r: ConsoleRequest, row: QueueRow, category: string, s136: readonly Stage[]) {
+  const g = r.deps.config.grades.find((x) => x.code === row.grade);
+  return html`<tr>
+    <td>${GradeBadge({ code: row.grade, label: g?.label, first: r.deps.config.grades[0]?.code === row.grade })}</td>
+    <td>
+      ${
+        row.attended
+          ? Tag({ tone: 'ok', children: 'Attended' })
+          : Elapsed({ since: row.receivedAt, due: row.dueAt, now: r.now })
+      }
+    </td>
+    <td>
+      <a href="/console/incidents/${row.id}" id="row-${row.id}" class="ref" data-row
+        >${row.reference ?? row.id.slice(0, 8)}</a
+      >
+    </td>
+    <td>${category}</td>
+    <td>${row.district ?? '—'}</td>
+    <td>${valueLabel(row.state)}</td>
+    <td>${flags(r, row, s136)}</td>
+  </tr>`;
 }
 
 function Counts({ r, q }: { r: ConsoleRequest; q: Queue }) {
@@ -103,9 +124,11 @@ function Counts({ r, q }: { r: ConsoleRequest; q: Queue }) {
 }
 
 /** The counts and the table: the part that reloads on every change. */
-export function QueueSection({ r, filter }: { r: ConsoleRequest; filter: QueueFilter }) {
+export function QueueSection({ r, filter }: { r: ConsoleRequest; filter: QueueView }) {
   const q = loadQueue(r.deps.db, r.deps.config, filter, r.now);
   const cat = new Map(r.deps.config.categories.map((c) => [c.code, c.label]));
+  const s136 = s136Stages(r);
+  const shown = filter.rows === 'all' ? q.rows : q.rows.slice(0, QUEUE_ROWS);
   return (
     <section
       id="queue"
@@ -132,6 +155,7 @@ export function QueueSection({ r, filter }: { r: ConsoleRequest; filter: QueueFi
           {q.rows.length === q.counts.open
             ? `${q.rows.length} open incidents, most urgent first`
             : `${q.rows.length} of ${q.counts.open} open incidents (filtered), most urgent first`}
+          {shown.length < q.rows.length ? ` (the first ${shown.length} listed)` : ''}
         </caption>
         <thead>
           <tr>
@@ -144,38 +168,23 @@ export function QueueSection({ r, filter }: { r: ConsoleRequest; filter: QueueFi
             <th scope="col">Flags</th>
           </tr>
         </thead>
-        <tbody>
-          {q.rows.map((row) => (
-            <tr>
-              <td>{gradeTag(r, row.grade)}</td>
-              <td>
-                {row.attended ? (
-                  <Tag tone="ok">Attended</Tag>
-                ) : (
-                  <Elapsed since={row.receivedAt} due={row.dueAt} now={r.now} />
-                )}
-              </td>
-              <td>
-                <a href={`/console/incidents/${row.id}`} id={`row-${row.id}`} class="ref" data-row>
-                  {row.reference ?? row.id.slice(0, 8)}
-                </a>
-              </td>
-              <td>{cat.get(row.category) ?? humanise(row.category)}</td>
-              <td>{row.district ?? '—'}</td>
-              <td>{valueLabel(row.state)}</td>
-              <td>
-                <Flags r={r} row={row} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
+        <tbody>{shown.map((row) => queueRow(r, row, cat.get(row.category) ?? humanise(row.category), s136))}</tbody>
       </table>
       {q.rows.length === 0 ? <p class="muted">No open incident matches these filters.</p> : null}
+      {shown.length < q.rows.length ? (
+        <p class="older">
+          <Tag tone="info">
+            {q.rows.length - shown.length} less urgent open incident{q.rows.length - shown.length === 1 ? '' : 's'} not
+            listed
+          </Tag>{' '}
+          <a href={`/console?${query({ ...filter, rows: 'all' })}`}>List them all</a>
+        </p>
+      ) : null}
     </section>
   );
 }
 
-export function QueueFilters({ r, filter }: { r: ConsoleRequest; filter: QueueFilter }) {
+export function QueueFilters({ r, filter }: { r: ConsoleRequest; filter: QueueView }) {
   return (
     <form method="get" action="/console" class="filters" aria-label="Filter the queue">
       <label for="f-district">District</label>
