@@ -28,6 +28,7 @@ import { registerReports } from './routes/reports/reports.index.js';
 import { registerStream } from './routes/stream/stream.index.js';
 import { databaseFeed } from './live/database-feed.js';
 import { registerAssets } from './web/assets.js';
+import { registerConsole } from './web/console/index.js';
 import { registerPartnerPages } from './web/partner.js';
 import { registerPages, registerReportPage } from './web/pages.js';
 
@@ -162,6 +163,7 @@ export function createApp(appDeps: AppDeps) {
   registerReports(app, deps);
   registerMeta(app, deps.db, deps.config);
   registerPages(app, deps.config);
+  registerConsole(app, deps, { inputs, publicOrigins: deps.publicOrigins });
   registerAssets(app);
   sessions.register(app);
   registerReportPage(app, deps.config, () => reportPagePeriods(deps.db, deps.clock, deps.config.force.timezone));

@@ -12,8 +12,9 @@
  * bench-results/profiles/<run>/; read one with `npx tsx test/bench/profile-summary.ts <file>`).
  * `npx tsx test/bench/inproc.ts` times the command path in process, without sockets.
  * Then (BENCH_SUITE=all, the default) test/bench/live.ts: push latency of the live feed to 50 consoles
- * and command latency under a fixed 200 requests/s; and test/bench/reports.ts: bulk import and the
- * demand report over 1,000,000 incidents. BENCH_SUITE=commands, live or reports runs one part.
+ * and command latency under a fixed 200 requests/s; test/bench/reports.ts: bulk import and the demand
+ * report over 1,000,000 incidents; test/bench/console.ts: the console's queue render with 1,000 open
+ * incidents. BENCH_SUITE=commands, live, reports or console runs one part.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -272,13 +273,13 @@ async function main() {
   log(`wrote bench-results/commands.json (${json.elapsedSeconds} s)`);
 }
 
-// BENCH_SUITE=commands|live|reports|all (default all): the command path, the live feed (push latency and
-// command latency under a fixed rate: test/bench/live.ts), then import and reports over 1M incidents.
+// BENCH_SUITE=commands|live|reports|console|all (default all): the command path, the live feed (push latency
+// and command latency at a fixed rate), import and reports over 1M incidents, the console's queue render.
 const SUITE = env.BENCH_SUITE ?? 'all';
 (async () => {
   if (SUITE === 'all' || SUITE === 'commands') await main();
   const { spawnSync } = await import('node:child_process');
-  for (const part of ['live', 'reports']) {
+  for (const part of ['live', 'reports', 'console']) {
     if (SUITE !== 'all' && SUITE !== part) continue;
     const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test/bench', `${part}.ts`)], {
       cwd: ROOT,
