@@ -1,52 +1,138 @@
-/** The handover audit handler (mh_lead, supervisor, admin), typed by its route; the report is src/reports. */
+/**
+ * The handover audit handlers, typed by their routes: referral handovers to partner agencies
+ * (mh_lead, supervisor, admin) and handovers at places of safety (R35; mh_lead, supervisor), each
+ * a page at a time with the whole period's summary, or all of it as CSV. The reports are src/reports
+ * and src/queries.
+ */
+import type { Context } from 'hono';
 import { forbidUnless } from '../../auth/roles.js';
 import type { CommandDeps } from '../../commands/deps.js';
+import { decodeCursor, encodeCursor } from '../../http/cursor.js';
 import { problem, sendProblem } from '../../http/problem.js';
-import type { AppRouteHandler } from '../../http/types.js';
-import { handoverReport, handoversCsv } from '../../reports/handovers.js';
-import type { HandoversRoute } from './audit.routes.js';
+import type { AppEnv, AppRouteHandler } from '../../http/types.js';
+import { handoversBySite, placeOfSafetyHandovers } from '../../queries/place-of-safety-handovers.js';
+import { handoverReport, handoversCsv, median, placeOfSafetyCsv } from '../../reports/handovers.js';
+import { forbidden } from '../detentions/detentions.handlers.js';
+import type { HandoversRoute, PlaceOfSafetyHandoversRoute } from './audit.routes.js';
+
+const DAY_MS = 86_400_000;
+
+/** The audited period: [from, to), by default the last 30 days up to now (with R7's clock-skew tolerance). */
+function auditPeriod(deps: CommandDeps, q: { from?: string | undefined; to?: string | undefined }) {
+  const to = q.to
+    ? new Date(q.to).toISOString()
+    : new Date(deps.clock.now().getTime() + (deps.config.time.futureToleranceSeconds + 1) * 1000).toISOString();
+  const from = q.from ? new Date(q.from).toISOString() : new Date(Date.parse(to) - 30 * DAY_MS).toISOString();
+  if (from >= to)
+    return problem(400, 'BAD_RANGE', 'Invalid range', `from (${from}) must be before to (${to})`, {
+      issues: [{ path: 'query.from', message: 'must be before to' }],
+    });
+  if (Date.parse(to) - Date.parse(from) > 366 * DAY_MS)
+    return problem(400, 'BAD_RANGE', 'Range too long', 'ask for at most 366 days at a time', {
+      issues: [{ path: 'query.to', message: 'at most 366 days after from' }],
+    });
+  return { from, to };
+}
+
+const badCursor = () =>
+  problem(400, 'BAD_CURSOR', 'Invalid cursor', 'cursor must be a nextCursor value returned by this endpoint', {
+    issues: [{ path: 'query.cursor', message: 'not a nextCursor of this endpoint' }],
+  });
+
+/** A cursor holding (sort value, [two ids]); null when it is not one. */
+function decodeTriple(cursor: string): [string, string, string] | null {
+  const pair = decodeCursor(cursor);
+  if (!pair) return null;
+  try {
+    const ids = JSON.parse(pair[1]) as unknown;
+    if (Array.isArray(ids) && ids.length === 2 && typeof ids[0] === 'string' && typeof ids[1] === 'string')
+      return [pair[0], ids[0], ids[1]];
+  } catch {
+    /* not a cursor of ours */
+  }
+  return null;
+}
+const encodeTriple = ([a, b, c]: readonly [string, string, string]) => encodeCursor(a, JSON.stringify([b, c]));
+
+const wantsCsv = (c: Context<AppEnv>, format: 'json' | 'csv' | undefined) =>
+  format === 'csv' || (format === undefined && (c.req.header('accept') ?? '').includes('text/csv'));
+
+const breachOf = (b: 'true' | 'false' | undefined) => (b === undefined ? null : b === 'true');
 
 export function auditHandlers(deps: CommandDeps) {
   const handovers: AppRouteHandler<HandoversRoute> = (c) => {
     const denied = forbidUnless(c, ['mh_lead', 'supervisor', 'admin'], 'the handover audit');
     if (denied) return denied;
     const q = c.req.valid('query');
-    // Default: up to now, including steps dated slightly ahead by clock skew (R7's tolerance).
-    const to = q.to
-      ? new Date(q.to).toISOString()
-      : new Date(deps.clock.now().getTime() + (deps.config.time.futureToleranceSeconds + 1) * 1000).toISOString();
-    const from = q.from ? new Date(q.from).toISOString() : new Date(Date.parse(to) - 30 * 86_400_000).toISOString();
-    if (from >= to)
-      return sendProblem(
-        c,
-        problem(400, 'BAD_RANGE', 'Invalid range', `from (${from}) must be before to (${to})`, {
-          issues: [{ path: 'query.from', message: 'must be before to' }],
-        }),
-      );
-    if (Date.parse(to) - Date.parse(from) > 366 * 86_400_000) {
-      return sendProblem(
-        c,
-        problem(400, 'BAD_RANGE', 'Range too long', 'ask for at most 366 days at a time', {
-          issues: [{ path: 'query.to', message: 'at most 366 days after from' }],
-        }),
-      );
-    }
-    const report = handoverReport(deps.db, {
+    const period = auditPeriod(deps, q);
+    if ('status' in period) return sendProblem(c, period);
+    const { from, to } = period;
+    const query = {
       from,
       to,
       agency: q.agency ?? null,
+      breach: breachOf(q.breach),
       windowHours: deps.config.repeatContact.windowHours,
-    });
-    const csv = q.format === 'csv' || (q.format === undefined && (c.req.header('accept') ?? '').includes('text/csv'));
-    if (csv) {
+    };
+    if (wantsCsv(c, q.format)) {
       const name = `handovers_${from.slice(0, 10)}_${to.slice(0, 10)}${q.agency ? `_${q.agency}` : ''}.csv`;
-      return c.body(handoversCsv(report), 200, {
+      return c.body(handoversCsv(handoverReport(deps.db, query)), 200, {
         'content-type': 'text/csv; charset=utf-8',
         'content-disposition': `attachment; filename="${name}"`,
         'cache-control': 'no-store',
       });
     }
-    return c.json(report, 200, { 'cache-control': 'no-store' });
+    const after = q.cursor ? decodeTriple(q.cursor) : null;
+    if (q.cursor && !after) return sendProblem(c, badCursor());
+    const { next, ...report } = handoverReport(deps.db, query, { limit: q.limit, after });
+    return c.json({ ...report, nextCursor: next ? encodeTriple(next) : null }, 200, { 'cache-control': 'no-store' });
   };
-  return { handovers };
+
+  const placeOfSafety: AppRouteHandler<PlaceOfSafetyHandoversRoute> = (c) => {
+    const denied = forbidden(c, 'handover.audit', 'the place-of-safety handover audit');
+    if (denied) return denied;
+    const q = c.req.valid('query');
+    const period = auditPeriod(deps, q);
+    if ('status' in period) return sendProblem(c, period);
+    const all = placeOfSafetyHandovers(deps.db, { ...period, site: q.site ?? null, breach: breachOf(q.breach) });
+    if (wantsCsv(c, q.format)) {
+      const name = `place-of-safety-handovers_${period.from.slice(0, 10)}_${period.to.slice(0, 10)}.csv`;
+      return c.body(placeOfSafetyCsv(all), 200, {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="${name}"`,
+        'cache-control': 'no-store',
+      });
+    }
+    const after = q.cursor ? decodeTriple(q.cursor) : null;
+    if (q.cursor && !after) return sendProblem(c, badCursor());
+    const key = (h: (typeof all)[number]) => [h.arrivedAt, h.detentionId, String(h.stay).padStart(4, '0')] as const;
+    const start = after ? all.findIndex((h) => key(h).join('\u0000') > after.join('\u0000')) : 0;
+    const from = start < 0 ? all.length : start;
+    const items = all.slice(from, from + q.limit);
+    const last = from + q.limit < all.length ? items[items.length - 1] : undefined;
+    const counted = all.filter((h) => h.status !== 'notApplicable');
+    const minutes = (k: 'minutesToAcceptance' | 'minutesToDeparture') =>
+      median(counted.flatMap((h) => (h[k] === null ? [] : [h[k]])));
+    return c.json(
+      {
+        from: period.from,
+        to: period.to,
+        handoverMinutes: deps.config.s136.handoverMinutes,
+        summary: {
+          handovers: counted.length,
+          completed: counted.filter((h) => h.status === 'completed').length,
+          breaches: counted.filter((h) => h.breach).length,
+          medianMinutesToAcceptance: minutes('minutesToAcceptance'),
+          medianMinutesToDeparture: minutes('minutesToDeparture'),
+        },
+        bySite: handoversBySite(all),
+        total: all.length,
+        items,
+        nextCursor: last ? encodeTriple(key(last)) : null,
+      },
+      200,
+      { 'cache-control': 'no-store' },
+    );
+  };
+  return { handovers, placeOfSafety };
 }
