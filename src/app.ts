@@ -26,6 +26,7 @@ import { registerIncidents } from './routes/incidents/incidents.index.js';
 import { registerMeta } from './routes/meta/meta.index.js';
 import { registerReports } from './routes/reports/reports.index.js';
 import { registerAssets } from './web/assets.js';
+import { registerConsole } from './web/console/index.js';
 import { registerPartnerPages } from './web/partner.js';
 import { registerPages, registerReportPage } from './web/pages.js';
 
@@ -158,6 +159,7 @@ export function createApp(deps: AppDeps) {
   registerReports(app, deps);
   registerMeta(app, deps.db, deps.config);
   registerPages(app, deps.config);
+  registerConsole(app, deps, { inputs, publicOrigins: deps.publicOrigins });
   registerAssets(app);
   sessions.register(app);
   registerReportPage(app, deps.config, () => reportPagePeriods(deps.db, deps.clock, deps.config.force.timezone));

@@ -129,8 +129,12 @@ function priorDetentionViolation(at: string, priors: PriorDetention[], self: str
 const validProfession = (p: string | null): boolean =>
   p !== null && (CONSULTEE_PROFESSIONS as readonly string[]).includes(p);
 
-/** R24, R25, R27 and the force's police-station setting, for any place the person is taken to or kept at. */
-function placeViolation(policy: DetentionPolicy, place: Place, age: AgeAtTime, at: string): Violation | null {
+/**
+ * R24, R25, R27 and the force's police-station setting, for any place the person is taken to or kept at.
+ * Exported so that a screen can offer only the places the law allows for this person (it asks, it
+ * does not re-decide).
+ */
+export function placeViolation(policy: DetentionPolicy, place: Place, age: AgeAtTime, at: string): Violation | null {
   if (place.type === 'policeStation') {
     if (isUnder18(age) === true) {
       return v(

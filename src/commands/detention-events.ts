@@ -99,7 +99,7 @@ const ageKnown = (p: { ageYears: number | null; ageBand: string | null }) =>
   p.ageYears !== null || (p.ageBand !== null && p.ageBand !== 'notKnown');
 
 /** What is known of the person's age now: the detention's own record first, then the incident's subject. */
-function ageNow(state: AggregateState, ctx: DetentionContext | null): AgeAtTime {
+export function ageNow(state: AggregateState, ctx: DetentionContext | null): AgeAtTime {
   if (ctx && ageKnown(ctx.person)) return { ageYears: ctx.person.ageYears, ageBand: ctx.person.ageBand };
   const s = state.incident.context.subject;
   if (s) return { ageYears: s.ageYears, ageBand: s.ageYears !== null ? ageBandFor(s.ageYears) : s.ageBand };
