@@ -83,6 +83,32 @@ export interface LegalReview {
   rules: Array<{ rule: DetentionRule; title: string; result: CheckResult }>;
 }
 
+/** How a moment reads in a step: "26 Mar 2026, 02:10 GMT" in the force's time zone. */
+type When = (iso: string) => string;
+function when(timeZone: string): When {
+  const f = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  });
+  return (iso) => f.format(new Date(iso));
+}
+
+const BASIS: Record<string, string> = {
+  arrivalAtPlaceOfSafety: 'arrival at the first place of safety',
+  decisionToKeep: 'the decision to keep the person where they were',
+  entryToPremises: 'first entry to the premises',
+};
+const basisText = (b: string | null) => (b ? (BASIS[b] ?? b) : 'not recorded');
+
+/** "15 h 31 min", "45 min". */
+const hoursAndMinutes = (m: number) => (m < 60 ? `${m} min` : `${Math.floor(m / 60)} h ${m % 60} min`);
+
 const check = (rule: DetentionRule, result: CheckResult, detail: string): RuleCheck => ({
   rule,
   title: DETENTION_RULE_TITLES[rule],
@@ -126,15 +152,16 @@ type Flags = DetentionDetail['flags'];
 const flagged = (flags: Flags, test: (key: string) => boolean) => flags.filter((f) => test(f.key));
 
 /** The review page's read: the detention, its legal timeline with each rule's result, and the findings. */
-export function detentionReview(db: Db, now: Date, id: string) {
+export function detentionReview(db: Db, now: Date, id: string, timeZone: string) {
   const detention = detentionDetail(db, now, id);
   if (!detention) return null;
-  return { detention, ...legalReview(detention), findings: detentionFindings(db, id) };
+  return { detention, ...legalReview(detention, timeZone), findings: detentionFindings(db, id) };
 }
 
 export type DetentionReview = NonNullable<ReturnType<typeof detentionReview>>;
 
-export function legalReview(d: DetentionDetail): LegalReview {
+export function legalReview(d: DetentionDetail, timeZone: string): LegalReview {
+  const t = when(timeZone);
   const entries = d.timeline;
   const steps: ReviewStep[] = [];
   const isS136 = d.power === 's136';
@@ -178,7 +205,7 @@ export function legalReview(d: DetentionDetail): LegalReview {
       ]),
     );
 
-  if (detainEvent) steps.push(decisionStep(detainEvent, d));
+  if (detainEvent) steps.push(decisionStep(detainEvent, d, t));
   else if (d.status !== 'notDetained')
     steps.push(
       missing('decision', 'decision', 'Decision to detain', [
@@ -189,7 +216,7 @@ export function legalReview(d: DetentionDetail): LegalReview {
 
   // --- Conveyance -----------------------------------------------------------------------------------
   const conveyance = entries.find((e) => e.type === 'S136_CONVEYANCE_RECORDED');
-  if (conveyance) steps.push(conveyanceStep(conveyance, d));
+  if (conveyance) steps.push(conveyanceStep(conveyance, d, t));
   else if (detainEvent.data.mode === 'removed')
     steps.push(
       missing('conveyance', 'conveyance', 'Conveyance', [
@@ -198,23 +225,23 @@ export function legalReview(d: DetentionDetail): LegalReview {
     );
 
   // --- Places of safety, transfers, welfare checks and the handover -----------------------------------
-  steps.push(...placeSteps(entries, d));
+  steps.push(...placeSteps(entries, d, t));
 
   // --- The clock --------------------------------------------------------------------------------------
-  steps.push(...clockSteps(entries, d, detainEvent));
+  steps.push(...clockSteps(entries, d, detainEvent, t));
 
   // --- Assessment -------------------------------------------------------------------------------------
-  steps.push(...assessmentSteps(entries, d));
+  steps.push(...assessmentSteps(entries, d, t));
 
   // --- Outcome ----------------------------------------------------------------------------------------
-  steps.push(...outcomeSteps(entries, d));
+  steps.push(...outcomeSteps(entries, d, t));
 
   // --- ADR record and closure -------------------------------------------------------------------------
   steps.push(...recordSteps(entries, d));
   return summarise(steps);
 }
 
-function decisionStep(e: TimelineEntry, d: DetentionDetail): ReviewStep {
+function decisionStep(e: TimelineEntry, d: DetentionDetail, t: When): ReviewStep {
   const warrant = e.type === 'S135_WARRANT_EXECUTED';
   const s = fromEntry(e, 'decision', warrant ? 's.135 warrant executed' : 'Decision to detain under s.136');
   const o = e.data.officer ?? {};
@@ -237,18 +264,21 @@ function decisionStep(e: TimelineEntry, d: DetentionDetail): ReviewStep {
     s.checks.push(check('R18', 'passed', 'all three statutory criteria are recorded as met, with the grounds'));
     const consultation = d.consultations[0];
     if (consultation)
-      s.checks.push(check('R19', 'passed', `the consultation (${consultation.at}) comes before the decision`));
+      s.checks.push(check('R19', 'passed', `the consultation (${t(consultation.at)}) comes before the decision`));
   }
   return s;
 }
 
-function conveyanceStep(e: TimelineEntry, d: DetentionDetail): ReviewStep {
+function conveyanceStep(e: TimelineEntry, d: DetentionDetail, t: When): ReviewStep {
   const s = fromEntry(e, 'conveyance', 'Conveyance');
   s.facts.push(`Method: ${labelOf(CONVEYANCE_LABEL, e.data.method)}`);
   if (e.data.method === 'policeVehicle') {
     s.facts.push(`Ambulance requested: ${yes(e.data.ambulanceRequested)}`);
     if (e.data.ambulanceRequestedAt)
-      s.facts.push(`Ambulance requested at ${e.data.ambulanceRequestedAt}, ETA ${e.data.ambulanceEta ?? 'none given'}`);
+      s.facts.push(
+        `Ambulance requested at ${t(e.data.ambulanceRequestedAt)}, ` +
+          `ETA ${e.data.ambulanceEta ? t(e.data.ambulanceEta) : 'none given'}`,
+      );
     s.facts.push(`Why a police vehicle: ${labelOf(POLICE_VEHICLE_REASON_LABEL, e.data.policeVehicleReason)}`);
   }
   s.checks.push(
@@ -283,7 +313,7 @@ const beginsStay = (e: TimelineEntry) =>
     e.data.mode === 'kept' &&
     !!e.data.placeOfSafety);
 
-function placeSteps(entries: TimelineEntry[], d: DetentionDetail): ReviewStep[] {
+function placeSteps(entries: TimelineEntry[], d: DetentionDetail, t: When): ReviewStep[] {
   const out: ReviewStep[] = [];
   const staySeqs = entries.filter(beginsStay).map((e) => e.seq);
   const stayOf = (seq: number) => staySeqs.filter((s) => s <= seq).pop() ?? null;
@@ -308,10 +338,10 @@ function placeSteps(entries: TimelineEntry[], d: DetentionDetail): ReviewStep[] 
         `Transfer by ${e.data.byName} (${e.data.by}); police accompanying: ${yes(e.data.policeAccompanying)}`,
       );
       s.checks.push(
-        check('R22', 'passed', `the transfer records by whom; the clock start (${d.clockStart}) is unchanged`),
+        check('R22', 'passed', `the transfer records by whom; the clock start (${t(d.clockStart!)}) is unchanged`),
       );
     } else if (i === 0 && d.clockStart) {
-      s.checks.push(check('R21', 'passed', `the clock started at ${d.clockStart} (${d.clockBasis})`));
+      s.checks.push(check('R21', 'passed', `the clock started at ${t(d.clockStart)}, on ${basisText(d.clockBasis)}`));
     }
     if (place.type === 'policeStation') {
       const ps = place.policeStation ?? {};
@@ -432,7 +462,7 @@ function handoverSteps(
 /** The detention's own key of a DEADLINE_REACHED (stored as detention:<id>:<key>). */
 const deadlineKey = (e: TimelineEntry): string => String(e.data.deadlineKey ?? '').replace(/^detention:[^:]+:/, '');
 
-function clockSteps(entries: TimelineEntry[], d: DetentionDetail, detainEvent: TimelineEntry): ReviewStep[] {
+function clockSteps(entries: TimelineEntry[], d: DetentionDetail, detainEvent: TimelineEntry, t: When): ReviewStep[] {
   const out: ReviewStep[] = [];
   if (!d.clockStart) {
     out.push(
@@ -451,15 +481,19 @@ function clockSteps(entries: TimelineEntry[], d: DetentionDetail, detainEvent: T
     key: 'clockStart',
     occurredAt: d.clockStart,
   };
-  start.facts.push(`Basis: ${d.clockBasis}; 24 hours end ${d.clock.baseExpiresAt}`);
-  start.checks.push(check('R21', 'passed', `set once, at ${d.clockStart}`));
+  start.facts.push(`Started on ${basisText(d.clockBasis)}; the 24 hours end ${t(d.clock.baseExpiresAt!)}`);
+  start.checks.push(check('R21', 'passed', `set once, at ${t(d.clockStart)}`));
   out.push(start);
   for (const e of entries.filter((x) => x.type === 'S136_EXTENSION_AUTHORISED')) {
     const s = fromEntry(e, 'clock', `Extension of ${e.data.hours} h authorised`);
     s.facts.push(`By ${e.data.authoriser?.name} (registered medical practitioner); ground: the person's condition`);
     if (e.data.reason) s.facts.push(`Why: ${e.data.reason}`);
     s.checks.push(
-      check('R28', 'passed', `authorised before the 24 hours ended (${d.clock.baseExpiresAt}), within the 12-hour cap`),
+      check(
+        'R28',
+        'passed',
+        `authorised before the 24 hours ended (${t(d.clock.baseExpiresAt!)}), within the 12-hour cap`,
+      ),
     );
     if (e.data.superintendentApproval)
       s.checks.push(
@@ -485,20 +519,24 @@ function clockSteps(entries: TimelineEntry[], d: DetentionDetail, detainEvent: T
   const expiry: ReviewStep = { ...missing('expiry', 'clock', 'Permitted period ends', []), occurredAt: d.expiresAt };
   expiry.facts.push(
     `24 hours from the clock start${d.extensionHours ? ` plus ${d.extensionHours} h of extension` : ''}: ` +
-      `${d.expiresAt}`,
+      `${t(d.expiresAt!)}`,
   );
   expiry.checks.push(
     lapsed
-      ? check('R23', 'flagged', `the detention lapsed at ${d.expiresAt} with no outcome`)
+      ? check('R23', 'flagged', `the detention lapsed at ${t(d.expiresAt!)} with no outcome`)
       : ended
-        ? check('R23', 'passed', `the outcome (${ended}) came ${minutes(ended, d.expiresAt!)} min before expiry`)
+        ? check(
+            'R23',
+            'passed',
+            `the outcome (${t(ended)}) came ${hoursAndMinutes(minutes(ended, d.expiresAt!))} before expiry`,
+          )
         : check('R23', 'notRecorded', 'no outcome is recorded yet'),
   );
   out.push(expiry);
   return out;
 }
 
-function assessmentSteps(entries: TimelineEntry[], d: DetentionDetail): ReviewStep[] {
+function assessmentSteps(entries: TimelineEntry[], d: DetentionDetail, t: When): ReviewStep[] {
   const out: ReviewStep[] = [];
   const late = flagged(d.flags, (k) => k.startsWith('R37:'));
   const started = entries.find((e) => e.type === 'S136_ASSESSMENT_STARTED');
@@ -523,15 +561,15 @@ function assessmentSteps(entries: TimelineEntry[], d: DetentionDetail): ReviewSt
     );
   }
   const facts = [
-    d.assessment.doctorExaminedAt && `Doctor examined the person at ${d.assessment.doctorExaminedAt}`,
-    d.assessment.amhpInterviewedAt && `AMHP interviewed the person at ${d.assessment.amhpInterviewedAt}`,
-    d.assessment.endedAt && `Assessment ended at ${d.assessment.endedAt}`,
+    d.assessment.doctorExaminedAt && `Doctor examined the person at ${t(d.assessment.doctorExaminedAt)}`,
+    d.assessment.amhpInterviewedAt && `AMHP interviewed the person at ${t(d.assessment.amhpInterviewedAt)}`,
+    d.assessment.endedAt && `Assessment ended at ${t(d.assessment.endedAt)}`,
   ].filter((x): x is string => !!x);
   if (facts.length) out[out.length - 1]?.facts.push(...facts);
   return out;
 }
 
-function outcomeSteps(entries: TimelineEntry[], d: DetentionDetail): ReviewStep[] {
+function outcomeSteps(entries: TimelineEntry[], d: DetentionDetail, t: When): ReviewStep[] {
   const out: ReviewStep[] = [];
   for (const e of entries.filter((x) => x.type === 'S136_RELEASED_BY_POLICE')) {
     const s = fromEntry(e, 'outcome', 'Released by police before an assessment outcome');
@@ -546,7 +584,7 @@ function outcomeSteps(entries: TimelineEntry[], d: DetentionDetail): ReviewStep[
     const s = fromEntry(outcome, 'outcome', `Outcome: ${labelOf(OUTCOME_LABEL, outcome.data.outcome)}`);
     if (outcome.data.application?.amhpApplicationAt)
       s.facts.push(
-        `AMHP application at ${outcome.data.application.amhpApplicationAt}, ` +
+        `AMHP application at ${t(outcome.data.application.amhpApplicationAt)}, ` +
           `${outcome.data.application.medicalRecommendations} medical recommendation(s)`,
       );
     if (outcome.data.reportedByHealth) s.facts.push('Application details held by the NHS (reported by health)');

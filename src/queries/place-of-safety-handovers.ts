@@ -43,7 +43,10 @@ export interface PlaceOfSafetyHandover {
   minutesToAcceptance: number | null;
   minutesToDeparture: number | null;
   extendedStay: { reason: string; nhsContact: string; at: string } | null;
-  /** waiting: police there, no NHS acceptance · accepted: police not yet left · completed · notApplicable. */
+  /**
+   * waiting: police there, no NHS acceptance · accepted: police not yet left · completed ·
+   * notApplicable: no handover by police here (a police station, or police did not bring the person).
+   */
   status: 'waiting' | 'accepted' | 'completed' | 'notApplicable';
   breach: boolean;
   /** The alerts' words when it breached (late acceptance, late departure). */
@@ -53,6 +56,8 @@ export interface PlaceOfSafetyHandover {
 export interface SiteSummary {
   site: string;
   label: string;
+  /** Whether the force's handover expectation applies at this site (not at EDs unless configured). */
+  expectationApplies: boolean;
   handovers: number;
   completed: number;
   breaches: number;
@@ -143,6 +148,7 @@ export function handoversBySite(items: readonly PlaceOfSafetyHandover[]): SiteSu
     .map(([site, g]) => ({
       site,
       label: g.label,
+      expectationApplies: g.rows.some((h) => h.handoverRuleApplies),
       handovers: g.rows.length,
       completed: g.rows.filter((h) => h.status === 'completed').length,
       breaches: g.rows.filter((h) => h.breach).length,
@@ -154,4 +160,43 @@ export function handoversBySite(items: readonly PlaceOfSafetyHandover[]): SiteSu
       ),
     }))
     .sort((a, b) => b.breaches - a.breaches || a.label.localeCompare(b.label));
+}
+
+/** The sort key of a stay: when it began, then the detention and the stay's number. */
+const keyOf = (h: PlaceOfSafetyHandover): [string, string, string] => [
+  h.arrivedAt,
+  h.detentionId,
+  String(h.stay).padStart(4, '0'),
+];
+const after = (a: readonly string[], b: readonly string[]) => a.join('\u0000') > b.join('\u0000');
+
+/** One page of `all` (in its order) after `from` (a previous page's `next`), and where the page after starts. */
+export function pageOfHandovers(
+  all: readonly PlaceOfSafetyHandover[],
+  from: readonly [string, string, string] | null,
+  limit: number,
+) {
+  const found = from ? all.findIndex((h) => after(keyOf(h), from)) : 0;
+  const start = found < 0 ? all.length : found;
+  const items = all.slice(start, start + limit);
+  const last = start + limit < all.length ? items[items.length - 1] : undefined;
+  return { items, start, next: last ? keyOf(last) : null };
+}
+
+/**
+ * The period's figures: handovers by police (every site), how many the force's expectation applies
+ * to (breaches are counted among those), and the median times over all handovers.
+ */
+export function handoverSummary(all: readonly PlaceOfSafetyHandover[]) {
+  const counted = all.filter((h) => h.status !== 'notApplicable');
+  const minutes = (k: 'minutesToAcceptance' | 'minutesToDeparture') =>
+    median(counted.flatMap((h) => (h[k] === null ? [] : [h[k]])));
+  return {
+    handovers: counted.length,
+    subjectToExpectation: counted.filter((h) => h.handoverRuleApplies).length,
+    completed: counted.filter((h) => h.status === 'completed').length,
+    breaches: counted.filter((h) => h.breach).length,
+    medianMinutesToAcceptance: minutes('minutesToAcceptance'),
+    medianMinutesToDeparture: minutes('minutesToDeparture'),
+  };
 }

@@ -10,6 +10,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../../db/client.js';
+import type { ForceConfig } from '../config/schema.js';
 import { minutesBetween } from '../../machines/kit.js';
 import type { PlaceOfSafetyHandover } from '../queries/place-of-safety-handovers.js';
 
@@ -20,6 +21,17 @@ export interface HandoverQuery {
   /** Only referrals whose partner did not answer in the agreed time (true), only the others (false), or all. */
   breach?: boolean | null;
   windowHours: number;
+  /** The agreed minutes to answer for an agency type (configuration), null for none; no deadline when absent. */
+  answerMinutes?: (agencyType: string | null) => number | null;
+  /** Now: a referral still unanswered after its answer time is a breach already. */
+  now?: string;
+}
+
+/** The agreed answer time of each agency type, from the force configuration's referral response times. */
+export function answerMinutesOf(config: ForceConfig) {
+  const times = config.referrals.responseTimes;
+  return (agencyType: string | null) =>
+    ((agencyType && times.byAgencyType[agencyType as keyof typeof times.byAgencyType]) || times.default).answerMinutes;
 }
 
 /** Where a page of the audit starts: after (madeAt, incidentId, referralId) of the last row of the previous page. */
@@ -69,7 +81,10 @@ export interface Handover {
   minutesToSend: number | null;
   minutesToAcknowledge: number | null;
   minutesToAnswer: number | null;
-  /** The partner did not answer in the agreed time: a response clock ran out, or no response was recorded. */
+  /**
+   * The partner did not answer in the agreed time: a response clock ran out, no response was recorded,
+   * or the answer (or, still unanswered, now) came later than the agency type's answer time.
+   */
   breach: boolean;
   escalations: HandoverEscalation[];
   resolution: string | null;
@@ -161,15 +176,9 @@ export function handoverReport(db: Db, q: HandoverQuery, page?: HandoverPage): H
                   AND o.received_at <= strftime('%Y-%m-%dT%H:%M:%fZ', i.no_deploy_at, ${windowSql}))) AS recontacted
        FROM referrals r JOIN incidents i ON i.id = r.incident_id LEFT JOIN users u ON u.id = r.made_by
        WHERE r.made_at >= @from AND r.made_at < @to AND (@agency IS NULL OR r.agency = @agency)
-         AND (@breach IS NULL OR (r.no_response_cause IS NOT NULL) = @breach)
        ORDER BY r.made_at, r.incident_id, r.id`,
     )
-    .all({
-      from: q.from,
-      to: q.to,
-      agency: q.agency,
-      breach: q.breach === undefined || q.breach === null ? null : q.breach ? 1 : 0,
-    }) as HandoverRow[];
+    .all({ from: q.from, to: q.to, agency: q.agency }) as HandoverRow[];
 
   const escalations = s.prepare(
     `SELECT level, label, reason, opened_at AS openedAt, opened_by AS openedBy,
@@ -190,21 +199,29 @@ export function handoverReport(db: Db, q: HandoverQuery, page?: HandoverPage): H
   );
   const windowMs = q.windowHours * 3_600_000;
 
-  const timed = rows.map(({ escalated, recontacted, ...r }) => {
-    const reached = r.sentAt ?? (r.delivery === 'email' ? null : r.madeAt);
-    const answered = r.answer === 'accepted' || r.answer === 'declined' ? r.answeredAt : null;
-    return {
-      row: {
-        ...r,
-        minutesToSend: r.delivery === 'email' ? span(r.madeAt, r.sentAt) : null,
-        minutesToAcknowledge: span(reached, r.acknowledgedAt),
-        minutesToAnswer: span(reached, answered),
-        breach: r.noResponseCause !== null,
-      },
-      escalated: escalated === 1,
-      recontacted: recontacted === 1,
-    };
-  });
+  const timed = rows
+    .map(({ escalated, recontacted, ...r }) => {
+      const reached = r.sentAt ?? (r.delivery === 'email' ? null : r.madeAt);
+      const answered = r.answer === 'accepted' || r.answer === 'declined' ? r.answeredAt : null;
+      const due = reached ? (q.answerMinutes?.(r.agencyType) ?? null) : null;
+      const late =
+        due !== null &&
+        (answered
+          ? minutesBetween(reached!, answered) > due
+          : r.status === 'pending' && q.now !== undefined && minutesBetween(reached!, q.now) > due);
+      return {
+        row: {
+          ...r,
+          minutesToSend: r.delivery === 'email' ? span(r.madeAt, r.sentAt) : null,
+          minutesToAcknowledge: span(reached, r.acknowledgedAt),
+          minutesToAnswer: span(reached, answered),
+          breach: r.noResponseCause !== null || late,
+        },
+        escalated: escalated === 1,
+        recontacted: recontacted === 1,
+      };
+    })
+    .filter((t) => q.breach === undefined || q.breach === null || t.row.breach === q.breach);
 
   let start = 0;
   if (page?.after) {

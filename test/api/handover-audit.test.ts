@@ -27,11 +27,13 @@ async function referred(agency: string, a: 'accepted' | 'noResponse', minutes: n
   return id;
 }
 
-async function fourReferrals() {
+/** Five referrals: a crisis team has 60 minutes to answer, an ambulance service 30 (configuration). */
+async function fiveReferrals() {
   await referred('kmptSpoa', 'accepted', 20);
   await referred('secamb', 'noResponse', 45);
   await referred('kmptSpoa', 'accepted', 40);
   await referred('secamb', 'accepted', 10);
+  await referred('kmptSpoa', 'accepted', 75);
 }
 
 const audit = (query: string, token = h.tokens.mh_lead) =>
@@ -39,18 +41,18 @@ const audit = (query: string, token = h.tokens.mh_lead) =>
 
 describe('referral handovers, a page at a time', () => {
   it('pages with limit and cursor, each referral once, the summary over the whole period on every page', async () => {
-    await fourReferrals();
+    await fiveReferrals();
     const first = (await audit('limit=3')).body;
     expect(first.items).toHaveLength(3);
-    expect(first.total).toBe(4);
-    expect(first.summary.referrals).toBe(4);
+    expect(first.total).toBe(5);
+    expect(first.summary.referrals).toBe(5);
     expect(first.nextCursor).toEqual(expect.any(String));
     const second = (await audit(`limit=3&cursor=${first.nextCursor}`)).body;
-    expect(second.items).toHaveLength(1);
+    expect(second.items).toHaveLength(2);
     expect(second.nextCursor).toBeNull();
     expect(second.summary).toEqual(first.summary);
     const seen = [...first.items, ...second.items].map((i: any) => i.incidentId);
-    expect(new Set(seen).size).toBe(4);
+    expect(new Set(seen).size).toBe(5);
     expect([...first.items, ...second.items].map((i: any) => i.madeAt)).toEqual(
       [...first.items, ...second.items].map((i: any) => i.madeAt).sort(),
     );
@@ -62,9 +64,16 @@ describe('referral handovers, a page at a time', () => {
   });
 
   it('breaches and median answer times by agency; breach=true keeps the referrals not answered in time', async () => {
-    await fourReferrals();
+    await fiveReferrals();
     const r = (await audit('')).body;
     expect(r.byAgency).toEqual([
+      expect.objectContaining({
+        agency: 'kmptSpoa',
+        referrals: 3,
+        answered: 3,
+        breaches: 1,
+        medianMinutesToAnswer: 40,
+      }),
       {
         agency: 'secamb',
         label: 'South East Coast Ambulance Service (SECAmb)',
@@ -74,24 +83,28 @@ describe('referral handovers, a page at a time', () => {
         medianMinutesToAcknowledge: 0,
         medianMinutesToAnswer: 10,
       },
-      expect.objectContaining({
-        agency: 'kmptSpoa',
-        referrals: 2,
-        answered: 2,
-        breaches: 0,
-        medianMinutesToAnswer: 30,
-      }),
     ]);
+    // Late by its answer time (75 > 60 minutes for a crisis team), and no response recorded.
     const breaches = (await audit('breach=true')).body;
-    expect(breaches.items.map((i: any) => [i.agency, i.breach, i.noResponseCause])).toEqual([
-      ['secamb', true, 'recorded'],
+    expect(breaches.items.map((i: any) => [i.agency, i.minutesToAnswer, i.noResponseCause])).toEqual([
+      ['secamb', null, 'recorded'],
+      ['kmptSpoa', 75, null],
     ]);
-    expect(breaches.total).toBe(1);
+    expect(breaches.total).toBe(2);
     expect((await audit('breach=false')).body.total).toBe(3);
   });
 
+  it('a referral still unanswered after its answer time is a breach already', async () => {
+    const id = await gradedIncident(h);
+    await steps(h, id, [decision('handover'), referral('r1', { agency: 'secamb' })]);
+    h.clock.advanceMinutes(20);
+    expect((await audit('breach=true')).body.total).toBe(0);
+    h.clock.advanceMinutes(15);
+    expect((await audit('breach=true')).body.items.map((i: any) => [i.status, i.breach])).toEqual([['pending', true]]);
+  });
+
   it('CSV: every referral of the period whatever the limit, with its breach', async () => {
-    await fourReferrals();
+    await fiveReferrals();
     const csv = await audit('format=csv&limit=1');
     expect(csv.headers.get('content-disposition')).toBe('attachment; filename="handovers_2026-11-23_2026-11-25.csv"');
     const rows = parse(csv.body as string, { columns: true }) as Array<Record<string, string>>;
@@ -100,6 +113,7 @@ describe('referral handovers, a page at a time', () => {
       ['secamb', 'true'],
       ['kmptSpoa', 'false'],
       ['secamb', 'false'],
+      ['kmptSpoa', 'true'],
     ]);
   });
 });
@@ -126,6 +140,7 @@ describe('handovers at places of safety (R35)', () => {
     expect(r.status).toBe(200);
     expect(r.body.summary).toEqual({
       handovers: 3,
+      subjectToExpectation: 3,
       completed: 3,
       breaches: 2,
       medianMinutesToAcceptance: 90,
@@ -152,6 +167,21 @@ describe('handovers at places of safety (R35)', () => {
     expect((await pos('', h.tokens.supervisor)).status).toBe(200);
     expect((await pos('', h.tokens.call_handler)).status).toBe(403);
     expect((await pos('', h.tokens.pcc_analyst)).status).toBe(403);
+  });
+
+  it('R35 at an emergency department the hour does not apply (force setting): counted, never a breach', async () => {
+    await detentionShaped(h, 'ed', { handoverMinutes: 150, site: 'edMaidstone' });
+    const r = (await pos('')).body;
+    expect(r.summary).toMatchObject({ handovers: 1, subjectToExpectation: 0, breaches: 0 });
+    expect(r.bySite).toEqual([
+      expect.objectContaining({
+        site: 'edMaidstone',
+        expectationApplies: false,
+        breaches: 0,
+        medianMinutesToDeparture: 150,
+      }),
+    ]);
+    expect(r.items[0]).toMatchObject({ handoverRuleApplies: false, breach: false, status: 'completed' });
   });
 
   it('pages with limit and cursor, and downloads every stay as CSV', async () => {

@@ -7,11 +7,16 @@
 import type { Context } from 'hono';
 import { forbidUnless } from '../../auth/roles.js';
 import type { CommandDeps } from '../../commands/deps.js';
-import { decodeCursor, encodeCursor } from '../../http/cursor.js';
+import { decodeTriple, encodeTriple } from '../../http/cursor.js';
 import { problem, sendProblem } from '../../http/problem.js';
 import type { AppEnv, AppRouteHandler } from '../../http/types.js';
-import { handoversBySite, placeOfSafetyHandovers } from '../../queries/place-of-safety-handovers.js';
-import { handoverReport, handoversCsv, median, placeOfSafetyCsv } from '../../reports/handovers.js';
+import {
+  handoverSummary,
+  handoversBySite,
+  pageOfHandovers,
+  placeOfSafetyHandovers,
+} from '../../queries/place-of-safety-handovers.js';
+import { answerMinutesOf, handoverReport, handoversCsv, placeOfSafetyCsv } from '../../reports/handovers.js';
 import { forbidden } from '../detentions/detentions.handlers.js';
 import type { HandoversRoute, PlaceOfSafetyHandoversRoute } from './audit.routes.js';
 
@@ -39,21 +44,6 @@ const badCursor = () =>
     issues: [{ path: 'query.cursor', message: 'not a nextCursor of this endpoint' }],
   });
 
-/** A cursor holding (sort value, [two ids]); null when it is not one. */
-function decodeTriple(cursor: string): [string, string, string] | null {
-  const pair = decodeCursor(cursor);
-  if (!pair) return null;
-  try {
-    const ids = JSON.parse(pair[1]) as unknown;
-    if (Array.isArray(ids) && ids.length === 2 && typeof ids[0] === 'string' && typeof ids[1] === 'string')
-      return [pair[0], ids[0], ids[1]];
-  } catch {
-    /* not a cursor of ours */
-  }
-  return null;
-}
-const encodeTriple = ([a, b, c]: readonly [string, string, string]) => encodeCursor(a, JSON.stringify([b, c]));
-
 const wantsCsv = (c: Context<AppEnv>, format: 'json' | 'csv' | undefined) =>
   format === 'csv' || (format === undefined && (c.req.header('accept') ?? '').includes('text/csv'));
 
@@ -73,6 +63,8 @@ export function auditHandlers(deps: CommandDeps) {
       agency: q.agency ?? null,
       breach: breachOf(q.breach),
       windowHours: deps.config.repeatContact.windowHours,
+      answerMinutes: answerMinutesOf(deps.config),
+      now: deps.clock.now().toISOString(),
     };
     if (wantsCsv(c, q.format)) {
       const name = `handovers_${from.slice(0, 10)}_${to.slice(0, 10)}${q.agency ? `_${q.agency}` : ''}.csv`;
@@ -105,30 +97,17 @@ export function auditHandlers(deps: CommandDeps) {
     }
     const after = q.cursor ? decodeTriple(q.cursor) : null;
     if (q.cursor && !after) return sendProblem(c, badCursor());
-    const key = (h: (typeof all)[number]) => [h.arrivedAt, h.detentionId, String(h.stay).padStart(4, '0')] as const;
-    const start = after ? all.findIndex((h) => key(h).join('\u0000') > after.join('\u0000')) : 0;
-    const from = start < 0 ? all.length : start;
-    const items = all.slice(from, from + q.limit);
-    const last = from + q.limit < all.length ? items[items.length - 1] : undefined;
-    const counted = all.filter((h) => h.status !== 'notApplicable');
-    const minutes = (k: 'minutesToAcceptance' | 'minutesToDeparture') =>
-      median(counted.flatMap((h) => (h[k] === null ? [] : [h[k]])));
+    const page = pageOfHandovers(all, after, q.limit);
     return c.json(
       {
         from: period.from,
         to: period.to,
         handoverMinutes: deps.config.s136.handoverMinutes,
-        summary: {
-          handovers: counted.length,
-          completed: counted.filter((h) => h.status === 'completed').length,
-          breaches: counted.filter((h) => h.breach).length,
-          medianMinutesToAcceptance: minutes('minutesToAcceptance'),
-          medianMinutesToDeparture: minutes('minutesToDeparture'),
-        },
+        summary: handoverSummary(all),
         bySite: handoversBySite(all),
         total: all.length,
-        items,
-        nextCursor: last ? encodeTriple(key(last)) : null,
+        items: page.items,
+        nextCursor: page.next ? encodeTriple(page.next) : null,
       },
       200,
       { 'cache-control': 'no-store' },

@@ -58,7 +58,9 @@ const handoverSchema = z
     minutesToAcknowledge: z.number().nullable().openapi({ description: 'Reached the agency → acknowledged' }),
     minutesToAnswer: z.number().nullable().openapi({ description: 'Reached the agency → accepted or declined' }),
     breach: z.boolean().openapi({
-      description: 'The partner did not answer in the agreed time (a response clock ran out, or no response recorded)',
+      description:
+        "The partner did not answer in the agreed time: the answer came later than the agency type's answer time " +
+        '(configuration), a response clock ran out, or no response was recorded',
     }),
     escalations: z.array(escalationSchema),
     resolution: z.string().nullable(),
@@ -213,7 +215,10 @@ export const placeOfSafetyHandovers = createRoute({
               to: instant,
               handoverMinutes: z.number().int().openapi({ description: 'The expectation (force configuration)' }),
               summary: z.object({
-                handovers: z.number().int(),
+                handovers: z.number().int().openapi({ description: 'Stays where police handed the person over' }),
+                subjectToExpectation: z.number().int().openapi({
+                  description: 'Of those, where the handover expectation applies (breaches are among these)',
+                }),
                 completed: z.number().int(),
                 breaches: z.number().int(),
                 medianMinutesToAcceptance: z.number().nullable(),
@@ -223,6 +228,7 @@ export const placeOfSafetyHandovers = createRoute({
                 z.object({
                   site: z.string(),
                   label: z.string(),
+                  expectationApplies: z.boolean(),
                   handovers: z.number().int(),
                   completed: z.number().int(),
                   breaches: z.number().int(),

@@ -97,7 +97,7 @@ export function detentionHandlers(deps: CommandDeps) {
     const denied = forbidden(c, 'detention.review', "a detention's review");
     if (denied) return denied;
     const { id } = c.req.valid('param');
-    const r = detentionReview(deps.db, deps.clock.now(), id);
+    const r = detentionReview(deps.db, deps.clock.now(), id, deps.config.force.timezone);
     if (!r) return unknown(c, id);
     return c.json(r, 200);
   };
@@ -166,7 +166,7 @@ export function exportDetention(
   format: 'json' | 'html',
   why: { code: string; text: string | null },
 ) {
-  const r = detentionReview(deps.db, deps.clock.now(), id);
+  const r = detentionReview(deps.db, deps.clock.now(), id, deps.config.force.timezone);
   if (!r) return null;
   const user = c.get('user');
   const record = detentionRecord(r, deps.config, {
