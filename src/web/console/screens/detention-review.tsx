@@ -211,7 +211,7 @@ function FindingView({ r, f, current }: { r: ConsoleRequest; f: Finding; current
   return (
     <article class={`finding${current ? ' current' : ''}`}>
       <p>
-        <ReviewTag review={f} /> {current ? <strong>Current finding</strong> : <span class="muted">Earlier</span>} —{' '}
+        <ReviewTag review={f} /> {current ? <strong>Current finding</strong> : <span class="muted">Earlier</span>}:{' '}
         {f.reviewedBy.name}, {dayTime(f.recordedAt, r.timeZone)}
       </p>
       {f.concernRules.length > 0 ? <p>Concerns about: {f.concernRules.join(', ')}</p> : null}
@@ -232,6 +232,7 @@ function FindingForm({ r, v, kept }: { r: ConsoleRequest; v: DetentionReview; ke
   const val = kept?.values ?? { conclusion: '', concernRules: [], learningPoints: '', note: '' };
   // The rules this detention was checked against, those not passed first.
   const rules = [...v.rules].sort((a, b) => Number(a.result === 'passed') - Number(b.result === 'passed'));
+  const concerned = (rule: string) => val.concernRules.includes(rule);
   return (
     <form method="post" action={`/console/detentions/${id}/findings`} class="finding-form" id="finding-form">
       <input type="hidden" name="csrf" value={r.csrf} />
@@ -262,8 +263,8 @@ function FindingForm({ r, v, kept }: { r: ConsoleRequest; v: DetentionReview; ke
         <div class="rule-choices">
           {rules.map((x) => (
             <label class="choice">
-              <input type="checkbox" name="concernRules" value={x.rule} checked={val.concernRules.includes(x.rule)} />{' '}
-              {x.rule} {x.title} {x.result !== 'passed' ? <ResultTag result={x.result} /> : null}
+              <input type="checkbox" name="concernRules" value={x.rule} checked={concerned(x.rule)} /> {x.rule}{' '}
+              {x.title} {x.result !== 'passed' ? <ResultTag result={x.result} /> : null}
             </label>
           ))}
         </div>
