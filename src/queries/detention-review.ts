@@ -104,7 +104,8 @@ const BASIS: Record<string, string> = {
   decisionToKeep: 'the decision to keep the person where they were',
   entryToPremises: 'first entry to the premises',
 };
-const basisText = (b: string | null) => (b ? (BASIS[b] ?? b) : 'not recorded');
+/** What started the clock, in words. */
+export const basisText = (b: string | null) => (b ? (BASIS[b] ?? b) : 'not recorded');
 
 /** "15 h 31 min", "45 min". */
 const hoursAndMinutes = (m: number) => (m < 60 ? `${m} min` : `${Math.floor(m / 60)} h ${m % 60} min`);

@@ -6,10 +6,18 @@
  * and as one self-contained printable page (A4, the protective marking at top and bottom, no
  * script, its own style, so a saved copy reads the same away from this server).
  */
+import { ageBandFor } from '../../machines/subject.js';
 import type { ForceConfig } from '../config/schema.js';
 import { CONVEYANCE_LABEL, labelOf, OUTCOME_LABEL, PLACE_TYPE_LABEL } from '../domain/detention-labels.js';
 import { cssString } from './pack-html.js';
-import { type DetentionReview, PHASE_LABEL, REVIEW_PHASES, type RuleCheck } from '../queries/detention-review.js';
+import {
+  basisText,
+  type DetentionReview,
+  PHASE_LABEL,
+  REVIEW_PHASES,
+  type RuleCheck,
+} from '../queries/detention-review.js';
+import { AGE_BAND, ETHNICITY, GENDER, POWER } from './adr-return.js';
 
 export interface RecordMeta {
   exportedAt: string;
@@ -37,6 +45,23 @@ export function localTime(iso: string | null, timeZone: string): string {
     timeZoneName: 'short',
   });
 }
+
+const STATUS_TEXT: Record<string, string> = {
+  considering: 'being considered',
+  notDetained: 'not detained (s.136 not used)',
+  running: 'running',
+  lapsed: 'lapsed (the permitted period ended with no outcome)',
+  ended: 'ended (outcome recorded; record not yet closed)',
+  closed: 'closed',
+};
+const AUDIT_KIND: Record<string, string> = {
+  detention: 'Detention',
+  policeStationUse: 'Police station used as a place of safety',
+  extension: 'Extension of the permitted period',
+  policeRelease: 'Release by police',
+  adrAmendment: 'ADR record amended',
+};
+const word = (map: Record<string, string>, code: string | null) => (code ? (map[code] ?? code) : 'not recorded');
 
 export const RESULT_TEXT: Record<RuleCheck['result'], string> = {
   passed: 'Passed',
@@ -71,8 +96,16 @@ function Result({ result }: { result: RuleCheck['result'] }) {
   );
 }
 
-function RecordPage({ r, timeZone, marking }: { r: DetentionRecord; timeZone: string; marking: string }) {
+function RecordPage({ r, config }: { r: DetentionRecord; config: ForceConfig }) {
+  const timeZone = config.force.timezone;
+  const marking = config.reporting.protectiveMarking;
   const d = r.detention;
+  const place = (p: { type: string; site: string | null } | null) =>
+    !p
+      ? 'none'
+      : p.site
+        ? (config.s136.placesOfSafety.find((x) => x.code === p.site)?.label ?? p.site)
+        : labelOf(PLACE_TYPE_LABEL, p.type);
   const t = (iso: string | null) => localTime(iso, timeZone);
   return (
     <html lang="en-GB">
@@ -93,15 +126,15 @@ function RecordPage({ r, timeZone, marking }: { r: DetentionRecord; timeZone: st
           <h2>Summary</h2>
           <dl>
             <dt>Power</dt>
-            <dd>{d.power === 's136' ? 's.136' : d.power === 's135_1' ? 's.135(1) warrant' : 's.135(2) warrant'}</dd>
+            <dd>{word(POWER, d.power)}</dd>
             <dt>Status</dt>
-            <dd>{d.status}</dd>
+            <dd>{word(STATUS_TEXT, d.status)}</dd>
             <dt>Detained</dt>
             <dd>{t(d.detainedAt)}</dd>
             <dt>Clock started</dt>
             <dd>
               {t(d.clockStart)}
-              {d.clockBasis ? ` (${d.clockBasis})` : ''}
+              {d.clockBasis ? `, on ${basisText(d.clockBasis)}` : ''}
             </dd>
             <dt>Permitted period ends</dt>
             <dd>
@@ -109,7 +142,7 @@ function RecordPage({ r, timeZone, marking }: { r: DetentionRecord; timeZone: st
               {d.extensionHours ? ` (including ${d.extensionHours} h of extension)` : ''}
             </dd>
             <dt>First place of safety</dt>
-            <dd>{d.firstPlaceOfSafety ? labelOf(PLACE_TYPE_LABEL, d.firstPlaceOfSafety.type) : 'none'}</dd>
+            <dd>{place(d.firstPlaceOfSafety)}</dd>
             <dt>Conveyance</dt>
             <dd>{labelOf(CONVEYANCE_LABEL, d.conveyanceMethod)}</dd>
             <dt>Outcome</dt>
@@ -120,8 +153,8 @@ function RecordPage({ r, timeZone, marking }: { r: DetentionRecord; timeZone: st
             <dd>{d.adr.complete ? 'complete' : `incomplete: ${d.adr.missing.join(', ')}`}</dd>
             <dt>Person (as the ADR counts them)</dt>
             <dd>
-              age band {d.person.ageBand ?? 'not recorded'}, gender {d.person.gender ?? 'not recorded'}, ethnicity{' '}
-              {d.person.ethnicity ?? 'not recorded'}
+              age {word(AGE_BAND, d.person.ageBand ?? (d.person.ageYears === null ? null : ageBandFor(d.person.ageYears)))}; gender {word(GENDER, d.person.gender)}; ethnicity{' '}
+              {word(ETHNICITY, d.person.ethnicity)}
             </dd>
           </dl>
           <table>
@@ -216,7 +249,7 @@ function RecordPage({ r, timeZone, marking }: { r: DetentionRecord; timeZone: st
               <tbody>
                 {d.audit.map((a) => (
                   <tr>
-                    <th scope="row">{a.kind}</th>
+                    <th scope="row">{word(AUDIT_KIND, a.kind)}</th>
                     <td>{a.people.map((p) => `${p.capacity}: ${p.name}${p.rank ? ` (${p.rank})` : ''}`).join('; ')}</td>
                     <td>{t(a.occurredAt)}</td>
                     <td>
@@ -274,6 +307,6 @@ function RecordPage({ r, timeZone, marking }: { r: DetentionRecord; timeZone: st
 
 /** The printable page, one self-contained HTML document. */
 export function detentionRecordHtml(r: DetentionRecord, config: ForceConfig): string {
-  const page = <RecordPage r={r} timeZone={config.force.timezone} marking={config.reporting.protectiveMarking} />;
+  const page = <RecordPage r={r} config={config} />;
   return `<!doctype html>${String(page)}`;
 }
