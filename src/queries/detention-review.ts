@@ -333,7 +333,7 @@ function placeSteps(entries: TimelineEntry[], d: DetentionDetail, t: When): Revi
           ? `Arrived at ${name}`
           : `Kept at ${name}`;
     const s = fromEntry(e, 'placeOfSafety', label);
-    s.facts.push(`Place of safety: ${labelOf(PLACE_TYPE_LABEL, place.type)}${place.site ? ` (${place.label})` : ''}`);
+    s.facts.push(`Kind of place: ${labelOf(PLACE_TYPE_LABEL, place.type)}`);
     if (e.type === 'S136_TRANSFERRED') {
       s.facts.push(
         `Transfer by ${e.data.byName} (${e.data.by}); police accompanying: ${yes(e.data.policeAccompanying)}`,

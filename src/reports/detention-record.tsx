@@ -22,7 +22,9 @@ import { AGE_BAND, ETHNICITY, GENDER, POWER } from './adr-return.js';
 export interface RecordMeta {
   exportedAt: string;
   exportedBy: { id: string; name: string; role: string };
+  /** The reason code, and how people read it ("Court or coroner"). */
   purpose: string;
+  purposeLabel: string;
   justification: string | null;
 }
 
@@ -120,7 +122,7 @@ function RecordPage({ r, config }: { r: DetentionRecord; config: ForceConfig }) 
           <h1>Record of a Mental Health Act detention</h1>
           <p class="meta">
             {r.force.name} · detention {d.id} · incident {d.incidentReference ?? d.incidentId}. Exported{' '}
-            {t(r.exportedAt)} by {r.exportedBy.name} ({r.exportedBy.role}) for: {r.purpose}
+            {t(r.exportedAt)} by {r.exportedBy.name} ({r.exportedBy.role}) for: {r.purposeLabel}
             {r.justification ? ` — ${r.justification}` : ''}. Times are {timeZone} local time.
           </p>
           <h2>Summary</h2>

@@ -327,6 +327,7 @@ describe('the record for the IOPC or a coroner', () => {
       exportedAt: '2027-01-05T14:00:00.000Z',
       exportedBy: { name: 'Test mh_lead', role: 'mh_lead' },
       purpose: 'courtOrCoroner',
+      purposeLabel: 'Court or coroner',
       justification: 'inquest touching the death of the detained person',
       detention: { id: 'd1', outcome: 'dischargedWithReferral' },
       findings: [expect.objectContaining({ conclusion: 'concerns' })],
@@ -366,7 +367,7 @@ describe('the record for the IOPC or a coroner', () => {
     expect(html.match(/class="marking">OFFICIAL-SENSITIVE</g)).toHaveLength(2);
     expect(html).toContain('R34');
     expect(html).toContain('No ambulance requested is flagged');
-    expect(html).toContain('complaintOrIopc — IOPC referral 2026/123');
+    expect(html).toContain('Complaint or IOPC referral — IOPC referral 2026/123');
     expect(html).not.toContain('<script');
   });
 });

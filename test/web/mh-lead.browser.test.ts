@@ -86,7 +86,7 @@ describe("the MH lead's review of detentions", () => {
     await page.locator('h1', { hasText: 'Record of a Mental Health Act detention' }).waitFor();
     const record = await page.locator('body').textContent();
     expect(record).toContain(reference);
-    expect(record).toContain('courtOrCoroner — Inquest, coroner ref 2026/041');
+    expect(record).toContain('Court or coroner — Inquest, coroner ref 2026/041');
     expect(record).toContain('Concerns (R35)');
     expect(record).toContain('Escalate to the site manager at 60 minutes');
     expect(await axe(page)).toEqual([]);

@@ -19,7 +19,7 @@ import { detentionDetail, listDetentions, type DetentionFilter } from '../../que
 import { adrReturn, recordsCsv, tableCsv } from '../../reports/adr-return.js';
 import { detentionListCsv } from '../../reports/detention-list-csv.js';
 import { detentionRecord, detentionRecordHtml } from '../../reports/detention-record.js';
-import { parseJustification, recordDisclosure } from './disclosure.js';
+import { DISCLOSURE_REASONS, parseJustification, recordDisclosure } from './disclosure.js';
 import type { DetentionRoutes } from './detentions.routes.js';
 
 /** A 403 naming the operation when the user's role has no grant for it (the policy module decides). */
@@ -173,6 +173,7 @@ export function exportDetention(
     exportedAt: deps.clock.now().toISOString(),
     exportedBy: { id: user.id, name: user.name, role: user.role },
     purpose: why.code,
+    purposeLabel: DISCLOSURE_REASONS.find((x) => x.code === why.code)?.label ?? why.code,
     justification: why.text,
   });
   const logged = recordDisclosure(deps, {

@@ -256,8 +256,9 @@ export const detentionRecordSchema = detentionReviewSchema
     force: z.object({ name: z.string(), code: z.string() }),
     exportedAt: instant,
     exportedBy: z.object({ id: z.string(), name: z.string(), role: z.string() }),
-    purpose: z.string(),
-    justification: z.string().nullable(),
+    purpose: z.string().openapi({ description: 'The reason code given', example: 'courtOrCoroner' }),
+    purposeLabel: z.string().openapi({ example: 'Court or coroner' }),
+    justification: z.string().nullable().openapi({ description: 'The free text given with the reason' }),
   })
   .openapi('DetentionRecord', { description: 'The record of a detention exported for the IOPC or a coroner' });
 

@@ -7,7 +7,9 @@
  * src/queries/place-of-safety-handovers.ts).
  */
 import type { Context, Hono } from 'hono';
+import { PLACE_TYPES } from '../../../../machines/detention/index.js';
 import type { CommandDeps } from '../../../commands/deps.js';
+import { labelOf, PLACE_TYPE_LABEL } from '../../../domain/detention-labels.js';
 import { decodeTriple, encodeTriple } from '../../../http/cursor.js';
 import type { AppEnv } from '../../../http/types.js';
 import {
@@ -83,12 +85,21 @@ function Filters({ r, a }: { r: ConsoleRequest; a: AuditQuery }) {
       <PeriodFields picked={a.period} periods={periods} allowAll={false} />
       <label for="f-site">Place of safety</label>
       <select id="f-site" name="site">
-        <option value="">All sites</option>
-        {r.deps.config.s136.placesOfSafety.map((p) => (
-          <option value={p.code} selected={a.site === p.code}>
-            {p.label}
-          </option>
-        ))}
+        <option value="">All places</option>
+        <optgroup label="Kind of place">
+          {PLACE_TYPES.map((t) => (
+            <option value={t} selected={a.site === t}>
+              {capitalised(labelOf(PLACE_TYPE_LABEL, t))}
+            </option>
+          ))}
+        </optgroup>
+        <optgroup label="Site">
+          {r.deps.config.s136.placesOfSafety.map((p) => (
+            <option value={p.code} selected={a.site === p.code}>
+              {p.label}
+            </option>
+          ))}
+        </optgroup>
       </select>
       <label for="f-agency">Agency</label>
       <select id="f-agency" name="agency">
@@ -178,11 +189,11 @@ function PlaceOfSafety({ r, a }: { r: ConsoleRequest; a: AuditQuery }) {
         <thead>
           <tr>
             <th scope="col">Site</th>
-            <th scope="col">Handovers</th>
-            <th scope="col">Breaches</th>
-            <th scope="col">Share</th>
-            <th scope="col">Median to NHS acceptance</th>
-            <th scope="col">Median until police left</th>
+            <th scope="col" class="n">Handovers</th>
+            <th scope="col" class="n">Breaches</th>
+            <th scope="col" class="n">Share</th>
+            <th scope="col" class="n">Median to NHS acceptance</th>
+            <th scope="col" class="n">Median until police left</th>
           </tr>
         </thead>
         <tbody>
@@ -312,11 +323,11 @@ function Referrals({ r, a }: { r: ConsoleRequest; a: AuditQuery }) {
         <thead>
           <tr>
             <th scope="col">Agency</th>
-            <th scope="col">Referrals</th>
-            <th scope="col">Answered</th>
-            <th scope="col">Not answered in time</th>
-            <th scope="col">Median to acknowledge</th>
-            <th scope="col">Median to answer</th>
+            <th scope="col" class="n">Referrals</th>
+            <th scope="col" class="n">Answered</th>
+            <th scope="col" class="n">Not answered in time</th>
+            <th scope="col" class="n">Median to acknowledge</th>
+            <th scope="col" class="n">Median to answer</th>
           </tr>
         </thead>
         <tbody>
