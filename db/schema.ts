@@ -5,11 +5,13 @@
  *  - projections: incidents, incident_person_keys, referrals, referral_escalations, deadlines, alerts —
  *    a pure function of the events, rebuilt by `rebuildProjections` and checked against the stored
  *    rows in tests.
+ *  - records kept beside the events: alert_actions (acknowledgements and escalations, append-only).
  *  - reference data: agencies (the partner directory admins edit and Open Referral UK imports fill)
  *    and agency_changes (append-only history of every directory change).
  * Instants are ISO-8601 UTC text (lexically ordered); booleans are 0/1 integers.
  */
 
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 export const users = sqliteTable(
@@ -69,7 +71,13 @@ export const incidents = sqliteTable(
   {
     id: text('id').primaryKey(),
     reference: text('reference').unique(),
+    /** The seq of the incident's last event: the event log's order. */
     version: integer('version').notNull(),
+    /**
+     * The version people see (the API's `version`, ETag and If-Match): advanced only by a person's or a
+     * partner's event, never by the system's own (a deadline reached, an email sent).
+     */
+    personVersion: integer('person_version').notNull().default(0),
     state: text('state').notNull(),
     status: text('status').notNull(),
     /**
@@ -214,7 +222,40 @@ export const alerts = sqliteTable(
     raisedAt: text('raised_at').notNull(),
     eventSeq: integer('event_seq').notNull(),
   },
-  (t) => [index('alerts_raised').on(t.raisedAt), index('alerts_incident').on(t.incidentId)],
+  (t) => [
+    index('alerts_raised').on(t.raisedAt),
+    index('alerts_incident').on(t.incidentId),
+    index('alerts_severity').on(t.severity, t.incidentId),
+  ],
+);
+
+/**
+ * Who acknowledged an alert (when, with what note), and who escalated it (to whom, at what level,
+ * with what note). Append-only: triggers refuse UPDATE and DELETE. Kept apart from the event log on
+ * purpose: acknowledging is about the alert, not the incident's record, so it never advances an
+ * incident's version (no one's form goes stale because a supervisor saw an alert), and it survives a
+ * rebuild of the projections (`alerts` is one), joined by the alert's stable id. One acknowledgement
+ * per alert (a unique index); escalations as many as happen.
+ */
+export const alertActions = sqliteTable(
+  'alert_actions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    alertId: text('alert_id').notNull(), // `${incidentId}:${flagKey}`, as in alerts.id
+    incidentId: text('incident_id').notNull(),
+    kind: text('kind').notNull(), // acknowledged | escalated
+    actorId: text('actor_id').notNull(),
+    actorRole: text('actor_role').notNull(),
+    at: text('at').notNull(),
+    note: text('note'),
+    /** For an escalation: to whom (a role or a named person) and at what level, when the ladder has levels. */
+    escalatedTo: text('escalated_to'),
+    level: integer('level'),
+  },
+  (t) => [
+    index('alert_actions_alert').on(t.alertId, t.kind),
+    uniqueIndex('alert_actions_one_acknowledgement').on(t.alertId).where(sql`kind = 'acknowledged'`),
+  ],
 );
 
 /** A retried POST with the same key returns the first answer (scoped per user). */

@@ -25,6 +25,8 @@ import { registerDetentions } from './routes/detentions/detentions.index.js';
 import { registerIncidents } from './routes/incidents/incidents.index.js';
 import { registerMeta } from './routes/meta/meta.index.js';
 import { registerReports } from './routes/reports/reports.index.js';
+import { registerStream } from './routes/stream/stream.index.js';
+import { databaseFeed } from './live/database-feed.js';
 import { registerAssets } from './web/assets.js';
 import { registerConsole } from './web/console/index.js';
 import { registerPartnerPages } from './web/partner.js';
@@ -56,7 +58,10 @@ export function zodProblem(error: ZodError, target: string, eventTypes: string[]
   return problem(400, 'VALIDATION_FAILED', 'Invalid request', detail, { issues });
 }
 
-export function createApp(deps: AppDeps) {
+export function createApp(appDeps: AppDeps) {
+  // One change feed for the commands the routes run and the stream route (the server passes its own,
+  // shared with the scheduler and the outbox worker).
+  const deps = { ...appDeps, feed: appDeps.feed ?? databaseFeed(appDeps.db) };
   const logger = deps.logger ?? silentLogger;
   // The partner directory starts as the configured agencies; after that admins and imports own it.
   const seeded = seedDirectory(deps.db, deps.config, deps.clock.now().toISOString());
@@ -155,7 +160,8 @@ export function createApp(deps: AppDeps) {
   registerAgencies(app, deps);
   registerAudit(app, deps);
   registerPartnerPages(app, deps, deps.partnerLinks);
-  registerAlerts(app, deps.db);
+  registerAlerts(app, deps);
+  registerStream(app, deps.feed);
   registerReports(app, deps);
   registerMeta(app, deps.db, deps.config);
   registerPages(app, deps.config);

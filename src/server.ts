@@ -19,6 +19,7 @@ import { createLogger } from './log.js';
 import { deliverOutbox } from './commands/deliver-mail.js';
 import { createTransport, isCapture, mailSettingsFromEnv } from './mail/transport.js';
 import { PartnerLinks } from './referrals/partner-link.js';
+import { databaseFeed } from './live/database-feed.js';
 import { sweepDeadlines } from './scheduler/sweeper.js';
 
 const logger = createLogger();
@@ -99,6 +100,8 @@ const deps: CommandDeps = {
   mailEnabled: mail !== null,
   uow,
   partnerLinks: new PartnerLinks(linkSecret.secret, publicBaseUrl),
+  // Open consoles hear of every committed change: commands, the sweeper and the outbox worker alike.
+  feed: databaseFeed(db),
 };
 try {
   app = createApp({
@@ -132,6 +135,9 @@ const sweeper = setInterval(() => {
   }
 }, sweepEvery);
 
+// Idle SSE connections get a comment now and then, so proxies and browsers keep them open.
+const keepAlive = setInterval(() => deps.feed?.keepAlive(), Number(env.STREAM_KEEPALIVE_MS ?? 15_000));
+
 let mailTimer: NodeJS.Timeout | null = null;
 if (mail) {
   const transport = createTransport(mail);
@@ -159,7 +165,10 @@ function shutdown(signal: string) {
   stopping = true;
   logger.info({ signal, inFlight }, 'shutting down: no new connections; finishing requests in flight');
   clearInterval(sweeper);
+  clearInterval(keepAlive);
   if (mailTimer) clearInterval(mailTimer);
+  // Live streams never finish by themselves: end them, or the server would wait for them until forced.
+  deps.feed?.close();
   const force = setTimeout(() => {
     logger.error({ inFlight }, 'requests still running after 10 s; closing anyway');
     closeDatabase(db);

@@ -4,7 +4,8 @@
  * command path — and, with --years 2 (the default), the year before it too (seed + 1), so the
  * evidence pack has a previous year to compare with — prints a calibration table for the main year
  * and tokens to open the evidence pack. Run it once on a fresh database; a second run finds the
- * demo data and stops.
+ * demo data and stops. Then a live shift "now" for the console (src/demo/live-shift.ts) and tokens
+ * to sign in to it as a call handler, a dispatcher or a supervisor.
  */
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
@@ -16,6 +17,10 @@ import { listenPort, localUrl } from '../config/listen.js';
 import { PersonKeyer, resolvePersonKeySecret } from '../domain/person-key.js';
 import { seedDirectory } from '../directory/directory.js';
 import { calibration, DEMO_DEFAULTS, demoReport, detentionFigures, runDemo } from '../demo/run-demo.js';
+import { recordLiveShift, SHIFT_PREFIX } from '../demo/live-shift.js';
+import { groupCommitUnitOfWork } from '../commands/unit-of-work.js';
+import { buildIncidentInputs } from '../domain/incident-inputs.js';
+import { localDate } from '../web/console/format.js';
 
 const { values } = parseArgs({
   options: {
@@ -46,12 +51,12 @@ if (
   );
   process.exit(2);
 }
-/** Where `npm start` with this environment serves the evidence pack page. */
-function reportsAt(env: NodeJS.ProcessEnv): string {
+/** Where `npm start` with this environment serves `path` (the evidence pack page, the console). */
+function servedAt(env: NodeJS.ProcessEnv, path: string): string {
   const listen = listenPort(env);
-  if ('error' in listen) return `/reports at the address it prints (${listen.error})`;
-  if (listen.port === 0) return '/reports at the address it prints (PORT=0 picks a free port)';
-  return `${localUrl(listen.port)}/reports`;
+  if ('error' in listen) return `${path} at the address it prints (${listen.error})`;
+  if (listen.port === 0) return `${path} at the address it prints (PORT=0 picks a free port)`;
+  return `${localUrl(listen.port)}${path}`;
 }
 
 const path = resolve(process.env.DATABASE_PATH ?? './data/triage.sqlite');
@@ -109,8 +114,42 @@ try {
   }
   const pcc = issueToken(db, systemClock, 'Demo PCC analyst', 'pcc_analyst').token;
   const lead = issueToken(db, systemClock, 'Demo MH lead', 'mh_lead').token;
+  const handler = issueToken(db, systemClock, 'Demo call handler', 'call_handler');
+  const dispatcher = issueToken(db, systemClock, 'Demo dispatcher', 'dispatcher');
+  const supervisor = issueToken(db, systemClock, 'Demo supervisor', 'supervisor').token;
+  // A live shift "now" for the console: about forty open incidents, running s.136 clocks, alerts.
+  const openShift = db.$client
+    .prepare(`SELECT count(*) FROM incidents WHERE reference LIKE '${SHIFT_PREFIX}%' AND status = 'open'`)
+    .pluck()
+    .get() as number;
+  if (openShift === 0) {
+    seedDirectory(db, config, systemClock.now().toISOString());
+    const secret = resolvePersonKeySecret(process.env.PERSON_KEY_SECRET, `${path}.person-key`);
+    const now = systemClock.now();
+    const shift = await recordLiveShift(
+      { db, config, keyer: new PersonKeyer(secret.secret), mailEnabled: false, uow: groupCommitUnitOfWork(db.$client) },
+      buildIncidentInputs(config),
+      {
+        now,
+        localDate: localDate(now.toISOString(), config.force.timezone).replaceAll('-', ''),
+        callHandler: { id: handler.user.id, role: 'call_handler' },
+        dispatcher: { id: dispatcher.user.id, role: 'dispatcher' },
+      },
+    );
+    process.stdout.write(`\nA live shift for the console: ${shift.incidents} incidents open now.\n`);
+  } else {
+    process.stdout.write(
+      `\nThe live shift recorded earlier is still there (${openShift} open incidents); its clocks have moved on. ` +
+        'Delete the database for a fresh one.\n',
+    );
+  }
   process.stdout.write(
-    `\nNow: npm start, then open ${reportsAt(process.env)} and paste a token.\n` +
+    `\nThe console: npm start, then open ${servedAt(process.env, '/console')} and sign in with one of these ` +
+      `tokens (paste it at the sign-in page):\n` +
+      `  Call handler: ${handler.token}\n  Dispatcher: ${dispatcher.token}\n  Supervisor: ${supervisor}\n`,
+  );
+  process.stdout.write(
+    `\nThe evidence pack: open ${servedAt(process.env, '/reports')} and paste a token.\n` +
       `  PCC analyst (suppressed figures, R44): ${pcc}\n  MH lead (all figures): ${lead}\n` +
       `The demo year is ${o.start} + ${o.days} days` +
       `${years === 2 ? ', after the same days a year earlier (the previous year the pack compares with)' : ''}.\n`,

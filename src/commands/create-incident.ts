@@ -52,6 +52,6 @@ export function createIncident(deps: CommandDeps, meta: CommandMeta, input: Crea
     } satisfies AggregateEvent;
     const r = commitEvent(deps, emptyAggregate(), event, meta.idempotencyKey);
     if (!r.ok) return r;
-    return { ok: true, status: 201, body: incidentView(r.state), etag: `"${r.state.version}"`, replayed: false };
+    return { ok: true, status: 201, body: incidentView(r.state), etag: `"${r.state.personVersion}"`, replayed: false };
   });
 }

@@ -32,7 +32,7 @@ export function recordMailSent(deps: CommandDeps, row: OutboxRow, sentAt: string
     const r = commitEvent(deps, before, event, null);
     // Refused only when the referral no longer waits for its email (answered by phone meanwhile,
     // withdrawn, incident closed): the outbox row still records that it went.
-    return r.ok ? { ok: true, status: 200, body: null, etag: `"${r.state.version}"`, replayed: false } : nothing;
+    return r.ok ? { ok: true, status: 200, body: null, etag: `"${r.state.personVersion}"`, replayed: false } : nothing;
   });
 }
 

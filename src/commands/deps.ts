@@ -2,6 +2,7 @@ import type { Db } from '../../db/client.js';
 import type { Actor } from '../../machines/kit.js';
 import type { Clock } from '../clock.js';
 import type { ForceConfig } from '../config/schema.js';
+import type { ChangeFeed } from '../live/change-feed.js';
 import type { PersonKeyer } from '../domain/person-key.js';
 import type { PartnerLinks } from '../referrals/partner-link.js';
 import type { Refusal } from './refusal.js';
@@ -20,6 +21,8 @@ export interface CommandDeps {
   partnerLinks?: PartnerLinks;
   /** How writes become durable; defaults to one transaction per command (see unit-of-work.ts). */
   uow?: UnitOfWork;
+  /** Where committed changes are announced to open consoles (GET /api/stream); absent: nobody is told. */
+  feed?: ChangeFeed;
 }
 
 export interface CommandMeta {

@@ -24,6 +24,7 @@ import type { PriorDetention } from '../../machines/detention/index.js';
 import type { PriorContact } from '../../machines/subject.js';
 import { MACHINE_VERSIONS, replay, serializeAggregate, type AggregateEvent } from '../domain/incident-aggregate.js';
 import type { Projection, ProjectionRows } from '../domain/projection.js';
+import type { Change } from './refusal.js';
 import { RollupWriter } from './rollup.js';
 import { getOrInsert } from '../lib/maps.js';
 
@@ -65,6 +66,16 @@ export function rowToEvent(r: EventRow): AggregateEvent {
   } as AggregateEvent;
 }
 
+interface ChangeRow {
+  seq: number;
+  type: string;
+  occurredAt: string;
+  recordedAt: string;
+  actorId: string;
+  actorRole: string;
+  actorName: string;
+}
+
 const CHILD_TABLES = {
   personKeys: incidentPersonKeys,
   referrals,
@@ -87,6 +98,7 @@ const perChildTable = <V>(make: (table: SQLiteTable) => V) =>
 
 export class IncidentStore {
   readonly #load;
+  readonly #changes;
   readonly #events;
   readonly #priorContacts;
   readonly #insertEvent;
@@ -101,7 +113,13 @@ export class IncidentStore {
 
   constructor(db: Db) {
     const s = db.$client;
-    this.#load = s.prepare('SELECT version, snapshot FROM incidents WHERE id = ?');
+    this.#load = s.prepare('SELECT version, person_version AS personVersion, snapshot FROM incidents WHERE id = ?');
+    this.#changes = s.prepare(
+      `SELECT e.seq, e.type, e.occurred_at AS occurredAt, e.recorded_at AS recordedAt, e.actor_id AS actorId,
+              e.actor_role AS actorRole, COALESCE(u.name, e.actor_id) AS actorName
+       FROM incident_events e LEFT JOIN users u ON u.id = e.actor_id
+       WHERE e.incident_id = ? AND (e.actor_role <> 'system' OR e.seq = 1) ORDER BY e.seq`,
+    );
     this.#referenceExists = s.prepare('SELECT id FROM incidents WHERE reference = ?').pluck();
     this.#events = s.prepare(
       `SELECT incident_id AS incidentId, seq, type, payload, actor_id AS actorId, actor_role AS actorRole,
@@ -133,12 +151,34 @@ export class IncidentStore {
     this.#rollup = new RollupWriter(s);
   }
 
-  /** The incident's version and snapshot; an incident stored without one (imported history) is replayed from its
-   * events. */
-  load(id: string): { version: number; snapshot: string } | null {
-    const row = this.#load.get(id) as { version: number; snapshot: string | null } | undefined;
+  /**
+   * The incident's versions (the log's last seq, and the version people see) and snapshot; an incident
+   * stored without one (imported history) is replayed from its events.
+   */
+  load(id: string): { version: number; personVersion: number; snapshot: string } | null {
+    const row = this.#load.get(id) as { version: number; personVersion: number; snapshot: string | null } | undefined;
     if (!row) return null;
-    return { version: row.version, snapshot: row.snapshot ?? serializeAggregate(replay(this.events(id))) };
+    return {
+      version: row.version,
+      personVersion: row.personVersion,
+      snapshot: row.snapshot ?? serializeAggregate(replay(this.events(id))),
+    };
+  }
+
+  /**
+   * What people and partners recorded after the version `since` (a version people see, not a seq):
+   * the events that make a form read at `since` stale. The system's own events are left out (as in
+   * `advancesVersion`: the n-th of these rows is the event that made version n).
+   */
+  changesSince(id: string, since: number): Change[] {
+    const rows = this.#changes.all(id) as ChangeRow[];
+    return rows.slice(Math.max(0, since)).map((r) => ({
+      seq: r.seq,
+      type: r.type,
+      occurredAt: r.occurredAt,
+      recordedAt: r.recordedAt,
+      actor: { id: r.actorId, name: r.actorName, role: r.actorRole },
+    }));
   }
 
   incidentWithReference(reference: string): string | null {

@@ -92,7 +92,7 @@ function partnerReferralOf(s: AggregateState, referralId: string): PartnerReferr
       category: c.category,
       district: c.district,
       closed: c.closedAt !== null,
-      version: s.version,
+      version: s.personVersion,
     },
     referralId,
     state: childStateName(snap),
@@ -166,7 +166,7 @@ export function recordPartnerAnswer(deps: CommandDeps, a: PartnerAnswer): Partne
     const c = commitEvent(deps, before, event, null);
     if (!c.ok) return refuse({ status: 422, code: c.refusal.code, title: 'Not recorded', message: c.refusal.message });
     outcome = { ok: true, referral: partnerReferralOf(c.state, a.referralId)!, nothingToDo: false };
-    return { ok: true, status: 200, body: null, etag: `"${c.state.version}"`, replayed: false };
+    return { ok: true, status: 200, body: null, etag: `"${c.state.personVersion}"`, replayed: false };
   });
   return outcome!;
 }

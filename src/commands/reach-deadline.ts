@@ -26,6 +26,6 @@ export function reachDeadline(
     } satisfies AggregateEvent;
     const r = commitEvent(deps, before, event, null);
     if (!r.ok) return r;
-    return { ok: true, status: 200, body: null, etag: `"${r.state.version}"`, replayed: false };
+    return { ok: true, status: 200, body: null, etag: `"${r.state.personVersion}"`, replayed: false };
   });
 }

@@ -32,8 +32,11 @@ export function recordEvent(deps: CommandDeps, meta: CommandMeta, req: RecordEve
         ok: false,
         refusal: notFound('INCIDENT_NOT_FOUND', 'Unknown incident', `no incident with id ${req.incidentId}`),
       };
-    if (req.ifMatch !== null && req.ifMatch !== row.version)
-      return { ok: false, refusal: staleVersion('incident', req.ifMatch, row.version) };
+    // Compared with the version people see: the system's own events since the client read do not make it stale.
+    if (req.ifMatch !== null && req.ifMatch !== row.personVersion) {
+      const changes = incidentStore(deps.db).changesSince(req.incidentId, req.ifMatch);
+      return { ok: false, refusal: staleVersion('incident', req.ifMatch, row.personVersion, changes) };
+    }
     const before = restoreAggregate(row.snapshot);
     const body = toMachineEvent(deps, before, req.input);
     if (isRefusal(body)) {
@@ -49,6 +52,6 @@ export function recordEvent(deps: CommandDeps, meta: CommandMeta, req: RecordEve
     } as AggregateEvent;
     const r = commitEvent(deps, before, event, meta.idempotencyKey);
     if (!r.ok) return r;
-    return { ok: true, status: 200, body: incidentView(r.state), etag: `"${r.state.version}"`, replayed: false };
+    return { ok: true, status: 200, body: incidentView(r.state), etag: `"${r.state.personVersion}"`, replayed: false };
   });
 }

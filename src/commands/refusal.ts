@@ -23,8 +23,20 @@ export type Invalid = Said & { kind: 'invalid'; issues: Issue[] };
 export type NotFound = Said & { kind: 'notFound' };
 /** The command clashes with what exists (a reference or id already used elsewhere). */
 export type Conflict = Said & { kind: 'conflict' };
-/** The client decided on an older version than the one stored (If-Match). */
-export type StaleVersion = Said & { kind: 'staleVersion'; currentVersion: number };
+/** One event a person or partner recorded, as a stale-version refusal lists it (who, what, when; no payload). */
+export interface Change {
+  seq: number;
+  type: string;
+  occurredAt: string;
+  recordedAt: string;
+  actor: { id: string; name: string; role: string };
+}
+
+/**
+ * The client decided on an older version than the one stored (If-Match). `changes` are what people
+ * and partners recorded since the version sent (for an incident), so a form can say what changed.
+ */
+export type StaleVersion = Said & { kind: 'staleVersion'; currentVersion: number; changes?: Change[] };
 /** A rule refused it: which rule, and (once the incident exists) where it stands and what is allowed now. */
 export type RuleViolation = Said & {
   kind: 'ruleViolation';
@@ -66,12 +78,16 @@ export const conflict = (code: string, title: string, message: string): Conflict
   message,
 });
 
-export const staleVersion = (what: string, sent: number, currentVersion: number): StaleVersion => ({
+export const staleVersion = (what: string, sent: number, currentVersion: number, changes?: Change[]): StaleVersion => ({
   kind: 'staleVersion',
   code: 'STALE_VERSION',
   title: `${what[0]!.toUpperCase()}${what.slice(1)} changed since you read it`,
-  message: `you sent If-Match "${sent}" but the ${what} is at version ${currentVersion}; reload it and decide again`,
+  message:
+    `you sent If-Match "${sent}" but the ${what} is at version ${currentVersion}` +
+    (changes?.length ? ` (since then: ${changes.map((c) => `${c.type} by ${c.actor.name}`).join(', ')})` : '') +
+    '; reload it and decide again',
   currentVersion,
+  ...(changes ? { changes } : {}),
 });
 
 /** A machine's (or a translator's) refusal, titled by its rule. */

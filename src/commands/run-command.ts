@@ -4,7 +4,7 @@
  * → append event → write projections → apply effects (queue emails; effects.ts) → remember the
  * answer. A refusal writes nothing.
  */
-import { project, projectRows } from '../domain/projection.js';
+import { project, projectRows, type Projection, type ProjectionRows } from '../domain/projection.js';
 import {
   allowedEvents,
   applyToAggregate,
@@ -13,6 +13,8 @@ import {
   type AggregateState,
 } from '../domain/incident-aggregate.js';
 import type { Violation } from '../../machines/kit.js';
+import type { IncidentNotice } from '../live/change-feed.js';
+import { announce } from './announce.js';
 import type { CommandDeps, CommandMeta, CommandResult } from './deps.js';
 import { applyEffects } from './effects.js';
 import { idempotencyStore } from './idempotency.js';
@@ -67,7 +69,7 @@ export function refusedByRule(v: Violation, s: AggregateState): RuleViolation {
 /** What a person needs to choose again: the events allowed now, the state and the version (not before creation). */
 export function withStanding(r: RuleViolation, s: AggregateState): RuleViolation {
   if (s.version === 0) return r;
-  return { ...r, allowedEvents: allowedEvents(s), state: stateName(s), currentVersion: s.version };
+  return { ...r, allowedEvents: allowedEvents(s), state: stateName(s), currentVersion: s.personVersion };
 }
 
 /** Apply, append and project one event. The caller is inside `inTransaction`. */
@@ -92,5 +94,26 @@ export function commitEvent(
     { deps, before, event, after: r.state, beforeRows: beforeProjection, afterProjection },
     event.recordedAt,
   );
+  // Open consoles hear of it once it is committed (announce.ts).
+  announce(deps, incidentNotice(event, afterProjection, beforeProjection));
   return { ok: true, state: r.state };
+}
+
+/** What the live feed says of a committed event: ids, codes and the alerts it raised, nothing else. */
+function incidentNotice(event: AggregateEvent, after: Projection, before: ProjectionRows | null): IncidentNotice {
+  const known = new Set((before?.alerts ?? []).map((a) => a.id));
+  return {
+    kind: 'incident',
+    incidentId: after.incident.id,
+    reference: after.incident.reference ?? null,
+    event: event.type,
+    actorRole: event.actor.role,
+    version: after.incident.personVersion ?? 0,
+    seq: after.incident.version,
+    state: after.incident.state,
+    status: after.incident.status as 'open' | 'closed',
+    alertsRaised: after.alerts
+      .filter((a) => !known.has(a.id))
+      .map((a) => ({ id: a.id, rule: a.rule, severity: a.severity })),
+  };
 }

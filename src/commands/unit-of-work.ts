@@ -13,6 +13,10 @@
  *
  * Commands are executed one at a time either way (better-sqlite3 is synchronous), so a command in a
  * batch sees the commands before it exactly as if each had committed on its own.
+ *
+ * `afterCommit` is how a command says what should happen once its writes are durable (the live
+ * change feed): the callbacks of a command that is refused or throws are dropped with its writes,
+ * and those of a batch whose commit fails are never run.
  */
 import type Database from 'better-sqlite3';
 import { getOrInsert } from '../lib/maps.js';
@@ -22,7 +26,32 @@ export interface UnitOfWork {
   run<R extends Outcome>(work: () => R): R;
   /** Resolves once everything run so far is committed; rejects if that commit failed. */
   durable(): Promise<void>;
+  /** Inside `run`: call `fn` once the running command's writes are committed (never if they are not). */
+  afterCommit(fn: () => void): void;
 }
+
+/** The callbacks of the command running now (null outside `run`). */
+class AfterCommit {
+  #current: Array<() => void> | null = null;
+  add(fn: () => void): void {
+    if (!this.#current) throw new Error('afterCommit is only for a command running in this unit of work');
+    this.#current.push(fn);
+  }
+  /** Collect the callbacks `work` adds; they are returned only when `work` returns normally. */
+  collect<R>(work: () => R): { result: R; callbacks: Array<() => void> } {
+    const callbacks: Array<() => void> = [];
+    this.#current = callbacks;
+    try {
+      return { result: work(), callbacks };
+    } finally {
+      this.#current = null;
+    }
+  }
+}
+
+const runAll = (fns: Array<() => void>) => {
+  for (const fn of fns) fn();
+};
 
 /** What a unit of work needs to know of a command's result: whether to keep its writes. */
 type Outcome = { ok: boolean };
@@ -33,6 +62,7 @@ class Refused {
 }
 
 export function serialUnitOfWork(sqlite: Database.Database): UnitOfWork {
+  const after = new AfterCommit();
   const tx = sqlite.transaction((work: () => Outcome) => {
     const r = work();
     if (!r.ok) throw new Refused(r);
@@ -41,13 +71,16 @@ export function serialUnitOfWork(sqlite: Database.Database): UnitOfWork {
   return {
     run<R extends Outcome>(work: () => R): R {
       try {
-        return tx.immediate(work) as R;
+        const { result, callbacks } = after.collect(() => tx.immediate(work) as R);
+        runAll(callbacks);
+        return result;
       } catch (e) {
         if (e instanceof Refused) return e.result as R;
         throw e;
       }
     },
     durable: () => Promise.resolve(),
+    afterCommit: (fn) => after.add(fn),
   };
 }
 
@@ -59,7 +92,14 @@ export function groupCommitUnitOfWork(
   sqlite: Database.Database,
   onCommitError: (e: Error) => void = () => {},
 ): UnitOfWork {
-  let batch: { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void; size: number } | null = null;
+  let batch: {
+    promise: Promise<void>;
+    resolve: () => void;
+    reject: (e: Error) => void;
+    size: number;
+    callbacks: Array<() => void>;
+  } | null = null;
+  const after = new AfterCommit();
 
   const flush = () => {
     const b = batch;
@@ -67,7 +107,6 @@ export function groupCommitUnitOfWork(
     if (!b) return;
     try {
       sqlite.exec('COMMIT');
-      b.resolve();
     } catch (e) {
       try {
         if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
@@ -77,7 +116,10 @@ export function groupCommitUnitOfWork(
       const err = new CommitFailed(`the batch of ${b.size} command(s) could not be committed: ${(e as Error).message}`);
       onCommitError(err);
       b.reject(err);
+      return;
     }
+    b.resolve();
+    runAll(b.callbacks);
   };
 
   return {
@@ -91,22 +133,25 @@ export function groupCommitUnitOfWork(
           reject = rej;
         });
         promise.catch(() => {}); // awaited per request; an unobserved rejection must not crash the process
-        batch = { promise, resolve, reject, size: 0 };
+        batch = { promise, resolve, reject, size: 0, callbacks: [] };
         setImmediate(flush);
       }
       batch.size++;
       sqlite.exec('SAVEPOINT command');
-      let r: R;
+      let done: { result: R; callbacks: Array<() => void> };
       try {
-        r = work();
+        done = after.collect(work);
       } catch (e) {
         sqlite.exec('ROLLBACK TO command; RELEASE command');
         throw e;
       }
+      const r = done.result;
       sqlite.exec(r.ok ? 'RELEASE command' : 'ROLLBACK TO command; RELEASE command');
+      if (r.ok) batch.callbacks.push(...done.callbacks);
       return r;
     },
     durable: () => batch?.promise ?? Promise.resolve(),
+    afterCommit: (fn) => after.add(fn),
   };
 }
 

@@ -204,6 +204,8 @@ export function shiftCalls(): ShiftCall[] {
     ['mhCrisisInPublic', 'man in the high street shouting at shoppers, appears confused'],
     ['walkOutFromHealthcare', 'informal patient left the ward without telling staff'],
     ['missingPersonMhConcern', 'daughter missing since this morning, stopped taking medication'],
+    ['concernForWelfare', 'GP surgery worried about a patient who missed three appointments'],
+    ['mhCrisisInPublic', 'woman crying on the seafront steps, says she cannot go on'],
   ] as const;
   fresh.forEach(([category, summary], i) =>
     calls.push({ ago: 2 + i * 3, category, district: d(i), locationClass: 'urban', summary, steps: [] }),
@@ -225,6 +227,17 @@ export function shiftCalls(): ShiftCall[] {
       steps: [thrive(3, 'medium: no immediate danger', 'welfare need; health partners may be better placed')],
     }),
   );
+  // An AWOL patient (detained under s.3), assessed and graded, the RCRP decision still to make.
+  calls.push({
+    ago: 33,
+    category: 'awolPatient',
+    district: 'Dartford',
+    locationClass: 'urban',
+    channel: 'partnerAgency',
+    summary: 'ward reports a patient detained under s.3 has not returned from escorted leave',
+    subject: { ageYears: 41, gender: 'male', legalStatus: '03' },
+    steps: [thrive(3, 'medium: unwell, no known threats', 'liable to be detained: RCRP decision next'), grade(5, 'G2')],
+  });
   // Graded, waiting for police (two past the point where the unresourced alert fires).
   const waiting: Array<[string, string, string, number]> = [
     ['mhCrisisInPublic', 'G1', 'man with a knife threatening to harm himself in a car park', 6],

@@ -236,7 +236,14 @@ export const CHILD_KIND_NAMES = Object.keys(CHILD_KINDS) as ChildKindName[];
 const kindOf = (k: ChildKindName): ChildKind => CHILD_KINDS[k];
 
 export interface AggregateState {
+  /** The seq of the last event applied: the event log's order (every event, the system's own included). */
   version: number;
+  /**
+   * The version people see (the API's `version`, the ETag, what If-Match is compared with): how many
+   * events a person or a partner made. The system's own bookkeeping (a deadline reached, an email
+   * sent) does not advance it, so it never makes a person's form stale (docs/api.md, concurrency).
+   */
+  personVersion: number;
   /** recordedAt of the last event applied. */
   updatedAt: string;
   incident: IncidentSnapshot;
@@ -255,7 +262,7 @@ const emptyChildren = (): AggregateState['children'] =>
 let unopened: IncidentSnapshot | null = null;
 export function emptyAggregate(): AggregateState {
   unopened ??= incidentMachine.resolveState({ value: 'unopened', context: {} as IncidentContext });
-  return { version: 0, updatedAt: '', incident: unopened, children: emptyChildren() };
+  return { version: 0, personVersion: 0, updatedAt: '', incident: unopened, children: emptyChildren() };
 }
 
 type Target = { kind: ChildKindName; id: string; event: AggregateEvent };
@@ -399,7 +406,7 @@ export function applyToAggregate(state: AggregateState, e: AggregateEvent): Appl
     }
     const r = stepIncident(incident, e as IncidentEvent);
     if (!r.ok) return r;
-    return { ok: true, state: { version: e.seq, updatedAt: e.recordedAt, incident: r.next, children } };
+    return { ok: true, state: { ...advanced(state, e), incident: r.next, children } };
   }
 
   if (incidentStateName(incident) === 'closed')
@@ -450,7 +457,24 @@ export function applyToAggregate(state: AggregateState, e: AggregateEvent): Appl
       incident = n.next;
     }
   }
-  return { ok: true, state: { version: e.seq, updatedAt: e.recordedAt, incident, children } };
+  return { ok: true, state: { ...advanced(state, e), incident, children } };
+}
+
+/**
+ * Whether `e` moves the version people see: a person's or a partner's event, or the one that created
+ * the incident (version 1, whoever recorded it — the importer records history as the system). The
+ * system's own bookkeeping after that (deadlines reached, emails sent) does not.
+ */
+export const advancesVersion = (e: { seq: number; actor: { role: string } }): boolean =>
+  e.seq === 1 || e.actor.role !== 'system';
+
+/** The versions and time after `e`: the log always moves on; the version people see only for their events. */
+function advanced(state: AggregateState, e: AggregateEvent) {
+  return {
+    version: e.seq,
+    personVersion: state.personVersion + (advancesVersion(e) ? 1 : 0),
+    updatedAt: e.recordedAt,
+  };
 }
 
 /** Replay a stored stream from nothing. Throws if the log holds an event the machines refuse. */
@@ -569,6 +593,7 @@ export function serializeAggregate(state: AggregateState): string {
   );
   return canonicalJson({
     version: state.version,
+    personVersion: state.personVersion,
     updatedAt: state.updatedAt,
     incident: { value: state.incident.value, context: state.incident.context },
     children,
@@ -578,6 +603,7 @@ export function serializeAggregate(state: AggregateState): string {
 export function restoreAggregate(json: string): AggregateState {
   const raw = JSON.parse(json) as {
     version: number;
+    personVersion: number;
     updatedAt: string;
     incident: { value: IncidentSnapshot['value']; context: IncidentContext };
     children: Record<string, Record<string, { value: string; context: unknown }>>;
@@ -589,6 +615,7 @@ export function restoreAggregate(json: string): AggregateState {
   }
   return {
     version: raw.version,
+    personVersion: raw.personVersion,
     updatedAt: raw.updatedAt,
     incident: incidentMachine.resolveState(raw.incident),
     children,

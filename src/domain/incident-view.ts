@@ -89,7 +89,15 @@ export const incidentViewSchema = z
   .object({
     id: z.string(),
     reference: z.string().nullable(),
-    version: z.number().int(),
+    version: z
+      .number()
+      .int()
+      .openapi({
+        description:
+          'The version people see: send it as If-Match. Advanced by what people and partners record, not by ' +
+          "the system's own events (deadlines, emails sent)",
+      }),
+    seq: z.number().int().openapi({ description: "The seq of the incident's last event (the event log's order)" }),
     state: incidentState,
     status: z.enum(['open', 'closed']),
     allowedEvents: z.array(commandEventType),
@@ -266,7 +274,8 @@ export function incidentView(s: AggregateState): IncidentView {
   return {
     id: c.incidentId,
     reference: c.reference,
-    version: s.version,
+    version: s.personVersion,
+    seq: s.version,
     state,
     status: state === 'closed' ? ('closed' as const) : ('open' as const),
     allowedEvents: allowedEvents(s),

@@ -56,6 +56,7 @@ export function project(s: AggregateState): Projection {
       id,
       reference: c.reference,
       version: s.version,
+      personVersion: s.personVersion,
       state,
       status: state === 'closed' ? 'closed' : 'open',
       // Imported history is closed and read rarely: no cached snapshot (a third of its bytes); replayed on load.

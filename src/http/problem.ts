@@ -8,6 +8,7 @@
  */
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Change } from '../commands/refusal.js';
 
 export interface Problem<S extends ContentfulStatusCode = ContentfulStatusCode> {
   status: S;
@@ -18,6 +19,7 @@ export interface Problem<S extends ContentfulStatusCode = ContentfulStatusCode> 
   allowedEvents?: string[];
   state?: string;
   currentVersion?: number;
+  changes?: Change[];
   issues?: Array<{ path: string; message: string }>;
 }
 

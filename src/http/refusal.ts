@@ -22,7 +22,10 @@ export function refusalProblem<R extends Refusal>(r: R): Problem<RefusalStatus<R
     case 'invalid':
       return problem(status, r.code, r.title, r.message, { issues: r.issues });
     case 'staleVersion':
-      return problem(status, r.code, r.title, r.message, { currentVersion: r.currentVersion });
+      return problem(status, r.code, r.title, r.message, {
+        currentVersion: r.currentVersion,
+        ...(r.changes ? { changes: r.changes } : {}),
+      });
     case 'ruleViolation': {
       const { rule, allowedEvents, state, currentVersion } = r;
       if (allowedEvents === undefined) return problem(status, r.code, r.title, r.message, { rule });

@@ -209,7 +209,7 @@ export function detentionDetail(db: Db, now: Date, id: string) {
     id,
     incidentId,
     incidentReference: agg.incident.context.reference,
-    version: agg.version,
+    version: agg.personVersion,
     power: d.power,
     state,
     status,

@@ -45,7 +45,8 @@ export function listIncidents(db: Db, q: IncidentFilter, after: After | null) {
     .select({
       id: incidents.id,
       reference: incidents.reference,
-      version: incidents.version,
+      version: incidents.personVersion,
+      seq: incidents.version,
       state: incidents.state,
       status: incidents.status,
       channel: incidents.channel,

@@ -18,7 +18,16 @@ export interface QueueFilter {
   district?: string | undefined;
   grade?: string | undefined;
   state?: string | undefined;
+  /** Also the open incidents received before the queue's window (QUEUE_WINDOW_HOURS). */
+  all?: boolean | undefined;
 }
+
+/**
+ * The queue is the shift's work: open incidents received in the last two days, and any older one
+ * with a clock still running (a detention, a referral deadline). The rest are counted, and one
+ * click away (`all`), never silently dropped.
+ */
+export const QUEUE_WINDOW_HOURS = 48;
 
 export interface QueueRow {
   id: string;
@@ -48,7 +57,9 @@ export interface QueueRow {
 
 export interface Queue {
   rows: QueueRow[];
-  /** Over every open incident, before filters. */
+  /** Open incidents left out by the window (shown with `all`). */
+  older: number;
+  /** Over every open incident in the window, before filters. */
   counts: {
     open: number;
     byGrade: Record<string, number>;
@@ -102,7 +113,8 @@ const CHILD_BANDS = new Set(['under10', '10to17']);
 export function loadQueue(db: Db, config: ForceConfig, filter: QueueFilter, now: Date): Queue {
   const gradeRank = new Map(config.grades.map((g, i) => [g.code, i === 0 ? 0 : i + 1]));
   const policies = new Map(config.grades.map((g) => [g.code, gradePolicy(config, g.code)]));
-  const all = (prepared(db, SQL).all() as Row[]).map((r): QueueRow => {
+  const cutoff = new Date(now.getTime() - QUEUE_WINDOW_HOURS * 3_600_000).toISOString();
+  const every = (prepared(db, SQL).all() as Row[]).map((r): QueueRow => {
     const policy = r.grade ? policies.get(r.grade) : undefined;
     // The machine's clock, given the parts of the incident it reads.
     const clock = policy
@@ -137,6 +149,9 @@ export function loadQueue(db: Db, config: ForceConfig, filter: QueueFilter, now:
       band: r.grade ? (gradeRank.get(r.grade) ?? 99) : 1,
     };
   });
+  const inWindow = (r: QueueRow) =>
+    filter.all || r.receivedAt >= cutoff || r.detentionExpiresAt !== null || r.referralDueAt !== null;
+  const all = every.filter(inWindow);
   // Most urgent first: grade band, then the nearest attendance due time, then the longest waiting.
   all.sort(
     (a, b) =>
@@ -160,6 +175,7 @@ export function loadQueue(db: Db, config: ForceConfig, filter: QueueFilter, now:
   );
   return {
     rows,
+    older: every.length - all.length,
     counts: {
       open: all.length,
       byGrade,

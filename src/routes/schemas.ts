@@ -24,6 +24,22 @@ export const problemSchema = z
     allowedEvents: z.array(commandEventType).optional(),
     state: incidentState.optional(),
     currentVersion: z.number().int().optional(),
+    changes: z
+      .array(
+        z.object({
+          seq: z.number().int(),
+          type: eventType,
+          occurredAt: instantOut,
+          recordedAt: instantOut,
+          actor: z.object({ id: z.string(), name: z.string(), role: actorRole }),
+        }),
+      )
+      .optional()
+      .openapi({
+        description:
+          'On 409: what people and partners recorded since the version you sent (oldest first), so a form can ' +
+          "show what changed; the system's own events (deadlines, emails sent) never make a version stale",
+      }),
     issues: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
   })
   .openapi('Problem', { description: 'RFC 9457 problem details; `code` is stable, `detail` says what to do' });

@@ -5,9 +5,22 @@ import { serve, type ServerType } from '@hono/node-server';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { deliverOutbox } from '../../src/commands/deliver-mail.js';
+import { captureTransport } from '../../src/mail/transport.js';
+import { sweepDeadlines } from '../../src/scheduler/sweeper.js';
 import { createHarness, type Harness } from '../support/harness.js';
-import { createBody, createIncident, gradedIncident, thrive } from '../support/flows.js';
+import {
+  createBody,
+  createIncident,
+  decision,
+  emailReferral,
+  gradedIncident,
+  grade,
+  steps,
+  thrive,
+} from '../support/flows.js';
 
 let h: Harness;
 beforeEach(() => {
@@ -69,6 +82,85 @@ describe('concurrent writers', () => {
     const got = await h.request('GET', `/api/incidents/${id}`);
     expect(got.body.version).toBe(4);
     expect(got.body.timeline.filter((e: { type: string }) => e.type === 'NEW_INFORMATION')).toHaveLength(1);
+  });
+});
+
+describe('stale versions: only people make a form stale', () => {
+  it("a deadline firing between a person's read and write does not make their form stale (no 409)", async () => {
+    const id = await gradedIncident(h);
+    const read = await h.request('GET', `/api/incidents/${id}`);
+    expect(read.body).toMatchObject({ version: 3, seq: 3 });
+    // G2's unresourced clock (40 min): the scheduler records DEADLINE_REACHED and raises R6.
+    h.clock.advanceMinutes(41);
+    expect(sweepDeadlines(h.deps).fired).toBe(1);
+    const after = await h.request('GET', `/api/incidents/${id}`);
+    expect(after.body).toMatchObject({ version: 3, seq: 4 });
+    expect(after.headers.get('etag')).toBe('"3"');
+    expect(after.body.timeline.at(-1)).toMatchObject({ type: 'DEADLINE_REACHED', actor: { role: 'system' } });
+    const write = await h.event(id, decision('deploy'), { version: read.body.version });
+    expect(write.status, JSON.stringify(write.body)).toBe(200);
+    expect(write.body).toMatchObject({ version: 4, seq: 5 });
+    expect(write.headers.get('etag')).toBe('"4"');
+  });
+
+  it("another person's grade since you read answers 409 naming it: type, who, when", async () => {
+    const id = await createIncident(h);
+    await steps(h, id, [thrive()]);
+    const read = await h.request('GET', `/api/incidents/${id}`);
+    h.clock.advanceMinutes(2);
+    const graded = await h.event(id, grade('G1'), { version: read.body.version, token: h.tokens.dispatcher });
+    expect(graded.status).toBe(200);
+    h.clock.advanceMinutes(1);
+    const stale = await h.event(id, grade('G3'), { version: read.body.version });
+    expect(stale.status).toBe(409);
+    expect(stale.body).toMatchObject({ code: 'STALE_VERSION', currentVersion: 3 });
+    expect(stale.body.changes).toEqual([
+      {
+        seq: 3,
+        type: 'GRADE_SET',
+        occurredAt: graded.body.grade.setAt,
+        recordedAt: graded.body.grade.setAt,
+        actor: { id: expect.any(String), name: 'Test dispatcher', role: 'dispatcher' },
+      },
+    ]);
+    expect(stale.body.detail).toContain('GRADE_SET by Test dispatcher');
+    expect(h.count('incident_events')).toBe(3);
+  });
+
+  it("an email sent by the system does not make a form stale; the partner's answer through its link does", async () => {
+    const mh = createHarness({ mailEnabled: true });
+    try {
+      const id = await gradedIncident(mh);
+      await steps(mh, id, [decision('handover'), emailReferral('r1')]);
+      const read = await mh.request('GET', `/api/incidents/${id}`);
+      expect(read.body.version).toBe(5);
+      await deliverOutbox(mh.deps, captureTransport(join(mh.dir, 'mail')), { from: 'control@kent.example' });
+      const sent = await mh.request('GET', `/api/incidents/${id}`);
+      expect(sent.body.timeline.at(-1).type).toBe('REFERRAL_SENT');
+      expect(sent.body).toMatchObject({ version: 5, seq: 6 });
+      const body = mh.db.$client.prepare(`SELECT body FROM outbox WHERE correlation = 'r1'`).pluck().get() as string;
+      const link = /(\/partner\/referrals\/[A-Za-z0-9_.-]+)/.exec(body)![1]!;
+      const answered = await mh.request('POST', link, {
+        raw: new URLSearchParams({ action: 'accept', respondent: 'J Smith, SPoA nurse' }).toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        token: null,
+      });
+      expect(answered.status).toBe(200);
+      const stale = await mh.event(
+        id,
+        { type: 'NEW_INFORMATION', summary: 'rang back', source: 'caller' },
+        {
+          version: read.body.version,
+        },
+      );
+      expect(stale.status).toBe(409);
+      expect(stale.body.currentVersion).toBe(6);
+      expect(stale.body.changes).toEqual([
+        expect.objectContaining({ type: 'REFERRAL_ANSWERED', actor: expect.objectContaining({ role: 'partner' }) }),
+      ]);
+    } finally {
+      await mh.close();
+    }
   });
 });
 

@@ -130,6 +130,9 @@ describe('incidents API', () => {
       '/api/agencies/{code}',
       '/api/agencies/{code}/history',
       '/api/alerts',
+      '/api/alerts/unacknowledged',
+      '/api/alerts/{id}/acknowledgements',
+      '/api/alerts/{id}/escalations',
       '/api/audit/handovers',
       '/api/audit/place-of-safety-handovers',
       '/api/config',
@@ -147,6 +150,7 @@ describe('incidents API', () => {
       '/api/reports/incident-volumes',
       '/api/reports/workbook',
       '/api/returns/adr',
+      '/api/stream',
       '/healthz',
     ]);
     const schemas = Object.keys(doc.components.schemas);

@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { chromium } from 'playwright-core';
 import { CHROMIUM } from './browser.js';
 import { createHarness, type Harness, type HarnessOptions } from './harness.js';
@@ -77,7 +77,9 @@ export async function signIn(rig: ConsoleRig, token: string, next = '/console'):
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(m.text());
+    // A refused form answers its page with 400/403/409/422, which Chromium also logs: that is the design.
+    if (m.type() === 'error' && !/^Failed to load resource: .* status of 4(00|03|09|22) /.test(m.text()))
+      problems.push(m.text());
   });
   page.on('pageerror', (e) => problems.push(e.message));
   await page.goto(`${rig.base}/sign-in?next=${encodeURIComponent(next)}`);
@@ -109,4 +111,38 @@ export async function screenshot(page: Page, name: string, fullPage = false): Pr
 /** Waits until the page's event stream is open (the header says "Live"). */
 export async function whenLive(page: Page): Promise<void> {
   await page.locator('#live-status[data-state="live"]').waitFor();
+}
+
+/** Opens an action of the incident page ("What can be done now") by its name; returns its section. */
+export async function openAction(page: Page, name: string): Promise<Locator> {
+  const action = page.locator('details.action').filter({ has: page.locator('summary', { hasText: name }) });
+  await action.locator('summary').click();
+  return action;
+}
+
+/** A fieldset (a question with choices, a group of fields) by its legend. */
+export const group = (scope: Page | Locator, legend: string | RegExp) => scope.getByRole('group', { name: legend });
+
+/** Presses a form's button and waits for the page it leads to. */
+export async function submit(page: Page, button: string): Promise<void> {
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: button }).click()]);
+}
+
+/** Submits a form that must be recorded: fails with what the page said when it was not. */
+export async function record(page: Page, button: string): Promise<void> {
+  await submit(page, button);
+  const refused = page.locator('.refusal, .error-summary, .stale');
+  if ((await refused.count()) > 0) throw new Error(`not recorded: ${(await refused.first().innerText()).trim()}`);
+}
+
+/**
+ * Moves the server's clock on by `minutes` while the user keeps working (a request every 10 minutes
+ * of it), so the session's 15-minute idle timeout does not end it; then reloads the page.
+ */
+export async function elapse(rig: ConsoleRig, page: Page, minutes: number): Promise<void> {
+  for (let left = minutes; left > 0; left -= 10) {
+    rig.h.clock.advanceMinutes(Math.min(10, left));
+    await page.request.get(`${rig.base}/console/partials/badge`);
+  }
+  await page.reload();
 }

@@ -17,6 +17,8 @@ import { loadForceConfig } from '../../src/config/load.js';
 import { parseForceConfig } from '../../src/config/load.js';
 import type { ForceConfig } from '../../src/config/schema.js';
 import { PersonKeyer } from '../../src/domain/person-key.js';
+import type { ChangeFeed } from '../../src/live/change-feed.js';
+import { databaseFeed } from '../../src/live/database-feed.js';
 import { PartnerLinks } from '../../src/referrals/partner-link.js';
 
 /** The secret test partner links are signed with (tests forge and tamper with links using it). */
@@ -68,7 +70,7 @@ export function createHarness(opts: HarnessOptions = {}) {
   const config = parseForceConfig(opts.config ? opts.config(structuredClone(base)) : base, 'test');
   const uow = opts.commit === 'serial' ? serialUnitOfWork(db.$client) : groupCommitUnitOfWork(db.$client);
   const partnerLinks = new PartnerLinks(LINK_SECRET, 'http://localhost:3000');
-  const deps: CommandDeps = {
+  const deps: CommandDeps & { feed: ChangeFeed } = {
     db,
     clock,
     config,
@@ -76,6 +78,7 @@ export function createHarness(opts: HarnessOptions = {}) {
     mailEnabled: opts.mailEnabled ?? false,
     uow,
     partnerLinks,
+    feed: databaseFeed(db),
   };
   const app = createApp({
     ...deps,
@@ -145,6 +148,7 @@ export function createHarness(opts: HarnessOptions = {}) {
   }
 
   async function close() {
+    deps.feed.close();
     await uow.durable().catch(() => {});
     closeDatabase(db);
     rmSync(dir, { recursive: true, force: true });

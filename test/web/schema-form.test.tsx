@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { buildIncidentInputs } from '../../src/domain/incident-inputs.js';
 import { loadForceConfig } from '../../src/config/load.js';
 import { issuesByField, readForm, SchemaFields } from '../../src/web/console/schema-form.js';
-import { fromLocalInput, toLocalInput } from '../../src/web/console/format.js';
+import { fromLocalDate, fromLocalInput, toLocalInput } from '../../src/web/console/format.js';
 
 const inputs = buildIncidentInputs(loadForceConfig());
 const tz = 'Europe/London';
@@ -28,7 +28,7 @@ describe('a form from an event schema', () => {
     expect(out).toMatch(/<legend>Supervisor override<span class="optional"> \(optional\)<\/span><\/legend>/);
     expect(out).toContain('<input type="hidden" name="type" value="RCRP_DECISION_RECORDED"/>');
     // "When it happened" is the server's now, in the force's local time (BST in June).
-    expect(out).toMatch(/type="datetime-local"[^>]*name="occurredAt"[^>]*value="2026-06-01T10:05"/);
+    expect(out).toMatch(/name="occurredAt"[^>]*value="01\/06\/2026 10:05"/);
     expect(out).toMatch(/<textarea[^>]*name="rationale"/);
   });
 
@@ -48,7 +48,7 @@ describe('a form from an event schema', () => {
       inputs.events.RCRP_DECISION_RECORDED,
       {
         type: 'RCRP_DECISION_RECORDED',
-        occurredAt: '2026-06-01T10:05',
+        occurredAt: '01/06/2026 10:05',
         crimeOccurring: 'false',
         riskToLife: 'true',
         riskOfSeriousHarm: 'false',
@@ -117,7 +117,11 @@ describe('local times in the force zone', () => {
     for (const iso of ['2026-03-29T00:30:00.000Z', '2026-03-29T01:30:00.000Z', '2026-10-25T00:30:00.000Z']) {
       expect(fromLocalInput(toLocalInput(iso, tz), tz)).toBe(iso);
     }
-    expect(toLocalInput('2026-03-29T01:30:00.000Z', tz)).toBe('2026-03-29T02:30');
-    expect(fromLocalInput('not a time', tz)).toBeNull();
+    expect(toLocalInput('2026-03-29T01:30:00.000Z', tz)).toBe('29/03/2026 02:30');
+    expect(fromLocalInput('2026-03-29T02:30', tz)).toBe('2026-03-29T01:30:00.000Z');
+    for (const bad of ['not a time', '31/02/2026 10:00', '12/13/2026 10:00', '01/01/2026 25:00'])
+      expect(fromLocalInput(bad, tz), bad).toBeNull();
+    expect(fromLocalDate('4/7/1958')).toBe('1958-07-04');
+    expect(fromLocalDate('30/02/1958')).toBeNull();
   });
 });

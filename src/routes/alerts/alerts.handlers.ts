@@ -1,10 +1,66 @@
-/** GET /api/alerts, typed by its route; the read is src/queries/alerts.ts. */
-import type { Db } from '../../../db/client.js';
+/**
+ * Alert handlers, each typed by its route: reads from src/queries/alerts.ts; acknowledging and
+ * escalating go through the command path (src/commands/respond-to-alert.ts), allowed by the policy
+ * matrix (`alert.acknowledge`, `alert.escalate`).
+ */
+import { forbidUnlessGranted } from '../../access/require-operation.js';
+import type { CommandDeps } from '../../commands/deps.js';
+import { requestHash } from '../../commands/idempotency.js';
+import { acknowledgeAlert, escalateAlert } from '../../commands/respond-to-alert.js';
+import { canonicalJson } from '../../domain/incident-aggregate.js';
+import { parseIdempotencyKey } from '../../http/headers.js';
+import { isProblem, sendProblem } from '../../http/problem.js';
+import { answerHeaders, notSaved, sendRefusal } from '../../http/respond.js';
 import type { AppRouteHandler } from '../../http/types.js';
-import { listAlerts } from '../../queries/alerts.js';
-import type { ListRoute } from './alerts.routes.js';
+import { listAlerts, unacknowledgedCounts } from '../../queries/alerts.js';
+import type { AcknowledgeRoute, CountsRoute, EscalateRoute, ListRoute } from './alerts.routes.js';
 
-export const alertHandlers = (db: Db) => {
-  const list: AppRouteHandler<ListRoute> = (c) => c.json({ items: listAlerts(db, c.req.valid('query')) }, 200);
-  return { list };
+export const alertHandlers = (deps: CommandDeps) => {
+  const list: AppRouteHandler<ListRoute> = (c) => c.json({ items: listAlerts(deps.db, c.req.valid('query')) }, 200);
+
+  const counts: AppRouteHandler<CountsRoute> = (c) => c.json(unacknowledgedCounts(deps.db), 200);
+
+  const acknowledge: AppRouteHandler<AcknowledgeRoute> = async (c) => {
+    const denied = forbidUnlessGranted(c, 'alert.acknowledge');
+    if (denied) return denied;
+    const key = parseIdempotencyKey(c.req.header('idempotency-key'));
+    if (isProblem(key)) return sendProblem(c, key);
+    const { id } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const user = c.get('user');
+    const hash = key === null ? '' : requestHash('POST', c.req.path, canonicalJson(body));
+    const r = acknowledgeAlert(
+      deps,
+      { actor: { id: user.id, role: user.role }, idempotencyKey: key, requestHash: hash },
+      id,
+      body.note ?? null,
+    );
+    if (!r.ok) return sendRefusal(c, r.refusal);
+    const failed = await notSaved(deps);
+    if (failed) return sendProblem(c, failed);
+    return c.json(r.body, 201, answerHeaders(r));
+  };
+
+  const escalate: AppRouteHandler<EscalateRoute> = async (c) => {
+    const denied = forbidUnlessGranted(c, 'alert.escalate');
+    if (denied) return denied;
+    const key = parseIdempotencyKey(c.req.header('idempotency-key'));
+    if (isProblem(key)) return sendProblem(c, key);
+    const { id } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const user = c.get('user');
+    const hash = key === null ? '' : requestHash('POST', c.req.path, canonicalJson(body));
+    const r = escalateAlert(
+      deps,
+      { actor: { id: user.id, role: user.role }, idempotencyKey: key, requestHash: hash },
+      id,
+      { to: body.to, level: body.level ?? null, note: body.note ?? null },
+    );
+    if (!r.ok) return sendRefusal(c, r.refusal);
+    const failed = await notSaved(deps);
+    if (failed) return sendProblem(c, failed);
+    return c.json(r.body, 201, answerHeaders(r));
+  };
+
+  return { list, counts, acknowledge, escalate };
 };

@@ -26,7 +26,8 @@ export const incidentListItemSchema = z
   .object({
     id: z.string(),
     reference: z.string().nullable(),
-    version: z.number().int(),
+    version: z.number().int().openapi({ description: 'The version people see (send it as If-Match)' }),
+    seq: z.number().int().openapi({ description: "The seq of the incident's last event" }),
     state: incidentState,
     status: z.enum(['open', 'closed']),
     channel: z.enum(CHANNELS),
@@ -145,8 +146,9 @@ export function incidentRoutes(inputs: IncidentInputs) {
     tags: ['Incidents'],
     summary: 'Record a step (THRIVE, grade, RCRP decision, dispatch, referral, closure …)',
     description:
-      'Send If-Match with the version you last read. 409 when someone else changed the incident; 422 names the rule ' +
-      'that refused it and lists the events allowed now.',
+      'Send If-Match with the version you last read. 409 when another person (or a partner) changed the incident ' +
+      "since, listing what they recorded (changes); the system's own events (a deadline reached, an email sent) " +
+      'never make a version stale. 422 names the rule that refused it and lists the events allowed now.',
     security,
     request: {
       params: idParams,

@@ -1,8 +1,10 @@
 /**
  * Times and durations as a control-room user reads them, always in the force's time zone (a handler
  * may sit at a PC set to anything): "21:10" today, "Mon 23 Nov 21:10" otherwise; "1 h 05 min". And the
- * `datetime-local` inputs of the console's forms, whose values have no offset: converted to and from
- * instants in the force's zone here, so a form never depends on the browser's clock or zone.
+ * times typed into the console's forms, "23/11/2026 21:10" (day/month/year, 24-hour, as British control
+ * rooms write them; a browser's date-time field would follow the PC's locale, often American):
+ * converted to and from instants in the force's zone here, so a form never depends on the browser's
+ * clock, zone or locale.
  */
 import { getOrInsert } from '../../lib/maps.js';
 
@@ -48,22 +50,29 @@ export function localDate(iso: string, timeZone: string): string {
   return `${w.y}-${w.mo}-${w.d}`;
 }
 
-/** The value of a `datetime-local` input showing `iso` in `timeZone` ("2026-11-23T21:10"). */
+/** How a form shows `iso` in `timeZone`: "23/11/2026 21:10". */
 export function toLocalInput(iso: string, timeZone: string): string {
   const w = wallClock(iso, timeZone);
-  return `${w.y}-${w.mo}-${w.d}T${w.h}:${w.mi}`;
+  return `${w.d}/${w.mo}/${w.y} ${w.h}:${w.mi}`;
 }
 
+/** What `toLocalInput` writes, or an ISO local time ("2026-11-23T21:10"). */
+const LOCAL_FORMS = [
+  /^(?<d>\d{1,2})\/(?<mo>\d{1,2})\/(?<y>\d{4}),?\s+(?<h>\d{1,2}):(?<mi>\d{2})(?::(?<s>\d{2}))?$/,
+  /^(?<y>\d{4})-(?<mo>\d{2})-(?<d>\d{2})[T ](?<h>\d{2}):(?<mi>\d{2})(?::(?<s>\d{2}))?$/,
+];
+
 /**
- * The instant a `datetime-local` value means in `timeZone`, as ISO-8601 UTC; null when it is not such
- * a value. In the hour a clock goes back, the earlier of the two instants.
+ * The instant a typed local time means in `timeZone`, as ISO-8601 UTC; null when it is not one (or
+ * not a real date). In the hour a clock goes back, the earlier of the two instants.
  */
 export function fromLocalInput(value: string, timeZone: string): string | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value.trim());
-  if (!m) return null;
-  const [y, mo, d, h, mi] = m.slice(1, 6).map(Number) as [number, number, number, number, number];
-  const wanted = Date.UTC(y, mo - 1, d, h, mi, m[6] ? Number(m[6]) : 0);
-  if (Number.isNaN(wanted)) return null;
+  const g = LOCAL_FORMS.map((re) => re.exec(value.trim())?.groups).find(Boolean);
+  if (!g) return null;
+  const [y, mo, d, h, mi] = [g.y, g.mo, g.d, g.h, g.mi].map(Number) as [number, number, number, number, number];
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59) return null;
+  const wanted = Date.UTC(y, mo - 1, d, h, mi, g.s ? Number(g.s) : 0);
+  if (new Date(wanted).getUTCDate() !== d) return null;
   // The zone's offset at a guess, then at the corrected instant (enough for any real zone).
   const shown = (t: number) => {
     const w = wallClock(t, timeZone);
@@ -74,6 +83,17 @@ export function fromLocalInput(value: string, timeZone: string): string | null {
   // A wall-clock time that happens twice (the clocks go back): the first of the two.
   if (shown(t - 3_600_000) === wanted) t -= 3_600_000;
   return new Date(t).toISOString();
+}
+
+/** A typed date "04/07/1958" (or ISO "1958-07-04") as ISO "1958-07-04"; null when it is not a real date. */
+export function fromLocalDate(value: string): string | null {
+  const t = value.trim();
+  const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(t) ?? /^(\d{4})-(\d{2})-(\d{2})$/.exec(t);
+  if (!m) return null;
+  const [d, mo, y] = t.includes('/') ? [m[1], m[2], m[3]] : [m[3], m[2], m[1]];
+  const iso = `${y}-${mo!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
+  const at = new Date(`${iso}T00:00:00Z`);
+  return Number.isNaN(at.getTime()) || at.toISOString().slice(0, 10) !== iso ? null : iso;
 }
 
 /** "45 min", "1 h 05 min", "2 d 3 h" for a span in milliseconds (rounded down to the minute). */

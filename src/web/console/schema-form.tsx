@@ -14,7 +14,7 @@
  */
 import { z } from 'zod';
 import { getOrInsert } from '../../lib/maps.js';
-import { fromLocalInput, toLocalInput } from './format.js';
+import { fromLocalDate, fromLocalInput, toLocalInput } from './format.js';
 import { fieldLabel, valueLabel } from './labels.js';
 
 /** The part of JSON Schema zod produces that the forms read. */
@@ -268,12 +268,13 @@ function field(w: Walk, node: JsonNode, path: string, required: boolean): unknow
       />
     );
   } else if (node.format === 'date-time') {
-    const given = kept ?? spec.value ?? (required ? w.now.toISOString() : undefined);
-    const shown =
-      given && !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(given) ? toLocalInput(given, w.timeZone) : given;
-    input = <input type="datetime-local" class="when" {...common} value={shown ?? ''} step="60" />;
+    // Kept input is shown as typed; a default (an instant) in the force's local time. "Now" is the
+    // default of the event's own time only (a time inside a group would make the group look filled in).
+    const given = kept ?? spec.value ?? (required && !path.includes('.') ? w.now.toISOString() : undefined);
+    const value = kept === undefined && given ? toLocalInput(given, w.timeZone) : (given ?? '');
+    input = <input type="text" class="when" {...common} value={value} inputmode="numeric" autocomplete="off" />;
   } else if (node.format === 'date') {
-    input = <input type="date" class="when" {...common} value={kept ?? spec.value ?? ''} />;
+    input = <input type="text" class="when" {...common} value={kept ?? spec.value ?? ''} placeholder="dd/mm/yyyy" />;
   } else {
     const long = spec.widget === 'textarea' || (spec.widget !== 'text' && (node.maxLength ?? 0) >= 1000);
     input = long ? (
@@ -296,7 +297,7 @@ function field(w: Walk, node: JsonNode, path: string, required: boolean): unknow
       <label for={id}>
         {label}
         {optional}
-        {node.format === 'date-time' ? <span class="optional"> (local time)</span> : null}
+        {node.format === 'date-time' ? <span class="optional"> (day/month/year 24-hour, local time)</span> : null}
       </label>
       <Hint id={hintId} text={spec.hint} />
       <ErrorText id={errorId} text={error} />
@@ -432,6 +433,7 @@ function readNode(node: JsonNode, path: string, values: FormValues, tz: string, 
     return Number.isFinite(n) ? n : raw;
   }
   if (node.format === 'date-time') return fromLocalInput(raw, tz) ?? raw;
+  if (node.format === 'date') return fromLocalDate(raw) ?? raw;
   return raw;
 }
 
@@ -466,7 +468,9 @@ function plainMessage(issue: z.core.$ZodIssue, given: unknown): string {
   if (issue.code === 'invalid_value') return 'choose one of the options';
   if (issue.code === 'too_big' && issue.origin === 'string') return `at most ${issue.maximum} characters`;
   if (issue.code === 'too_small' && issue.origin === 'string') return 'this is needed';
-  if (issue.code === 'invalid_format' && issue.format === 'datetime') return 'enter a date and time';
-  if (issue.code === 'invalid_format' && issue.format === 'date') return 'enter a date';
+  if (issue.code === 'invalid_format' && issue.format === 'datetime')
+    return 'enter a date and time as day/month/year hours:minutes, e.g. 23/11/2026 21:10';
+  if (issue.code === 'invalid_format' && issue.format === 'date')
+    return 'enter a date as day/month/year, e.g. 04/07/1958';
   return issue.message;
 }

@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import { PLACE_TYPES } from '../../../../machines/detention/index.js';
+import { CONSULTEE_PROFESSIONS, PLACE_TYPES } from '../../../../machines/detention/index.js';
 import type { ConsoleIncident } from '../../../queries/incident-console.js';
 import { listAgencies } from '../../../queries/agencies.js';
 import { placesAllowed, placeTypesAllowed } from '../../../queries/places-of-safety.js';
@@ -155,6 +155,12 @@ function PreviousThrive({ r, e }: { r: ConsoleRequest; e: TimelineEntry | undefi
   );
 }
 
+/** The professions the law names (held as text by the schema): chosen, not typed. */
+const professions = (codes: readonly string[]): FieldSpec => ({
+  widget: 'select',
+  options: codes.map((c) => ({ value: c, label: valueLabel(c) })),
+});
+
 function placeSpecs(r: ConsoleRequest, ci: ConsoleIncident, detentionId: string | null): Record<string, FieldSpec> {
   const at = r.now.toISOString();
   const places = placesAllowed(r.deps.config, ci.state, detentionId, at);
@@ -165,6 +171,7 @@ function placeSpecs(r: ConsoleRequest, ci: ConsoleIncident, detentionId: string 
       options: places.map((p) => ({ value: p.code, label: p.label, note: valueLabel(p.type) })),
       hint: 'Only the places of safety the law allows for this person are listed.',
     },
+    'placeOfSafety.policeStation.consultation.profession': professions(CONSULTEE_PROFESSIONS),
     'placeOfSafety.type': {
       options: PLACE_TYPES.filter((t) => types.includes(t)).map((t) => ({ value: t, label: valueLabel(t) })),
       widget: 'select',
@@ -275,6 +282,15 @@ function plan(r: ConsoleRequest, ci: ConsoleIncident, type: string): FormPlan | 
       return {
         specs: { ...childSpec('detentionId', child), ...placeSpecs(r, ci, child?.[0]?.value ?? null) },
         intro: PLACE_GUIDANCE,
+      };
+    case 'S136_CONSULTATION_RECORDED':
+      return { specs: { ...childSpec('detentionId', child), profession: professions(CONSULTEE_PROFESSIONS) } };
+    case 'S136_EXTENSION_AUTHORISED':
+      return {
+        specs: {
+          ...childSpec('detentionId', child),
+          'authoriser.profession': professions(['registeredMedicalPractitioner']),
+        },
       };
     case 'INCIDENT_CLOSED':
       return {

@@ -41,7 +41,12 @@ function specs(r: ConsoleRequest): Record<string, FieldSpec> {
   return {
     receivedAt: { label: 'Call received' },
     reference: { hint: 'The command-and-control log number, if there is one.' },
-    channel: { widget: 'radio', options: CHANNELS.map((x) => ({ value: x, label: valueLabel(x) })) },
+    channel: {
+      widget: 'radio',
+      options: CHANNELS.map((x) => ({ value: x, label: valueLabel(x) })),
+      // The handler starts on the channel: arrow keys choose it, Tab goes on.
+      attrs: { autofocus: '', 'data-key-focus': '' },
+    },
     category: { widget: 'select', options: c.categories.map((x) => ({ value: x.code, label: x.label })) },
     district: { widget: 'select', options: c.districts.map((d) => ({ value: d, label: d })) },
     locationClass: { hint: 'Sets which attendance target applies where a grade has urban and rural targets.' },

@@ -5,7 +5,7 @@
  * (`sse:incident`), keeping the row that has the keyboard focus (rows keep their ids).
  */
 import { INCIDENT_STATES } from '../../../domain/vocabulary.js';
-import { loadQueue, type Queue, type QueueFilter, type QueueRow } from '../../../queries/queue.js';
+import { loadQueue, QUEUE_WINDOW_HOURS, type Queue, type QueueFilter, type QueueRow } from '../../../queries/queue.js';
 import { Countdown, Elapsed, GradeBadge, Tag } from '../components.js';
 import { humanise, valueLabel } from '../labels.js';
 import type { Shortcut } from '../nav.js';
@@ -18,10 +18,19 @@ export const QUEUE_SHORTCUTS: readonly Shortcut[] = [
 ];
 
 const query = (f: QueueFilter) =>
-  new URLSearchParams(Object.entries(f).filter(([, v]) => v) as Array<[string, string]>).toString();
+  new URLSearchParams(
+    Object.entries(f)
+      .filter(([, v]) => v)
+      .map(([k, v]) => [k, v === true ? '1' : String(v)]),
+  ).toString();
 
 export function readQueueFilter(q: Record<string, string | undefined>): QueueFilter {
-  return { district: q.district || undefined, grade: q.grade || undefined, state: q.state || undefined };
+  return {
+    district: q.district || undefined,
+    grade: q.grade || undefined,
+    state: q.state || undefined,
+    all: q.all === '1' || undefined,
+  };
 }
 
 function gradeTag(r: ConsoleRequest, code: string | null) {
@@ -107,6 +116,19 @@ export function QueueSection({ r, filter }: { r: ConsoleRequest; filter: QueueFi
       data-server-now={r.now.toISOString()}
     >
       <Counts r={r} q={q} />
+      {q.older > 0 ? (
+        <p class="older">
+          <Tag tone="info">
+            {q.older} older open incident{q.older === 1 ? '' : 's'} (received more than {QUEUE_WINDOW_HOURS} h ago, no
+            clock running)
+          </Tag>{' '}
+          <a href={`/console?${query({ ...filter, all: true })}`}>Show them too</a>
+        </p>
+      ) : filter.all ? (
+        <p class="older">
+          <a href={`/console?${query({ ...filter, all: undefined })}`}>Show only the last {QUEUE_WINDOW_HOURS} hours</a>
+        </p>
+      ) : null}
       <table class="grid queue" data-rows>
         <caption id="queue-title">
           {q.rows.length === q.counts.open
@@ -188,6 +210,7 @@ export function QueueFilters({ r, filter }: { r: ConsoleRequest; filter: QueueFi
           </option>
         ))}
       </select>
+      {filter.all ? <input type="hidden" name="all" value="1" /> : null}
       <button type="submit">Filter</button>
       {filter.district || filter.grade || filter.state ? <a href="/console">Clear filters</a> : null}
     </form>
