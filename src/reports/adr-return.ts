@@ -35,7 +35,11 @@ const NOT_KNOWN = 'Not known';
 export const MISSING = 'Missing (record incomplete)';
 const NOT_APPLICABLE = 'Not applicable';
 
-export const POWER: Record<string, string> = { s136: 'Section 136', s135_1: 'Section 135(1)', s135_2: 'Section 135(2)' };
+export const POWER: Record<string, string> = {
+  s136: 'Section 136',
+  s135_1: 'Section 135(1)',
+  s135_2: 'Section 135(2)',
+};
 export const AGE_BAND: Record<string, string> = {
   under10: 'Under 10',
   '10to17': '10 to 17',

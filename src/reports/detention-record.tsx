@@ -102,6 +102,7 @@ function RecordPage({ r, config }: { r: DetentionRecord; config: ForceConfig }) 
   const timeZone = config.force.timezone;
   const marking = config.reporting.protectiveMarking;
   const d = r.detention;
+  const ageBand = d.person.ageBand ?? (d.person.ageYears === null ? null : ageBandFor(d.person.ageYears));
   const place = (p: { type: string; site: string | null } | null) =>
     !p
       ? 'none'
@@ -155,8 +156,8 @@ function RecordPage({ r, config }: { r: DetentionRecord; config: ForceConfig }) 
             <dd>{d.adr.complete ? 'complete' : `incomplete: ${d.adr.missing.join(', ')}`}</dd>
             <dt>Person (as the ADR counts them)</dt>
             <dd>
-              age {word(AGE_BAND, d.person.ageBand ?? (d.person.ageYears === null ? null : ageBandFor(d.person.ageYears)))}; gender {word(GENDER, d.person.gender)}; ethnicity{' '}
-              {word(ETHNICITY, d.person.ethnicity)}
+              {`age ${word(AGE_BAND, ageBand)}; gender ${word(GENDER, d.person.gender)}; `}
+              {`ethnicity ${word(ETHNICITY, d.person.ethnicity)}`}
             </dd>
           </dl>
           <table>

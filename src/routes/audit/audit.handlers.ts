@@ -17,7 +17,7 @@ import {
   placeOfSafetyHandovers,
 } from '../../queries/place-of-safety-handovers.js';
 import { answerMinutesOf, handoverReport, handoversCsv, placeOfSafetyCsv } from '../../reports/handovers.js';
-import { forbidden } from '../detentions/detentions.handlers.js';
+import { forbidUnlessGranted } from '../../access/require-operation.js';
 import type { HandoversRoute, PlaceOfSafetyHandoversRoute } from './audit.routes.js';
 
 const DAY_MS = 86_400_000;
@@ -81,7 +81,7 @@ export function auditHandlers(deps: CommandDeps) {
   };
 
   const placeOfSafety: AppRouteHandler<PlaceOfSafetyHandoversRoute> = (c) => {
-    const denied = forbidden(c, 'handover.audit', 'the place-of-safety handover audit');
+    const denied = forbidUnlessGranted(c, 'handover.audit');
     if (denied) return denied;
     const q = c.req.valid('query');
     const period = auditPeriod(deps, q);

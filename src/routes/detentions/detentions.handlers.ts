@@ -4,7 +4,7 @@
  * disclosure of a record (CSV, the record for the IOPC or a coroner) is logged by disclosure.ts.
  */
 import type { Context } from 'hono';
-import { BUILT_IN_POLICY, grantOf, type Operation } from '../../access/policy.js';
+import { forbidUnlessGranted } from '../../access/require-operation.js';
 import type { CommandDeps } from '../../commands/deps.js';
 import { requestHash } from '../../commands/idempotency.js';
 import { recordDetentionFinding } from '../../commands/record-detention-finding.js';
@@ -21,16 +21,6 @@ import { detentionListCsv } from '../../reports/detention-list-csv.js';
 import { detentionRecord, detentionRecordHtml } from '../../reports/detention-record.js';
 import { DISCLOSURE_REASONS, parseJustification, recordDisclosure } from './disclosure.js';
 import type { DetentionRoutes } from './detentions.routes.js';
-
-/** A 403 naming the operation when the user's role has no grant for it (the policy module decides). */
-export function forbidden(c: Context<AppEnv>, op: Operation, what: string) {
-  const role = c.get('user').role;
-  if (grantOf(BUILT_IN_POLICY, role, op)) return null;
-  return sendProblem(
-    c,
-    problem(403, 'FORBIDDEN', 'Not allowed for your role', `${what} is not allowed for the role ${role} (${op})`),
-  );
-}
 
 /** Every detention matching `q`, page by page (for a CSV that is not paged). */
 export function allDetentions(deps: CommandDeps, now: Date, q: DetentionFilter) {
@@ -94,7 +84,7 @@ export function detentionHandlers(deps: CommandDeps) {
     sendProblem(c, problem(404, 'DETENTION_NOT_FOUND', 'Unknown detention', `no detention with id ${id}`));
 
   const review: AppRouteHandler<DetentionRoutes['review']> = (c) => {
-    const denied = forbidden(c, 'detention.review', "a detention's review");
+    const denied = forbidUnlessGranted(c, 'detention.review');
     if (denied) return denied;
     const { id } = c.req.valid('param');
     const r = detentionReview(deps.db, deps.clock.now(), id, deps.config.force.timezone);
@@ -103,7 +93,7 @@ export function detentionHandlers(deps: CommandDeps) {
   };
 
   const recordFinding: AppRouteHandler<DetentionRoutes['recordFinding']> = async (c) => {
-    const denied = forbidden(c, 'detention.review', 'recording a finding on a detention');
+    const denied = forbidUnlessGranted(c, 'detention.review');
     if (denied) return denied;
     const { id } = c.req.valid('param');
     const key = parseIdempotencyKey(c.req.header('idempotency-key'));
@@ -124,7 +114,7 @@ export function detentionHandlers(deps: CommandDeps) {
   };
 
   const exportRecord: AppRouteHandler<DetentionRoutes['exportRecord']> = async (c) => {
-    const denied = forbidden(c, 'detention.review', "exporting a detention's record");
+    const denied = forbidUnlessGranted(c, 'detention.review');
     if (denied) return denied;
     const { id } = c.req.valid('param');
     const { format } = c.req.valid('query');

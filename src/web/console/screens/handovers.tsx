@@ -189,11 +189,21 @@ function PlaceOfSafety({ r, a }: { r: ConsoleRequest; a: AuditQuery }) {
         <thead>
           <tr>
             <th scope="col">Site</th>
-            <th scope="col" class="n">Handovers</th>
-            <th scope="col" class="n">Breaches</th>
-            <th scope="col" class="n">Share</th>
-            <th scope="col" class="n">Median to NHS acceptance</th>
-            <th scope="col" class="n">Median until police left</th>
+            <th scope="col" class="n">
+              Handovers
+            </th>
+            <th scope="col" class="n">
+              Breaches
+            </th>
+            <th scope="col" class="n">
+              Share
+            </th>
+            <th scope="col" class="n">
+              Median to NHS acceptance
+            </th>
+            <th scope="col" class="n">
+              Median until police left
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -323,11 +333,21 @@ function Referrals({ r, a }: { r: ConsoleRequest; a: AuditQuery }) {
         <thead>
           <tr>
             <th scope="col">Agency</th>
-            <th scope="col" class="n">Referrals</th>
-            <th scope="col" class="n">Answered</th>
-            <th scope="col" class="n">Not answered in time</th>
-            <th scope="col" class="n">Median to acknowledge</th>
-            <th scope="col" class="n">Median to answer</th>
+            <th scope="col" class="n">
+              Referrals
+            </th>
+            <th scope="col" class="n">
+              Answered
+            </th>
+            <th scope="col" class="n">
+              Not answered in time
+            </th>
+            <th scope="col" class="n">
+              Median to acknowledge
+            </th>
+            <th scope="col" class="n">
+              Median to answer
+            </th>
           </tr>
         </thead>
         <tbody>
