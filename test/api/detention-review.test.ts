@@ -154,7 +154,7 @@ describe("the MH lead's findings: append-only", () => {
     expect(notYet.reviewed).toEqual({ reviewed: 1, notReviewed: 1 });
   });
 
-  it('a changed view is a new finding; the first stays, and nothing can edit or delete one', async () => {
+  it('R45 a changed view is a new finding; the first stays, and nothing can edit or delete one', async () => {
     await detention('d1', { handoverMinutes: 95 });
     const first = (await h.request('POST', '/api/detentions/d1/findings', { token: h.tokens.mh_lead, body: finding }))
       .body;
@@ -354,7 +354,7 @@ describe('the record for the IOPC or a coroner', () => {
     });
   });
 
-  it('as a printable page: the marking at top and bottom, each rule with its result, and its own style', async () => {
+  it('R45 as a printable page: the marking at top and bottom, each rule with its result, and its own style', async () => {
     await detention('d1', { noAmbulance: true });
     const r = await h.request('GET', '/api/detentions/d1/export?format=html', {
       token: h.tokens.mh_lead,
