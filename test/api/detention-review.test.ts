@@ -354,7 +354,7 @@ describe('the record for the IOPC or a coroner', () => {
     });
   });
 
-  it('R45 as a printable page: the marking at top and bottom, each rule with its result, and its own style', async () => {
+  it('R45 as a printable page: the marking top and bottom, each rule with its result, its own style', async () => {
     await detention('d1', { noAmbulance: true });
     const r = await h.request('GET', '/api/detentions/d1/export?format=html', {
       token: h.tokens.mh_lead,
