@@ -355,12 +355,31 @@ function placeSteps(entries: TimelineEntry[], d: DetentionDetail, t: When): Revi
       s.checks.push(
         check('R25', 'passed', 'imminent risk, no other place, healthcare presence and authorisation recorded'),
       );
-      const gaps = r26ForStay(seq);
-      const checks = entries.filter((x) => x.type === 'S136_HEALTHCARE_CHECK_RECORDED' && stayOf(x.seq) === seq).length;
+      const alerts = r26ForStay(seq);
+      const times = [
+        e.occurredAt,
+        ...entries
+          .filter((x) => x.type === 'S136_HEALTHCARE_CHECK_RECORDED' && stayOf(x.seq) === seq)
+          .map((x) => x.occurredAt),
+      ];
+      const limit = d.limits.healthcareCheckMinutes;
+      const long = times.slice(1).filter((t, i) => minutes(times[i]!, t) > limit).length;
+      const checks = times.length - 1;
       s.checks.push(
-        gaps.length
-          ? check('R26', 'flagged', gaps.map((g) => g.message).join('; '))
-          : check('R26', 'passed', `${checks} healthcare check${checks === 1 ? '' : 's'} recorded with no gap flagged`),
+        alerts.length || long
+          ? check(
+              'R26',
+              'flagged',
+              [
+                ...alerts.map((g) => g.message),
+                ...(long ? [`${long} gap(s) of more than ${limit} min between checks`] : []),
+              ].join('; '),
+            )
+          : check(
+              'R26',
+              'passed',
+              `${checks} healthcare check${checks === 1 ? '' : 's'}, none more than ${limit} min apart`,
+            ),
       );
     }
     if (place.type === 'privateDwelling' || place.type === 'otherSuitablePlace')
@@ -393,9 +412,22 @@ function handoverSteps(
     );
     out.push(s);
   }
+  let previous = stay?.arrivedAt ?? null;
   for (const e of mine('S136_HEALTHCARE_CHECK_RECORDED')) {
     const s = fromEntry(e, 'placeOfSafety', 'Healthcare welfare check');
     s.facts.push(`By ${e.data.professional}; professional present and available: ${yes(e.data.professionalPresent)}`);
+    const gap = previous ? minutes(previous, e.occurredAt) : null;
+    const absent = flagged(d.flags, (k) => k === `R26:notPresent:${e.seq}`)[0];
+    const limit = d.limits.healthcareCheckMinutes;
+    const since = gap === null ? '' : `${gap} min after the previous check or arrival`;
+    s.checks.push(
+      absent
+        ? check('R26', 'flagged', absent.message)
+        : gap !== null && gap > limit
+          ? check('R26', 'flagged', `${since}: more than ${limit} min without a check`)
+          : check('R26', 'passed', `a healthcare professional present${since ? `; ${since}` : ''}`),
+    );
+    previous = e.occurredAt;
     out.push(s);
   }
   const acceptance = mine('S136_NHS_ACCEPTED')[0];

@@ -238,6 +238,11 @@ export function detentionDetail(db: Db, now: Date, id: string) {
       ]),
     ].sort(),
     review: review ? { conclusion: review.conclusion, recordedAt: review.recordedAt } : null,
+    limits: {
+      handoverMinutes: d.policy.handoverMinutes,
+      healthcareCheckMinutes: d.policy.healthcareCheckMinutes,
+      assessmentStartFlagHours: d.policy.assessmentStartFlagHours,
+    },
     officer: d.officer,
     locationType: d.locationType,
     warrant: d.warrant as Record<string, unknown> | null,

@@ -7,7 +7,16 @@
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../support/harness.js';
-import { arrived, considered, consulted, conveyed, detained, policeIncident, steps } from '../support/flows.js';
+import {
+  arrived,
+  considered,
+  consulted,
+  conveyed,
+  detained,
+  policeIncident,
+  policeStation,
+  steps,
+} from '../support/flows.js';
 import { detentionShaped, person, type Shape } from '../support/detentions.js';
 import { DETENTION_CSV_COLUMNS } from '../../src/reports/detention-list-csv.js';
 
@@ -98,6 +107,32 @@ describe('the review page: each step of the legal timeline with the rules it was
     // The phases come in the law's order.
     const phases = [...new Set(r.steps.map((s: any) => s.phase))];
     expect(phases).toEqual(['decision', 'conveyance', 'placeOfSafety', 'clock', 'assessment', 'outcome', 'record']);
+  });
+
+  it('R26 each healthcare check at a police station shows its gap; 45 minutes without one is flagged', async () => {
+    const id = await policeIncident(h, person);
+    await steps(h, id, [considered('ps'), consulted('ps'), detained('ps'), conveyed('ps')]);
+    h.clock.advanceMinutes(20);
+    await steps(h, id, [arrived('ps', policeStation())]);
+    const checkNow = (present: boolean) => ({
+      type: 'S136_HEALTHCARE_CHECK_RECORDED',
+      detentionId: 'ps',
+      professional: 'custody nurse',
+      professionalPresent: present,
+    });
+    h.clock.advanceMinutes(25);
+    await steps(h, id, [checkNow(true)]);
+    h.clock.advanceMinutes(45);
+    await steps(h, id, [checkNow(true)]);
+    const r = (await review('ps')).body;
+    const checks = r.steps.filter((x: any) => x.label === 'Healthcare welfare check');
+    expect(checks.map((x: any) => x.checks[0])).toEqual([
+      expect.objectContaining({ rule: 'R26', result: 'passed', detail: expect.stringContaining('25 min after') }),
+      expect.objectContaining({ rule: 'R26', result: 'flagged', detail: expect.stringContaining('45 min after') }),
+    ]);
+    expect(check(r, /^Arrived at /, 'R26').result).toBe('flagged');
+    expect(check(r, /^Arrived at /, 'R25').result).toBe('passed');
+    expect(check(r, /^Arrived at /, 'R24').result).toBe('passed');
   });
 
   it('a step recorded after it happened says how late it was written down', async () => {

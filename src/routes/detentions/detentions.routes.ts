@@ -89,6 +89,13 @@ export const detentionDetailSchema = detentionListItemSchema
       .int()
       .openapi({ description: "The incident's version: send it as If-Match with the next event" }),
     allowedEvents: z.array(commandEventType),
+    limits: z
+      .object({
+        handoverMinutes: z.number(),
+        healthcareCheckMinutes: z.number(),
+        assessmentStartFlagHours: z.number(),
+      })
+      .openapi({ description: "The force's limits in effect when the detention began (R35, R26, R37)" }),
     officer: z.object({ name: z.string(), role: z.string(), rank: z.string().nullable() }).nullable(),
     locationType: z.string().nullable(),
     warrant: z.record(z.string(), z.unknown()).nullable(),
