@@ -689,3 +689,32 @@ export const sessions = sqliteTable(
   },
   (t) => [index('sessions_user').on(t.userId)],
 );
+
+/**
+ * The mental-health lead's findings on detentions (issue 14): a governance record kept beside the
+ * operational event log, not in it. A review is a later judgement by someone outside the
+ * detention's handling, made mostly after the record is closed: it must not reopen the incident's
+ * stream, change its version (an operator's If-Match) or enter the replay, and no machine rule
+ * depends on it. Append-only like the event log (triggers refuse UPDATE and DELETE, R45): a
+ * changed view is a new finding, and the latest is the current one. Not a projection — a rebuild
+ * leaves it alone.
+ */
+export const detentionReviews = sqliteTable(
+  'detention_reviews',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    detentionId: text('detention_id').notNull(),
+    incidentId: text('incident_id').notNull(),
+    /** lawfulAndTimely | concerns */
+    conclusion: text('conclusion').notNull(),
+    /** JSON array of the rules (R-numbers) the concerns are about; [] when lawful and timely. */
+    concernRules: text('concern_rules').notNull(),
+    /** JSON array of learning points (short sentences). */
+    learningPoints: text('learning_points').notNull(),
+    note: text('note').notNull(),
+    reviewerId: text('reviewer_id').notNull(),
+    reviewerRole: text('reviewer_role').notNull(),
+    recordedAt: text('recorded_at').notNull(),
+  },
+  (t) => [index('detention_reviews_detention').on(t.detentionId, t.id)],
+);

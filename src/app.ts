@@ -110,6 +110,8 @@ export function createApp(appDeps: AppDeps) {
   app.use('/docs', cspOverride({ styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] }));
   // The evidence pack is a self-contained HTML document (inline style, no script) when opened on its own.
   app.use('/api/reports/evidence-pack', cspOverride({ styleSrc: ["'unsafe-inline'"], imgSrc: ['data:'] }));
+  // So is a detention's printable record for the IOPC or a coroner (a saved copy reads the same offline).
+  app.use('/api/detentions/:id/export', cspOverride({ styleSrc: ["'unsafe-inline'"] }));
   // Every API answer but the OpenAPI document may carry personal data: never stored by a browser or proxy.
   app.use('/api/*', async (c, next) => (carriesPersonalData(c.req.path) ? noStore(c, next) : next()));
   app.use('/reports', noStore);

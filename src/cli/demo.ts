@@ -146,7 +146,8 @@ try {
   process.stdout.write(
     `\nThe console: npm start, then open ${servedAt(process.env, '/console')} and sign in with one of these ` +
       `tokens (paste it at the sign-in page):\n` +
-      `  Call handler: ${handler.token}\n  Dispatcher: ${dispatcher.token}\n  Supervisor: ${supervisor}\n`,
+      `  Call handler: ${handler.token}\n  Dispatcher: ${dispatcher.token}\n  Supervisor: ${supervisor}\n` +
+      `  MH lead (the demo year's detentions and handovers: Detentions, Handovers): ${lead}\n`,
   );
   process.stdout.write(
     `\nThe evidence pack: open ${servedAt(process.env, '/reports')} and paste a token.\n` +

@@ -12,3 +12,22 @@ export function decodeCursor(cursor: string): [string, string] | null {
     return null;
   }
 }
+
+/** A cursor for (sort value, two ids): a sort tie broken by two keys (incident and referral, detention and stay). */
+export function encodeTriple([sortValue, a, b]: readonly [string, string, string]): string {
+  return encodeCursor(sortValue, JSON.stringify([a, b]));
+}
+
+/** The (sort value, id, id) of a cursor made by encodeTriple, or null when it is not one. */
+export function decodeTriple(cursor: string): [string, string, string] | null {
+  const pair = decodeCursor(cursor);
+  if (!pair) return null;
+  try {
+    const ids = JSON.parse(pair[1]) as unknown;
+    if (Array.isArray(ids) && ids.length === 2 && typeof ids[0] === 'string' && typeof ids[1] === 'string')
+      return [pair[0], ids[0], ids[1]];
+  } catch {
+    /* not a cursor of ours */
+  }
+  return null;
+}

@@ -16,7 +16,9 @@ import {
 import { incidentStore } from '../commands/incident-store.js';
 import { childStateName, restoreAggregate } from '../domain/incident-aggregate.js';
 import { detentionStatus } from '../domain/projection.js';
+import { DETENTION_FLAG_RULES, type DetentionFlagRule } from '../domain/rule-titles.js';
 import type { DetentionStatus } from '../domain/vocabulary.js';
+import { latestFindings } from './detention-findings.js';
 import type { After } from './incidents.js';
 import { detentionTimeline, type TimelineEntry } from './timeline.js';
 
@@ -43,8 +45,48 @@ export interface DetentionFilter {
   incidentId?: string | undefined;
   from?: string | undefined;
   to?: string | undefined;
+  outcome?: string | undefined;
+  /** A rule whose alert the detention carries (R23: the detention lapsed). */
+  flag?: DetentionFlagRule | undefined;
+  /** 'true': the MH lead has recorded a finding; 'false': not yet. */
+  reviewed?: 'true' | 'false' | undefined;
   order: 'newest' | 'expiry';
   limit: number;
+}
+
+/** The alerts table keys a detention's flags `<incident>:detention:<id>:<flag key>`. */
+const alertPrefix = sql`${detentions.incidentId} || ':detention:' || ${detentions.id} || ':'`;
+
+/** The detention carries an alert of `rule`; R23 means the detention lapsed (a warning is not a breach). */
+function hasFlag(rule: DetentionFlagRule): SQL {
+  if (rule === 'R23') return sql`(${detentions.lapsedAt} IS NOT NULL OR ${detentions.outcome} = 'lapsed')`;
+  return sql`EXISTS (SELECT 1 FROM alerts a WHERE a.incident_id = ${detentions.incidentId} AND a.rule = ${rule}
+    AND substr(a.id, 1, length(${alertPrefix})) = ${alertPrefix})`;
+}
+
+const isFlagRule = (r: string): r is DetentionFlagRule => (DETENTION_FLAG_RULES as readonly string[]).includes(r);
+
+const isReviewed = sql`EXISTS (SELECT 1 FROM detention_reviews r WHERE r.detention_id = ${detentions.id})`;
+
+/** The flag rules (as the list filters them) each detention of a page carries. */
+function flaggedRules(db: Db, rows: Array<{ id: string; incidentId: string; lapsed: boolean }>) {
+  const out = new Map<string, Set<DetentionFlagRule>>(
+    rows.map((r) => [r.id, new Set<DetentionFlagRule>(r.lapsed ? ['R23'] : [])]),
+  );
+  if (rows.length === 0) return out;
+  const incidentsOf = [...new Set(rows.map((r) => r.incidentId))];
+  const alerts = db.$client
+    .prepare(
+      `SELECT id, incident_id AS incidentId, rule FROM alerts
+       WHERE incident_id IN (${incidentsOf.map(() => '?').join(',')}) AND rule <> 'R23'`,
+    )
+    .all(...incidentsOf) as Array<{ id: string; incidentId: string; rule: string }>;
+  for (const r of rows) {
+    const prefix = `${r.incidentId}:detention:${r.id}:`;
+    for (const a of alerts)
+      if (a.incidentId === r.incidentId && a.id.startsWith(prefix) && isFlagRule(a.rule)) out.get(r.id)!.add(a.rule);
+  }
+  return out;
 }
 
 export function listDetentions(db: Db, now: Date, q: DetentionFilter, after: After | null) {
@@ -63,6 +105,12 @@ export function listDetentions(db: Db, now: Date, q: DetentionFilter, after: Aft
   if (q.incidentId) where.push(eq(detentions.incidentId, q.incidentId));
   if (q.from) where.push(gte(detentions.startedAt, new Date(q.from).toISOString()));
   if (q.to) where.push(lt(detentions.startedAt, new Date(q.to).toISOString()));
+  if (q.outcome) where.push(eq(detentions.outcome, q.outcome));
+  if (q.flag) where.push(hasFlag(q.flag));
+  // Reviewed or not: counted over the other filters, so the list can say "n reviewed, m not".
+  const beforeReview = where.length ? and(...where) : undefined;
+  if (q.reviewed === 'true') where.push(isReviewed);
+  if (q.reviewed === 'false') where.push(sql`NOT ${isReviewed}`);
   const filter = where.length ? and(...where) : undefined;
   const page: SQL[] = [...where];
   if (after) {
@@ -84,8 +132,29 @@ export function listDetentions(db: Db, now: Date, q: DetentionFilter, after: Aft
     .limit(q.limit + 1)
     .all();
   const total = db.select({ n: count() }).from(detentions).where(filter).all()[0]?.n ?? 0;
-  const items = rows.slice(0, q.limit).map(({ d, reference }) => {
+  const reviewedCount =
+    db
+      .select({ n: count() })
+      .from(detentions)
+      .where(beforeReview ? and(beforeReview, isReviewed) : isReviewed)
+      .all()[0]?.n ?? 0;
+  const considered = db.select({ n: count() }).from(detentions).where(beforeReview).all()[0]?.n ?? 0;
+  const pageRows = rows.slice(0, q.limit);
+  const flags = flaggedRules(
+    db,
+    pageRows.map(({ d }) => ({
+      id: d.id,
+      incidentId: d.incidentId,
+      lapsed: d.lapsedAt !== null || d.outcome === 'lapsed',
+    })),
+  );
+  const findings = latestFindings(
+    db,
+    pageRows.map(({ d }) => d.id),
+  );
+  const items = pageRows.map(({ d, reference }) => {
     const left = timeLeft(d.status, d.expiresAt, now.getTime());
+    const finding = findings.get(d.id);
     return {
       id: d.id,
       incidentId: d.incidentId,
@@ -111,11 +180,13 @@ export function listDetentions(db: Db, now: Date, q: DetentionFilter, after: Aft
       endedAt: d.endedAt,
       closedAt: d.closedAt,
       adrMissing: d.adrMissing ? d.adrMissing.split(',') : [],
+      flaggedRules: [...flags.get(d.id)!].sort(),
+      review: finding ? { conclusion: finding.conclusion, recordedAt: finding.recordedAt } : null,
     };
   });
   const last = rows.length > q.limit ? rows[q.limit - 1]?.d : undefined;
   const next: After | null = last && q.order === 'newest' ? [last.startedAt, last.id] : null;
-  return { items, total, next };
+  return { items, total, next, reviewed: { reviewed: reviewedCount, notReviewed: considered - reviewedCount } };
 }
 
 /** One detention with everything a reviewer checks; null when there is none. */
@@ -133,6 +204,7 @@ export function detentionDetail(db: Db, now: Date, id: string) {
   const first = d.stays[0] ?? null;
   const current = d.stays[d.stays.length - 1] ?? null;
   const missing = state === 'considering' || state === 'consulted' || state === 'notDetained' ? [] : adrMissing(d);
+  const review = latestFindings(db, [id]).get(id);
   return {
     id,
     incidentId,
@@ -159,6 +231,18 @@ export function detentionDetail(db: Db, now: Date, id: string) {
     endedAt: d.outcome?.at ?? null,
     closedAt: d.closedAt,
     adrMissing: missing,
+    flaggedRules: [
+      ...new Set<DetentionFlagRule>([
+        ...(d.lapsedAt || d.outcome?.code === 'lapsed' ? (['R23'] as const) : []),
+        ...d.flags.map((f) => f.rule).filter((r): r is DetentionFlagRule => r !== 'R23' && isFlagRule(r)),
+      ]),
+    ].sort(),
+    review: review ? { conclusion: review.conclusion, recordedAt: review.recordedAt } : null,
+    limits: {
+      handoverMinutes: d.policy.handoverMinutes,
+      healthcareCheckMinutes: d.policy.healthcareCheckMinutes,
+      assessmentStartFlagHours: d.policy.assessmentStartFlagHours,
+    },
     officer: d.officer,
     locationType: d.locationType,
     warrant: d.warrant as Record<string, unknown> | null,

@@ -35,8 +35,12 @@ const NOT_KNOWN = 'Not known';
 export const MISSING = 'Missing (record incomplete)';
 const NOT_APPLICABLE = 'Not applicable';
 
-const POWER: Record<string, string> = { s136: 'Section 136', s135_1: 'Section 135(1)', s135_2: 'Section 135(2)' };
-const AGE_BAND: Record<string, string> = {
+export const POWER: Record<string, string> = {
+  s136: 'Section 136',
+  s135_1: 'Section 135(1)',
+  s135_2: 'Section 135(2)',
+};
+export const AGE_BAND: Record<string, string> = {
   under10: 'Under 10',
   '10to17': '10 to 17',
   '18to24': '18 to 24',
@@ -48,8 +52,8 @@ const AGE_BAND: Record<string, string> = {
   '75plus': '75 and over',
   notKnown: NOT_KNOWN,
 };
-const GENDER: Record<string, string> = { male: 'Male', female: 'Female', other: 'Other', notKnown: NOT_KNOWN };
-const ETHNICITY: Record<string, string> = {
+export const GENDER: Record<string, string> = { male: 'Male', female: 'Female', other: 'Other', notKnown: NOT_KNOWN };
+export const ETHNICITY: Record<string, string> = {
   white: 'White',
   black: 'Black',
   asian: 'Asian',

@@ -10,13 +10,34 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import type { Db } from '../../db/client.js';
+import type { ForceConfig } from '../config/schema.js';
 import { minutesBetween } from '../../machines/kit.js';
+import type { PlaceOfSafetyHandover } from '../queries/place-of-safety-handovers.js';
 
 export interface HandoverQuery {
   from: string;
   to: string;
   agency: string | null;
+  /** Only referrals whose partner did not answer in the agreed time (true), only the others (false), or all. */
+  breach?: boolean | null;
   windowHours: number;
+  /** The agreed minutes to answer for an agency type (configuration), null for none; no deadline when absent. */
+  answerMinutes?: (agencyType: string | null) => number | null;
+  /** Now: a referral still unanswered after its answer time is a breach already. */
+  now?: string;
+}
+
+/** The agreed answer time of each agency type, from the force configuration's referral response times. */
+export function answerMinutesOf(config: ForceConfig) {
+  const times = config.referrals.responseTimes;
+  return (agencyType: string | null) =>
+    ((agencyType && times.byAgencyType[agencyType as keyof typeof times.byAgencyType]) || times.default).answerMinutes;
+}
+
+/** Where a page of the audit starts: after (madeAt, incidentId, referralId) of the last row of the previous page. */
+export interface HandoverPage {
+  limit: number;
+  after: readonly [string, string, string] | null;
 }
 
 export interface HandoverEscalation {
@@ -60,6 +81,11 @@ export interface Handover {
   minutesToSend: number | null;
   minutesToAcknowledge: number | null;
   minutesToAnswer: number | null;
+  /**
+   * The partner did not answer in the agreed time: a response clock ran out, no response was recorded,
+   * or the answer (or, still unanswered, now) came later than the agency type's answer time.
+   */
+  breach: boolean;
   escalations: HandoverEscalation[];
   resolution: string | null;
   resolvedAt: string | null;
@@ -84,21 +110,49 @@ export interface HandoverReport {
     medianMinutesToAcknowledge: number | null;
     medianMinutesToAnswer: number | null;
   };
+  /** Per agency over the whole period: referrals, answers, breaches and the median times. */
+  byAgency: AgencySummary[];
+  /** Referrals matching the filters (the page holds at most `limit` of them). */
+  total: number;
   items: Handover[];
+  /** Where the next page starts, or null on the last page (and when not paged). */
+  next: [string, string, string] | null;
+}
+
+export interface AgencySummary {
+  agency: string;
+  label: string;
+  referrals: number;
+  answered: number;
+  breaches: number;
+  medianMinutesToAcknowledge: number | null;
+  medianMinutesToAnswer: number | null;
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
 const span = (from: string | null, to: string | null) => (from && to ? round1(minutesBetween(from, to)) : null);
 
-function median(xs: number[]): number | null {
+/** The median, to one decimal; null for no values. */
+export function median(xs: number[]): number | null {
   if (xs.length === 0) return null;
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : round1((s[m - 1]! + s[m]!) / 2);
 }
 
-export function handoverReport(db: Db, q: HandoverQuery): HandoverReport {
+type HandoverRow = Omit<
+  Handover,
+  'escalations' | 'recontacts' | 'minutesToSend' | 'minutesToAcknowledge' | 'minutesToAnswer' | 'breach'
+> & { escalated: number; recontacted: number };
+
+/**
+ * The audit for [from, to): the summary and the per-agency figures over every matching referral, and
+ * the referrals themselves — one page of them (keyset by made, incident, referral) when `page` is
+ * given, all of them (the CSV) when not. Escalations and re-contacts are read for the returned rows only.
+ */
+export function handoverReport(db: Db, q: HandoverQuery, page?: HandoverPage): HandoverReport {
   const s = db.$client;
+  const windowSql = `'+${Math.round(q.windowHours * 60)} minutes'`;
   const rows = s
     .prepare(
       `SELECT r.incident_id AS incidentId, i.reference AS incidentReference, i.category, i.district,
@@ -111,14 +165,20 @@ export function handoverReport(db: Db, q: HandoverQuery): HandoverReport {
               r.answered_at AS answeredAt, r.answer, r.answered_via AS answeredVia, r.reason, r.status, r.state,
               r.no_response_cause AS noResponseCause, r.resolution, r.resolved_at AS resolvedAt,
               r.withdrawn_at AS withdrawnAt,
-              r.caller_informed_at AS callerInformedAt, r.caller_told_who_will_attend AS callerToldWhoWillAttend
+              r.caller_informed_at AS callerInformedAt, r.caller_told_who_will_attend AS callerToldWhoWillAttend,
+              EXISTS (SELECT 1 FROM referral_escalations e WHERE e.incident_id = r.incident_id AND e.referral_id = r.id)
+                AS escalated,
+              (i.no_deploy_at IS NOT NULL AND EXISTS (
+                SELECT 1 FROM incident_person_keys k
+                JOIN incident_person_keys k2 ON k2.person_key = k.person_key AND k2.incident_id <> k.incident_id
+                JOIN incidents o ON o.id = k2.incident_id
+                WHERE k.incident_id = r.incident_id AND o.received_at > i.no_deploy_at
+                  AND o.received_at <= strftime('%Y-%m-%dT%H:%M:%fZ', i.no_deploy_at, ${windowSql}))) AS recontacted
        FROM referrals r JOIN incidents i ON i.id = r.incident_id LEFT JOIN users u ON u.id = r.made_by
        WHERE r.made_at >= @from AND r.made_at < @to AND (@agency IS NULL OR r.agency = @agency)
        ORDER BY r.made_at, r.incident_id, r.id`,
     )
-    .all({ from: q.from, to: q.to, agency: q.agency }) as Array<
-    Omit<Handover, 'escalations' | 'recontacts' | 'minutesToSend' | 'minutesToAcknowledge' | 'minutesToAnswer'>
-  >;
+    .all({ from: q.from, to: q.to, agency: q.agency }) as HandoverRow[];
 
   const escalations = s.prepare(
     `SELECT level, label, reason, opened_at AS openedAt, opened_by AS openedBy,
@@ -139,46 +199,100 @@ export function handoverReport(db: Db, q: HandoverQuery): HandoverReport {
   );
   const windowMs = q.windowHours * 3_600_000;
 
-  const items: Handover[] = rows.map((r) => {
-    const reached = r.sentAt ?? (r.delivery === 'email' ? null : r.madeAt);
-    const answered = r.answer === 'accepted' || r.answer === 'declined' ? r.answeredAt : null;
-    return {
-      ...r,
-      minutesToSend: r.delivery === 'email' ? span(r.madeAt, r.sentAt) : null,
-      minutesToAcknowledge: span(reached, r.acknowledgedAt),
-      minutesToAnswer: span(reached, answered),
-      escalations: escalations.all(r.incidentId, r.referralId) as HandoverEscalation[],
-      recontacts: r.noDeployAt
-        ? (recontacts.all(
-            r.incidentId,
-            r.noDeployAt,
-            new Date(Date.parse(r.noDeployAt) + windowMs).toISOString(),
-          ) as Handover['recontacts'])
-        : [],
-    };
-  });
+  const timed = rows
+    .map(({ escalated, recontacted, ...r }) => {
+      const reached = r.sentAt ?? (r.delivery === 'email' ? null : r.madeAt);
+      const answered = r.answer === 'accepted' || r.answer === 'declined' ? r.answeredAt : null;
+      const due = reached ? (q.answerMinutes?.(r.agencyType) ?? null) : null;
+      const late =
+        due !== null &&
+        (answered
+          ? minutesBetween(reached!, answered) > due
+          : r.status === 'pending' && q.now !== undefined && minutesBetween(reached!, q.now) > due);
+      return {
+        row: {
+          ...r,
+          minutesToSend: r.delivery === 'email' ? span(r.madeAt, r.sentAt) : null,
+          minutesToAcknowledge: span(reached, r.acknowledgedAt),
+          minutesToAnswer: span(reached, answered),
+          breach: r.noResponseCause !== null || late,
+        },
+        escalated: escalated === 1,
+        recontacted: recontacted === 1,
+      };
+    })
+    .filter((t) => q.breach === undefined || q.breach === null || t.row.breach === q.breach);
 
+  let start = 0;
+  if (page?.after) {
+    const [m, inc, ref] = page.after;
+    const after = (x: (typeof timed)[number]['row']) =>
+      x.madeAt > m || (x.madeAt === m && (x.incidentId > inc || (x.incidentId === inc && x.referralId > ref)));
+    start = timed.findIndex((t) => after(t.row));
+    if (start < 0) start = timed.length;
+  }
+  const slice = page ? timed.slice(start, start + page.limit) : timed;
+  const items: Handover[] = slice.map(({ row: r }) => ({
+    ...r,
+    escalations: escalations.all(r.incidentId, r.referralId) as HandoverEscalation[],
+    recontacts: r.noDeployAt
+      ? (recontacts.all(
+          r.incidentId,
+          r.noDeployAt,
+          new Date(Date.parse(r.noDeployAt) + windowMs).toISOString(),
+        ) as Handover['recontacts'])
+      : [],
+  }));
+  const last = page && start + page.limit < timed.length ? slice[slice.length - 1]?.row : undefined;
+
+  const all = timed.map((t) => t.row);
   const byStatus: Record<string, number> = {};
-  for (const i of items) byStatus[i.status] = (byStatus[i.status] ?? 0) + 1;
+  for (const i of all) byStatus[i.status] = (byStatus[i.status] ?? 0) + 1;
+  const minutes = (xs: typeof all, k: 'minutesToAcknowledge' | 'minutesToAnswer') =>
+    median(xs.flatMap((i) => (i[k] === null ? [] : [i[k]])));
   return {
     from: q.from,
     to: q.to,
     agency: q.agency,
     windowHours: q.windowHours,
     summary: {
-      referrals: items.length,
+      referrals: all.length,
       byStatus,
-      escalated: items.filter((i) => i.escalations.length > 0).length,
-      answeredViaLink: items.filter((i) => i.answeredVia === 'partner').length,
-      callerInformed: items.filter((i) => i.callerInformedAt !== null).length,
-      withRecontact: items.filter((i) => i.recontacts.length > 0).length,
-      medianMinutesToAcknowledge: median(
-        items.flatMap((i) => (i.minutesToAcknowledge === null ? [] : [i.minutesToAcknowledge])),
-      ),
-      medianMinutesToAnswer: median(items.flatMap((i) => (i.minutesToAnswer === null ? [] : [i.minutesToAnswer]))),
+      escalated: timed.filter((t) => t.escalated).length,
+      answeredViaLink: all.filter((i) => i.answeredVia === 'partner').length,
+      callerInformed: all.filter((i) => i.callerInformedAt !== null).length,
+      withRecontact: timed.filter((t) => t.recontacted).length,
+      medianMinutesToAcknowledge: minutes(all, 'minutesToAcknowledge'),
+      medianMinutesToAnswer: minutes(all, 'minutesToAnswer'),
     },
+    byAgency: byAgency(all, minutes),
+    total: all.length,
     items,
+    next: last ? [last.madeAt, last.incidentId, last.referralId] : null,
   };
+}
+
+function byAgency<T extends Omit<Handover, 'escalations' | 'recontacts'>>(
+  all: T[],
+  minutes: (xs: T[], k: 'minutesToAcknowledge' | 'minutesToAnswer') => number | null,
+): AgencySummary[] {
+  const groups = new Map<string, T[]>();
+  for (const i of all) {
+    const g = groups.get(i.agency);
+    if (g) g.push(i);
+    else groups.set(i.agency, [i]);
+  }
+  return [...groups.entries()]
+    .map(([agency, xs]) => ({
+      agency,
+      label: xs[0]!.agencyLabel ?? agency,
+      referrals: xs.length,
+      answered: xs.filter((i) => i.minutesToAnswer !== null).length,
+      breaches: xs.filter((i) => i.breach).length,
+      medianMinutesToAcknowledge: minutes(xs, 'minutesToAcknowledge'),
+      medianMinutesToAnswer: minutes(xs, 'minutesToAnswer'),
+    }))
+    .sort((a, b) => b.breaches - a.breaches || a.label.localeCompare(b.label));
 }
 
 export const HANDOVER_CSV_COLUMNS = [
@@ -209,6 +323,7 @@ export const HANDOVER_CSV_COLUMNS = [
   'minutesToSend',
   'minutesToAcknowledge',
   'minutesToAnswer',
+  'breach',
   'escalationLevels',
   'escalations',
   'resolution',
@@ -243,6 +358,45 @@ export function handoversCsv(r: HandoverReport): string {
   return stringify(rows, {
     header: true,
     columns: [...HANDOVER_CSV_COLUMNS],
+    escape_formulas: true,
+    cast: { boolean: (b) => (b ? 'true' : 'false') },
+  });
+}
+
+export const PLACE_OF_SAFETY_CSV_COLUMNS = [
+  'incidentReference',
+  'incidentId',
+  'detentionId',
+  'power',
+  'stay',
+  'site',
+  'placeType',
+  'placeLabel',
+  'arrivedAt',
+  'policeInAttendance',
+  'handoverRuleApplies',
+  'nhsAcceptedAt',
+  'acceptedBy',
+  'policeDepartedAt',
+  'minutesToAcceptance',
+  'minutesToDeparture',
+  'extendedStayReason',
+  'extendedStayNhsContact',
+  'status',
+  'breach',
+  'breachReason',
+] as const;
+
+/** One row per stay at a place of safety (R35), formulas escaped as in the referral CSV. */
+export function placeOfSafetyCsv(items: readonly PlaceOfSafetyHandover[]): string {
+  const rows = items.map((h) => ({
+    ...h,
+    extendedStayReason: h.extendedStay?.reason ?? '',
+    extendedStayNhsContact: h.extendedStay?.nhsContact ?? '',
+  }));
+  return stringify(rows, {
+    header: true,
+    columns: [...PLACE_OF_SAFETY_CSV_COLUMNS],
     escape_formulas: true,
     cast: { boolean: (b) => (b ? 'true' : 'false') },
   });

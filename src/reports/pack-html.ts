@@ -15,7 +15,8 @@ import { suppressionNote, SUPPRESSED } from './suppression.js';
 import type { DemandReport, OutputRow, OutputSection } from './types.js';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const cssString = (s: string) => `"${s.replace(/["\\]/g, (c) => `\\${c}`).replace(/\n/g, ' ')}"`;
+/** A CSS string literal (for @page margin boxes). */
+export const cssString = (s: string) => `"${s.replace(/["\\]/g, (c) => `\\${c}`).replace(/\n/g, ' ')}"`;
 
 /** Key charts drawn across the page; the others sit two to a row. */
 const WIDE = new Set(['monthly-trend', 'agency-answer-times']);

@@ -26,6 +26,7 @@ const OVERRIDES: Record<string, string> = {
   '/reports': "script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'",
   '/docs': "style-src 'self' 'unsafe-inline'; img-src 'self' data:",
   '/api/reports/evidence-pack': "style-src 'unsafe-inline'; img-src data:",
+  '/api/detentions/:id/export': "style-src 'unsafe-inline'",
 };
 /** API answers that may be cached: the OpenAPI document carries no personal data. */
 const CACHEABLE_API = new Set(['/api/openapi.json']);

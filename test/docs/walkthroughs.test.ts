@@ -86,6 +86,22 @@ describe('docs/detentions.md: a detention, step by step', () => {
       const shown = /<!-- adr-example:walkthrough -->\n```csv\n([\s\S]*?)```/.exec(detentions)![1]!;
       expect(csv.replaceAll(last.id, '<incident id>').replaceAll('\r\n', '\n')).toBe(shown);
     }));
+  it("then the MH lead's review replays as pasted: the list, the rules passed, a finding, the coroner's record", () =>
+    withHarness({ start: '2026-11-24T02:00:00Z' }, async (h) => {
+      await replay(h, walkthroughBlock(detentions, 'detention'), {});
+      h.clock.set('2026-12-02T10:00:00Z');
+      const [list, review, finding, record] = await replay(h, walkthroughBlock(detentions, 'mh-lead-review'), {});
+      expect(list!.body.reviewed).toEqual({ reviewed: 0, notReviewed: 1 });
+      expect(list!.body.items.map((d: any) => [d.id, d.flaggedRules])).toEqual([['KENT-S136-0517', []]]);
+      expect(review!.body.rules.every((r: any) => r.result === 'passed')).toBe(true);
+      expect(review!.body.rules.map((r: any) => r.rule)).toEqual(
+        expect.arrayContaining(['R16', 'R17', 'R18', 'R19', 'R21', 'R23', 'R35', 'R36', 'R37', 'R42']),
+      );
+      expect(finding!.status).toBe(201);
+      expect(finding!.body).toMatchObject({ conclusion: 'lawfulAndTimely', reviewedBy: { name: 'An MH Lead' } });
+      expect(record!.body).toMatchObject({ purpose: 'courtOrCoroner', justification: 'inquest' });
+      expect(record!.body.findings).toHaveLength(1);
+    }));
 });
 
 describe('docs/referrals.md: a referral by email, step by step', () => {

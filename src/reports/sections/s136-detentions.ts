@@ -1,24 +1,10 @@
 /** s.136 detentions by first place of safety and by conveyance (the PCC's view of the ADR figures). */
 import { CONVEYANCE_METHODS, PLACE_TYPES } from '../../../machines/detention/index.js';
 import { byGroup, detentionRows, type DetentionGrouping, type DetentionRow } from '../detention-rows.js';
+import { CONVEYANCE_LABEL, PLACE_TYPE_LABEL } from '../../domain/detention-labels.js';
 import type { AvailableSection, Measure, Sums } from '../types.js';
 
-const LABEL: Record<string, string> = {
-  healthBasedPlaceOfSafety: 'health-based place of safety',
-  emergencyDepartment: 'emergency department (A&E)',
-  otherHospital: 'other hospital',
-  independentHospitalOrCareHome: 'independent hospital or care home',
-  socialServicesAccommodation: 'social services accommodation',
-  policeStation: 'police station',
-  privateDwelling: 'private dwelling',
-  otherSuitablePlace: 'other suitable place',
-  ambulance: 'ambulance',
-  policeVehicle: 'police vehicle',
-  otherHealthVehicle: 'other health vehicle',
-  other: 'other',
-  notKnown: 'not known',
-  noneAlreadyAtPoS: 'none (already at the place of safety)',
-};
+const LABEL: Record<string, string> = { ...PLACE_TYPE_LABEL, ...CONVEYANCE_LABEL };
 const posId = (t: string) => `pos_${t}`;
 const convId = (m: string) => `conv_${m}`;
 

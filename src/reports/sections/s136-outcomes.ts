@@ -14,20 +14,9 @@ import {
   type DetentionRow,
 } from '../detention-rows.js';
 import { share } from '../sql.js';
+import { OUTCOME_LABEL } from '../../domain/detention-labels.js';
 import type { AvailableSection, Measure, Sums } from '../types.js';
 
-const OUTCOME_LABEL: Record<(typeof OUTCOMES)[number], string> = {
-  dischargedNFA: 'discharged, no further action',
-  dischargedWithReferral: 'discharged with a referral',
-  informalAdmission: 'informal (voluntary) admission',
-  detainedS2: 'detained under s.2',
-  detainedS3: 'detained under s.3',
-  detainedS4: 'detained under s.4',
-  arrestedForOffence: 'arrested for an offence',
-  transferredAcuteCare: 'transferred for acute physical care',
-  lapsed: 'the detention lapsed',
-  other: 'other',
-};
 const outcomeId = (o: string) => `outcome_${o}`;
 
 function sums(rows: DetentionRow[], lateAfterMinutes: number): Sums {

@@ -5,5 +5,6 @@ import { auditHandlers } from './audit.handlers.js';
 import * as routes from './audit.routes.js';
 
 export function registerAudit(app: AppOpenAPI, deps: CommandDeps) {
-  app.openapi(routes.handovers, auditHandlers(deps).handovers);
+  const handlers = auditHandlers(deps);
+  app.openapi(routes.handovers, handlers.handovers).openapi(routes.placeOfSafetyHandovers, handlers.placeOfSafety);
 }

@@ -1,6 +1,9 @@
 /** Route declarations for MHA s.136/s.135 detentions and the ADR return; handlers live apart. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { PLACE_TYPES } from '../../../machines/detention/index.js';
+import { OUTCOMES, PLACE_TYPES } from '../../../machines/detention/index.js';
+import { DETENTION_FLAG_RULES, DETENTION_RULE_TITLES, type DetentionRule } from '../../domain/rule-titles.js';
+import { CONCLUSIONS } from '../../queries/detention-findings.js';
+import { CHECK_RESULTS, REVIEW_PHASES } from '../../queries/detention-review.js';
 import { ADR_RECORD_COLUMNS, ADR_TABLES, type AdrRecord, type AdrTable } from '../../reports/adr-return.js';
 import {
   authenticated,
@@ -10,6 +13,7 @@ import {
   detentionState,
   detentionStatus,
   headers,
+  idempotencyHeader,
   idParam,
   instantOut as instant,
   power,
@@ -17,6 +21,7 @@ import {
   security,
   severity,
   timelineEntrySchema,
+  withBody,
 } from '../schemas.js';
 
 const place = z.object({ type: z.string(), site: z.string().nullable() }).nullable();
@@ -50,6 +55,13 @@ export const detentionListItemSchema = z
     endedAt: instant.nullable(),
     closedAt: instant.nullable(),
     adrMissing: z.array(z.string()),
+    flaggedRules: z.array(z.enum(DETENTION_FLAG_RULES)).openapi({
+      description: 'The rules whose alert the detention carries (R23: it lapsed; a warning is not listed)',
+    }),
+    review: z
+      .object({ conclusion: z.enum(CONCLUSIONS), recordedAt: instant })
+      .nullable()
+      .openapi({ description: "The MH lead's current finding (the latest); null when not reviewed" }),
   })
   .openapi('DetentionListItem');
 
@@ -77,6 +89,13 @@ export const detentionDetailSchema = detentionListItemSchema
       .int()
       .openapi({ description: "The incident's version: send it as If-Match with the next event" }),
     allowedEvents: z.array(commandEventType),
+    limits: z
+      .object({
+        handoverMinutes: z.number(),
+        healthcareCheckMinutes: z.number(),
+        assessmentStartFlagHours: z.number(),
+      })
+      .openapi({ description: "The force's limits in effect when the detention began (R35, R26, R37)" }),
     officer: z.object({ name: z.string(), role: z.string(), rank: z.string().nullable() }).nullable(),
     locationType: z.string().nullable(),
     warrant: z.record(z.string(), z.unknown()).nullable(),
@@ -176,6 +195,99 @@ export const adrReturnSchema = z
   })
   .openapi('AdrReturn');
 
+const ruleCode = z.enum(Object.keys(DETENTION_RULE_TITLES) as [DetentionRule, ...DetentionRule[]]);
+
+export const findingSchema = z
+  .object({
+    id: z.number().int(),
+    detentionId: z.string(),
+    conclusion: z.enum(CONCLUSIONS),
+    concernRules: z.array(z.string()),
+    learningPoints: z.array(z.string()),
+    note: z.string(),
+    reviewedBy: z.object({ id: z.string(), name: z.string(), role: z.string() }),
+    recordedAt: instant,
+  })
+  .openapi('DetentionFinding', {
+    description: "The MH lead's finding on a detention; findings are never changed: a new one supersedes",
+  });
+
+export const findingInputSchema = z
+  .object({
+    conclusion: z.enum(CONCLUSIONS).openapi({ description: "'lawfulAndTimely', or 'concerns'" }),
+    concernRules: z
+      .array(ruleCode)
+      .max(22)
+      .default([])
+      .openapi({ description: 'The rules the concerns are about (only with conclusion concerns)' }),
+    learningPoints: z.array(z.string().trim().min(1).max(500)).max(20).default([]),
+    note: z.string().max(4000).default(''),
+  })
+  .strict()
+  .openapi('DetentionFindingInput');
+
+const ruleCheckSchema = z.object({
+  rule: ruleCode,
+  title: z.string(),
+  result: z.enum(CHECK_RESULTS),
+  detail: z.string(),
+});
+
+export const detentionReviewSchema = z
+  .object({
+    detention: detentionDetailSchema,
+    steps: z.array(
+      z.object({
+        key: z.string(),
+        phase: z.enum(REVIEW_PHASES),
+        label: z.string(),
+        occurredAt: instant.nullable(),
+        recordedAt: instant.nullable(),
+        recordedBy: z.object({ name: z.string(), role: z.string() }).nullable(),
+        recordedAfterMinutes: z.number().int().nullable(),
+        facts: z.array(z.string()),
+        checks: z.array(ruleCheckSchema),
+      }),
+    ),
+    rules: z.array(z.object({ rule: ruleCode, title: z.string(), result: z.enum(CHECK_RESULTS) })),
+    findings: z.array(findingSchema).openapi({ description: 'Newest first: the first is the current finding' }),
+  })
+  .openapi('DetentionReview', {
+    description:
+      'The legal timeline step by step, each step with who recorded it and when against when it happened, and ' +
+      'the rules it was checked against: passed, flagged (the rule raised its alert) or notRecorded',
+  });
+
+export const detentionRecordSchema = detentionReviewSchema
+  .extend({
+    force: z.object({ name: z.string(), code: z.string() }),
+    exportedAt: instant,
+    exportedBy: z.object({ id: z.string(), name: z.string(), role: z.string() }),
+    purpose: z.string().openapi({ description: 'The reason code given', example: 'courtOrCoroner' }),
+    purposeLabel: z.string().openapi({ example: 'Court or coroner' }),
+    justification: z.string().nullable().openapi({ description: 'The free text given with the reason' }),
+  })
+  .openapi('DetentionRecord', { description: 'The record of a detention exported for the IOPC or a coroner' });
+
+/** X-Access-Reason: a configured reason code and optional free text; 428 without it on a disclosure. */
+const accessReasonHeader = z
+  .string()
+  .max(600)
+  .optional()
+  .openapi({
+    param: { required: true },
+    description: 'Why the record is disclosed: a reason code, then optional free text, e.g. "courtOrCoroner; inquest"',
+    example: 'courtOrCoroner; inquest into a death after a s.136 detention',
+  });
+
+const disclosureRefusals = {
+  400: problemResponse('Bad id, format or reason code'),
+  ...authenticated,
+  403: problemResponse('Not allowed for your role'),
+  404: problemResponse('Unknown detention'),
+  428: problemResponse('X-Access-Reason is missing: a disclosure needs its justification'),
+};
+
 export function detentionRoutes() {
   const list = createRoute({
     method: 'get',
@@ -208,6 +320,19 @@ export function detentionRoutes() {
           .optional()
           .openapi({ description: 'started (considered, or warrant executed) ≥ from' }),
         to: z.iso.datetime({ offset: true }).optional().openapi({ description: 'started < to' }),
+        outcome: z.enum(OUTCOMES).optional(),
+        flag: z
+          .enum(DETENTION_FLAG_RULES)
+          .optional()
+          .openapi({ description: "Detentions carrying this rule's alert (R23: the detention lapsed)" }),
+        reviewed: z
+          .enum(['true', 'false'])
+          .optional()
+          .openapi({ description: "'true': the MH lead has recorded a finding; 'false': not yet" }),
+        format: z
+          .enum(['json', 'csv'])
+          .default('json')
+          .openapi({ description: "'csv': every detention matching the filters (not paged), one row each" }),
         order: z
           .enum(['newest', 'expiry'])
           .default('newest')
@@ -219,6 +344,13 @@ export function detentionRoutes() {
           .optional()
           .openapi({ description: "nextCursor of the previous page (order 'newest')" }),
       }),
+      headers: z.object({
+        'x-access-reason': z
+          .string()
+          .max(600)
+          .optional()
+          .openapi({ description: 'Required with format=csv (a disclosure): a reason code, then optional free text' }),
+      }),
     },
     responses: {
       200: {
@@ -227,15 +359,21 @@ export function detentionRoutes() {
             schema: z.object({
               items: z.array(detentionListItemSchema),
               total: z.number().int(),
+              reviewed: z.object({ reviewed: z.number().int(), notReviewed: z.number().int() }).openapi({
+                description: 'Of the detentions matching every filter but `reviewed`: how many have a finding',
+              }),
               nextCursor: z.string().nullable(),
               now: instant,
             }),
           },
+          ...csvContent,
         },
-        description: 'A page of detentions',
+        headers: headers.download,
+        description: 'A page of detentions (or, as CSV, all that match)',
       },
-      400: problemResponse('Bad filter or cursor'),
+      400: problemResponse('Bad filter, cursor or reason code'),
       ...authenticated,
+      428: problemResponse('format=csv without X-Access-Reason: a disclosure needs its justification'),
     },
   });
 
@@ -298,7 +436,87 @@ export function detentionRoutes() {
     },
   });
 
-  return { list, get, adr };
+  const review = createRoute({
+    method: 'get',
+    path: '/api/detentions/{id}/review',
+    operationId: 'getDetentionReview',
+    tags: ['Detentions'],
+    summary: "A detention as the MH lead reviews it: the legal timeline with each rule's result, and the findings",
+    description: 'Roles: mh_lead.',
+    security,
+    request: { params: idParam('id', 64) },
+    responses: {
+      200: { content: { 'application/json': { schema: detentionReviewSchema } }, description: 'The review' },
+      400: problemResponse('Bad id'),
+      ...authenticated,
+      403: problemResponse('Not allowed for your role'),
+      404: problemResponse('Unknown detention'),
+    },
+  });
+
+  const recordFinding = createRoute({
+    method: 'post',
+    path: '/api/detentions/{id}/findings',
+    operationId: 'recordDetentionFinding',
+    tags: ['Detentions'],
+    summary: "Record the MH lead's finding on a detention (append-only: a new finding supersedes, none is changed)",
+    description: 'Roles: mh_lead.',
+    security,
+    request: {
+      params: idParam('id', 64),
+      headers: z.object({ 'idempotency-key': idempotencyHeader }),
+      body: { required: true, content: { 'application/json': { schema: findingInputSchema } } },
+    },
+    responses: {
+      201: {
+        content: { 'application/json': { schema: findingSchema } },
+        headers: z.object({
+          'Idempotent-Replayed': z
+            .literal('true')
+            .optional()
+            .openapi({ description: 'Present when this is the stored answer to an earlier request with the same key' }),
+        }),
+        description: 'Recorded',
+      },
+      400: problemResponse('Malformed finding (issues name the fields) or a bad Idempotency-Key'),
+      ...authenticated,
+      403: problemResponse('Not allowed for your role'),
+      404: problemResponse('Unknown detention'),
+      ...withBody,
+      422: problemResponse('The Idempotency-Key was reused for a different request'),
+      503: problemResponse('The database could not commit: nothing was saved and the same request may be retried'),
+    },
+  });
+
+  const exportRecord = createRoute({
+    method: 'get',
+    path: '/api/detentions/{id}/export',
+    operationId: 'exportDetentionRecord',
+    tags: ['Detentions'],
+    summary: 'The record of a detention for the IOPC or a coroner (JSON, or a printable page); logged as a disclosure',
+    description:
+      'Roles: mh_lead. Needs X-Access-Reason (a configured reason code, then optional free text); the export is ' +
+      'written to the access log as a disclosure to the signed-in user, with that justification.',
+    security,
+    request: {
+      params: idParam('id', 64),
+      query: z.object({ format: z.enum(['json', 'html']).default('json') }),
+      headers: z.object({ 'x-access-reason': accessReasonHeader }),
+    },
+    responses: {
+      200: {
+        content: {
+          'application/json': { schema: detentionRecordSchema },
+          'text/html': { schema: z.string().openapi({ description: 'A printable page (A4)' }) },
+        },
+        headers: headers.download.extend(headers.noStore.shape),
+        description: 'The record',
+      },
+      ...disclosureRefusals,
+    },
+  });
+
+  return { list, get, adr, review, recordFinding, exportRecord };
 }
 
 export type DetentionRoutes = ReturnType<typeof detentionRoutes>;

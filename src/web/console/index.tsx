@@ -13,6 +13,9 @@ import type { AppEnv } from '../../http/types.js';
 import { alertSummary } from '../../queries/alert-summary.js';
 import { registerAlertsScreen } from './screens/alerts.js';
 import { registerBoardScreen } from './screens/board.js';
+import { registerDetentionReviewScreen } from './screens/detention-review.js';
+import { registerDetentionsScreen } from './screens/detentions.js';
+import { registerHandoversScreen } from './screens/handovers.js';
 import { registerIncidentScreen } from './screens/incident.js';
 import { registerNewCallScreen } from './screens/new-call.js';
 import { QUEUE_SHORTCUTS, QueueFilters, QueueSection, readQueueFilter } from './screens/queue.js';
@@ -87,4 +90,7 @@ export function registerConsole(app: Hono<AppEnv>, deps: CommandDeps, opts: Cons
   registerNewCallScreen(app, deps, opts.inputs);
   registerBoardScreen(app, deps);
   registerAlertsScreen(app, deps);
+  registerDetentionsScreen(app, deps);
+  registerDetentionReviewScreen(app, deps);
+  registerHandoversScreen(app, deps);
 }

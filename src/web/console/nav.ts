@@ -18,6 +18,8 @@ export const NAV: readonly NavItem[] = [
   { key: 'new', label: 'New call', href: '/console/calls/new', shortcut: 'n', op: 'incident.create' },
   { key: 'board', label: 's.136 board', href: '/console/board', shortcut: 'b', op: 'detention.read' },
   { key: 'alerts', label: 'Alerts', href: '/console/alerts', shortcut: 'a', op: 'alert.read' },
+  { key: 'detentions', label: 'Detentions', href: '/console/detentions', shortcut: 'd', op: 'detention.review' },
+  { key: 'handovers', label: 'Handovers', href: '/console/handovers', shortcut: 'h', op: 'handover.audit' },
 ];
 
 /** A key and what it does, for the help dialog ("?"). */
