@@ -110,7 +110,7 @@ try {
   const pcc = issueToken(db, systemClock, 'Demo PCC analyst', 'pcc_analyst').token;
   const lead = issueToken(db, systemClock, 'Demo MH lead', 'mh_lead').token;
   process.stdout.write(
-    `\nNow: npm start, then open ${reportsAt(process.env)} and paste a token.\n` +
+    `\nNow: npm start, then open ${reportsAt(process.env)} and sign in with one of these tokens.\n` +
       `  PCC analyst (suppressed figures, R44): ${pcc}\n  MH lead (all figures): ${lead}\n` +
       `The demo year is ${o.start} + ${o.days} days` +
       `${years === 2 ? ', after the same days a year earlier (the previous year the pack compares with)' : ''}.\n`,

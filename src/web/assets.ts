@@ -1,5 +1,5 @@
 /**
- * Static files for the pages (stylesheets, the icon), served from this server under /assets/ so that every
+ * Static files for the pages (stylesheets, the /reports page's script, the icon), served from this server under /assets/ so that every
  * page works under the strict Content-Security-Policy (no inline style or script) and nothing is
  * fetched from the internet (the control room has none). Read once at start.
  */
@@ -17,7 +17,7 @@ const TYPES: Record<string, string> = {
 };
 
 /** The files under web/assets/ that are served, by name. */
-export const ASSET_FILES = ['site.css', 'partner.css', 'icon.svg'] as const;
+export const ASSET_FILES = ['site.css', 'partner.css', 'reports.css', 'reports-page.js', 'icon.svg'] as const;
 
 export function registerAssets(app: Hono<AppEnv>) {
   const files = new Map<string, { body: string; type: string }>(

@@ -130,6 +130,7 @@ describe('incidents API', () => {
       '/api/agencies/{code}',
       '/api/agencies/{code}/history',
       '/api/alerts',
+      '/api/audit/access',
       '/api/audit/handovers',
       '/api/config',
       '/api/detentions',

@@ -1,6 +1,6 @@
 /** Route declaration for GET /api/alerts: FLAG outcomes raised on incidents (R6, R10, R15 …), newest first. */
 import { createRoute, z } from '@hono/zod-openapi';
-import { authenticated, instantOut, problemResponse, security, severity } from '../schemas.js';
+import { authenticated, instantOut, problemResponse, readHeaders, restricted, security, severity } from '../schemas.js';
 
 const alertSchema = z
   .object({
@@ -23,6 +23,7 @@ export const list = createRoute({
   operationId: 'listAlerts',
   tags: ['Alerts'],
   summary: 'Alerts raised by rules (FLAG outcomes and missed deadlines), filterable',
+  description: 'Every read is recorded in the access log with the alerts and their incidents.',
   security,
   request: {
     query: z.object({
@@ -37,14 +38,16 @@ export const list = createRoute({
       to: z.iso.datetime({ offset: true }).optional(),
       limit: z.coerce.number().int().min(1).max(500).default(100),
     }),
+    headers: readHeaders,
   },
   responses: {
     200: {
       content: { 'application/json': { schema: z.object({ items: z.array(alertSchema) }) } },
       description: 'Alerts',
     },
-    400: problemResponse('Bad filter'),
+    400: problemResponse('Bad filter or X-Access-Reason'),
     ...authenticated,
+    ...restricted,
   },
 });
 

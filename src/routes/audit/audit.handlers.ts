@@ -1,5 +1,9 @@
-/** The handover audit handler (mh_lead, supervisor, admin), typed by its route; the report is src/reports. */
-import { forbidUnless } from '../../auth/roles.js';
+/**
+ * The handover audit handler, typed by its route; the report is src/reports. Its rows are about
+ * individual referrals: each read is recorded in the access log (a CSV as a disclosure).
+ */
+import type { RecordRef } from '../../access/access-log.js';
+import { authorize } from '../../access/authorize.js';
 import type { CommandDeps } from '../../commands/deps.js';
 import { problem, sendProblem } from '../../http/problem.js';
 import type { AppRouteHandler } from '../../http/types.js';
@@ -7,9 +11,7 @@ import { handoverReport, handoversCsv } from '../../reports/handovers.js';
 import type { HandoversRoute } from './audit.routes.js';
 
 export function auditHandlers(deps: CommandDeps) {
-  const handovers: AppRouteHandler<HandoversRoute> = (c) => {
-    const denied = forbidUnless(c, ['mh_lead', 'supervisor', 'admin'], 'the handover audit');
-    if (denied) return denied;
+  const handovers: AppRouteHandler<HandoversRoute> = async (c) => {
     const q = c.req.valid('query');
     // Default: up to now, including steps dated slightly ahead by clock skew (R7's tolerance).
     const to = q.to
@@ -38,6 +40,17 @@ export function auditHandlers(deps: CommandDeps) {
       windowHours: deps.config.repeatContact.windowHours,
     });
     const csv = q.format === 'csv' || (q.format === undefined && (c.req.header('accept') ?? '').includes('text/csv'));
+    const records: RecordRef[] = [
+      ...report.items.map((i): RecordRef => ({ type: 'referral', id: `${i.incidentId}/${i.referralId}` })),
+      ...[...new Set(report.items.map((i) => i.incidentId))].map((id): RecordRef => ({ type: 'incident', id })),
+    ];
+    const access = await authorize(c, 'handover.audit', {
+      action: 'handovers.audit',
+      kind: csv ? 'disclosure' : 'consultation',
+      records,
+      params: { from, to, agency: q.agency ?? null, format: csv ? 'csv' : 'json' },
+    });
+    if (!access.ok) return sendProblem(c, access.problem);
     if (csv) {
       const name = `handovers_${from.slice(0, 10)}_${to.slice(0, 10)}${q.agency ? `_${q.agency}` : ''}.csv`;
       return c.body(handoversCsv(report), 200, {

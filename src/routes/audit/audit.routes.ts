@@ -6,7 +6,9 @@ import {
   headers,
   instantOut as instant,
   problemResponse,
+  readHeaders,
   referralState,
+  restricted,
   referralStatus,
   security,
 } from '../schemas.js';
@@ -81,7 +83,8 @@ export const handovers = createRoute({
     '(JSON or CSV)',
   description:
     'Referrals made in [from, to) (default: the last 30 days; at most 366 days). format=csv (or Accept: text/csv) ' +
-    'downloads one row per referral. Roles: mh_lead, supervisor, admin.',
+    'downloads one row per referral. Every read is recorded in the access log with the referrals and incidents ' +
+    'in it (a CSV as a disclosure to the user).',
   security,
   request: {
     query: z.object({
@@ -90,6 +93,7 @@ export const handovers = createRoute({
       agency: z.string().max(40).optional(),
       format: z.enum(['json', 'csv']).optional(),
     }),
+    headers: readHeaders,
   },
   responses: {
     200: {
@@ -122,9 +126,9 @@ export const handovers = createRoute({
       headers: headers.download.extend(headers.noStore.shape),
       description: 'The audit',
     },
-    400: problemResponse('Bad range'),
+    400: problemResponse('Bad range or X-Access-Reason'),
     ...authenticated,
-    403: problemResponse('Not allowed for your role'),
+    ...restricted,
   },
 });
 

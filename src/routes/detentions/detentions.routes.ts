@@ -14,6 +14,9 @@ import {
   instantOut as instant,
   power,
   problemResponse,
+  readHeaders,
+  reasonRequired,
+  restricted,
   security,
   severity,
   timelineEntrySchema,
@@ -183,6 +186,9 @@ export function detentionRoutes() {
     operationId: 'listDetentions',
     tags: ['Detentions'],
     summary: 'MHA s.136/s.135 detentions with the time left on each clock',
+    description:
+      'Every page read is recorded in the access log with the detentions on it. A page that shows a detention ' +
+      'closed longer than the grace period needs X-Access-Reason (428 without it): open=true lists the running ones.',
     security,
     request: {
       query: z.object({
@@ -219,6 +225,7 @@ export function detentionRoutes() {
           .optional()
           .openapi({ description: "nextCursor of the previous page (order 'newest')" }),
       }),
+      headers: readHeaders,
     },
     responses: {
       200: {
@@ -234,8 +241,10 @@ export function detentionRoutes() {
         },
         description: 'A page of detentions',
       },
-      400: problemResponse('Bad filter or cursor'),
+      400: problemResponse('Bad filter, cursor or X-Access-Reason'),
       ...authenticated,
+      ...restricted,
+      ...reasonRequired,
     },
   });
 
@@ -247,17 +256,22 @@ export function detentionRoutes() {
     summary:
       'A detention: state, clock, places of safety, handover, assessment, outcome, ADR completeness, audit and legal ' +
       'timeline',
+    description:
+      'Recorded in the access log. A detention closed longer than the grace period needs X-Access-Reason (428 ' +
+      'without it).',
     security,
-    request: { params: idParam('id', 64) },
+    request: { params: idParam('id', 64), headers: readHeaders },
     responses: {
       200: {
         content: { 'application/json': { schema: detentionDetailSchema } },
         headers: headers.etag('incident'),
         description: 'The detention',
       },
-      400: problemResponse('Bad id'),
+      400: problemResponse('Bad id or X-Access-Reason'),
       ...authenticated,
+      ...restricted,
       404: problemResponse('Unknown detention'),
+      ...reasonRequired,
     },
   });
 
@@ -271,7 +285,8 @@ export function detentionRoutes() {
       'tables)',
     description:
       'JSON by default (totals, tables, records). format=csv gives one CSV: table=records (default; one row per ' +
-      'detention) or an aggregate table.',
+      'detention) or an aggregate table. Record-level answers (JSON, table=records) are recorded in the access log, ' +
+      'the CSV as a disclosure to the user who downloads it.',
     security,
     request: {
       query: z.object({
@@ -286,6 +301,7 @@ export function detentionRoutes() {
         format: z.enum(['json', 'csv']).default('json'),
         table: z.enum(['records', ...ADR_TABLES]).default('records'),
       }),
+      headers: readHeaders,
     },
     responses: {
       200: {
@@ -293,8 +309,9 @@ export function detentionRoutes() {
         headers: headers.download,
         description: 'The return',
       },
-      400: problemResponse('Bad year, format or table'),
+      400: problemResponse('Bad year, format, table or X-Access-Reason'),
       ...authenticated,
+      ...restricted,
     },
   });
 
