@@ -23,7 +23,7 @@ import { problem, type Problem } from '../http/problem.js';
 import type { AppEnv } from '../http/types.js';
 import { logAccess, type RecordRef } from './access-log.js';
 import {
-  CLOSED_READ,
+  type CLOSED_READ,
   closedReadOf,
   eventOperations,
   grantOf,
@@ -113,7 +113,7 @@ const control = (c: Context<AppEnv>): AccessControl => {
 /** The reason codes and their labels a person can choose from (for a page's form). */
 export const reasonChoices = (config: { access: AccessConfig }) => config.access.reasons;
 
-/** A reason given as a code and free text (a page's form, or the parts of X-Access-Reason), checked against the configuration. */
+/** A reason as a code and free text (a page's form, or X-Access-Reason's parts), checked against the configuration. */
 export function parseAccessReason(
   config: { access: AccessConfig },
   code: string,

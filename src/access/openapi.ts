@@ -5,7 +5,15 @@
  * the same in words. POST …/events lists the roles of each event type in `x-event-roles`.
  */
 import type { AppOpenAPI } from '../http/types.js';
-import { closedReadOf, EVENT_OPERATIONS, MATRIX, rolesGranted, type Grant, type Operation, type Policy } from './policy.js';
+import {
+  closedReadOf,
+  EVENT_OPERATIONS,
+  MATRIX,
+  rolesGranted,
+  type Grant,
+  type Operation,
+  type Policy,
+} from './policy.js';
 import { routeKey, type RouteTable } from './routes.js';
 
 type OpenAPIObject = ReturnType<AppOpenAPI['getOpenAPI31Document']>;

@@ -298,7 +298,7 @@ export const DEFAULT_ACCESS_REASONS = [
   { code: 'dataQuality', label: 'Data quality correction' },
 ];
 
-/** Least privilege (ACCESS.md): narrowing of the role matrix, justification of closed reads, tokens, failed sign-ins. */
+/** Least privilege (docs/access.md): narrowing the role matrix, justifying closed reads, tokens, failed sign-ins. */
 const accessSchema = z.object({
   /**
    * Operation → the roles that keep it. Narrows the built-in matrix (docs/access.md); naming a role the

@@ -22,15 +22,15 @@ const ABBREVIATION: Record<UserRole, string> = {
 const CELL: Record<Grant, string> = { allow: '✓', reason: 'R', suppressed: '✓ suppressed' };
 
 const row = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
-const escape = (s: string) => s.replace(/\|/g, '\\|');
+const rule = (n: number) => `|${Array(n).fill('---').join('|')}|`;
+const cellText = (s: string) => s.replace(/\|/g, '\\|');
 
 function matrixTable(): string {
   const head = row(['operation', 'what', ...ROLES.map((r) => ABBREVIATION[r])]);
-  const rule = row(['---', '---', ...ROLES.map(() => '---')]);
   const rows = OPERATIONS.map((op) =>
     row([
       `\`${op}\``,
-      escape(MATRIX[op].what),
+      cellText(MATRIX[op].what),
       ...ROLES.map((r) => {
         const g = BUILT_IN_POLICY[op][r];
         return g ? CELL[g] : '–';
@@ -38,14 +38,14 @@ function matrixTable(): string {
     ]),
   );
   const legend = ROLES.map((r) => `${ABBREVIATION[r]} \`${r}\``).join(' · ');
-  return [head, rule, ...rows, '', `${legend}.`].join('\n');
+  return [head, rule(2 + ROLES.length), ...rows, '', `${legend}.`].join('\n');
 }
 
 function ruleInWords(rule: RouteRule): string {
   if ('operation' in rule) return `\`${rule.operation}\``;
   if ('events' in rule) return 'the operation of the event type (below)';
-  if ('signedIn' in rule) return `any signed-in user: ${escape(rule.signedIn)}`;
-  return `open: ${escape(rule.open)}`;
+  if ('signedIn' in rule) return `any signed-in user: ${cellText(rule.signedIn)}`;
+  return `open: ${cellText(rule.open)}`;
 }
 
 function routesTable(): string {
@@ -56,7 +56,7 @@ function routesTable(): string {
   });
   return [
     row(['route', 'decided by']),
-    row(['---', '---']),
+    rule(2),
     ...keys.map((k) => row([`\`${k}\``, ruleInWords(ROUTE_ACCESS[k]!)])),
   ].join('\n');
 }
@@ -64,7 +64,7 @@ function routesTable(): string {
 function eventsTable(): string {
   return [
     row(['event type', 'operation', 'roles']),
-    row(['---', '---', '---']),
+    rule(3),
     ...Object.entries(EVENT_OPERATIONS).map(([type, op]) =>
       row([`\`${type}\``, `\`${op}\``, rolesGranted(BUILT_IN_POLICY, op).join(', ')]),
     ),

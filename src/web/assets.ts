@@ -1,7 +1,8 @@
 /**
- * Static files for the pages (stylesheets, the /reports page's script, the icon), served from this server under /assets/ so that every
- * page works under the strict Content-Security-Policy (no inline style or script) and nothing is
- * fetched from the internet (the control room has none). Read once at start.
+ * Static files for the pages (stylesheets, the /reports page's script, the icon), served from this
+ * server under /assets/ so that every page works under the strict Content-Security-Policy (no inline
+ * style or script) and nothing is fetched from the internet (the control room has none). Read once
+ * at start.
  */
 import type { Context, Hono } from 'hono';
 import { readFileSync } from 'node:fs';

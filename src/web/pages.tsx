@@ -104,7 +104,8 @@ export function registerReportPage(
 sign out</a></p>
 <p>${suppressed ? 'Your role sees these figures suppressed: f' : 'F'}igures for the PCC analyst role are withheld
 below ${config.reporting.suppressionThreshold} and shown as [c] (R44). Each view is recorded in the access log.</p>
-<form id="f"><label>Financial year<select id="year">${options}<option value="custom">Custom dates</option></select></label>
+<form id="f"><label>Financial year<select id="year">${options}<option value="custom">Custom dates</option></select>
+</label>
 <label>From<input id="from" type="date" value="${selected.from}" required></label>
 <label>To<input id="to" type="date" value="${selected.to}" required></label>
 <button type="submit">Open evidence pack</button><button type="button" id="xlsx">Download workbook (.xlsx)</button>

@@ -12,7 +12,7 @@ import { EVENT_OPERATIONS, grantOf, policyFor } from '../../src/access/policy.js
 import { ROUTE_ACCESS, routeKey, routeGuard, type RouteRule } from '../../src/access/routes.js';
 import { createHarness } from '../support/harness.js';
 import { createIncident } from '../support/flows.js';
-import { browserRequest, csrfOf, signInWithToken } from '../support/sessions.js';
+import { csrfOf, signInWithToken } from '../support/sessions.js';
 
 const h = createHarness();
 const policy = policyFor(h.config);
@@ -116,7 +116,8 @@ describe.each(ROUTES)('$key', ({ method, path, key }) => {
       case 'open': {
         // No credential needed, and the policy refuses no one (a refused form is the form's own check).
         expect(res.status, where).not.toBe(401);
-        const refusedByPolicy = res.status === 403 && /ROLE_NOT_ALLOWED|Not allowed for your role/.test(await res.text());
+        const refusedByPolicy =
+          res.status === 403 && /ROLE_NOT_ALLOWED|Not allowed for your role/.test(await res.text());
         expect(refusedByPolicy, where).toBe(false);
         break;
       }

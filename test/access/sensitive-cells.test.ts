@@ -31,7 +31,12 @@ const CELLS: Array<{
   call: () => [string, string, unknown?];
   status: number;
 }> = [
-  { cell: 'the PCC analyst reads an incident', role: 'pcc_analyst', call: () => ['GET', `/api/incidents/${id}`], status: 403 },
+  {
+    cell: 'the PCC analyst reads an incident',
+    role: 'pcc_analyst',
+    call: () => ['GET', `/api/incidents/${id}`],
+    status: 403,
+  },
   { cell: 'the PCC analyst lists incidents', role: 'pcc_analyst', call: () => ['GET', '/api/incidents'], status: 403 },
   {
     cell: 'the PCC analyst records a s.136 detention',
@@ -39,7 +44,12 @@ const CELLS: Array<{
     call: () => ['POST', `/api/incidents/${id}/events`, s136],
     status: 403,
   },
-  { cell: 'the PCC analyst lists detentions', role: 'pcc_analyst', call: () => ['GET', '/api/detentions'], status: 403 },
+  {
+    cell: 'the PCC analyst lists detentions',
+    role: 'pcc_analyst',
+    call: () => ['GET', '/api/detentions'],
+    status: 403,
+  },
   { cell: 'the PCC analyst reads alerts', role: 'pcc_analyst', call: () => ['GET', '/api/alerts'], status: 403 },
   {
     cell: 'the PCC analyst downloads the record-level ADR CSV',
@@ -53,12 +63,27 @@ const CELLS: Array<{
     call: () => ['GET', '/api/audit/handovers'],
     status: 403,
   },
-  { cell: 'the administrator reads an incident', role: 'admin', call: () => ['GET', `/api/incidents/${id}`], status: 403 },
-  { cell: 'the administrator reads the handover audit', role: 'admin', call: () => ['GET', '/api/audit/handovers'], status: 403 },
+  {
+    cell: 'the administrator reads an incident',
+    role: 'admin',
+    call: () => ['GET', `/api/incidents/${id}`],
+    status: 403,
+  },
+  {
+    cell: 'the administrator reads the handover audit',
+    role: 'admin',
+    call: () => ['GET', '/api/audit/handovers'],
+    status: 403,
+  },
   { cell: 'the auditor reads the access log', role: 'auditor', call: () => ['GET', '/api/audit/access'], status: 200 },
   { cell: 'the auditor reads an incident', role: 'auditor', call: () => ['GET', `/api/incidents/${id}`], status: 403 },
   { cell: 'the MH lead reads the access log', role: 'mh_lead', call: () => ['GET', '/api/audit/access'], status: 403 },
-  { cell: 'the administrator reads the access log', role: 'admin', call: () => ['GET', '/api/audit/access'], status: 403 },
+  {
+    cell: 'the administrator reads the access log',
+    role: 'admin',
+    call: () => ['GET', '/api/audit/access'],
+    status: 403,
+  },
   {
     cell: 'R9 the officer records a supervisor override',
     role: 'officer',
@@ -77,14 +102,20 @@ const CELLS: Array<{
     call: () => ['GET', '/api/returns/adr?year=2026-27&format=csv&table=records'],
     status: 200,
   },
-  { cell: 'the officer reads an open incident', role: 'officer', call: () => ['GET', `/api/incidents/${id}`], status: 200 },
+  {
+    cell: 'the officer reads an open incident',
+    role: 'officer',
+    call: () => ['GET', `/api/incidents/${id}`],
+    status: 200,
+  },
 ];
 
 describe('the most sensitive cells of the matrix', () => {
   it.each(CELLS)('$cell → $status', async ({ role, call, status }) => {
     const [method, path, body] = call();
     const headers: Record<string, string> = {};
-    if (method === 'POST') headers['if-match'] = `"${h.db.$client.prepare('SELECT version FROM incidents WHERE id = ?').pluck().get(id)}"`;
+    if (method === 'POST')
+      headers['if-match'] = `"${h.db.$client.prepare('SELECT version FROM incidents WHERE id = ?').pluck().get(id)}"`;
     const r = await h.request(method, path, {
       token: h.tokens[role],
       headers,
@@ -99,7 +130,7 @@ describe('the most sensitive cells of the matrix', () => {
     expect(r.status, JSON.stringify(r.body)).toBe(200);
   });
 
-  it('R44 the PCC analyst gets the demand report, always suppressed, even when asking for it unsuppressed', async () => {
+  it('R44 the PCC analyst gets the demand report, always suppressed, even asking for it unsuppressed', async () => {
     const r = await h.request('GET', '/api/reports/demand?from=2026-04-01&to=2026-11-30&suppress=false', {
       token: h.tokens.pcc_analyst,
     });

@@ -67,7 +67,7 @@ describe('the OpenAPI document', () => {
     expect(schemaOf('ForceConfig').properties).not.toHaveProperty('alerts');
   });
 
-  it('requires If-Match (or declares X-Access-Reason) where the server answers 428, and states the Idempotency-Key format', () => {
+  it('requires If-Match (or declares X-Access-Reason) where the server answers 428; the Idempotency-Key format', () => {
     for (const { path, method, op } of operations()) {
       const ifMatch = (op.parameters ?? []).find((p: Json) => p.name === 'if-match');
       const reason = (op.parameters ?? []).find((p: Json) => p.name === 'x-access-reason');

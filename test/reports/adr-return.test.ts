@@ -377,7 +377,9 @@ describe('ADR return for a generated year of detentions', () => {
     const col = rows[0]!.indexOf('firstPlaceOfSafety');
     const policeStations = rows.slice(1).filter((x) => x[col] === 'Police station').length;
     expect(policeStations).toBe(counted.filter((p) => p.pos === 'custody').length);
-    const t = await h.request('GET', '/api/returns/adr?year=2025-26&format=csv&table=firstPlaceOfSafety', { token: h.tokens.mh_lead });
+    const t = await h.request('GET', '/api/returns/adr?year=2025-26&format=csv&table=firstPlaceOfSafety', {
+      token: h.tokens.mh_lead,
+    });
     const trows = parseCsv(t.body as string);
     expect(trows[0]).toEqual(['firstPlaceOfSafety', 's136', 's135', 'total']);
     expect(trows.slice(1)).toEqual(
@@ -391,10 +393,10 @@ describe('ADR return for a generated year of detentions', () => {
     const shown = [...block.matchAll(/```csv\n([\s\S]*?)```/g)].map((m) => m[1]!);
     const real = await Promise.all(
       ['firstPlaceOfSafety', 'policeVehicleReason'].map(async (t) =>
-        ((await h.request('GET', `/api/returns/adr?year=2025-26&format=csv&table=${t}`, { token: h.tokens.mh_lead })).body as string).replaceAll(
-          '\r\n',
-          '\n',
-        ),
+        (
+          (await h.request('GET', `/api/returns/adr?year=2025-26&format=csv&table=${t}`, { token: h.tokens.mh_lead }))
+            .body as string
+        ).replaceAll('\r\n', '\n'),
       ),
     );
     expect(shown).toEqual(real);

@@ -98,7 +98,7 @@ describe('the evidence pack in a browser', () => {
     },
   );
 
-  it('a wrong token shows the reason on the sign-in page; an ended session shows it on the page, and no pack', async () => {
+  it('a wrong token shows the reason at sign-in; an ended session shows it on the page, and no pack', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(`${base}/reports`);
     await page.getByLabel('API token').fill('not-a-real-token');

@@ -22,7 +22,12 @@ export const alertHandlers = (deps: CommandDeps) => {
     const access = await authorize(c, 'alert.read', {
       action: 'alerts.list',
       records,
-      params: { rule: q.rule ?? null, incidentStatus: q.incidentStatus ?? null, from: q.from ?? null, to: q.to ?? null },
+      params: {
+        rule: q.rule ?? null,
+        incidentStatus: q.incidentStatus ?? null,
+        from: q.from ?? null,
+        to: q.to ?? null,
+      },
     });
     if (!access.ok) return sendProblem(c, access.problem);
     return c.json({ items }, 200);
