@@ -65,7 +65,7 @@ export function consoleRequest(c: Context<AppEnv>, deps: CommandDeps): ConsoleRe
     deps,
     session,
     user: session.user,
-    access: consoleAccess(session.user.role),
+    access: consoleAccess(session.user.role, c.var.access.policy),
     now: deps.clock.now(),
     timeZone: deps.config.force.timezone,
     csrf: session.csrfToken,
