@@ -88,6 +88,8 @@ export interface AccessRequest {
   reason?: AccessReason | null;
   /** false: decide, and log only a refusal (for what shows no personal data, e.g. a change of the directory). */
   log?: boolean;
+  /** Set by `authorizeDisclosure`: a justification is needed whatever the grant or the record's age. */
+  requireReason?: boolean;
 }
 
 /** Each logged operation's purpose when no reason is given. */
@@ -186,6 +188,17 @@ const reasonRequired = (ac: AccessControl): Problem<428> => {
   );
 };
 
+const justificationRequired = (ac: AccessControl): Problem<428> => {
+  const codes = ac.deps.config.access.reasons.map((r) => r.code);
+  return problem(
+    428,
+    'ACCESS_REASON_REQUIRED',
+    'A reason is required',
+    `a disclosure needs its justification: send ${ACCESS_REASON_HEADER}: <code>; <optional text>, the code one of ` +
+      `${codes.join(', ')} (e.g. "courtOrCoroner; inquest")`,
+  );
+};
+
 /** The role's grant of `op` in the policy in force, or null: for deciding what a page offers (logs nothing). */
 export function grantFor(c: Context<AppEnv>, op: Operation): Grant | null {
   const user = c.get('user');
@@ -246,7 +259,8 @@ export async function authorize<O extends Operation>(
     if (given && 'status' in given) return refuse(given);
     reason = given;
   }
-  if (grant === 'reason' && !reason) return refuse(reasonRequired(ac));
+  if ((grant === 'reason' || req.requireReason) && !reason)
+    return refuse(req.requireReason ? justificationRequired(ac) : reasonRequired(ac));
   const purpose = reason?.code ?? OPERATION_PURPOSE[effective] ?? OPERATION_PURPOSE[op] ?? effective;
   if (req.log !== false)
     await logAccess(deps, {
@@ -257,6 +271,20 @@ export async function authorize<O extends Operation>(
       recipient: kind === 'disclosure' ? (req.recipient ?? `user:${user!.id}`) : null,
     });
   return { ok: true, grant, operation: effective, purpose, reason, suppressed: grant === 'suppressed' };
+}
+
+/**
+ * `authorize` for a disclosure that always needs its justification (a record exported for the IOPC or
+ * a coroner, a record-level download): 428 without a reason, logged like every refusal.
+ */
+export async function authorizeDisclosure(
+  c: Context<AppEnv>,
+  op: Operation,
+  req: Omit<AccessRequest, 'kind' | 'requireReason'>,
+): Promise<Access<keyof typeof CLOSED_READ>> {
+  return (await authorize(c, op, { ...req, kind: 'disclosure', requireReason: true })) as Access<
+    keyof typeof CLOSED_READ
+  >;
 }
 
 /**

@@ -5,7 +5,7 @@
  * record for the IOPC or a coroner) needs its justification (disclosure.ts).
  */
 import type { Context } from 'hono';
-import { type AccessReason, authorize } from '../../access/authorize.js';
+import { type AccessReason, authorize, authorizeDisclosure } from '../../access/authorize.js';
 import type { CommandDeps } from '../../commands/deps.js';
 import { requestHash } from '../../commands/idempotency.js';
 import { recordDetentionFinding } from '../../commands/record-detention-finding.js';
@@ -20,7 +20,7 @@ import { detentionDetail, listDetentions, type DetentionFilter } from '../../que
 import { adrReturn, recordsCsv, tableCsv } from '../../reports/adr-return.js';
 import { detentionListCsv } from '../../reports/detention-list-csv.js';
 import { detentionRecord, detentionRecordHtml } from '../../reports/detention-record.js';
-import { disclosureReason, reasonLabel } from './disclosure.js';
+import { reasonLabel } from './disclosure.js';
 import type { DetentionRoutes } from './detentions.routes.js';
 
 /** Every detention matching `q`, page by page (for a CSV that is not paged). */
@@ -40,13 +40,9 @@ export function detentionHandlers(deps: CommandDeps) {
     const q = c.req.valid('query');
     const now = deps.clock.now();
     if (q.format === 'csv') {
-      const why = disclosureReason(c, deps.config);
-      if (isProblem(why)) return sendProblem(c, why);
       const items = allDetentions(deps, now, q);
-      const access = await authorize(c, 'detention.review', {
+      const access = await authorizeDisclosure(c, 'detention.review', {
         action: 'detentions.csv',
-        kind: 'disclosure',
-        reason: why,
         records: items.map((d) => ({ type: 'detention', id: d.id })),
         params: { format: 'csv', from: q.from, to: q.to, flag: q.flag, outcome: q.outcome, reviewed: q.reviewed },
       });
@@ -133,9 +129,7 @@ export function detentionHandlers(deps: CommandDeps) {
   const exportRecord: AppRouteHandler<DetentionRoutes['exportRecord']> = async (c) => {
     const { id } = c.req.valid('param');
     const { format } = c.req.valid('query');
-    const why = disclosureReason(c, deps.config);
-    if (isProblem(why)) return sendProblem(c, why);
-    const out = await exportDetention(deps, c, id, format, why);
+    const out = await exportDetention(deps, c, id, format);
     if (!out) return unknown(c, id);
     if (!out.ok) return sendProblem(c, out.problem);
     if (format === 'html') return c.html(out.html(), 200, { 'cache-control': 'no-store' });
@@ -179,14 +173,14 @@ export async function exportDetention(
   c: Context<AppEnv>,
   id: string,
   format: 'json' | 'html',
-  why: AccessReason,
+  /** A console form's reason; the API's comes from X-Access-Reason. */
+  why?: AccessReason | null,
 ) {
   const r = detentionReview(deps.db, deps.clock.now(), id, deps.config.force.timezone);
   if (!r) return null;
-  const access = await authorize(c, 'detention.review', {
+  const access = await authorizeDisclosure(c, 'detention.review', {
     action: 'detention.export',
-    kind: 'disclosure',
-    reason: why,
+    ...(why === undefined ? {} : { reason: why }),
     records: [
       { type: 'detention', id },
       { type: 'incident', id: r.detention.incidentId },
@@ -198,9 +192,9 @@ export async function exportDetention(
   const record = detentionRecord(r, deps.config, {
     exportedAt: deps.clock.now().toISOString(),
     exportedBy: { id: user.id, name: user.name, role: user.role },
-    purpose: why.code,
-    purposeLabel: reasonLabel(deps.config, why.code),
-    justification: why.text,
+    purpose: access.purpose,
+    purposeLabel: reasonLabel(deps.config, access.purpose),
+    justification: access.reason?.text ?? null,
   });
   return { ok: true as const, record, html: () => detentionRecordHtml(record, deps.config) };
 }

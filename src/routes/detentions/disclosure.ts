@@ -2,14 +2,12 @@
  * Disclosures from the MH lead's work (a detention's record exported for the IOPC or a coroner, the
  * detention list downloaded as CSV) always need their justification, whatever the record's age: a
  * reason code from the force's configuration (`access.reasons`) and optional free text — X-Access-Reason
- * on the API, the reason fields of a console form. The reason is then handed to `authorize`, which
- * writes the disclosure to the access log (src/access/authorize.ts) before anything is handed over.
+ * on the API, the reason fields of a console form. `authorizeDisclosure` (src/access/authorize.ts) then
+ * decides and writes the disclosure to the access log before anything is handed over; this reads a form.
  */
-import type { Context } from 'hono';
-import { type AccessReason, headerReason, parseAccessReason } from '../../access/authorize.js';
+import { type AccessReason, parseAccessReason } from '../../access/authorize.js';
 import type { AccessConfig } from '../../config/schema.js';
 import { problem, type Problem } from '../../http/problem.js';
-import type { AppEnv } from '../../http/types.js';
 
 type Config = { access: AccessConfig };
 
@@ -21,11 +19,6 @@ const missing = (config: Config): Problem<428> =>
     'a disclosure needs its justification: send X-Access-Reason with one of ' +
       `${config.access.reasons.map((r) => r.code).join(', ')}, then optional free text (e.g. "courtOrCoroner; inquest")`,
   );
-
-/** The API's justification of a disclosure (X-Access-Reason): 428 when there is none, 400 for an unknown code. */
-export function disclosureReason(c: Context<AppEnv>, config: Config): AccessReason | Problem<400> | Problem<428> {
-  return headerReason(c, config) ?? missing(config);
-}
 
 /** A console form's `reason` (a code) and `why` (free text), read as X-Access-Reason would be. */
 export function disclosureReasonFromForm(

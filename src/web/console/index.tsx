@@ -10,6 +10,7 @@ import { formGuard, originCheck, requireSignedIn, sessionToken } from '../../acc
 import type { CommandDeps } from '../../commands/deps.js';
 import type { IncidentInputs } from '../../domain/incident-inputs.js';
 import type { AppEnv } from '../../http/types.js';
+import { logShown } from './shown.js';
 import { alertSummary } from '../../queries/alert-summary.js';
 import { registerAlertsScreen } from './screens/alerts.js';
 import { registerBoardScreen } from './screens/board.js';
@@ -53,6 +54,8 @@ function nothingForRole(c: Context<AppEnv>, r: ConsoleRequest) {
 export function registerConsole(app: Hono<AppEnv>, deps: CommandDeps, opts: ConsoleOptions) {
   app.use('/console', requireSignedIn);
   app.use('/console/*', requireSignedIn);
+  app.use('/console', logShown);
+  app.use('/console/*', logShown);
   /** Every console form post: same origin, and the session's CSRF token in the hidden field `csrf`. */
   const guard = formGuard(originCheck(opts.publicOrigins ?? []), sessionToken, (c) =>
     c.text('This form did not come from this console or has expired. Nothing was changed. Reload the page.', 403),

@@ -33,6 +33,7 @@ import { Tag, type Tone } from '../components.js';
 import { valueLabel } from '../labels.js';
 import { duration } from '../format.js';
 import { type ConsoleRequest, consoleRequest, renderConsole } from '../shell.js';
+import { consult } from '../consult.js';
 import { disclosureReasonFromForm } from '../../../routes/detentions/disclosure.js';
 import { ReasonFields, ReviewTag } from './detentions.js';
 import { dayTime } from './period.js';
@@ -439,9 +440,15 @@ export function registerDetentionReviewScreen(app: Hono<AppEnv>, deps: CommandDe
       o.status ?? 200,
     );
 
-  app.get('/console/detentions/:id', (c) => {
+  app.get('/console/detentions/:id', async (c) => {
     const o = open(c);
-    return o instanceof Response ? o : page(c, o.r, o.v);
+    if (o instanceof Response) return o;
+    const records = [
+      { type: 'detention' as const, id: o.v.detention.id },
+      { type: 'incident' as const, id: o.v.detention.incidentId },
+    ];
+    const refused = await consult(c, o.r, 'detention.review', { action: 'detention.review', records });
+    return refused ?? page(c, o.r, o.v);
   });
 
   app.post('/console/detentions/:id/findings', async (c) => {

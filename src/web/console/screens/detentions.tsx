@@ -16,7 +16,7 @@ import { type DetentionFilter, listDetentions } from '../../../queries/detention
 import { reportPagePeriods } from '../../../queries/report-period.js';
 import { detentionListCsv } from '../../../reports/detention-list-csv.js';
 import { allDetentions } from '../../../routes/detentions/detentions.handlers.js';
-import { authorize } from '../../../access/authorize.js';
+import { authorizeDisclosure } from '../../../access/authorize.js';
 import type { AccessConfig } from '../../../config/schema.js';
 import { disclosureReasonFromForm } from '../../../routes/detentions/disclosure.js';
 import { isProblem } from '../../../http/problem.js';
@@ -151,6 +151,10 @@ export function ReviewTag({ review }: { review: { conclusion: string } | null })
 function DetentionsTable({ r, l, cursor }: { r: ConsoleRequest; l: ListQuery; cursor: string | undefined }) {
   const after = cursor ? decodeCursor(cursor) : null;
   const page = listDetentions(r.deps.db, r.now, filterOf(l), after);
+  r.shown(
+    'detention.review',
+    page.items.map((d) => ({ type: 'detention', id: d.id })),
+  );
   const sites = new Map(r.deps.config.s136.placesOfSafety.map((p) => [p.code, p.label]));
   const place = (p: { type: string; site: string | null } | null) =>
     p ? (p.site ? (sites.get(p.site) ?? p.site) : labelOf(PLACE_TYPE_LABEL, p.type)) : 'None';
@@ -341,9 +345,8 @@ export function registerDetentionsScreen(app: Hono<AppEnv>, deps: CommandDeps) {
     const why = disclosureReasonFromForm(deps.config, form);
     if (isProblem(why)) return page(c, r, l, why.status === 428 ? 'Choose the reason for the download.' : why.detail);
     const items = allDetentions(deps, r.now, filterOf(l));
-    const access = await authorize(c, 'detention.review', {
+    const access = await authorizeDisclosure(c, 'detention.review', {
       action: 'detentions.csv',
-      kind: 'disclosure',
       reason: why,
       records: items.map((d) => ({ type: 'detention', id: d.id })),
       params: { format: 'csv', ...params(l) },
