@@ -15,10 +15,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { tokenAuthenticator } from '../../auth/tokens.js';
+import type { FailedAuthenticationLimit } from '../../auth/failed-authentication.js';
+import { tokenAuthentication, type TokenRefusal } from '../../auth/tokens.js';
 import type { CommandDeps } from '../../commands/deps.js';
-import { clientAddress } from '../../http/client-address.js';
-import { clockedRateLimit } from '../../http/rate-limit.js';
 import type { AppEnv } from '../../http/types.js';
 import { OidcUnavailable, type OidcSignIn } from './oidc-client.js';
 import { signInOidcUser } from './oidc-users.js';
@@ -44,14 +43,14 @@ export interface SignInParts {
   cookies: SessionCookies;
   oidc: OidcSignIn | null;
   publicOrigins: readonly string[];
-  /** Failed token sign-ins allowed per client address per minute. */
-  failedSignInsPerMinute?: number;
+  /** Failed token sign-ins count against the client address, with the API's (access.failedAuthenticationLimit). */
+  failedAuthentication: FailedAuthenticationLimit;
 }
 
 export function registerSignInRoutes(app: Hono<AppEnv>, deps: CommandDeps, parts: SignInParts) {
   const { store, cookies, oidc } = parts;
   const force = deps.config.force.name;
-  const authenticate = tokenAuthenticator(deps.db);
+  const authenticate = tokenAuthentication(deps.db, deps.clock);
   const page = (c: Context, status: number, body: unknown) => {
     c.header('Cache-Control', 'no-store');
     return c.html(render(body), status as 200);
@@ -96,15 +95,11 @@ export function registerSignInRoutes(app: Hono<AppEnv>, deps: CommandDeps, parts
 
   app.post(
     '/sign-in',
-    clockedRateLimit<AppEnv>({
-      clock: deps.clock,
-      limit: parts.failedSignInsPerMinute ?? 10,
-      windowMs: 60_000,
-      key: (c) => clientAddress(c, deps.config.web.trustForwardedFor),
-      countFailuresOnly: true,
-      limited: (c, seconds) =>
+    parts.failedAuthentication.guard(
+      (c) => c.res.status === 401,
+      (c, seconds) =>
         refused(c, 429, 'Too many attempts', `Too many sign-in attempts from this address. Try again in ${seconds} s.`),
-    }),
+    ),
     formGuard(
       originCheck(parts.publicOrigins),
       (c, form) => sameSecret(typeof form.csrf === 'string' ? form.csrf : null, getCookie(c, FORM_COOKIE) ?? ''),
@@ -114,15 +109,11 @@ export function registerSignInRoutes(app: Hono<AppEnv>, deps: CommandDeps, parts
       const form = await c.req.parseBody();
       const next = localPath(typeof form.next === 'string' ? form.next : null) ?? DEFAULT_NEXT;
       const token = typeof form.token === 'string' ? form.token.trim() : '';
-      const user = token ? authenticate(token) : null;
-      if (!user)
-        return signInForm(c, 401, next, {
-          message: token
-            ? 'That API token is not valid (unknown, revoked, or its user is disabled).'
-            : 'Enter your API token.',
-        });
+      const checked = token ? authenticate(token) : null;
+      if (!checked?.ok)
+        return signInForm(c, 401, next, { message: checked ? signInRefusal(checked) : 'Enter your API token.' });
       cookies.clearShort(c, FORM_COOKIE, '/sign-in');
-      await begin(c, user.id, 'token');
+      await begin(c, checked.user.id, 'token');
       return c.redirect(next, 303);
     },
   );
@@ -211,6 +202,18 @@ export function registerSignInRoutes(app: Hono<AppEnv>, deps: CommandDeps, parts
   app.get('/account', requireSignedIn, (c) =>
     page(c, 200, <AccountPage force={force} session={c.var.session!} timeZone={deps.config.force.timezone} />),
   );
+}
+
+/** Why a token does not sign in, in words for the form. */
+function signInRefusal(r: TokenRefusal): string {
+  switch (r.reason) {
+    case 'expired':
+      return `That API token expired at ${r.at}. Ask your administrator for a new one.`;
+    case 'revoked':
+      return 'That API token has been revoked. Ask your administrator for a new one.';
+    default:
+      return 'That API token is not valid (unknown, revoked, or its user is disabled).';
+  }
 }
 
 /** A provider's refusal or a failed check, in words a person can pass on (no tokens, no claims). */

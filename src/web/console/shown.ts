@@ -15,8 +15,8 @@ const SHOWN = new WeakMap<Context, Map<Operation, RecordRef[]>>();
 
 /** Records `records` as shown on this request's page under `op`. */
 export function noteShown(c: Context, op: Operation, records: readonly RecordRef[]) {
-  let byOp = SHOWN.get(c);
-  if (!byOp) SHOWN.set(c, (byOp = new Map()));
+  const byOp = SHOWN.get(c) ?? new Map<Operation, RecordRef[]>();
+  SHOWN.set(c, byOp);
   const list = byOp.get(op) ?? [];
   const seen = new Set(list.map((x) => `${x.type}:${x.id}`));
   for (const r of records) if (!seen.has(`${r.type}:${r.id}`)) list.push(r);
