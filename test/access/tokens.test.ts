@@ -45,12 +45,12 @@ function cli(...args: string[]) {
 describe('expiry', () => {
   it('a token works until access.tokenLifetimeDays after it was issued, then 401 saying it expired', async () => {
     open({ start: '2026-11-23T09:00:00Z' });
-    const [row] = tokenRows();
-    expect(row!.expires_at).toBe('2027-02-21T09:00:00.000Z'); // 90 days, the default
+    const { token, expiresAt } = issueToken(h.db, h.clock, 'PC 7 Expiring', 'officer');
+    expect(expiresAt).toBe('2027-02-21T09:00:00.000Z'); // 90 days, the default
     h.clock.set('2027-02-21T08:59:59Z');
-    expect((await config(h.tokens.call_handler)).status).toBe(200);
+    expect((await config(token)).status).toBe(200);
     h.clock.set('2027-02-21T09:00:00Z');
-    const r = await config(h.tokens.call_handler);
+    const r = await config(token);
     expect(r.status).toBe(401);
     expect(r.body.detail).toBe(
       'the bearer token expired at 2027-02-21T09:00:00.000Z; ask an administrator for a new one',
@@ -60,8 +60,9 @@ describe('expiry', () => {
 
   it('an expired token does not sign in at /sign-in either, and the form says it expired', async () => {
     open({ start: '2026-11-23T09:00:00Z' });
+    const { token } = issueToken(h.db, h.clock, 'Sgt 8 Expiring', 'supervisor');
     h.clock.set('2027-03-01T00:00:00Z');
-    const { res, cookie } = await signInWithToken(h, h.tokens.supervisor);
+    const { res, cookie } = await signInWithToken(h, token);
     expect(res.status).toBe(401);
     expect(await res.text()).toContain('That API token expired at 2027-02-21T09:00:00.000Z');
     expect(cookie).toBeUndefined();
@@ -96,23 +97,24 @@ describe('expiry', () => {
 describe('the token CLI', () => {
   it('--list shows name, role, created, expires, last used and status, and never a token', async () => {
     open();
-    await config(h.tokens.mh_lead);
+    const { token } = issueToken(h.db, h.clock, 'Dr 3 Lead', 'mh_lead');
+    await config(token);
     const r = cli('--list');
     expect(r.status, r.stderr).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^name\s+role\s+created\s+expires\s+last used\s+status$/);
-    const lead = lines.find((l) => l.startsWith('Test mh_lead'))!;
+    const lead = lines.find((l) => l.startsWith('Dr 3 Lead'))!;
     expect(lead.split(/\s{2,}/)).toEqual([
-      'Test mh_lead',
+      'Dr 3 Lead',
       'mh_lead',
       '2026-11-23T09:00:00.000Z',
       '2027-02-21T09:00:00.000Z',
       '2026-11-23T09:00:00.000Z',
       'active',
     ]);
-    expect(lines).toHaveLength(1 + Object.keys(h.tokens).length);
+    expect(lines).toHaveLength(2 + Object.keys(h.tokens).length);
     expect(r.stdout).not.toContain('mht_');
-    for (const t of Object.values(h.tokens)) expect(r.stdout).not.toContain(t.slice(4, 20));
+    for (const t of [token, ...Object.values(h.tokens)]) expect(r.stdout).not.toContain(t.slice(4, 20));
   });
 
   it('--revoke --name stops every token of that user at once (the running app included), logged', async () => {
@@ -163,10 +165,11 @@ describe('the token CLI', () => {
 describe('users, roles and tokens through the API (admin)', () => {
   it('lists users with their tokens’ dates and status, never a token or its hash; the read is logged', async () => {
     open();
+    issueToken(h.db, h.clock, 'PC 5 Listed', 'officer');
     const r = await h.request('GET', '/api/users', { token: h.tokens.admin });
     expect(r.status).toBe(200);
     expect(r.body.items.map((u: { name: string }) => u.name)).toContain('Test auditor');
-    const officer = r.body.items.find((u: { name: string }) => u.name === 'Test officer');
+    const officer = r.body.items.find((u: { name: string }) => u.name === 'PC 5 Listed');
     expect(officer).toMatchObject({ role: 'officer', signIn: 'token', disabledAt: null });
     expect(officer.tokens).toEqual([
       {
