@@ -157,7 +157,7 @@ describe('the most sensitive cells of the matrix', () => {
     expect(r.status, JSON.stringify(r.body)).toBe(201);
   });
 
-  it('R44 the PCC analyst gets the evidence pack (200), small counts withheld as [c]; the MH lead sees them', async () => {
+  it('R44 the PCC analyst gets the evidence pack (200), small counts as [c]; the MH lead sees them', async () => {
     const pack = async (role: 'pcc_analyst' | 'mh_lead') => {
       const r = await h.request('GET', '/api/reports/evidence-pack?from=2026-11-01&to=2026-11-30', {
         token: h.tokens[role],
