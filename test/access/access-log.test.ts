@@ -21,7 +21,7 @@ import {
   thrive,
 } from '../support/flows.js';
 import { createHarness, type Harness } from '../support/harness.js';
-import { browserRequest, signInWithToken } from '../support/sessions.js';
+import { browserRequest, hiddenField, signInWithToken } from '../support/sessions.js';
 import { startSmtp, type TestSmtp } from '../support/smtp.js';
 
 /** What a test subject's record holds that must never reach the access log. */
@@ -270,6 +270,30 @@ describe('the console logs what it shows', () => {
     expect(queue[0]!.records!.split(' ')).toEqual(expect.arrayContaining([`incident:${welfare}`]));
     // Anything else the page shows (the alert banner) is its own consultation, one row per operation.
     expect(new Set(rows.map((r) => r.operation)).size).toBe(rows.length);
+  });
+});
+
+describe('sign-ins and sign-outs', () => {
+  it('a token sign-in, a refused one (anonymous: the token names nobody) and a sign-out: one row each', async () => {
+    let cookie = '';
+    const signIn = await oneRow(async () => {
+      cookie = (await signInWithToken(h, h.tokens.dispatcher)).cookie!;
+    });
+    expect(signIn).toMatchObject({
+      user_id: userId('dispatcher'),
+      role: 'dispatcher',
+      kind: 'signIn',
+      action: 'signIn.token',
+      outcome: 'succeeded',
+      records: null,
+    });
+    const wrong = await oneRow(async () => expect((await signInWithToken(h, 'mht_guessed')).res.status).toBe(401));
+    expect(wrong).toMatchObject({ user_id: 'anonymous', kind: 'signIn', outcome: 'refused', refusal: 'TOKEN_UNKNOWN' });
+    const csrf = hiddenField(await (await browserRequest(h, 'GET', '/account', { cookie })).text(), 'csrf')!;
+    const out = await oneRow(async () =>
+      expect((await browserRequest(h, 'POST', '/sign-out', { cookie, form: { csrf } })).status).toBe(303),
+    );
+    expect(out).toMatchObject({ user_id: userId('dispatcher'), kind: 'signOut', outcome: 'succeeded' });
   });
 });
 
