@@ -11,7 +11,7 @@ import { replay, walkthroughBlock } from './curl-replay.js';
 const access = readFileSync('docs/access.md', 'utf8');
 
 describe('docs/access.md: how an auditor reads the access log', () => {
-  it('replays as pasted: the officer’s read, the user’s record, a month as CSV; a revoked token is then 401', async () => {
+  it('replays as pasted: the officer’s read, the user’s record, a month as CSV; then a revoked token', async () => {
     const h = createHarness({ start: '2026-11-23T09:00:00Z' });
     try {
       const env: Record<string, string> = {};
