@@ -132,7 +132,8 @@ export async function submit(page: Page, button: string): Promise<void> {
 export async function record(page: Page, button: string): Promise<void> {
   await submit(page, button);
   const refused = page.locator('.refusal, .error-summary, .stale');
-  if ((await refused.count()) > 0) throw new Error(`not recorded: ${(await refused.first().innerText()).trim()}`);
+  if ((await refused.count()) > 0)
+    throw new Error(`not recorded: ${((await refused.first().textContent()) ?? '').trim()}`);
 }
 
 /**

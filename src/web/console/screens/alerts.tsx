@@ -51,13 +51,14 @@ const filterQuery = (f: AlertsFilter) =>
 
 /** What was done about an alert: acknowledged (who, when, note) and escalations. */
 function Handled({ r, a }: { r: ConsoleRequest; a: AlertView }) {
+  const ack = a.acknowledgement;
   return (
     <>
-      {a.acknowledgement ? (
+      {ack ? (
         <p class="handled">
-          <Tag tone="ok">Acknowledged</Tag> by {a.acknowledgement.by.name} ({valueLabel(a.acknowledgement.by.role)}),{' '}
-          {localTime(a.acknowledgement.at, r.timeZone, r.now)}
-          {a.acknowledgement.note ? `: ${a.acknowledgement.note}` : ''}
+          <Tag tone="ok">Acknowledged</Tag> by {ack.by.name} ({valueLabel(ack.by.role)}),{' '}
+          {localTime(ack.at, r.timeZone, r.now)}
+          {ack.note ? `: ${ack.note}` : ''}
         </p>
       ) : null}
       {a.escalations.map((x) => (

@@ -231,7 +231,9 @@ function plan(r: ConsoleRequest, ci: ConsoleIncident, type: string): FormPlan | 
         specs: r.access.canRecord(type, true)
           ? {
               override: {
-                hint: 'Only when a handover or advice is right although the threshold is met (R9): your name, rank and reason.',
+                hint:
+                  'Only when a handover or advice is right although the threshold is met (R9): ' +
+                  'your name, rank and reason.',
               },
             }
           : { override: { widget: 'omit' } },

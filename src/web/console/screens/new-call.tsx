@@ -54,7 +54,9 @@ function specs(r: ConsoleRequest): Record<string, FieldSpec> {
     summary: { hint: 'What the caller says is happening.' },
     subject: { hint: 'Leave blank if nothing is known yet; it can be added later.' },
     'subject.identifiers': {
-      hint: 'Used only to link contacts about the same person. Turned into a pseudonymous key at once: never stored, never shown again.',
+      hint:
+        'Used only to link contacts about the same person. ' +
+        'Turned into a pseudonymous key at once: never stored, never shown again.',
     },
     'subject.ageBand': { widget: 'select', hint: 'The apparent age band, when the age is not known.' },
     'subject.legalStatus': { widget: 'select', hint: 'Only when known (needed for an AWOL patient).' },
