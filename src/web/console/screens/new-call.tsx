@@ -17,6 +17,7 @@ import type { AppEnv } from '../../../http/types.js';
 import { randomUUID } from 'node:crypto';
 import { CHANNELS } from '../../../../machines/incident/index.js';
 import { Tag } from '../components.js';
+import { asSentence } from '../format.js';
 import { valueLabel } from '../labels.js';
 import type { Shortcut } from '../nav.js';
 import {
@@ -88,7 +89,7 @@ function NewCallForm({
             <span aria-hidden="true">✖ </span>Not recorded
             {refusal.kind === 'ruleViolation' && refusal.rule ? `: rule ${refusal.rule}` : ''}
           </h2>
-          <p>{refusal.message.charAt(0).toUpperCase() + refusal.message.slice(1)}.</p>
+          <p>{asSentence(refusal.message, r.timeZone, r.now)}</p>
         </div>
       ) : null}
       {cleared ? (
