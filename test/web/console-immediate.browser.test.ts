@@ -144,7 +144,7 @@ describe('R1a an immediate call through the console', () => {
     // The handler's page shows the dispatch by itself; ten minutes on, the THRIVE follows.
     await header(page).getByText('Police response').waitFor();
     await elapse(rig, page, 10);
-    expect(await header(page).textContent()).toMatch(/THRIVE due[^]*20 min left/);
+    expect(await header(page).textContent()).toMatch(/THRIVE due[\s\S]*20 min left/);
     await recordThrive(page);
     const assessed = (await header(page).textContent()) ?? '';
     expect(assessed).toContain('Immediate grade (R1a), THRIVE recorded');

@@ -349,6 +349,15 @@ export function clockReached(ci: ConsoleIncident, key: string): string {
   return `${rule ? `${rule}: ` : ''}${words}${owner ? ` (${owner})` : ''}`;
 }
 
+/** A referral, resource or detention an event names, by what a reader knows it by (its id otherwise). */
+function childName(ci: ConsoleIncident, field: string, id: unknown): string | null {
+  const v = ci.view;
+  if (typeof id !== 'string') return null;
+  if (field === 'referralId') return v.referrals.find((f) => f.id === id)?.agencyLabel ?? null;
+  if (field === 'assignmentId') return v.resources.find((x) => x.assignmentId === id)?.callSign ?? null;
+  return null;
+}
+
 function EventDetails({ r, ci, e }: { r: ConsoleRequest; ci: ConsoleIncident; e: TimelineEntry }) {
   if (e.type === 'DEADLINE_REACHED' && typeof e.data.deadlineKey === 'string')
     return <p class="clock-reached">{clockReached(ci, e.data.deadlineKey)}</p>;
@@ -359,7 +368,7 @@ function EventDetails({ r, ci, e }: { r: ConsoleRequest; ci: ConsoleIncident; e:
       {fields.map(([k, x]) => (
         <>
           <dt>{fieldLabel(k)}</dt>
-          <dd>{shown(x, r, k)}</dd>
+          <dd>{childName(ci, k, x) ?? shown(x, r, k)}</dd>
         </>
       ))}
     </dl>
