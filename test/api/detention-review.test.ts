@@ -340,7 +340,7 @@ describe('the list: filters, paging and CSV', () => {
 });
 
 describe('the record for the IOPC or a coroner', () => {
-  it('needs a reason (428), refuses an unknown reason (400) and other roles (403); each refusal logged, nothing shown', async () => {
+  it('needs a reason (428), refuses an unknown reason (400) and other roles (403); each refusal logged', async () => {
     await detention('d1');
     const get = (headers: Record<string, string>, token = h.tokens.mh_lead) =>
       h.request('GET', '/api/detentions/d1/export', { token, headers });

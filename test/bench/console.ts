@@ -177,12 +177,14 @@ const page = await time('/console', cookie);
 const partial = await time('/console/partials/queue', cookie);
 const section = renderOnly();
 const fmt = (x: number) => x.toFixed(1);
+const row = (what: string, m: typeof page) =>
+  `| ${what} | ${open} | ${fmt(m.p50)} | ${fmt(m.p99)} | ${fmt(m.max)} | ${Math.round(m.bytes / 1024)} KiB |`;
 const table = [
   `| what | open incidents | p50 ms | p99 ms | max ms | size |`,
   `|---|---:|---:|---:|---:|---:|`,
-  `| GET /console (the whole queue page) | ${open} | ${fmt(page.p50)} | ${fmt(page.p99)} | ${fmt(page.max)} | ${Math.round(page.bytes / 1024)} KiB |`,
-  `| GET /console/partials/queue (what each change reloads) | ${open} | ${fmt(partial.p50)} | ${fmt(partial.p99)} | ${fmt(partial.max)} | ${Math.round(partial.bytes / 1024)} KiB |`,
-  `| the queue's query and HTML alone (no request) | ${open} | ${fmt(section.p50)} | ${fmt(section.p99)} | ${fmt(section.max)} | ${Math.round(section.bytes / 1024)} KiB |`,
+  row('GET /console (the whole queue page)', page),
+  row('GET /console/partials/queue (what each change reloads)', partial),
+  row("the queue's query and HTML alone (no request)", section),
 ].join('\n');
 process.stdout.write(
   `\n**Console queue render** (${RENDERS} renders each after 20 to warm up, in process; ${N} incidents ` +
@@ -190,9 +192,7 @@ process.stdout.write(
     `${loadavg()[0]!.toFixed(2)}):\n\n${table}\n`,
 );
 mkdirSync(join(ROOT, 'bench-results'), { recursive: true });
-writeFileSync(
-  join(ROOT, 'bench-results', 'console.json'),
-  `${JSON.stringify({ at: new Date().toISOString(), open, renders: RENDERS, page, partial, section, table }, null, 2)}\n`,
-);
+const result = { at: new Date().toISOString(), open, renders: RENDERS, page, partial, section, table };
+writeFileSync(join(ROOT, 'bench-results', 'console.json'), `${JSON.stringify(result, null, 2)}\n`);
 closeDatabase(db);
 rmSync(dir, { recursive: true, force: true });

@@ -129,7 +129,8 @@ export function createHarness(opts: HarnessOptions = {}) {
     return { status: res.status, body: parsed as T, headers: res.headers };
   }
 
-  const versionOf = db.$client.prepare('SELECT version FROM incidents WHERE id = ?').pluck();
+  // The version people see (ETag, If-Match): people's and partners' events only, not the system's.
+  const versionOf = db.$client.prepare('SELECT person_version FROM incidents WHERE id = ?').pluck();
   /**
    * The token of the control-room role that does this step: the call handler, or the first of the
    * dispatcher and the supervisor the access policy lets send it (dispatch, s.136, an R9 override).

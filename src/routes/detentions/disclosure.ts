@@ -17,7 +17,8 @@ const missing = (config: Config): Problem<428> =>
     'ACCESS_REASON_REQUIRED',
     'A reason is required',
     'a disclosure needs its justification: send X-Access-Reason with one of ' +
-      `${config.access.reasons.map((r) => r.code).join(', ')}, then optional free text (e.g. "courtOrCoroner; inquest")`,
+      `${config.access.reasons.map((r) => r.code).join(', ')}, then optional free text ` +
+      '(e.g. "courtOrCoroner; inquest")',
   );
 
 /** A console form's `reason` (a code) and `why` (free text), read as X-Access-Reason would be. */

@@ -28,7 +28,10 @@ export interface ConsoleOptions {
   publicOrigins?: readonly string[] | undefined;
 }
 
-/** A page for a role with no console screen (PCC analyst, auditor, administrator). */
+/**
+ * The console's front for a role with no console screen (PCC analyst, auditor, administrator): where to
+ * go instead. It shows nothing of any record, so it is a page like any other (200), not a refusal.
+ */
 function nothingForRole(c: Context<AppEnv>, r: ConsoleRequest) {
   return renderConsole(
     c,
@@ -47,7 +50,7 @@ function nothingForRole(c: Context<AppEnv>, r: ConsoleRequest) {
         </div>
       ),
     },
-    403,
+    200,
   );
 }
 

@@ -6,7 +6,8 @@
 import type { RouteTable } from '../../access/routes.js';
 
 export const CONSOLE_ROUTE_ACCESS: RouteTable = {
-  'GET /console': { operation: 'incident.read', action: 'console.queue' },
+  // The queue for roles that read incidents; for any other role, where to go instead (no record shown).
+  'GET /console': { signedIn: 'the console’s front: the queue, or where to go for a role without a screen' },
   'GET /console/partials/queue': { operation: 'incident.read', action: 'console.queue' },
   'GET /console/partials/banner': { operation: 'alert.read', action: 'console.alertBanner' },
   'GET /console/partials/badge': { operation: 'alert.read', action: 'console.alertBadge' },

@@ -18,7 +18,7 @@ import type { AppEnv } from '../../http/types.js';
 import { alertSummary, type AlertSummary } from '../../queries/alert-summary.js';
 import { consoleAccess, type ConsoleAccess } from './access.js';
 import { Tag } from './components.js';
-import { localTime } from './format.js';
+import { localiseTimes, localTime } from './format.js';
 import { roleLabel } from './labels.js';
 import { GLOBAL_SHORTCUTS, NAV, type Shortcut } from './nav.js';
 import { noteShown } from './shown.js';
@@ -119,7 +119,7 @@ export function AlertBanner({ r, summary }: { r: ConsoleRequest; summary: AlertS
         {summary.critical.map((a) => (
           <li>
             <a href={`/console/incidents/${a.incidentId}`}>{a.reference ?? 'Incident'}</a>{' '}
-            <span class="rule">{a.rule}</span> {a.message}{' '}
+            <span class="rule">{a.rule}</span> {localiseTimes(a.message, r.timeZone, r.now)}{' '}
             <span class="muted">({localTime(a.raisedAt, r.timeZone, r.now)})</span>
           </li>
         ))}

@@ -429,6 +429,7 @@ export function registerDetentionReviewScreen(app: Hono<AppEnv>, deps: CommandDe
       {
         title: `Review of detention ${v.detention.incidentReference ?? v.detention.id}`,
         active: 'detentions',
+        shortcuts: [{ keys: 'l', label: 'Back to the list of detentions' }],
         flash:
           c.req.query('done') === 'finding' && !o.kept ? (
             <>

@@ -40,6 +40,7 @@ export const DETENTION_LIST_SHORTCUTS: readonly Shortcut[] = [
   { keys: 'j / ↓', label: 'Next detention' },
   { keys: 'k / ↑', label: 'Previous detention' },
   { keys: 'Enter', label: 'Open the review of the detention that has the focus' },
+  { keys: ']', label: 'Next page of detentions' },
 ];
 
 const PAGE_SIZE = 50;

@@ -23,6 +23,7 @@ import type { AppEnv } from '../../../http/types.js';
 import { consoleIncident, type ConsoleIncident } from '../../../queries/incident-console.js';
 import { Tag } from '../components.js';
 import { consult } from '../consult.js';
+import { asSentence } from '../format.js';
 import { eventLabel } from '../labels.js';
 import type { Shortcut } from '../nav.js';
 import { type FieldErrors, formValues, issuesByField, readForm } from '../schema-form.js';
@@ -226,7 +227,8 @@ export function registerIncidentScreen(app: Hono<AppEnv>, deps: CommandDeps, inp
       c,
       <div class="refusal precheck" role="alert">
         <p>
-          <Tag tone="danger">Would be refused{rule ? ` (${rule})` : ''}</Tag> {refusal.message}.
+          <Tag tone="danger">Would be refused{rule ? ` (${rule})` : ''}</Tag>{' '}
+          {asSentence(refusal.message, r.timeZone, r.now)}
         </p>
         {overrideNeeded ? (
           r.access.canRecord(values.type ?? '', true) ? (
