@@ -84,10 +84,7 @@ if (kind === 'system') {
     feed: databaseFeed(db),
   };
   if (process.env.BENCH_RECORD_PUBLISH === '1')
-    deps.feed!.subscribe(
-      { send: (f) => void published.set(f.id, wallMs()), comment: () => {}, close: () => {} },
-      null,
-    );
+    deps.feed!.subscribe({ send: (f) => void published.set(f.id, wallMs()), comment: () => {}, close: () => {} }, null);
   // Production logging (one pino line per request, to this child's stdout = /dev/null).
   const app = createApp({ ...deps, logger: createLogger('info') });
   token = issueToken(db, systemClock, 'Bench call handler', 'call_handler').token;
