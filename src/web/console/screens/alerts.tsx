@@ -114,6 +114,10 @@ export function AlertsSection({ r, filter }: { r: ConsoleRequest; filter: Alerts
     ...(filter.all ? {} : { acknowledged: false }),
     limit: 500,
   });
+  r.shown('alert.read', [
+    ...rows.map((a) => ({ type: 'alert' as const, id: a.id })),
+    ...rows.map((a) => ({ type: 'incident' as const, id: a.incidentId })),
+  ]);
   const back = `/console/alerts${filterQuery(filter) ? `?${filterQuery(filter)}` : ''}`;
   return (
     <section id="alerts" {...live(`/console/partials/alerts?${filterQuery(filter)}`)}>
