@@ -102,7 +102,7 @@ describe('alerts on the console', () => {
       form: { csrf: (await critical.locator('input[name="csrf"]').inputValue())!, to: 'duty superintendent' },
     });
     expect(forged.status()).toBe(403);
-    expect(await forged.text()).toContain('cannot escalate alerts');
+    expect(await forged.text()).toContain('(alerts: escalate); roles that may: supervisor');
 
     await critical.getByLabel('Note').fill('duty inspector informed; AMHP chased');
     await Promise.all([page.waitForNavigation(), critical.getByRole('button', { name: 'Acknowledge' }).click()]);

@@ -10,13 +10,13 @@ import type { RecordRef } from '../../access/access-log.js';
 import { authorize } from '../../access/authorize.js';
 import type { Operation } from '../../access/policy.js';
 import type { AppEnv } from '../../http/types.js';
+import { getOrInsert } from '../../lib/maps.js';
 
 const SHOWN = new WeakMap<Context, Map<Operation, RecordRef[]>>();
 
 /** Records `records` as shown on this request's page under `op`. */
 export function noteShown(c: Context, op: Operation, records: readonly RecordRef[]) {
-  const byOp = SHOWN.get(c) ?? new Map<Operation, RecordRef[]>();
-  SHOWN.set(c, byOp);
+  const byOp = getOrInsert(SHOWN, c, () => new Map<Operation, RecordRef[]>());
   const list = byOp.get(op) ?? [];
   const seen = new Set(list.map((x) => `${x.type}:${x.id}`));
   for (const r of records) if (!seen.has(`${r.type}:${r.id}`)) list.push(r);
