@@ -726,7 +726,7 @@ export const sessions = sqliteTable(
     /** The absolute timeout: the session ends then whatever the activity. */
     expiresAt: text('expires_at').notNull(),
     endedAt: text('ended_at'),
-    /** signedOut | idle | absolute | replaced | userDisabled */
+    /** signedOut | idle | absolute | replaced | userDisabled | tokensRevoked */
     endReason: text('end_reason'),
   },
   (t) => [index('sessions_user').on(t.userId)],

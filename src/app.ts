@@ -11,6 +11,7 @@ import { declareAccess } from './access/openapi.js';
 import { policyFor } from './access/policy.js';
 import { ROUTE_ACCESS, routeGuard } from './access/routes.js';
 import { createSessions } from './access/session/index.js';
+import { failedAuthenticationLimit } from './auth/failed-authentication.js';
 import { requireUser } from './auth/middleware.js';
 import type { CommandDeps } from './commands/deps.js';
 import { seedDirectory } from './directory/directory.js';
@@ -30,6 +31,7 @@ import { registerIncidents } from './routes/incidents/incidents.index.js';
 import { registerMeta } from './routes/meta/meta.index.js';
 import { registerReports } from './routes/reports/reports.index.js';
 import { registerStream } from './routes/stream/stream.index.js';
+import { registerUsers } from './routes/users/users.index.js';
 import { databaseFeed } from './live/database-feed.js';
 import { registerAssets } from './web/assets.js';
 import { registerConsole } from './web/console/index.js';
@@ -121,10 +123,16 @@ export function createApp(appDeps: AppDeps) {
   app.use('/api/*', async (c, next) => (carriesPersonalData(c.req.path) ? noStore(c, next) : next()));
   app.use('/reports', noStore);
 
-  const sessions = createSessions(deps, { oidcClientSecret: deps.oidcClientSecret, publicOrigins: deps.publicOrigins });
+  // Failed authentications are counted per client address across the API and the token sign-in.
+  const failedAuthentication = failedAuthenticationLimit(deps.clock, deps.config);
+  const sessions = createSessions(deps, {
+    oidcClientSecret: deps.oidcClientSecret,
+    publicOrigins: deps.publicOrigins,
+    failedAuthentication,
+  });
   app.use('*', sessions.resolve);
   // Built once: requireUser prepares its token statement (building it per request cost a prepare each time).
-  const authenticate = sessions.apiAuth(requireUser(deps.db));
+  const authenticate = sessions.apiAuth(requireUser(deps.db, deps.clock, failedAuthentication));
   app.use('/api/*', async (c, next) => (c.req.path === '/api/openapi.json' ? next() : authenticate(c, next)));
   const defaultMaxBody = deps.maxBodyBytes ?? 64 * 1024;
   const importMaxBody = deps.maxImportBytes ?? 5 * 1024 * 1024;
@@ -167,6 +175,7 @@ export function createApp(appDeps: AppDeps) {
   registerAgencies(app, deps);
   registerAudit(app, deps);
   registerAccessLog(app, deps);
+  registerUsers(app, deps);
   registerPartnerPages(app, deps, deps.partnerLinks);
   registerAlerts(app, deps);
   registerStream(app, deps.feed);

@@ -3,7 +3,13 @@
  * accepted by the mail server, record REFERRAL_SENT (system actor, Message-ID) through the command
  * path in the same transaction that marks the outbox row sent. The referral's acknowledgement and
  * answer clocks run from that moment, not from when the email was queued.
+ *
+ * A referral email (or its withdrawal notice) that went is a disclosure to the partner agency (DPA
+ * 2018 s.62): it is written to the access log in the same transaction, under the user who made the
+ * referral, with the agency as its recipient. One that never went (cancelled) is not.
  */
+import type { ReferralContext } from '../../machines/referral/index.js';
+import { writeAccess } from '../access/access-log.js';
 import { restoreAggregate, type AggregateEvent } from '../domain/incident-aggregate.js';
 import { deliverDueMail, type OutboxRow, type WorkerOptions } from '../mail/outbox-worker.js';
 import type { MailTransport } from '../mail/transport.js';
@@ -16,10 +22,14 @@ export function recordMailSent(deps: CommandDeps, row: OutboxRow, sentAt: string
   return inTransaction(deps, { actor: SYSTEM_ACTOR, idempotencyKey: null, requestHash: '' }, () => {
     markSent();
     const nothing: CommandResult = { ok: true, status: 204, body: null, etag: null, replayed: false };
-    if (row.kind !== 'referral' || !row.incidentId || !row.correlation) return nothing;
+    const disclosure = REFERRAL_DISCLOSURES[row.kind];
+    if (!disclosure || !row.incidentId || !row.correlation) return nothing;
     const stored = incidentStore(deps.db).load(row.incidentId);
     if (!stored) return nothing;
     const before = restoreAggregate(stored.snapshot);
+    const referral = before.children.referral[row.correlation]?.context as ReferralContext | undefined;
+    if (referral) logReferralDisclosure(deps, row.incidentId, referral, disclosure);
+    if (row.kind !== 'referral') return nothing;
     const event = {
       type: 'REFERRAL_SENT',
       referralId: row.correlation,
@@ -33,6 +43,36 @@ export function recordMailSent(deps: CommandDeps, row: OutboxRow, sentAt: string
     // Refused only when the referral no longer waits for its email (answered by phone meanwhile,
     // withdrawn, incident closed): the outbox row still records that it went.
     return r.ok ? { ok: true, status: 200, body: null, etag: `"${r.state.personVersion}"`, replayed: false } : nothing;
+  });
+}
+
+/** The outbox kinds that disclose a referral to its agency, and the access log's action for each. */
+const REFERRAL_DISCLOSURES: Partial<Record<string, string>> = {
+  referral: 'referral.email',
+  referralWithdrawn: 'referral.withdrawalEmail',
+};
+
+function logReferralDisclosure(deps: CommandDeps, incidentId: string, referral: ReferralContext, action: string) {
+  const madeAs = deps.db.$client
+    .prepare(
+      `SELECT actor_role FROM incident_events WHERE incident_id = ? AND type = 'REFERRAL_MADE'
+       AND json_extract(payload, '$.referralId') = ? ORDER BY seq LIMIT 1`,
+    )
+    .pluck()
+    .get(incidentId, referral.referralId) as string | undefined;
+  writeAccess(deps, {
+    userId: referral.madeBy,
+    role: madeAs ?? 'unknown',
+    kind: 'disclosure',
+    action,
+    operation: 'referral.manage',
+    outcome: 'succeeded',
+    purpose: 'partnerReferral',
+    recipient: `agency:${referral.agency}`,
+    records: [
+      { type: 'referral', id: `${incidentId}/${referral.referralId}` },
+      { type: 'incident', id: incidentId },
+    ],
   });
 }
 

@@ -60,6 +60,10 @@ export interface LimitOptions<E extends Env> {
   limited: (c: Context<E>, retryAfterSeconds: number) => Response | Promise<Response>;
   /** Count only refused attempts (e.g. wrong tokens), not successful ones. */
   countFailuresOnly?: boolean;
+  /** With countFailuresOnly: whether the answer is a refused attempt (default: a status of 400 or more). */
+  failed?: (c: Context<E>) => boolean;
+  /** Share the counts with another limiter (default: a store of its own). */
+  store?: ClockedMemoryStore;
 }
 
 export function clockedRateLimit<E extends Env>(o: LimitOptions<E>): MiddlewareHandler<E> {
@@ -68,9 +72,10 @@ export function clockedRateLimit<E extends Env>(o: LimitOptions<E>): MiddlewareH
     limit: o.limit,
     keyGenerator: (c) => o.key(c) ?? '',
     skip: (c) => o.key(c) === null,
-    store: new ClockedMemoryStore(o.clock, o.windowMs) as unknown as Store<E>,
+    store: (o.store ?? new ClockedMemoryStore(o.clock, o.windowMs)) as unknown as Store<E>,
     standardHeaders: false,
     skipSuccessfulRequests: o.countFailuresOnly ?? false,
+    ...(o.failed ? { requestWasSuccessful: (c: Context<E>) => !o.failed!(c) } : {}),
     handler: (c) => {
       const info = c.get('rateLimit' as never) as { resetTime?: Date } | undefined;
       const reset = info?.resetTime?.getTime() ?? o.clock.now().getTime() + o.windowMs;

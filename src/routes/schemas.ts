@@ -67,8 +67,14 @@ export const security = [{ bearerAuth: [] }];
 const internalError = { 500: problemResponse('Something failed on our side; nothing was saved (quote X-Request-Id)') };
 export const authenticated = {
   401: {
-    ...problemResponse('No valid bearer token'),
+    ...problemResponse('No valid bearer token (the detail says whether it is unknown, expired or revoked)'),
     headers: z.object({ 'WWW-Authenticate': z.string().openapi({ example: 'Bearer realm="mh-triage"' }) }),
+  },
+  429: {
+    ...problemResponse(
+      'Too many refused credentials from this address (access.failedAuthenticationLimit): wait Retry-After seconds',
+    ),
+    headers: z.object({ 'Retry-After': z.string().openapi({ description: 'Seconds to wait', example: '60' }) }),
   },
   ...internalError,
 };

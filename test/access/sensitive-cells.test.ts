@@ -6,14 +6,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness } from '../support/harness.js';
+import { detentionShaped } from '../support/detentions.js';
 import { createIncident, decision, grade, thrive } from '../support/flows.js';
 import { browserRequest, signInWithToken } from '../support/sessions.js';
 
 const h = createHarness({ start: '2026-11-23T21:00:00Z' });
 let id = '';
+let alertId = '';
 beforeAll(async () => {
   id = await createIncident(h);
   for (const e of [thrive(), grade('G2')]) expect((await h.event(id, e)).status).toBe(200);
+  // A handover over the hour raises an alert (R35): one for the acknowledgement cells.
+  await detentionShaped(h, 'd1', { handoverMinutes: 90 });
+  alertId = h.db.$client.prepare('SELECT id FROM alerts ORDER BY raised_at LIMIT 1').pluck().get() as string;
+  expect(alertId).toBeTruthy();
 });
 afterAll(() => h.close());
 
@@ -97,6 +103,18 @@ const CELLS: Array<{
     status: 403,
   },
   {
+    cell: 'the PCC analyst gets the ADR return record by record as JSON',
+    role: 'pcc_analyst',
+    call: () => ['GET', '/api/returns/adr?year=2026-27&format=json'],
+    status: 403,
+  },
+  {
+    cell: 'the officer acknowledges an alert',
+    role: 'officer',
+    call: () => ['POST', `/api/alerts/${alertId}/acknowledgements`, {}],
+    status: 403,
+  },
+  {
     cell: 'the MH lead downloads the record-level ADR CSV',
     role: 'mh_lead',
     call: () => ['GET', '/api/returns/adr?year=2026-27&format=csv&table=records'],
@@ -114,12 +132,13 @@ describe('the most sensitive cells of the matrix', () => {
   it.each(CELLS)('$cell → $status', async ({ role, call, status }) => {
     const [method, path, body] = call();
     const headers: Record<string, string> = {};
-    if (method === 'POST')
+    const event = path.endsWith('/events');
+    if (event)
       headers['if-match'] = `"${h.db.$client.prepare('SELECT version FROM incidents WHERE id = ?').pluck().get(id)}"`;
     const r = await h.request(method, path, {
       token: h.tokens[role],
       headers,
-      ...(body ? { body: { occurredAt: h.clock.at(), ...(body as object) } } : {}),
+      ...(body ? { body: event ? { occurredAt: h.clock.at(), ...(body as object) } : body } : {}),
     });
     expect(r.status, JSON.stringify(r.body)).toBe(status);
     if (status === 403) expect(r.body.code).toBe('ROLE_NOT_ALLOWED');
@@ -128,6 +147,26 @@ describe('the most sensitive cells of the matrix', () => {
   it('R9 the supervisor may record the override the others may not', async () => {
     const r = await h.event(id, rcrpOverride(), { token: h.tokens.supervisor });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
+  });
+
+  it('the call handler may acknowledge the alert the officer may not', async () => {
+    const r = await h.request('POST', `/api/alerts/${alertId}/acknowledgements`, {
+      token: h.tokens.call_handler,
+      body: {},
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+  });
+
+  it('R44 the PCC analyst gets the evidence pack (200), small counts as [c]; the MH lead sees them', async () => {
+    const pack = async (role: 'pcc_analyst' | 'mh_lead') => {
+      const r = await h.request('GET', '/api/reports/evidence-pack?from=2026-11-01&to=2026-11-30', {
+        token: h.tokens[role],
+      });
+      expect(r.status, role).toBe(200);
+      return /<table data-section="mhIncidents">[\s\S]*?<\/table>/.exec(r.body as string)![0];
+    };
+    expect(await pack('pcc_analyst')).toContain('[c]');
+    expect(await pack('mh_lead')).not.toContain('[c]');
   });
 
   it('R44 the PCC analyst gets the demand report, always suppressed, even asking for it unsuppressed', async () => {

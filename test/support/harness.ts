@@ -22,6 +22,9 @@ import type { ChangeFeed } from '../../src/live/change-feed.js';
 import { databaseFeed } from '../../src/live/database-feed.js';
 import { PartnerLinks } from '../../src/referrals/partner-link.js';
 
+/** How long the harness's tokens (one per role) last: longer than any test moves its clock. */
+export const TEST_TOKEN_LIFETIME_DAYS = 3650;
+
 /** The secret test partner links are signed with (tests forge and tamper with links using it). */
 export const LINK_SECRET = 'test-secret-for-partner-links-0123456789';
 import type { Logger } from '../../src/log.js';
@@ -87,10 +90,11 @@ export function createHarness(opts: HarnessOptions = {}) {
     ...(opts.maxBodyBytes ? { maxBodyBytes: opts.maxBodyBytes } : {}),
     ...(opts.oidcClientSecret ? { oidcClientSecret: opts.oidcClientSecret } : {}),
   });
-  const tokens = Object.fromEntries(ROLES.map((r) => [r, issueToken(db, clock, `Test ${r}`, r).token])) as Record<
-    UserRole,
-    string
-  >;
+  // The tests' own tokens outlive any test (some move the clock across years); expiry is tested with tokens
+  // issued for it (test/access/tokens.test.ts).
+  const issue = (r: UserRole) =>
+    issueToken(db, clock, `Test ${r}`, r, { lifetimeDays: TEST_TOKEN_LIFETIME_DAYS }).token;
+  const tokens = Object.fromEntries(ROLES.map((r) => [r, issue(r)])) as Record<UserRole, string>;
 
   async function request<T = any>(
     method: string,

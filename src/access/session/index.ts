@@ -5,6 +5,7 @@
  * alternative to a bearer token, and the sign-in routes. createApp wires these in.
  */
 import type { Hono, MiddlewareHandler } from 'hono';
+import { failedAuthenticationLimit, type FailedAuthenticationLimit } from '../../auth/failed-authentication.js';
 import type { CommandDeps } from '../../commands/deps.js';
 import { problem, problemBody } from '../../http/problem.js';
 import type { AppEnv } from '../../http/types.js';
@@ -21,6 +22,8 @@ export interface SessionOptions {
   oidcClientSecret?: string | undefined;
   /** Origins people use to reach this server besides the request's own (PUBLIC_BASE_URL behind a proxy). */
   publicOrigins?: readonly string[] | undefined;
+  /** The per-address count of failed authentications the token sign-in shares with the API (default: its own). */
+  failedAuthentication?: FailedAuthenticationLimit | undefined;
 }
 
 export class SessionConfigError extends Error {
@@ -43,6 +46,7 @@ export function createSessions(deps: CommandDeps, opts: SessionOptions = {}) {
   const cookies = new SessionCookies(cfg.tlsTerminatedInFront);
   const oidc = cfg.oidc ? new OidcSignIn(cfg.oidc, opts.oidcClientSecret!, deps.clock) : null;
   const publicOrigins = opts.publicOrigins ?? [];
+  const failedAuthentication = opts.failedAuthentication ?? failedAuthenticationLimit(deps.clock, deps.config);
   return {
     store,
     /** On every request: a session cookie becomes c.var.session and c.var.user. */
@@ -73,7 +77,7 @@ export function createSessions(deps: CommandDeps, opts: SessionOptions = {}) {
       };
     },
     register(app: Hono<AppEnv>) {
-      registerSignInRoutes(app, deps, { store, cookies, oidc, publicOrigins });
+      registerSignInRoutes(app, deps, { store, cookies, oidc, publicOrigins, failedAuthentication });
     },
   };
 }

@@ -15,7 +15,8 @@ import type { AuthenticatedUser } from '../../auth/tokens.js';
 import type { Clock } from '../../clock.js';
 
 export type SignInMethod = 'oidc' | 'token';
-export type SessionEndReason = 'signedOut' | 'idle' | 'absolute' | 'replaced' | 'userDisabled';
+/** tokensRevoked: the user's tokens were revoked, which ends the sessions they signed in with a token. */
+export type SessionEndReason = 'signedOut' | 'idle' | 'absolute' | 'replaced' | 'userDisabled' | 'tokensRevoked';
 
 export interface SessionTimeouts {
   idleMinutes: number;

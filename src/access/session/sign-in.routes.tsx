@@ -10,15 +10,16 @@
  * After the provider the browser gets a small page that refreshes to where it was going, not a
  * redirect: the session cookie is SameSite=Strict, and a browser does not send it on a redirect
  * chain that began at another site, so the first page would look signed out.
- * Failed token sign-ins are rate-limited per client address (429 with Retry-After).
+ * Failed token sign-ins are rate-limited per client address (429 with Retry-After). Sign-ins, refused
+ * sign-ins and sign-outs are written to the access log (ids and codes only).
  */
 import { randomBytes } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { tokenAuthenticator } from '../../auth/tokens.js';
+import type { FailedAuthenticationLimit } from '../../auth/failed-authentication.js';
+import { type AuthenticatedUser, tokenAuthentication, type TokenRefusal } from '../../auth/tokens.js';
+import { ANONYMOUS, logAccess } from '../access-log.js';
 import type { CommandDeps } from '../../commands/deps.js';
-import { clientAddress } from '../../http/client-address.js';
-import { clockedRateLimit } from '../../http/rate-limit.js';
 import type { AppEnv } from '../../http/types.js';
 import { OidcUnavailable, type OidcSignIn } from './oidc-client.js';
 import { signInOidcUser } from './oidc-users.js';
@@ -44,14 +45,14 @@ export interface SignInParts {
   cookies: SessionCookies;
   oidc: OidcSignIn | null;
   publicOrigins: readonly string[];
-  /** Failed token sign-ins allowed per client address per minute. */
-  failedSignInsPerMinute?: number;
+  /** Failed token sign-ins count against the client address, with the API's (access.failedAuthenticationLimit). */
+  failedAuthentication: FailedAuthenticationLimit;
 }
 
 export function registerSignInRoutes(app: Hono<AppEnv>, deps: CommandDeps, parts: SignInParts) {
   const { store, cookies, oidc } = parts;
   const force = deps.config.force.name;
-  const authenticate = tokenAuthenticator(deps.db);
+  const authenticate = tokenAuthentication(deps.db, deps.clock);
   const page = (c: Context, status: number, body: unknown) => {
     c.header('Cache-Control', 'no-store');
     return c.html(render(body), status as 200);
@@ -84,11 +85,27 @@ export function registerSignInRoutes(app: Hono<AppEnv>, deps: CommandDeps, parts
     );
   };
 
-  const begin = async (c: Context<AppEnv>, userId: string, method: SignInMethod) => {
+  /** A sign-in or sign-out, or a refused sign-in (under `anonymous`: the user is not known), in the access log. */
+  const logSignIn = (
+    c: Context<AppEnv>,
+    e: { user?: AuthenticatedUser; kind?: 'signIn' | 'signOut'; action: string; refusal?: string },
+  ) =>
+    logAccess(deps, {
+      userId: e.user?.id ?? ANONYMOUS,
+      role: e.user?.role ?? 'none',
+      kind: e.kind ?? 'signIn',
+      action: e.action,
+      operation: null,
+      outcome: e.refusal ? 'refused' : 'succeeded',
+      refusal: e.refusal ?? null,
+      requestId: c.get('requestId') ?? null,
+    });
+
+  const begin = async (c: Context<AppEnv>, user: AuthenticatedUser, method: SignInMethod) => {
     const old = cookies.read(c);
     if (old) store.end(old, 'replaced');
-    const id = store.start(userId, method);
-    await deps.uow?.durable();
+    const id = store.start(user.id, method);
+    await logSignIn(c, { user, action: `signIn.${method}` });
     cookies.write(c, id);
   };
 
@@ -96,15 +113,11 @@ export function registerSignInRoutes(app: Hono<AppEnv>, deps: CommandDeps, parts
 
   app.post(
     '/sign-in',
-    clockedRateLimit<AppEnv>({
-      clock: deps.clock,
-      limit: parts.failedSignInsPerMinute ?? 10,
-      windowMs: 60_000,
-      key: (c) => clientAddress(c, deps.config.web.trustForwardedFor),
-      countFailuresOnly: true,
-      limited: (c, seconds) =>
+    parts.failedAuthentication.guard(
+      (c) => c.res.status === 401,
+      (c, seconds) =>
         refused(c, 429, 'Too many attempts', `Too many sign-in attempts from this address. Try again in ${seconds} s.`),
-    }),
+    ),
     formGuard(
       originCheck(parts.publicOrigins),
       (c, form) => sameSecret(typeof form.csrf === 'string' ? form.csrf : null, getCookie(c, FORM_COOKIE) ?? ''),
@@ -114,15 +127,13 @@ export function registerSignInRoutes(app: Hono<AppEnv>, deps: CommandDeps, parts
       const form = await c.req.parseBody();
       const next = localPath(typeof form.next === 'string' ? form.next : null) ?? DEFAULT_NEXT;
       const token = typeof form.token === 'string' ? form.token.trim() : '';
-      const user = token ? authenticate(token) : null;
-      if (!user)
-        return signInForm(c, 401, next, {
-          message: token
-            ? 'That API token is not valid (unknown, revoked, or its user is disabled).'
-            : 'Enter your API token.',
-        });
+      const checked = token ? authenticate(token) : null;
+      if (!checked?.ok) {
+        if (checked) await logSignIn(c, { action: 'signIn.token', refusal: `TOKEN_${checked.reason.toUpperCase()}` });
+        return signInForm(c, 401, next, { message: checked ? signInRefusal(checked) : 'Enter your API token.' });
+      }
       cookies.clearShort(c, FORM_COOKIE, '/sign-in');
-      await begin(c, user.id, 'token');
+      await begin(c, checked.user, 'token');
       return c.redirect(next, 303);
     },
   );
@@ -168,6 +179,7 @@ export function registerSignInRoutes(app: Hono<AppEnv>, deps: CommandDeps, parts
         'This sign-in was started too long ago, in another browser, or has already been used. Start again.',
       );
     const decision = roleFromClaims(done.claims, oidc.config);
+    if (!decision.ok) await logSignIn(c, { action: 'signIn.oidc', refusal: 'NO_ROLE_MAPPED' });
     if (!decision.ok)
       return refused(
         c,
@@ -187,9 +199,11 @@ export function registerSignInRoutes(app: Hono<AppEnv>, deps: CommandDeps, parts
       },
       decision.role,
     );
-    if (!result.ok)
+    if (!result.ok) {
+      await logSignIn(c, { action: 'signIn.oidc', refusal: 'USER_DISABLED' });
       return refused(c, 403, 'Account disabled', 'Your account in this system is disabled. Ask your administrator.');
-    await begin(c, result.user.id, 'oidc');
+    }
+    await begin(c, result.user, 'oidc');
     return page(c, 200, <ContinuePage force={force} next={done.next} />);
   });
 
@@ -200,7 +214,7 @@ export function registerSignInRoutes(app: Hono<AppEnv>, deps: CommandDeps, parts
       const id = cookies.read(c);
       if (id && c.var.session) {
         store.end(id, 'signedOut');
-        await deps.uow?.durable();
+        await logSignIn(c, { user: c.var.session.user, kind: 'signOut', action: 'signOut' });
       }
       cookies.clear(c);
       c.header('Cache-Control', 'no-store');
@@ -211,6 +225,18 @@ export function registerSignInRoutes(app: Hono<AppEnv>, deps: CommandDeps, parts
   app.get('/account', requireSignedIn, (c) =>
     page(c, 200, <AccountPage force={force} session={c.var.session!} timeZone={deps.config.force.timezone} />),
   );
+}
+
+/** Why a token does not sign in, in words for the form. */
+function signInRefusal(r: TokenRefusal): string {
+  switch (r.reason) {
+    case 'expired':
+      return `That API token expired at ${r.at}. Ask your administrator for a new one.`;
+    case 'revoked':
+      return 'That API token has been revoked. Ask your administrator for a new one.';
+    default:
+      return 'That API token is not valid (unknown, revoked, or its user is disabled).';
+  }
 }
 
 /** A provider's refusal or a failed check, in words a person can pass on (no tokens, no claims). */

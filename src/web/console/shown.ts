@@ -28,6 +28,8 @@ export const logShown: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
   const byOp = SHOWN.get(c);
   if (!byOp || c.req.method !== 'GET' || c.res.status >= 300) return;
+  // Logged once, however many times the middleware wraps the route (/console matches /console/* too).
+  SHOWN.delete(c);
   const action = `console.${new URL(c.req.url).pathname.split('/').filter(Boolean).slice(1).join('.') || 'queue'}`;
   for (const [op, records] of byOp) {
     if (records.length === 0) continue;
