@@ -1,0 +1,36 @@
+/**
+ * What a benchmark figure means depends on where and how it was taken: every report records the
+ * machine (cores as `nproc` counts them, CPU model, memory, Node), its load average before and after,
+ * the command that produced it and when. The processes of one run also share one clock here.
+ */
+import { availableParallelism, cpus, loadavg, totalmem } from 'node:os';
+
+export function machine() {
+  return {
+    nproc: availableParallelism(),
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGb: Math.round(totalmem() / 1e9),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+  };
+}
+
+/** The 1-, 5- and 15-minute load averages: other work on this shared machine skews a run. */
+export const loadAverage = (): [number, number, number] =>
+  loadavg().map((x) => Number(x.toFixed(2))) as [number, number, number];
+
+/** The command line that reproduces a run: every BENCH_* setting given, then `npm run bench`. */
+export function benchCommand(suite: string): string {
+  const knobs = Object.entries(process.env)
+    .filter(([k, v]) => k.startsWith('BENCH_') && k !== 'BENCH_SUITE' && v !== undefined)
+    .map(([k, v]) => `${k}=${v}`)
+    .sort();
+  return [`BENCH_SUITE=${suite}`, ...knobs, 'npm run bench'].join(' ');
+}
+
+/**
+ * Milliseconds on the system's monotonic clock (CLOCK_MONOTONIC through process.hrtime): one clock
+ * for every process on this machine, so a time taken in the server and one taken in a console
+ * process can be subtracted (no skew, and no wall-clock step can move either).
+ */
+export const monotonicMs = () => Number(process.hrtime.bigint()) / 1e6;
