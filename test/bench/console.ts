@@ -16,7 +16,8 @@
  * as the server runs): a realistic mix — a quarter just received, the rest assessed and graded, most
  * of those with police dispatched, a fifth referred to a partner — received over the last 36 hours.
  * Each figure: BENCH_CONSOLE_RENDERS renders after BENCH_CONSOLE_WARMUP discarded ones.
- * Knobs: BENCH_CONSOLE_INCIDENTS=1000 BENCH_CONSOLE_RENDERS=300 BENCH_CONSOLE_WARMUP=30.
+ * Knobs: BENCH_CONSOLE_INCIDENTS=1000 BENCH_CONSOLE_RENDERS=300 BENCH_CONSOLE_WARMUP=30; BENCH_QUIET_LOAD=1.5
+ * waits for a quieter machine first (machine.ts).
  */
 import { Hono } from 'hono';
 import { html } from 'hono/html';
@@ -41,7 +42,7 @@ import { consoleAccess } from '../../src/web/console/access.js';
 import { QUEUE_ROWS, QueueSection } from '../../src/web/console/screens/queue.js';
 import type { ConsoleRequest } from '../../src/web/console/shell.js';
 import { ManualClock } from '../support/clock.js';
-import { benchCommand, loadAverage, machine as describeMachine } from './machine.js';
+import { benchCommand, loadAverage, machine as describeMachine, waitForQuiet } from './machine.js';
 import { log, OUT_DIR } from './server-control.js';
 import { type Latency, latency } from './stats.js';
 
@@ -191,7 +192,6 @@ function bareApp(rows: QueueRow[]) {
   return bare;
 }
 
-const started = new Date();
 const machine = describeMachine();
 const command = benchCommand('console');
 log(`bench console: recording ${N} open incidents through the command path`);
@@ -205,7 +205,8 @@ const open = db.$client.prepare("SELECT count(*) FROM incidents WHERE status = '
 const allRows = loadQueue(db, config, {}, clock.now()).rows;
 const listed = Math.min(QUEUE_ROWS, open);
 
-const loadAtStart = loadAverage();
+const loadAtStart = await waitForQuiet(log);
+const started = new Date();
 log(`  ${open} open incidents (${recordSeconds.toFixed(1)} s); ${WARMUP} + ${RENDERS} renders each`);
 type Figure = Latency & { what: string; listed: number; bytes: number; vsBare: number | null };
 const figures: Figure[] = [];

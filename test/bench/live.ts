@@ -12,12 +12,14 @@
  *  autocannon — the same 200/s through autocannon's overallRate (its own load shape: server-control.ts).
  *  quiet  — 200 commands/s with no console connected: what the feed costs the commands.
  * Then the raw baseline, the same calm and busy phases against a bare server (server.ts 'baseline':
- * Hono + zod + one INSERT, broadcasting a notice of the same size to the same 50 streams).
+ * Hono + zod + one INSERT, committed the same way (group commit), then one SSE frame of the same size
+ * written straight to each of the 50 consoles' sockets).
  *
  * Push latency: the server notes when it publishes each notice (right after its COMMIT), the console
  * process when the notice arrives; both on the machine's monotonic clock (no skew: one machine).
  * Knobs: BENCH_CONSOLES=50 BENCH_RATE=200 BENCH_PUSH_RATE=20 BENCH_LIVE_SECONDS=20 BENCH_LIVE_WARMUP=5
- * BENCH_LIVE_CONNECTIONS=20 (autocannon's) BENCH_LIVE_INCIDENTS=1000 BENCH_LIVE_BASELINE=0 (skip the baseline).
+ * BENCH_LIVE_CONNECTIONS=20 (autocannon's) BENCH_LIVE_INCIDENTS=1000 BENCH_LIVE_BASELINE=0 (skip the baseline);
+ * BENCH_QUIET_LOAD=1.5 waits for a quieter machine first (machine.ts).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,7 +28,7 @@ import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { Collect, Latencies } from './consoles.js';
-import { benchCommand, loadAverage, machine as describeMachine } from './machine.js';
+import { benchCommand, loadAverage, machine as describeMachine, waitForQuiet } from './machine.js';
 import { type OpenLoopResult, openLoopEvents } from './open-loop.js';
 import {
   IncidentPool,
@@ -139,7 +141,7 @@ async function measure(kind: Kind): Promise<Phase[]> {
   const dir = mkdtempSync(join(tmpdir(), `mh-bench-live-${kind}-`));
   const { child: server, ready } = await startServer(kind, 'FULL', join(dir, 'bench.sqlite'), {
     incidents: INCIDENTS,
-    env: { BENCH_RECORD_PUBLISH: '1' },
+    env: { BENCH_RECORD_PUBLISH: '1', BENCH_BASELINE_COMMIT: 'group' },
   });
   const pool = new IncidentPool(ready.incidents);
   const phases: Phase[] = [];
@@ -245,10 +247,10 @@ function table(system: Phase[], baseline: Phase[]) {
 }
 
 async function main() {
-  const started = new Date();
   const machine = describeMachine();
   const command = benchCommand('live');
-  const loadAtStart = loadAverage();
+  const loadAtStart = await waitForQuiet(log);
+  const started = new Date();
   log(
     `bench live: ${CONSOLES} consoles; open loop ${PUSH_RATE}/s and ${RATE}/s, ${SECONDS} s per phase after ` +
       `${WARMUP} s warm-up; ${machine.nproc} cores (${machine.cpuModel}), node ${machine.node}, load ` +

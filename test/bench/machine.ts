@@ -34,3 +34,19 @@ export function benchCommand(suite: string): string {
  * process can be subtracted (no skew, and no wall-clock step can move either).
  */
 export const monotonicMs = () => Number(process.hrtime.bigint()) / 1e6;
+
+/**
+ * With BENCH_QUIET_LOAD=x: wait until the 1-minute load average is below x (at most BENCH_QUIET_WAIT
+ * seconds, default 900), so a run on this shared machine starts when it is as quiet as it gets.
+ * Returns what the load was when the run starts either way.
+ */
+export async function waitForQuiet(log: (line: string) => void): Promise<[number, number, number]> {
+  const threshold = Number(process.env.BENCH_QUIET_LOAD ?? Number.NaN);
+  const deadline = Date.now() + Number(process.env.BENCH_QUIET_WAIT ?? 900) * 1000;
+  if (Number.isNaN(threshold)) return loadAverage();
+  while (loadAverage()[0] >= threshold && Date.now() < deadline) {
+    log(`  load average ${loadAverage().join(' ')}: waiting for < ${threshold}`);
+    await new Promise((r) => setTimeout(r, 15_000));
+  }
+  return loadAverage();
+}

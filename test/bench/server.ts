@@ -7,8 +7,9 @@
  *            a bearer token for a call handler and <incidents> incidents created through the API.
  * baseline — a minimal Hono route on @hono/node-server: zod validation of the same body + one
  *            prepared better-sqlite3 INSERT, same pragmas (WAL, synchronous as given); and a bare
- *            live feed: GET /api/stream (hono's streamSSE, as the app's), to which each committed
- *            INSERT broadcasts one notice of the app's shape and size, with nothing else done.
+ *            live feed: GET /api/stream answered on Node's own response object, to which each
+ *            committed INSERT writes one SSE frame of the app's shape and size, nothing else done.
+ *            One transaction per INSERT, or with BENCH_BASELINE_COMMIT=group the app's group commit.
  *
  * Reports { port, token, incidents, sqlite } to the parent over IPC; answers 'stats'; exits on
  * SIGTERM after closing the database (so --cpu-prof profiles are written). The system server has a
@@ -18,10 +19,11 @@
  * (and its CPU time so far).
  */
 import { serve } from '@hono/node-server';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import Database from 'better-sqlite3';
 import { Hono } from 'hono';
-import { type SSEStreamingApi, streamSSE } from 'hono/streaming';
 import { statSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { closeDatabase, openDatabase } from '../../db/client.js';
 import { createApp } from '../../src/app.js';
@@ -147,36 +149,53 @@ if (kind === 'system') {
     source: z.enum(['caller', 'thirdParty', 'officer', 'partnerAgency', 'other']),
   });
   const app = new Hono();
-  const streams = new Set<SSEStreamingApi>();
+  const streams = new Set<ServerResponse>();
   let noticeCount = 0;
-  app.get('/api/stream', (c) =>
-    streamSSE(c, async (s) => {
-      void s.write(': connected\n\n');
-      streams.add(s);
-      await new Promise<void>((ended) =>
-        s.onAbort(() => {
-          streams.delete(s);
-          ended();
-        }),
-      );
-    }),
-  );
+  app.get('/api/stream', (c) => {
+    const res = (c.env as { outgoing: ServerResponse }).outgoing;
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    res.write(': connected\n\n');
+    streams.add(res);
+    res.on('close', () => streams.delete(res));
+    return RESPONSE_ALREADY_SENT;
+  });
+  const broadcast = (incidentId: string, seq: number) => {
+    const id = `bare-${++noticeCount}`;
+    if (recordPublish) published.set(id, monotonicMs());
+    const frame = `id: ${id}\nevent: incident\ndata: ${bareNotice(incidentId, seq)}\n\n`;
+    for (const res of streams) res.write(frame);
+  };
+  // One transaction per INSERT (as the command benchmark's baseline), or BENCH_BASELINE_COMMIT=group:
+  // committed as the app commits (src/commands/unit-of-work.ts), so both pay the same fsyncs.
+  const uow = process.env.BENCH_BASELINE_COMMIT === 'group' ? groupCommitUnitOfWork(sqlite) : null;
   app.post('/api/incidents/:id/events', async (c) => {
     const r = schema.safeParse(await c.req.json());
     if (!r.success) return c.json({ issues: r.error.issues }, 400);
     const e = r.data;
-    const info = insert.run(
-      c.req.param('id'),
-      e.type,
-      e.occurredAt,
-      new Date().toISOString(),
-      JSON.stringify({ summary: e.summary, source: e.source }),
-    );
-    const id = `bare-${++noticeCount}`;
-    if (recordPublish) published.set(id, monotonicMs());
-    const data = bareNotice(c.req.param('id'), Number(info.lastInsertRowid));
-    for (const s of streams) void s.writeSSE({ id, event: 'incident', data }).catch(() => {});
-    return c.json({ id: c.req.param('id'), seq: Number(info.lastInsertRowid) }, 200);
+    const incidentId = c.req.param('id');
+    const store = () => {
+      const info = insert.run(
+        incidentId,
+        e.type,
+        e.occurredAt,
+        new Date().toISOString(),
+        JSON.stringify({ summary: e.summary, source: e.source }),
+      );
+      return Number(info.lastInsertRowid);
+    };
+    let seq = 0;
+    if (uow) {
+      uow.run(() => {
+        seq = store();
+        uow.afterCommit(() => broadcast(incidentId, seq));
+        return { ok: true };
+      });
+      await uow.durable();
+    } else {
+      seq = store();
+      broadcast(incidentId, seq);
+    }
+    return c.json({ id: incidentId, seq }, 200);
   });
   for (let i = 0; i < n; i++) incidents.push({ id: `baseline-${i}`, version: 1 });
   fetch = app.fetch;
