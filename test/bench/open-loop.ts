@@ -39,7 +39,9 @@ export async function openLoopEvents(
   pool: IncidentPool,
   o: { seconds: number; rate: number },
 ): Promise<OpenLoopResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY });
+  // An idle connection is closed after 2 s, before the server's keep-alive timeout (5 s) can close
+  // it under a request about to be sent on it (a reset that would be the client's doing).
+  const agent = new Agent({ keepAlive: true, maxSockets: Number.POSITIVE_INFINITY, timeout: 2000 });
   const total = Math.round(o.seconds * o.rate);
   const interval = 1000 / o.rate;
   const latencies: number[] = [];
