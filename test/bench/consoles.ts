@@ -8,7 +8,8 @@
  *
  * IPC: sends { type: 'connected' } once every console has its stream; on { type: 'collect',
  * published } (notice id → publication time) waits, at most 10 s, until every console has every one
- * of those notices, answers { type: 'latencies', latencies, missing } and forgets what it received.
+ * of those notices, answers { type: 'latencies', latencies, missing, cpuMs } and forgets what it
+ * received.
  */
 import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -24,6 +25,8 @@ export interface Latencies {
   latencies: number[];
   /** Notice × console pairs that never arrived. */
   missing: number;
+  /** This process's CPU time so far (user + system, ms). */
+  cpuMs: number;
 }
 
 const [port, token, countText] = process.argv.slice(2) as [string, string, string];
@@ -83,7 +86,8 @@ process.on('message', async (m: Collect) => {
     }
     c.clear();
   }
-  const answer: Latencies = { type: 'latencies', latencies, missing };
+  const cpu = process.cpuUsage();
+  const answer: Latencies = { type: 'latencies', latencies, missing, cpuMs: (cpu.user + cpu.system) / 1000 };
   process.send!(answer);
 });
 process.on('disconnect', () => process.exit(0));

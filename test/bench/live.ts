@@ -66,13 +66,16 @@ async function openConsoles(ready: ServerReady) {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   await once(child, 'connected');
+  let cpuMs = 0;
   return {
-    /** The push latencies of `published`, at every console. */
-    async collect(published: Array<[string, number]>): Promise<Push> {
+    /** The push latencies of `published`, at every console; the consoles' CPU time since the last call. */
+    async collect(published: Array<[string, number]>): Promise<Push & { cpuMs: number }> {
       const ask: Collect = { type: 'collect', published };
       child.send(ask);
       const r = await once<Latencies>(child, 'latencies');
-      return { ...latency(r.latencies), notices: published.length, missing: r.missing };
+      const spent = r.cpuMs - cpuMs;
+      cpuMs = r.cpuMs;
+      return { ...latency(r.latencies), notices: published.length, missing: r.missing, cpuMs: spent };
     },
     close: () => stopServer(child),
   };
@@ -96,6 +99,8 @@ interface Phase {
   push: Push | null;
   /** The server's CPU time per command in this phase (µs): less sensitive to other work than latency. */
   serverCpuPerCommandMicros: number;
+  /** Share of one core each process used over the phase (%): the server, the consoles, the load. */
+  cpuPercent: { server: number; consoles: number | null; load: number };
 }
 
 interface AutocannonResult {
@@ -154,9 +159,20 @@ async function measure(kind: Kind): Promise<Phase[]> {
     log(`  ${kind} ${name}: ${load}, ${consoles ? CONSOLES : 0} consoles`);
     const before = loadAverage();
     const start = await drain(server); // nothing is published between phases: this reads the CPU time
+    const loadCpu = process.cpuUsage();
+    const t0 = performance.now();
     const commands = await run();
+    const wallMs = performance.now() - t0;
+    const loadSpent = process.cpuUsage(loadCpu);
     const end = await drain(server);
-    const push = consoles ? await consoles.collect(end.times) : null;
+    let push: Push | null = null;
+    let consolesCpuMs: number | null = null;
+    if (consoles) {
+      const { cpuMs, ...latencies } = await consoles.collect(end.times);
+      push = latencies;
+      consolesCpuMs = cpuMs;
+    }
+    const share = (cpuMs: number) => Math.round((100 * cpuMs) / wallMs);
     const p: Phase = {
       name,
       kind,
@@ -165,13 +181,19 @@ async function measure(kind: Kind): Promise<Phase[]> {
       commands,
       push,
       serverCpuPerCommandMicros: Math.round(((end.cpuMs - start.cpuMs) * 1000) / Math.max(1, commands.ok2xx)),
+      cpuPercent: {
+        server: share(end.cpuMs - start.cpuMs),
+        consoles: consolesCpuMs === null ? null : share(consolesCpuMs),
+        load: share((loadSpent.user + loadSpent.system) / 1000),
+      },
       loadAverage: { before, after: loadAverage() },
     };
     const lag = 'sendLagMs' in commands ? `, sent late by ≤ ${commands.sendLagMs.p99} ms at p99` : '';
     log(
       `    commands p50 ${commands.latencyMs.p50} p99 ${commands.latencyMs.p99} ms (${commands.ok2xx} 2xx, ` +
         `${commands.non2xx} non-2xx, ${commands.errors} errors${lag}), server CPU ` +
-        `${p.serverCpuPerCommandMicros} µs/command` +
+        `${p.serverCpuPerCommandMicros} µs/command; CPU % of a core: server ${p.cpuPercent.server}, consoles ` +
+        `${p.cpuPercent.consoles ?? '—'}, load ${p.cpuPercent.load}` +
         (push ? `; push p50 ${push.p50} p99 ${push.p99} ms (${push.samples} samples, ${push.missing} missing)` : '') +
         `; load ${before[0]} → ${p.loadAverage.after[0]}`,
     );
@@ -216,33 +238,32 @@ function table(system: Phase[], baseline: Phase[]) {
   const find = (ps: Phase[], name: Phase['name']) => ps.find((p) => p.name === name);
   const ratio = (a: number | undefined, b: number | undefined) =>
     a !== undefined && b !== undefined && b > 0 ? `${(a / b).toFixed(1)}×` : '—';
-  const rows: string[] = [];
-  for (const p of system) {
-    const b = find(baseline, p.name);
-    if (p.push) {
-      const target =
-        p.name === 'autocannon' ? '' : `p99 < ${TARGET_PUSH_P99_MS} ms: ${verdict(p.push.p99, TARGET_PUSH_P99_MS)}`;
-      rows.push(
-        `| push: commit → each of ${p.consoles} consoles | ${p.load} | ${p.push.samples} | ${ms(p.push.p50)} | ` +
-          `${ms(p.push.p99)} | ${ms(p.push.max)} | ${ms(b?.push?.p99)} | ${ratio(p.push.p99, b?.push?.p99)} | ` +
-          `${target} |`,
-      );
-    }
-  }
-  for (const p of system) {
+  const push = system.flatMap((p) => {
+    if (!p.push) return [];
+    const b = find(baseline, p.name)?.push;
+    const target =
+      p.name === 'autocannon' ? '' : `< ${TARGET_PUSH_P99_MS} ms: ${verdict(p.push.p99, TARGET_PUSH_P99_MS)}`;
+    return [
+      `| push: commit → each of ${p.consoles} consoles | ${p.load} | ${p.push.samples} | ${ms(p.push.p50)} | ` +
+        `${ms(p.push.p99)} | ${ms(p.push.max)} | ${ms(b?.p99)} | ${ratio(p.push.p99, b?.p99)} | — | ${target} |`,
+    ];
+  });
+  const commands = system.map((p) => {
     const b = find(baseline, p.name);
     const c = p.commands.latencyMs;
-    const target =
-      p.name === 'busy' ? `p99 < ${TARGET_COMMAND_P99_MS} ms: ${verdict(c.p99, TARGET_COMMAND_P99_MS)}` : '';
-    rows.push(
+    const target = p.name === 'busy' ? `< ${TARGET_COMMAND_P99_MS} ms: ${verdict(c.p99, TARGET_COMMAND_P99_MS)}` : '';
+    return (
       `| command: POST …/events, ${p.consoles} consoles | ${p.load} | ${c.samples} | ${ms(c.p50)} | ${ms(c.p99)} | ` +
-        `${ms(c.max)} | ${ms(b?.commands.latencyMs.p99)} | ${ratio(c.p99, b?.commands.latencyMs.p99)} | ${target} |`,
+      `${ms(c.max)} | ${ms(b?.commands.latencyMs.p99)} | ${ratio(c.p99, b?.commands.latencyMs.p99)} | ` +
+      `${p.serverCpuPerCommandMicros.toLocaleString('en-GB')} | ${target} |`
     );
-  }
+  });
   return [
-    '| what | load | samples | p50 ms | p99 ms | max ms | baseline p99 ms | vs baseline | target |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---|',
-    ...rows,
+    '| what | load | samples | p50 ms | p99 ms | max ms | baseline p99 ms | p99 vs baseline | server CPU µs per command ' +
+      '| p99 target |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---|',
+    ...push,
+    ...commands,
   ].join('\n');
 }
 
