@@ -259,8 +259,8 @@ function table(system: Phase[], baseline: Phase[]) {
     );
   });
   return [
-    '| what | load | samples | p50 ms | p99 ms | max ms | baseline p99 ms | p99 vs baseline | server CPU µs per command ' +
-      '| p99 target |',
+    '| what | load | samples | p50 ms | p99 ms | max ms | baseline p99 ms | p99 vs baseline ' +
+      '| server CPU µs per command | p99 target |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---|',
     ...push,
     ...commands,
