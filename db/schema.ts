@@ -40,6 +40,10 @@ export const apiTokens = sqliteTable(
     tokenHash: text('token_hash').notNull().unique(),
     createdAt: text('created_at').notNull(),
     revokedAt: text('revoked_at'),
+    /** The token stops working at this instant (access.tokenLifetimeDays after it was issued). */
+    expiresAt: text('expires_at'),
+    /** When it last authenticated a request (to the minute or so: not rewritten on every request). */
+    lastUsedAt: text('last_used_at'),
   },
   (t) => [index('api_tokens_user').on(t.userId)],
 );
@@ -648,21 +652,59 @@ export const incidentVolumes = sqliteTable(
 );
 
 /** Every view of a report, evidence pack or high-intensity marker (R41, R44): who, what, when. */
+/**
+ * The access log (DPA 2018 s.62): every consultation and disclosure of personal data, every refusal,
+ * every sign-in and sign-out, and every reading of this log. Append-only (triggers refuse UPDATE and
+ * DELETE). Ids and codes only: never a name, never a field of a record.
+ */
 export const accessAudit = sqliteTable(
   'access_audit',
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     at: text('at').notNull(),
+    /** The user's id ('anonymous' for a failed sign-in that named no known user). */
     userId: text('user_id').notNull(),
     role: text('role').notNull(),
+    /** What exactly was done, e.g. incident.get, report.demand, signIn. */
     action: text('action').notNull(),
     /** Query parameters (never personal data). */
     params: text('params').notNull(),
-    /** The incident looked at, for an incident-level view (the high-intensity marker). */
+    /** Rows before the access log: the incident looked at. Newer rows name their records in access_audit_records. */
     incidentId: text('incident_id'),
-    outcome: text('outcome').notNull(), // shown | refused
+    /** shown | refused | succeeded (sign-in, sign-out) */
+    outcome: text('outcome').notNull(),
+    /** consultation | disclosure | signIn | signOut | administration */
+    kind: text('kind').notNull().default('consultation'),
+    /** The operation of the access policy it was decided by (docs/access.md). */
+    operation: text('operation'),
+    /** liveHandling, a reason code from access.reasons, or the operation's own purpose (e.g. adrReturn). */
+    purpose: text('purpose'),
+    /** The free text given with a reason code. */
+    justification: text('justification'),
+    /** A disclosure's recipient: user:<id> or agency:<code>. */
+    recipient: text('recipient'),
+    /** Why it was refused (a problem code, e.g. ROLE_NOT_ALLOWED, ACCESS_REASON_REQUIRED). */
+    refusal: text('refusal'),
+    requestId: text('request_id'),
   },
-  (t) => [index('access_audit_at').on(t.at)],
+  (t) => [index('access_audit_at').on(t.at), index('access_audit_user').on(t.userId, t.id)],
+);
+
+/** The records an access-log row is about (one row per record; append-only like the log). */
+export const accessAuditRecords = sqliteTable(
+  'access_audit_records',
+  {
+    auditId: integer('audit_id')
+      .notNull()
+      .references(() => accessAudit.id),
+    /** incident | detention | alert | referral | highIntensity | user */
+    recordType: text('record_type').notNull(),
+    recordId: text('record_id').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.auditId, t.recordType, t.recordId] }),
+    index('access_audit_records_record').on(t.recordId, t.auditId),
+  ],
 );
 
 /**

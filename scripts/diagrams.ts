@@ -1,6 +1,7 @@
 /**
- * npm run docs:diagrams — regenerate the Mermaid state diagrams in docs/ from the machines, and the
- * table of report figures in docs/reports.md from the report's section modules.
+ * npm run docs:diagrams — regenerate the Mermaid state diagrams in docs/ from the machines, the
+ * table of report figures in docs/reports.md from the report's section modules, and the access
+ * tables in docs/access.md from the access policy and the route table.
  * Each diagram sits between <!-- diagram:NAME --> and <!-- /diagram:NAME --> markers; the figures
  * between <!-- definitions --> and <!-- /definitions -->.
  */
@@ -15,4 +16,4 @@ for (const page of docsPages()) {
     console.log(`${page}: generated blocks updated`);
   }
 }
-console.log('docs/ diagrams and definitions are current');
+console.log('docs/ diagrams, definitions and access tables are current');

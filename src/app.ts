@@ -7,6 +7,9 @@ import { HTTPException } from 'hono/http-exception';
 import { bodyLimit } from 'hono/body-limit';
 import { randomUUID } from 'node:crypto';
 import type { ZodError } from 'zod';
+import { declareAccess } from './access/openapi.js';
+import { policyFor } from './access/policy.js';
+import { ROUTE_ACCESS, routeGuard } from './access/routes.js';
 import { createSessions } from './access/session/index.js';
 import { requireUser } from './auth/middleware.js';
 import type { CommandDeps } from './commands/deps.js';
@@ -18,6 +21,7 @@ import { cspOverride, noStore, securityHeaders } from './http/security-headers.j
 import type { AppEnv } from './http/types.js';
 import { silentLogger, type Logger } from './log.js';
 import { reportPagePeriods } from './queries/report-period.js';
+import { registerAccessLog } from './routes/access-log/access-log.index.js';
 import { registerAgencies } from './routes/agencies/agencies.index.js';
 import { registerAlerts } from './routes/alerts/alerts.index.js';
 import { registerAudit } from './routes/audit/audit.index.js';
@@ -75,7 +79,9 @@ export function createApp(appDeps: AppDeps) {
     },
   });
 
+  const access = { deps, policy: policyFor(deps.config) };
   app.use('*', async (c, next) => {
+    c.set('access', access);
     const started = performance.now();
     const requestId = randomUUID();
     c.set('requestId', requestId);
@@ -101,15 +107,14 @@ export function createApp(appDeps: AppDeps) {
 
   // Security headers on every response; the routes below that cannot yet meet the strict CSP say so.
   app.use('*', securityHeaders({ tls: deps.config.signIn.tlsTerminatedInFront }));
-  // /reports keeps its inline script and style until the page moves to the session (another change).
-  app.use(
-    '/reports',
-    cspOverride({ scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"] }),
-  );
   // Swagger UI sets inline styles and draws its icons from data: URLs.
   app.use('/docs', cspOverride({ styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] }));
-  // The evidence pack is a self-contained HTML document (inline style, no script) when opened on its own.
-  app.use('/api/reports/evidence-pack', cspOverride({ styleSrc: ["'unsafe-inline'"], imgSrc: ['data:'] }));
+  // The evidence pack is a self-contained HTML document (inline style, no script), opened on its own or
+  // in the frame of the /reports page (this site only: a srcdoc frame would inherit that page's strict CSP).
+  app.use(
+    '/api/reports/evidence-pack',
+    cspOverride({ styleSrc: ["'unsafe-inline'"], imgSrc: ['data:'] }, { framedBySelf: true }),
+  );
   // So is a detention's printable record for the IOPC or a coroner (a saved copy reads the same offline).
   app.use('/api/detentions/:id/export', cspOverride({ styleSrc: ["'unsafe-inline'"] }));
   // Every API answer but the OpenAPI document may carry personal data: never stored by a browser or proxy.
@@ -154,11 +159,14 @@ export function createApp(appDeps: AppDeps) {
       return Number.parseInt(length || '0', 10) > maxBodyBytes ? tooLarge(c) : next();
     return limitStreamedBody(c, next);
   });
+  // Deny by default: every route is held to its rule in src/access/routes.ts (no rule, refused).
+  app.use('*', routeGuard(ROUTE_ACCESS, deps.config.force.name));
 
   registerIncidents(app, deps, inputs);
   registerDetentions(app, deps);
   registerAgencies(app, deps);
   registerAudit(app, deps);
+  registerAccessLog(app, deps);
   registerPartnerPages(app, deps, deps.partnerLinks);
   registerAlerts(app, deps);
   registerStream(app, deps.feed);
@@ -190,8 +198,9 @@ export function createApp(appDeps: AppDeps) {
           'RFC 9457 problem+json; 422 names the rule (R1–R45, docs/rules.md) and lists the events allowed now.',
       },
     });
-  // Served by hand (not doc31) so the no-store header the middleware sets is declared on the same paths.
-  app.get(OPENAPI_PATH, (c) => c.json(declareNoStore(document())));
+  // Served by hand (not doc31) so the no-store header the middleware sets is declared on the same paths,
+  // and each operation states the roles the access policy gives it.
+  app.get(OPENAPI_PATH, (c) => c.json(declareAccess(declareNoStore(document()), ROUTE_ACCESS, access.policy)));
 
   app.notFound((c) =>
     sendProblem(c, problem(404, 'NOT_FOUND', 'Not found', `no route for ${c.req.method} ${c.req.path}`)),

@@ -114,6 +114,10 @@ try {
 } catch (e) {
   fail(e instanceof SessionConfigError ? e.message : `Cannot start: ${(e as Error).message}`);
 }
+// Before saying it is serving: a SIGTERM sent as soon as the line appears must find its handler (the
+// handler runs on a later turn of the event loop, after everything below is set up).
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));
 logger.info(
   {
     port: boundPort,
@@ -182,5 +186,3 @@ function shutdown(signal: string) {
   });
   if ('closeIdleConnections' in server) (server as { closeIdleConnections(): void }).closeIdleConnections();
 }
-process.on('SIGTERM', () => shutdown('SIGTERM'));
-process.on('SIGINT', () => shutdown('SIGINT'));

@@ -179,3 +179,31 @@ export function narrowPolicy(narrowing: Partial<Record<string, readonly UserRole
   }
   return out as Policy;
 }
+
+const policies = new WeakMap<object, Policy>();
+/** The policy in force for a configuration (its `access.narrow` applied), built once per configuration object. */
+export function policyFor(config: { access: { narrow: Partial<Record<string, readonly UserRole[]>> } }): Policy {
+  let p = policies.get(config);
+  if (!p) {
+    p = narrowPolicy(config.access.narrow);
+    policies.set(config, p);
+  }
+  return p;
+}
+
+/** The roles holding a grant of `op`, in the order of ROLES. */
+export function rolesGranted(policy: Policy, op: Operation): UserRole[] {
+  return ROLES.filter((r) => grantOf(policy, r, op) !== null);
+}
+
+/**
+ * Reading a record once it has been closed for longer than the grace period is its own operation
+ * (granted with a reason): the operation a read of an open record becomes then.
+ */
+export const CLOSED_READ = {
+  'incident.read': 'incident.readClosed',
+  'detention.read': 'detention.readClosed',
+} as const satisfies Partial<Record<Operation, Operation>>;
+
+export const closedReadOf = (op: Operation): Operation | null =>
+  (CLOSED_READ as Partial<Record<Operation, Operation>>)[op] ?? null;

@@ -150,7 +150,8 @@ try {
       `  MH lead (the demo year's detentions and handovers: Detentions, Handovers): ${lead}\n`,
   );
   process.stdout.write(
-    `\nThe evidence pack: open ${servedAt(process.env, '/reports')} and paste a token.\n` +
+    `\nThe evidence pack: npm start, then open ${servedAt(process.env, '/reports')} and sign in with one of these ` +
+      'tokens.\n' +
       `  PCC analyst (suppressed figures, R44): ${pcc}\n  MH lead (all figures): ${lead}\n` +
       `The demo year is ${o.start} + ${o.days} days` +
       `${years === 2 ? ', after the same days a year earlier (the previous year the pack compares with)' : ''}.\n`,

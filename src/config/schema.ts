@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { PLACE_TYPES } from '../../machines/detention/index.js';
 import { DELIVERIES } from '../../machines/referral/index.js';
 import { ROLES as USER_ROLES } from '../../machines/kit.js';
+import { narrowPolicy, PolicyWideningError } from '../access/policy.js';
 
 const code = z
   .string()
@@ -293,6 +294,54 @@ const webSchema = z.object({
     .default({ requests: 30, windowSeconds: 60 }),
 });
 
+/**
+ * Settings that used to list roles and are now the access policy's (with the operation that took
+ * them over): a configuration that still has one is refused, saying where it went, since silently
+ * ignoring it could leave a force believing it had narrowed access.
+ */
+export const MOVED_TO_ACCESS: ReadonlyArray<{ path: readonly string[]; operation: string }> = [
+  { path: ['reporting', 'viewRoles'], operation: 'reports.read' },
+  { path: ['reporting', 'suppressedRoles'], operation: 'reports.read' },
+  { path: ['reporting', 'highIntensity', 'viewRoles'], operation: 'handover.audit' },
+];
+
+/** The reason codes a person may give for reading a closed record (DPA 2018 s.62(2)(a)). */
+export const DEFAULT_ACCESS_REASONS = [
+  { code: 'followUp', label: 'Follow-up of this incident' },
+  { code: 'detentionReview', label: 'Review of a detention' },
+  { code: 'complaintOrIopc', label: 'Complaint or IOPC referral' },
+  { code: 'courtOrCoroner', label: 'Court or coroner' },
+  { code: 'safeguarding', label: 'Safeguarding' },
+  { code: 'dataQuality', label: 'Data quality correction' },
+];
+
+/** Least privilege (docs/access.md): narrowing the role matrix, justifying closed reads, tokens, failed sign-ins. */
+const accessSchema = z.object({
+  /**
+   * Operation → the roles that keep it. Narrows the built-in matrix (docs/access.md); naming a role the
+   * matrix does not grant fails at start, naming the entry.
+   */
+  narrow: z.record(z.string(), z.array(z.enum(USER_ROLES))).default({}),
+  /** A record closed longer than this needs a reason to be read (0: as soon as it closes). */
+  closedRecordGraceHours: z
+    .number()
+    .min(0)
+    .max(24 * 366)
+    .default(24),
+  /** The reasons a person can give to read a closed record; `code` goes in X-Access-Reason and the access log. */
+  reasons: z
+    .array(z.object({ code, label: z.string().min(1).max(80) }))
+    .min(1)
+    .default(DEFAULT_ACCESS_REASONS),
+  /** An API token stops working this many days after it was issued. */
+  tokenLifetimeDays: z.number().int().min(1).max(3660).default(90),
+  /** Failed authentications (bad or expired token, at /sign-in or on the API) allowed per client address per window. */
+  failedAuthenticationLimit: z
+    .object({ attempts: z.number().int().min(1).max(10_000), windowSeconds: z.number().int().min(1).max(3600) })
+    .default({ attempts: 10, windowSeconds: 60 }),
+});
+export type AccessConfig = z.infer<typeof accessSchema>;
+
 /** A published figure with where it comes from (every figure a report quotes names its source). */
 const sourcedFigure = z.object({
   value: z.number().int().positive(),
@@ -351,19 +400,13 @@ export const forceConfigSchema = z
         })
         .nullable()
         .default(null),
-      /** Roles that may read demand reports and the evidence pack (every view is audited). */
-      viewRoles: z.array(z.enum(USER_ROLES)).min(1).default(['pcc_analyst', 'mh_lead', 'supervisor', 'admin']),
-      /** Roles whose outputs are always suppressed (R44). */
-      suppressedRoles: z.array(z.enum(USER_ROLES)).default(['pcc_analyst']),
       /** R41: a person with at least `minIncidents` incidents within `windowDays` is high-intensity. */
       highIntensity: z
         .object({
           minIncidents: z.number().int().min(2).max(1000),
           windowDays: z.number().int().min(1).max(3660),
-          /** Roles that may see whether one incident's subject is high-intensity (audited). */
-          viewRoles: z.array(z.enum(USER_ROLES)).default(['mh_lead', 'supervisor', 'admin']),
         })
-        .default({ minIncidents: 5, windowDays: 90, viewRoles: ['mh_lead', 'supervisor', 'admin'] }),
+        .default({ minIncidents: 5, windowDays: 90 }),
     }),
     s136,
     alerts: z.object({
@@ -378,8 +421,24 @@ export const forceConfigSchema = z
       oidc: null,
     }),
     web: webSchema.default({ trustForwardedFor: false, partnerLinkRateLimit: { requests: 30, windowSeconds: 60 } }),
+    access: accessSchema.default({
+      narrow: {},
+      closedRecordGraceHours: 24,
+      reasons: DEFAULT_ACCESS_REASONS,
+      tokenLifetimeDays: 90,
+      failedAuthenticationLimit: { attempts: 10, windowSeconds: 60 },
+    }),
   })
   .superRefine((c, ctx) => {
+    try {
+      narrowPolicy(c.access.narrow);
+    } catch (e) {
+      if (!(e instanceof PolicyWideningError)) throw e;
+      ctx.addIssue({ code: 'custom', message: e.message, path: ['access', 'narrow'] });
+    }
+    const reasonCodes = c.access.reasons.map((r) => r.code);
+    if (new Set(reasonCodes).size !== reasonCodes.length)
+      ctx.addIssue({ code: 'custom', message: 'each reason code once', path: ['access', 'reasons'] });
     for (const m of Object.keys(c.referrals.contactMethodDelivery)) {
       if (!c.contactMethods.includes(m))
         ctx.addIssue({

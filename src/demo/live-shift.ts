@@ -207,9 +207,9 @@ export function shiftCalls(): ShiftCall[] {
     ['concernForWelfare', 'GP surgery worried about a patient who missed three appointments'],
     ['mhCrisisInPublic', 'woman crying on the seafront steps, says she cannot go on'],
   ] as const;
-  fresh.forEach(([category, summary], i) =>
-    calls.push({ ago: 2 + i * 3, category, district: d(i), locationClass: 'urban', summary, steps: [] }),
-  );
+  fresh.forEach(([category, summary], i) => {
+    calls.push({ ago: 2 + i * 3, category, district: d(i), locationClass: 'urban', summary, steps: [] });
+  });
   // Assessed, not yet graded.
   const assessed = [
     ['concernForWelfare', 'elderly woman calling repeatedly, says people are in her loft'],
@@ -217,7 +217,7 @@ export function shiftCalls(): ShiftCall[] {
     ['voluntaryPatient', 'voluntary patient phoning to say he will not come back to the ward'],
     ['other', 'caller worried about a friend after a mental-health crisis last week'],
   ] as const;
-  assessed.forEach(([category, summary], i) =>
+  assessed.forEach(([category, summary], i) => {
     calls.push({
       ago: 10 + i * 4,
       category,
@@ -225,8 +225,8 @@ export function shiftCalls(): ShiftCall[] {
       locationClass: 'rural',
       summary,
       steps: [thrive(3, 'medium: no immediate danger', 'welfare need; health partners may be better placed')],
-    }),
-  );
+    });
+  });
   // An AWOL patient (detained under s.3), assessed and graded, the RCRP decision still to make.
   calls.push({
     ago: 33,
@@ -245,7 +245,7 @@ export function shiftCalls(): ShiftCall[] {
     ['missingPersonMhConcern', 'G2', 'vulnerable adult missing from supported housing', 25],
     ['mhCrisisInPublic', 'G3', 'man sleeping in a bus shelter, talking to himself', 70],
   ];
-  waiting.forEach(([category, g, summary, ago], i) =>
+  waiting.forEach(([category, g, summary, ago], i) => {
     calls.push({
       ago,
       category,
@@ -254,8 +254,8 @@ export function shiftCalls(): ShiftCall[] {
       channel: '999',
       summary,
       steps: [thrive(2, g === 'G1' ? 'high: weapon' : 'medium', 'police needed'), grade(3, g)],
-    }),
-  );
+    });
+  });
   // Police on the way or on scene.
   const police: Array<[string, string, string, number, boolean]> = [
     ['mhCrisisInPublic', 'G1', 'woman standing in the road on the A2, cars swerving', 18, true],
@@ -306,7 +306,7 @@ export function shiftCalls(): ShiftCall[] {
     ['medicalTreatmentRequired', 'woman refusing treatment after an overdose, paramedics on scene', 28],
     ['concernForWelfare', 'young man in crisis at a railway footbridge, crisis team en route', 16],
   ];
-  joint.forEach(([category, summary, ago], i) =>
+  joint.forEach(([category, summary, ago], i) => {
     calls.push({
       ago,
       category,
@@ -321,8 +321,8 @@ export function shiftCalls(): ShiftCall[] {
         refer(5, 'r1', 'kmptSpoa', 'crisis team coordinator'),
         dispatch(6, `JR${10 + i}`),
       ],
-    }),
-  );
+    });
+  });
   // Advice only (still open: closure follows once the caller is called back).
   const advice: Array<[string, string, number, Record<string, unknown> | undefined]> = [
     ['concernForWelfare', 'mother worried about her adult son not answering for two hours', 40, undefined],
@@ -334,7 +334,7 @@ export function shiftCalls(): ShiftCall[] {
       { identifiers: { forcePersonId: 'SHIFT-P7' }, ageYears: 58 },
     ],
   ];
-  advice.forEach(([category, summary, ago, subject], i) =>
+  advice.forEach(([category, summary, ago, subject], i) => {
     calls.push({
       ago,
       category,
@@ -349,8 +349,8 @@ export function shiftCalls(): ShiftCall[] {
         decide(4, 'adviceOnly'),
         { type: 'ADVICE_GIVEN', at: 6, summary: 'gave NHS 111 option 2 and the crisis line; caller content' },
       ],
-    }),
-  );
+    });
+  });
   // The same man earlier in the shift: the later call is a repeat contact (R15).
   calls.push({
     ago: 6 * 60,

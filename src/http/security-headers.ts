@@ -19,6 +19,8 @@ export const STRICT_CSP = {
   styleSrc: ["'self'"],
   imgSrc: ["'self'"],
   connectSrc: ["'self'"],
+  // A page may frame this site's own documents (the evidence pack in /reports), nothing else.
+  frameSrc: ["'self'"],
   formAction: ["'self'"],
   frameAncestors: ["'none'"],
   baseUri: ["'none'"],
@@ -36,10 +38,14 @@ export function securityHeaders(opts: { tls: boolean }): MiddlewareHandler {
   });
 }
 
-/** A route's own policy: the strict one with `changes` replacing whole directives. Use sparingly, say why. */
-export function cspOverride(changes: Directives): MiddlewareHandler {
+/**
+ * A route's own policy: the strict one with `changes` replacing whole directives. Use sparingly, say
+ * why. `framedBySelf`: the response may be framed by this site's own pages (frame-ancestors 'self'
+ * and X-Frame-Options SAMEORIGIN), never by another site.
+ */
+export function cspOverride(changes: Directives, opts: { framedBySelf?: boolean } = {}): MiddlewareHandler {
   return secureHeaders({
-    contentSecurityPolicy: { ...STRICT_CSP, ...changes },
+    contentSecurityPolicy: { ...STRICT_CSP, ...changes, ...(opts.framedBySelf ? { frameAncestors: ["'self'"] } : {}) },
     crossOriginResourcePolicy: false,
     crossOriginOpenerPolicy: false,
     originAgentCluster: false,
@@ -48,7 +54,7 @@ export function cspOverride(changes: Directives): MiddlewareHandler {
     xContentTypeOptions: false,
     xDnsPrefetchControl: false,
     xDownloadOptions: false,
-    xFrameOptions: false,
+    xFrameOptions: opts.framedBySelf ? 'SAMEORIGIN' : false,
     xPermittedCrossDomainPolicies: false,
     xXssProtection: false,
     removePoweredBy: false,

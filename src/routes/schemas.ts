@@ -72,6 +72,30 @@ export const authenticated = {
   },
   ...internalError,
 };
+/** Refused for the role: the roles that may are the operation's `x-roles` (docs/access.md). */
+export const restricted = {
+  403: problemResponse('Not allowed for your role (ROLE_NOT_ALLOWED; x-roles lists the roles that may)'),
+};
+/** Reading a record closed longer than access.closedRecordGraceHours needs a reason. */
+export const reasonRequired = {
+  428: problemResponse('The record was closed more than the grace period ago: say why in X-Access-Reason'),
+};
+/** X-Access-Reason: the justification of a read (DPA 2018 s.62(2)(a)), recorded in the access log. */
+export const accessReasonHeader = z
+  .string()
+  .max(300)
+  .optional()
+  .openapi({
+    description:
+      'Why you read this: a reason code from the configuration (access.reasons: followUp, detentionReview, ' +
+      'complaintOrIopc, courtOrCoroner, safeguarding, dataQuality by default), then optionally `;` and up to 200 ' +
+      'characters of text without names. Required (428 without it) to read a record closed longer than ' +
+      'access.closedRecordGraceHours (24 h by default); when given otherwise it is recorded as the purpose.',
+    example: 'complaintOrIopc; IOPC request 2026/0412',
+  });
+/** The request headers of a read that may need a reason. */
+export const readHeaders = z.object({ 'x-access-reason': accessReasonHeader });
+
 export const withBody = {
   413: problemResponse('Body too large'),
   415: problemResponse('The body is not sent as application/json'),

@@ -1,7 +1,8 @@
 /**
- * Static files for the pages (stylesheets, scripts, the icon), served from this server under /assets/ so that
- * every page works under the strict Content-Security-Policy (no inline style or script) and nothing is
- * fetched from the internet (the control room has none). htmx and its SSE extension come from their npm
+ * Static files for the pages (stylesheets, the console's and the /reports page's scripts, the icon),
+ * served from this server under /assets/ so that every page works under the strict
+ * Content-Security-Policy (no inline style or script) and nothing is fetched from the internet (the
+ * control room has none). htmx and its SSE extension come from their npm
  * packages (pinned to 2.x in package.json), not from a CDN. Read once at start.
  */
 import type { Context, Hono } from 'hono';
@@ -20,7 +21,15 @@ const TYPES: Record<string, string> = {
 };
 
 /** The files under web/assets/ that are served, by name. */
-export const ASSET_FILES = ['site.css', 'partner.css', 'icon.svg', 'console.css', 'console.js'] as const;
+export const ASSET_FILES = [
+  'site.css',
+  'partner.css',
+  'reports.css',
+  'reports-page.js',
+  'icon.svg',
+  'console.css',
+  'console.js',
+] as const;
 
 /** Files from npm packages, served under /assets/vendor/<name>. */
 export const VENDOR_FILES = {

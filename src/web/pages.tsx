@@ -6,11 +6,6 @@ import { dirname, join } from 'node:path';
 import type { ForceConfig } from '../config/schema.js';
 import type { AppEnv } from '../http/types.js';
 import type { FinancialYear } from '../reports/period.js';
-import { REPORTS_PAGE_SCRIPT } from './reports-page-script.js';
-
-const css = `body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;line-height:1.5;
-color:#1b1b1b}
-h1{font-size:1.6rem}code{background:#f3f3f3;padding:0 .25rem}a{color:#1d4f91}`;
 
 function Landing({ force }: { force: string }) {
   return (
@@ -75,11 +70,12 @@ export function registerPages(app: Hono<AppEnv>, config: ForceConfig) {
 }
 
 /**
- * GET /reports: a page to open the evidence pack in a browser. The API needs a bearer token, which a
- * link cannot carry: the page asks for one (kept in this tab only), fetches the pack with it and
- * shows it; the workbook, the ZIP of CSVs and the demand CSV download the same way. The period is a
- * financial year (those with data, newest first; the default is the last complete one, so it never
- * moves when one incident is entered) or custom dates. The page itself holds no figures.
+ * GET /reports: the evidence pack for a signed-in user who may read reports (the route's access
+ * rule sends anyone else to sign-in, or refuses them). The page's script (served as a file, so the
+ * strict CSP holds) fetches the pack, the workbook, the ZIP of CSVs and the demand CSV from the API
+ * with the session: the browser never holds a token. The period is a financial year (those with
+ * data, newest first; the default is the last complete one, so it never moves when one incident is
+ * entered) or custom dates. The page itself holds no figures.
  */
 export function registerReportPage(
   app: Hono<AppEnv>,
@@ -87,6 +83,7 @@ export function registerReportPage(
   periods: () => { years: FinancialYear[]; selected: FinancialYear },
 ) {
   app.get('/reports', (c) => {
+    const user = c.var.user;
     const { years, selected } = periods();
     const choices = years.some((y) => y.label === selected.label) ? years : [selected, ...years];
     const options = choices
@@ -97,24 +94,26 @@ export function registerReportPage(
           `${y.label} (1 April ${y.from.slice(0, 4)} to 31 March ${y.to.slice(0, 4)})</option>`,
       )
       .join('');
+    const suppressed = c.var.access.policy['reports.read'][user.role] === 'suppressed';
     return c.html(`<!doctype html><html lang="en-GB"><head><meta charset="utf-8">
-<title>Evidence pack — ${config.force.name}</title>
-<style>${css}body{max-width:none;margin:1rem 2rem}form{display:flex;gap:.8rem;flex-wrap:wrap;align-items:end}
-label{display:flex;flex-direction:column;font-size:.9rem}
-input,select{font:inherit;padding:.2rem .3rem}button{font:inherit;padding:.3rem .8rem}
-iframe{width:100%;height:80vh;border:1px solid #bbb;margin-top:1rem}#msg{color:#a00}</style></head>
-<body><main><h1>Demand evidence — ${config.force.name}</h1>
-<p>Paste an API token for a role that may read reports (PCC analyst, MH lead, supervisor, admin;
-<code>npm run demo</code> prints two). It stays in this browser tab only. Figures for the PCC analyst role are
-withheld below ${config.reporting.suppressionThreshold} and shown as [c] (R44). Each view is audited.</p>
-<form id="f"><label>Token<input id="token" type="password" size="48" autocomplete="off" required></label>
-<label>Financial year<select id="year">${options}<option value="custom">Custom dates</option></select></label>
+<title>Evidence pack — ${escapeHtml(config.force.name)}</title>
+<link rel="stylesheet" href="/assets/site.css"><link rel="stylesheet" href="/assets/reports.css">
+<script src="/assets/reports-page.js" defer></script></head>
+<body><main><h1>Demand evidence — ${escapeHtml(config.force.name)}</h1>
+<p class="muted">Signed in as ${escapeHtml(user.name)} (<code>${user.role}</code>) · <a href="/account">Account and
+sign out</a></p>
+<p>${suppressed ? 'Your role sees these figures suppressed: f' : 'F'}igures for the PCC analyst role are withheld
+below ${config.reporting.suppressionThreshold} and shown as [c] (R44). Each view is recorded in the access log.</p>
+<form id="f"><label>Financial year<select id="year">${options}<option value="custom">Custom dates</option></select>
+</label>
 <label>From<input id="from" type="date" value="${selected.from}" required></label>
 <label>To<input id="to" type="date" value="${selected.to}" required></label>
 <button type="submit">Open evidence pack</button><button type="button" id="xlsx">Download workbook (.xlsx)</button>
 <button type="button" id="zip">Download CSVs (ZIP)</button>
 <button type="button" id="csv">Demand report CSV</button></form>
-<p id="msg" role="status"></p><iframe id="pack" title="Evidence pack"></iframe></main>
-<script>${REPORTS_PAGE_SCRIPT}</script></body></html>`);
+<p id="msg" role="status"></p><iframe id="pack" title="Evidence pack"></iframe></main></body></html>`);
   });
 }
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../support/harness.js';
-import { close, createIncident, decision, grade, steps, thrive } from '../support/flows.js';
+import { close, createIncident, decision, grade, REASON, steps, thrive } from '../support/flows.js';
 import { importCsvText } from '../../src/import/import-incidents.js';
 import { rebuildProjections } from '../../src/commands/rebuild.js';
 
@@ -29,7 +29,7 @@ async function dispatched(g: string, over: Record<string, unknown> = {}) {
   ]);
   return id;
 }
-const view = async (id: string) => (await h.request('GET', `/api/incidents/${id}`)).body;
+const view = async (id: string) => (await h.request('GET', `/api/incidents/${id}`, { headers: REASON })).body;
 const arrive = (hhmm: string) => ({ type: 'RESOURCE_ARRIVED', occurredAt: at(hhmm), assignmentId: 'a4-1' });
 const r5Flags = (v: any) => v.flags.filter((f: { rule: string }) => f.rule === 'R5');
 

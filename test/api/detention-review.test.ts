@@ -27,6 +27,13 @@ beforeEach(() => {
 afterEach(() => h.close());
 
 const detention = (id: string, s: Shape = {}) => detentionShaped(h, id, s);
+/** The MH lead reading the list of (mostly closed) detentions: a reason, as for any closed record. */
+const asLead = {
+  get token() {
+    return h.tokens.mh_lead;
+  },
+  headers: { 'x-access-reason': 'detentionReview' },
+};
 
 const review = (id: string, token = h.tokens.mh_lead) => h.request('GET', `/api/detentions/${id}/review`, { token });
 const check = (r: any, label: string | RegExp, rule: string) =>
@@ -101,7 +108,7 @@ describe('the review page: each step of the legal timeline with the rules it was
       phase: 'placeOfSafety',
       occurredAt: '2026-11-23T21:30:00.000Z',
       recordedAt: '2026-11-23T21:30:00.000Z',
-      recordedBy: { name: 'Test call_handler', role: 'call_handler' },
+      recordedBy: { name: 'Test dispatcher', role: 'dispatcher' },
       recordedAfterMinutes: 0,
     });
     // The phases come in the law's order.
@@ -164,7 +171,7 @@ describe("the MH lead's findings: append-only", () => {
     await detention('late', { handoverMinutes: 95 });
     h.clock.advanceMinutes(60);
     await detention('fine');
-    const list0 = (await h.request('GET', '/api/detentions', { token: h.tokens.mh_lead })).body;
+    const list0 = (await h.request('GET', '/api/detentions', asLead)).body;
     expect(list0.reviewed).toEqual({ reviewed: 0, notReviewed: 2 });
 
     h.clock.set('2026-12-01T10:00:00Z');
@@ -178,13 +185,13 @@ describe("the MH lead's findings: append-only", () => {
       recordedAt: '2026-12-01T10:00:00.000Z',
     });
     expect((await review('late')).body.findings).toEqual([r.body]);
-    const list = (await h.request('GET', '/api/detentions', { token: h.tokens.mh_lead })).body;
+    const list = (await h.request('GET', '/api/detentions', asLead)).body;
     expect(list.reviewed).toEqual({ reviewed: 1, notReviewed: 1 });
     expect(list.items.find((d: any) => d.id === 'late').review).toEqual({
       conclusion: 'concerns',
       recordedAt: '2026-12-01T10:00:00.000Z',
     });
-    const notYet = (await h.request('GET', '/api/detentions?reviewed=false', { token: h.tokens.mh_lead })).body;
+    const notYet = (await h.request('GET', '/api/detentions?reviewed=false', asLead)).body;
     expect(notYet.items.map((d: any) => d.id)).toEqual(['fine']);
     expect(notYet.reviewed).toEqual({ reviewed: 1, notReviewed: 1 });
   });
@@ -201,9 +208,7 @@ describe("the MH lead's findings: append-only", () => {
     expect(second.status).toBe(201);
     const findings = (await review('d1')).body.findings;
     expect(findings.map((f: any) => f.id)).toEqual([second.body.id, first.id]);
-    expect(
-      (await h.request('GET', '/api/detentions', { token: h.tokens.mh_lead })).body.items[0].review.conclusion,
-    ).toBe('lawfulAndTimely');
+    expect((await h.request('GET', '/api/detentions', asLead)).body.items[0].review.conclusion).toBe('lawfulAndTimely');
     for (const method of ['PUT', 'PATCH', 'DELETE']) {
       const r = await h.request(method, `/api/detentions/d1/findings/${first.id}`, {
         token: h.tokens.mh_lead,
@@ -263,7 +268,7 @@ describe('the list: filters, paging and CSV', () => {
     await detention('june-admitted', { result: 'detainedS2', until: 'outcome' });
   }
   const ids = async (query: string) =>
-    (await h.request('GET', `/api/detentions?${query}`, { token: h.tokens.mh_lead })).body.items.map((d: any) => d.id);
+    (await h.request('GET', `/api/detentions?${query}`, asLead)).body.items.map((d: any) => d.id);
 
   it('filters by period, place of safety, outcome and the alert a detention carries', async () => {
     await year();
@@ -274,25 +279,23 @@ describe('the list: filters, paging and CSV', () => {
     expect(await ids('flag=R35')).toEqual(['april-late']);
     expect(await ids('flag=R34')).toEqual(['may-car']);
     expect(await ids('flag=R23')).toEqual([]);
-    const items = (await h.request('GET', '/api/detentions', { token: h.tokens.mh_lead })).body.items;
+    const items = (await h.request('GET', '/api/detentions', asLead)).body.items;
     expect(items.map((d: any) => [d.id, d.flaggedRules])).toEqual([
       ['june-admitted', []],
       ['may-car', ['R34']],
       ['april-late', ['R35']],
     ]);
-    const bad = await h.request('GET', '/api/detentions?flag=R99', { token: h.tokens.mh_lead });
+    const bad = await h.request('GET', '/api/detentions?flag=R99', asLead);
     expect(bad.status).toBe(400);
     expect(bad.body.issues[0].path).toBe('query.flag');
   });
 
   it('pages with limit, cursor and nextCursor, each detention once', async () => {
     await year();
-    const first = (await h.request('GET', '/api/detentions?limit=2', { token: h.tokens.mh_lead })).body;
+    const first = (await h.request('GET', '/api/detentions?limit=2', asLead)).body;
     expect(first.items.map((d: any) => d.id)).toEqual(['june-admitted', 'may-car']);
     expect(first.total).toBe(3);
-    const second = (
-      await h.request('GET', `/api/detentions?limit=2&cursor=${first.nextCursor}`, { token: h.tokens.mh_lead })
-    ).body;
+    const second = (await h.request('GET', `/api/detentions?limit=2&cursor=${first.nextCursor}`, asLead)).body;
     expect(second.items.map((d: any) => d.id)).toEqual(['april-late']);
     expect(second.nextCursor).toBeNull();
   });
@@ -317,30 +320,41 @@ describe('the list: filters, paging and CSV', () => {
     });
     expect(parse(all.body as string, { columns: true })).toHaveLength(3);
     const log = h.db.$client
-      .prepare("SELECT action, params, user_id AS userId FROM access_audit WHERE action = 'detentions.csv'")
-      .all() as Array<{ action: string; params: string; userId: string }>;
-    expect(log.map((l) => JSON.parse(l.params))).toEqual([
-      expect.objectContaining({
+      .prepare(
+        'SELECT outcome, kind, purpose, justification, refusal FROM access_audit ' +
+          "WHERE action = 'detentions.csv' ORDER BY id",
+      )
+      .all();
+    expect(log).toEqual([
+      { outcome: 'refused', kind: 'disclosure', purpose: null, justification: null, refusal: 'ACCESS_REASON_REQUIRED' },
+      {
+        outcome: 'shown',
         kind: 'disclosure',
         purpose: 'detentionReview',
         justification: 'quarterly handover audit',
-      }),
-      expect.objectContaining({ kind: 'disclosure', purpose: 'dataQuality', justification: null }),
+        refusal: null,
+      },
+      { outcome: 'shown', kind: 'disclosure', purpose: 'dataQuality', justification: null, refusal: null },
     ]);
   });
 });
 
 describe('the record for the IOPC or a coroner', () => {
-  it('needs a reason (428), refuses an unknown reason (400) and other roles (403); nothing logged then', async () => {
+  it('needs a reason (428), refuses an unknown reason (400) and other roles (403); each refusal logged', async () => {
     await detention('d1');
     const get = (headers: Record<string, string>, token = h.tokens.mh_lead) =>
       h.request('GET', '/api/detentions/d1/export', { token, headers });
     expect((await get({})).status).toBe(428);
     const unknown = await get({ 'x-access-reason': 'curiosity' });
     expect(unknown.status).toBe(400);
-    expect(unknown.body.code).toBe('UNKNOWN_ACCESS_REASON');
+    expect(unknown.body.code).toBe('ACCESS_REASON_INVALID');
     expect((await get({ 'x-access-reason': 'courtOrCoroner' }, h.tokens.supervisor)).status).toBe(403);
-    expect(h.count('access_audit')).toBe(0);
+    const rows = h.db.$client.prepare('SELECT outcome, refusal FROM access_audit ORDER BY id').all();
+    expect(rows).toEqual([
+      { outcome: 'refused', refusal: 'ACCESS_REASON_REQUIRED' },
+      { outcome: 'refused', refusal: 'ACCESS_REASON_INVALID' },
+      { outcome: 'refused', refusal: 'ROLE_NOT_ALLOWED' },
+    ]);
   });
 
   it('as JSON: the whole review, who exported it and why, and an access-log row with the justification', async () => {
@@ -370,23 +384,26 @@ describe('the record for the IOPC or a coroner', () => {
     expect(r.body.rules.find((x: any) => x.rule === 'R35').result).toBe('flagged');
     const row = h.db.$client
       .prepare(
-        'SELECT user_id AS userId, role, params, incident_id AS incidentId, at FROM access_audit ' +
+        'SELECT id, user_id AS userId, role, kind, purpose, justification, recipient, params, at FROM access_audit ' +
           "WHERE action = 'detention.export'",
       )
-      .get() as { userId: string; role: string; params: string; incidentId: string; at: string };
+      .get() as Record<string, string>;
     expect(row).toMatchObject({
       role: 'mh_lead',
-      incidentId: r.body.detention.incidentId,
-      at: '2027-01-05T14:00:00.000Z',
-    });
-    expect(JSON.parse(row.params)).toMatchObject({
       kind: 'disclosure',
-      format: 'json',
       purpose: 'courtOrCoroner',
       justification: 'inquest touching the death of the detained person',
       recipient: `user:${row.userId}`,
-      detentions: ['d1'],
+      at: '2027-01-05T14:00:00.000Z',
     });
+    expect(JSON.parse(row.params ?? 'null')).toEqual({ format: 'json' });
+    const records = h.db.$client
+      .prepare('SELECT record_type AS type, record_id AS id FROM access_audit_records WHERE audit_id = ? ORDER BY 1')
+      .all(row.id);
+    expect(records).toEqual([
+      { type: 'detention', id: 'd1' },
+      { type: 'incident', id: r.body.detention.incidentId },
+    ]);
   });
 
   it('R45 as a printable page: the marking top and bottom, each rule with its result, its own style', async () => {

@@ -252,7 +252,7 @@ describe('GET /api/detentions', () => {
       'S136_CONVEYANCE_RECORDED',
       'S136_ARRIVED_AT_PLACE_OF_SAFETY',
     ]);
-    expect(r.body.timeline.every((e: { actor: { name: string } }) => e.actor.name === 'Test call_handler')).toBe(true);
+    expect(r.body.timeline.every((e: { actor: { name: string } }) => e.actor.name === 'Test dispatcher')).toBe(true);
     expect(r.body).toMatchObject({
       incidentId: id,
       officer: { name: 'PC 4521 A. Shah', role: 'constable' },

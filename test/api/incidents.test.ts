@@ -140,6 +140,7 @@ describe('incidents API', () => {
       '/api/alerts/unacknowledged',
       '/api/alerts/{id}/acknowledgements',
       '/api/alerts/{id}/escalations',
+      '/api/audit/access',
       '/api/audit/handovers',
       '/api/audit/place-of-safety-handovers',
       '/api/config',

@@ -467,7 +467,7 @@ describe('handover audit (R15 re-contacts, R45 export)', () => {
       const csv = await h.request(
         'GET',
         '/api/audit/handovers?from=2026-11-23T00:00:00Z&to=2026-11-26T00:00:00Z&format=csv',
-        { token: h.tokens.admin },
+        { token: h.tokens.mh_lead },
       );
       expect(csv.status).toBe(200);
       expect(csv.headers.get('content-type')).toContain('text/csv');

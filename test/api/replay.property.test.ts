@@ -40,6 +40,7 @@ import {
   nhsAccepted,
   outcome,
   policeIncident,
+  REASON,
   steps,
 } from '../support/flows.js';
 import { ledgerBody } from '../support/ledger.js';
@@ -688,16 +689,20 @@ async function runWorkload(h: Harness, w: Workload): Promise<Tally> {
   let keyCounter = 0;
 
   const post = async (id: string, body: Record<string, unknown> | string, headers: Record<string, string>) => {
+    // Each step as the control-room role that does it (dispatch and s.136 by a dispatcher, R9 by a supervisor).
     const r = await h.request(
       'POST',
       `/api/incidents/${id}/events`,
-      typeof body === 'string' ? { raw: body, headers } : { body, headers },
+      typeof body === 'string'
+        ? { raw: body, headers, token: h.tokenFor(parsedOrEmpty(body)) }
+        : { body, headers, token: h.tokenFor(body) },
     );
     note(r);
     return r;
   };
   const view = async (id: string): Promise<View> => {
-    const r = await h.request('GET', `/api/incidents/${id}`);
+    // The workload goes back to incidents closed days ago: a read that needs its reason.
+    const r = await h.request('GET', `/api/incidents/${id}`, { headers: REASON });
     expect(r.status).toBe(200);
     return r.body as View;
   };
@@ -925,6 +930,16 @@ async function runWorkload(h: Harness, w: Workload): Promise<Tally> {
     }
   }
   return tally;
+}
+
+/** A raw body's JSON object (to find its event type), or {} when it is not one. */
+function parsedOrEmpty(raw: string): Record<string, unknown> {
+  try {
+    const v = JSON.parse(raw) as unknown;
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }
 
 function ruleBreakingBody(

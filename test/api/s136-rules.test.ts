@@ -984,8 +984,8 @@ describe('s.136 legality checks through the API', () => {
       await steps(h, id, [considered(), consulted()]);
       at('2026-03-31T23:30:00Z');
       await steps(h, id, [detained()]);
-      const prev = (await h.request('GET', '/api/returns/adr?year=2025-26')).body;
-      const next = (await h.request('GET', '/api/returns/adr?year=2026-27')).body;
+      const prev = (await h.request('GET', '/api/returns/adr?year=2025-26', { token: h.tokens.mh_lead })).body;
+      const next = (await h.request('GET', '/api/returns/adr?year=2026-27', { token: h.tokens.mh_lead })).body;
       expect(prev.totals.total).toBe(0);
       expect(next.totals.total).toBe(1);
       expect(next.records[0]).toMatchObject({ financialYear: '2026-27', detentionDate: '2026-04-01' });
@@ -1012,7 +1012,7 @@ describe('s.136 legality checks through the API', () => {
     const kinds = d.audit.map((a: { kind: string }) => a.kind);
     expect(kinds).toEqual(['detention', 'policeStationUse', 'extension']);
     const ps = d.audit[1];
-    expect(ps.recordedBy).toMatchObject({ role: 'call_handler', name: 'Test call_handler' });
+    expect(ps.recordedBy).toMatchObject({ role: 'dispatcher', name: 'Test dispatcher' });
     expect(ps.people).toEqual([
       { capacity: 'decision-maker', name: 'Sgt 1203 R. Okafor', rank: 'sergeant', at: '2026-11-23T21:55:00.000Z' },
       { capacity: 'authorising officer', name: 'Insp 88 L. Grant', rank: 'inspector', at: '2026-11-23T09:00:00.000Z' },

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { rebuildProjections } from '../../src/commands/rebuild.js';
 import { importCsvText } from '../../src/import/import-incidents.js';
+import { REASON } from '../support/flows.js';
 import { createHarness, type Harness } from '../support/harness.js';
 import { csvLine, IMPORT_HEADER } from '../support/import-csv.js';
 
@@ -220,7 +221,7 @@ describe('import of historic command-and-control extracts', () => {
         { agency: 'nhs111MhOption', accepted: 0, declined: 0, secs: 0 },
       ]);
       const id = h.db.$client.prepare(`SELECT id FROM incidents WHERE reference = 'KENT-R-1'`).pluck().get() as string;
-      const v = (await h.request('GET', `/api/incidents/${id}`)).body;
+      const v = (await h.request('GET', `/api/incidents/${id}`, { headers: REASON })).body;
       expect(v.referrals.map((x: any) => [x.agency, x.status])).toEqual([
         ['kmptSpoa', 'declined'],
         ['kentAmhp', 'accepted'],
@@ -232,7 +233,7 @@ describe('import of historic command-and-control extracts', () => {
   it('an imported incident is a closed historic incident with its time ledger; rebuilds byte for byte', async () => {
     await importCsvText(h.deps, `${IMPORT_HEADER}\n${good('KENT-H-1')}\n`);
     const id = h.db.$client.prepare(`SELECT id FROM incidents WHERE reference = 'KENT-H-1'`).pluck().get() as string;
-    const v = (await h.request('GET', `/api/incidents/${id}`)).body;
+    const v = (await h.request('GET', `/api/incidents/${id}`, { headers: REASON })).body;
     expect(v).toMatchObject({
       state: 'closed',
       imported: true,

@@ -278,7 +278,7 @@ describe('ADR return for a generated year of detentions', () => {
   beforeAll(async () => {
     h = createHarness({ start: '2025-03-31T21:00:00Z' });
     for (const p of plans) await record(h, p);
-    const r = await h.request('GET', '/api/returns/adr?year=2025-26');
+    const r = await h.request('GET', '/api/returns/adr?year=2025-26', { token: h.tokens.mh_lead });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     json = r.body;
   }, 120_000);
@@ -342,7 +342,7 @@ describe('ADR return for a generated year of detentions', () => {
   });
 
   it('the per-detention CSV and the table CSVs carry the same figures as the JSON', async () => {
-    const r = await h.request('GET', '/api/returns/adr?year=2025-26&format=csv');
+    const r = await h.request('GET', '/api/returns/adr?year=2025-26&format=csv', { token: h.tokens.mh_lead });
     expect(r.status).toBe(200);
     expect(r.headers.get('content-type')).toContain('text/csv');
     expect(r.headers.get('content-disposition')).toBe('attachment; filename="adr-s136-kent-2025-26-records.csv"');
@@ -377,7 +377,9 @@ describe('ADR return for a generated year of detentions', () => {
     const col = rows[0]!.indexOf('firstPlaceOfSafety');
     const policeStations = rows.slice(1).filter((x) => x[col] === 'Police station').length;
     expect(policeStations).toBe(counted.filter((p) => p.pos === 'custody').length);
-    const t = await h.request('GET', '/api/returns/adr?year=2025-26&format=csv&table=firstPlaceOfSafety');
+    const t = await h.request('GET', '/api/returns/adr?year=2025-26&format=csv&table=firstPlaceOfSafety', {
+      token: h.tokens.mh_lead,
+    });
     const trows = parseCsv(t.body as string);
     expect(trows[0]).toEqual(['firstPlaceOfSafety', 's136', 's135', 'total']);
     expect(trows.slice(1)).toEqual(
@@ -391,10 +393,10 @@ describe('ADR return for a generated year of detentions', () => {
     const shown = [...block.matchAll(/```csv\n([\s\S]*?)```/g)].map((m) => m[1]!);
     const real = await Promise.all(
       ['firstPlaceOfSafety', 'policeVehicleReason'].map(async (t) =>
-        ((await h.request('GET', `/api/returns/adr?year=2025-26&format=csv&table=${t}`)).body as string).replaceAll(
-          '\r\n',
-          '\n',
-        ),
+        (
+          (await h.request('GET', `/api/returns/adr?year=2025-26&format=csv&table=${t}`, { token: h.tokens.mh_lead }))
+            .body as string
+        ).replaceAll('\r\n', '\n'),
       ),
     );
     expect(shown).toEqual(real);
@@ -402,11 +404,11 @@ describe('ADR return for a generated year of detentions', () => {
 
   it('refuses a malformed year with 400 naming the field; another year is empty, not an error', async () => {
     for (const y of ['2025', '2025-27', '25-26', '2025-26x']) {
-      const r = await h.request('GET', `/api/returns/adr?year=${y}`);
+      const r = await h.request('GET', `/api/returns/adr?year=${y}`, { token: h.tokens.mh_lead });
       expect(r.status, y).toBe(400);
       expect(r.body.issues[0].path).toBe('query.year');
     }
-    const other = await h.request('GET', '/api/returns/adr?year=2023-24');
+    const other = await h.request('GET', '/api/returns/adr?year=2023-24', { token: h.tokens.mh_lead });
     expect(other.body.totals.total).toBe(0);
     expect(other.body.tables.power).toEqual([{ category: 'Total', s136: 0, s135: 0, total: 0 }]);
   });

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calibration, detentionFigures, runDemo, s136ShareTolerance } from '../../src/demo/run-demo.js';
 import { CALIBRATION, type IncidentPlan, type PlanOptions } from '../../src/demo/plan.js';
 import { rebuildProjections } from '../../src/commands/rebuild.js';
+import { REASON } from '../support/flows.js';
 import { createHarness, type Harness } from '../support/harness.js';
 
 const O: PlanOptions = { seed: 7, start: '2025-04-01', days: 365, scale: 0.03 };
@@ -426,7 +427,7 @@ describe('demand report on a generated year', () => {
         expect(r0.segments.map((s) => s.activity).slice(0, 3)).toEqual(['travel', 'scene', 'conveyance']);
         expect(r0.segments[2]!.endAt).toBe(d.arrivedAt);
         if (d.policeDepartedAt) expect(r0.clearedAt).toBe(d.policeDepartedAt);
-        const res = await h.request('GET', `/api/detentions/${d.id}`, { token: h.tokens.mh_lead });
+        const res = await h.request('GET', `/api/detentions/${d.id}`, { token: h.tokens.mh_lead, headers: REASON });
         expect(res.status, JSON.stringify(res.body)).toBe(200);
         const body = JSON.stringify(res.body);
         for (const at of [d.detainedAt, d.arrivedAt, d.nhsAcceptedAt, d.policeDepartedAt, d.outcome.at])

@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from '../support/harness.js';
 import { createIncident } from '../support/flows.js';
+import { browserRequest, signInWithToken } from '../support/sessions.js';
 
 let h: Harness;
 beforeEach(() => {
@@ -56,28 +57,42 @@ describe('incident volumes', () => {
 });
 
 describe('the /reports page', () => {
-  it('R43 asks for a token, carries no figures, defaults to the last complete financial year with data', async () => {
-    // Today is 15 March 2026: 2025/26 is not over, so the default is 2024/25 (the last complete year with data).
-    await createIncident(h, { receivedAt: '2024-06-01T10:00:00Z' });
-    await createIncident(h, { receivedAt: '2026-02-10T10:00:00Z' });
-    const r = await h.request('GET', '/reports', { token: null });
-    expect(r.status).toBe(200);
-    expect(r.body).toContain('type="password"');
-    expect(r.body).toContain('id="from" type="date" value="2024-04-01"');
-    expect(r.body).toContain('id="to" type="date" value="2025-03-31"');
-    // The picker offers each financial year with data, the default selected, and custom dates.
-    expect(r.body).toContain('<option value="2024/25" data-from="2024-04-01" data-to="2025-03-31" selected>');
-    expect(r.body).toContain('<option value="2025/26" data-from="2025-04-01" data-to="2026-03-31">');
-    expect(r.body).toContain('<option value="custom">Custom dates</option>');
-    // One more incident entered today does not move the default period.
-    await createIncident(h, { receivedAt: '2026-03-15T11:00:00Z' });
-    const again = await h.request('GET', '/reports', { token: null });
-    expect(again.body).toContain('id="from" type="date" value="2024-04-01"');
-    expect(again.body).toContain('id="to" type="date" value="2025-03-31"');
-    // Once 2025/26 has ended, it becomes the default.
-    h.clock.set('2026-04-02T09:00:00Z');
-    expect((await h.request('GET', '/reports', { token: null })).body).toContain('value="2025-04-01"');
-    expect(r.body).toContain('/api/reports/evidence-pack');
-    expect(r.body).not.toMatch(/mht_|DEMO-/);
-  });
+  it(
+    'R43 needs a signed-in session (no token field), carries no figures, defaults to the last complete ' +
+      'financial year with data',
+    async () => {
+      // Today is 15 March 2026: 2025/26 is not over, so the default is 2024/25 (the last complete year with data).
+      await createIncident(h, { receivedAt: '2024-06-01T10:00:00Z' });
+      await createIncident(h, { receivedAt: '2026-02-10T10:00:00Z' });
+      expect((await browserRequest(h, 'GET', '/reports')).headers.get('location')).toBe('/sign-in?next=%2Freports');
+      const page = async () => {
+        // A fresh sign-in each time: the clock moves on further than a session lasts.
+        const { cookie } = await signInWithToken(h, h.tokens.pcc_analyst);
+        const res = await browserRequest(h, 'GET', '/reports', { cookie });
+        return { status: res.status, body: await res.text() };
+      };
+      const r = await page();
+      expect(r.status).toBe(200);
+      expect(r.body).not.toContain('type="password"');
+      expect(r.body).toContain('id="from" type="date" value="2024-04-01"');
+      expect(r.body).toContain('id="to" type="date" value="2025-03-31"');
+      // The picker offers each financial year with data, the default selected, and custom dates.
+      expect(r.body).toContain('<option value="2024/25" data-from="2024-04-01" data-to="2025-03-31" selected>');
+      expect(r.body).toContain('<option value="2025/26" data-from="2025-04-01" data-to="2026-03-31">');
+      expect(r.body).toContain('<option value="custom">Custom dates</option>');
+      // One more incident entered today does not move the default period.
+      await createIncident(h, { receivedAt: '2026-03-15T11:00:00Z' });
+      const again = await page();
+      expect(again.body).toContain('id="from" type="date" value="2024-04-01"');
+      expect(again.body).toContain('id="to" type="date" value="2025-03-31"');
+      // Once 2025/26 has ended, it becomes the default.
+      h.clock.set('2026-04-02T09:00:00Z');
+      expect((await page()).body).toContain('value="2025-04-01"');
+      // The pack comes from the API, fetched by the page's script (a served file) with the session.
+      expect(r.body).toContain('<script src="/assets/reports-page.js" defer></script>');
+      const script = await (await browserRequest(h, 'GET', '/assets/reports-page.js')).text();
+      expect(script).toContain('/api/reports/evidence-pack');
+      expect(r.body).not.toMatch(/mht_|DEMO-/);
+    },
+  );
 });

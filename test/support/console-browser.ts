@@ -100,10 +100,14 @@ export async function axe(page: Page): Promise<string[]> {
   });
 }
 
-/** Saves the page as .test-results/screens/<name>.png (the whole page when `fullPage`). */
+/**
+ * Saves the page as .test-results/screens/<name>.png (the whole page when `fullPage`, taken from the top:
+ * a sticky element of a scrolled page would otherwise be drawn where the window was).
+ */
 export async function screenshot(page: Page, name: string, fullPage = false): Promise<string> {
   mkdirSync(SCREENS_DIR, { recursive: true });
   const path = join(SCREENS_DIR, `${name}.png`);
+  if (fullPage) await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path, fullPage });
   return path;
 }
@@ -132,7 +136,8 @@ export async function submit(page: Page, button: string): Promise<void> {
 export async function record(page: Page, button: string): Promise<void> {
   await submit(page, button);
   const refused = page.locator('.refusal, .error-summary, .stale');
-  if ((await refused.count()) > 0) throw new Error(`not recorded: ${(await refused.first().innerText()).trim()}`);
+  if ((await refused.count()) > 0)
+    throw new Error(`not recorded: ${((await refused.first().textContent()) ?? '').trim()}`);
 }
 
 /**

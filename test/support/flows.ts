@@ -77,6 +77,9 @@ export const close = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
+/** The reason a test gives to read a record closed longer than the grace period (X-Access-Reason). */
+export const REASON = { 'x-access-reason': 'dataQuality; the test reads a closed record' };
+
 export function createBody(h: Harness, over: Record<string, unknown> = {}) {
   return {
     receivedAt: h.clock.at(-10),

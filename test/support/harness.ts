@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { closeDatabase, openDatabase, type Db } from '../../db/client.js';
 import { ROLES, type UserRole } from '../../machines/kit.js';
+import { eventOperations, grantOf, policyFor } from '../../src/access/policy.js';
 import { createApp } from '../../src/app.js';
 import { issueToken } from '../../src/auth/tokens.js';
 import type { CommandDeps } from '../../src/commands/deps.js';
@@ -124,22 +125,39 @@ export function createHarness(opts: HarnessOptions = {}) {
     return { status: res.status, body: parsed as T, headers: res.headers };
   }
 
-  /** POST an event with If-Match set to `version` (or the incident's current version when omitted). */
+  // The version people see (ETag, If-Match): people's and partners' events only, not the system's.
+  const versionOf = db.$client.prepare('SELECT person_version FROM incidents WHERE id = ?').pluck();
+  /**
+   * The token of the control-room role that does this step: the call handler, or the first of the
+   * dispatcher and the supervisor the access policy lets send it (dispatch, s.136, an R9 override).
+   */
+  function tokenFor(body: Record<string, unknown>): string {
+    const ops = eventOperations({ type: String(body.type), override: body.override }) ?? [];
+    const role = (['call_handler', 'dispatcher', 'supervisor'] as const).find((r) =>
+      ops.every((op) => grantOf(policyFor(config), r, op) !== null),
+    );
+    return tokens[role ?? 'call_handler'];
+  }
+
+  /**
+   * POST an event with If-Match set to `version` (or the incident's current version, read from the
+   * database so that the access log holds only what a test reads itself), as the role that does the
+   * step unless `token` says who.
+   */
   async function event(
     id: string,
     body: Record<string, unknown>,
     o: { version?: number; token?: string; key?: string } = {},
   ) {
-    let version = o.version;
-    if (version === undefined)
-      version = (await request('GET', `/api/incidents/${id}`, { token: o.token ?? tokens.call_handler })).body
-        .version as number;
+    const token = o.token ?? tokenFor(body);
+    let version = o.version ?? (versionOf.get(id) as number | undefined);
+    if (version === undefined) version = (await request('GET', `/api/incidents/${id}`, { token })).body.version;
     const headers: Record<string, string> = { 'if-match': `"${version}"` };
     if (o.key) headers['idempotency-key'] = o.key;
     return request('POST', `/api/incidents/${id}/events`, {
       body: { occurredAt: clock.at(), ...body },
       headers,
-      token: o.token ?? tokens.call_handler,
+      token,
     });
   }
 
@@ -154,5 +172,20 @@ export function createHarness(opts: HarnessOptions = {}) {
     rmSync(dir, { recursive: true, force: true });
   }
 
-  return { dir, dbPath, db: db as Db, clock, config, deps, app, tokens, request, event, count, close, partnerLinks };
+  return {
+    dir,
+    dbPath,
+    db: db as Db,
+    clock,
+    config,
+    deps,
+    app,
+    tokens,
+    tokenFor,
+    request,
+    event,
+    count,
+    close,
+    partnerLinks,
+  };
 }

@@ -7,6 +7,7 @@
  *
  * The detention whose clock runs out is set up through the API (it is not the journey under test).
  */
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sweepDeadlines } from '../../src/scheduler/sweeper.js';
 import { axe, type ConsoleRig, screenshot, signIn, startConsole, whenLive } from '../support/console-browser.js';
@@ -23,6 +24,10 @@ import {
 } from '../support/flows.js';
 
 let rig: ConsoleRig;
+let incidentId: string;
+
+/** The escalation a supervisor is offered on an alert (the same locator for the roles that are not). */
+const escalation = (scope: Page | Locator) => scope.locator('details.escalate > summary', { hasText: 'Escalate' });
 
 beforeAll(async () => {
   rig = await startConsole({ start: '2026-11-22T20:00:00Z' });
@@ -39,27 +44,46 @@ beforeAll(async () => {
   // A day later, nobody recorded an outcome: the clock ran out (and its warnings before it).
   h.clock.advanceMinutes(24 * 60 + 5);
   expect(sweepDeadlines(h.deps).fired).toBeGreaterThanOrEqual(3);
+  incidentId = id;
 }, 60_000);
 afterAll(async () => {
   await rig?.close();
 });
 
 describe('alerts on the console', () => {
-  it('a critical alert is on every screen until acknowledged with a note; then it leaves the other console too', async () => {
+  it('a critical alert is on every screen until acknowledged with a note; other consoles lose it live', async () => {
+    // Another console is open on the queue and on the alerts screen (a dispatcher with two screens).
     const other = await signIn(rig, rig.h.tokens.dispatcher);
-    await whenLive(other.page);
-    const banner = other.page.locator('#alert-banner');
-    expect(await banner.textContent()).toContain('1 critical alert not acknowledged');
+    const otherAlerts = await other.context.newPage();
+    otherAlerts.on('pageerror', (e) => other.problems.push(e.message));
+    await otherAlerts.goto(`${rig.base}/console/alerts`);
+    for (const p of [other.page, otherAlerts]) {
+      await whenLive(p);
+      expect(await p.locator('#alert-banner').textContent()).toContain('1 critical alert not acknowledged');
+      // A mark that a reload would wipe: the change must come without one.
+      await p.evaluate(() => Object.assign(window, { notReloaded: true }));
+    }
+    const otherCritical = otherAlerts.locator('table.alerts tbody tr', { hasText: 'Critical' });
+    expect(await otherCritical.count()).toBe(1);
 
     const { page, problems } = await signIn(rig, rig.h.tokens.call_handler);
-    for (const path of ['/console', '/console/calls/new', '/console/board', '/console/alerts']) {
+    const screens = [
+      '/console',
+      '/console/calls/new',
+      '/console/board',
+      '/console/alerts',
+      `/console/incidents/${incidentId}`,
+    ];
+    for (const path of screens) {
       await page.goto(`${rig.base}${path}`);
       const text = (await page.locator('#alert-banner').textContent()) ?? '';
       expect(text, path).toContain('1 critical alert not acknowledged');
       expect(text, path).toContain('ALERT-0001');
       expect(text, path).toContain('R23');
     }
+    await page.goto(`${rig.base}/console`);
     await page.locator('#alert-banner').getByRole('link', { name: 'ALERT-0001' }).click();
+    await page.waitForURL((u) => u.pathname === `/console/incidents/${incidentId}`);
     expect(await page.locator('#alert-banner').textContent()).toContain('critical');
     await screenshot(page, 'console-incident-critical-banner');
 
@@ -69,16 +93,31 @@ describe('alerts on the console', () => {
     await screenshot(page, 'console-alerts');
     const critical = page.locator('table.alerts tbody tr', { hasText: 'Critical' });
     expect(await critical.count()).toBe(1);
-    // A call handler may acknowledge, not escalate.
+    // A call handler may acknowledge, not escalate: not offered, and refused if posted all the same.
     expect(await critical.getByRole('button', { name: 'Acknowledge' }).count()).toBe(1);
-    expect(await page.locator('details.escalate').count()).toBe(0);
+    expect(await escalation(page).count()).toBe(0);
+    const alertAction = (await critical.locator('form').first().getAttribute('action'))!;
+    const forged = await page.request.post(`${rig.base}${alertAction.replace(/acknowledge$/, 'escalate')}`, {
+      headers: { Origin: rig.base },
+      form: { csrf: (await critical.locator('input[name="csrf"]').inputValue())!, to: 'duty superintendent' },
+    });
+    expect(forged.status()).toBe(403);
+    expect(await forged.text()).toContain('(alerts: escalate); roles that may: supervisor');
+
     await critical.getByLabel('Note').fill('duty inspector informed; AMHP chased');
     await Promise.all([page.waitForNavigation(), critical.getByRole('button', { name: 'Acknowledge' }).click()]);
     expect(await page.locator('.flash').textContent()).toContain('Acknowledged');
     expect(await page.locator('#alert-banner').textContent()).not.toContain('critical');
+    expect(await critical.count()).toBe(0);
 
-    // The other console loses the banner by itself.
-    await expect.poll(() => banner.textContent(), { timeout: 1000 }).not.toContain('critical');
+    // The other console loses the banner and the alert by itself, within a second, without a reload.
+    for (const p of [other.page, otherAlerts]) {
+      await expect.poll(() => p.locator('#alert-banner').textContent(), { timeout: 1000 }).not.toContain('critical');
+    }
+    await expect.poll(() => otherCritical.count(), { timeout: 1000 }).toBe(0);
+    for (const p of [other.page, otherAlerts]) {
+      expect(await p.evaluate(() => (window as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    }
 
     // What was done is shown with the alert.
     await page.goto(`${rig.base}/console/alerts?all=1&severity=critical`);
@@ -92,7 +131,10 @@ describe('alerts on the console', () => {
   it('a supervisor escalates a warning to a named person at a level; an officer may only read', async () => {
     const { page, problems } = await signIn(rig, rig.h.tokens.supervisor, '/console/alerts');
     const warning = page.locator('table.alerts tbody tr', { hasText: 'Warning' }).first();
-    await warning.locator('summary', { hasText: 'Escalate' }).click();
+    // A supervisor may also acknowledge; escalation is offered on every alert in view.
+    expect(await warning.getByRole('button', { name: 'Acknowledge' }).count()).toBe(1);
+    expect(await escalation(page).count()).toBe(await page.locator('table.alerts tbody tr').count());
+    await escalation(warning).click();
     await warning.getByLabel('To').fill('duty superintendent');
     await warning.getByLabel(/^Level/).fill('2');
     await warning.getByLabel(/^Note/).last().fill('no outcome 18 hours in');
@@ -104,10 +146,14 @@ describe('alerts on the console', () => {
     );
     expect(problems).toEqual([]);
 
+    // The officer sees the same unacknowledged alerts (a call handler would be offered Acknowledge on each).
     const officer = await signIn(rig, rig.h.tokens.officer, '/console/alerts');
-    expect(await officer.page.locator('table.alerts tbody tr').count()).toBeGreaterThan(0);
+    const unacknowledged = officer.page.locator('table.alerts tbody tr');
+    expect(await unacknowledged.count()).toBeGreaterThan(0);
+    expect(await officer.page.locator('table.alerts').textContent()).not.toContain('Acknowledged by');
     expect(await officer.page.getByRole('button', { name: 'Acknowledge' }).count()).toBe(0);
-    expect(await officer.page.locator('details.escalate').count()).toBe(0);
+    expect(await officer.page.getByLabel('Note').count()).toBe(0);
+    expect(await escalation(officer.page).count()).toBe(0);
     expect(officer.problems).toEqual([]);
   });
 });

@@ -48,7 +48,9 @@ async function send(page: Page, button: string, maxTabs = 30) {
   }
   expect((await focused(page)).name).toBe(button);
   await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
-  expect(await page.locator('.refusal, .error-summary').count(), await page.locator('main').innerText()).toBe(0);
+  expect(await page.locator('.refusal, .error-summary').count(), (await page.locator('main').textContent()) ?? '').toBe(
+    0,
+  );
 }
 
 describe('the call journey by keyboard alone', () => {

@@ -41,7 +41,7 @@ const thriveNotes = [
 ] as const;
 
 describe('two consoles at once', () => {
-  it('a new call reaches the other queue within a second; a stale form says what changed and keeps the input', async () => {
+  it('a new call reaches the other queue within a second; a stale form says what changed, input kept', async () => {
     const a = await signIn(rig, rig.h.tokens.dispatcher);
     const b = await signIn(rig, rig.h.tokens.call_handler, '/console/calls/new');
     await whenLive(a.page);

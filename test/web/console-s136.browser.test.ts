@@ -17,7 +17,6 @@ import {
   signIn,
   startConsole,
   record,
-  submit,
 } from '../support/console-browser.js';
 
 let rig: ConsoleRig;

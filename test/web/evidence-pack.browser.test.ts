@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../../src/demo/run-demo.js';
-import { launchChromium } from '../support/browser.js';
+import { launchChromium, signInAndOpen } from '../support/browser.js';
 import { createHarness, type Harness } from '../support/harness.js';
 
 const SCREENS = '.test-results/screens';
@@ -144,7 +144,7 @@ describe('the evidence pack a PCC lifts into a paper', () => {
 
   it('R43 /reports defaults to the last complete financial year, offers each year, gives the workbook', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${base}/reports`);
+    await signInAndOpen(page, base, '/reports', h.tokens.pcc_analyst);
     expect(await page.inputValue('#year')).toBe('2025/26');
     expect(await page.inputValue('#from')).toBe('2025-04-01');
     expect(await page.inputValue('#to')).toBe('2026-03-31');
@@ -155,7 +155,6 @@ describe('the evidence pack a PCC lifts into a paper', () => {
     await page.dispatchEvent('#from', 'change');
     expect(await page.inputValue('#year')).toBe('custom');
     await page.selectOption('#year', '2025/26');
-    await page.fill('#token', h.tokens.pcc_analyst);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=Download workbook (.xlsx)')]);
     expect(download.suggestedFilename()).toBe('evidence-tables.xlsx');
     const wb = new ExcelJS.Workbook();

@@ -92,17 +92,21 @@ describe("the MH lead's review of detentions", () => {
     expect(await axe(page)).toEqual([]);
     await screenshot(page, 'mh-detention-record', true);
     const log = rig.h.db.$client
-      .prepare("SELECT role, params, incident_id AS incidentId FROM access_audit WHERE action = 'detention.export'")
-      .all() as Array<{ role: string; params: string; incidentId: string }>;
+      .prepare(
+        'SELECT a.role, a.kind, a.params, a.purpose, a.justification, r.record_id AS detention FROM access_audit a ' +
+          "JOIN access_audit_records r ON r.audit_id = a.id AND r.record_type = 'detention' " +
+          "WHERE a.action = 'detention.export'",
+      )
+      .all() as Array<Record<string, string>>;
     expect(log).toHaveLength(1);
-    expect(log[0]!.role).toBe('mh_lead');
-    expect(JSON.parse(log[0]!.params)).toMatchObject({
+    expect(log[0]).toMatchObject({
+      role: 'mh_lead',
       kind: 'disclosure',
-      format: 'html',
       purpose: 'courtOrCoroner',
       justification: 'Inquest, coroner ref 2026/041',
-      detentions: [detentionId],
+      detention: detentionId,
     });
+    expect(JSON.parse(log[0]!.params!)).toEqual({ format: 'html' });
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -1,8 +1,9 @@
 /**
  * The newcomer's page for demand evidence, in real Chromium (Debian's /usr/bin/chromium, driven by
  * playwright-core) against the real app served over HTTP on 127.0.0.1, with two months of the demo
- * recorded through the command path: open /reports, paste a token, press "Open evidence pack",
- * download the CSVs; and the pack itself printed to an A4 PDF with every column on the page.
+ * recorded through the command path: open /reports, sign in at /sign-in with a token, press "Open
+ * evidence pack", download the CSVs; and the pack itself printed to an A4 PDF with every column on
+ * the page.
  */
 import { serve, type ServerType } from '@hono/node-server';
 import { unzipSync } from 'fflate';
@@ -12,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDemo } from '../../src/demo/run-demo.js';
-import { launchChromium } from '../support/browser.js';
+import { launchChromium, signInAndOpen } from '../support/browser.js';
 import { createHarness, type Harness } from '../support/harness.js';
 
 const FROM = '2025-04-01';
@@ -44,8 +45,7 @@ afterAll(async () => {
 
 async function reportsPage(token: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(`${base}/reports`);
-  await page.fill('#token', token);
+  await signInAndOpen(page, base, '/reports', token);
   await page.fill('#from', FROM);
   await page.fill('#to', TO);
   return page;
@@ -59,7 +59,7 @@ async function apiJson(path: string, token: string) {
 
 describe('the evidence pack in a browser', () => {
   it(
-    'a PCC analyst pastes a token and opens the pack: headline figures as the API gives them, every chart drawn, ' +
+    'a PCC analyst signs in and opens the pack: headline figures as the API gives them, every chart drawn, ' +
       'small numbers withheld (R44)',
     async () => {
       const page = await reportsPage(h.tokens.pcc_analyst);
@@ -70,7 +70,7 @@ describe('the evidence pack in a browser', () => {
       const report = await apiJson(`/api/reports/demand?from=${FROM}&to=${TO}&groupBy=month`, h.tokens.pcc_analyst);
       const mh = report.sections.find((s: { id: string }) => s.id === 'mhIncidents').total.cells.mhRelated as number;
       expect(mh).toBeGreaterThan(100);
-      // The pack arrives whole (one srcdoc): once its heading is there, so are its figures.
+      // The pack arrives whole (one document in the frame): once its heading is there, so are its figures.
       expect(await pack.locator('.fig', { hasText: 'MH-related incidents' }).locator('b').textContent()).toBe(
         mh.toLocaleString('en-GB'),
       );
@@ -89,20 +89,32 @@ describe('the evidence pack in a browser', () => {
       await page.setViewportSize({ width: 1280, height: 1500 });
       await pack.locator('h2', { hasText: 'Headline figures' }).evaluate((e) => e.scrollIntoView());
       await page.screenshot({ path: join(SCREENS, 'evidence-pack.png') });
-      // The token stays in this tab: nothing in localStorage or cookies.
+      // The browser keeps no token: nothing in localStorage, and only the HttpOnly session cookie.
       expect(await page.evaluate(() => localStorage.length)).toBe(0);
-      expect(await page.context().cookies()).toEqual([]);
+      expect((await page.context().cookies()).map((c) => [c.name, c.httpOnly, c.sameSite])).toEqual([
+        ['mht_session', true, 'Strict'],
+      ]);
       await page.close();
     },
   );
 
-  it('a wrong token shows the reason on the page and no pack', async () => {
-    const page = await reportsPage('not-a-real-token');
-    await page.click('text=Open evidence pack');
-    await page.locator('#msg:not(:empty)').waitFor(); // the page's answer, whatever it says
-    expect(await page.locator('#msg').textContent()).toMatch(/^Authentication required: the bearer token is not valid/);
-    expect(await page.locator('#pack').getAttribute('srcdoc')).toBeNull();
+  it('a wrong token shows the reason at sign-in; an ended session shows it on the page, and no pack', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${base}/reports`);
+    await page.getByLabel('API token').fill('not-a-real-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByRole('alert').textContent()).toMatch(/That API token is not valid/);
+    expect(new URL(page.url()).pathname).toBe('/sign-in');
     await page.close();
+
+    const signedIn = await reportsPage(h.tokens.pcc_analyst);
+    h.clock.advanceMinutes(h.config.signIn.idleTimeoutMinutes + 1); // left idle: the session ends
+    await signedIn.click('text=Open evidence pack');
+    await signedIn.locator('#msg:not(:empty)').waitFor(); // the page's answer, whatever it says
+    expect(await signedIn.locator('#msg').textContent()).toBe('Your session has ended: sign in again.');
+    expect(await signedIn.frameLocator('#pack').locator('h2').count()).toBe(0);
+    await signedIn.close();
   });
 
   it('"Download CSVs (ZIP)" saves the CSVs behind every chart, with the definitions', async () => {

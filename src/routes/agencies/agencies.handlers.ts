@@ -1,5 +1,7 @@
-/** Handlers for the partner agency directory, typed by their routes. Reads: any role. Changes and imports: admins. */
-import { forbidUnless } from '../../auth/roles.js';
+/**
+ * Handlers for the partner agency directory, typed by their routes. Who may read, change, import
+ * and see the history is the access policy's (src/access/routes.ts holds each route to it).
+ */
 import type { CommandDeps } from '../../commands/deps.js';
 import { AgencyDirectory, type Agency } from '../../directory/directory.js';
 import { importOruk, orukDocumentSchema } from '../../directory/oruk-import.js';
@@ -52,8 +54,6 @@ export function agencyHandlers(deps: CommandDeps) {
   };
 
   const create: AppRouteHandler<AgencyRoutes['create']> = async (c) => {
-    const denied = forbidUnless(c, ['admin'], 'changing the agency directory');
-    if (denied) return denied;
     const { code, ...input } = c.req.valid('json');
     const user = c.get('user');
     const now = deps.clock.now().toISOString();
@@ -88,8 +88,6 @@ export function agencyHandlers(deps: CommandDeps) {
   };
 
   const replace: AppRouteHandler<AgencyRoutes['replace']> = async (c) => {
-    const denied = forbidUnless(c, ['admin'], 'changing the agency directory');
-    if (denied) return denied;
     const { code } = c.req.valid('param');
     const input = c.req.valid('json');
     const user = c.get('user');
@@ -107,8 +105,6 @@ export function agencyHandlers(deps: CommandDeps) {
   };
 
   const deactivate: AppRouteHandler<AgencyRoutes['deactivate']> = async (c) => {
-    const denied = forbidUnless(c, ['admin'], 'changing the agency directory');
-    if (denied) return denied;
     const { code } = c.req.valid('param');
     const user = c.get('user');
     const r = dir.transaction(() => {
@@ -126,8 +122,6 @@ export function agencyHandlers(deps: CommandDeps) {
   };
 
   const history: AppRouteHandler<AgencyRoutes['history']> = (c) => {
-    const denied = forbidUnless(c, ['admin', 'mh_lead'], 'the directory history');
-    if (denied) return denied;
     const { code } = c.req.valid('param');
     const items = agencyHistory(deps.db, code);
     if (!items) return sendProblem(c, notFound(code));
@@ -135,8 +129,6 @@ export function agencyHandlers(deps: CommandDeps) {
   };
 
   const importDirectory: AppRouteHandler<AgencyRoutes['importOruk']> = async (c) => {
-    const denied = forbidUnless(c, ['admin'], 'importing into the agency directory');
-    if (denied) return denied;
     const doc = c.req.valid('json');
     const shape = orukDocumentSchema.safeParse(doc);
     if (!shape.success) {

@@ -10,6 +10,7 @@ import {
   ifMatchHeader,
   instantOut,
   problemResponse,
+  restricted,
   security,
   withBody,
 } from '../schemas.js';
@@ -77,6 +78,7 @@ export function agencyRoutes(config: ForceConfig) {
       },
       400: problemResponse('Bad filter'),
       ...authenticated,
+      ...restricted,
     },
   });
 
@@ -96,6 +98,7 @@ export function agencyRoutes(config: ForceConfig) {
       },
       400: problemResponse('Bad code'),
       ...authenticated,
+      ...restricted,
       404: problemResponse('Unknown agency'),
     },
   });
@@ -131,7 +134,7 @@ export function agencyRoutes(config: ForceConfig) {
       },
       400: problemResponse('Malformed input (issues name the fields)'),
       ...authenticated,
-      403: problemResponse('Not an admin'),
+      ...restricted,
       409: problemResponse('The code is already used'),
       ...withBody,
     },
@@ -158,7 +161,7 @@ export function agencyRoutes(config: ForceConfig) {
       },
       400: problemResponse('Malformed input, bad code or If-Match'),
       ...authenticated,
-      403: problemResponse('Not an admin'),
+      ...restricted,
       404: problemResponse('Unknown agency'),
       409: problemResponse('Stale If-Match'),
       ...withBody,
@@ -182,7 +185,7 @@ export function agencyRoutes(config: ForceConfig) {
       },
       400: problemResponse('Bad code or If-Match'),
       ...authenticated,
-      403: problemResponse('Not an admin'),
+      ...restricted,
       404: problemResponse('Unknown agency'),
       409: problemResponse('Stale If-Match'),
       ...bodyTooLarge,
@@ -220,7 +223,7 @@ export function agencyRoutes(config: ForceConfig) {
       },
       400: problemResponse('Bad code'),
       ...authenticated,
-      403: problemResponse('Not allowed for your role'),
+      ...restricted,
       404: problemResponse('Unknown agency'),
     },
   });
@@ -251,7 +254,7 @@ export function agencyRoutes(config: ForceConfig) {
       },
       400: problemResponse('Not an ORUK document, or a bad query'),
       ...authenticated,
-      403: problemResponse('Not an admin'),
+      ...restricted,
       ...withBody,
     },
   });

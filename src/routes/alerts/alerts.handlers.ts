@@ -1,9 +1,11 @@
 /**
  * Alert handlers, each typed by its route: reads from src/queries/alerts.ts; acknowledging and
- * escalating go through the command path (src/commands/respond-to-alert.ts), allowed by the policy
- * matrix (`alert.acknowledge`, `alert.escalate`).
+ * escalating go through the command path (src/commands/respond-to-alert.ts). The route guard holds
+ * each to its operation (src/access/routes.ts); each alert names its incident, so a read of the list
+ * is recorded in the access log with the alerts and their incidents.
  */
-import { forbidUnlessGranted } from '../../access/require-operation.js';
+import type { RecordRef } from '../../access/access-log.js';
+import { authorize } from '../../access/authorize.js';
 import type { CommandDeps } from '../../commands/deps.js';
 import { requestHash } from '../../commands/idempotency.js';
 import { acknowledgeAlert, escalateAlert } from '../../commands/respond-to-alert.js';
@@ -16,13 +18,31 @@ import { listAlerts, unacknowledgedCounts } from '../../queries/alerts.js';
 import type { AcknowledgeRoute, CountsRoute, EscalateRoute, ListRoute } from './alerts.routes.js';
 
 export const alertHandlers = (deps: CommandDeps) => {
-  const list: AppRouteHandler<ListRoute> = (c) => c.json({ items: listAlerts(deps.db, c.req.valid('query')) }, 200);
+  const list: AppRouteHandler<ListRoute> = async (c) => {
+    const q = c.req.valid('query');
+    const items = listAlerts(deps.db, q);
+    const incidents = [...new Set(items.map((a) => a.incidentId))];
+    const records: RecordRef[] = [
+      ...items.map((a): RecordRef => ({ type: 'alert', id: a.id })),
+      ...incidents.map((id): RecordRef => ({ type: 'incident', id })),
+    ];
+    const access = await authorize(c, 'alert.read', {
+      action: 'alerts.list',
+      records,
+      params: {
+        rule: q.rule ?? null,
+        incidentStatus: q.incidentStatus ?? null,
+        from: q.from ?? null,
+        to: q.to ?? null,
+      },
+    });
+    if (!access.ok) return sendProblem(c, access.problem);
+    return c.json({ items }, 200);
+  };
 
   const counts: AppRouteHandler<CountsRoute> = (c) => c.json(unacknowledgedCounts(deps.db), 200);
 
   const acknowledge: AppRouteHandler<AcknowledgeRoute> = async (c) => {
-    const denied = forbidUnlessGranted(c, 'alert.acknowledge');
-    if (denied) return denied;
     const key = parseIdempotencyKey(c.req.header('idempotency-key'));
     if (isProblem(key)) return sendProblem(c, key);
     const { id } = c.req.valid('param');
@@ -42,8 +62,6 @@ export const alertHandlers = (deps: CommandDeps) => {
   };
 
   const escalate: AppRouteHandler<EscalateRoute> = async (c) => {
-    const denied = forbidUnlessGranted(c, 'alert.escalate');
-    if (denied) return denied;
     const key = parseIdempotencyKey(c.req.header('idempotency-key'));
     if (isProblem(key)) return sendProblem(c, key);
     const { id } = c.req.valid('param');

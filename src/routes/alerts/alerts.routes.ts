@@ -10,6 +10,8 @@ import {
   idParam,
   instantOut,
   problemResponse,
+  readHeaders,
+  restricted,
   security,
   severity,
   withBody,
@@ -53,6 +55,7 @@ export const list = createRoute({
   operationId: 'listAlerts',
   tags: ['Alerts'],
   summary: 'Alerts raised by rules (FLAG outcomes and missed deadlines), filterable, with their acknowledgement',
+  description: 'Every read is recorded in the access log with the alerts and their incidents.',
   security,
   request: {
     query: z.object({
@@ -72,14 +75,16 @@ export const list = createRoute({
       to: z.iso.datetime({ offset: true }).optional(),
       limit: z.coerce.number().int().min(1).max(500).default(100),
     }),
+    headers: readHeaders,
   },
   responses: {
     200: {
       content: { 'application/json': { schema: z.object({ items: z.array(alertSchema) }) } },
       description: 'Alerts',
     },
-    400: problemResponse('Bad filter'),
+    400: problemResponse('Bad filter or X-Access-Reason'),
     ...authenticated,
+    ...restricted,
   },
 });
 
@@ -101,6 +106,7 @@ export const counts = createRoute({
       description: 'Counts of unacknowledged alerts on open incidents',
     },
     ...authenticated,
+    ...restricted,
   },
 });
 
@@ -132,7 +138,7 @@ const commandResponses = (what: string) => ({
   },
   400: problemResponse('Malformed body, bad id or Idempotency-Key'),
   ...authenticated,
-  403: problemResponse('Not allowed for your role'),
+  ...restricted,
   404: problemResponse('Unknown alert'),
   ...withBody,
   422: problemResponse('Idempotency-Key reused for a different request'),

@@ -7,7 +7,9 @@ import {
   instantOut as instant,
   power,
   problemResponse,
+  readHeaders,
   referralState,
+  restricted,
   referralStatus,
   security,
 } from '../schemas.js';
@@ -88,8 +90,8 @@ export const handovers = createRoute({
   description:
     'Referrals made in [from, to) (default: the last 30 days; at most 366 days), a page at a time (limit, cursor ' +
     '→ nextCursor); the summary and the per-agency figures cover every referral matching the filters. ' +
-    'format=csv (or Accept: text/csv) downloads every matching referral, one row each (not paged). Roles: mh_lead, ' +
-    'supervisor, admin.',
+    'format=csv (or Accept: text/csv) downloads every matching referral, one row each (not paged). Every read ' +
+    'is recorded in the access log with the referrals and incidents in it (a CSV as a disclosure to the user).',
   security,
   request: {
     query: z.object({
@@ -104,6 +106,7 @@ export const handovers = createRoute({
       limit: z.coerce.number().int().min(1).max(500).default(100),
       cursor: z.string().max(400).optional().openapi({ description: 'nextCursor of the previous page' }),
     }),
+    headers: readHeaders,
   },
   responses: {
     200: {
@@ -151,9 +154,9 @@ export const handovers = createRoute({
       headers: headers.download.extend(headers.noStore.shape),
       description: 'The audit',
     },
-    400: problemResponse('Bad range or cursor'),
+    400: problemResponse('Bad range, cursor or X-Access-Reason'),
     ...authenticated,
-    403: problemResponse('Not allowed for your role'),
+    ...restricted,
   },
 });
 
@@ -192,7 +195,8 @@ export const placeOfSafetyHandovers = createRoute({
   summary: 'Handovers at places of safety (R35): arrival, NHS acceptance, police departure, breaches by site',
   description:
     'Every stay at a place of safety that began in [from, to) (default: the last 30 days; at most 366 days), a ' +
-    'page at a time; bySite covers every matching stay. format=csv downloads them all. Roles: mh_lead, supervisor.',
+    'page at a time; bySite covers every matching stay. format=csv downloads them all. Every read is recorded ' +
+    'in the access log with the detentions in it (a CSV as a disclosure to the user).',
   security,
   request: {
     query: z.object({
@@ -204,6 +208,7 @@ export const placeOfSafetyHandovers = createRoute({
       limit: z.coerce.number().int().min(1).max(500).default(100),
       cursor: z.string().max(400).optional().openapi({ description: 'nextCursor of the previous page' }),
     }),
+    headers: readHeaders,
   },
   responses: {
     200: {
@@ -249,7 +254,7 @@ export const placeOfSafetyHandovers = createRoute({
     },
     400: problemResponse('Bad range, filter or cursor'),
     ...authenticated,
-    403: problemResponse('Not allowed for your role'),
+    ...restricted,
   },
 });
 

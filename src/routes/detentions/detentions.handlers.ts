@@ -1,10 +1,11 @@
 /**
  * Detention, review and ADR return handlers, each typed by its route; the reads live in src/queries
- * and src/reports, the MH lead's finding goes through the command path (src/commands), and every
- * disclosure of a record (CSV, the record for the IOPC or a coroner) is logged by disclosure.ts.
+ * and src/reports, the MH lead's finding goes through the command path (src/commands). Every answer
+ * with record-level data is authorized and logged (src/access/authorize.ts); a disclosure (CSV, the
+ * record for the IOPC or a coroner) needs its justification (disclosure.ts).
  */
 import type { Context } from 'hono';
-import { forbidUnlessGranted } from '../../access/require-operation.js';
+import { type AccessReason, authorize, authorizeDisclosure } from '../../access/authorize.js';
 import type { CommandDeps } from '../../commands/deps.js';
 import { requestHash } from '../../commands/idempotency.js';
 import { recordDetentionFinding } from '../../commands/record-detention-finding.js';
@@ -19,7 +20,7 @@ import { detentionDetail, listDetentions, type DetentionFilter } from '../../que
 import { adrReturn, recordsCsv, tableCsv } from '../../reports/adr-return.js';
 import { detentionListCsv } from '../../reports/detention-list-csv.js';
 import { detentionRecord, detentionRecordHtml } from '../../reports/detention-record.js';
-import { DISCLOSURE_REASONS, parseJustification, recordDisclosure } from './disclosure.js';
+import { reasonLabel } from './disclosure.js';
 import type { DetentionRoutes } from './detentions.routes.js';
 
 /** Every detention matching `q`, page by page (for a CSV that is not paged). */
@@ -39,16 +40,13 @@ export function detentionHandlers(deps: CommandDeps) {
     const q = c.req.valid('query');
     const now = deps.clock.now();
     if (q.format === 'csv') {
-      const why = parseJustification(c.req.header('x-access-reason'));
-      if (isProblem(why)) return sendProblem(c, why);
       const items = allDetentions(deps, now, q);
-      await recordDisclosure(deps, {
-        user: c.get('user'),
+      const access = await authorizeDisclosure(c, 'detention.review', {
         action: 'detentions.csv',
-        justification: why,
+        records: items.map((d) => ({ type: 'detention', id: d.id })),
         params: { format: 'csv', from: q.from, to: q.to, flag: q.flag, outcome: q.outcome, reviewed: q.reviewed },
-        detentionIds: items.map((d) => d.id),
       });
+      if (!access.ok) return sendProblem(c, access.problem);
       return c.body(detentionListCsv(items), 200, {
         'content-type': 'text/csv; charset=utf-8',
         'content-disposition': `attachment; filename="detentions_${now.toISOString().slice(0, 10)}.csv"`,
@@ -66,35 +64,50 @@ export function detentionHandlers(deps: CommandDeps) {
         ),
       );
     const { items, total, next, reviewed } = listDetentions(deps.db, now, q, after);
+    const access = await authorize(c, 'detention.read', {
+      action: 'detentions.list',
+      records: items.map((d) => ({ type: 'detention', id: d.id, closedAt: d.closedAt })),
+      params: { status: q.status ?? null, open: q.open ?? null, from: q.from ?? null, to: q.to ?? null },
+    });
+    if (!access.ok) return sendProblem(c, access.problem);
     return c.json(
       { items, total, reviewed, nextCursor: next ? encodeCursor(...next) : null, now: now.toISOString() },
       200,
     );
   };
 
-  const get: AppRouteHandler<DetentionRoutes['get']> = (c) => {
+  const get: AppRouteHandler<DetentionRoutes['get']> = async (c) => {
     const { id } = c.req.valid('param');
     const detention = detentionDetail(deps.db, deps.clock.now(), id);
     if (!detention)
       return sendProblem(c, problem(404, 'DETENTION_NOT_FOUND', 'Unknown detention', `no detention with id ${id}`));
+    const access = await authorize(c, 'detention.read', {
+      action: 'detention.get',
+      records: [{ type: 'detention', id, closedAt: detention.closedAt }],
+    });
+    if (!access.ok) return sendProblem(c, access.problem);
     return c.json(detention, 200, { ETag: `"${detention.version}"` });
   };
 
   const unknown = (c: Context<AppEnv>, id: string) =>
     sendProblem(c, problem(404, 'DETENTION_NOT_FOUND', 'Unknown detention', `no detention with id ${id}`));
 
-  const review: AppRouteHandler<DetentionRoutes['review']> = (c) => {
-    const denied = forbidUnlessGranted(c, 'detention.review');
-    if (denied) return denied;
+  const review: AppRouteHandler<DetentionRoutes['review']> = async (c) => {
     const { id } = c.req.valid('param');
     const r = detentionReview(deps.db, deps.clock.now(), id, deps.config.force.timezone);
     if (!r) return unknown(c, id);
+    const access = await authorize(c, 'detention.review', {
+      action: 'detention.review',
+      records: [
+        { type: 'detention', id },
+        { type: 'incident', id: r.detention.incidentId },
+      ],
+    });
+    if (!access.ok) return sendProblem(c, access.problem);
     return c.json(r, 200);
   };
 
   const recordFinding: AppRouteHandler<DetentionRoutes['recordFinding']> = async (c) => {
-    const denied = forbidUnlessGranted(c, 'detention.review');
-    if (denied) return denied;
     const { id } = c.req.valid('param');
     const key = parseIdempotencyKey(c.req.header('idempotency-key'));
     if (isProblem(key)) return sendProblem(c, key);
@@ -114,15 +127,11 @@ export function detentionHandlers(deps: CommandDeps) {
   };
 
   const exportRecord: AppRouteHandler<DetentionRoutes['exportRecord']> = async (c) => {
-    const denied = forbidUnlessGranted(c, 'detention.review');
-    if (denied) return denied;
     const { id } = c.req.valid('param');
     const { format } = c.req.valid('query');
-    const why = parseJustification(c.req.header('x-access-reason'));
-    if (isProblem(why)) return sendProblem(c, why);
-    const out = exportDetention(deps, c, id, format, why);
+    const out = await exportDetention(deps, c, id, format);
     if (!out) return unknown(c, id);
-    await out.logged;
+    if (!out.ok) return sendProblem(c, out.problem);
     if (format === 'html') return c.html(out.html(), 200, { 'cache-control': 'no-store' });
     return c.json(out.record, 200, {
       'content-disposition': `attachment; filename="detention-${id}.json"`,
@@ -130,9 +139,18 @@ export function detentionHandlers(deps: CommandDeps) {
     });
   };
 
-  const adr: AppRouteHandler<DetentionRoutes['adr']> = (c) => {
+  const adr: AppRouteHandler<DetentionRoutes['adr']> = async (c) => {
     const q = c.req.valid('query');
     const r = adrReturn(deps.db, deps.config, q.year);
+    const recordLevel = q.format === 'json' || q.table === 'records';
+    const access = await authorize(c, 'adr.records', {
+      action: 'adr.return',
+      kind: q.format === 'csv' ? 'disclosure' : 'consultation',
+      records: recordLevel ? r.records.map((d) => ({ type: 'detention', id: d.detentionId })) : [],
+      params: { year: q.year, format: q.format, table: q.table },
+      log: recordLevel,
+    });
+    if (!access.ok) return sendProblem(c, access.problem);
     if (q.format === 'json') return c.json(r, 200);
     const csv = q.table === 'records' ? recordsCsv(r) : tableCsv(r, q.table);
     const filename = `adr-s136-${deps.config.force.code.toLowerCase()}-${q.year}-${q.table}.csv`;
@@ -146,33 +164,37 @@ export function detentionHandlers(deps: CommandDeps) {
 }
 
 /**
- * A detention's record for the IOPC or a coroner, and its disclosure written to the access log (the
- * API's export and the console's share it). Null when there is no such detention; nothing is logged then.
+ * A detention's record for the IOPC or a coroner, authorized and written to the access log as a
+ * disclosure with its justification before it is handed over (the API's export and the console's
+ * share it). Null when there is no such detention; nothing is logged then.
  */
-export function exportDetention(
+export async function exportDetention(
   deps: CommandDeps,
   c: Context<AppEnv>,
   id: string,
   format: 'json' | 'html',
-  why: { code: string; text: string | null },
+  /** A console form's reason; the API's comes from X-Access-Reason. */
+  why?: AccessReason | null,
 ) {
   const r = detentionReview(deps.db, deps.clock.now(), id, deps.config.force.timezone);
   if (!r) return null;
+  const access = await authorizeDisclosure(c, 'detention.review', {
+    action: 'detention.export',
+    ...(why === undefined ? {} : { reason: why }),
+    records: [
+      { type: 'detention', id },
+      { type: 'incident', id: r.detention.incidentId },
+    ],
+    params: { format },
+  });
+  if (!access.ok) return access;
   const user = c.get('user');
   const record = detentionRecord(r, deps.config, {
     exportedAt: deps.clock.now().toISOString(),
     exportedBy: { id: user.id, name: user.name, role: user.role },
-    purpose: why.code,
-    purposeLabel: DISCLOSURE_REASONS.find((x) => x.code === why.code)?.label ?? why.code,
-    justification: why.text,
+    purpose: access.purpose,
+    purposeLabel: reasonLabel(deps.config, access.purpose),
+    justification: access.reason?.text ?? null,
   });
-  const logged = recordDisclosure(deps, {
-    user,
-    action: 'detention.export',
-    justification: why,
-    params: { format },
-    detentionIds: [id],
-    incidentId: r.detention.incidentId,
-  });
-  return { record, logged, html: () => detentionRecordHtml(record, deps.config) };
+  return { ok: true as const, record, html: () => detentionRecordHtml(record, deps.config) };
 }

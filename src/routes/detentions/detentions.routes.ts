@@ -18,6 +18,9 @@ import {
   instantOut as instant,
   power,
   problemResponse,
+  readHeaders,
+  reasonRequired,
+  restricted,
   security,
   severity,
   timelineEntrySchema,
@@ -295,6 +298,9 @@ export function detentionRoutes() {
     operationId: 'listDetentions',
     tags: ['Detentions'],
     summary: 'MHA s.136/s.135 detentions with the time left on each clock',
+    description:
+      'Every page read is recorded in the access log with the detentions on it. A page that shows a detention ' +
+      'closed longer than the grace period needs X-Access-Reason (428 without it): open=true lists the running ones.',
     security,
     request: {
       query: z.object({
@@ -344,13 +350,7 @@ export function detentionRoutes() {
           .optional()
           .openapi({ description: "nextCursor of the previous page (order 'newest')" }),
       }),
-      headers: z.object({
-        'x-access-reason': z
-          .string()
-          .max(600)
-          .optional()
-          .openapi({ description: 'Required with format=csv (a disclosure): a reason code, then optional free text' }),
-      }),
+      headers: readHeaders,
     },
     responses: {
       200: {
@@ -371,9 +371,10 @@ export function detentionRoutes() {
         headers: headers.download,
         description: 'A page of detentions (or, as CSV, all that match)',
       },
-      400: problemResponse('Bad filter, cursor or reason code'),
+      400: problemResponse('Bad filter, cursor or X-Access-Reason'),
       ...authenticated,
-      428: problemResponse('format=csv without X-Access-Reason: a disclosure needs its justification'),
+      ...restricted,
+      ...reasonRequired,
     },
   });
 
@@ -385,17 +386,22 @@ export function detentionRoutes() {
     summary:
       'A detention: state, clock, places of safety, handover, assessment, outcome, ADR completeness, audit and legal ' +
       'timeline',
+    description:
+      'Recorded in the access log. A detention closed longer than the grace period needs X-Access-Reason (428 ' +
+      'without it).',
     security,
-    request: { params: idParam('id', 64) },
+    request: { params: idParam('id', 64), headers: readHeaders },
     responses: {
       200: {
         content: { 'application/json': { schema: detentionDetailSchema } },
         headers: headers.etag('incident'),
         description: 'The detention',
       },
-      400: problemResponse('Bad id'),
+      400: problemResponse('Bad id or X-Access-Reason'),
       ...authenticated,
+      ...restricted,
       404: problemResponse('Unknown detention'),
+      ...reasonRequired,
     },
   });
 
@@ -409,7 +415,8 @@ export function detentionRoutes() {
       'tables)',
     description:
       'JSON by default (totals, tables, records). format=csv gives one CSV: table=records (default; one row per ' +
-      'detention) or an aggregate table.',
+      'detention) or an aggregate table. Record-level answers (JSON, table=records) are recorded in the access log, ' +
+      'the CSV as a disclosure to the user who downloads it.',
     security,
     request: {
       query: z.object({
@@ -424,6 +431,7 @@ export function detentionRoutes() {
         format: z.enum(['json', 'csv']).default('json'),
         table: z.enum(['records', ...ADR_TABLES]).default('records'),
       }),
+      headers: readHeaders,
     },
     responses: {
       200: {
@@ -431,8 +439,9 @@ export function detentionRoutes() {
         headers: headers.download,
         description: 'The return',
       },
-      400: problemResponse('Bad year, format or table'),
+      400: problemResponse('Bad year, format, table or X-Access-Reason'),
       ...authenticated,
+      ...restricted,
     },
   });
 

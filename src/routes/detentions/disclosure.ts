@@ -1,85 +1,36 @@
 /**
- * Disclosures from the MH lead's work (ACCESS.md "Justification"): a detention's record exported for
- * the IOPC or a coroner, the detention list downloaded as CSV. A disclosure needs its justification —
- * a reason code and optional free text ("courtOrCoroner; inquest"), X-Access-Reason on the API, a
- * form field on the console — and is written to the access log with its recipient (the signed-in
- * user who downloads it). `recordDisclosure` is the one place the MH lead's disclosures are logged;
- * the record is handed over only once that row is durable.
+ * Disclosures from the MH lead's work (a detention's record exported for the IOPC or a coroner, the
+ * detention list downloaded as CSV) always need their justification, whatever the record's age: a
+ * reason code from the force's configuration (`access.reasons`) and optional free text — X-Access-Reason
+ * on the API, the reason fields of a console form. `authorizeDisclosure` (src/access/authorize.ts) then
+ * decides and writes the disclosure to the access log before anything is handed over; this reads a form.
  */
-import type { CommandDeps } from '../../commands/deps.js';
+import { type AccessReason, parseAccessReason } from '../../access/authorize.js';
+import type { AccessConfig } from '../../config/schema.js';
 import { problem, type Problem } from '../../http/problem.js';
-import { auditAccess } from '../../reports/access-audit.js';
 
-/** The reason codes a person may give (the access configuration's list). */
-export const DISCLOSURE_REASONS = [
-  { code: 'followUp', label: 'Follow-up of this incident' },
-  { code: 'detentionReview', label: 'Review of a detention' },
-  { code: 'complaintOrIopc', label: 'Complaint or IOPC referral' },
-  { code: 'courtOrCoroner', label: 'Court or coroner' },
-  { code: 'safeguarding', label: 'Safeguarding' },
-  { code: 'dataQuality', label: 'Data quality correction' },
-] as const;
+type Config = { access: AccessConfig };
 
-export interface Justification {
-  code: string;
-  text: string | null;
+const missing = (config: Config): Problem<428> =>
+  problem(
+    428,
+    'ACCESS_REASON_REQUIRED',
+    'A reason is required',
+    'a disclosure needs its justification: send X-Access-Reason with one of ' +
+      `${config.access.reasons.map((r) => r.code).join(', ')}, then optional free text ` +
+      '(e.g. "courtOrCoroner; inquest")',
+  );
+
+/** A console form's `reason` (a code) and `why` (free text), read as X-Access-Reason would be. */
+export function disclosureReasonFromForm(
+  config: Config,
+  form: Record<string, unknown>,
+): AccessReason | Problem<400> | Problem<428> {
+  const code = typeof form.reason === 'string' ? form.reason.trim() : '';
+  if (code === '') return missing(config);
+  return parseAccessReason(config, code, typeof form.why === 'string' ? form.why : null);
 }
 
-/** `code; free text` → the justification; a 428 when there is none, a 400 for an unknown code. */
-export function parseJustification(raw: string | undefined | null): Justification | Problem<428> | Problem<400> {
-  const value = (raw ?? '').trim();
-  if (value === '')
-    return problem(
-      428,
-      'ACCESS_REASON_REQUIRED',
-      'A reason is required',
-      `a disclosure needs its justification: send X-Access-Reason with one of ${codes()}, then optional free text ` +
-        '(e.g. "courtOrCoroner; inquest")',
-    );
-  const at = value.indexOf(';');
-  const code = (at < 0 ? value : value.slice(0, at)).trim();
-  const text = at < 0 ? '' : value.slice(at + 1).trim();
-  if (!DISCLOSURE_REASONS.some((r) => r.code === code))
-    return problem(
-      400,
-      'UNKNOWN_ACCESS_REASON',
-      'Unknown reason',
-      `'${code}' is not a reason code; use one of ${codes()}`,
-      {
-        issues: [{ path: 'header.x-access-reason', message: `one of ${codes()}` }],
-      },
-    );
-  return { code, text: text === '' ? null : text };
-}
-
-const codes = () => DISCLOSURE_REASONS.map((r) => r.code).join(', ');
-
-export interface Disclosure {
-  user: { id: string; role: string };
-  /** What was disclosed: detention.export, detentions.csv … */
-  action: string;
-  justification: Justification;
-  /** Codes and dates only (format, filters): never a record's content. */
-  params: Record<string, unknown>;
-  detentionIds: readonly string[];
-  incidentId?: string | null;
-}
-
-/** Writes the disclosure to the access log (durable before it resolves); the recipient is the user. */
-export async function recordDisclosure(deps: CommandDeps, d: Disclosure): Promise<void> {
-  await auditAccess(deps, {
-    userId: d.user.id,
-    role: d.user.role,
-    action: d.action,
-    params: {
-      ...d.params,
-      kind: 'disclosure',
-      purpose: d.justification.code,
-      justification: d.justification.text,
-      recipient: `user:${d.user.id}`,
-      detentions: d.detentionIds.length <= 20 ? d.detentionIds : `${d.detentionIds.length} detentions`,
-    },
-    incidentId: d.incidentId ?? null,
-    outcome: 'shown',
-  });
-}
+/** The label a person chose the reason by (for the exported record's cover). */
+export const reasonLabel = (config: Config, code: string) =>
+  config.access.reasons.find((r) => r.code === code)?.label ?? code;

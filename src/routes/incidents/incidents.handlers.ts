@@ -3,6 +3,7 @@
  * (src/commands), reads through src/queries; refusals become problem responses here.
  */
 import type { Context } from 'hono';
+import { authorize, authorizeEvent } from '../../access/authorize.js';
 import { createIncident } from '../../commands/create-incident.js';
 import type { CommandDeps } from '../../commands/deps.js';
 import { requestHash } from '../../commands/idempotency.js';
@@ -38,7 +39,7 @@ export function incidentHandlers(deps: CommandDeps) {
     return c.json(r.body, 201, { Location: `/api/incidents/${r.body.id}`, ...answerHeaders(r) });
   };
 
-  const list: AppRouteHandler<IncidentRoutes['list']> = (c) => {
+  const list: AppRouteHandler<IncidentRoutes['list']> = async (c) => {
     const q = c.req.valid('query');
     const after = q.cursor ? decodeCursor(q.cursor) : null;
     if (q.cursor && !after)
@@ -47,14 +48,25 @@ export function incidentHandlers(deps: CommandDeps) {
         problem(400, 'BAD_CURSOR', 'Invalid cursor', 'cursor must be a nextCursor value returned by this endpoint'),
       );
     const { items, total, next } = listIncidents(deps.db, q, after);
+    const access = await authorize(c, 'incident.read', {
+      action: 'incidents.list',
+      records: items.map((i) => ({ type: 'incident', id: i.id, closedAt: i.closedAt })),
+      params: { status: q.status ?? null, from: q.from ?? null, to: q.to ?? null },
+    });
+    if (!access.ok) return sendProblem(c, access.problem);
     return c.json({ items, total, nextCursor: next ? encodeCursor(...next) : null }, 200);
   };
 
-  const get: AppRouteHandler<IncidentRoutes['get']> = (c) => {
+  const get: AppRouteHandler<IncidentRoutes['get']> = async (c) => {
     const { id } = c.req.valid('param');
     const incident = incidentDetail(deps.db, id);
     if (!incident)
       return sendProblem(c, problem(404, 'INCIDENT_NOT_FOUND', 'Unknown incident', `no incident with id ${id}`));
+    const access = await authorize(c, 'incident.read', {
+      action: 'incident.get',
+      records: [{ type: 'incident', id, closedAt: incident.closedAt }],
+    });
+    if (!access.ok) return sendProblem(c, access.problem);
     return c.json(incident, 200, { ETag: `"${incident.version}"` });
   };
 
@@ -65,6 +77,8 @@ export function incidentHandlers(deps: CommandDeps) {
     const key = parseIdempotencyKey(c.req.header('idempotency-key'));
     if (isProblem(key)) return sendProblem(c, key);
     const input: IncidentEventInput = c.req.valid('json');
+    const allowed = await authorizeEvent(c, input, id);
+    if (!allowed.ok) return sendProblem(c, allowed.problem);
     const user = c.get('user');
     // The request hash is only compared when there is an Idempotency-Key; without one it is not computed.
     const hash =

@@ -13,6 +13,9 @@ import {
   incidentState,
   instantOut,
   problemResponse,
+  readHeaders,
+  reasonRequired,
+  restricted,
   security,
   timelineEntrySchema,
   withBody,
@@ -69,6 +72,7 @@ export function incidentRoutes(inputs: IncidentInputs) {
       },
       400: problemResponse('Malformed input (issues name the fields) or a bad Idempotency-Key'),
       ...authenticated,
+      ...restricted,
       409: problemResponse('The reference is already used by another incident'),
       ...withBody,
       422: problemResponse(
@@ -84,6 +88,9 @@ export function incidentRoutes(inputs: IncidentInputs) {
     operationId: 'listIncidents',
     tags: ['Incidents'],
     summary: 'List incidents (newest first), filtered and paginated',
+    description:
+      'Every page read is recorded in the access log with the incidents on it. A page that shows an incident closed ' +
+      'longer than the grace period needs X-Access-Reason (428 without it): ask for status=open for the live queue.',
     security,
     request: {
       query: z.object({
@@ -100,6 +107,7 @@ export function incidentRoutes(inputs: IncidentInputs) {
         limit: z.coerce.number().int().min(1).max(200).default(50),
         cursor: z.string().max(200).optional(),
       }),
+      headers: readHeaders,
     },
     responses: {
       200: {
@@ -114,8 +122,10 @@ export function incidentRoutes(inputs: IncidentInputs) {
         },
         description: 'A page of incidents',
       },
-      400: problemResponse('Bad filter or cursor'),
+      400: problemResponse('Bad filter, cursor or X-Access-Reason'),
       ...authenticated,
+      ...restricted,
+      ...reasonRequired,
     },
   });
 
@@ -125,17 +135,22 @@ export function incidentRoutes(inputs: IncidentInputs) {
     operationId: 'getIncident',
     tags: ['Incidents'],
     summary: 'An incident: state, allowed events and full timeline',
+    description:
+      'Recorded in the access log. An incident closed longer than the grace period needs X-Access-Reason (428 ' +
+      'without it).',
     security,
-    request: { params: idParams },
+    request: { params: idParams, headers: readHeaders },
     responses: {
       200: {
         content: { 'application/json': { schema: incidentDetailSchema } },
         headers: headers.etag('incident'),
         description: 'The incident',
       },
-      400: problemResponse('Bad id'),
+      400: problemResponse('Bad id or X-Access-Reason'),
       ...authenticated,
+      ...restricted,
       404: problemResponse('Unknown incident'),
+      ...reasonRequired,
     },
   });
 
@@ -163,6 +178,7 @@ export function incidentRoutes(inputs: IncidentInputs) {
       },
       400: problemResponse('Malformed input, unknown event type, bad id, If-Match or Idempotency-Key'),
       ...authenticated,
+      ...restricted,
       404: problemResponse('Unknown incident'),
       409: problemResponse('Stale version (the incident changed since you read it), or an id already used elsewhere'),
       ...withBody,

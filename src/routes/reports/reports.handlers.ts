@@ -1,13 +1,13 @@
 /**
- * Demand evidence handlers, typed by their routes. Role-restricted (configuration) and every view
- * is audited, refusals included; suppression (R44) is applied for the roles configured for it.
+ * Demand evidence handlers, typed by their routes. Who may read them is the access policy's, and
+ * every view is in the access log, refusals included; suppression (R44) is applied to the roles the
+ * policy grants reports only in suppressed form (the PCC analyst), whatever they ask for.
  */
-import type { Context } from 'hono';
+import { authorize } from '../../access/authorize.js';
 import type { CommandDeps } from '../../commands/deps.js';
 import { problem, sendProblem } from '../../http/problem.js';
-import type { AppEnv, AppRouteHandler } from '../../http/types.js';
+import type { AppRouteHandler } from '../../http/types.js';
 import { highIntensityMarker } from '../../queries/high-intensity.js';
-import { auditAccess } from '../../reports/access-audit.js';
 import { reportCsv } from '../../reports/csv.js';
 import { runDemandReport } from '../../reports/demand-report.js';
 import { evidencePack as buildEvidencePack, evidencePackZip } from '../../reports/evidence-pack.js';
@@ -31,44 +31,20 @@ function badPeriod(from: string, to: string) {
 }
 
 export function reportHandlers(deps: CommandDeps) {
-  const reporting = deps.config.reporting;
-  /** A 403 for the role, recorded in the access log as refused. */
-  const refuse = async (
-    c: Context<AppEnv>,
-    action: string,
-    params: Record<string, unknown>,
-    incidentId: string | null = null,
-  ) => {
-    const user = c.get('user');
-    await auditAccess(deps, { userId: user.id, role: user.role, action, params, incidentId, outcome: 'refused' });
-    return sendProblem(
-      c,
-      problem(
-        403,
-        'ROLE_NOT_ALLOWED',
-        'Not allowed for your role',
-        `the role '${user.role}' may not do this (${action}); ask for a role that may`,
-      ),
-    );
-  };
-  const suppressFor = (role: string, asked: string | undefined) =>
-    (reporting.suppressedRoles as readonly string[]).includes(role) || asked === 'true';
-
   const demand: AppRouteHandler<DemandRoute> = async (c) => {
     const q = c.req.valid('query');
-    const user = c.get('user');
     const params = { from: q.from, to: q.to, groupBy: q.groupBy, format: q.format, suppress: q.suppress ?? null };
-    if (!(reporting.viewRoles as readonly string[]).includes(user.role)) return refuse(c, 'report.demand', params);
     const bad = badPeriod(q.from, q.to);
     if (bad) return sendProblem(c, bad);
+    const access = await authorize(c, 'reports.read', { action: 'report.demand', params });
+    if (!access.ok) return sendProblem(c, access.problem);
     const report = runDemandReport({
       db: deps.db,
       config: deps.config,
       params: { from: q.from, to: q.to, groupBy: q.groupBy },
-      suppress: suppressFor(user.role, q.suppress),
+      suppress: access.suppressed || q.suppress === 'true',
       now: deps.clock.now(),
     });
-    await auditAccess(deps, { userId: user.id, role: user.role, action: 'report.demand', params, outcome: 'shown' });
     if (q.format === 'csv') {
       return c.body(reportCsv(report), 200, {
         'content-type': 'text/csv; charset=utf-8',
@@ -82,23 +58,16 @@ export function reportHandlers(deps: CommandDeps) {
     const q = c.req.valid('query');
     const user = c.get('user');
     const params = { from: q.from, to: q.to, format: q.format, suppress: q.suppress ?? null };
-    if (!(reporting.viewRoles as readonly string[]).includes(user.role))
-      return refuse(c, 'report.evidencePack', params);
     const bad = badPeriod(q.from, q.to);
     if (bad) return sendProblem(c, bad);
+    const access = await authorize(c, 'reports.read', { action: 'report.evidencePack', params });
+    if (!access.ok) return sendProblem(c, access.problem);
     const pack = buildEvidencePack({
       db: deps.db,
       config: deps.config,
       params: { from: q.from, to: q.to },
-      suppress: suppressFor(user.role, q.suppress),
+      suppress: access.suppressed || q.suppress === 'true',
       now: deps.clock.now(),
-    });
-    await auditAccess(deps, {
-      userId: user.id,
-      role: user.role,
-      action: 'report.evidencePack',
-      params,
-      outcome: 'shown',
     });
     const name = `evidence-pack-${q.from}-to-${q.to}`;
     if (q.format === 'zip') {
@@ -114,18 +83,18 @@ export function reportHandlers(deps: CommandDeps) {
     const q = c.req.valid('query');
     const user = c.get('user');
     const params = { from: q.from, to: q.to, suppress: q.suppress ?? null };
-    if (!(reporting.viewRoles as readonly string[]).includes(user.role)) return refuse(c, 'report.workbook', params);
     const bad = badPeriod(q.from, q.to);
     if (bad) return sendProblem(c, bad);
+    const access = await authorize(c, 'reports.read', { action: 'report.workbook', params });
+    if (!access.ok) return sendProblem(c, access.problem);
     const pack = buildEvidencePack({
       db: deps.db,
       config: deps.config,
       params: { from: q.from, to: q.to },
-      suppress: suppressFor(user.role, q.suppress),
+      suppress: access.suppressed || q.suppress === 'true',
       now: deps.clock.now(),
     });
     const body = await evidenceWorkbook(pack, user.role);
-    await auditAccess(deps, { userId: user.id, role: user.role, action: 'report.workbook', params, outcome: 'shown' });
     return c.body(new Uint8Array(body) as Uint8Array<ArrayBuffer>, 200, {
       'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
       'content-disposition': `attachment; filename="evidence-tables-${q.from}-to-${q.to}.xlsx"`,
@@ -135,8 +104,6 @@ export function reportHandlers(deps: CommandDeps) {
   const volumes: AppRouteHandler<VolumesRoute> = async (c) => {
     const body = c.req.valid('json');
     const user = c.get('user');
-    if (!(['admin', 'mh_lead'] as string[]).includes(user.role))
-      return refuse(c, 'volumes.record', { items: body.items.length });
     const unknown = body.items.find((i) => i.district !== undefined && !deps.config.districts.includes(i.district));
     if (unknown) {
       return sendProblem(
@@ -152,20 +119,14 @@ export function reportHandlers(deps: CommandDeps) {
 
   const marker: AppRouteHandler<MarkerRoute> = async (c) => {
     const { id } = c.req.valid('param');
-    const user = c.get('user');
-    if (!(reporting.highIntensity.viewRoles as readonly string[]).includes(user.role))
-      return refuse(c, 'incident.highIntensity', {}, id);
     const found = highIntensityMarker(deps.db, deps.config, id);
     if (!found)
       return sendProblem(c, problem(404, 'INCIDENT_NOT_FOUND', 'Unknown incident', `no incident with id ${id}`));
-    await auditAccess(deps, {
-      userId: user.id,
-      role: user.role,
+    const access = await authorize(c, 'handover.audit', {
       action: 'incident.highIntensity',
-      params: {},
-      incidentId: id,
-      outcome: 'shown',
+      records: [{ type: 'incident', id }],
     });
+    if (!access.ok) return sendProblem(c, access.problem);
     return c.json(found, 200);
   };
 

@@ -14,7 +14,7 @@
  *  - a form that was refused scrolls its error box into view and focuses it.
  */
 (() => {
-  const ICONS = { ok: '✔', warn: '▲', danger: '✖', info: '●', neutral: '–' };
+  const ICONS = { ok: '✔', warn: '▲', danger: '✖', info: '●', neutral: '○' };
   const loadedAt = performance.now();
   const serverNow = Date.parse(document.body.dataset.serverNow || '') || Date.now();
   const now = () => serverNow + (performance.now() - loadedAt);
@@ -54,15 +54,16 @@
     const since = Date.parse(el.dataset.since);
     const due = el.dataset.due ? Date.parse(el.dataset.due) : null;
     const share = Number(el.dataset.warnShare || '0.8');
+    const waited = Math.max(0, t - since);
     let tone = 'neutral';
-    let text = duration(t - since);
+    let text = duration(waited);
     if (due !== null) {
       if (t >= due) {
         tone = 'danger';
-        text = `${duration(t - since)} · ${duration(t - due)} over target`;
+        text = `${duration(waited)} · ${duration(t - due)} over target`;
       } else {
         tone = t - since >= (due - since) * share ? 'warn' : 'ok';
-        text = `${duration(t - since)} of ${duration(due - since)}`;
+        text = `${duration(waited)} of ${duration(due - since)}`;
       }
     }
     setTone(el, tone, text);

@@ -12,7 +12,8 @@ import { html } from 'hono/html';
 import { duration } from './format.js';
 
 export type Tone = 'ok' | 'warn' | 'danger' | 'info' | 'neutral';
-export const TONE_ICONS: Record<Tone, string> = { ok: '✔', warn: '▲', danger: '✖', info: '●', neutral: '–' };
+/** Never a dash for neutral: before a duration ("– 2 min") it reads as a negative time. */
+export const TONE_ICONS: Record<Tone, string> = { ok: '✔', warn: '▲', danger: '✖', info: '●', neutral: '○' };
 
 /** A status in colour, icon and words. */
 export function Tag({ tone, children }: { tone: Tone; children: unknown }) {
@@ -76,12 +77,15 @@ export function elapsedTone(now: number, since: number, due: number | null): Ton
   return now - since >= (due - since) * TARGET_WARNING_SHARE ? 'warn' : 'ok';
 }
 
-export const elapsedText = (now: number, since: number, due: number | null) =>
-  due === null
-    ? duration(now - since)
+/** A call received a moment "after" now (the clock skew R7 tolerates) has waited no time, not a negative one. */
+export const elapsedText = (now: number, since: number, due: number | null) => {
+  const waited = Math.max(0, now - since);
+  return due === null
+    ? duration(waited)
     : now >= due
-      ? `${duration(now - since)} · ${duration(now - due)} over target`
-      : `${duration(now - since)} of ${duration(due - since)}`;
+      ? `${duration(waited)} · ${duration(now - due)} over target`
+      : `${duration(waited)} of ${duration(due - since)}`;
+};
 
 /** Time since `since` (the call), against `due` (its target) when there is one. */
 export function Elapsed({ since, due, now }: { since: string; due: string | null; now: Date }) {

@@ -44,6 +44,19 @@ export function localTime(iso: string, timeZone: string, now?: Date): string {
   return `${fmt(timeZone, 'day').format(new Date(iso))} ${time}`;
 }
 
+/** An instant as the API writes it inside a sentence ("set at 2026-11-23T21:04:00.000Z on …"). */
+const ISO_INSTANT = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z(?: UTC)?/g;
+
+/** A machine's sentence (a refusal, an alert) with its instants as local times ("set at 21:04 on …", "UTC" dropped). */
+export const localiseTimes = (text: string, timeZone: string, now?: Date): string =>
+  text.replace(ISO_INSTANT, (iso) => localTime(iso.replace(/ UTC$/, ''), timeZone, now));
+
+/** A machine's message as a sentence on screen: capitalised, a full stop, its instants in local time. */
+export function asSentence(message: string, timeZone: string, now?: Date): string {
+  const m = localiseTimes(message, timeZone, now);
+  return `${m.charAt(0).toUpperCase()}${m.slice(1)}.`;
+}
+
 /** "2026-11-23" in `timeZone`. */
 export function localDate(iso: string, timeZone: string): string {
   const w = wallClock(iso, timeZone);

@@ -10,6 +10,7 @@ import { formGuard, originCheck, requireSignedIn, sessionToken } from '../../acc
 import type { CommandDeps } from '../../commands/deps.js';
 import type { IncidentInputs } from '../../domain/incident-inputs.js';
 import type { AppEnv } from '../../http/types.js';
+import { logShown } from './shown.js';
 import { alertSummary } from '../../queries/alert-summary.js';
 import { registerAlertsScreen } from './screens/alerts.js';
 import { registerBoardScreen } from './screens/board.js';
@@ -27,7 +28,10 @@ export interface ConsoleOptions {
   publicOrigins?: readonly string[] | undefined;
 }
 
-/** A page for a role with no console screen (PCC analyst, auditor, administrator). */
+/**
+ * The console's front for a role with no console screen (PCC analyst, auditor, administrator): where to
+ * go instead. It shows nothing of any record, so it is a page like any other (200), not a refusal.
+ */
 function nothingForRole(c: Context<AppEnv>, r: ConsoleRequest) {
   return renderConsole(
     c,
@@ -46,13 +50,15 @@ function nothingForRole(c: Context<AppEnv>, r: ConsoleRequest) {
         </div>
       ),
     },
-    403,
+    200,
   );
 }
 
 export function registerConsole(app: Hono<AppEnv>, deps: CommandDeps, opts: ConsoleOptions) {
   app.use('/console', requireSignedIn);
   app.use('/console/*', requireSignedIn);
+  app.use('/console', logShown);
+  app.use('/console/*', logShown);
   /** Every console form post: same origin, and the session's CSRF token in the hidden field `csrf`. */
   const guard = formGuard(originCheck(opts.publicOrigins ?? []), sessionToken, (c) =>
     c.text('This form did not come from this console or has expired. Nothing was changed. Reload the page.', 403),

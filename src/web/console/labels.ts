@@ -10,6 +10,7 @@ export const EVENT_LABELS: Record<string, string> = {
   INCIDENT_IMPORTED: 'Imported from command and control',
   THRIVE_RECORDED: 'THRIVE assessment',
   GRADE_SET: 'Grade',
+  IMMEDIATE_GRADE_SET: 'Immediate grade (obvious threat)',
   RCRP_DECISION_RECORDED: 'RCRP decision',
   POLICE_DISPATCHED: 'Dispatch police',
   NEW_INFORMATION: 'New information',
@@ -52,6 +53,7 @@ export const EVENT_LABELS: Record<string, string> = {
 /** Labels of form fields, by property name (the same name means the same thing in every event). */
 export const FIELD_LABELS: Record<string, string> = {
   occurredAt: 'When it happened',
+  obviousThreat: 'Obvious threat',
   receivedAt: 'Call received',
   reference: 'Log reference',
   channel: 'Channel',

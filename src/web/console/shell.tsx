@@ -10,15 +10,18 @@
  * (`sse-connect` on <body>, the change feed) reports a change they show.
  */
 import type { Context } from 'hono';
+import type { RecordRef } from '../../access/access-log.js';
+import type { Operation } from '../../access/policy.js';
 import type { ActiveSession } from '../../access/session/index.js';
 import type { CommandDeps } from '../../commands/deps.js';
 import type { AppEnv } from '../../http/types.js';
 import { alertSummary, type AlertSummary } from '../../queries/alert-summary.js';
 import { consoleAccess, type ConsoleAccess } from './access.js';
 import { Tag } from './components.js';
-import { localTime } from './format.js';
+import { localiseTimes, localTime } from './format.js';
 import { roleLabel } from './labels.js';
 import { GLOBAL_SHORTCUTS, NAV, type Shortcut } from './nav.js';
+import { noteShown } from './shown.js';
 
 /**
  * The page's event stream: the change feed (src/live/change-feed.ts), which says of every committed
@@ -56,6 +59,8 @@ export interface ConsoleRequest {
   now: Date;
   timeZone: string;
   csrf: string;
+  /** Says which records a list put on the page (written to the access log: src/web/console/shown.ts). */
+  shown: (op: Operation, records: readonly RecordRef[]) => void;
 }
 
 /** The request's console context; only behind `requireSignedIn` (a session is there). */
@@ -65,10 +70,11 @@ export function consoleRequest(c: Context<AppEnv>, deps: CommandDeps): ConsoleRe
     deps,
     session,
     user: session.user,
-    access: consoleAccess(session.user.role),
+    access: consoleAccess(session.user.role, c.var.access.policy),
     now: deps.clock.now(),
     timeZone: deps.config.force.timezone,
     csrf: session.csrfToken,
+    shown: (op, records) => noteShown(c, op, records),
   };
 }
 
@@ -113,7 +119,7 @@ export function AlertBanner({ r, summary }: { r: ConsoleRequest; summary: AlertS
         {summary.critical.map((a) => (
           <li>
             <a href={`/console/incidents/${a.incidentId}`}>{a.reference ?? 'Incident'}</a>{' '}
-            <span class="rule">{a.rule}</span> {a.message}{' '}
+            <span class="rule">{a.rule}</span> {localiseTimes(a.message, r.timeZone, r.now)}{' '}
             <span class="muted">({localTime(a.raisedAt, r.timeZone, r.now)})</span>
           </li>
         ))}

@@ -19,7 +19,7 @@ import type { AppEnv } from '../../../http/types.js';
 import { type AlertView, listAlerts } from '../../../queries/alerts.js';
 import { acknowledge as acknowledgeRoute, escalate as escalateRoute } from '../../../routes/alerts/alerts.routes.js';
 import { Tag, type Tone } from '../components.js';
-import { localTime } from '../format.js';
+import { localiseTimes, localTime } from '../format.js';
 import { valueLabel } from '../labels.js';
 import { formValues, issuesByField, readForm } from '../schema-form.js';
 import { type ConsoleRequest, consoleRequest, live, renderConsole, renderPartial } from '../shell.js';
@@ -51,13 +51,14 @@ const filterQuery = (f: AlertsFilter) =>
 
 /** What was done about an alert: acknowledged (who, when, note) and escalations. */
 function Handled({ r, a }: { r: ConsoleRequest; a: AlertView }) {
+  const ack = a.acknowledgement;
   return (
     <>
-      {a.acknowledgement ? (
+      {ack ? (
         <p class="handled">
-          <Tag tone="ok">Acknowledged</Tag> by {a.acknowledgement.by.name} ({valueLabel(a.acknowledgement.by.role)}),{' '}
-          {localTime(a.acknowledgement.at, r.timeZone, r.now)}
-          {a.acknowledgement.note ? `: ${a.acknowledgement.note}` : ''}
+          <Tag tone="ok">Acknowledged</Tag> by {ack.by.name} ({valueLabel(ack.by.role)}),{' '}
+          {localTime(ack.at, r.timeZone, r.now)}
+          {ack.note ? `: ${ack.note}` : ''}
         </p>
       ) : null}
       {a.escalations.map((x) => (
@@ -113,6 +114,10 @@ export function AlertsSection({ r, filter }: { r: ConsoleRequest; filter: Alerts
     ...(filter.all ? {} : { acknowledged: false }),
     limit: 500,
   });
+  r.shown('alert.read', [
+    ...rows.map((a) => ({ type: 'alert' as const, id: a.id })),
+    ...rows.map((a) => ({ type: 'incident' as const, id: a.incidentId })),
+  ]);
   const back = `/console/alerts${filterQuery(filter) ? `?${filterQuery(filter)}` : ''}`;
   return (
     <section id="alerts" {...live(`/console/partials/alerts?${filterQuery(filter)}`)}>
@@ -146,7 +151,7 @@ export function AlertsSection({ r, filter }: { r: ConsoleRequest; filter: Alerts
                   {a.incidentReference ?? a.incidentId.slice(0, 8)}
                 </a>
               </td>
-              <td>{a.message}</td>
+              <td>{localiseTimes(a.message, r.timeZone, r.now)}</td>
               <td>{localTime(a.raisedAt, r.timeZone, r.now)}</td>
               <td>{a.notify ? valueLabel(a.notify) : '—'}</td>
               <td>
@@ -206,7 +211,7 @@ export function registerAlertsScreen(app: Hono<AppEnv>, deps: CommandDeps) {
             {refusal ? (
               <div class="refusal" role="alert" tabindex={-1} data-focus-on-load>
                 <p>
-                  <span aria-hidden="true">✖ </span>Not recorded: {refusal.message}.
+                  <span aria-hidden="true">✖ </span>Not recorded: {localiseTimes(refusal.message, r.timeZone, r.now)}.
                 </p>
               </div>
             ) : null}

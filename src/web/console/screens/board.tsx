@@ -30,6 +30,10 @@ function Handover({ r, d }: { r: ConsoleRequest; d: BoardRow }) {
 
 export function BoardSection({ r }: { r: ConsoleRequest }) {
   const b = loadBoard(r.deps.db);
+  r.shown(
+    'detention.read',
+    b.running.map((d) => ({ type: 'detention', id: d.id })),
+  );
   const stages = s136Stages(r);
   return (
     <section id="board" {...live('/console/partials/board')}>

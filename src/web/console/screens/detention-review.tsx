@@ -33,7 +33,9 @@ import { Tag, type Tone } from '../components.js';
 import { valueLabel } from '../labels.js';
 import { duration } from '../format.js';
 import { type ConsoleRequest, consoleRequest, renderConsole } from '../shell.js';
-import { ReasonFields, ReviewTag, reasonFromForm } from './detentions.js';
+import { consult } from '../consult.js';
+import { disclosureReasonFromForm } from '../../../routes/detentions/disclosure.js';
+import { ReasonFields, ReviewTag } from './detentions.js';
 import { dayTime } from './period.js';
 
 const RESULT_TONE: Record<CheckResult, Tone> = { passed: 'ok', flagged: 'danger', notRecorded: 'warn' };
@@ -290,7 +292,7 @@ function ExportForm({ r, v, refused }: { r: ConsoleRequest; v: DetentionReview; 
     <form method="post" action={`/console/detentions/${v.detention.id}/export`} class="export-form" id="export-form">
       <input type="hidden" name="csrf" value={r.csrf} />
       <p class="hint">For the IOPC or a coroner. The export is logged as a disclosure to you, with your reason.</p>
-      <ReasonFields idPrefix="export" selected="courtOrCoroner" />
+      <ReasonFields idPrefix="export" reasons={r.deps.config.access.reasons} selected="courtOrCoroner" />
       <fieldset>
         <legend>Format</legend>
         <label class="choice">
@@ -427,6 +429,7 @@ export function registerDetentionReviewScreen(app: Hono<AppEnv>, deps: CommandDe
       {
         title: `Review of detention ${v.detention.incidentReference ?? v.detention.id}`,
         active: 'detentions',
+        shortcuts: [{ keys: 'l', label: 'Back to the list of detentions' }],
         flash:
           c.req.query('done') === 'finding' && !o.kept ? (
             <>
@@ -438,9 +441,15 @@ export function registerDetentionReviewScreen(app: Hono<AppEnv>, deps: CommandDe
       o.status ?? 200,
     );
 
-  app.get('/console/detentions/:id', (c) => {
+  app.get('/console/detentions/:id', async (c) => {
     const o = open(c);
-    return o instanceof Response ? o : page(c, o.r, o.v);
+    if (o instanceof Response) return o;
+    const records = [
+      { type: 'detention' as const, id: o.v.detention.id },
+      { type: 'incident' as const, id: o.v.detention.incidentId },
+    ];
+    const refused = await consult(c, o.r, 'detention.review', { action: 'detention.review', records });
+    return refused ?? page(c, o.r, o.v);
   });
 
   app.post('/console/detentions/:id/findings', async (c) => {
@@ -485,15 +494,15 @@ export function registerDetentionReviewScreen(app: Hono<AppEnv>, deps: CommandDe
     if (o instanceof Response) return o;
     const { r, v } = o;
     const form = await c.req.parseBody();
-    const why = reasonFromForm(form);
+    const why = disclosureReasonFromForm(deps.config, form);
     if (isProblem(why))
       return page(c, r, v, {
         refusedExport: why.status === 428 ? 'Choose the reason for the export.' : why.detail,
         status: 400,
       });
     const format = form.format === 'json' ? 'json' : 'html';
-    const out = exportDetention(deps, c, v.detention.id, format, why)!;
-    await out.logged;
+    const out = (await exportDetention(deps, c, v.detention.id, format, why))!;
+    if (!out.ok) return page(c, r, v, { refusedExport: out.problem.detail, status: out.problem.status });
     c.header('Cache-Control', 'no-store');
     if (format === 'html') return c.html(out.html());
     return c.body(JSON.stringify(out.record, null, 2), 200, {

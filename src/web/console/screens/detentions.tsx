@@ -16,7 +16,9 @@ import { type DetentionFilter, listDetentions } from '../../../queries/detention
 import { reportPagePeriods } from '../../../queries/report-period.js';
 import { detentionListCsv } from '../../../reports/detention-list-csv.js';
 import { allDetentions } from '../../../routes/detentions/detentions.handlers.js';
-import { DISCLOSURE_REASONS, parseJustification, recordDisclosure } from '../../../routes/detentions/disclosure.js';
+import { authorizeDisclosure } from '../../../access/authorize.js';
+import type { AccessConfig } from '../../../config/schema.js';
+import { disclosureReasonFromForm } from '../../../routes/detentions/disclosure.js';
 import { isProblem } from '../../../http/problem.js';
 import { Tag } from '../components.js';
 import { valueLabel } from '../labels.js';
@@ -38,6 +40,7 @@ export const DETENTION_LIST_SHORTCUTS: readonly Shortcut[] = [
   { keys: 'j / ↓', label: 'Next detention' },
   { keys: 'k / ↑', label: 'Previous detention' },
   { keys: 'Enter', label: 'Open the review of the detention that has the focus' },
+  { keys: ']', label: 'Next page of detentions' },
 ];
 
 const PAGE_SIZE = 50;
@@ -149,6 +152,10 @@ export function ReviewTag({ review }: { review: { conclusion: string } | null })
 function DetentionsTable({ r, l, cursor }: { r: ConsoleRequest; l: ListQuery; cursor: string | undefined }) {
   const after = cursor ? decodeCursor(cursor) : null;
   const page = listDetentions(r.deps.db, r.now, filterOf(l), after);
+  r.shown(
+    'detention.review',
+    page.items.map((d) => ({ type: 'detention', id: d.id })),
+  );
   const sites = new Map(r.deps.config.s136.placesOfSafety.map((p) => [p.code, p.label]));
   const place = (p: { type: string; site: string | null } | null) =>
     p ? (p.site ? (sites.get(p.site) ?? p.site) : labelOf(PLACE_TYPE_LABEL, p.type)) : 'None';
@@ -255,7 +262,7 @@ function CsvForm({ r, l, refused }: { r: ConsoleRequest; l: ListQuery; refused?:
         <p class="hint">
           The file holds record-level data: the download is logged with your reason (Data Protection Act 2018 s.62).
         </p>
-        <ReasonFields idPrefix="csv" />
+        <ReasonFields idPrefix="csv" reasons={r.deps.config.access.reasons} />
         {refused ? (
           <p class="error" role="alert">
             {refused}
@@ -268,13 +275,21 @@ function CsvForm({ r, l, refused }: { r: ConsoleRequest; l: ListQuery; refused?:
 }
 
 /** The reason code and free text a disclosure asks for. */
-export function ReasonFields({ idPrefix, selected }: { idPrefix: string; selected?: string }) {
+export function ReasonFields({
+  idPrefix,
+  reasons,
+  selected,
+}: {
+  idPrefix: string;
+  reasons: AccessConfig['reasons'];
+  selected?: string;
+}) {
   return (
     <div class="reason-fields">
       <label for={`${idPrefix}-reason`}>Reason</label>
       <select id={`${idPrefix}-reason`} name="reason" required>
         <option value="">Choose a reason</option>
-        {DISCLOSURE_REASONS.map((x) => (
+        {reasons.map((x) => (
           <option value={x.code} selected={selected === x.code}>
             {x.label}
           </option>
@@ -285,14 +300,6 @@ export function ReasonFields({ idPrefix, selected }: { idPrefix: string; selecte
     </div>
   );
 }
-
-/** `reason` and `why` from a form, as X-Access-Reason reads them. */
-export const reasonFromForm = (form: Record<string, unknown>) =>
-  parseJustification(
-    typeof form.reason === 'string' && form.reason
-      ? `${form.reason}${typeof form.why === 'string' && form.why.trim() ? `; ${form.why}` : ''}`
-      : '',
-  );
 
 export function registerDetentionsScreen(app: Hono<AppEnv>, deps: CommandDeps) {
   const page = (c: Context<AppEnv>, r: ConsoleRequest, l: ListQuery, refused?: string) =>
@@ -336,16 +343,16 @@ export function registerDetentionsScreen(app: Hono<AppEnv>, deps: CommandDeps) {
       string
     >;
     const l = readQuery(query, deps);
-    const why = reasonFromForm(form);
+    const why = disclosureReasonFromForm(deps.config, form);
     if (isProblem(why)) return page(c, r, l, why.status === 428 ? 'Choose the reason for the download.' : why.detail);
     const items = allDetentions(deps, r.now, filterOf(l));
-    await recordDisclosure(deps, {
-      user: r.user,
+    const access = await authorizeDisclosure(c, 'detention.review', {
       action: 'detentions.csv',
-      justification: why,
+      reason: why,
+      records: items.map((d) => ({ type: 'detention', id: d.id })),
       params: { format: 'csv', ...params(l) },
-      detentionIds: items.map((d) => d.id),
     });
+    if (!access.ok) return page(c, r, l, access.problem.detail);
     return c.body(detentionListCsv(items), 200, {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="detentions_${r.now.toISOString().slice(0, 10)}.csv"`,

@@ -160,6 +160,10 @@ function PlaceOfSafety({ r, a }: { r: ConsoleRequest; a: AuditQuery }) {
   const sum = handoverSummary(all);
   const sites = handoversBySite(all);
   const { items: rows, start, next } = pageOfHandovers(all, a.pcursor ? decodeTriple(a.pcursor) : null, PAGE_SIZE);
+  r.shown(
+    'handover.audit',
+    rows.map((h) => ({ type: 'detention', id: h.detentionId })),
+  );
   const limit = r.deps.config.s136.handoverMinutes;
   return (
     <section id="place-of-safety" aria-labelledby="pos-title">
@@ -301,6 +305,10 @@ function Referrals({ r, a }: { r: ConsoleRequest; a: AuditQuery }) {
     },
     { limit: PAGE_SIZE, after: a.rcursor ? decodeTriple(a.rcursor) : null },
   );
+  r.shown('handover.audit', [
+    ...report.items.map((i) => ({ type: 'referral' as const, id: `${i.incidentId}/${i.referralId}` })),
+    ...report.items.map((i) => ({ type: 'incident' as const, id: i.incidentId })),
+  ]);
   const s = report.summary;
   const breaches = report.byAgency.reduce((n, x) => n + x.breaches, 0);
   return (

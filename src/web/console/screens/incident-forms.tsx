@@ -7,10 +7,17 @@
  * handover the answers make unlawful is flagged before it is sent) and the R9 override offered to a
  * supervisor only; the agency picker from the directory with whether each is open now; only the
  * referrals, resources and detentions that would take the event; only the places of safety the
- * law allows for this person (R24).
+ * law allows for this person (R24); the immediate grades with their THRIVE minutes (R1a).
+ *
+ * Closure is what a handler works towards: when the incident's state would take it but a rule says
+ * "not yet" (R1a's THRIVE, a resource not cleared, a referral unanswered …), the close form is listed
+ * apart under "Not yet" with the machine's own reason (checkEvent), so the handler sees what stands in
+ * the way; sent anyway, it is refused (422) like any other form, the input kept.
  */
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
+import { checkEvent } from '../../../commands/check-event.js';
+import type { IncidentEventInput } from '../../../domain/incident-inputs.js';
 import { CONSULTEE_PROFESSIONS, PLACE_TYPES } from '../../../../machines/detention/index.js';
 import type { ConsoleIncident } from '../../../queries/incident-console.js';
 import { listAgencies } from '../../../queries/agencies.js';
@@ -18,7 +25,7 @@ import { placesAllowed, placeTypesAllowed } from '../../../queries/places-of-saf
 import type { Change, Refusal } from '../../../commands/refusal.js';
 import type { TimelineEntry } from '../../../queries/timeline.js';
 import { Tag } from '../components.js';
-import { localTime } from '../format.js';
+import { asSentence, localTime } from '../format.js';
 import { eventLabel, fieldLabel, valueLabel } from '../labels.js';
 import { type FieldErrors, type FieldSpec, type FormValues, type Option, SchemaForm } from '../schema-form.js';
 import type { ConsoleRequest } from '../shell.js';
@@ -26,6 +33,7 @@ import type { ConsoleRequest } from '../shell.js';
 /** The order actions are listed in (anything else after them, alphabetically). */
 const ACTION_ORDER = [
   'THRIVE_RECORDED',
+  'IMMEDIATE_GRADE_SET',
   'GRADE_SET',
   'RCRP_DECISION_RECORDED',
   'POLICE_DISPATCHED',
@@ -89,6 +97,15 @@ interface FormPlan {
   aside?: unknown;
   /** Ask the machine while the form is filled in (hx-post to …/check on change). */
   precheck?: boolean;
+}
+
+/** What a grade asks of police: "attend within 15 min" (or urban/rural), "no attendance". */
+function gradeTarget(g: ConsoleRequest['deps']['config']['grades'][number]): string {
+  const t = g.attendanceTarget;
+  if (!t) return 'no attendance';
+  return t.minutes !== undefined
+    ? `attend within ${t.minutes} min`
+    : `attend within ${t.urbanMinutes} min urban, ${t.ruralMinutes} min rural`;
 }
 
 const options = (ids: Array<{ value: string; label: string; note?: string }>): Option[] => ids;
@@ -214,24 +231,52 @@ function plan(r: ConsoleRequest, ci: ConsoleIncident, type: string): FormPlan | 
         specs: {
           grade: {
             widget: 'radio',
-            options: r.deps.config.grades.map((g) => {
-              const t = g.attendanceTarget;
-              const target = !t
-                ? 'no attendance'
-                : t.minutes !== undefined
-                  ? `attend within ${t.minutes} min`
-                  : `attend within ${t.urbanMinutes} min urban, ${t.ruralMinutes} min rural`;
-              return { value: g.code, label: `${g.code} ${g.label}`, note: target };
-            }),
+            options: r.deps.config.grades.map((g) => ({
+              value: g.code,
+              label: `${g.code} ${g.label}`,
+              note: gradeTarget(g),
+            })),
           },
         },
       };
+    case 'IMMEDIATE_GRADE_SET': {
+      // R1a: only the grades the force marks immediate, each with how soon its THRIVE must follow.
+      const grades = r.deps.config.grades.filter((g) => g.immediate);
+      if (grades.length === 0) return null;
+      const minutes = [...new Set(grades.map((g) => g.immediate!.thriveWithinMinutes))].join(' or ');
+      return {
+        specs: {
+          grade: {
+            widget: 'radio',
+            options: grades.map((g) => ({
+              value: g.code,
+              label: `${g.code} ${g.label}`,
+              note: `${gradeTarget(g)}; THRIVE within ${g.immediate!.thriveWithinMinutes} min`,
+            })),
+          },
+          obviousThreat: {
+            widget: 'textarea',
+            rows: 2,
+            hint: 'What makes the threat obvious now: what the caller sees or hears. Recorded with the grade.',
+          },
+        },
+        intro: (
+          <p class="guidance">
+            An immediate call (R1a): when the threat is obvious, grade it now and send police. The THRIVE assessment
+            must follow within {minutes} minutes (a supervisor is alerted if it does not) and before the incident can be
+            closed.
+          </p>
+        ),
+      };
+    }
     case 'RCRP_DECISION_RECORDED':
       return {
         specs: r.access.canRecord(type, true)
           ? {
               override: {
-                hint: 'Only when a handover or advice is right although the threshold is met (R9): your name, rank and reason.',
+                hint:
+                  'Only when a handover or advice is right although the threshold is met (R9): ' +
+                  'your name, rank and reason.',
               },
             }
           : { override: { widget: 'omit' } },
@@ -314,7 +359,7 @@ function plan(r: ConsoleRequest, ci: ConsoleIncident, type: string): FormPlan | 
   }
 }
 
-function RefusalBox({ refusal }: { refusal: Refusal }) {
+function RefusalBox({ r, refusal }: { r: ConsoleRequest; refusal: Refusal }) {
   const rule = refusal.kind === 'ruleViolation' ? refusal.rule : null;
   return (
     <div class="refusal" role="alert" tabindex={-1} data-focus-on-load>
@@ -326,7 +371,7 @@ function RefusalBox({ refusal }: { refusal: Refusal }) {
           </>
         ) : null}
       </h3>
-      <p>{refusal.message.charAt(0).toUpperCase() + refusal.message.slice(1)}.</p>
+      <p>{asSentence(refusal.message, r.timeZone, r.now)}</p>
       <p class="muted">Your input is kept below. Change it, or choose another action.</p>
     </div>
   );
@@ -352,6 +397,19 @@ function StaleBox({ r, stale }: { r: ConsoleRequest; stale: NonNullable<KeptForm
   );
 }
 
+/** Why the machine would not take this form now, though the incident's state would (the close form under "Not yet"). */
+function NotYetBox({ r, refusal }: { r: ConsoleRequest; refusal: Refusal & { kind: 'ruleViolation' } }) {
+  return (
+    <div class="not-yet-reason">
+      <p>
+        <Tag tone="warn">Not yet{refusal.rule ? ` (${refusal.rule})` : ''}</Tag>{' '}
+        {asSentence(refusal.message, r.timeZone, r.now)}
+      </p>
+      <p class="muted">The form is here to prepare; it will be refused until that is done.</p>
+    </div>
+  );
+}
+
 /** One action: a disclosure with its form (open when it is the one being shown again). */
 function Action({
   r,
@@ -360,6 +418,7 @@ function Action({
   schema,
   index,
   kept,
+  notYet,
 }: {
   r: ConsoleRequest;
   ci: ConsoleIncident;
@@ -367,6 +426,8 @@ function Action({
   schema: z.ZodType;
   index: number;
   kept: KeptForm | undefined;
+  /** Listed under "Not yet": the rule that stands in the way now. */
+  notYet?: (Refusal & { kind: 'ruleViolation' }) | undefined;
 }) {
   const p = plan(r, ci, type) ?? (kept ? { specs: {} } : null);
   if (!p) return null;
@@ -395,11 +456,13 @@ function Action({
           </span>
         ) : null}
         {eventLabel(type)}
+        {notYet ? <span class="muted"> — not yet{notYet.rule ? ` (${notYet.rule})` : ''}</span> : null}
       </summary>
       <div class={p.aside ? 'action-body with-aside' : 'action-body'}>
         <div>
           {kept?.stale ? <StaleBox r={r} stale={kept.stale} /> : null}
-          {kept?.refusal ? <RefusalBox refusal={kept.refusal} /> : null}
+          {kept?.refusal ? <RefusalBox r={r} refusal={kept.refusal} /> : null}
+          {notYet && !kept?.refusal ? <NotYetBox r={r} refusal={notYet} /> : null}
           {p.intro}
           <SchemaForm
             id={formId}
@@ -435,6 +498,26 @@ export function offeredTypes(r: ConsoleRequest, ci: ConsoleIncident, known: read
     .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
+/** Types listed under "Not yet" when the state would take them but a rule refuses them now. */
+const NOT_YET_TYPES = ['INCIDENT_CLOSED'] as const;
+
+/** The rule that refuses `type` now although the incident's state would take it (the machine's answer), or null. */
+function notYetReason(
+  r: ConsoleRequest,
+  ci: ConsoleIncident,
+  type: (typeof NOT_YET_TYPES)[number],
+): (Refusal & { kind: 'ruleViolation' }) | null {
+  const probe = {
+    type,
+    occurredAt: r.now.toISOString(),
+    mhFlagAtClose: true,
+    closureCode: r.deps.config.closureCodes[0]!,
+  } as IncidentEventInput;
+  const refusal = checkEvent(r.deps, { id: r.user.id, role: r.user.role }, ci.view.id, probe);
+  // A refusal with no rule is the state itself ("not allowed now"): nothing to prepare for.
+  return refusal?.kind === 'ruleViolation' && refusal.rule ? refusal : null;
+}
+
 export function Actions({
   r,
   ci,
@@ -447,7 +530,14 @@ export function Actions({
   kept?: KeptForm | undefined;
 }) {
   const types = offeredTypes(r, ci, Object.keys(schemas));
-  const showKeptApart = kept && !types.includes(kept.type) && schemas[kept.type];
+  const notYet =
+    ci.view.status === 'closed'
+      ? []
+      : NOT_YET_TYPES.filter((t) => schemas[t] && !types.includes(t) && r.access.canRecord(t))
+          .map((t) => ({ type: t, refusal: notYetReason(r, ci, t) }))
+          .filter((x) => x.refusal !== null);
+  const showKeptApart =
+    kept && !types.includes(kept.type) && !notYet.some((x) => x.type === kept.type) && schemas[kept.type];
   return (
     <section id="actions" class="panel" aria-labelledby="actions-title">
       <h2 id="actions-title">What can be done now</h2>
@@ -467,6 +557,22 @@ export function Actions({
       {types.map((t, i) => (
         <Action r={r} ci={ci} type={t} schema={schemas[t]!} index={i} kept={kept?.type === t ? kept : undefined} />
       ))}
+      {notYet.length > 0 ? (
+        <>
+          <h3 class="not-yet-title">Not yet</h3>
+          {notYet.map(({ type, refusal }) => (
+            <Action
+              r={r}
+              ci={ci}
+              type={type}
+              schema={schemas[type]!}
+              index={99}
+              kept={kept?.type === type ? kept : undefined}
+              notYet={refusal ?? undefined}
+            />
+          ))}
+        </>
+      ) : null}
     </section>
   );
 }

@@ -3,15 +3,17 @@
  * state, grade, RCRP decision, clocks (time since the call against the target, the s.136 clock and
  * its warnings, the handover hour, referral deadlines, police unresourced) and flags; the people and
  * resources involved (referrals, police, detentions) and the alerts; and the timeline: every event
- * with who recorded it, when it happened and when it was recorded. Header and timeline reload
- * themselves when this incident changes (`sse:inc-<id>`); the forms the user is filling do not.
+ * with who recorded it, when it happened and when it was recorded (a clock that ran out in words: its
+ * rule and what was due, not its key). An immediate grade set before THRIVE (R1a) shows its THRIVE
+ * clock, overdue or not, until the THRIVE is recorded. Header and timeline reload themselves when this
+ * incident changes (`sse:inc-<id>`); the forms the user is filling do not.
  */
 import type { TimelineEntry } from '../../../queries/timeline.js';
 import type { ConsoleIncident } from '../../../queries/incident-console.js';
 import { listAlerts } from '../../../queries/alerts.js';
 import { highIntensityMarker } from '../../../queries/high-intensity.js';
 import { Countdown, Elapsed, GradeBadge, type Stage, Tag, type Tone } from '../components.js';
-import { localTime } from '../format.js';
+import { duration, localiseTimes, localTime } from '../format.js';
 import { eventLabel, fieldLabel, humanise, roleLabel, VALUE_LABELS, valueLabel } from '../labels.js';
 import { type ConsoleRequest, live } from '../shell.js';
 
@@ -30,6 +32,9 @@ export const REFERRAL_STAGES: readonly Stage[] = [
   { minutesBefore: 15, tone: 'danger' },
   { minutesBefore: 60, tone: 'warn' },
 ];
+
+/** R1a: the THRIVE after an immediate grade, a warning in its last 10 minutes. */
+export const IMMEDIATE_THRIVE_STAGES: readonly Stage[] = [{ minutesBefore: 10, tone: 'warn' }];
 
 const CLOCK_NAMES: Record<string, string> = {
   clockExpiry: 's.136 clock',
@@ -60,6 +65,8 @@ function Clocks({ r, ci }: { r: ConsoleRequest; ci: ConsoleIncident }) {
   const v = ci.view;
   const a = v.attendance;
   const shown = ci.clocks.filter((c) => CLOCK_NAMES[c.kind]).sort((x, y) => x.dueAt.localeCompare(y.dueAt));
+  // R1a: shown from the view, so it stays (overdue) after its clock has fired, until the THRIVE is recorded.
+  const thriveDue = v.status === 'open' && v.immediate && !v.immediate.thriveRecorded ? v.immediate.thriveDueAt : null;
   return (
     <ul class="clock-list">
       <li>
@@ -80,6 +87,15 @@ function Clocks({ r, ci }: { r: ConsoleRequest; ci: ConsoleIncident }) {
           <Elapsed since={v.receivedAt} due={null} now={r.now} />
         )}
       </li>
+      {thriveDue ? (
+        <li class="clock-thrive-due">
+          <span class="clock-name">
+            THRIVE due <span class="muted">(R1a, after the immediate grade)</span>
+          </span>{' '}
+          <Countdown due={thriveDue} now={r.now} stages={IMMEDIATE_THRIVE_STAGES} />{' '}
+          <span class="muted">at {localTime(thriveDue, r.timeZone, r.now)}</span>
+        </li>
+      ) : null}
       {shown.map((c) => (
         <li>
           <span class="clock-name">
@@ -121,6 +137,13 @@ function FlagTags({ r, ci }: { r: ConsoleRequest; ci: ConsoleIncident }) {
         </Tag>
       ) : null}
       {v.reassessmentRequired ? <Tag tone="warn">Re-THRIVE needed</Tag> : null}
+      {v.immediate ? (
+        v.immediate.thriveRecorded ? (
+          <Tag tone="neutral">Immediate grade (R1a), THRIVE recorded</Tag>
+        ) : (
+          <Tag tone="warn">Immediate grade (R1a): THRIVE to follow</Tag>
+        )
+      ) : null}
       {v.rcrpInScope ? <Tag tone="neutral">RCRP scope</Tag> : null}
     </div>
   );
@@ -233,7 +256,7 @@ function Alerts({ r, ci }: { r: ConsoleRequest; ci: ConsoleIncident }) {
             <Tag tone={f.severity === 'critical' ? 'danger' : f.severity === 'warning' ? 'warn' : 'info'}>
               {valueLabel(f.severity)}
             </Tag>{' '}
-            <span class="rule">{f.rule}</span> {f.message}{' '}
+            <span class="rule">{f.rule}</span> {localiseTimes(f.message, r.timeZone, r.now)}{' '}
             <span class="muted">{localTime(f.raisedAt, r.timeZone, r.now)}</span>
           </li>
         ))}
@@ -298,7 +321,46 @@ function shown(value: unknown, r: ConsoleRequest, field = ''): string {
     .join(', ');
 }
 
-function EventDetails({ r, e }: { r: ConsoleRequest; e: TimelineEntry }) {
+/** What each kind of clock was waiting for, by the word its deadline key uses. */
+const CLOCK_WORDS: Record<string, (minutes: number | null) => string> = {
+  warning: (m) => `s.136 clock: ${m === null ? 'warning' : `${duration(m * 60_000)} left`}`,
+  expiry: () => 's.136 clock: the permitted period ended',
+  assessmentStart: () => 'the assessment had not started',
+  handover: () => 'the handover hour ended without NHS acceptance',
+  check: () => 'a healthcare check was due',
+  thrive: () => 'no THRIVE assessment in time after the immediate grade',
+  unresourced: () => 'no police resource in time',
+  attendance: () => 'the attendance target passed',
+  delivery: () => 'the referral email was not delivered in time',
+  acknowledgement: () => 'the referral was not acknowledged in time',
+  answer: () => 'the referral was not answered in time',
+  escalation: () => 'the escalation was not answered in time',
+};
+
+/** A clock that ran out, from its key ("detention:d1:R23:warning:120:0", "R1a:thrive:2"), in words. */
+export function clockReached(ci: ConsoleIncident, key: string): string {
+  const parts = key.split(':');
+  const owner = parts[0] === 'referral' || parts[0] === 'detention' ? clockOwner(ci, key) || parts[1] : '';
+  const rest = owner ? parts.slice(2) : parts;
+  const rule = /^R\d+[a-z]?$/.test(rest[0] ?? '') ? rest.shift()! : null;
+  const kind = rest[0] ?? '';
+  const minutes = /^\d+$/.test(rest[1] ?? '') ? Number(rest[1]) : null;
+  const words = CLOCK_WORDS[kind]?.(minutes) ?? humanise(kind);
+  return `${rule ? `${rule}: ` : ''}${words}${owner ? ` (${owner})` : ''}`;
+}
+
+/** A referral, resource or detention an event names, by what a reader knows it by (its id otherwise). */
+function childName(ci: ConsoleIncident, field: string, id: unknown): string | null {
+  const v = ci.view;
+  if (typeof id !== 'string') return null;
+  if (field === 'referralId') return v.referrals.find((f) => f.id === id)?.agencyLabel ?? null;
+  if (field === 'assignmentId') return v.resources.find((x) => x.assignmentId === id)?.callSign ?? null;
+  return null;
+}
+
+function EventDetails({ r, ci, e }: { r: ConsoleRequest; ci: ConsoleIncident; e: TimelineEntry }) {
+  if (e.type === 'DEADLINE_REACHED' && typeof e.data.deadlineKey === 'string')
+    return <p class="clock-reached">{clockReached(ci, e.data.deadlineKey)}</p>;
   const fields = Object.entries(e.data).filter(([k, x]) => !HIDDEN_FIELDS.has(k) && x !== null && x !== undefined);
   if (fields.length === 0) return null;
   return (
@@ -306,7 +368,7 @@ function EventDetails({ r, e }: { r: ConsoleRequest; e: TimelineEntry }) {
       {fields.map(([k, x]) => (
         <>
           <dt>{fieldLabel(k)}</dt>
-          <dd>{shown(x, r, k)}</dd>
+          <dd>{childName(ci, k, x) ?? shown(x, r, k)}</dd>
         </>
       ))}
     </dl>
@@ -332,7 +394,7 @@ export function Timeline({
       {...live(`/console/incidents/${id}/partials/timeline`, { incident: id })}
     >
       <h2 id="timeline-title">Timeline</h2>
-      <table class="grid timeline">
+      <table class="grid timeline plain-head">
         <caption class="visually-hidden">Every recorded step, newest first</caption>
         <thead>
           <tr>
@@ -356,7 +418,7 @@ export function Timeline({
               </td>
               <td>
                 <strong>{eventLabel(e.type)}</strong>
-                <EventDetails r={r} e={e} />
+                <EventDetails r={r} ci={ci} e={e} />
               </td>
             </tr>
           ))}

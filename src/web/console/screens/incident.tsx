@@ -22,6 +22,8 @@ import { notSaved } from '../../../http/respond.js';
 import type { AppEnv } from '../../../http/types.js';
 import { consoleIncident, type ConsoleIncident } from '../../../queries/incident-console.js';
 import { Tag } from '../components.js';
+import { consult } from '../consult.js';
+import { asSentence } from '../format.js';
 import { eventLabel } from '../labels.js';
 import type { Shortcut } from '../nav.js';
 import { type FieldErrors, formValues, issuesByField, readForm } from '../schema-form.js';
@@ -99,6 +101,14 @@ export function registerIncidentScreen(app: Hono<AppEnv>, deps: CommandDeps, inp
     return { r, ci };
   }
 
+  /** `open`, then the consultation written to the access log (or the reason asked for, on a closed record). */
+  async function consulted(c: Context<AppEnv>, partial = false) {
+    const o = open(c);
+    if (o instanceof Response) return o;
+    const records = [{ type: 'incident' as const, id: o.ci.view.id, closedAt: o.ci.view.closedAt }];
+    return (await consult(c, o.r, 'incident.read', { action: 'console.incident', records, partial })) ?? o;
+  }
+
   function page(c: Context<AppEnv>, r: ConsoleRequest, ci: ConsoleIncident, kept?: KeptForm, status = 200) {
     const done = c.req.query('done');
     return renderConsole(
@@ -119,16 +129,16 @@ export function registerIncidentScreen(app: Hono<AppEnv>, deps: CommandDeps, inp
     );
   }
 
-  app.get('/console/incidents/:id', (c) => {
-    const o = open(c);
+  app.get('/console/incidents/:id', async (c) => {
+    const o = await consulted(c);
     return o instanceof Response ? o : page(c, o.r, o.ci);
   });
-  app.get('/console/incidents/:id/partials/header', (c) => {
-    const o = open(c);
+  app.get('/console/incidents/:id/partials/header', async (c) => {
+    const o = await consulted(c, true);
     return o instanceof Response ? o : renderPartial(c, <IncidentHeader r={o.r} ci={o.ci} />);
   });
-  app.get('/console/incidents/:id/partials/timeline', (c) => {
-    const o = open(c);
+  app.get('/console/incidents/:id/partials/timeline', async (c) => {
+    const o = await consulted(c, true);
     return o instanceof Response ? o : renderPartial(c, <Timeline r={o.r} ci={o.ci} />);
   });
 
@@ -217,7 +227,8 @@ export function registerIncidentScreen(app: Hono<AppEnv>, deps: CommandDeps, inp
       c,
       <div class="refusal precheck" role="alert">
         <p>
-          <Tag tone="danger">Would be refused{rule ? ` (${rule})` : ''}</Tag> {refusal.message}.
+          <Tag tone="danger">Would be refused{rule ? ` (${rule})` : ''}</Tag>{' '}
+          {asSentence(refusal.message, r.timeZone, r.now)}
         </p>
         {overrideNeeded ? (
           r.access.canRecord(values.type ?? '', true) ? (

@@ -17,6 +17,7 @@ import type { AppEnv } from '../../../http/types.js';
 import { randomUUID } from 'node:crypto';
 import { CHANNELS } from '../../../../machines/incident/index.js';
 import { Tag } from '../components.js';
+import { asSentence } from '../format.js';
 import { valueLabel } from '../labels.js';
 import type { Shortcut } from '../nav.js';
 import {
@@ -54,7 +55,9 @@ function specs(r: ConsoleRequest): Record<string, FieldSpec> {
     summary: { hint: 'What the caller says is happening.' },
     subject: { hint: 'Leave blank if nothing is known yet; it can be added later.' },
     'subject.identifiers': {
-      hint: 'Used only to link contacts about the same person. Turned into a pseudonymous key at once: never stored, never shown again.',
+      hint:
+        'Used only to link contacts about the same person. ' +
+        'Turned into a pseudonymous key at once: never stored, never shown again.',
     },
     'subject.ageBand': { widget: 'select', hint: 'The apparent age band, when the age is not known.' },
     'subject.legalStatus': { widget: 'select', hint: 'Only when known (needed for an AWOL patient).' },
@@ -86,7 +89,7 @@ function NewCallForm({
             <span aria-hidden="true">✖ </span>Not recorded
             {refusal.kind === 'ruleViolation' && refusal.rule ? `: rule ${refusal.rule}` : ''}
           </h2>
-          <p>{refusal.message.charAt(0).toUpperCase() + refusal.message.slice(1)}.</p>
+          <p>{asSentence(refusal.message, r.timeZone, r.now)}</p>
         </div>
       ) : null}
       {cleared ? (

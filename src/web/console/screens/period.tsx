@@ -3,9 +3,12 @@
  * default the last complete one, as the reports page — so the screen never moves because one
  * incident was entered), custom dates, or (where a screen allows it) all dates. Dates are the
  * force's local dates; the period is [from 00:00, the day after `to` 00:00) in its time zone.
+ * Custom dates are typed day/month/year (a browser's date field follows the PC's locale, often
+ * American), as every date field of the console (format.ts).
  */
 import { localMidnight } from '../../../reports/adr-return.js';
 import type { FinancialYear } from '../../../reports/period.js';
+import { fromLocalDate } from '../format.js';
 
 export interface PickedPeriod {
   /** The picker's value: a financial year's label, 'custom' or 'all'. */
@@ -16,11 +19,10 @@ export interface PickedPeriod {
   /** The instants the queries take: [fromIso, toIso). */
   fromIso: string | undefined;
   toIso: string | undefined;
-  /** How a person names it: "2025/26", "1 May 2026 to 31 May 2026" or "all dates". */
+  /** How a person names it: "2025/26", "01/05/2026 to 31/05/2026" or "all dates". */
   label: string;
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
 export function readPeriod(
@@ -31,19 +33,25 @@ export function readPeriod(
 ): PickedPeriod {
   const choice = q.period ?? periods.selected.label;
   const fy = [...periods.years, periods.selected].find((y) => y.label === choice);
-  const custom = choice === 'custom' && DAY.test(q.from ?? '') && DAY.test(q.to ?? '') && q.from! <= q.to!;
+  const [from, to] = [fromLocalDate(q.from ?? ''), fromLocalDate(q.to ?? '')];
+  const custom = choice === 'custom' && from !== null && to !== null && from <= to;
   if (allowAll && choice === 'all')
     return { choice, from: null, to: null, fromIso: undefined, toIso: undefined, label: 'all dates' };
-  const p = custom ? { from: q.from!, to: q.to!, label: `${q.from} to ${q.to}` } : (fy ?? periods.selected);
+  const p = custom
+    ? { from: from!, to: to!, label: `${dayMonthYear(from!)} to ${dayMonthYear(to!)}` }
+    : (fy ?? periods.selected);
   return {
     choice: custom ? 'custom' : (fy ?? periods.selected).label,
     from: p.from,
     to: p.to,
     fromIso: localMidnight(p.from, timeZone),
     toIso: localMidnight(nextDay(p.to), timeZone),
-    label: custom ? `${p.from} to ${p.to}` : (fy ?? periods.selected).label,
+    label: custom ? p.label : (fy ?? periods.selected).label,
   };
 }
+
+/** "2026-05-01" as a British date field shows it: "01/05/2026". */
+const dayMonthYear = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
 
 /** The picker's fields, inside a screen's filter form. */
 export function PeriodFields({
@@ -77,9 +85,30 @@ export function PeriodFields({
         </option>
       </select>
       <label for="f-from">From</label>
-      <input id="f-from" name="from" type="date" value={picked.choice === 'custom' ? (picked.from ?? '') : ''} />
+      <input
+        id="f-from"
+        name="from"
+        type="text"
+        inputmode="numeric"
+        placeholder="dd/mm/yyyy"
+        size={10}
+        aria-describedby="f-dates-hint"
+        value={picked.choice === 'custom' && picked.from ? dayMonthYear(picked.from) : ''}
+      />
       <label for="f-to">To</label>
-      <input id="f-to" name="to" type="date" value={picked.choice === 'custom' ? (picked.to ?? '') : ''} />
+      <input
+        id="f-to"
+        name="to"
+        type="text"
+        inputmode="numeric"
+        placeholder="dd/mm/yyyy"
+        size={10}
+        aria-describedby="f-dates-hint"
+        value={picked.choice === 'custom' && picked.to ? dayMonthYear(picked.to) : ''}
+      />
+      <span id="f-dates-hint" class="visually-hidden">
+        Custom dates: day/month/year, with "Custom dates" chosen as the period
+      </span>
     </>
   );
 }

@@ -129,6 +129,10 @@ export function QueueSection({ r, filter }: { r: ConsoleRequest; filter: QueueVi
   const cat = new Map(r.deps.config.categories.map((c) => [c.code, c.label]));
   const s136 = s136Stages(r);
   const shown = filter.rows === 'all' ? q.rows : q.rows.slice(0, QUEUE_ROWS);
+  r.shown(
+    'incident.read',
+    shown.map((row) => ({ type: 'incident', id: row.id })),
+  );
   return (
     <section
       id="queue"
