@@ -38,6 +38,8 @@ import { buildIncidentInputs } from '../../src/domain/incident-inputs.js';
 import { PersonKeyer } from '../../src/domain/person-key.js';
 import { silentLogger } from '../../src/log.js';
 import { loadQueue, type QueueRow } from '../../src/queries/queue.js';
+import { logAccess } from '../../src/access/access-log.js';
+import { policyFor } from '../../src/access/policy.js';
 import { consoleAccess } from '../../src/web/console/access.js';
 import { QUEUE_ROWS, QueueSection } from '../../src/web/console/screens/queue.js';
 import type { ConsoleRequest } from '../../src/web/console/shell.js';
@@ -163,16 +165,20 @@ const get = (cookie: string, path: string) => async () => {
   return body;
 };
 
-/** What the screen knows of the request, for rendering the section without one. */
-const consoleRequest = () =>
-  ({
-    deps,
-    user: handler,
-    access: consoleAccess(handler.role),
-    now: clock.now(),
-    timeZone: config.force.timezone,
-    csrf: '',
-  }) as unknown as ConsoleRequest;
+/**
+ * What the screen knows of the request, for rendering the section without one. The rows it lists are
+ * not written to the access log here (the page's middleware does that, and is in the GET figures).
+ */
+const consoleRequest = (): ConsoleRequest => ({
+  deps,
+  session: null as unknown as ConsoleRequest['session'],
+  user: handler as unknown as ConsoleRequest['user'],
+  access: consoleAccess(handler.role, policyFor(config)),
+  now: clock.now(),
+  timeZone: config.force.timezone,
+  csrf: '',
+  shown: () => {},
+});
 
 /** The baseline: a bare Hono app rendering the same rows as a plain table (seven escaped cells each). */
 function bareApp(rows: QueueRow[]) {
@@ -241,7 +247,22 @@ await measure('the queue query alone (loadQueue, every open incident)', open, ()
 await measure('the queue section alone (query + HTML, no request)', listed, () =>
   String(QueueSection({ r: consoleRequest(), filter: {} })),
 );
+// What the page's middleware adds for the rows it lists (src/web/console/shown.ts), on its own.
+await measure(`the access-log entry for the ${listed} rows listed, alone (logAccess, durable)`, listed, async () => {
+  await logAccess(deps, {
+    userId: handler.id,
+    role: handler.role,
+    kind: 'consultation',
+    action: 'console.queue',
+    operation: 'incident.read',
+    outcome: 'shown',
+    records: allRows.slice(0, listed).map((row) => ({ type: 'incident', id: row.id })),
+  });
+  return '';
+});
 const loadAtEnd = loadAverage();
+// Every GET above logged the rows it listed, as in service: the access log grew during the run.
+const accessLogRecords = db.$client.prepare('SELECT count(*) FROM access_audit_records').pluck().get() as number;
 
 const fmt = (x: number) => x.toFixed(1);
 const table = [
@@ -261,7 +282,8 @@ log(
     `${started.toISOString()}; \`${command}\`; ${machine.nproc} cores (${machine.cpuModel}), Node ${machine.node}; ` +
       `load average ${loadAtStart.join(' / ')} at the start, ${loadAtEnd.join(' / ')} at the end. ${open} open ` +
       `incidents recorded through the command path in ${recordSeconds.toFixed(1)} s; ${RENDERS} renders each after ` +
-      `${WARMUP} discarded, in process.`,
+      `${WARMUP} discarded, in process; each GET wrote its access-log entry (${accessLogRecords.toLocaleString('en-GB')} ` +
+      'record rows by the end).',
     '',
     table,
     '',
@@ -279,6 +301,7 @@ writeFileSync(
       settings: { incidents: N, renders: RENDERS, warmup: WARMUP, synchronous: 'FULL' },
       open,
       recordSeconds: Number(recordSeconds.toFixed(1)),
+      accessLogRecordsAtEnd: accessLogRecords,
       figures,
       markdown: table,
     },
