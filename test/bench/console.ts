@@ -282,8 +282,8 @@ log(
     `${started.toISOString()}; \`${command}\`; ${machine.nproc} cores (${machine.cpuModel}), Node ${machine.node}; ` +
       `load average ${loadAtStart.join(' / ')} at the start, ${loadAtEnd.join(' / ')} at the end. ${open} open ` +
       `incidents recorded through the command path in ${recordSeconds.toFixed(1)} s; ${RENDERS} renders each after ` +
-      `${WARMUP} discarded, in process; each GET wrote its access-log entry (${accessLogRecords.toLocaleString('en-GB')} ` +
-      'record rows by the end).',
+      `${WARMUP} discarded, in process; each GET wrote its access-log entry ` +
+      `(${accessLogRecords.toLocaleString('en-GB')} record rows by the end).`,
     '',
     table,
     '',
