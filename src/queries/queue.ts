@@ -92,6 +92,8 @@ interface Row {
   criticalAlerts: number;
 }
 
+// `+d.status`, `+x.status`: look deadlines and detentions up by incident, not by status (by status, each row
+// read every pending deadline of every open incident: quadratic in open incidents; test/bench/console.ts).
 const SQL = `
 SELECT i.id, i.reference, i.version, i.state, i.category, i.district, i.grade, i.rcrp_decision AS rcrpDecision,
        i.location_class AS locationClass, i.received_at AS receivedAt, i.first_dispatched_at AS firstDispatchedAt,
@@ -99,9 +101,9 @@ SELECT i.id, i.reference, i.version, i.state, i.category, i.district, i.grade, i
        (SELECT min(r.arrived_at) FROM resource_assignments r WHERE r.incident_id = i.id) AS firstArrivedAt,
        (SELECT count(*) FROM referrals f WHERE f.incident_id = i.id AND f.status IN ('pending', 'noResponse'))
          AS pendingReferrals,
-       (SELECT min(d.due_at) FROM deadlines d WHERE d.incident_id = i.id AND d.status = 'pending'
+       (SELECT min(d.due_at) FROM deadlines d WHERE d.incident_id = i.id AND +d.status = 'pending'
           AND d.key LIKE 'referral:%' AND (d.key LIKE '%:answer' OR d.key LIKE '%:ack')) AS referralDueAt,
-       (SELECT min(x.expires_at) FROM detentions x WHERE x.incident_id = i.id AND x.status IN ('running', 'lapsed'))
+       (SELECT min(x.expires_at) FROM detentions x WHERE x.incident_id = i.id AND +x.status IN ('running', 'lapsed'))
          AS detentionExpiresAt,
        (SELECT count(*) FROM alerts a WHERE a.incident_id = i.id) AS alerts,
        (SELECT count(*) FROM alerts a WHERE a.incident_id = i.id AND a.severity = 'critical') AS criticalAlerts

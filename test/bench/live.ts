@@ -1,223 +1,344 @@
 /**
- * `npm run bench` (BENCH_SUITE=live): the live change feed and the command path at a fixed rate. A
- * report, not a test: it prints a Markdown table and writes bench-results/live.json.
+ * `BENCH_SUITE=live npm run bench`: the live change feed and the command path at a fixed rate. A
+ * report, not a test: a summary on stderr, everything in bench-results/live.json.
  *
- * The real app (test/bench/server.ts, synchronous=FULL, group commit) runs in its own process; this
- * process holds the consoles — 50 SSE connections to GET /api/stream over real HTTP — and drives
- * POST /api/incidents/:id/events with autocannon at a fixed overall rate (an open-loop load: requests
- * go out on a schedule, whether or not earlier ones have been answered).
+ * Three processes: the server (test/bench/server.ts: the real app, synchronous=FULL, group commit, as
+ * src/server.ts runs it), the consoles (test/bench/consoles.ts: 50 connections to GET /api/stream)
+ * and this one, which sends the load — POST /api/incidents/:id/events — open loop at a fixed rate
+ * (open-loop.ts), and once with autocannon's fixed rate. Phases, after a warm-up that is discarded:
  *
- *  1. Push latency: commands at a calm 20/s; for every notice and every console, the time from its
- *     publication on the server (right after its COMMIT) to its arrival at the console.
- *  2. Command latency at 200 requests/s with the 50 consoles connected (and the push latency then).
- *  3. The same load with no console connected, to show what the feed costs.
- * Times are compared across the two processes with performance.timeOrigin + performance.now().
+ *  calm   — 20 commands/s: push latency, commit → each console.
+ *  busy   — 200 commands/s with the consoles connected: command latency (target p99 < 10 ms), push.
+ *  autocannon — the same 200/s through autocannon's overallRate (its own load shape: server-control.ts).
+ *  quiet  — 200 commands/s with no console connected: what the feed costs the commands.
+ * Then the raw baseline, the same calm and busy phases against a bare server (server.ts 'baseline':
+ * Hono + zod + one INSERT, committed the same way (group commit), then one SSE frame of the same size
+ * written straight to each of the 50 consoles' sockets).
  *
- * Knobs: BENCH_CONSOLES=50 BENCH_RATE=200 BENCH_PUSH_RATE=20 BENCH_LIVE_SECONDS=20 BENCH_LIVE_CONNECTIONS=20
+ * Push latency: the server notes when it publishes each notice (right after its COMMIT), the console
+ * process when the notice arrives; both on the machine's monotonic clock (no skew: one machine).
+ * Knobs: BENCH_CONSOLES=50 BENCH_RATE=200 BENCH_PUSH_RATE=20 BENCH_LIVE_SECONDS=20 BENCH_LIVE_WARMUP=5
+ * BENCH_LIVE_CONNECTIONS=20 (autocannon's) BENCH_LIVE_INCIDENTS=1000 BENCH_LIVE_BASELINE=0 (skip the baseline);
+ * BENCH_QUIET_LOAD=1.5 waits for a quieter machine first (machine.ts).
  */
+import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { log, once, OUT_DIR, percentile, postEvents, startServer, stopServer } from './server-control.js';
+import { fileURLToPath } from 'node:url';
+import type { Collect, Latencies } from './consoles.js';
+import { benchCommand, loadAverage, machine as describeMachine, waitForQuiet } from './machine.js';
+import { type OpenLoopResult, openLoopEvents } from './open-loop.js';
+import {
+  IncidentPool,
+  type Kind,
+  log,
+  once,
+  OUT_DIR,
+  postEvents,
+  ROOT,
+  startServer,
+  stopServer,
+} from './server-control.js';
 import type { PublishedTimes, ServerReady } from './server.js';
+import { type Latency, latency } from './stats.js';
 
 const env = process.env;
 const CONSOLES = Number(env.BENCH_CONSOLES ?? 50);
 const RATE = Number(env.BENCH_RATE ?? 200);
 const PUSH_RATE = Number(env.BENCH_PUSH_RATE ?? 20);
 const SECONDS = Number(env.BENCH_LIVE_SECONDS ?? 20);
+const WARMUP = Number(env.BENCH_LIVE_WARMUP ?? 5);
 const CONNECTIONS = Number(env.BENCH_LIVE_CONNECTIONS ?? 20);
+const BASELINE = env.BENCH_LIVE_BASELINE !== '0';
+// Enough that a request always finds an incident that is not in flight.
+const INCIDENTS = Number(env.BENCH_LIVE_INCIDENTS ?? 1000);
 const TARGET_PUSH_P99_MS = 250;
 const TARGET_COMMAND_P99_MS = 10;
+const HERE = dirname(fileURLToPath(import.meta.url));
 
-const wallMs = () => performance.timeOrigin + performance.now();
-
-/** One console: an SSE connection that notes when each notice (by id) arrived. */
-interface Console {
-  received: Map<string, number>;
-  close(): void;
-}
-
-async function openConsole(ready: ServerReady): Promise<Console> {
-  const abort = new AbortController();
-  const res = await fetch(`http://127.0.0.1:${ready.port}/api/stream`, {
-    headers: { authorization: `Bearer ${ready.token}`, accept: 'text/event-stream' },
-    signal: abort.signal,
+/** The consoles' process, connected. */
+async function openConsoles(ready: ServerReady) {
+  const child = fork(join(HERE, 'consoles.ts'), [String(ready.port), ready.token, String(CONSOLES)], {
+    cwd: ROOT,
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
-  if (res.status !== 200 || !res.body) throw new Error(`GET /api/stream answered ${res.status}`);
-  const received = new Map<string, number>();
-  let connected!: () => void;
-  const isConnected = new Promise<void>((r) => {
-    connected = r;
-  });
-  void (async () => {
-    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = '';
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        const at = wallMs();
-        buffer += value;
-        let cut = buffer.indexOf('\n\n');
-        while (cut >= 0) {
-          const block = buffer.slice(0, cut);
-          buffer = buffer.slice(cut + 2);
-          if (block.includes(': connected')) connected();
-          const id = /^id: (.+)$/m.exec(block)?.[1];
-          if (id) received.set(id, at);
-          cut = buffer.indexOf('\n\n');
-        }
-      }
-    } catch {
-      /* closed */
-    }
-  })();
-  await isConnected;
-  return { received, close: () => abort.abort() };
-}
-
-/** Notices published since the last call, with their publication times (drains the server's record). */
-async function publishedTimes(child: Parameters<typeof once>[0]): Promise<Map<string, number>> {
-  child.send('published');
-  return new Map((await once<PublishedTimes>(child, 'published')).times);
-}
-
-/** Wait (bounded) until every console has every notice in `published`; then the latencies, and what never came. */
-async function pushLatencies(consoles: Console[], published: Map<string, number>) {
-  for (let waited = 0; waited < 10_000; waited += 50) {
-    if (consoles.every((c) => [...published.keys()].every((id) => c.received.has(id)))) break;
-    await sleep(50);
-  }
-  const latencies: number[] = [];
-  let missing = 0;
-  for (const c of consoles) {
-    for (const [id, at] of published) {
-      const got = c.received.get(id);
-      if (got === undefined) missing++;
-      else latencies.push(got - at);
-    }
-    c.received.clear();
-  }
-  return { latencies, missing, notices: published.size };
-}
-
-const round = (n: number) => Math.round(n * 10) / 10;
-const stats = (xs: number[]) => ({
-  samples: xs.length,
-  p50: round(percentile(xs, 50)),
-  p99: round(percentile(xs, 99)),
-  max: round(Math.max(...xs)),
-});
-
-async function main() {
-  const machine = {
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model ?? 'unknown',
-    memoryGb: Math.round(totalmem() / 1e9),
-    node: process.version,
+  await once(child, 'connected');
+  let cpuMs = 0;
+  return {
+    /** The push latencies of `published`, at every console; the consoles' CPU time since the last call. */
+    async collect(published: Array<[string, number]>): Promise<Push & { cpuMs: number }> {
+      const ask: Collect = { type: 'collect', published };
+      child.send(ask);
+      const r = await once<Latencies>(child, 'latencies');
+      const spent = r.cpuMs - cpuMs;
+      cpuMs = r.cpuMs;
+      return { ...latency(r.latencies), notices: published.length, missing: r.missing, cpuMs: spent };
+    },
+    close: () => stopServer(child),
   };
-  log(
-    `bench live: ${CONSOLES} consoles, pushes at ${PUSH_RATE}/s, commands at ${RATE}/s, ${SECONDS} s each, ` +
-      `${machine.cpus} cores`,
-  );
-  const dir = mkdtempSync(join(tmpdir(), 'mh-bench-live-'));
-  const { child, ready } = await startServer('system', 'FULL', join(dir, 'bench.sqlite'), {
-    incidents: Math.max(200, 2 * CONNECTIONS),
-    env: { BENCH_RECORD_PUBLISH: '1' },
+}
+
+type Push = Latency & { notices: number; missing: number };
+
+/** The notices the server published since the last call (id, time), and its CPU time so far. */
+async function drain(server: ChildProcess): Promise<PublishedTimes> {
+  server.send('published');
+  return once<PublishedTimes>(server, 'published');
+}
+
+interface Phase {
+  name: 'calm' | 'busy' | 'autocannon' | 'quiet';
+  kind: Kind;
+  consoles: number;
+  load: string;
+  loadAverage: { before: [number, number, number]; after: [number, number, number] };
+  commands: OpenLoopResult | AutocannonResult;
+  push: Push | null;
+  /** The server's CPU time per command in this phase (µs): less sensitive to other work than latency. */
+  serverCpuPerCommandMicros: number;
+  /** Share of one core each process used over the phase (%): the server, the consoles, the load. */
+  cpuPercent: { server: number; consoles: number | null; load: number };
+}
+
+interface AutocannonResult {
+  rate: number;
+  seconds: number;
+  connections: number;
+  sent: number;
+  ok2xx: number;
+  non2xx: number;
+  errors: number;
+  /** autocannon's histogram: whole milliseconds. */
+  latencyMs: Latency;
+  statuses: Record<string, number>;
+  firstError: string | null;
+}
+
+async function autocannonAtRate(ready: ServerReady, pool: IncidentPool): Promise<AutocannonResult> {
+  const r = await postEvents(ready, pool, { seconds: SECONDS, connections: CONNECTIONS, overallRate: RATE });
+  const l = r.result.latency;
+  return {
+    rate: RATE,
+    seconds: SECONDS,
+    connections: CONNECTIONS,
+    sent: r.result.requests.total,
+    ok2xx: r.result['2xx'],
+    non2xx: r.result.non2xx,
+    errors: r.result.errors + r.result.timeouts,
+    latencyMs: {
+      samples: (l as typeof l & { totalCount: number }).totalCount,
+      p50: l.p50,
+      p90: l.p90,
+      p99: l.p99,
+      max: l.max,
+      mean: l.average,
+    },
+    statuses: r.statuses,
+    firstError: r.firstError ?? null,
+  };
+}
+
+/** Every phase against one server (`kind`), on a fresh database. */
+async function measure(kind: Kind): Promise<Phase[]> {
+  const dir = mkdtempSync(join(tmpdir(), `mh-bench-live-${kind}-`));
+  const { child: server, ready } = await startServer(kind, 'FULL', join(dir, 'bench.sqlite'), {
+    incidents: INCIDENTS,
+    env: { BENCH_RECORD_PUBLISH: '1', BENCH_BASELINE_COMMIT: 'group' },
   });
-  try {
-    const pool = ready.incidents;
-    // Warm-up (JIT, caches), then forget what it published.
-    await postEvents(ready, pool, { seconds: 3, connections: CONNECTIONS, overallRate: RATE });
-    const consoles = await Promise.all(Array.from({ length: CONSOLES }, () => openConsole(ready)));
-    await publishedTimes(child);
-    for (const c of consoles) c.received.clear();
-
-    log('  1. push latency at a calm rate');
-    const calmLoad = await postEvents(ready, pool, { seconds: SECONDS, connections: 5, overallRate: PUSH_RATE });
-    const calm = await pushLatencies(consoles, await publishedTimes(child));
-
-    log(`  2. commands at ${RATE}/s with ${CONSOLES} consoles connected`);
-    const loadAverage = Number(loadavg()[0]!.toFixed(2));
-    const busyLoad = await postEvents(ready, pool, { seconds: SECONDS, connections: CONNECTIONS, overallRate: RATE });
-    const busy = await pushLatencies(consoles, await publishedTimes(child));
-    for (const c of consoles) c.close();
-
-    log(`  3. commands at ${RATE}/s with no console connected`);
-    await sleep(500); // the server drops the closed streams
-    const quietLoad = await postEvents(ready, pool, { seconds: SECONDS, connections: CONNECTIONS, overallRate: RATE });
-    await publishedTimes(child);
-
-    const command = (r: Awaited<ReturnType<typeof postEvents>>) => ({
-      requests: r.result.requests.total,
-      requestsPerSec: round(r.result.requests.average),
-      p50: r.result.latency.p50,
-      p99: r.result.latency.p99,
-      max: r.result.latency.max,
-      non2xx: r.result.non2xx,
-      errors: r.result.errors,
-      firstError: r.firstError ?? null,
-    });
-    const result = {
-      generatedAt: new Date().toISOString(),
-      command: 'npm run bench (BENCH_SUITE=live)',
-      machine,
-      settings: { consoles: CONSOLES, rate: RATE, pushRate: PUSH_RATE, seconds: SECONDS, connections: CONNECTIONS },
-      loadAverageAtStart: loadAverage,
-      push: {
-        calm: { ...stats(calm.latencies), notices: calm.notices, missing: calm.missing },
-        underLoad: { ...stats(busy.latencies), notices: busy.notices, missing: busy.missing },
+  const pool = new IncidentPool(ready.incidents);
+  const phases: Phase[] = [];
+  const phase = async (
+    name: Phase['name'],
+    load: string,
+    consoles: Awaited<ReturnType<typeof openConsoles>> | null,
+    run: () => Promise<Phase['commands']>,
+  ) => {
+    log(`  ${kind} ${name}: ${load}, ${consoles ? CONSOLES : 0} consoles`);
+    const before = loadAverage();
+    const start = await drain(server); // nothing is published between phases: this reads the CPU time
+    const loadCpu = process.cpuUsage();
+    const t0 = performance.now();
+    const commands = await run();
+    const wallMs = performance.now() - t0;
+    const loadSpent = process.cpuUsage(loadCpu);
+    const end = await drain(server);
+    let push: Push | null = null;
+    let consolesCpuMs: number | null = null;
+    if (consoles) {
+      const { cpuMs, ...latencies } = await consoles.collect(end.times);
+      push = latencies;
+      consolesCpuMs = cpuMs;
+    }
+    const share = (cpuMs: number) => Math.round((100 * cpuMs) / wallMs);
+    const p: Phase = {
+      name,
+      kind,
+      consoles: consoles ? CONSOLES : 0,
+      load,
+      commands,
+      push,
+      serverCpuPerCommandMicros: Math.round(((end.cpuMs - start.cpuMs) * 1000) / Math.max(1, commands.ok2xx)),
+      cpuPercent: {
+        server: share(end.cpuMs - start.cpuMs),
+        consoles: consolesCpuMs === null ? null : share(consolesCpuMs),
+        load: share((loadSpent.user + loadSpent.system) / 1000),
       },
-      commands: { calm: command(calmLoad), withConsoles: command(busyLoad), withoutConsoles: command(quietLoad) },
-      targets: { pushP99Ms: TARGET_PUSH_P99_MS, commandP99Ms: TARGET_COMMAND_P99_MS },
+      loadAverage: { before, after: loadAverage() },
     };
-    const verdict = (value: number, target: number) => (value < target ? 'met' : 'MISSED');
-    const p = result.push;
-    const c = result.commands;
-    const table = [
-      '| what | samples | p50 ms | p99 ms | max ms | target |',
-      '|---|---:|---:|---:|---:|---|',
-      `| push: commit → each of ${CONSOLES} consoles, commands at ${PUSH_RATE}/s | ` +
-        `${p.calm.samples} | ${p.calm.p50} | ${p.calm.p99} | ${p.calm.max} | ` +
-        `p99 < ${TARGET_PUSH_P99_MS} ms: ${verdict(p.calm.p99, TARGET_PUSH_P99_MS)} |`,
-      `| push: the same, commands at ${RATE}/s | ${p.underLoad.samples} | ${p.underLoad.p50} | ${p.underLoad.p99} | ` +
-        `${p.underLoad.max} | p99 < ${TARGET_PUSH_P99_MS} ms: ${verdict(p.underLoad.p99, TARGET_PUSH_P99_MS)} |`,
-      `| command: POST …/events at ${RATE}/s, ${CONSOLES} consoles connected | ${c.withConsoles.requests} | ` +
-        `${c.withConsoles.p50} | ${c.withConsoles.p99} | ${c.withConsoles.max} | p99 < ${TARGET_COMMAND_P99_MS} ms: ` +
-        `${verdict(c.withConsoles.p99, TARGET_COMMAND_P99_MS)} |`,
-      `| command: the same, no console connected | ${c.withoutConsoles.requests} | ${c.withoutConsoles.p50} | ` +
-        `${c.withoutConsoles.p99} | ${c.withoutConsoles.max} | p99 < ${TARGET_COMMAND_P99_MS} ms: ` +
-        `${verdict(c.withoutConsoles.p99, TARGET_COMMAND_P99_MS)} |`,
-    ].join('\n');
-    const problems = [
-      p.calm.missing + p.underLoad.missing > 0 ? `${p.calm.missing + p.underLoad.missing} notices never arrived` : '',
-      c.calm.non2xx + c.withConsoles.non2xx + c.withoutConsoles.non2xx > 0
-        ? `non-2xx answers (first: ${c.withConsoles.firstError ?? c.withoutConsoles.firstError ?? c.calm.firstError})`
-        : '',
-    ].filter(Boolean);
-    process.stdout.write(
-      [
-        '',
-        '## Live feed and command latency (`BENCH_SUITE=live`)',
-        '',
-        `${machine.cpus} cores (${machine.cpuModel}), Node ${machine.node}; synchronous=FULL, group commit; ` +
-          `autocannon at a fixed overall rate (${CONNECTIONS} connections); ${SECONDS} s per phase; load average ` +
-          `${loadAverage} at the start.`,
-        '',
-        table,
-        '',
-        ...(problems.length ? [`WARNING: ${problems.join('; ')}: the numbers are not valid.`, ''] : []),
-      ].join('\n'),
+    const lag = 'sendLagMs' in commands ? `, sent late by ≤ ${commands.sendLagMs.p99} ms at p99` : '';
+    log(
+      `    commands p50 ${commands.latencyMs.p50} p99 ${commands.latencyMs.p99} ms (${commands.ok2xx} 2xx, ` +
+        `${commands.non2xx} non-2xx, ${commands.errors} errors${lag}), server CPU ` +
+        `${p.serverCpuPerCommandMicros} µs/command; CPU % of a core: server ${p.cpuPercent.server}, consoles ` +
+        `${p.cpuPercent.consoles ?? '—'}, load ${p.cpuPercent.load}` +
+        (push ? `; push p50 ${push.p50} p99 ${push.p99} ms (${push.samples} samples, ${push.missing} missing)` : '') +
+        `; load ${before[0]} → ${p.loadAverage.after[0]}`,
     );
-    mkdirSync(OUT_DIR, { recursive: true });
-    writeFileSync(join(OUT_DIR, 'live.json'), `${JSON.stringify({ ...result, markdown: table }, null, 2)}\n`);
-    log('wrote bench-results/live.json');
+    phases.push(p);
+  };
+  try {
+    const consoles = await openConsoles(ready);
+    log(`  ${kind}: warm-up, ${WARMUP} s at ${RATE}/s (discarded)`);
+    await openLoopEvents(ready, pool, { seconds: WARMUP, rate: RATE });
+    await consoles.collect((await drain(server)).times);
+    pool.takeOutcome();
+
+    await phase('calm', `open loop ${PUSH_RATE}/s`, consoles, () =>
+      openLoopEvents(ready, pool, { seconds: SECONDS, rate: PUSH_RATE }),
+    );
+    await phase('busy', `open loop ${RATE}/s`, consoles, () =>
+      openLoopEvents(ready, pool, { seconds: SECONDS, rate: RATE }),
+    );
+    if (kind === 'system') {
+      await phase('autocannon', `autocannon overallRate ${RATE}/s, ${CONNECTIONS} connections`, consoles, () =>
+        autocannonAtRate(ready, pool),
+      );
+    }
+    await consoles.close();
+    if (kind === 'system') {
+      await sleep(500); // the server drops the closed streams
+      await phase('quiet', `open loop ${RATE}/s`, null, () =>
+        openLoopEvents(ready, pool, { seconds: SECONDS, rate: RATE }),
+      );
+    }
+    return phases;
   } finally {
-    await stopServer(child);
+    await stopServer(server);
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+const ms = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '—' : n.toFixed(1));
+const verdict = (value: number, target: number) => (value < target ? 'met' : '**MISSED**');
+
+function table(system: Phase[], baseline: Phase[]) {
+  const find = (ps: Phase[], name: Phase['name']) => ps.find((p) => p.name === name);
+  const ratio = (a: number | undefined, b: number | undefined) =>
+    a !== undefined && b !== undefined && b > 0 ? `${(a / b).toFixed(1)}×` : '—';
+  const push = system.flatMap((p) => {
+    if (!p.push) return [];
+    const b = find(baseline, p.name)?.push;
+    const target =
+      p.name === 'autocannon' ? '' : `< ${TARGET_PUSH_P99_MS} ms: ${verdict(p.push.p99, TARGET_PUSH_P99_MS)}`;
+    return [
+      `| push: commit → each of ${p.consoles} consoles | ${p.load} | ${p.push.samples} | ${ms(p.push.p50)} | ` +
+        `${ms(p.push.p99)} | ${ms(p.push.max)} | ${ms(b?.p99)} | ${ratio(p.push.p99, b?.p99)} | — | ${target} |`,
+    ];
+  });
+  const commands = system.map((p) => {
+    const b = find(baseline, p.name);
+    const c = p.commands.latencyMs;
+    const target = p.name === 'busy' ? `< ${TARGET_COMMAND_P99_MS} ms: ${verdict(c.p99, TARGET_COMMAND_P99_MS)}` : '';
+    return (
+      `| command: POST …/events, ${p.consoles} consoles | ${p.load} | ${c.samples} | ${ms(c.p50)} | ${ms(c.p99)} | ` +
+      `${ms(c.max)} | ${ms(b?.commands.latencyMs.p99)} | ${ratio(c.p99, b?.commands.latencyMs.p99)} | ` +
+      `${p.serverCpuPerCommandMicros.toLocaleString('en-GB')} | ${target} |`
+    );
+  });
+  return [
+    '| what | load | samples | p50 ms | p99 ms | max ms | baseline p99 ms | p99 vs baseline ' +
+      '| server CPU µs per command | p99 target |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---|',
+    ...push,
+    ...commands,
+  ].join('\n');
+}
+
+async function main() {
+  const machine = describeMachine();
+  const command = benchCommand('live');
+  const loadAtStart = await waitForQuiet(log);
+  const started = new Date();
+  log(
+    `bench live: ${CONSOLES} consoles; open loop ${PUSH_RATE}/s and ${RATE}/s, ${SECONDS} s per phase after ` +
+      `${WARMUP} s warm-up; ${machine.nproc} cores (${machine.cpuModel}), node ${machine.node}, load ` +
+      `${loadAtStart.join(' ')}`,
+  );
+  const system = await measure('system');
+  const baseline = BASELINE ? await measure('baseline') : [];
+  const loadAtEnd = loadAverage();
+  const all = [...system, ...baseline];
+  const problems = [
+    ...all.flatMap((p) =>
+      p.push && p.push.missing > 0 ? [`${p.kind} ${p.name}: ${p.push.missing} notices missing`] : [],
+    ),
+    ...all.flatMap((p) =>
+      p.commands.non2xx + p.commands.errors > 0
+        ? [`${p.kind} ${p.name}: ${p.commands.non2xx} non-2xx, ${p.commands.errors} errors (${p.commands.firstError})`]
+        : [],
+    ),
+  ];
+  const busy = system.find((p) => p.name === 'busy')!;
+  const markdown = table(system, baseline);
+  const result = {
+    generatedAt: started.toISOString(),
+    command,
+    machine,
+    loadAverage: { start: loadAtStart, end: loadAtEnd },
+    settings: {
+      consoles: CONSOLES,
+      rate: RATE,
+      pushRate: PUSH_RATE,
+      seconds: SECONDS,
+      warmupSeconds: WARMUP,
+      autocannonConnections: CONNECTIONS,
+      incidents: INCIDENTS,
+      synchronous: 'FULL',
+      commit: 'group commit (as src/server.ts)',
+    },
+    targets: { pushP99Ms: TARGET_PUSH_P99_MS, commandP99Ms: TARGET_COMMAND_P99_MS },
+    verdict: {
+      pushP99Ms: busy.push!.p99,
+      pushMet: busy.push!.p99 < TARGET_PUSH_P99_MS,
+      commandP99Ms: busy.commands.latencyMs.p99,
+      commandMet: busy.commands.latencyMs.p99 < TARGET_COMMAND_P99_MS,
+      valid: problems.length === 0,
+      problems,
+    },
+    phases: all,
+    markdown,
+    elapsedSeconds: Math.round((Date.now() - started.getTime()) / 1000),
+  };
+  log(
+    [
+      '',
+      '## Live feed and command latency (`BENCH_SUITE=live`)',
+      '',
+      `${started.toISOString()}; \`${command}\`; ${machine.nproc} cores (${machine.cpuModel}), Node ${machine.node}; ` +
+        `load average ${loadAtStart.join(' / ')} at the start, ${loadAtEnd.join(' / ')} at the end. ` +
+        `${CONSOLES} consoles; ${SECONDS} s per phase after ${WARMUP} s warm-up; synchronous=FULL, group commit.`,
+      '',
+      markdown,
+      '',
+      ...(problems.length ? [`WARNING: ${problems.join('; ')}: the numbers are not valid.`, ''] : []),
+    ].join('\n'),
+  );
+  mkdirSync(OUT_DIR, { recursive: true });
+  writeFileSync(join(OUT_DIR, 'live.json'), `${JSON.stringify(result, null, 2)}\n`);
+  log(`wrote bench-results/live.json (${result.elapsedSeconds} s)`);
 }
 
 main().catch((e: Error) => {

@@ -26,6 +26,7 @@ import { evidencePack } from '../../src/reports/evidence-pack.js';
 import { evidencePackHtml } from '../../src/reports/pack-html.js';
 import { writeExtract } from './extract.js';
 import { measureImportFloor, measureSqlFloor } from './import-floor.js';
+import { median } from './stats.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
@@ -37,10 +38,6 @@ const TARGET_IMPORT_RATE = 50_000;
 const TARGET_IMPORT_RSS_MB = 300;
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 function time<T>(f: () => T): { ms: number; value: T } {
   const t = performance.now();
   const value = f();

@@ -17,12 +17,13 @@
  * incidents. BENCH_SUITE=commands, live, reports or console runs one part.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { machine as describeMachine } from './machine.js';
 import {
+  IncidentPool,
   type Kind,
   log,
-  median,
   once,
   OUT_DIR,
   postEvents,
@@ -32,6 +33,7 @@ import {
   type Sync,
 } from './server-control.js';
 import type { ServerStats } from './server.js';
+import { median } from './stats.js';
 
 const env = process.env;
 const RUNS = Number(env.BENCH_RUNS ?? 3);
@@ -75,7 +77,7 @@ async function startServer(kind: Kind, sync: Sync, dbPath: string, label: string
   return started;
 }
 
-const load = (ready: Parameters<typeof postEvents>[0], pool: Parameters<typeof postEvents>[1], seconds: number) =>
+const load = (ready: Parameters<typeof postEvents>[0], pool: IncidentPool, seconds: number) =>
   postEvents(ready, pool, { seconds, connections: CONNECTIONS });
 
 async function measure(kind: Kind, sync: Sync, run: number): Promise<Measurement> {
@@ -83,8 +85,8 @@ async function measure(kind: Kind, sync: Sync, run: number): Promise<Measurement
   const label = `${kind}-${sync}-${run}`;
   const { child, ready } = await startServer(kind, sync, join(dir, 'bench.sqlite'), label);
   try {
-    const warmSet = ready.incidents.slice(0, SET_SIZE);
-    const measureSet = ready.incidents.slice(SET_SIZE, 2 * SET_SIZE);
+    const warmSet = new IncidentPool(ready.incidents.slice(0, SET_SIZE));
+    const measureSet = new IncidentPool(ready.incidents.slice(SET_SIZE, 2 * SET_SIZE));
     if (WARMUP > 0) {
       const w = await load(ready, warmSet, WARMUP);
       if (w.result.non2xx > 0) log(`  warm-up ${label}: ${w.result.non2xx} non-2xx (${w.firstError})`);
@@ -162,16 +164,10 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-GB');
 
 async function main() {
   const started = Date.now();
-  const machine = {
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model ?? 'unknown',
-    memoryGb: Math.round(totalmem() / 1e9),
-    node: process.version,
-    platform: `${process.platform} ${process.arch}`,
-  };
+  const machine = describeMachine();
   log(
     `bench: ${RUNS} run(s) × ${DURATION} s (+${WARMUP} s warm-up), ${CONNECTIONS} connections, synchronous ` +
-      `${SYNCS.join('/')}, ${machine.cpus} cores, node ${machine.node}`,
+      `${SYNCS.join('/')}, ${machine.nproc} cores, node ${machine.node}`,
   );
 
   const measurements: Measurement[] = [];
@@ -226,7 +222,7 @@ async function main() {
     '',
     `## Command throughput (\`npm run bench\`)`,
     '',
-    `${machine.cpus} cores (${machine.cpuModel}), Node ${machine.node}, SQLite ${sqliteVersion} WAL; autocannon ` +
+    `${machine.nproc} cores (${machine.cpuModel}), Node ${machine.node}, SQLite ${sqliteVersion} WAL; autocannon ` +
       `${CONNECTIONS} connections over loopback, ` +
       `each server in its own process on a fresh database; median of ${RUNS} × ${DURATION} s after ${WARMUP} s ` +
       `warm-up.`,

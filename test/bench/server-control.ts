@@ -1,7 +1,8 @@
 /**
  * What the benchmarks share to drive a bench server (test/bench/server.ts) in its own child process:
  * start it and wait until it is ready, ask it something over IPC, stop it; and post NEW_INFORMATION
- * events at it with autocannon (closed loop, or at a fixed overall rate for an open-loop load).
+ * events at it with autocannon (closed loop, or autocannon's fixed overall rate). The incidents the
+ * events go to are an IncidentPool, also used by the open-loop load (test/bench/open-loop.ts).
  */
 import autocannon from 'autocannon';
 import { fork, type ChildProcess } from 'node:child_process';
@@ -19,19 +20,6 @@ export const OUT_DIR = join(ROOT, 'bench-results');
 
 export function log(line: string) {
   process.stderr.write(`${line}\n`);
-}
-
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-/** The p-th percentile (0–100) of `xs`, nearest rank. */
-export function percentile(xs: number[], p: number): number {
-  if (xs.length === 0) return Number.NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
 }
 
 /** The next IPC message of `type` from the child (rejects if it exits first). */
@@ -87,6 +75,69 @@ export async function stopServer(child: ChildProcess) {
   await exited;
 }
 
+/**
+ * The incidents a load posts events to. A request checks one out and returns it on answer, so while
+ * a request is in flight no other can use its incident and If-Match is never stale; the versions
+ * carry over from one load to the next on the same server.
+ */
+export class IncidentPool {
+  readonly #free: Array<{ id: string; version: number }>;
+  readonly statuses: Record<string, number> = {};
+  firstError: string | undefined;
+
+  constructor(incidents: ReadonlyArray<{ id: string; version: number }>) {
+    this.#free = incidents.map((p) => ({ ...p }));
+  }
+
+  checkout(): { id: string; version: number } | undefined {
+    return this.#free.shift();
+  }
+
+  /** Return `inc` with the version its answer gives (ETag, or a refusal's currentVersion). */
+  checkin(inc: { id: string; version: number }, status: number, body: string, etag: string | undefined) {
+    this.statuses[status] = (this.statuses[status] ?? 0) + 1;
+    if (status >= 200 && status < 300) {
+      inc.version = etag ? Number(etag.replace(/"/g, '')) : inc.version + 1;
+    } else {
+      this.firstError ??= `${status} ${body.slice(0, 300)}`;
+      try {
+        const v = (JSON.parse(body) as { currentVersion?: number }).currentVersion;
+        if (typeof v === 'number') inc.version = v;
+      } catch {
+        /* not JSON */
+      }
+    }
+    this.#free.push(inc);
+  }
+
+  /** What the loads since the last call answered (status → count, the first non-2xx); then forget it. */
+  takeOutcome() {
+    const outcome = { statuses: { ...this.statuses }, firstError: this.firstError };
+    for (const k of Object.keys(this.statuses)) delete this.statuses[k];
+    this.firstError = undefined;
+    return outcome;
+  }
+}
+
+/** POST /api/incidents/:id/events for `inc`: a NEW_INFORMATION event, as a call handler adds one. */
+export function newInformation(ready: ServerReady, inc: { id: string; version: number }) {
+  return {
+    path: `/api/incidents/${inc.id}/events`,
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${ready.token}`,
+      'if-match': `"${inc.version}"`,
+    },
+    // occurredAt: after the incidents' receivedAt (10 min before the server started), not in the future.
+    body: JSON.stringify({
+      type: 'NEW_INFORMATION',
+      occurredAt: new Date(Date.now() - 30_000).toISOString(),
+      summary: 'caller rang back: neighbour seen at the window, appeared confused',
+      source: 'caller',
+    }),
+  };
+}
+
 export interface LoadOptions {
   seconds: number;
   connections: number;
@@ -94,64 +145,37 @@ export interface LoadOptions {
   overallRate?: number;
 }
 
-/** One autocannon run; each request checks an incident out of the pool and returns it on answer. */
-export async function postEvents(ready: ServerReady, pool: Array<{ id: string; version: number }>, o: LoadOptions) {
-  const free = [...pool.map((p) => ({ ...p }))];
-  const statuses: Record<string, number> = {};
-  let firstError: string | undefined;
-  // occurredAt: after receivedAt (10 min ago), not in the future (tolerance 120 s).
-  const body = JSON.stringify({
-    type: 'NEW_INFORMATION',
-    occurredAt: new Date(Date.now() - 30_000).toISOString(),
-    summary: 'caller rang back: neighbour seen at the window, appeared confused',
-    source: 'caller',
-  });
-  const authorization = `Bearer ${ready.token}`;
+/**
+ * One autocannon run. With `overallRate`, autocannon gives each connection its share of the rate per
+ * second: a connection sends its share back to back, each as soon as the previous is answered, then
+ * waits for the next second (all connections start their seconds together). Its coordinated-omission
+ * correction assumes requests are due every ceil(1 / share) ms, i.e. 1 ms, and adds made-up samples
+ * from that: it is turned off, so the latencies are the measured ones.
+ */
+export async function postEvents(ready: ServerReady, pool: IncidentPool, o: LoadOptions) {
   type Ctx = { inc?: { id: string; version: number } };
-
   const result = await autocannon({
     url: `http://127.0.0.1:${ready.port}`,
     connections: o.connections,
     pipelining: 1,
     duration: o.seconds,
-    ...(o.overallRate ? { overallRate: o.overallRate } : {}),
+    ...(o.overallRate ? { overallRate: o.overallRate, ignoreCoordinatedOmission: true } : {}),
     // autocannon resets the per-connection context after every request when there is one request
-    // in the list, so the incident a connection holds lives in a checkout pool instead: while a
-    // request is in flight no other connection can use its incident, so If-Match never goes stale.
+    // in the list, so the incident a connection holds lives in the pool instead.
     requests: [
       {
         method: 'POST',
         setupRequest: (req: any, context: Ctx) => {
-          const inc = free.shift();
+          const inc = pool.checkout();
           if (!inc) throw new Error('incident pool exhausted');
           context.inc = inc;
-          return {
-            ...req,
-            method: 'POST',
-            path: `/api/incidents/${inc.id}/events`,
-            headers: { 'content-type': 'application/json', authorization, 'if-match': `"${inc.version}"` },
-            body,
-          };
+          return { ...req, method: 'POST', ...newInformation(ready, inc) };
         },
         onResponse: (status: number, resBody: string, context: Ctx, headers: Record<string, string>) => {
-          statuses[status] = (statuses[status] ?? 0) + 1;
-          const inc = context.inc!;
-          if (status >= 200 && status < 300) {
-            const etag = headers.etag ?? headers.ETag;
-            inc.version = etag ? Number(etag.replace(/"/g, '')) : inc.version + 1;
-          } else {
-            firstError ??= `${status} ${resBody.slice(0, 300)}`;
-            try {
-              const v = (JSON.parse(resBody) as { currentVersion?: number }).currentVersion;
-              if (typeof v === 'number') inc.version = v;
-            } catch {
-              /* not JSON */
-            }
-          }
-          free.push(inc);
+          pool.checkin(context.inc!, status, resBody, headers.etag ?? headers.ETag);
         },
       },
     ] as any,
   });
-  return { result, statuses, firstError };
+  return { result, ...pool.takeOutcome() };
 }

@@ -6,17 +6,24 @@
  * system   — the real app (createApp, production pino logger at info, as src/server.ts builds it),
  *            a bearer token for a call handler and <incidents> incidents created through the API.
  * baseline — a minimal Hono route on @hono/node-server: zod validation of the same body + one
- *            prepared better-sqlite3 INSERT, same pragmas (WAL, synchronous as given).
+ *            prepared better-sqlite3 INSERT, same pragmas (WAL, synchronous as given); and a bare
+ *            live feed: GET /api/stream answered on Node's own response object, to which each
+ *            committed INSERT writes one SSE frame of the app's shape and size, nothing else done.
+ *            One transaction per INSERT, or with BENCH_BASELINE_COMMIT=group the app's group commit.
  *
  * Reports { port, token, incidents, sqlite } to the parent over IPC; answers 'stats'; exits on
  * SIGTERM after closing the database (so --cpu-prof profiles are written). The system server has a
- * live change feed (GET /api/stream) as src/server.ts does; with BENCH_RECORD_PUBLISH=1 it notes when
- * each notice is published (right after its commit) and answers 'published' with those times.
+ * live change feed (GET /api/stream) as src/server.ts does; with BENCH_RECORD_PUBLISH=1 either server
+ * notes when each notice is published (right after its COMMIT, before any console is written to) on
+ * the machine's monotonic clock, and answers 'published' with those times
+ * (and its CPU time so far).
  */
 import { serve } from '@hono/node-server';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import Database from 'better-sqlite3';
 import { Hono } from 'hono';
 import { statSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { closeDatabase, openDatabase } from '../../db/client.js';
 import { createApp } from '../../src/app.js';
@@ -28,6 +35,7 @@ import { loadForceConfig } from '../../src/config/load.js';
 import { PersonKeyer } from '../../src/domain/person-key.js';
 import { databaseFeed } from '../../src/live/database-feed.js';
 import { createLogger } from '../../src/log.js';
+import { monotonicMs } from './machine.js';
 
 type Kind = 'system' | 'baseline';
 type Sync = 'FULL' | 'NORMAL';
@@ -45,13 +53,15 @@ export interface ServerStats {
   rows: number;
   walBytes: number;
 }
-/** Notice id → when it was published (ms, performance.timeOrigin + performance.now(): comparable across processes). */
+/** Notice id → when it was published (ms on the monotonic clock all processes here share: machine.ts). */
 export interface PublishedTimes {
   type: 'published';
   times: Array<[string, number]>;
+  /** This process's CPU time so far (user + system, ms): what the server spent, whatever else ran. */
+  cpuMs: number;
 }
 
-const wallMs = () => performance.timeOrigin + performance.now();
+const recordPublish = process.env.BENCH_RECORD_PUBLISH === '1';
 const published = new Map<string, number>();
 
 const [kind, sync, dbPath, nText] = process.argv.slice(2) as [Kind, Sync, string, string];
@@ -83,8 +93,11 @@ if (kind === 'system') {
     uow: process.env.BENCH_COMMIT === 'serial' ? serialUnitOfWork(db.$client) : groupCommitUnitOfWork(db.$client),
     feed: databaseFeed(db),
   };
-  if (process.env.BENCH_RECORD_PUBLISH === '1')
-    deps.feed!.subscribe({ send: (f) => void published.set(f.id, wallMs()), comment: () => {}, close: () => {} }, null);
+  // The first subscriber: the feed calls it before any console's stream.
+  if (recordPublish) {
+    const record = { send: (f: { id: string }) => void published.set(f.id, monotonicMs()) };
+    deps.feed!.subscribe({ ...record, comment: () => {}, close: () => {} }, null);
+  }
   // Production logging (one pino line per request, to this child's stdout = /dev/null).
   const app = createApp({ ...deps, logger: createLogger('info') });
   token = issueToken(db, systemClock, 'Bench call handler', 'call_handler').token;
@@ -136,24 +149,76 @@ if (kind === 'system') {
     source: z.enum(['caller', 'thirdParty', 'officer', 'partnerAgency', 'other']),
   });
   const app = new Hono();
+  const streams = new Set<ServerResponse>();
+  let noticeCount = 0;
+  app.get('/api/stream', (c) => {
+    const res = (c.env as { outgoing: ServerResponse }).outgoing;
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    res.write(': connected\n\n');
+    streams.add(res);
+    res.on('close', () => streams.delete(res));
+    return RESPONSE_ALREADY_SENT;
+  });
+  const broadcast = (incidentId: string, seq: number) => {
+    const id = `bare-${++noticeCount}`;
+    if (recordPublish) published.set(id, monotonicMs());
+    const frame = `id: ${id}\nevent: incident\ndata: ${bareNotice(incidentId, seq)}\n\n`;
+    for (const res of streams) res.write(frame);
+  };
+  // One transaction per INSERT (as the command benchmark's baseline), or BENCH_BASELINE_COMMIT=group:
+  // committed as the app commits (src/commands/unit-of-work.ts), so both pay the same fsyncs.
+  const uow = process.env.BENCH_BASELINE_COMMIT === 'group' ? groupCommitUnitOfWork(sqlite) : null;
   app.post('/api/incidents/:id/events', async (c) => {
     const r = schema.safeParse(await c.req.json());
     if (!r.success) return c.json({ issues: r.error.issues }, 400);
     const e = r.data;
-    const info = insert.run(
-      c.req.param('id'),
-      e.type,
-      e.occurredAt,
-      new Date().toISOString(),
-      JSON.stringify({ summary: e.summary, source: e.source }),
-    );
-    return c.json({ id: c.req.param('id'), seq: Number(info.lastInsertRowid) }, 200);
+    const incidentId = c.req.param('id');
+    const store = () => {
+      const info = insert.run(
+        incidentId,
+        e.type,
+        e.occurredAt,
+        new Date().toISOString(),
+        JSON.stringify({ summary: e.summary, source: e.source }),
+      );
+      return Number(info.lastInsertRowid);
+    };
+    let seq = 0;
+    if (uow) {
+      uow.run(() => {
+        seq = store();
+        uow.afterCommit(() => broadcast(incidentId, seq));
+        return { ok: true };
+      });
+      await uow.durable();
+    } else {
+      seq = store();
+      broadcast(incidentId, seq);
+    }
+    return c.json({ id: incidentId, seq }, 200);
   });
   for (let i = 0; i < n; i++) incidents.push({ id: `baseline-${i}`, version: 1 });
   fetch = app.fetch;
   process.on('SIGTERM', () => {
     sqlite.close();
     process.exit(0);
+  });
+}
+
+/** A notice of the shape and size the app's feed sends for a NEW_INFORMATION (src/live/change-feed.ts). */
+function bareNotice(incidentId: string, seq: number): string {
+  return JSON.stringify({
+    kind: 'incident',
+    incidentId: `00000000-0000-4000-8000-${incidentId.padStart(12, '0').slice(-12)}`,
+    reference: null,
+    event: 'NEW_INFORMATION',
+    actorRole: 'call_handler',
+    version: seq,
+    seq,
+    state: 'awaitingThrive',
+    status: 'open',
+    alertsRaised: [],
+    alerts: { unacknowledgedCritical: 0, unacknowledged: 0 },
   });
 }
 
@@ -167,7 +232,8 @@ serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
 
 process.on('message', (m) => {
   if (m === 'published') {
-    const times: PublishedTimes = { type: 'published', times: [...published] };
+    const cpu = process.cpuUsage();
+    const times: PublishedTimes = { type: 'published', times: [...published], cpuMs: (cpu.user + cpu.system) / 1000 };
     published.clear();
     process.send!(times);
     return;
