@@ -127,6 +127,15 @@ describe('OIDC sign-in in a browser', () => {
     expect(users()).toEqual([
       { name: 'Alice Inspector', role: 'call_handler', oidc_issuer: idp.issuer, oidc_subject: 'alice' },
     ]);
+    // Each sign-in and the sign-out are in the access log, in the role of the moment.
+    const signIns = h.db.$client.prepare(
+      `SELECT role, kind, action, outcome FROM access_audit WHERE kind IN ('signIn', 'signOut') ORDER BY id`,
+    );
+    expect(signIns.all()).toEqual([
+      { role: 'supervisor', kind: 'signIn', action: 'signIn.oidc', outcome: 'succeeded' },
+      { role: 'supervisor', kind: 'signOut', action: 'signOut', outcome: 'succeeded' },
+      { role: 'call_handler', kind: 'signIn', action: 'signIn.oidc', outcome: 'succeeded' },
+    ]);
     expect(problems, 'no CSP violations or script errors on our pages').toEqual([]);
   }, 60_000);
 
@@ -143,6 +152,8 @@ describe('OIDC sign-in in a browser', () => {
     );
     expect(h.count('users')).toBe(usersBefore);
     expect(h.count('sessions')).toBe(0);
+    const refusal = h.db.$client.prepare(`SELECT user_id, outcome FROM access_audit WHERE refusal = 'NO_ROLE_MAPPED'`);
+    expect(refusal.all()).toEqual([{ user_id: 'anonymous', outcome: 'refused' }]);
     expect((await context.cookies(base)).some((c) => c.name === 'mht_session')).toBe(false);
   }, 60_000);
 
