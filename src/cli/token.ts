@@ -27,16 +27,30 @@ const USAGE =
   '       npm run token -- --list\n' +
   '       npm run token -- --revoke --name "A Handler"\n';
 
-const { values } = parseArgs({
-  options: {
-    name: { type: 'string' },
-    role: { type: 'string' },
-    'change-role': { type: 'boolean', default: false },
-    list: { type: 'boolean', default: false },
-    revoke: { type: 'boolean', default: false },
-  },
-  strict: true,
-});
+function readArgs() {
+  try {
+    return parseArgs({
+      options: {
+        name: { type: 'string' },
+        role: { type: 'string' },
+        'change-role': { type: 'boolean', default: false },
+        list: { type: 'boolean', default: false },
+        revoke: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (e) {
+    // An unknown option or a missing value: say which, and how it is used (not a stack trace).
+    process.stderr.write(`${(e as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+const values = readArgs();
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 
 function fail(message: string, code: number): never {
   process.stderr.write(message);

@@ -95,6 +95,17 @@ describe('expiry', () => {
 });
 
 describe('the token CLI', () => {
+  it('--help prints the usage; an unknown option is named with the usage (exit 2), never a stack trace', () => {
+    open();
+    const help = cli('--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^usage: npm run token -- --name "A Handler" --role </);
+    const wrong = cli('--bogus');
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toMatch(/^Unknown option '--bogus'\nusage: /);
+    expect(wrong.stderr).not.toContain(' at ');
+  });
+
   it('--list shows name, role, created, expires, last used and status, and never a token', async () => {
     open();
     const { token } = issueToken(h.db, h.clock, 'Dr 3 Lead', 'mh_lead');
