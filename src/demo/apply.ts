@@ -4,6 +4,7 @@
  * log is written, projections follow). Writes are grouped: the group-commit unit of work commits
  * a chunk of incidents in one transaction.
  */
+import { eventOperations, grantOf, policyFor } from '../access/policy.js';
 import type { CommandDeps, CommandMeta, CommandResult } from '../commands/deps.js';
 import { createIncident } from '../commands/create-incident.js';
 import { recordEvent } from '../commands/record-event.js';
@@ -219,6 +220,8 @@ export function detentionSteps(d: PlannedDetention, category: string): Array<Rec
   return [...steps, ...timed.map(([occurredAt, , body]) => ({ ...body, occurredAt }))];
 }
 
+const CONTROL_ROOM = ['call_handler', 'dispatcher', 'supervisor'] as const;
+
 export function applyPlan(
   deps: CommandDeps,
   clock: SteppingClock,
@@ -226,6 +229,14 @@ export function applyPlan(
   inputs = buildIncidentInputs(deps.config),
 ): string {
   const meta: CommandMeta = { actor: { id: 'demo', role: 'call_handler' }, idempotencyKey: null, requestHash: '' };
+  // Each step recorded by the control-room role the access policy lets record it (s.136 steps and
+  // resource times by the dispatcher), as a force's own staff would.
+  const policy = policyFor(deps.config);
+  const metaFor = (body: Record<string, unknown>): CommandMeta => {
+    const ops = eventOperations({ type: String(body.type) }) ?? [];
+    const role = CONTROL_ROOM.find((r) => ops.every((op) => grantOf(policy, r, op) !== null)) ?? 'call_handler';
+    return role === 'call_handler' ? meta : { ...meta, actor: { id: 'demo', role } };
+  };
   clock.set(plan.receivedAt);
   const created = must(
     createIncident(
@@ -251,7 +262,7 @@ export function applyPlan(
     clock.set(body.occurredAt as string);
     const input = inputs.incidentEvent.parse(body) as IncidentEventInput;
     version = must(
-      recordEvent(deps, meta, { incidentId: id, ifMatch: version, input }),
+      recordEvent(deps, metaFor(body), { incidentId: id, ifMatch: version, input }),
       `${plan.reference} ${String(body.type)}`,
     ).version;
   };
