@@ -104,6 +104,10 @@ interface Phase {
   serverCpuPerCommandMicros: number;
   /** Share of one core each process used over the phase (%): the server, the consoles, the load. */
   cpuPercent: { server: number; consoles: number | null; load: number };
+  /** The server's event-loop delay over the phase (ms): how long a ready callback waited to run. */
+  serverLoopDelayMs: PublishedTimes['loopDelayMs'];
+  /** The server's garbage-collection pauses over the phase. */
+  serverGc: PublishedTimes['gc'];
 }
 
 interface AutocannonResult {
@@ -189,6 +193,8 @@ async function measure(kind: Kind): Promise<Phase[]> {
         consoles: consolesCpuMs === null ? null : share(consolesCpuMs),
         load: share((loadSpent.user + loadSpent.system) / 1000),
       },
+      serverLoopDelayMs: end.loopDelayMs,
+      serverGc: end.gc,
       loadAverage: { before, after: loadAverage() },
     };
     const lag = 'sendLagMs' in commands ? `, sent late by ≤ ${commands.sendLagMs.p99} ms at p99` : '';
@@ -196,7 +202,9 @@ async function measure(kind: Kind): Promise<Phase[]> {
       `    commands p50 ${commands.latencyMs.p50} p99 ${commands.latencyMs.p99} ms (${commands.ok2xx} 2xx, ` +
         `${commands.non2xx} non-2xx, ${commands.errors} errors${lag}), server CPU ` +
         `${p.serverCpuPerCommandMicros} µs/command; CPU % of a core: server ${p.cpuPercent.server}, consoles ` +
-        `${p.cpuPercent.consoles ?? '—'}, load ${p.cpuPercent.load}` +
+        `${p.cpuPercent.consoles ?? '—'}, load ${p.cpuPercent.load}; server loop delay p99 ` +
+        `${p.serverLoopDelayMs.p99} max ${p.serverLoopDelayMs.max} ms, GC ${p.serverGc.count} pauses, ` +
+        `${p.serverGc.totalMs} ms, longest ${p.serverGc.maxMs} ms` +
         (push ? `; push p50 ${push.p50} p99 ${push.p99} ms (${push.samples} samples, ${push.missing} missing)` : '') +
         `; load ${before[0]} → ${p.loadAverage.after[0]}`,
     );
