@@ -15,12 +15,15 @@
  * Hono + zod + one INSERT, committed the same way (group commit), then one SSE frame of the same size
  * written straight to each of the 50 consoles' sockets).
  *
+ * Before them, the disk's own part: one INSERT committed at synchronous=FULL, 400 times (commitFloor).
+ *
  * Push latency: the server notes when it publishes each notice (right after its COMMIT), the console
  * process when the notice arrives; both on the machine's monotonic clock (no skew: one machine).
  * Knobs: BENCH_CONSOLES=50 BENCH_RATE=200 BENCH_PUSH_RATE=20 BENCH_LIVE_SECONDS=20 BENCH_LIVE_WARMUP=5
  * BENCH_LIVE_CONNECTIONS=20 (autocannon's) BENCH_LIVE_INCIDENTS=1000 BENCH_LIVE_BASELINE=0 (skip the baseline);
  * BENCH_QUIET_LOAD=1.5 waits for a quieter machine first (machine.ts).
  */
+import Database from 'better-sqlite3';
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -101,6 +104,10 @@ interface Phase {
   serverCpuPerCommandMicros: number;
   /** Share of one core each process used over the phase (%): the server, the consoles, the load. */
   cpuPercent: { server: number; consoles: number | null; load: number };
+  /** The server's event-loop delay over the phase (ms): how long a ready callback waited to run. */
+  serverLoopDelayMs: PublishedTimes['loopDelayMs'];
+  /** The server's garbage-collection pauses over the phase. */
+  serverGc: PublishedTimes['gc'];
 }
 
 interface AutocannonResult {
@@ -186,6 +193,8 @@ async function measure(kind: Kind): Promise<Phase[]> {
         consoles: consolesCpuMs === null ? null : share(consolesCpuMs),
         load: share((loadSpent.user + loadSpent.system) / 1000),
       },
+      serverLoopDelayMs: end.loopDelayMs,
+      serverGc: end.gc,
       loadAverage: { before, after: loadAverage() },
     };
     const lag = 'sendLagMs' in commands ? `, sent late by ≤ ${commands.sendLagMs.p99} ms at p99` : '';
@@ -193,7 +202,9 @@ async function measure(kind: Kind): Promise<Phase[]> {
       `    commands p50 ${commands.latencyMs.p50} p99 ${commands.latencyMs.p99} ms (${commands.ok2xx} 2xx, ` +
         `${commands.non2xx} non-2xx, ${commands.errors} errors${lag}), server CPU ` +
         `${p.serverCpuPerCommandMicros} µs/command; CPU % of a core: server ${p.cpuPercent.server}, consoles ` +
-        `${p.cpuPercent.consoles ?? '—'}, load ${p.cpuPercent.load}` +
+        `${p.cpuPercent.consoles ?? '—'}, load ${p.cpuPercent.load}; server loop delay p99 ` +
+        `${p.serverLoopDelayMs.p99} max ${p.serverLoopDelayMs.max} ms, GC ${p.serverGc.count} pauses, ` +
+        `${p.serverGc.totalMs} ms, longest ${p.serverGc.maxMs} ms` +
         (push ? `; push p50 ${push.p50} p99 ${push.p99} ms (${push.samples} samples, ${push.missing} missing)` : '') +
         `; load ${before[0]} → ${p.loadAverage.after[0]}`,
     );
@@ -227,6 +238,33 @@ async function measure(kind: Kind): Promise<Phase[]> {
     return phases;
   } finally {
     await stopServer(server);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The disk's part: one small INSERT committed at synchronous=FULL in WAL mode (one fsync), 400 times,
+ * 5 ms apart, on the same file system. No command answers before its commit is on disk, so this is a
+ * floor under every command's latency here.
+ */
+async function commitFloor(): Promise<Latency> {
+  const dir = mkdtempSync(join(tmpdir(), 'mh-bench-fsync-'));
+  const db = new Database(join(dir, 'floor.sqlite'));
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
+    const insert = db.prepare('INSERT INTO t (body) VALUES (?)');
+    const times: number[] = [];
+    for (let i = 0; i < 400; i++) {
+      const t = performance.now();
+      insert.run('caller rang back: neighbour seen at the window, appeared confused');
+      times.push(performance.now() - t);
+      await sleep(5);
+    }
+    return latency(times);
+  } finally {
+    db.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -277,6 +315,8 @@ async function main() {
       `${WARMUP} s warm-up; ${machine.nproc} cores (${machine.cpuModel}), node ${machine.node}, load ` +
       `${loadAtStart.join(' ')}`,
   );
+  const commit = await commitFloor();
+  log(`  one commit at synchronous=FULL (the disk): p50 ${commit.p50} ms, p99 ${commit.p99} ms, max ${commit.max} ms`);
   const system = await measure('system');
   const baseline = BASELINE ? await measure('baseline') : [];
   const loadAtEnd = loadAverage();
@@ -318,6 +358,7 @@ async function main() {
       valid: problems.length === 0,
       problems,
     },
+    commitAtFullMs: commit,
     phases: all,
     markdown,
     elapsedSeconds: Math.round((Date.now() - started.getTime()) / 1000),
@@ -332,6 +373,9 @@ async function main() {
         `${CONSOLES} consoles; ${SECONDS} s per phase after ${WARMUP} s warm-up; synchronous=FULL, group commit.`,
       '',
       markdown,
+      '',
+      `One INSERT committed at synchronous=FULL on the same disk (400, 5 ms apart): p50 ${ms(commit.p50)} ms, ` +
+        `p99 ${ms(commit.p99)} ms, max ${ms(commit.max)} ms.`,
       '',
       ...(problems.length ? [`WARNING: ${problems.join('; ')}: the numbers are not valid.`, ''] : []),
     ].join('\n'),

@@ -24,6 +24,7 @@ import Database from 'better-sqlite3';
 import { Hono } from 'hono';
 import { statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { z } from 'zod';
 import { closeDatabase, openDatabase } from '../../db/client.js';
 import { createApp } from '../../src/app.js';
@@ -59,7 +60,22 @@ export interface PublishedTimes {
   times: Array<[string, number]>;
   /** This process's CPU time so far (user + system, ms): what the server spent, whatever else ran. */
   cpuMs: number;
+  /** How late the event loop ran its timers since the last call (ms): time it was blocked, or waited for a core. */
+  loopDelayMs: { p50: number; p99: number; max: number };
+  /** Garbage-collection pauses since the last call: how many, their total and the longest (ms). */
+  gc: { count: number; totalMs: number; maxMs: number };
 }
+
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+loopDelay.enable();
+const gc = { count: 0, totalMs: 0, maxMs: 0 };
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    gc.count++;
+    gc.totalMs += e.duration;
+    gc.maxMs = Math.max(gc.maxMs, e.duration);
+  }
+}).observe({ entryTypes: ['gc'] });
 
 const recordPublish = process.env.BENCH_RECORD_PUBLISH === '1';
 const published = new Map<string, number>();
@@ -233,7 +249,16 @@ serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
 process.on('message', (m) => {
   if (m === 'published') {
     const cpu = process.cpuUsage();
-    const times: PublishedTimes = { type: 'published', times: [...published], cpuMs: (cpu.user + cpu.system) / 1000 };
+    const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+    const times: PublishedTimes = {
+      type: 'published',
+      times: [...published],
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      loopDelayMs: { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) },
+      gc: { count: gc.count, totalMs: Math.round(gc.totalMs), maxMs: Math.round(gc.maxMs * 10) / 10 },
+    };
+    loopDelay.reset();
+    Object.assign(gc, { count: 0, totalMs: 0, maxMs: 0 });
     published.clear();
     process.send!(times);
     return;
